@@ -1,0 +1,1 @@
+"""Coverage, white zones, synergies, support needs: SQL files in PostGIS, small Python."""

@@ -1,0 +1,115 @@
+"""Engine and connection wiring, migrations, and the link to the embedded cluster.
+
+Only the edges (CLI, app factory, tests) call `engine_for`; core functions receive a
+Connection or Session.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from geocoop.config import Settings
+from geocoop.embedded import EmbeddedCluster
+from geocoop.errors import ConfigurationError, DatabaseUnavailable, NotMigrated
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def embedded_cluster(settings: Settings) -> EmbeddedCluster:
+    """The private cluster described by `settings` (not started)."""
+    return EmbeddedCluster(settings.data_dir, settings.db_name)
+
+
+def resolve_url(settings: Settings, *, start: bool = True) -> str:
+    """The database URL: GEOCOOP_DATABASE_URL, or the embedded cluster (started if asked)."""
+    if settings.database_url:
+        url = settings.database_url
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return url
+    cluster = embedded_cluster(settings)
+    if start:
+        cluster.start()
+    return cluster.url()
+
+
+def make_engine(url: str, settings: Settings | None = None) -> Engine:
+    """An engine with a bounded pool, liveness checks and a statement timeout."""
+    settings = settings or Settings()
+    try:
+        make_url(url)
+    except Exception:
+        raise ConfigurationError("GEOCOOP_DATABASE_URL n'est pas une URL de base valide.") from None
+    return create_engine(
+        url,
+        pool_size=settings.pool_size,
+        max_overflow=settings.pool_size,
+        pool_pre_ping=True,
+        pool_timeout=10,
+        connect_args={
+            "connect_timeout": 5,
+            "options": f"-c statement_timeout={int(settings.statement_timeout_ms)}",
+            "application_name": "geocoop",
+        },
+    )
+
+
+def engine_for(settings: Settings, *, start: bool = True) -> Engine:
+    """Engine for the configured database, checking it answers."""
+    engine = make_engine(resolve_url(settings, start=start), settings)
+    check_reachable(engine)
+    return engine
+
+
+def check_reachable(engine: Engine) -> None:
+    """Raise DatabaseUnavailable with a one-line reason when the server does not answer."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connexion refusée"
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnavailable(f"Base injoignable ({where}) : {reason}") from None
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    """Alembic configuration pointing at geocoop's packaged migrations."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if engine is not None:
+        config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations up to `revision`."""
+    command.upgrade(alembic_config(engine), revision)
+
+
+def head_revision() -> str:
+    """The newest migration revision shipped with the code."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration revision the database is at (None when never migrated)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def check_migrated(engine: Engine) -> None:
+    """Refuse to serve a database whose schema is behind the code."""
+    current, head = current_revision(engine), head_revision()
+    if current != head:
+        raise NotMigrated(
+            f"La base est à la migration {current or 'aucune'}, le code attend {head} : "
+            "lancez `geocoop db upgrade`."
+        )

@@ -1,0 +1,328 @@
+"""The private local PostGIS cluster geocoop provisions when no database URL is set.
+
+The cluster listens on a Unix socket only (no TCP port to collide with), trusts only the
+socket's owner (socket directory mode 0700), and runs as an unprivileged user: `initdb`
+refuses root, so under root the cluster belongs to the `postgres` system account.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import glob
+import hashlib
+import os
+import pwd
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from geocoop.errors import ConfigurationError
+
+INSTALL_HINT = (
+    "sudo apt-get update && sudo apt-get install -y postgresql postgresql-15-postgis-3 gdal-bin"
+)
+SUPERUSER = "geocoop"
+PORT = 5432  # only names the socket file: the cluster opens no TCP port
+_SOCKET_PATH_MAX = 90  # sun_path is 108 bytes, with ".s.PGSQL.5432" appended
+
+
+@dataclass(frozen=True)
+class PgBinaries:
+    """Where PostgreSQL's server programs and PostGIS's extension files are."""
+
+    bindir: Path
+    version: int
+
+    def tool(self, name: str) -> str:
+        """Absolute path of one PostgreSQL program (initdb, pg_ctl, …)."""
+        return str(self.bindir / name)
+
+
+def find_binaries() -> PgBinaries:
+    """Locate the newest PostgreSQL with PostGIS, or fail with the install command."""
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name), reverse=True
+    )
+    if not candidates and shutil.which("pg_ctl"):
+        candidates = [str(Path(shutil.which("pg_ctl")).resolve().parent)]
+    for bindir in candidates:
+        path = Path(bindir)
+        if not (path / "initdb").exists() or not (path / "pg_ctl").exists():
+            continue
+        try:
+            version = int(path.parent.name)
+        except ValueError:
+            version = 0
+        control = glob.glob(f"/usr/share/postgresql/{version}/extension/postgis.control")
+        if control or _postgis_in_sharedir(path):
+            return PgBinaries(path, version)
+        raise ConfigurationError(
+            f"PostGIS est absent pour PostgreSQL {version}. Installez-le : "
+            f"sudo apt-get install -y postgresql-{version}-postgis-3"
+        )
+    raise ConfigurationError(f"PostgreSQL est introuvable. Installez-le : {INSTALL_HINT}")
+
+
+def _postgis_in_sharedir(bindir: Path) -> bool:
+    pg_config = bindir / "pg_config"
+    if not pg_config.exists():
+        return False
+    share = subprocess.run([str(pg_config), "--sharedir"], capture_output=True, text=True).stdout
+    return (Path(share.strip()) / "extension" / "postgis.control").exists()
+
+
+def _run_as_user() -> pwd.struct_passwd:
+    if os.geteuid() != 0:
+        return pwd.getpwuid(os.geteuid())
+    try:
+        return pwd.getpwnam("postgres")
+    except KeyError:
+        raise ConfigurationError(
+            "Sous root, le cluster PostgreSQL doit tourner sous le compte 'postgres', "
+            f"qui n'existe pas. Installez PostgreSQL : {INSTALL_HINT}"
+        ) from None
+
+
+class EmbeddedCluster:
+    """One private PostgreSQL + PostGIS cluster living in `data_dir`."""
+
+    def __init__(self, data_dir: Path, db_name: str = "geocoop", *, fast: bool = False) -> None:
+        self.data_dir = Path(data_dir).resolve()
+        self.db_name = db_name
+        self.fast = fast  # tests: fsync off, throw-away clusters
+        self.user = _run_as_user()
+
+    # -- paths ---------------------------------------------------------------
+    @property
+    def pgdata(self) -> Path:
+        """The cluster's PGDATA directory."""
+        return self.data_dir / "pgdata"
+
+    @property
+    def socket_dir(self) -> Path:
+        """Directory holding the Unix socket (short enough for sun_path)."""
+        own = self.data_dir / "run"
+        if len(str(own)) <= _SOCKET_PATH_MAX:
+            return own
+        digest = hashlib.sha1(str(self.data_dir).encode()).hexdigest()[:12]
+        return Path("/tmp") / f"geocoop-{os.geteuid()}-{digest}"
+
+    @property
+    def log_file(self) -> Path:
+        """PostgreSQL's server log."""
+        return self.data_dir / "postgresql.log"
+
+    def url(self, db_name: str | None = None) -> str:
+        """SQLAlchemy URL of a database in this cluster."""
+        return (
+            f"postgresql+psycopg://{SUPERUSER}@/{db_name or self.db_name}"
+            f"?host={self.socket_dir}&port={PORT}"
+        )
+
+    def libpq_dsn(self, db_name: str | None = None) -> str:
+        """libpq connection string (for psql, ogr2ogr, psycopg)."""
+        return (
+            f"host={self.socket_dir} port={PORT} user={SUPERUSER} dbname={db_name or self.db_name}"
+        )
+
+    # -- helpers -------------------------------------------------------------
+    def _run(self, args: list[str], **kwargs) -> subprocess.CompletedProcess:
+        if os.geteuid() == 0 and self.user.pw_uid != 0:
+            args = ["runuser", "-u", self.user.pw_name, "--", *args]
+        env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+        env.pop("PGDATA", None)
+        return subprocess.run(args, capture_output=True, text=True, env=env, **kwargs)
+
+    def _prepare_dir(self, path: Path, mode: int) -> None:
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            os.chmod(path, mode)
+            if os.geteuid() == 0:
+                os.chown(path, self.user.pw_uid, self.user.pw_gid)
+        except OSError as exc:
+            raise ConfigurationError(
+                f"Le dossier de données {path} n'est pas utilisable ({exc.strerror}). "
+                "Choisissez-en un autre avec GEOCOOP_DATA_DIR."
+            ) from None
+
+    def _check_reachable(self) -> None:
+        # Under root the cluster user must be able to traverse every parent folder.
+        if os.geteuid() != 0:
+            return
+        for parent in [self.data_dir, *self.data_dir.parents]:
+            if parent.exists() and not (parent.stat().st_mode & 0o001):
+                raise ConfigurationError(
+                    f"Le compte '{self.user.pw_name}' ne peut pas traverser {parent} : "
+                    f"choisissez GEOCOOP_DATA_DIR ailleurs (par ex. /var/lib/geocoop)."
+                )
+
+    @contextlib.contextmanager
+    def _lock(self):
+        self._prepare_dir(self.data_dir, 0o755)
+        try:
+            handle = open(self.data_dir / ".lock", "w")  # noqa: SIM115 - held for the block
+        except OSError as exc:
+            raise ConfigurationError(
+                f"Le dossier de données {self.data_dir} n'est pas inscriptible ({exc.strerror})."
+            ) from None
+        with handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
+    # -- lifecycle -----------------------------------------------------------
+    def is_initialised(self) -> bool:
+        """True when initdb has run in this data dir."""
+        return (self.pgdata / "PG_VERSION").exists()
+
+    def is_running(self) -> bool:
+        """True when the server of this data dir is up."""
+        if not self.is_initialised():
+            return False
+        bins = find_binaries()
+        return self._run([bins.tool("pg_ctl"), "status", "-D", str(self.pgdata)]).returncode == 0
+
+    def start(self) -> bool:
+        """Initialise if needed, start if stopped, create the database. True if it started."""
+        bins = find_binaries()
+        with self._lock():
+            self._check_reachable()
+            if not self.is_initialised():
+                self._initdb(bins)
+            started = False
+            if not self.is_running():
+                self._prepare_dir(self.socket_dir, 0o700)
+                result = self._run(
+                    [
+                        bins.tool("pg_ctl"),
+                        "start",
+                        "-w",
+                        "-t",
+                        "60",
+                        "-D",
+                        str(self.pgdata),
+                        "-l",
+                        str(self.log_file),
+                    ]
+                )
+                if result.returncode != 0:
+                    tail = _tail(self.log_file)
+                    raise ConfigurationError(
+                        f"Le cluster PostgreSQL de {self.pgdata} n'a pas démarré : {tail}"
+                    )
+                started = True
+            self.create_database(self.db_name)
+            return started
+
+    def _initdb(self, bins: PgBinaries) -> None:
+        self._prepare_dir(self.pgdata, 0o700)
+        self._prepare_dir(self.socket_dir, 0o700)
+        try:
+            self.log_file.touch()
+            if os.geteuid() == 0:
+                os.chown(self.log_file, self.user.pw_uid, self.user.pw_gid)
+        except OSError as exc:
+            msg = f"{self.log_file} n'est pas inscriptible ({exc.strerror})"
+            raise ConfigurationError(msg) from None
+        result = self._run(
+            [
+                bins.tool("initdb"),
+                "-D",
+                str(self.pgdata),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        )
+        if result.returncode != 0:
+            raise ConfigurationError(f"initdb a échoué : {result.stderr.strip()[-300:]}")
+        settings = {
+            "listen_addresses": "''",
+            "port": str(PORT),
+            "unix_socket_directories": f"'{self.socket_dir}'",
+            "unix_socket_permissions": "0700",
+            "shared_buffers": "'256MB'",
+            "work_mem": "'64MB'",
+            "maintenance_work_mem": "'512MB'",
+            "max_connections": "100",
+            "synchronous_commit": "off",
+            "jit": "off",  # JIT compilation costs more than it saves on our short queries
+        }
+        if self.fast:
+            settings.update({"fsync": "off", "full_page_writes": "off"})
+        with open(self.pgdata / "postgresql.conf", "a", encoding="utf-8") as conf:
+            conf.write("\n# geocoop private cluster\n")
+            conf.writelines(f"{k} = {v}\n" for k, v in settings.items())
+
+    def psql(self, sql: str, db_name: str = "postgres") -> str:
+        """Run one SQL statement as the cluster superuser; return its output."""
+        bins = find_binaries()
+        result = self._run(
+            [
+                bins.tool("psql") if (bins.bindir / "psql").exists() else "psql",
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                self.libpq_dsn(db_name),
+                "-c",
+                sql,
+            ]
+        )
+        if result.returncode != 0:
+            raise ConfigurationError(f"psql a échoué : {result.stderr.strip()}")
+        return result.stdout.strip()
+
+    def create_database(self, name: str) -> None:
+        """Create `name` with PostGIS unless it already exists."""
+        if not name.replace("_", "").isalnum():
+            raise ConfigurationError(f"Nom de base invalide : {name!r}")
+        exists = self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
+        if not exists:
+            self.psql(f'CREATE DATABASE "{name}"')
+        self.psql("CREATE EXTENSION IF NOT EXISTS postgis", db_name=name)
+
+    def drop_database(self, name: str) -> None:
+        """Drop a database of this cluster (test clean-up)."""
+        if not name.replace("_", "").isalnum():
+            raise ConfigurationError(f"Nom de base invalide : {name!r}")
+        self.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def stop(self) -> bool:
+        """Stop the server if it runs. True if it was running."""
+        if not self.is_running():
+            return False
+        bins = find_binaries()
+        result = self._run(
+            [bins.tool("pg_ctl"), "stop", "-w", "-m", "fast", "-D", str(self.pgdata)]
+        )
+        if result.returncode != 0:
+            raise ConfigurationError(f"pg_ctl stop a échoué : {result.stderr.strip()}")
+        return True
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        """Block until the server accepts connections."""
+        bins = find_binaries()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            args = [bins.tool("pg_isready"), "-h", str(self.socket_dir), "-p", str(PORT)]
+            if self._run(args).returncode == 0:
+                return
+            time.sleep(0.2)
+        raise ConfigurationError("Le cluster PostgreSQL ne répond pas.")
+
+
+def _tail(path: Path, lines: int = 3) -> str:
+    try:
+        content = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    except OSError:
+        return "(pas de journal)"
+    return " | ".join(content[-lines:])

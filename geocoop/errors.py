@@ -1,0 +1,64 @@
+"""Errors as types: each carries an HTTP status and a safe public message."""
+
+from __future__ import annotations
+
+
+class GeocoopError(Exception):
+    """Base error: `message` is safe to show to a user (no internals)."""
+
+    status = 500
+    title = "Erreur interne"
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+class ConfigurationError(GeocoopError):
+    """Bad settings or missing system components; the CLI prints it on one line."""
+
+    title = "Configuration invalide"
+
+
+class DatabaseUnavailable(GeocoopError):
+    """The database cannot be reached (503 on the web)."""
+
+    status = 503
+    title = "Base de données indisponible"
+
+
+class NotMigrated(GeocoopError):
+    """The database schema is behind the code's migrations."""
+
+    status = 503
+    title = "Schéma non migré"
+
+
+class BadRequest(GeocoopError):
+    """A request parameter is invalid."""
+
+    status = 400
+    title = "Requête invalide"
+
+
+class NotFound(GeocoopError):
+    """The requested resource does not exist."""
+
+    status = 404
+    title = "Introuvable"
+
+
+class Unauthorized(GeocoopError):
+    """A write was attempted without a valid token."""
+
+    status = 401
+    title = "Jeton requis"
+
+
+class IngestError(GeocoopError):
+    """A file cannot be ingested; the message names file, line/feature and field."""
+
+    status = 400
+    title = "Fichier refusé"

@@ -1,0 +1,1 @@
+"""Files → validated rows → database: readers per format, locating, reject reports."""

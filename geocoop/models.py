@@ -1,0 +1,264 @@
+"""The schema: territories, cooperation kinds, cooperations, partnerships, ingest audit.
+
+Geometries are stored in EPSG:4326 (lon/lat) for interchange; every distance or area is
+computed on `geography` or in a metric CRS, never in degrees (see geocoop/sql/).
+The vocabulary (category, socio-economic model, stage) is the study's (shared/seeds).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+LEVELS = ("region", "departement", "epci", "commune")
+CATEGORIES = ("modelisee", "non_modelisee", "systemique")
+MODELS = ("marchande", "non_marchande", "hybride")
+STAGES = ("emergence", "operationnelle")
+PRECISIONS = ("coordinates", "insee_code", "postcode_name", "commune_name", "perimeter", "geometry")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IS NULL OR {column} IN ({quoted})"
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every geocoop table."""
+
+
+class Territory(Base):
+    """A commune, EPCI, département or région with its boundary and population."""
+
+    __tablename__ = "territory"
+    __table_args__ = (
+        UniqueConstraint("level", "code", name="uq_territory_level_code"),
+        CheckConstraint(_in("level", LEVELS), name="ck_territory_level"),
+        Index("ix_territory_geom", "geom", postgresql_using="gist"),
+        Index("ix_territory_geom_simplified", "geom_simplified", postgresql_using="gist"),
+        Index("ix_territory_departement", "departement_code"),
+        Index("ix_territory_epci", "epci_code"),
+        Index("ix_territory_name_search", "name_search"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    level: Mapped[str] = mapped_column(String(12), nullable=False)
+    code: Mapped[str] = mapped_column(String(12), nullable=False)  # INSEE, or SIREN for EPCI
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    name_search: Mapped[str | None] = mapped_column(Text)  # lower-case, unaccented, for lookup
+    region_code: Mapped[str | None] = mapped_column(String(3))
+    departement_code: Mapped[str | None] = mapped_column(String(3))
+    epci_code: Mapped[str | None] = mapped_column(String(9))
+    postcodes: Mapped[list[str] | None] = mapped_column(ARRAY(String(5)))
+    population: Mapped[int | None] = mapped_column(Integer)
+    population_year: Mapped[int | None] = mapped_column(Integer)
+    area_km2: Mapped[float | None] = mapped_column(Float)
+    geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=False))
+    geom_simplified = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=False))
+    label_point = mapped_column(Geometry("POINT", srid=4326, spatial_index=False))
+    vintage: Mapped[str | None] = mapped_column(String(20))  # e.g. "COG 2026"
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class CommuneCodeChange(Base):
+    """An old INSEE commune code and the current code it became (fusions, communes nouvelles)."""
+
+    __tablename__ = "commune_code_change"
+
+    old_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    new_code: Mapped[str] = mapped_column(String(5), nullable=False, index=True)
+    effective: Mapped[str | None] = mapped_column(String(10))
+    source: Mapped[str | None] = mapped_column(Text)
+
+
+class Kind(Base):
+    """A kind of cooperation (PTCE, PAT, tiers-lieu…) with how the map draws it."""
+
+    __tablename__ = "kind"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    label_fr: Mapped[str] = mapped_column(Text, nullable=False)
+    label_en: Mapped[str] = mapped_column(Text, nullable=False)
+    colour: Mapped[str] = mapped_column(String(7), nullable=False)
+    icon: Mapped[str] = mapped_column(String(32), nullable=False, default="circle")
+    service_distance_m: Mapped[int] = mapped_column(Integer, nullable=False)
+    default_category: Mapped[str | None] = mapped_column(String(16))
+    is_support: Mapped[bool] = mapped_column(default=False)  # réseaux d'appui, accompagnement
+
+
+class Cooperation(Base):
+    """One territorial cooperation, characterised along the study's dimensions."""
+
+    __tablename__ = "cooperation"
+    __table_args__ = (
+        UniqueConstraint("source", "source_id", name="uq_cooperation_source_id"),
+        CheckConstraint(_in("category", CATEGORIES), name="ck_cooperation_category"),
+        CheckConstraint(_in("socio_economic_model", MODELS), name="ck_cooperation_model"),
+        CheckConstraint(_in("stage", STAGES), name="ck_cooperation_stage"),
+        CheckConstraint(_in("location_precision", PRECISIONS), name="ck_cooperation_precision"),
+        Index("ix_cooperation_location", "location", postgresql_using="gist"),
+        Index("ix_cooperation_perimeter", "perimeter", postgresql_using="gist"),
+        Index("ix_cooperation_kind", "kind_code"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind_code: Mapped[str] = mapped_column(ForeignKey("kind.code"), nullable=False)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    category: Mapped[str | None] = mapped_column(String(16))
+    socio_economic_model: Mapped[str | None] = mapped_column(String(16))
+    stage: Mapped[str | None] = mapped_column(String(16))
+    legal_form: Mapped[str | None] = mapped_column(Text)
+    governance: Mapped[str | None] = mapped_column(Text)
+    stakeholders: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    accompaniment: Mapped[str | None] = mapped_column(String(16))  # interne / externe
+    accompanied_by: Mapped[str | None] = mapped_column(Text)
+    financing_sources: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    year_founded: Mapped[int | None] = mapped_column(Integer)
+    website: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(Text)
+    postcode: Mapped[str | None] = mapped_column(String(5))
+    commune_code: Mapped[str | None] = mapped_column(String(5), index=True)
+    source: Mapped[str] = mapped_column(Text, nullable=False)
+    source_id: Mapped[str] = mapped_column(Text, nullable=False)
+    location = mapped_column(Geometry("POINT", srid=4326, spatial_index=False))
+    location_precision: Mapped[str | None] = mapped_column(String(16))
+    perimeter_codes: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    perimeter = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=False))
+    attributes: Mapped[dict | None] = mapped_column(JSONB)  # the source's other columns
+    ingest_run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_run.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class Partnership(Base):
+    """A declared link between two cooperations (stored once, lower id first)."""
+
+    __tablename__ = "partnership"
+    __table_args__ = (
+        UniqueConstraint("cooperation_a_id", "cooperation_b_id", name="uq_partnership_pair"),
+        CheckConstraint("cooperation_a_id < cooperation_b_id", name="ck_partnership_order"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cooperation_a_id: Mapped[int] = mapped_column(
+        ForeignKey("cooperation.id", ondelete="CASCADE"), nullable=False
+    )
+    cooperation_b_id: Mapped[int] = mapped_column(
+        ForeignKey("cooperation.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    description: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class IngestRun(Base):
+    """Audit of one import: file, checksum, counts, rejects, who and when."""
+
+    __tablename__ = "ingest_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target: Mapped[str] = mapped_column(String(32), nullable=False)  # boundaries, cooperations…
+    file_name: Mapped[str] = mapped_column(Text, nullable=False)
+    checksum: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="running")
+    accepted: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    rejects: Mapped[list | None] = mapped_column(JSONB)
+    report: Mapped[dict | None] = mapped_column(JSONB)
+    actor: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ApiToken(Base):
+    """A write token: only its SHA-256 is stored; revoked tokens stay for the audit."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+DEFAULT_KINDS = [
+    # code, label_fr, label_en, colour (Okabe-Ito, colour-blind safe), icon, distance m, category
+    ("ptce", "PTCE", "Territorial economic cooperation hub", "#E69F00", "hub", 30000, "modelisee"),
+    (
+        "pat",
+        "Projet alimentaire territorial",
+        "Territorial food project",
+        "#009E73",
+        "leaf",
+        30000,
+        "modelisee",
+    ),
+    (
+        "tzcld",
+        "Territoire zéro chômeur",
+        "Zero long-term unemployment territory",
+        "#0072B2",
+        "briefcase",
+        15000,
+        "modelisee",
+    ),
+    ("tiers_lieu", "Tiers-lieu", "Third place", "#D55E00", "home", 15000, "non_modelisee"),
+    (
+        "scic",
+        "SCIC",
+        "Cooperative society of collective interest",
+        "#CC79A7",
+        "users",
+        20000,
+        "modelisee",
+    ),
+    (
+        "cae",
+        "CAE",
+        "Business and employment cooperative",
+        "#56B4E9",
+        "briefcase",
+        30000,
+        "modelisee",
+    ),
+    (
+        "monnaie_locale",
+        "Monnaie locale",
+        "Local currency",
+        "#F0E442",
+        "coins",
+        25000,
+        "non_modelisee",
+    ),
+    (
+        "france_services",
+        "France services",
+        "France services hub",
+        "#000000",
+        "flag",
+        20000,
+        "modelisee",
+    ),
+    ("appui", "Structure d'appui", "Support structure", "#999999", "life-ring", 50000, None),
+    ("autre", "Autre coopération", "Other cooperation", "#777777", "circle", 15000, None),
+]

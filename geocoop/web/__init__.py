@@ -1,0 +1,41 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask
+
+from geocoop.config import Settings, load_settings
+
+
+def create_app(overrides: dict | None = None, settings: Settings | None = None) -> Flask:
+    """Build the app: defaults, then GEOCOOP_* environment variables, then `overrides`.
+
+    Nothing connects to the database here; the engine connects on first use.
+    """
+    from geocoop.web import database, errors
+    from geocoop.web.blueprints import health
+
+    settings = settings or load_settings(overrides)
+    app = Flask(__name__)
+    app.config.update(
+        GEOCOOP=settings,
+        SECRET_KEY=settings.secret_key or secrets.token_hex(32),
+        MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False
+    database.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(health.bp)
+    _register_optional_blueprints(app)
+    return app
+
+
+def _register_optional_blueprints(app: Flask) -> None:
+    # Each area registers itself here as it lands: api (OGC API Features), tiles, maps, admin.
+    from geocoop.web import blueprints
+
+    for register in getattr(blueprints, "REGISTRY", []):
+        register(app)

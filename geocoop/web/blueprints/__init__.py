@@ -1,0 +1,3 @@
+"""One blueprint per URL area. REGISTRY lists the `register(app)` of each optional area."""
+
+REGISTRY: list = []

@@ -1,0 +1,51 @@
+"""One place turns errors into responses: problem+json for the API, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, request
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from geocoop.errors import GeocoopError
+
+log = logging.getLogger(__name__)
+
+
+def problem(status: int, title: str, detail: str) -> Response:
+    """An RFC 7807 problem response."""
+    response = jsonify({"status": status, "title": title, "detail": detail})
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the error handlers."""
+
+    @app.errorhandler(GeocoopError)
+    def _geocoop(exc: GeocoopError):
+        return problem(exc.status, exc.title, exc.message)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        titles = {413: "Fichier trop volumineux", 404: "Introuvable", 405: "Méthode non permise"}
+        return problem(exc.code or 500, titles.get(exc.code, exc.name), exc.description or "")
+
+    @app.errorhandler(OperationalError)
+    def _db_down(exc: OperationalError):
+        log.warning("database unavailable on %s: %s", request.path, str(exc.orig)[:200])
+        return problem(503, "Base de données indisponible", "Réessayez dans quelques instants.")
+
+    @app.errorhandler(DBAPIError)
+    def _db_error(exc: DBAPIError):
+        if "statement timeout" in str(exc.orig):
+            return problem(503, "Requête trop longue", "La requête a dépassé le temps permis.")
+        log.exception("database error on %s", request.path)
+        return problem(500, "Erreur interne", "Une erreur inattendue est survenue.")
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unexpected error on %s", request.path)
+        return problem(500, "Erreur interne", "Une erreur inattendue est survenue.")

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs everything geocoop needs on Debian/Ubuntu: system packages (PostgreSQL + PostGIS,
+# GDAL, Chromium for browser tests), then a virtualenv with geocoop and its dev tools.
+# Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_pkgs=()
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$pg_bin" ]; then
+  need_pkgs+=(postgresql postgresql-contrib)
+fi
+pg_ver=$(basename "$(dirname "${pg_bin:-/usr/lib/postgresql/15/bin}")")
+[ -f "/usr/share/postgresql/$pg_ver/extension/postgis.control" ] || need_pkgs+=("postgresql-$pg_ver-postgis-3")
+command -v ogrinfo >/dev/null || need_pkgs+=(gdal-bin)
+command -v chromium >/dev/null || need_pkgs+=(chromium)
+
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "==> apt-get install ${need_pkgs[*]}"
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need_pkgs[@]}"
+  else
+    echo "Missing system packages. Install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${need_pkgs[*]}" >&2
+    exit 1
+  fi
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "==> creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.geocoop-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "==> pip install -e .[dev]"
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -e ".[dev]"
+  touch "$stamp"
+fi

@@ -1,0 +1,145 @@
+"""The one fixture layer for the database, the web app and live servers.
+
+- `pg_cluster` (session): a private, throw-away PostGIS cluster provisioned by the same code
+  as `geocoop db start` (fsync off: it is deleted at the end of the session).
+- `db_engine` (session): a migrated test database in it.
+- `conn` (test): a connection inside a transaction rolled back after the test. Core
+  functions never commit (they use savepoints), so anything they do vanishes.
+- `app` / `client` (test): the Flask app on the test database; web writes really commit,
+  so the data tables are truncated after each test.
+- `demo_engine` / `demo_app` / `live_server` (session): a second database with the bundled
+  real data of data/ loaded once, read-only, served on a free loopback port.
+
+In CI (CI=true) a missing PostgreSQL/PostGIS fails the run; locally it skips with a reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from geocoop.config import PROJECT_ROOT, load_settings
+from geocoop.db import make_engine, upgrade
+from geocoop.embedded import EmbeddedCluster
+from geocoop.errors import ConfigurationError
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+DATA_TABLES = ("partnership", "cooperation", "ingest_run", "territory", "commune_code_change",
+               "api_token")
+
+
+def missing(reason: str) -> None:
+    """Fail in CI, skip with a visible reason elsewhere."""
+    if IN_CI:
+        pytest.fail(f"CI needs it: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A private PostGIS cluster for this test session."""
+    data_dir = Path(tempfile.mkdtemp(prefix="gct-", dir="/tmp"))
+    cluster = None
+    try:
+        cluster = EmbeddedCluster(data_dir, "geocoop_test", fast=True)
+        cluster.start()
+    except ConfigurationError as exc:
+        shutil.rmtree(data_dir, ignore_errors=True)
+        missing(f"no PostgreSQL/PostGIS: {exc.message}")
+    yield cluster
+    cluster.stop()
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def db_engine(pg_cluster):
+    """Engine on the migrated test database."""
+    engine = make_engine(pg_cluster.url("geocoop_test"), load_settings({"pool_size": 2}))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def conn(db_engine):
+    """A connection in a transaction that is rolled back after the test."""
+    with db_engine.connect() as connection:
+        transaction = connection.begin()
+        yield connection
+        if transaction.is_active:
+            transaction.rollback()
+
+
+def truncate_data(engine) -> None:
+    """Empty every data table (kinds, which migrations seed, are kept)."""
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def app(pg_cluster, db_engine):
+    """The Flask app on the test database; data tables emptied afterwards."""
+    from geocoop.web import create_app
+
+    application = create_app({"database_url": pg_cluster.url("geocoop_test"),
+                              "secret_key": "test", "pool_size": 2})
+    application.config["TESTING"] = True
+    yield application
+    application.extensions["geocoop.engine"].dispose()
+    truncate_data(db_engine)
+
+
+@pytest.fixture
+def client(app):
+    """A test client of `app`."""
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def demo_engine(pg_cluster):
+    """A database holding the bundled real data (loaded once per session; read-only)."""
+    from geocoop.ingest.bundled import load_bundled
+
+    pg_cluster.create_database("geocoop_demo")
+    engine = make_engine(pg_cluster.url("geocoop_demo"), load_settings({"pool_size": 2}))
+    upgrade(engine)
+    for _line in load_bundled(engine, PROJECT_ROOT / "data"):
+        pass
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_app(pg_cluster, demo_engine):
+    """The app on the bundled-data database."""
+    from geocoop.web import create_app
+
+    return create_app({"database_url": pg_cluster.url("geocoop_demo"), "secret_key": "test",
+                       "pool_size": 4})
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_app):
+    """`demo_app` served on a free loopback port; yields its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, demo_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data, or a visible skip where it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"full data set absent: {SHARED_DATA} not found")
+    return SHARED_DATA

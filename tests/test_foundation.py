@@ -1,0 +1,145 @@
+"""The foundation: embedded cluster, migrations, health, CLI errors, settings docs."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import text
+
+from geocoop.config import PROJECT_ROOT, load_settings, setting_names
+from geocoop.db import check_migrated, head_revision, make_engine
+from geocoop.errors import ConfigurationError, NotMigrated
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: int = 120):
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "geocoop", *args], capture_output=True,
+                          text=True, env=full_env, timeout=timeout)
+
+
+def test_cluster_is_postgis_3(pg_cluster):
+    version = pg_cluster.psql("SELECT postgis_lib_version()", db_name="geocoop_test")
+    assert int(version.split(".")[0]) >= 3
+
+
+def test_start_twice_reuses_cluster(pg_cluster):
+    assert pg_cluster.start() is False  # already running: no re-init, no restart
+    assert pg_cluster.is_running()
+
+
+def test_healthz_reports_postgis_and_head(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["migration"] == head_revision() == body["migration_head"]
+    assert int(body["postgis_version"].split(".")[0]) >= 3
+    assert body["rows"]["kind"] >= 8
+
+
+def test_unknown_route_is_problem_json(client):
+    response = client.get("/no/such/route")
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+    assert set(response.get_json()) >= {"status", "title", "detail"}
+
+
+def test_unmigrated_database_is_refused(pg_cluster):
+    pg_cluster.create_database("geocoop_empty")
+    engine = make_engine(pg_cluster.url("geocoop_empty"))
+    try:
+        with pytest.raises(NotMigrated, match="geocoop db upgrade"):
+            check_migrated(engine)
+    finally:
+        engine.dispose()
+        pg_cluster.drop_database("geocoop_empty")
+
+
+def test_cli_unreachable_database_url_is_one_line():
+    result = run_cli("db", "status",
+                     env={"GEOCOOP_DATABASE_URL": "postgresql://x@127.0.0.1:1/none"})
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert "injoignable" in result.stderr
+
+
+def test_cli_unwritable_data_dir_is_one_line(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    result = run_cli("db", "start", env={"GEOCOOP_DATA_DIR": str(blocked / "sub")})
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("Erreur :")
+    assert result.stderr.strip().count("\n") == 0
+
+
+def test_cli_port_taken_is_one_line(pg_cluster):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        result = run_cli("serve", "--port", str(port),
+                         env={"GEOCOOP_DATABASE_URL": pg_cluster.url("geocoop_test")})
+    assert result.returncode != 0
+    assert "déjà pris" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_setting_value_is_clear():
+    with pytest.raises(ConfigurationError, match="GEOCOOP_PORT"):
+        load_settings(environ={"GEOCOOP_PORT": "eighty"})
+
+
+def test_help_lists_every_command():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("db", "serve", "demo", "token"):
+        assert re.search(rf"^\s+{command}\s", result.stdout, re.M), command
+
+
+def test_every_setting_is_documented():
+    doc = (PROJECT_ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    for name in setting_names():
+        assert name in doc, f"{name} is not documented in docs/configuration.md"
+
+
+def test_docker_compose_matches_settings():
+    compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+    db = compose["services"]["db"]
+    assert db["image"].startswith("postgis/postgis")
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    app_env = compose["services"]["app"]["environment"]
+    assert "GEOCOOP_DATABASE_URL" in app_env
+    assert set(app_env) <= set(setting_names()), "compose uses an unknown GEOCOOP_ setting"
+    assert compose["services"]["app"]["depends_on"]["db"]["condition"] == "service_healthy"
+
+
+def test_readme_test_command_is_what_ci_runs():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in readme and "make demo" in readme
+    assert re.search(r"^make test\b", ci, re.M)
+
+
+def test_tokens_are_hashed_and_revocable(conn):
+    from geocoop.auth import create_token, revoke_token, verify_token
+
+    token = create_token(conn, "réseau")
+    stored = conn.execute(text("SELECT token_hash FROM api_token")).scalar_one()
+    assert token not in stored and len(stored) == 64
+    assert verify_token(conn, token) == "réseau"
+    assert verify_token(conn, token + "x") is None
+    assert revoke_token(conn, "réseau") == 1
+    assert verify_token(conn, token) is None
+
+
+def test_migrations_are_packaged():
+    versions = Path(PROJECT_ROOT / "geocoop" / "migrations" / "versions")
+    assert any(versions.glob("0001_*.py"))
