@@ -34,8 +34,16 @@ def create_app(overrides: dict | None = None, settings: Settings | None = None) 
 
 
 def _register_optional_blueprints(app: Flask) -> None:
-    # Each area registers itself here as it lands: api (OGC API Features), tiles, maps, admin.
-    from geocoop.web import blueprints
+    # Each URL area lives in its own module; an area not written yet is simply absent.
+    import importlib
 
-    for register in getattr(blueprints, "REGISTRY", []):
-        register(app)
+    from geocoop.web.blueprints import AREAS
+
+    for name in AREAS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(app)
