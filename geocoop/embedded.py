@@ -94,26 +94,40 @@ class EmbeddedCluster:
         self.db_name = db_name
         self.fast = fast  # tests: fsync off, throw-away clusters
         self.user = _run_as_user()
+        self.storage_dir = self._choose_storage_dir()
+
+    def _choose_storage_dir(self) -> Path:
+        # Under root the cluster runs as `postgres`, which cannot enter a checkout inside a
+        # private home (/root is 0700): keep the cluster under /var/lib/geocoop instead.
+        if os.geteuid() != 0 or self._traversable(self.data_dir):
+            return self.data_dir
+        digest = hashlib.sha1(str(self.data_dir).encode()).hexdigest()[:12]
+        return Path("/var/lib/geocoop") / digest
+
+    @staticmethod
+    def _traversable(path: Path) -> bool:
+        # The data dir itself is created/chmod-ed by us; its parents must let others through.
+        return all(p.stat().st_mode & 0o001 for p in path.parents if p.exists())
 
     # -- paths ---------------------------------------------------------------
     @property
     def pgdata(self) -> Path:
         """The cluster's PGDATA directory."""
-        return self.data_dir / "pgdata"
+        return self.storage_dir / "pgdata"
 
     @property
     def socket_dir(self) -> Path:
         """Directory holding the Unix socket (short enough for sun_path)."""
-        own = self.data_dir / "run"
+        own = self.storage_dir / "run"
         if len(str(own)) <= _SOCKET_PATH_MAX:
             return own
-        digest = hashlib.sha1(str(self.data_dir).encode()).hexdigest()[:12]
+        digest = hashlib.sha1(str(self.storage_dir).encode()).hexdigest()[:12]
         return Path("/tmp") / f"geocoop-{os.geteuid()}-{digest}"
 
     @property
     def log_file(self) -> Path:
         """PostgreSQL's server log."""
-        return self.data_dir / "postgresql.log"
+        return self.storage_dir / "postgresql.log"
 
     def url(self, db_name: str | None = None) -> str:
         """SQLAlchemy URL of a database in this cluster."""
@@ -152,7 +166,7 @@ class EmbeddedCluster:
         # Under root the cluster user must be able to traverse every parent folder.
         if os.geteuid() != 0:
             return
-        for parent in [self.data_dir, *self.data_dir.parents]:
+        for parent in [self.storage_dir, *self.storage_dir.parents]:
             if parent.exists() and not (parent.stat().st_mode & 0o001):
                 raise ConfigurationError(
                     f"Le compte '{self.user.pw_name}' ne peut pas traverser {parent} : "
@@ -189,6 +203,8 @@ class EmbeddedCluster:
         bins = find_binaries()
         with self._lock():
             self._check_reachable()
+            if self.storage_dir != self.data_dir:
+                self._prepare_dir(self.storage_dir, 0o755)
             if not self.is_initialised():
                 self._initdb(bins)
             started = False

@@ -14,7 +14,7 @@ def create_app(overrides: dict | None = None, settings: Settings | None = None) 
 
     Nothing connects to the database here; the engine connects on first use.
     """
-    from geocoop.web import database, errors
+    from geocoop.web import database, errors, security
     from geocoop.web.blueprints import health
 
     settings = settings or load_settings(overrides)
@@ -28,6 +28,7 @@ def create_app(overrides: dict | None = None, settings: Settings | None = None) 
     app.json.ensure_ascii = False
     database.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     app.register_blueprint(health.bp)
     _register_optional_blueprints(app)
     return app

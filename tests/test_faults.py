@@ -1,0 +1,89 @@
+"""Faults: the database going away mid-service gives 503 problems fast, then recovers."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from geocoop.db import make_engine, upgrade
+from geocoop.embedded import EmbeddedCluster
+from geocoop.errors import ConfigurationError
+
+
+@pytest.fixture(scope="module")
+def own_cluster():
+    """A cluster of this module's own: the tests stop and restart it."""
+    data_dir = Path(tempfile.mkdtemp(prefix="gcf-", dir="/tmp"))
+    cluster = EmbeddedCluster(data_dir, "geocoop_fault", fast=True)
+    try:
+        cluster.start()
+    except ConfigurationError as exc:
+        pytest.fail(f"no PostGIS cluster: {exc.message}")
+    engine = make_engine(cluster.url())
+    upgrade(engine)
+    engine.dispose()
+    yield cluster
+    cluster.stop()
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _get(url: str, timeout: float = 15) -> tuple[int, bytes, float]:
+    start = time.monotonic()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read(), time.monotonic() - start
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(), time.monotonic() - start
+
+
+def test_database_stopped_gives_503_then_recovers(own_cluster):
+    from werkzeug.serving import make_server
+
+    from geocoop.web import create_app
+
+    app = create_app({"database_url": own_cluster.url(), "secret_key": "t", "pool_size": 2})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        assert _get(base + "/healthz")[0] == 200
+        own_cluster.stop()
+        for _ in range(3):
+            status, body, elapsed = _get(base + "/healthz")
+            assert status == 503, body
+            assert b'"title"' in body and b"Traceback" not in body
+            assert elapsed < 10
+        own_cluster.start()
+        status, _body, _elapsed = _get(base + "/healthz")
+        assert status == 200  # pool_pre_ping replaced the dead connections by itself
+    finally:
+        server.shutdown()
+        app.extensions["geocoop.engine"].dispose()
+        own_cluster.start()
+
+
+def test_unusable_data_dir_is_a_clear_error():
+    blocked = Path(tempfile.mkdtemp(prefix="gcro-", dir="/tmp"))
+    try:
+        (blocked / "pgdata").write_text("a file where the cluster directory should be")
+        cluster = EmbeddedCluster(blocked, "x", fast=True)
+        with pytest.raises(ConfigurationError) as info:
+            cluster.start()
+        assert "pgdata" in info.value.message
+    finally:
+        shutil.rmtree(blocked, ignore_errors=True)
+
+
+def test_private_home_checkout_keeps_cluster_where_postgres_can_enter(tmp_path):
+    # tmp_path lives under /tmp/pytest-of-root (0700), like a checkout in /root.
+    cluster = EmbeddedCluster(tmp_path / "data", "x", fast=True)
+    if cluster.user.pw_uid == 0 or tmp_path.parent.stat().st_mode & 0o001:
+        return  # not running as root, or a world-traversable tmp: nothing to relocate
+    assert str(cluster.pgdata).startswith("/var/lib/geocoop/")
