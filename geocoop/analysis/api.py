@@ -1,0 +1,273 @@
+"""Public analysis API: what the CLI, the HTTP layer and the map call.
+
+Every function takes a SQLAlchemy Connection, never commits, and returns plain dicts/lists
+ready for `json.dumps` (numbers are int/float, geometries GeoJSON dicts, no Decimal).
+Bad parameters raise `geocoop.errors.BadRequest`, unknown codes `geocoop.errors.NotFound`,
+both with a French message.
+
+Shared parameters
+- `level`: "commune" | "epci" | "departement" | "region" | "france".
+- `parent_code` (+ optional `parent_level`): restrict to territories inside that parent.
+  When `parent_level` is omitted it is inferred: a 9-digit code is an EPCI; otherwise the
+  parent is a département for levels commune/epci and a région for level departement.
+- `kinds`: list of kind codes (table `kind`); None = every kind except support structures
+  (`is_support`). With several kinds a commune is covered when any of them reaches it.
+- `rule`: "distance" (a cooperation point within the kind's service distance of the commune
+  polygon), "perimeter" (the commune is in a cooperation's territory of action) or "any"
+  (either). See docs/analysis.md for thresholds and reference points.
+- `distance_m`: overrides every kind's `service_distance_m` for this query.
+- `filters`: {"category": [...], "socio_economic_model": [...], "stage": [...]} restricting
+  which cooperations count. With the defaults (no distance_m, no filters) figures are read
+  from the stored tables refreshed by `geocoop analyze`; otherwise computed live.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+Rule = str  # "distance" | "perimeter" | "any"
+
+
+def coverage(
+    conn: Connection,
+    *,
+    level: str,
+    parent_code: str | None = None,
+    parent_level: str | None = None,
+    kinds: list[str] | None = None,
+    rule: Rule = "any",
+    distance_m: float | None = None,
+    filters: dict | None = None,
+) -> list[dict]:
+    """Coverage of every territory of `level` (inside the parent, if any).
+
+    One dict per territory, sorted by code:
+    {"level", "code", "name", "population", "communes_total", "communes_covered",
+     "population_covered", "population_uncovered", "population_covered_pct" (0–100),
+     "area_km2", "area_covered_km2", "cooperations" (located in the territory),
+     "cooperations_per_100k", "nearest_distance_m" (edge distance from the territory's
+     closest commune to the nearest cooperation; 0 when one is inside; None when none
+     exists)}. population_covered + population_uncovered == population at every level.
+    """
+    from geocoop.analysis.coverage import coverage as _impl
+
+    return _impl(
+        conn,
+        level=level,
+        parent_code=parent_code,
+        parent_level=parent_level,
+        kinds=kinds,
+        rule=rule,
+        distance_m=distance_m,
+        filters=filters,
+    )
+
+
+def coverage_summary(
+    conn: Connection,
+    code: str,
+    level: str,
+    *,
+    kinds: list[str] | None = None,
+    rule: Rule = "any",
+) -> dict:
+    """One territory's coverage, per kind and for all kinds together.
+
+    {"level", "code", "name", "population", "rule",
+     "all": {…coverage fields as in `coverage`…},
+     "by_kind": [{"kind", "label", "service_distance_m", …coverage fields…}, …]}
+    `level` may be "france" (code ignored, use "FR").
+    """
+    from geocoop.analysis.coverage import coverage_summary as _impl
+
+    return _impl(conn, code, level, kinds=kinds, rule=rule)
+
+
+def explain_commune(conn: Connection, commune_code: str, kind: str) -> dict:
+    """Why one commune counts (or not) as covered by `kind`, from the stored figures.
+
+    {"commune": {"code", "name", "population"}, "kind", "service_distance_m",
+     "covered": bool, "covered_by_distance": bool, "covered_by_perimeter": bool,
+     "reasons": [{"rule": "distance", "cooperation_id", "cooperation_name",
+                  "distance_edge_m", "distance_center_m"} |
+                 {"rule": "perimeter", "cooperation_id", "cooperation_name",
+                  "via": "commune_code" | "epci_code" | "area_share", "area_share"}],
+     "nearest": {"cooperation_id", "cooperation_name", "distance_edge_m",
+                 "distance_center_m"} | None,
+     "white_zone_id": str | None, "message": French sentence}
+    Distances: edge = geodesic metres from the commune polygon's nearest point (0 inside);
+    center = geodesic metres from the commune's point-on-surface.
+    """
+    from geocoop.analysis.coverage import explain_commune as _impl
+
+    return _impl(conn, commune_code, kind)
+
+
+def white_zones(
+    conn: Connection,
+    *,
+    kind: str,
+    rule: Rule = "any",
+    limit: int = 20,
+    parent_code: str | None = None,
+    parent_level: str | None = None,
+    with_geometry: bool = True,
+) -> list[dict]:
+    """Maximal groups of adjacent uncovered communes, largest population first.
+
+    [{"id" (smallest member commune code, stable), "rank", "kind", "rule",
+      "communes" ([codes]), "communes_count", "population", "area_km2",
+      "departements" ([codes]), "epci" ([codes]),
+      "nearest_cooperation_distance_m" (edge distance from the zone to the closest
+      cooperation of the kind; None when the kind has none),
+      "geometry" (GeoJSON MultiPolygon, simplified; omitted when with_geometry=False)}]
+    With a parent, zones are those of the whole country clipped to the parent's communes.
+    """
+    from geocoop.analysis.zones import white_zones as _impl
+
+    return _impl(
+        conn,
+        kind=kind,
+        rule=rule,
+        limit=limit,
+        parent_code=parent_code,
+        parent_level=parent_level,
+        with_geometry=with_geometry,
+    )
+
+
+def epci_without(conn: Connection, kind: str, *, parent_code: str | None = None) -> list[dict]:
+    """EPCI with no cooperation of `kind` located in any of their communes.
+
+    [{"code", "name", "departement_code", "population", "communes_total",
+      "nearest_distance_m"}] sorted by population, largest first.
+    """
+    from geocoop.analysis.zones import epci_without as _impl
+
+    return _impl(conn, kind, parent_code=parent_code)
+
+
+def synergy_candidates(
+    conn: Connection,
+    *,
+    max_distance_m: float | None = None,
+    parent_code: str | None = None,
+    parent_level: str | None = None,
+    kinds: list[str] | None = None,
+    limit: int = 100,
+) -> list[dict]:
+    """Pairs of cooperations that could work together and have no declared partnership.
+
+    A pair qualifies when the perimeters overlap or the points are within `max_distance_m`
+    (default: `max_distance_m` of complementarity.yaml) and the matrix weight of their kinds
+    is > 0. score = weight × proximity, proximity = 1 when perimeters overlap, else
+    1 − distance/max_distance. Best score first:
+    [{"a": {"id", "name", "kind", "commune_code"}, "b": {…}, "distance_m",
+      "perimeters_overlap": bool, "weight", "proximity", "score"}]
+    """
+    from geocoop.analysis.synergy import synergy_candidates as _impl
+
+    return _impl(
+        conn,
+        max_distance_m=max_distance_m,
+        parent_code=parent_code,
+        parent_level=parent_level,
+        kinds=kinds,
+        limit=limit,
+    )
+
+
+def missing_complements(
+    conn: Connection,
+    level: str,
+    parent_code: str | None = None,
+    parent_level: str | None = None,
+) -> list[dict]:
+    """Territories having kind A but no cooperation of a complementary kind B.
+
+    B is complementary to A when the matrix weight ≥ `missing_threshold` (yaml).
+    [{"level", "code", "name", "population", "has": A, "missing": B, "weight",
+      "has_count"}] sorted by weight then population, largest first.
+    """
+    from geocoop.analysis.synergy import missing_complements as _impl
+
+    return _impl(conn, level, parent_code=parent_code, parent_level=parent_level)
+
+
+def synergy_index(
+    conn: Connection,
+    level: str,
+    parent_code: str | None = None,
+    parent_level: str | None = None,
+) -> list[dict]:
+    """Per territory: declared links / potential links (complementary pairs within reach).
+
+    [{"level", "code", "name", "cooperations", "potential_links", "declared_links",
+      "undeclared_links", "index" (0–1, None when no potential link)}]
+    A link counts in a territory when at least one of its two cooperations is located there.
+    """
+    from geocoop.analysis.synergy import synergy_index as _impl
+
+    return _impl(conn, level, parent_code=parent_code, parent_level=parent_level)
+
+
+def support_needs(conn: Connection, cooperation_id: int) -> dict:
+    """Accompaniment and financing needs of one cooperation (support_rules.yaml).
+
+    {"cooperation": {"id", "name", "kind", "category", "socio_economic_model", "stage"},
+     "needs": [{"dimension": "accompagnement" | "financement", "need" (code),
+                "label" (French), "source" (study table)}],
+     "support_in_reach": bool, "nearest_support": {"cooperation_id", "name",
+     "distance_m"} | None, "support_distance_m"}
+    """
+    from geocoop.analysis.support import support_needs as _impl
+
+    return _impl(conn, cooperation_id)
+
+
+def support_needs_by_territory(conn: Connection, level: str, code: str) -> dict:
+    """Needs aggregated over the cooperations located in one territory.
+
+    {"level", "code", "name", "cooperations", "by_stage": {stage: n},
+     "needs": [{"dimension", "need", "label", "cooperations"}],
+     "emergence_without_support": [{"id", "name", "kind", "nearest_support_m"}],
+     "communes_without_support": n, "population_without_support": n}
+    """
+    from geocoop.analysis.support import support_needs_by_territory as _impl
+
+    return _impl(conn, level, code)
+
+
+def refresh_all(conn: Connection) -> dict:
+    """Recompute every stored figure (coverage per commune × kind, white zones, synergy
+    candidates). Returns {"communes", "kinds", "rows", "white_zones", "synergy_pairs",
+    "seconds"}."""
+    from geocoop.analysis.refresh import refresh_all as _impl
+
+    return _impl(conn)
+
+
+def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
+    """Bring stored figures up to date after one cooperation was added, moved, edited or
+    deleted: only the communes it reaches (before and after) are recomputed, then the white
+    zones touching them and its synergy pairs. Call it after the write, in the same
+    transaction. Returns {"cooperation_id", "communes", "zones", "pairs", "seconds"}."""
+    from geocoop.analysis.refresh import refresh_for_cooperation as _impl
+
+    return _impl(conn, cooperation_id)
+
+
+__all__ = [
+    "coverage",
+    "coverage_summary",
+    "epci_without",
+    "explain_commune",
+    "missing_complements",
+    "refresh_all",
+    "refresh_for_cooperation",
+    "support_needs",
+    "support_needs_by_territory",
+    "synergy_candidates",
+    "synergy_index",
+    "white_zones",
+]
