@@ -121,8 +121,10 @@ def demo_app(pg_cluster, demo_engine):
     """The app on the bundled-data database."""
     from geocoop.web import create_app
 
-    return create_app({"database_url": pg_cluster.url("geocoop_demo"), "secret_key": "test",
-                       "pool_size": 4})
+    application = create_app({"database_url": pg_cluster.url("geocoop_demo"),
+                              "secret_key": "test", "pool_size": 4})
+    yield application
+    application.extensions["geocoop.engine"].dispose()
 
 
 @pytest.fixture(scope="session")
