@@ -1,0 +1,75 @@
+"""Topology-preserving simplification of territory polygons for low zooms.
+
+PostGIS 3.3 has no ST_CoverageSimplify, so this is the one documented exception to
+"spatial work in PostGIS": PostGIS projects each zone to its metric CRS, shapely ≥ 2.1's
+`coverage_simplify` (GEOS ≥ 3.12) simplifies the whole coverage at once so that shared
+edges stay shared, PostGIS projects back. Tolerance is in metres.
+"""
+
+from __future__ import annotations
+
+import shapely
+from sqlalchemy import Connection, text
+
+from geocoop.sql import statement
+
+TOLERANCE_M = 150.0  # a vertex closer than this to the simplified line goes (≈ 1 px at z10)
+ZONE_SRID = {  # metric CRS per overseas département; everything else is Lambert-93
+    "971": 5490, "972": 5490, "977": 5490, "978": 5490,
+    "973": 2972, "974": 2975, "976": 4471, "975": 4467,
+}  # fmt: skip
+
+
+def zone_srid(departement_code: str | None) -> int:
+    """Metric CRS for areas/simplification of a département (EPSG:2154 in metropolitan France)."""
+    return ZONE_SRID.get(departement_code or "", 2154)
+
+
+def has_coverage_simplify() -> bool:
+    """shapely was built against GEOS ≥ 3.12 (coverage simplification available)."""
+    return hasattr(shapely, "coverage_simplify") and shapely.geos_version >= (3, 12, 0)
+
+
+def simplify_level(
+    conn: Connection, level: str, departements: set[str], tolerance_m: float = TOLERANCE_M
+) -> int:
+    """Recompute geom_simplified of `level` in every zone touched by `departements`
+    (the whole zone, so edges shared with earlier imports stay shared); rows written."""
+    if not has_coverage_simplify():  # pragma: no cover - pyproject requires shapely ≥ 2.1
+        raise RuntimeError("shapely ≥ 2.1 avec GEOS ≥ 3.12 requis (coverage_simplify)")
+    present = (
+        conn.execute(
+            text(
+                "SELECT DISTINCT departement_code FROM territory WHERE level = :level "
+                "AND departement_code IS NOT NULL"
+            ),
+            {"level": level},
+        )
+        .scalars()
+        .all()
+    )
+    zones: dict[int, list[str]] = {}
+    touched = {zone_srid(d) for d in departements}
+    for dep in present:
+        srid = zone_srid(dep)
+        if srid in touched:
+            zones.setdefault(srid, []).append(dep)
+    conn.execute(text("TRUNCATE stg_simplified"))
+    raw = conn.connection.driver_connection
+    for srid, deps in sorted(zones.items()):
+        rows = conn.execute(
+            statement("ingest/boundaries_simplify_source"),
+            {"srid": srid, "level": level, "departements": deps},
+        ).all()
+        if not rows:
+            continue
+        geoms = shapely.from_wkb([bytes(r.wkb) for r in rows])
+        simplified = shapely.coverage_simplify(geoms, tolerance_m)
+        hexes = shapely.to_wkb(simplified, hex=True)
+        with (
+            raw.cursor() as cur,
+            cur.copy("COPY stg_simplified (id, srid, geom) FROM STDIN") as copy,
+        ):
+            for row, hexa in zip(rows, hexes, strict=True):
+                copy.write_row((row.id, srid, hexa))
+    return conn.execute(statement("ingest/boundaries_simplify_apply")).rowcount
