@@ -1,0 +1,162 @@
+"""Query-string values → a typed, bounded `ItemQuery` (400 on anything unexpected).
+
+Works on a plain mapping of name → list of values, so the web layer, the CLI and tests
+share it. Every accepted name is declared in the OpenAPI document (geocoop/web/openapi.py
+reads `ITEMS_PARAMETERS`); any other name that is not a queryable is refused, as the OGC
+test suite requires.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from geocoop.errors import BadRequest
+from geocoop.features.collections import Collection
+from geocoop.features.crs import CRS84, Crs, parse_crs
+
+FORMATS = ("json", "html", "csv", "gpkg")
+ITEMS_PARAMETERS = (
+    "f",
+    "bbox",
+    "bbox-crs",
+    "crs",
+    "limit",
+    "offset",
+    "filter",
+    "filter-lang",
+    "filter-crs",
+)
+MAX_OFFSET = 1_000_000  # deeper paging is a crawl: use a bbox or a filter instead
+
+
+@dataclass(frozen=True)
+class Bbox:
+    """A bounding box in the coordinates of `crs`, already in x/y (east, north) order."""
+
+    minx: float
+    miny: float
+    maxx: float
+    maxy: float
+    crs: Crs = CRS84
+
+
+@dataclass
+class ItemQuery:
+    """What a client asked of `/items`: every field validated and bounded."""
+
+    limit: int
+    offset: int = 0
+    bbox: Bbox | None = None
+    crs: Crs = CRS84
+    equals: dict[str, object] = field(default_factory=dict)  # queryable → value
+    cql: str | None = None
+    filter_crs: Crs = CRS84
+    format: str = "json"
+
+
+def single(args: Mapping[str, Sequence[str]], name: str) -> str | None:
+    """The one value of parameter `name`, or None; 400 when it is repeated."""
+    values = args.get(name) or []
+    if len(values) > 1:
+        raise BadRequest(f"Paramètre {name} répété : une seule valeur attendue.")
+    return values[0] if values else None
+
+
+def parse_int(value: str | None, name: str, default: int, minimum: int, maximum: int) -> int:
+    """An integer parameter within bounds (400 below `minimum`, clamped above `maximum`)."""
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise BadRequest(f"Paramètre {name} : entier attendu, reçu {value[:40]!r}.") from None
+    if number < minimum:
+        raise BadRequest(f"Paramètre {name} : au moins {minimum} attendu, reçu {number}.")
+    return min(number, maximum)
+
+
+def parse_bbox(value: str | None, crs: Crs) -> Bbox | None:
+    """`minx,miny,maxx,maxy` (or 6 numbers with heights) in `crs` axis order; x/y inside."""
+    if value is None:
+        return None
+    parts = value.split(",")
+    if len(parts) not in (4, 6):
+        raise BadRequest(
+            f"Paramètre bbox : 4 nombres attendus (ouest,sud,est,nord), {len(parts)} reçus."
+        )
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        raise BadRequest("Paramètre bbox : nombres décimaux attendus.") from None
+    if not all(math.isfinite(n) for n in numbers):
+        raise BadRequest("Paramètre bbox : nombres finis attendus.")
+    if len(numbers) == 6:
+        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
+    a1, b1, a2, b2 = numbers
+    # EPSG:4326 as a URI is latitude-first (OGC API – Features Part 2)
+    minx, miny, maxx, maxy = (b1, a1, b2, a2) if crs.lat_first else (a1, b1, a2, b2)
+    if minx > maxx or miny > maxy:
+        raise BadRequest("Paramètre bbox : le coin bas-gauche doit précéder le coin haut-droit.")
+    if crs.srid == 4326 and (minx < -180 or maxx > 180 or miny < -90 or maxy > 90):
+        raise BadRequest("Paramètre bbox : longitude dans [-180, 180], latitude dans [-90, 90].")
+    return Bbox(minx, miny, maxx, maxy, crs)
+
+
+def parse_scalar(collection: Collection, name: str, raw: str) -> object:
+    """A property filter value converted to the queryable's type (400 when it does not fit)."""
+    prop = collection.prop(name)
+    assert prop is not None
+    try:
+        if prop.type == "integer":
+            return int(raw)
+        if prop.type == "number":
+            value = float(raw)
+            if not math.isfinite(value):
+                raise ValueError
+            return value
+    except ValueError:
+        raise BadRequest(f"Filtre {name} : {prop.type} attendu, reçu {raw[:40]!r}.") from None
+    if prop.enum and raw not in prop.enum:
+        raise BadRequest(f"Filtre {name} : valeur parmi {', '.join(prop.enum)} attendue.")
+    return raw
+
+
+def parse_items_query(
+    collection: Collection,
+    args: Mapping[str, Sequence[str]],
+    *,
+    default_limit: int,
+    max_limit: int,
+) -> ItemQuery:
+    """Validate every parameter of an items request against `collection`."""
+    equals: dict[str, object] = {}
+    for name in args:
+        if name in ITEMS_PARAMETERS:
+            continue
+        prop = collection.prop(name)
+        if prop is None or not prop.queryable:
+            raise BadRequest(
+                f"Paramètre inconnu pour la collection {collection.id} : {name[:60]!r}. "
+                "Voir /queryables pour les propriétés filtrables."
+            )
+        value = single(args, name)
+        equals[name] = parse_scalar(collection, name, value or "")
+    fmt = single(args, "f") or "json"
+    if fmt not in FORMATS:
+        raise BadRequest(f"Paramètre f : valeur parmi {', '.join(FORMATS)} attendue.")
+    lang = single(args, "filter-lang")
+    if lang not in (None, "cql2-text"):
+        raise BadRequest("Paramètre filter-lang : seul cql2-text est pris en charge.")
+    cql = single(args, "filter")
+    return ItemQuery(
+        limit=parse_int(single(args, "limit"), "limit", default_limit, 1, max_limit),
+        offset=parse_int(single(args, "offset"), "offset", 0, 0, MAX_OFFSET),
+        bbox=parse_bbox(single(args, "bbox"), parse_crs(single(args, "bbox-crs"), "bbox-crs")),
+        crs=parse_crs(single(args, "crs")),
+        equals=equals,
+        cql=cql if cql and cql.strip() else None,
+        filter_crs=parse_crs(single(args, "filter-crs"), "filter-crs"),
+        format=fmt,
+    )

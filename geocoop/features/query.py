@@ -1,0 +1,193 @@
+"""Run item queries in PostGIS; GeoJSON text is built by the database, not by Python.
+
+Building each Feature with `json_build_object` + `ST_AsGeoJSON` in SQL avoids decoding
+geometries into Python objects and re-encoding them: the web layer only joins strings.
+`numberMatched` stays cheap: it is exact for free when the page is not full, otherwise a
+count capped at `COUNT_CAP` rows (same WHERE, no geometry) gives it, or it is omitted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Connection,
+    Subquery,
+    Text,
+    and_,
+    cast,
+    func,
+    literal,
+    select,
+)
+
+from geocoop.errors import NotFound
+from geocoop.features.collections import Collection
+from geocoop.features.cql2 import compile_filter
+from geocoop.features.crs import CRS84, DECIMALS, Crs
+from geocoop.features.params import Bbox, ItemQuery
+
+COUNT_CAP = 50_000  # above this many matches numberMatched is omitted (it is optional)
+
+
+@cache
+def base_of(collection: Collection) -> Subquery:
+    """The collection's SELECT as a named subquery (built once per collection)."""
+    return collection.build().subquery("base")
+
+
+def output_geometry(geom, crs: Crs):
+    """`geom` (EPSG:4326) in the output CRS, in that CRS's axis order."""
+    if crs.srid != 4326:
+        geom = func.ST_Transform(geom, crs.srid)
+    if crs.lat_first:
+        geom = func.ST_FlipCoordinates(geom)
+    return geom
+
+
+def bbox_filter(geom, bbox: Bbox) -> ColumnElement[bool]:
+    """Features whose geometry intersects `bbox` (index-assisted)."""
+    envelope = func.ST_MakeEnvelope(
+        literal(bbox.minx),
+        literal(bbox.miny),
+        literal(bbox.maxx),
+        literal(bbox.maxy),
+        bbox.crs.srid,
+    )
+    if bbox.crs.srid != 4326:
+        envelope = func.ST_Transform(envelope, 4326)
+    return func.ST_Intersects(geom, envelope)
+
+
+def where_clauses(collection: Collection, base: Subquery, q: ItemQuery) -> list:
+    """Every filter of `q` as SQL expressions on `base` (whitelisted columns only)."""
+    clauses = []
+    if q.bbox is not None:
+        clauses.append(bbox_filter(base.c.geom, q.bbox))
+    for name, value in q.equals.items():
+        clauses.append(base.c[name] == literal(value))
+    if q.cql:
+        columns = {p.name: base.c[p.name] for p in collection.queryables}
+        clauses.append(compile_filter(q.cql, collection, columns, base.c.geom, q.filter_crs))
+    return clauses
+
+
+def feature_json(collection: Collection, base: Subquery, crs: Crs):
+    """SQL expression producing one GeoJSON Feature as text."""
+    props = []
+    for prop in collection.properties:
+        props += [literal(prop.name), base.c[prop.name]]
+    geometry = cast(
+        func.ST_AsGeoJSON(output_geometry(base.c.geom, crs), DECIMALS.get(crs.srid, 7), 0), JSON
+    )
+    return cast(
+        func.json_build_object(
+            literal("type"),
+            literal("Feature"),
+            literal("id"),
+            base.c.id,
+            literal("geometry"),
+            geometry,
+            literal("properties"),
+            func.json_build_object(*props),
+        ),
+        Text,
+    )
+
+
+@dataclass
+class Page:
+    """One page of features (GeoJSON text each) and what is known about the rest."""
+
+    features: list[str]
+    has_next: bool
+    number_matched: int | None
+
+
+def items_page(conn: Connection, collection: Collection, q: ItemQuery) -> Page:
+    """The features of one `/items` page, plus whether a next page exists."""
+    base = base_of(collection)
+    clauses = where_clauses(collection, base, q)
+    stmt = (
+        select(feature_json(collection, base, q.crs))
+        .where(and_(True, *clauses))
+        .order_by(base.c.id)
+        .limit(q.limit + 1)
+        .offset(q.offset)
+    )
+    rows = conn.execute(stmt).scalars().all()
+    has_next = len(rows) > q.limit
+    features = list(rows[: q.limit])
+    matched: int | None
+    if not has_next and (features or q.offset == 0):
+        matched = q.offset + len(features)
+    else:
+        matched = count_matches(conn, base, clauses)
+    return Page(features, has_next, matched)
+
+
+def count_matches(conn: Connection, base: Subquery, clauses: list) -> int | None:
+    """Exact count when below COUNT_CAP, else None (the scan stops at the cap)."""
+    capped = select(literal(1)).select_from(base).where(and_(True, *clauses)).limit(COUNT_CAP + 1)
+    count = conn.execute(select(func.count()).select_from(capped.subquery())).scalar_one()
+    return count if count <= COUNT_CAP else None
+
+
+def parse_feature_id(collection: Collection, feature_id: str) -> object:
+    """The id in its column type (NotFound for an id that cannot exist)."""
+    if collection.id_type == "integer":
+        if not feature_id.isdigit() or len(feature_id) > 12:
+            raise NotFound(f"Objet introuvable dans {collection.id} : {feature_id[:40]!r}.")
+        return int(feature_id)
+    if len(feature_id) > 40:
+        raise NotFound(f"Objet introuvable dans {collection.id}.")
+    return feature_id
+
+
+def get_feature(conn: Connection, collection: Collection, feature_id: str, crs: Crs = CRS84) -> str:
+    """One Feature as GeoJSON text (NotFound when absent)."""
+    base = base_of(collection)
+    value = parse_feature_id(collection, feature_id)
+    stmt = select(feature_json(collection, base, crs)).where(base.c.id == literal(value))
+    found = conn.execute(stmt).scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"Objet introuvable dans {collection.id} : {feature_id[:40]!r}.")
+    return found
+
+
+def item_rows(
+    conn: Connection, collection: Collection, q: ItemQuery, *, wkt: bool = False, extra: int = 0
+) -> list[dict]:
+    """Rows for exports (CSV: geometry as WKT; GeoPackage: as WKB, always x/y order).
+
+    `extra` more rows than the limit are fetched so the caller can tell a truncated export.
+    """
+    base = base_of(collection)
+    geom = base.c.geom if q.crs.srid == 4326 else func.ST_Transform(base.c.geom, q.crs.srid)
+    if wkt:
+        geometry = func.ST_AsText(output_geometry(base.c.geom, q.crs), DECIMALS[q.crs.srid])
+    else:
+        geometry = func.ST_AsBinary(geom)
+    geometry = geometry.label("geometry")
+    columns = [base.c.id, *(base.c[p.name] for p in collection.properties), geometry]
+    stmt = (
+        select(*columns)
+        .where(and_(True, *where_clauses(collection, base, q)))
+        .order_by(base.c.id)
+        .limit(q.limit + extra)
+        .offset(q.offset)
+    )
+    return [dict(row) for row in conn.execute(stmt).mappings()]
+
+
+def extent(conn: Connection, collection: Collection) -> list[float] | None:
+    """The collection's bounding box in CRS84 (None when empty)."""
+    base = base_of(collection)
+    box = func.ST_Extent(base.c.geom)
+    row = conn.execute(
+        select(func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box))
+    ).one()
+    return None if row[0] is None else [round(float(v), 6) for v in row]

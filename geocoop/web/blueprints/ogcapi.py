@@ -1,0 +1,463 @@
+"""OGC API – Features (Parts 1, 2 and 3) under /api/features/, plus the OpenAPI documents.
+
+Thin views: parse with geocoop.features.params, run geocoop.features.query, serialise.
+Features arrive as GeoJSON text built by PostGIS; the view only joins them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+
+from geocoop.errors import BadRequest, GeocoopError
+from geocoop.features import collections as registry
+from geocoop.features import export, query
+from geocoop.features.cache import VersionedCache
+from geocoop.features.crs import SUPPORTED, parse_crs
+from geocoop.features.params import ITEMS_PARAMETERS, parse_items_query, single
+from geocoop.features.version import data_version
+from geocoop.web.database import connection
+
+bp = Blueprint("ogcapi", __name__, url_prefix="/api/features")
+
+GEOJSON = "application/geo+json"
+OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
+CONFORMANCE = (
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/cql2/1.0/conf/case-insensitive-comparison",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
+)
+MIMETYPES = {
+    "json": "application/json",
+    "html": "text/html",
+    "csv": "text/csv",
+    "gpkg": "application/geopackage+sqlite3",
+}
+_COMPRESSIBLE = (
+    "application/json",
+    "application/geo+json",
+    "application/problem+json",
+    "application/schema+json",
+    "application/vnd.oai",
+    "text/",
+    "application/x-protobuf",
+    "application/vnd.mapbox-vector-tile",
+)
+
+
+# -- helpers shared with tiles.py and analysis_api.py ---------------------------
+def settings():
+    """The app's settings."""
+    return current_app.config["GEOCOOP"]
+
+
+def wanted_format(allowed: tuple[str, ...] = ("json", "html")) -> str:
+    """`f` when given (400 when not allowed), else the best match of the Accept header."""
+    value = request.args.get("f")
+    if value is not None:
+        if value not in allowed:
+            raise BadRequest(f"Paramètre f : valeur parmi {', '.join(allowed)} attendue.")
+        return value
+    accept = request.accept_mimetypes
+    best = accept.best_match(["application/json", "application/geo+json", "text/html"])
+    if best == "text/html" and "html" in allowed and accept["text/html"] > accept["*/*"]:
+        return "html"
+    return allowed[0]
+
+
+def link(href: str, rel: str, type_: str, title: str) -> dict:
+    """An OGC link object."""
+    return {"href": href, "rel": rel, "type": type_, "title": title}
+
+
+def url(endpoint: str, **values) -> str:
+    """Absolute URL of an endpoint (QGIS and GDAL need absolute links)."""
+    return url_for(endpoint, _external=True, **values)
+
+
+def json_response(body: object | str, mimetype: str = "application/json", status: int = 200):
+    """A JSON response from an object or from JSON text built elsewhere."""
+    text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+    return Response(text, status=status, mimetype=mimetype)
+
+
+def finish(response: Response) -> Response:
+    """CORS for read-only use from other sites (uMap), and gzip when the client accepts it."""
+    response.headers.setdefault("Access-Control-Allow-Origin", "*")
+    response.vary.add("Accept-Encoding")
+    if (
+        response.status_code == 200
+        and not response.direct_passthrough
+        and "Content-Encoding" not in response.headers
+        and "gzip" in request.headers.get("Accept-Encoding", "")
+        and (response.mimetype or "").startswith(_COMPRESSIBLE)
+    ):
+        data = response.get_data()
+        if len(data) > 1024:
+            response.set_data(gzip.compress(data, compresslevel=5, mtime=0))
+            response.headers["Content-Encoding"] = "gzip"
+    return response
+
+
+def collection_links_args(args: dict, **changes) -> str:
+    """The current query string with some values changed (None removes a key)."""
+    merged = dict(args)
+    for key, value in changes.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return urlencode(merged)
+
+
+def _args() -> dict[str, list[str]]:
+    return {key: request.args.getlist(key) for key in request.args}
+
+
+def _html(template: str, **context) -> Response:
+    return Response(render_template(f"ogc/{template}", **context), mimetype=MIMETYPES["html"])
+
+
+# -- landing, conformance ----------------------------------------------------------
+@bp.get("/", strict_slashes=False)
+def landing():
+    """Landing page: links to the API definition, conformance and collections."""
+    fmt = wanted_format()
+    doc = {
+        "title": "geocoop — coopérations territoriales",
+        "description": "Territoires, coopérations et résultats d'analyse (couverture, zones "
+        "blanches, synergies) en OGC API – Features.",
+        "links": [
+            link(url("ogcapi.landing"), "self", "application/json", "Cette page (JSON)"),
+            link(url("ogcapi.landing", f="html"), "alternate", "text/html", "Cette page (HTML)"),
+            link(url("ogcapi.service_desc"), "service-desc", OPENAPI_JSON, "Définition OpenAPI"),
+            link(
+                url("ogcapi.service_desc", f="html"),
+                "service-doc",
+                "text/html",
+                "Documentation de l'API",
+            ),
+            link(
+                url("ogcapi.conformance"),
+                "conformance",
+                "application/json",
+                "Classes de conformité",
+            ),
+            link(url("ogcapi.collections"), "data", "application/json", "Collections"),
+        ],
+    }
+    if fmt == "html":
+        return _html("landing.html", doc=doc)
+    return json_response(doc)
+
+
+@bp.get("/conformance")
+def conformance():
+    """The conformance classes this server implements."""
+    doc = {"conformsTo": list(CONFORMANCE)}
+    if wanted_format() == "html":
+        return _html("conformance.html", doc=doc)
+    return json_response(doc)
+
+
+@bp.get("/api")
+def service_desc():
+    """The OpenAPI 3.0 document of the Features API (servers = /api/features)."""
+    from geocoop.web import openapi
+
+    if wanted_format() == "html":
+        return _html("swagger.html", spec_url=url("ogcapi.service_desc", f="json"))
+    return json_response(openapi.features_document(), OPENAPI_JSON)
+
+
+# -- collections -----------------------------------------------------------------
+def _extent(collection) -> list[float] | None:
+    conn = connection()
+    cache: VersionedCache = current_app.extensions["geocoop.features.cache"]
+    version = data_version(conn)
+    key = ("extent", collection.id)
+    found = cache.get(version, key)
+    if found is None:
+        found = query.extent(conn, collection) or []
+        cache.put(version, key, found, 64)
+    return found or None
+
+
+def collection_doc(collection) -> dict:
+    """The JSON description of one collection."""
+    cid = collection.id
+    doc = {
+        "id": cid,
+        "title": collection.title,
+        "description": collection.description,
+        "keywords": list(collection.keywords),
+        "itemType": "feature",
+        "crs": [c.uri for c in SUPPORTED],
+        "storageCrs": SUPPORTED[0].uri,
+        "links": [
+            link(
+                url("ogcapi.collection", collection_id=cid),
+                "self",
+                "application/json",
+                collection.title,
+            ),
+            link(
+                url("ogcapi.collection", collection_id=cid, f="html"),
+                "alternate",
+                "text/html",
+                f"{collection.title} (HTML)",
+            ),
+            link(url("ogcapi.items", collection_id=cid), "items", GEOJSON, "Objets (GeoJSON)"),
+            link(
+                url("ogcapi.items", collection_id=cid, f="html"),
+                "items",
+                "text/html",
+                "Objets (HTML)",
+            ),
+            link(
+                url("ogcapi.items", collection_id=cid, f="csv"), "items", "text/csv", "Objets (CSV)"
+            ),
+            link(
+                url("ogcapi.items", collection_id=cid, f="gpkg"),
+                "items",
+                MIMETYPES["gpkg"],
+                "Objets (GeoPackage)",
+            ),
+            link(
+                url("ogcapi.queryables", collection_id=cid),
+                "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                "application/schema+json",
+                "Propriétés filtrables",
+            ),
+        ],
+    }
+    if "tiles" in current_app.blueprints:
+        doc["links"].append(
+            link(
+                url("tiles.tilejson", collection_id=cid),
+                "tiles",
+                "application/json",
+                "Tuiles vectorielles (TileJSON)",
+            )
+        )
+    bbox = _extent(collection)
+    if bbox:
+        doc["extent"] = {"spatial": {"bbox": [bbox], "crs": SUPPORTED[0].uri}}
+    return doc
+
+
+@bp.get("/collections")
+def collections():
+    """Every collection with its metadata."""
+    fmt = wanted_format()
+    doc = {
+        "links": [
+            link(url("ogcapi.collections"), "self", "application/json", "Collections"),
+            link(
+                url("ogcapi.collections", f="html"), "alternate", "text/html", "Collections (HTML)"
+            ),
+        ],
+        "collections": [collection_doc(c) for c in registry.all_collections()],
+    }
+    if fmt == "html":
+        return _html("collections.html", doc=doc)
+    return json_response(doc)
+
+
+@bp.get("/collections/<collection_id>")
+def collection(collection_id: str):
+    """One collection's metadata."""
+    found = registry.get_collection(collection_id)
+    fmt = wanted_format()
+    doc = collection_doc(found)
+    if fmt == "html":
+        return _html("collection.html", doc=doc, collection=found)
+    return json_response(doc)
+
+
+@bp.get("/collections/<collection_id>/queryables")
+def queryables(collection_id: str):
+    """JSON schema of the properties usable in filters (Part 3)."""
+    found = registry.get_collection(collection_id)
+    fmt = wanted_format()
+    props = {p.name: p.schema() for p in found.queryables}
+    props["geometry"] = {
+        "title": "Géométrie",
+        "format": "geometry-" + found.geometry_type.lower(),
+        "x-ogc-role": "primary-geometry",
+    }
+    doc = {
+        "$schema": "https://json-schema.org/draft/2019-09/schema",
+        "$id": url("ogcapi.queryables", collection_id=collection_id),
+        "type": "object",
+        "title": found.title,
+        "properties": props,
+        "additionalProperties": False,
+    }
+    if fmt == "html":
+        return _html("queryables.html", doc=doc, collection=found)
+    return json_response(doc, "application/schema+json")
+
+
+# -- items -----------------------------------------------------------------------
+def _page_links(collection_id: str, q, has_next: bool, fmt_type: str) -> list[dict]:
+    args = {k: request.args.get(k) for k in request.args}
+    base = url("ogcapi.items", collection_id=collection_id)
+    links = [
+        link(f"{base}?{collection_links_args(args)}".rstrip("?"), "self", fmt_type, "Cette page"),
+        link(
+            f"{base}?{collection_links_args(args, f='html')}",
+            "alternate",
+            "text/html",
+            "Cette page (HTML)",
+        ),
+        link(
+            url("ogcapi.collection", collection_id=collection_id),
+            "collection",
+            "application/json",
+            "La collection",
+        ),
+    ]
+    if has_next:
+        nxt = collection_links_args(args, offset=str(q.offset + q.limit), limit=str(q.limit))
+        links.append(link(f"{base}?{nxt}", "next", GEOJSON, "Page suivante"))
+    if q.offset > 0:
+        prev = collection_links_args(
+            args, offset=str(max(0, q.offset - q.limit)), limit=str(q.limit)
+        )
+        links.append(link(f"{base}?{prev}", "prev", GEOJSON, "Page précédente"))
+    return links
+
+
+@bp.get("/collections/<collection_id>/items")
+def items(collection_id: str):
+    """A page of features, filtered by bbox, properties and CQL2; GeoJSON, HTML, CSV or GPKG."""
+    found = registry.get_collection(collection_id)
+    conf = settings()
+    args = _args()
+    if "f" not in args:
+        args["f"] = [wanted_format(("json", "html", "csv", "gpkg"))]
+    q = parse_items_query(
+        found, args, default_limit=conf.default_page_size, max_limit=conf.max_page_size
+    )
+    if q.format in ("csv", "gpkg"):
+        return _export(found, q, explicit_limit="limit" in args)
+    page = query.items_page(connection(), found, q)
+    headers = {"Content-Crs": f"<{q.crs.uri}>"}
+    if q.format == "html":
+        features = [json.loads(f) for f in page.features]
+        return _html(
+            "items.html",
+            collection=found,
+            features=features,
+            page=page,
+            q=q,
+            links=_page_links(collection_id, q, page.has_next, "text/html"),
+        )
+    meta = {
+        "numberReturned": len(page.features),
+        "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "links": _page_links(collection_id, q, page.has_next, GEOJSON),
+    }
+    if page.number_matched is not None:
+        meta["numberMatched"] = page.number_matched
+    tail = json.dumps(meta, ensure_ascii=False)[1:]
+    body = '{"type":"FeatureCollection","features":[' + ",".join(page.features) + "]," + tail
+    response = json_response(body, GEOJSON)
+    response.headers.update(headers)
+    return response
+
+
+def _export(found, q, *, explicit_limit: bool) -> Response:
+    # Without an explicit limit an export means "everything that matches", bounded by the
+    # maximum page size: more than that is refused (413) rather than silently cut.
+    conf = settings()
+    if not explicit_limit:
+        q.limit = conf.max_page_size
+    rows = query.item_rows(connection(), found, q, wkt=q.format == "csv", extra=1)
+    if len(rows) > q.limit:
+        if not explicit_limit:
+            raise GeocoopError(
+                f"Plus de {q.limit} objets : restreignez l'export (bbox, filtre) ou "
+                "paginez avec limit et offset.",
+                status=413,
+            )
+        rows = rows[: q.limit]
+    name = f"{found.id}.{q.format}"
+    if q.format == "csv":
+        response = Response(export.to_csv(found, rows), mimetype=MIMETYPES["csv"])
+    else:
+        response = Response(export.to_gpkg(found, rows, q.crs), mimetype=MIMETYPES["gpkg"])
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/collections/<collection_id>/items/<feature_id>")
+def feature(collection_id: str, feature_id: str):
+    """One feature by its id."""
+    found = registry.get_collection(collection_id)
+    for name in request.args:
+        if name not in ("f", "crs"):
+            raise BadRequest(f"Paramètre inconnu : {name[:60]!r}.")
+    fmt = wanted_format()
+    crs = parse_crs(single(_args(), "crs"))
+    text = query.get_feature(connection(), found, feature_id, crs)
+    self_url = url("ogcapi.feature", collection_id=collection_id, feature_id=feature_id)
+    links = [
+        link(self_url, "self", GEOJSON, "Cet objet"),
+        link(self_url + "?f=html", "alternate", "text/html", "Cet objet (HTML)"),
+        link(
+            url("ogcapi.collection", collection_id=collection_id),
+            "collection",
+            "application/json",
+            found.title,
+        ),
+    ]
+    if fmt == "html":
+        return _html("feature.html", collection=found, feature=json.loads(text), links=links)
+    body = text[:-1] + ',"links":' + json.dumps(links, ensure_ascii=False) + "}"
+    response = json_response(body, GEOJSON)
+    response.headers["Content-Crs"] = f"<{crs.uri}>"
+    return response
+
+
+# -- the whole service's OpenAPI document ---------------------------------------------
+root = Blueprint("openapi_root", __name__)
+
+
+@root.get("/api")
+def api_document():
+    """OpenAPI 3.0 document of every read endpoint (features, tiles, analysis)."""
+    from geocoop.web import openapi
+
+    if wanted_format() == "html":
+        return _html("swagger.html", spec_url=url("openapi_root.api_document", f="json"))
+    return json_response(openapi.full_document(), OPENAPI_JSON)
+
+
+def register(app: Flask) -> None:
+    """Wire the Features API, its caches, the OpenAPI documents and compression."""
+    app.extensions.setdefault("geocoop.features.cache", VersionedCache(max_entries=256))
+    bp.after_request(finish)
+    root.after_request(finish)
+    app.register_blueprint(bp)
+    app.register_blueprint(root)
+
+
+__all__ = ["ITEMS_PARAMETERS", "register"]

@@ -1,0 +1,361 @@
+"""The OpenAPI 3.0 documents, generated from the collection registry and declared parameters.
+
+`features_document()` is the Features API alone (server = /api/features/, what QGIS reads:
+`components.parameters.limit.schema.{default,maximum}` and one `/collections/{id}/items`
+path per collection with its queryables). `full_document()` adds the tiles and analysis
+endpoints (server = the site root); each of those blueprints contributes `openapi_paths()`.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from flask import current_app, url_for
+
+from geocoop.features import collections as registry
+from geocoop.features.crs import SUPPORTED
+
+_F_JSON_HTML = ["json", "html"]
+_PROBLEM = {"$ref": "#/components/responses/Problem"}
+
+
+def _param(name: str, schema: dict, description: str, required: bool = False) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "style": "form",
+        "explode": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def _parameters() -> dict:
+    conf = current_app.config["GEOCOOP"]
+    crs_enum = [c.uri for c in SUPPORTED]
+    return {
+        "f": _param("f", {"type": "string", "enum": _F_JSON_HTML}, "Format de la réponse."),
+        "f-items": _param(
+            "f",
+            {"type": "string", "enum": ["json", "html", "csv", "gpkg"]},
+            "Format : GeoJSON, HTML, CSV (géométrie en WKT) ou GeoPackage.",
+        ),
+        "limit": _param(
+            "limit",
+            {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": conf.max_page_size,
+                "default": conf.default_page_size,
+            },
+            "Nombre maximal d'objets par page (au-delà du maximum : le maximum).",
+        ),
+        "offset": _param(
+            "offset",
+            {"type": "integer", "minimum": 0, "maximum": 1_000_000, "default": 0},
+            "Rang du premier objet (pagination ; suivre plutôt le lien `next`).",
+        ),
+        "bbox": _param(
+            "bbox",
+            {
+                "type": "array",
+                "minItems": 4,
+                "maxItems": 4,
+                "items": {"type": "number"},
+            },
+            "Emprise ouest,sud,est,nord (dans bbox-crs, CRS84 par défaut).",
+        ),
+        "bbox-crs": _param(
+            "bbox-crs", {"type": "string", "format": "uri", "enum": crs_enum}, "SCR de bbox."
+        ),
+        "crs": _param(
+            "crs", {"type": "string", "format": "uri", "enum": crs_enum}, "SCR des géométries."
+        ),
+        "filter": _param(
+            "filter", {"type": "string", "maxLength": 4000}, "Filtre CQL2 texte (Part 3)."
+        ),
+        "filter-lang": _param(
+            "filter-lang",
+            {"type": "string", "enum": ["cql2-text"], "default": "cql2-text"},
+            "Langage du filtre.",
+        ),
+        "filter-crs": _param(
+            "filter-crs",
+            {"type": "string", "format": "uri", "enum": crs_enum},
+            "SCR des géométries du filtre.",
+        ),
+    }
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/parameters/{name}"}
+
+
+def _json(schema: dict, *types: str) -> dict:
+    return {t: {"schema": schema} for t in (types or ("application/json",))}
+
+
+_HTML = {"text/html": {"schema": {"type": "string"}}}
+_LINK = {
+    "type": "object",
+    "required": ["href", "rel"],
+    "properties": {
+        "href": {"type": "string"},
+        "rel": {"type": "string"},
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+    },
+}
+_SCHEMAS = {
+    "Link": _LINK,
+    "Links": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}},
+    "Problem": {
+        "type": "object",
+        "required": ["status", "title"],
+        "properties": {
+            "status": {"type": "integer"},
+            "title": {"type": "string"},
+            "detail": {"type": "string"},
+        },
+    },
+    "LandingPage": {
+        "type": "object",
+        "required": ["links"],
+        "properties": {
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "links": {"$ref": "#/components/schemas/Links"},
+        },
+    },
+    "ConfClasses": {
+        "type": "object",
+        "required": ["conformsTo"],
+        "properties": {"conformsTo": {"type": "array", "items": {"type": "string"}}},
+    },
+    "Collection": {
+        "type": "object",
+        "required": ["id", "links"],
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "links": {"$ref": "#/components/schemas/Links"},
+            "crs": {"type": "array", "items": {"type": "string"}},
+            "storageCrs": {"type": "string"},
+            "itemType": {"type": "string"},
+            "extent": {"type": "object"},
+        },
+    },
+    "Collections": {
+        "type": "object",
+        "required": ["links", "collections"],
+        "properties": {
+            "links": {"$ref": "#/components/schemas/Links"},
+            "collections": {"type": "array", "items": {"$ref": "#/components/schemas/Collection"}},
+        },
+    },
+    "Feature": {
+        "type": "object",
+        "required": ["type", "geometry", "properties"],
+        "properties": {
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+            "geometry": {"type": "object", "nullable": True},
+            "properties": {"type": "object", "nullable": True},
+            "links": {"$ref": "#/components/schemas/Links"},
+        },
+    },
+    "FeatureCollection": {
+        "type": "object",
+        "required": ["type", "features"],
+        "properties": {
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            "features": {"type": "array", "items": {"$ref": "#/components/schemas/Feature"}},
+            "links": {"$ref": "#/components/schemas/Links"},
+            "numberMatched": {"type": "integer", "minimum": 0},
+            "numberReturned": {"type": "integer", "minimum": 0},
+            "timeStamp": {"type": "string", "format": "date-time"},
+        },
+    },
+    "Queryables": {"type": "object", "required": ["properties"]},
+}
+_RESPONSES = {
+    "Problem": {
+        "description": "Erreur (RFC 7807 problem details).",
+        "content": _json({"$ref": "#/components/schemas/Problem"}, "application/problem+json"),
+    },
+}
+
+
+def _ok(schema_name: str, *types: str, html: bool = True) -> dict:
+    content = _json({"$ref": f"#/components/schemas/{schema_name}"}, *types)
+    if html:
+        content.update(_HTML)
+    return {"description": "Succès.", "content": content}
+
+
+def _op(op_id: str, summary: str, tag: str, params: list, ok: dict, errors=(400, 404)) -> dict:
+    responses = {"200": ok}
+    for code in errors:
+        responses[str(code)] = _PROBLEM
+    responses["503"] = _PROBLEM
+    return {
+        "get": {
+            "operationId": op_id,
+            "summary": summary,
+            "tags": [tag],
+            "parameters": params,
+            "responses": responses,
+        }
+    }
+
+
+def features_paths() -> dict:
+    """Paths of the Features API, relative to /api/features."""
+    paths = {
+        "/": _op("getLandingPage", "Page d'accueil", "Features", [_ref("f")], _ok("LandingPage")),
+        "/conformance": _op(
+            "getConformance",
+            "Classes de conformité",
+            "Features",
+            [_ref("f")],
+            _ok("ConfClasses"),
+        ),
+        "/api": _op(
+            "getApi",
+            "Ce document",
+            "Features",
+            [_ref("f")],
+            {
+                "description": "Document OpenAPI 3.0.",
+                "content": {
+                    "application/vnd.oai.openapi+json;version=3.0": {"schema": {"type": "object"}},
+                    **_HTML,
+                },
+            },
+        ),
+        "/collections": _op(
+            "getCollections", "Collections", "Features", [_ref("f")], _ok("Collections")
+        ),
+    }
+    item_formats = {
+        "application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}},
+        **_HTML,
+        "text/csv": {"schema": {"type": "string"}},
+        "application/geopackage+sqlite3": {"schema": {"type": "string", "format": "binary"}},
+    }
+    for c in registry.all_collections():
+        cid = c.id
+        paths[f"/collections/{cid}"] = _op(
+            f"describe_{cid}", c.title, cid, [_ref("f")], _ok("Collection")
+        )
+        paths[f"/collections/{cid}/queryables"] = _op(
+            f"queryables_{cid}",
+            f"Propriétés filtrables : {c.title}",
+            cid,
+            [_ref("f")],
+            _ok("Queryables", "application/schema+json"),
+        )
+        own = [
+            _param(
+                p.name,
+                {
+                    "type": "number"
+                    if p.type == "number"
+                    else "integer"
+                    if p.type == "integer"
+                    else "string"
+                },
+                f"Égal à : {p.title}",
+            )
+            for p in c.queryables
+        ]
+        for p, schema_prop in zip(own, c.queryables, strict=True):
+            if schema_prop.enum:
+                p["schema"]["enum"] = list(schema_prop.enum)
+            if schema_prop.type == "string":
+                p["schema"]["maxLength"] = 200
+        standard = [
+            "f-items",
+            "bbox",
+            "bbox-crs",
+            "crs",
+            "limit",
+            "offset",
+            "filter",
+            "filter-lang",
+            "filter-crs",
+        ]
+        paths[f"/collections/{cid}/items"] = _op(
+            f"getFeatures_{cid}",
+            f"Objets : {c.title}",
+            cid,
+            [_ref(n) for n in standard] + own,
+            {"description": "Une page d'objets.", "content": item_formats},
+            errors=(400, 404, 413),
+        )
+        id_schema = {"type": "integer"} if c.id_type == "integer" else {"type": "string"}
+        paths[f"/collections/{cid}/items/{{featureId}}"] = _op(
+            f"getFeature_{cid}",
+            f"Un objet : {c.title}",
+            cid,
+            [
+                {"name": "featureId", "in": "path", "required": True, "schema": id_schema},
+                _ref("f"),
+                _ref("crs"),
+            ],
+            {
+                "description": "Un objet.",
+                "content": {
+                    "application/geo+json": {"schema": {"$ref": "#/components/schemas/Feature"}},
+                    **_HTML,
+                },
+            },
+        )
+    return paths
+
+
+def _document(server: str, paths: dict, title: str) -> dict:
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": title,
+            "version": "1.0.0",
+            "description": "Coopérations territoriales françaises, leur couverture et les "
+            "zones blanches : OGC API – Features (Parts 1, 2, 3), tuiles vectorielles et "
+            "analyses.",
+            "contact": {"name": "geocoop"},
+            "license": {"name": "Licence Ouverte 2.0 (données) / AGPL-3.0 (code)"},
+        },
+        "servers": [{"url": server}],
+        "paths": paths,
+        "components": {
+            "parameters": _parameters(),
+            "schemas": _SCHEMAS,
+            "responses": _RESPONSES,
+        },
+    }
+
+
+def features_document() -> dict:
+    """The Features API document (server: the landing page, without trailing slash)."""
+    server = url_for("ogcapi.landing", _external=True).rstrip("/")
+    return _document(server, features_paths(), "geocoop — OGC API Features")
+
+
+OTHER_AREAS = {
+    "tiles": "geocoop.web.blueprints.tiles",
+    "analysis_api": "geocoop.web.blueprints.analysis_api",
+}
+
+
+def full_document() -> dict:
+    """Every read endpoint, relative to the site root."""
+    prefix = url_for("ogcapi.landing").rstrip("/")
+    paths = {prefix + (p if p != "/" else "/"): v for p, v in features_paths().items()}
+    for blueprint, module in OTHER_AREAS.items():
+        if blueprint in current_app.blueprints:
+            paths.update(importlib.import_module(module).openapi_paths())
+    server = url_for("openapi_root.api_document", _external=True).rsplit("/api", 1)[0]
+    return _document(server or "/", paths, "geocoop — API de données")
