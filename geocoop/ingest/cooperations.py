@@ -1,0 +1,177 @@
+"""Import a list of cooperations (CSV, XLSX, GeoJSON, GeoPackage): the core function that
+the CLI (`geocoop ingest cooperations`) and the upload API both call.
+
+Every row read is either merged into `cooperation` or kept as a reject (line, original
+values, reason). The whole import runs in one savepoint: it lands entirely or not at all;
+a dry run does the same work and rolls the savepoint back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from geocoop.errors import IngestError
+from geocoop.ingest.cooperations_mapping import build_mapping, load_mapping_file
+from geocoop.ingest.cooperations_read import read_records
+from geocoop.ingest.cooperations_rows import CoopRow, RowBuilder, RowRejected
+from geocoop.ingest.cooperations_store import locate_staged, merge_staged, stage_rows
+from geocoop.ingest.locate import TerritoryIndex
+from geocoop.ingest.report import IngestReport, file_checksum, finish_run, start_run
+from geocoop.models import PRECISIONS
+from geocoop.sql import statement
+from geocoop.text import normalize_name
+
+TARGET = "cooperations"
+
+
+def kind_lookup(conn: Connection) -> dict[str, str]:
+    """Normalised kind code and labels → kind code."""
+    lookup: dict[str, str] = {}
+    for row in conn.execute(statement("ingest/coop_kinds")):
+        for value in (row.code, row.label_fr, row.label_en):
+            lookup.setdefault(normalize_name(value), row.code)
+    return lookup
+
+
+def import_cooperations(
+    conn: Connection,
+    path: Path,
+    *,
+    kind: str | None = None,
+    source: str | None = None,
+    mapping: Path | dict | None = None,
+    dry_run: bool = False,
+    actor: str | None = None,
+    file_name: str | None = None,
+) -> IngestReport:
+    """Read, validate, locate and merge the cooperations of `path`; never commits.
+
+    `kind` is the default kind code (a mapped kind column wins row by row); `source` names
+    the list (default: the file name without extension) and, with each row's id, makes
+    re-imports update instead of duplicate. Raises IngestError when the file as a whole
+    cannot be read; row problems go to the report's rejects.
+    """
+    path = Path(path)
+    file_name = file_name or path.name
+    source = (source or Path(file_name).stem).strip()
+    if not source:
+        raise IngestError(f"{file_name} : nom de source vide.")
+    explicit = load_mapping_file(mapping) if isinstance(mapping, Path) else mapping
+    records = read_records(path, file_name)
+    table = records.table
+    column_map = build_mapping(table.columns, explicit, file_name)
+    if "name" not in column_map.columns:
+        raise IngestError(
+            f"{file_name} : aucune colonne de nom reconnue parmi {table.columns[:12]} "
+            "(délimiteur ? sinon donnez un fichier de correspondance avec columns.name)."
+        )
+    kinds = kind_lookup(conn)
+    if kind is not None and kind not in kinds.values():
+        raise IngestError(
+            f"type de coopération inconnu : « {kind} » (codes connus : "
+            f"{', '.join(sorted(set(kinds.values())))})."
+        )
+    if kind is None and "kind" not in column_map.columns:
+        raise IngestError(
+            f"{file_name} : indiquez le type de coopération (--kind) ou une colonne « type »."
+        )
+
+    report = IngestReport(file=file_name, target=TARGET)
+    report.warnings.extend(table.warnings)
+    builder = RowBuilder(column_map, kinds, kind, TerritoryIndex.load(conn))
+    personal = set(column_map.personal)
+    rows = _validate(builder, records, report, personal)
+
+    with conn.begin_nested() as savepoint:
+        run_id = start_run(conn, TARGET, file_name, file_checksum(path), source, actor)
+        stage_rows(conn, rows)
+        by_line = {r.line: r for r in rows}
+        for lost in locate_staged(conn):
+            row = by_line.pop(lost["line"])
+            report.reject(
+                row.line, None, "aucun point calculable : territoire sans géométrie", row.values
+            )
+        rows = sorted(by_line.values(), key=lambda r: r.line)
+        inserted, updated = merge_staged(conn, source, run_id)
+        report.accepted = len(rows)
+        report.rejects.sort(key=lambda r: r.line or 0)
+        report.counts.update(_counts(report, table, rows, inserted, updated, dry_run, source))
+        report.counts["run_id"] = None if dry_run else run_id
+        _summarise_warnings(builder, report, personal)
+        finish_run(conn, run_id, report)
+        if dry_run:
+            savepoint.rollback()
+    return report
+
+
+def _validate(
+    builder: RowBuilder, records, report: IngestReport, personal: set[str]
+) -> list[CoopRow]:
+    table = records.table
+    for line, values, problem in table.bad_rows:
+        report.reject(line, None, problem, {k: v for k, v in values.items() if k not in personal})
+    rows: list[CoopRow] = []
+    seen: dict[str, int] = {}
+    for position, (line, values) in enumerate(table.rows):
+        point, polygon = records.geometries[position] if records.geometries else (None, None)
+        try:
+            row = builder.build(line, values, point, polygon)
+        except RowRejected as exc:
+            report.reject(
+                line, exc.field, exc.reason, {k: v for k, v in values.items() if k not in personal}
+            )
+            continue
+        if row.source_id in seen:
+            report.reject(
+                line,
+                builder.mapping.columns.get("source_id"),
+                f"identifiant en double « {row.source_id} » (déjà ligne {seen[row.source_id]})",
+                row.values,
+            )
+            continue
+        seen[row.source_id] = line
+        rows.append(row)
+    return rows
+
+
+def _counts(report, table, rows, inserted, updated, dry_run, source) -> dict:
+    precision = Counter(r.precision for r in rows)
+    reasons = Counter(r.reason.split(" : ")[0].split(" « ")[0] for r in report.rejects)
+    return {
+        "source": source,
+        "dry_run": dry_run,
+        "rows_read": len(table.rows) + len(table.bad_rows),
+        "blank_rows_skipped": table.blank_rows,
+        "encoding": table.encoding,
+        "delimiter": table.delimiter,
+        "by_precision": {p: precision.get(p, 0) for p in PRECISIONS},
+        "inserted": inserted,
+        "updated": updated,
+        "unchanged": len(rows) - inserted - updated,
+        "rejected_by_reason": dict(reasons.most_common()),
+    }
+
+
+def _summarise_warnings(builder: RowBuilder, report: IngestReport, personal: set[str]) -> None:
+    if personal:
+        report.warnings.append(
+            f"colonnes de contact personnel ignorées (non stockées) : {', '.join(sorted(personal))}"
+        )
+    by_column: dict[str, Counter] = {}
+    for (column, value), count in builder.unrecognised.items():
+        by_column.setdefault(column, Counter())[value] += count
+    for column, values in by_column.items():
+        examples = ", ".join(f"« {v} »" for v, _ in values.most_common(3))
+        report.warnings.append(
+            f"colonne {column} : {sum(values.values())} valeur(s) non reconnue(s) ({examples}), "
+            "gardées telles quelles dans attributes"
+        )
+    if builder.coordinate_fallbacks:
+        report.warnings.append(
+            f"{len(builder.coordinate_fallbacks)} ligne(s) aux coordonnées "
+            "inutilisables placées par leur commune"
+        )
+        report.warnings.extend(builder.coordinate_fallbacks[:50])

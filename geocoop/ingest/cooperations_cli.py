@@ -1,0 +1,108 @@
+"""`geocoop ingest cooperations PATH …` and `geocoop ingest partnerships PATH`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from geocoop.ingest.report import IngestReport, write_rejects_csv
+
+
+def rejects_path(path: Path, rejects: Path | None) -> Path:
+    """Where the reject CSV goes: --rejects, else `<input>.rejets.csv` next to the input."""
+    return rejects or path.with_name(f"{path.stem}.rejets.csv")
+
+
+def print_report(report: IngestReport, rejects_file: Path | None) -> None:
+    """One summary block in French: counts per precision, merge outcome, rejects."""
+    counts = report.counts
+    prefix = "[simulation] " if counts.get("dry_run") else ""
+    click.echo(
+        f"{prefix}{report.file} : {counts.get('rows_read', 0)} ligne(s) lue(s), "
+        f"{report.accepted} acceptée(s), {len(report.rejects)} rejetée(s)."
+    )
+    precision = {k: v for k, v in (counts.get("by_precision") or {}).items() if v}
+    if precision:
+        click.echo("  localisation : " + ", ".join(f"{k} {v}" for k, v in precision.items()))
+    verb = "seraient" if counts.get("dry_run") else "ont été"
+    click.echo(
+        f"  {counts.get('inserted', 0)} {verb} ajoutée(s), {counts.get('updated', 0)} "
+        f"mise(s) à jour, {counts.get('unchanged', 0)} inchangée(s)."
+    )
+    for reason, count in (counts.get("rejected_by_reason") or {}).items():
+        click.echo(f"  rejet : {reason} ({count})")
+    for warning in report.warnings[:10]:
+        click.echo(f"  attention : {warning}")
+    if rejects_file is not None:
+        click.echo(f"  rejets détaillés : {rejects_file}")
+
+
+def register(ingest: click.Group) -> None:
+    """Attach the cooperation and partnership commands to `geocoop ingest`."""
+
+    @ingest.command("cooperations")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option(
+        "--kind",
+        default=None,
+        help="Type par défaut (code de la table kind : tiers_lieu, ptce, pat…).",
+    )
+    @click.option("--source", default=None, help="Nom de la source (défaut : nom du fichier).")
+    @click.option(
+        "--mapping",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="Fichier de correspondance des colonnes (YAML/JSON).",
+    )
+    @click.option("--dry-run", is_flag=True, help="Montre ce qui changerait, sans écrire.")
+    @click.option(
+        "--rejects",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Fichier CSV des rejets (défaut : <fichier>.rejets.csv).",
+    )
+    def cooperations(
+        path: Path,
+        kind: str | None,
+        source: str | None,
+        mapping: Path | None,
+        dry_run: bool,
+        rejects: Path | None,
+    ) -> None:
+        """Importe une liste de coopérations / import cooperations (CSV, XLSX, GeoJSON, GPKG)."""
+        from geocoop.cli import _engine
+        from geocoop.ingest.cooperations import import_cooperations
+
+        with _engine().begin() as conn:
+            report = import_cooperations(
+                conn, path, kind=kind, source=source, mapping=mapping, dry_run=dry_run, actor="cli"
+            )
+        _finish(report, path, rejects)
+
+    @ingest.command("partnerships")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--source", default=None, help="Source des coopérations citées par id.")
+    @click.option("--dry-run", is_flag=True, help="Montre ce qui changerait, sans écrire.")
+    @click.option(
+        "--rejects",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Fichier CSV des rejets (défaut : <fichier>.rejets.csv).",
+    )
+    def partnerships(path: Path, source: str | None, dry_run: bool, rejects: Path | None) -> None:
+        """Importe des partenariats entre coopérations / import partnerships."""
+        from geocoop.cli import _engine
+        from geocoop.ingest.partnerships import import_partnerships
+
+        with _engine().begin() as conn:
+            report = import_partnerships(conn, path, source=source, dry_run=dry_run, actor="cli")
+        _finish(report, path, rejects)
+
+
+def _finish(report: IngestReport, path: Path, rejects: Path | None) -> None:
+    target = None
+    if report.rejects:
+        target = rejects_path(path, rejects)
+        write_rejects_csv(report, target)
+    print_report(report, target)

@@ -1,0 +1,129 @@
+"""Open a cooperation file: check its type (extension + magic bytes), read it as records.
+
+Tabular files (CSV, XLSX) give rows of strings; vector files (GeoJSON, GeoPackage, zipped
+Shapefile) also give each feature's point or polygon, reprojected to EPSG:4326 from the CRS
+the file declares (a file without CRS is refused).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from geocoop.errors import IngestError
+from geocoop.ingest.tabular import Table, read_csv, read_xlsx
+
+TABULAR = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
+VECTOR = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".zip": "shapefile"}
+_MAGIC = {"xlsx": b"PK\x03\x04", "shapefile": b"PK\x03\x04", "gpkg": b"SQLite format 3\x00"}
+
+
+@dataclass
+class Records:
+    """Rows read from a file; `geometries[i]` is (point (lat, lon) | None, polygon WKT | None)."""
+
+    table: Table
+    geometries: list[tuple[tuple[float, float] | None, str | None]] = field(default_factory=list)
+    fmt: str = "csv"
+
+
+def sniff_format(path: Path, file_name: str) -> str:
+    """The file's format, refusing unknown extensions, empty files and mismatched content."""
+    suffix = Path(file_name).suffix.lower()
+    if suffix == ".xls":
+        raise IngestError(
+            f"{file_name} : format Excel 97 (.xls) non pris en charge, "
+            "enregistrez-le en .xlsx ou .csv."
+        )
+    fmt = TABULAR.get(suffix) or VECTOR.get(suffix)
+    if fmt is None:
+        raise IngestError(
+            f"{file_name} : extension « {suffix or '(aucune)'} » non prise en "
+            "charge (csv, tsv, txt, xlsx, geojson, json, gpkg, zip de shapefile)."
+        )
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    if not head.strip():
+        raise IngestError(f"{file_name} : fichier vide.")
+    magic = _MAGIC.get(fmt)
+    if magic and not head.startswith(magic):
+        raise IngestError(
+            f"{file_name} : le contenu n'est pas un fichier {fmt.upper()} (signature absente)."
+        )
+    if fmt in ("csv", "geojson"):
+        if b"\x00" in head:
+            raise IngestError(f"{file_name} : fichier binaire, pas un texte {fmt.upper()}.")
+        if fmt == "geojson" and not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+            raise IngestError(
+                f"{file_name} : ce n'est pas un document GeoJSON (objet JSON attendu)."
+            )
+    return fmt
+
+
+def read_records(path: Path, file_name: str) -> Records:
+    """Read any supported cooperation file."""
+    fmt = sniff_format(path, file_name)
+    if fmt == "csv":
+        return Records(read_csv(path, file_name), fmt=fmt)
+    if fmt == "xlsx":
+        return Records(read_xlsx(path, file_name), fmt=fmt)
+    return _read_vector(path, file_name, fmt)
+
+
+def _value_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_vector(path: Path, file_name: str, fmt: str) -> Records:
+    import pyogrio
+    from pyogrio.errors import DataLayerError, DataSourceError
+    from shapely import get_type_id
+
+    source = f"/vsizip/{path}" if fmt == "shapefile" else str(path)
+    try:
+        frame = pyogrio.read_dataframe(source)
+    except (DataSourceError, DataLayerError, ValueError) as exc:
+        raise IngestError(f"{file_name} : fichier {fmt} illisible ({str(exc)[:200]}).") from None
+    has_geometry = "geometry" in frame.columns and frame.geometry.notna().any()
+    if has_geometry:
+        if frame.crs is None:
+            raise IngestError(
+                f"{file_name} : aucun système de coordonnées (CRS) déclaré ; "
+                "impossible de placer les entités."
+            )
+        frame = frame.to_crs(4326)
+    columns = [c for c in frame.columns if c != "geometry"]
+    table = Table(columns=list(columns), encoding=fmt)
+    records = Records(table, fmt=fmt)
+    polygon_types = {3, 6}  # Polygon, MultiPolygon
+    others = 0
+    for number, (_, feature) in enumerate(frame.iterrows(), start=1):
+        values = {c: _value_text(feature[c]) for c in columns}
+        point = polygon = None
+        geom = feature["geometry"] if has_geometry else None
+        if geom is not None and not geom.is_empty:
+            kind = int(get_type_id(geom))
+            if kind == 0:
+                point = (geom.y, geom.x)
+            elif kind in polygon_types:
+                polygon = geom.wkt
+            else:
+                others += 1
+        table.rows.append((number, values))
+        records.geometries.append((point, polygon))
+    if others:
+        table.warnings.append(
+            f"{file_name} : {others} entité(s) ni point ni polygone ; "
+            "placées par leurs attributs (commune, code INSEE)."
+        )
+    return records

@@ -1,0 +1,245 @@
+"""Locating a cooperation: check coordinates, find its commune by code or name, resolve
+the territories of its perimeter.
+
+The territory index is read once per import from PostGIS (`locate_territories.sql`,
+`locate_code_changes.sql`); the geometry work (label points, point-in-commune, perimeter
+unions) runs in SQL on the staging table (see cooperations_store.py).
+Names are compared by geocoop.text.normalize_name, the key stored in territory.name_search.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection
+
+from geocoop.sql import statement
+from geocoop.text import normalize_name
+
+# (name, lon min, lon max, lat min, lat max): metropolitan France incl. Corsica, the five
+# DROM, and the overseas collectivities near them (a small margin for coastal points).
+FRANCE_BOXES = (
+    ("France métropolitaine", -5.8, 9.9, 41.2, 51.2),
+    ("Guadeloupe", -61.9, -60.9, 15.8, 16.6),
+    ("Martinique", -61.3, -60.7, 14.3, 14.95),
+    ("Guyane", -54.7, -51.5, 2.0, 6.0),
+    ("La Réunion", 55.15, 55.9, -21.45, -20.8),
+    ("Mayotte", 44.9, 45.35, -13.1, -12.55),
+    ("Saint-Pierre-et-Miquelon", -56.5, -56.1, 46.7, 47.2),
+    ("Saint-Martin / Saint-Barthélemy", -63.2, -62.7, 17.8, 18.2),
+)
+# Lambert-93 (EPSG:2154) easting/northing ranges over France.
+_L93_X = (50_000, 1_300_000)
+_L93_Y = (6_000_000, 7_150_000)
+
+_ARRONDISSEMENT = re.compile(r"^(paris|marseille|lyon)( \d+.*| arrondissement.*)$")
+_CEDEX = re.compile(r" cedex( \d+)?$")
+_DEPARTEMENT = re.compile(r"^(\d{2}|2a|2b|97\d)$", re.IGNORECASE)
+_COMMUNE_CODE = re.compile(r"^(\d{5}|2[ab]\d{3})$", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[;,|]")
+LEVEL_PREFIXES = {
+    "commune": "commune",
+    "com": "commune",
+    "epci": "epci",
+    "dep": "departement",
+    "departement": "departement",
+    "reg": "region",
+    "region": "region",
+}
+
+
+def in_france(lat: float, lon: float) -> bool:
+    """True when (lat, lon) falls in one of France's bounding boxes."""
+    return any(x0 <= lon <= x1 and y0 <= lat <= y1 for _, x0, x1, y0, y1 in FRANCE_BOXES)
+
+
+def check_coordinates(lat: float, lon: float) -> str | None:
+    """Why a latitude/longitude pair is unusable, or None when it is inside France."""
+    if in_france(lat, lon):
+        return None
+    if (
+        _L93_X[0] <= lon <= _L93_X[1]
+        and _L93_Y[0] <= lat <= _L93_Y[1]
+        or (_L93_X[0] <= lat <= _L93_X[1] and _L93_Y[0] <= lon <= _L93_Y[1])
+    ):
+        return (
+            "coordonnées en Lambert-93 (mètres) dans des colonnes en degrés : "
+            "convertissez-les en WGS84 ou indiquez le code INSEE"
+        )
+    if in_france(lon, lat):
+        return "latitude et longitude inversées"
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return "coordonnées hors limites (latitude ±90, longitude ±180)"
+    return "coordonnées hors de France (métropole et outre-mer)"
+
+
+def clean_commune_code(value: str) -> str:
+    """'1033' → '01033', '2a004' → '2A004'; '' or '0' → ''."""
+    value = (value or "").strip().upper()
+    if value.endswith(".0"):
+        value = value[:-2]
+    if value.isdigit() and len(value) == 4:
+        value = value.zfill(5)
+    return "" if value.strip("0") == "" else value
+
+
+def commune_search_key(name: str) -> str:
+    """Search key of a commune name, arrondissements and CEDEX folded to the commune."""
+    key = _CEDEX.sub("", normalize_name(name))
+    match = _ARRONDISSEMENT.match(key)
+    return match.group(1) if match else key
+
+
+@dataclass
+class TerritoryIndex:
+    """Codes, names and postcodes of every territory, for lookups without a query per row."""
+
+    communes: dict[str, str | None] = field(default_factory=dict)  # code -> département
+    postcodes: dict[str, set[str]] = field(default_factory=dict)  # code -> postcodes
+    names: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (level, key)
+    codes: set[tuple[str, str]] = field(default_factory=set)  # (level, code)
+    code_changes: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, conn: Connection) -> TerritoryIndex:
+        """Read the territory table and the commune code changes."""
+        index = cls()
+        names: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for row in conn.execute(statement("ingest/locate_territories")):
+            index.codes.add((row.level, row.code))
+            key = row.name_search or normalize_name(row.name)
+            names[(row.level, key)].append(row.code)
+            if row.level == "commune":
+                index.communes[row.code] = row.departement_code
+                index.postcodes[row.code] = set(row.postcodes or ())
+        index.names = dict(names)
+        index.code_changes = {
+            r.old_code: r.new_code for r in conn.execute(statement("ingest/locate_code_changes"))
+        }
+        return index
+
+    def current_commune(self, code: str) -> str | None:
+        """Current code of a commune code: itself, or what an old/arrondissement code became."""
+        if code in self.communes:
+            return code
+        seen = set()
+        while code in self.code_changes and code not in seen:  # chains of fusions
+            seen.add(code)
+            code = self.code_changes[code]
+            if code in self.communes:
+                return code
+        return None
+
+    def communes_named(self, name: str) -> list[str]:
+        """Codes of the communes whose name matches `name`."""
+        return list(self.names.get(("commune", commune_search_key(name)), []))
+
+
+@dataclass
+class Located:
+    """Outcome of locating a commune: a code and precision, or a reason to refuse."""
+
+    code: str | None = None
+    precision: str | None = None
+    reason: str | None = None
+    field: str | None = None
+
+
+def _departement_of_postcode(postcode: str) -> str:
+    if postcode.startswith("97"):
+        return postcode[:3]
+    if postcode.startswith("20"):  # Corsica: 200xx/201xx = 2A, 202xx/206xx = 2B
+        return "2A" if postcode[:3] in ("200", "201") else "2B"
+    return postcode[:2]
+
+
+def locate_commune(index: TerritoryIndex, code: str, postcode: str, name: str) -> Located:
+    """INSEE code → postcode + name → name alone; ambiguous names are refused, not guessed."""
+    code = clean_commune_code(code)
+    code_problem = None
+    if code:
+        current = index.current_commune(code)
+        if current:
+            return Located(current, "insee_code")
+        code_problem = f"code INSEE inconnu : {code}"
+    if name:
+        candidates = index.communes_named(name)
+        postcode = (postcode or "").strip().zfill(5) if (postcode or "").strip() else ""
+        if postcode and candidates:
+            exact = [c for c in candidates if postcode in index.postcodes.get(c, ())]
+            if len(exact) == 1:
+                return Located(exact[0], "postcode_name")
+            dep = _departement_of_postcode(postcode)
+            in_dep = [c for c in candidates if index.communes.get(c) == dep]
+            if len(in_dep) == 1:
+                return Located(in_dep[0], "postcode_name")
+        if len(candidates) == 1:
+            return Located(candidates[0], "commune_name")
+        if len(candidates) > 1:
+            return Located(
+                reason=f"nom de commune ambigu « {name} » : {len(candidates)} "
+                f"communes ({', '.join(sorted(candidates)[:6])}) ; "
+                "ajoutez le code INSEE ou le code postal",
+                field="commune",
+            )
+        reason = f"commune introuvable : « {name} »"
+        if code_problem:
+            reason = f"{code_problem} ; {reason}"
+        return Located(reason=reason, field="commune")
+    if code_problem:
+        return Located(reason=code_problem, field="code_insee")
+    return Located(
+        reason="aucune localisation : ni coordonnées, ni code INSEE, ni commune, ni périmètre",
+        field=None,
+    )
+
+
+def split_perimeter(value: str) -> list[str]:
+    """'35238; 35047 | CC du Val d'Ille' → three tokens."""
+    return [t.strip() for t in _SEPARATORS.split(value or "") if t.strip()]
+
+
+def resolve_perimeter(index: TerritoryIndex, tokens: list[str]) -> tuple[list[str], str | None]:
+    """Territory keys (`level:code`) of the perimeter tokens, or a reason naming the bad one."""
+    resolved: list[str] = []
+    for token in tokens:
+        key, reason = _resolve_token(index, token)
+        if reason:
+            return [], reason
+        if key not in resolved:
+            resolved.append(key)
+    return resolved, None
+
+
+def _resolve_token(index: TerritoryIndex, token: str) -> tuple[str, str | None]:
+    level = None
+    if ":" in token:
+        prefix, rest = token.split(":", 1)
+        if prefix.strip().lower() in LEVEL_PREFIXES:
+            level, token = LEVEL_PREFIXES[prefix.strip().lower()], rest.strip()
+    upper = token.upper()
+    if level in (None, "commune") and _COMMUNE_CODE.match(token):
+        current = index.current_commune(upper)
+        if current:
+            return f"commune:{current}", None
+        return "", f"périmètre : commune {token} inconnue"
+    if level in (None, "epci") and token.isdigit() and len(token) == 9:
+        if ("epci", token) in index.codes:
+            return f"epci:{token}", None
+        return "", f"périmètre : EPCI {token} inconnu"
+    if _DEPARTEMENT.match(token) and level in (None, "departement", "region"):
+        wanted = level or "departement"
+        if (wanted, upper) in index.codes:
+            return f"{wanted}:{upper}", None
+        return "", f"périmètre : {wanted} {token} inconnu"
+    key = normalize_name(token)
+    levels = [level] if level else ["commune", "epci", "departement", "region"]
+    found = [(lv, c) for lv in levels for c in index.names.get((lv, key), [])]
+    if len(found) == 1:
+        return f"{found[0][0]}:{found[0][1]}", None
+    if not found:
+        return "", f"périmètre : territoire « {token} » introuvable"
+    shown = ", ".join(f"{lv}:{c}" for lv, c in found[:6])
+    return "", f"périmètre : nom « {token} » ambigu ({shown}) ; donnez le code"

@@ -1,0 +1,58 @@
+-- Merge the staged rows into cooperation on (source, source_id): new rows are inserted,
+-- rows whose content changed are updated, identical rows are left alone (a re-import of
+-- the same file changes nothing). Returns how many were inserted and updated.
+WITH upsert AS (
+    INSERT INTO cooperation AS c (
+        kind_code, name, category, socio_economic_model, stage, legal_form, governance,
+        stakeholders, accompaniment, accompanied_by, financing_sources, year_founded,
+        website, address, postcode, commune_code, source, source_id, location,
+        location_precision, perimeter_codes, perimeter, attributes, ingest_run_id
+    )
+    SELECT kind_code, name, category, socio_economic_model, stage, legal_form, governance,
+           stakeholders, accompaniment, accompanied_by, financing_sources, year_founded,
+           website, address, postcode, commune_code, :source, source_id, location,
+           location_precision, perimeter_codes, perimeter, attributes, :run_id
+    FROM coop_stage
+    ORDER BY line
+    ON CONFLICT (source, source_id) DO UPDATE SET
+        kind_code = EXCLUDED.kind_code,
+        name = EXCLUDED.name,
+        category = EXCLUDED.category,
+        socio_economic_model = EXCLUDED.socio_economic_model,
+        stage = EXCLUDED.stage,
+        legal_form = EXCLUDED.legal_form,
+        governance = EXCLUDED.governance,
+        stakeholders = EXCLUDED.stakeholders,
+        accompaniment = EXCLUDED.accompaniment,
+        accompanied_by = EXCLUDED.accompanied_by,
+        financing_sources = EXCLUDED.financing_sources,
+        year_founded = EXCLUDED.year_founded,
+        website = EXCLUDED.website,
+        address = EXCLUDED.address,
+        postcode = EXCLUDED.postcode,
+        commune_code = EXCLUDED.commune_code,
+        location = EXCLUDED.location,
+        location_precision = EXCLUDED.location_precision,
+        perimeter_codes = EXCLUDED.perimeter_codes,
+        perimeter = EXCLUDED.perimeter,
+        attributes = EXCLUDED.attributes,
+        ingest_run_id = EXCLUDED.ingest_run_id,
+        updated_at = now()
+    WHERE (c.kind_code, c.name, c.category, c.socio_economic_model, c.stage, c.legal_form,
+           c.governance, c.stakeholders, c.accompaniment, c.accompanied_by,
+           c.financing_sources, c.year_founded, c.website, c.address, c.postcode,
+           c.commune_code, c.location_precision, c.perimeter_codes, c.attributes,
+           ST_AsEWKB(c.location), ST_AsEWKB(c.perimeter))
+        IS DISTINCT FROM
+          (EXCLUDED.kind_code, EXCLUDED.name, EXCLUDED.category,
+           EXCLUDED.socio_economic_model, EXCLUDED.stage, EXCLUDED.legal_form,
+           EXCLUDED.governance, EXCLUDED.stakeholders, EXCLUDED.accompaniment,
+           EXCLUDED.accompanied_by, EXCLUDED.financing_sources, EXCLUDED.year_founded,
+           EXCLUDED.website, EXCLUDED.address, EXCLUDED.postcode, EXCLUDED.commune_code,
+           EXCLUDED.location_precision, EXCLUDED.perimeter_codes, EXCLUDED.attributes,
+           ST_AsEWKB(EXCLUDED.location), ST_AsEWKB(EXCLUDED.perimeter))
+    RETURNING (xmax = 0) AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted) AS inserted,
+       count(*) FILTER (WHERE NOT inserted) AS updated
+FROM upsert

@@ -1,0 +1,30 @@
+-- Staging table of one import (bulk-loaded with COPY, merged, dropped at commit).
+DROP TABLE IF EXISTS coop_stage;
+CREATE TEMP TABLE coop_stage (
+    line integer PRIMARY KEY,
+    source_id text NOT NULL,
+    kind_code text NOT NULL,
+    name text NOT NULL,
+    category text,
+    socio_economic_model text,
+    stage text,
+    legal_form text,
+    governance text,
+    stakeholders text[],
+    accompaniment text,
+    accompanied_by text,
+    financing_sources text[],
+    year_founded integer,
+    website text,
+    address text,
+    postcode text,
+    commune_code text,
+    lon double precision,
+    lat double precision,
+    geometry_wkt text,
+    location_precision text NOT NULL,
+    perimeter_codes text[],
+    attributes jsonb,
+    location geometry(Point, 4326),
+    perimeter geometry(MultiPolygon, 4326)
+) ON COMMIT DROP;
