@@ -1,0 +1,177 @@
+"""The territory panel: one territory's figures, each with the reason behind it.
+
+Composes the analysis API (coverage, white zones, synergies, explanations) with the map's
+own lookups (the territory, the cooperations around it). Framework-free: the web view and
+the printable fiche both call `territory_panel`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+from sqlalchemy import Connection
+
+from geocoop.errors import BadRequest
+from geocoop.maps.kinds import map_kinds
+from geocoop.maps.territory import cooperations_near, find_territory
+
+NEAREST_SHOWN = 10
+ZONES_PER_KIND = 3
+SYNERGIES_SHOWN = 8
+
+
+def parent_of(territory: dict) -> tuple[str | None, str | None]:
+    """The (code, level) under which `coverage()` lists this territory's level."""
+    if territory["level"] in ("commune", "epci") and territory.get("departement_code"):
+        return territory["departement_code"], "departement"
+    if territory["level"] == "departement" and territory.get("region_code"):
+        return territory["region_code"], "region"
+    return None, None
+
+
+def analysis_api():
+    # The analysis package is optional at import time so the map still serves its
+    # outlines and cooperations on a database where figures were never computed.
+    if importlib.util.find_spec("geocoop.analysis.coverage") is None:
+        return None  # pragma: no cover - only while the analysis package is incomplete
+    from geocoop.analysis import api
+
+    return api
+
+
+def coverage_rows(
+    conn: Connection,
+    territory: dict,
+    kinds: list[dict],
+    *,
+    rule: str = "any",
+    distance_m: float | None = None,
+    filters: dict | None = None,
+) -> dict:
+    """Coverage of the territory for all the given kinds together and for each kind."""
+    api = analysis_api()
+    parent_code, parent_level = parent_of(territory)
+
+    def row(kind_codes: list[str]) -> dict | None:
+        rows = api.coverage(
+            conn,
+            level=territory["level"],
+            parent_code=parent_code,
+            parent_level=parent_level,
+            kinds=kind_codes,
+            rule=rule,
+            distance_m=distance_m,
+            filters=filters,
+        )
+        return next((r for r in rows if r["code"] == territory["code"]), None)
+
+    by_kind = []
+    for kind in kinds:
+        found = row([kind["code"]])
+        if found is not None:
+            distance = distance_m if distance_m is not None else kind["service_distance_m"]
+            by_kind.append({**found, "kind": kind["code"], "service_distance_m": distance})
+    return {"all": row([k["code"] for k in kinds]), "by_kind": by_kind}
+
+
+def _explanations(conn: Connection, commune_code: str, kinds: list[dict]) -> dict[str, dict]:
+    api = analysis_api()
+    return {k["code"]: api.explain_commune(conn, commune_code, k["code"]) for k in kinds}
+
+
+def _white_zones(conn: Connection, territory: dict, kinds: list[dict], rule: str) -> list[dict]:
+    api = analysis_api()
+    code, level = territory["code"], territory["level"]
+    zones = []
+    for kind in kinds:
+        if level == "commune":
+            # a commune's zone is the one it belongs to, found in its département's list
+            found = api.white_zones(
+                conn,
+                kind=kind["code"],
+                rule=rule,
+                limit=1000,
+                parent_code=territory["departement_code"],
+                parent_level="departement",
+                with_geometry=False,
+            )
+            found = [z for z in found if code in z["communes"]]
+        else:
+            found = api.white_zones(
+                conn,
+                kind=kind["code"],
+                rule=rule,
+                limit=ZONES_PER_KIND,
+                parent_code=code,
+                parent_level=level,
+                with_geometry=False,
+            )
+        zones.extend(found[:ZONES_PER_KIND])
+    zones.sort(key=lambda z: -(z.get("population") or 0))
+    for zone in zones:
+        zone["communes"] = zone["communes"][:20]  # the panel names a few, the export has all
+    return zones
+
+
+def _synergies(conn: Connection, territory: dict, kinds: list[str]) -> list[dict]:
+    api = analysis_api()
+    code, level = territory["code"], territory["level"]
+    if level == "commune":
+        if not territory.get("epci_code"):
+            return []
+        pairs = api.synergy_candidates(
+            conn, parent_code=territory["epci_code"], parent_level="epci", kinds=kinds, limit=200
+        )
+        return [
+            p for p in pairs if code in (p["a"].get("commune_code"), p["b"].get("commune_code"))
+        ][:SYNERGIES_SHOWN]
+    return api.synergy_candidates(
+        conn, parent_code=code, parent_level=level, kinds=kinds, limit=SYNERGIES_SHOWN
+    )
+
+
+def selected_kinds(conn: Connection, codes: list[str] | None) -> list[dict]:
+    """The kinds asked for (every non-support kind by default); 400 on an unknown code."""
+    every = map_kinds(conn)
+    if not codes:
+        return [k for k in every if not k["is_support"]]
+    known = {k["code"]: k for k in every}
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise BadRequest(f"Type de coopération inconnu : {', '.join(unknown)}.")
+    return [known[c] for c in codes]
+
+
+def territory_panel(
+    conn: Connection,
+    code: str,
+    level: str | None = None,
+    *,
+    kinds: list[str] | None = None,
+    rule: str = "any",
+    distance_m: float | None = None,
+    filters: dict | None = None,
+) -> dict:
+    """Everything the territory panel and the fiche show about one territory."""
+    territory = find_territory(conn, code, level)
+    chosen = selected_kinds(conn, kinds)
+    near = cooperations_near(conn, territory["id"])
+    panel = {
+        "territory": territory,
+        "kinds": chosen,
+        "rule": rule,
+        "distance_m": distance_m,
+        "cooperations_near": near,
+        "cooperations_inside": sum(1 for c in near if c["distance_m"] == 0),
+        "analysis": analysis_api() is not None,
+    }
+    if analysis_api() is None:
+        return panel
+    panel["coverage"] = coverage_rows(
+        conn, territory, chosen, rule=rule, distance_m=distance_m, filters=filters
+    )
+    if territory["level"] == "commune":
+        panel["explanations"] = _explanations(conn, territory["code"], chosen)
+    panel["white_zones"] = _white_zones(conn, territory, chosen, rule)
+    panel["synergies"] = _synergies(conn, territory, [k["code"] for k in chosen])
+    return panel

@@ -1,0 +1,42 @@
+"""Find a commune, EPCI, département or région by name (accents optional) or code."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from geocoop.errors import BadRequest
+from geocoop.sql import statement
+from geocoop.text import normalize_name
+
+MAX_LIMIT = 50
+
+
+def _escape_like(key: str) -> str:
+    return key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_territories(conn: Connection, query: str, limit: int = 10) -> list[dict]:
+    """Territories matching `query` by code or normalised name, best match first.
+
+    Each result carries its level, code, name, population and bounding box (lon/lat) so
+    the map can zoom to it without a second request.
+    """
+    query = (query or "").strip()
+    if not query:
+        return []
+    if len(query) > 100:
+        raise BadRequest("Recherche trop longue (100 caractères au plus).")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise BadRequest(f"Le paramètre limit doit être entre 1 et {MAX_LIMIT}.")
+    key = _escape_like(normalize_name(query))
+    rows = conn.execute(
+        statement("maps/search_territories"),
+        {"code": query.upper(), "key": key, "limit": limit},
+    )
+    results = []
+    for row in rows:
+        item = dict(row._mapping)
+        box = [item.pop(k) for k in ("west", "south", "east", "north")]
+        item["bbox"] = box if None not in box else None
+        results.append(item)
+    return results

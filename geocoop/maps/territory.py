@@ -1,0 +1,41 @@
+"""What a territory fiche shows: the territory, the cooperations around it, its figures."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from geocoop.errors import BadRequest, NotFound
+from geocoop.models import LEVELS
+from geocoop.sql import statement
+
+NEAR_RADIUS_M = 20_000  # cooperations drawn and listed around the territory
+NEAR_LIMIT = 200
+
+
+def find_territory(conn: Connection, code: str, level: str | None = None) -> dict:
+    """The territory with `code` (the finest level when codes collide, e.g. '53' is both
+    a région and a département: pass `level`), with its outline as GeoJSON."""
+    if level is not None and level not in LEVELS:
+        raise BadRequest(f"Niveau inconnu : {level!r} (attendu : {', '.join(LEVELS)}).")
+    if not code or len(code) > 12:
+        raise BadRequest("Code de territoire invalide.")
+    row = conn.execute(
+        statement("maps/territory_by_code"), {"code": code.upper(), "level": level}
+    ).first()
+    if row is None:
+        raise NotFound(f"Aucun territoire de code {code!r}.")
+    return dict(row._mapping)
+
+
+def cooperations_near(
+    conn: Connection,
+    territory_id: int,
+    radius_m: int = NEAR_RADIUS_M,
+    limit: int = NEAR_LIMIT,
+) -> list[dict]:
+    """Cooperations inside the territory or within `radius_m` metres of it, nearest first."""
+    rows = conn.execute(
+        statement("maps/cooperations_near"),
+        {"territory_id": territory_id, "radius_m": radius_m, "limit": limit},
+    )
+    return [dict(r._mapping) for r in rows]

@@ -1,0 +1,211 @@
+"""HTML map pages: the France map, the territory fiche, and the small JSON the map draws.
+
+Views are thin: parse, call geocoop.maps (framework-free), serialise.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
+
+from geocoop.errors import BadRequest
+from geocoop.maps import folium_maps
+from geocoop.maps.figures import coverage_figures
+from geocoop.maps.filters import parse_filters
+from geocoop.maps.kinds import map_kinds
+from geocoop.maps.markers import map_cooperations
+from geocoop.maps.panel import territory_panel
+from geocoop.maps.search import search_territories
+from geocoop.web import i18n
+from geocoop.web.database import connection
+
+bp = Blueprint("maps", __name__)
+
+TILE_COLLECTIONS = {"region": "regions", "departement": "departements", "epci": "epci",
+                    "commune": "communes"}  # fmt: skip
+
+
+def register(app: Flask) -> None:
+    """Wire the map pages and the i18n helpers into `app`."""
+    i18n.init_app(app)
+    app.register_blueprint(bp)
+
+
+def _args() -> dict[str, list[str]]:
+    return request.args.to_dict(flat=False)
+
+
+def _endpoint(name: str, **values) -> str | None:
+    # Areas written by other modules may be absent: the page then does without them.
+    if name not in current_app.view_functions:
+        return None
+    return url_for(name, **values)
+
+
+def _page_config(lang: str) -> dict:
+    settings = current_app.config["GEOCOOP"]
+    tiles = None
+    if "tiles" in current_app.blueprints:
+        tiles = {level: f"/tiles/{name}/{{z}}/{{x}}/{{y}}.mvt"
+                 for level, name in TILE_COLLECTIONS.items()}  # fmt: skip
+    return {
+        "lang": lang,
+        "messages": i18n.messages(lang),
+        "kinds": map_kinds(connection()),
+        "baseTiles": settings.base_tiles_url or None,
+        "baseAttribution": settings.base_tiles_attribution or None,
+        "tiles": tiles,
+        "endpoints": {
+            "cooperations": url_for("maps.cooperations"),
+            "coverage": url_for("maps.coverage"),
+            "search": url_for("maps.search"),
+            "territory": url_for("maps.territory_json", code="CODE"),
+            "whiteZones": url_for("maps.white_zones"),
+            "fiche": url_for("maps.fiche", code="CODE"),
+            "cooperationItem": "/api/features/collections/cooperations/items/ID",
+            "whiteZonesExport": "/api/analysis/white-zones",
+        },
+    }
+
+
+@bp.get("/")
+def index():
+    """The France map."""
+    lang = i18n.current_language()
+    # "<" escaped so no value can close the JSON data block it is embedded in
+    config = json.dumps(_page_config(lang), ensure_ascii=False, default=str).replace("<", "\\u003c")
+    return render_template("maps/index.html", config=config)
+
+
+@bp.get("/api/maps/search")
+def search():
+    """Territories by name or code: `?q=rennes&limit=10`."""
+    try:
+        limit = int(request.args.get("limit", 10))
+    except ValueError:
+        raise BadRequest("Le paramètre limit doit être un entier.") from None
+    return jsonify(search_territories(connection(), request.args.get("q", ""), limit))
+
+
+@bp.get("/api/maps/cooperations")
+def cooperations():
+    """Located cooperations matching the map filters, as compact GeoJSON."""
+    data = map_cooperations(connection(), parse_filters(_args()))
+    response = jsonify(data)
+    response.mimetype = "application/geo+json"
+    return response
+
+
+@bp.get("/api/maps/coverage")
+def coverage():
+    """Coverage per territory of `?level=` under the map filters, with totals."""
+    level = request.args.get("level", "departement")
+    return jsonify(coverage_figures(connection(), level, parse_filters(_args())))
+
+
+@bp.get("/api/maps/white-zones")
+def white_zones():
+    """White zones of `?kind=` ranked by population, as GeoJSON (geometry simplified)."""
+    from geocoop.maps.zones import white_zone_collection
+
+    filters = parse_filters(_args())
+    kind = request.args.get("kind") or (filters.kinds[0] if filters.kinds else "ptce")
+    try:
+        limit = int(request.args.get("limit", 50))
+    except ValueError:
+        raise BadRequest("Le paramètre limit doit être un entier.") from None
+    data = white_zone_collection(connection(), kind, filters.rule, limit)
+    response = jsonify(data)
+    response.mimetype = "application/geo+json"
+    return response
+
+
+def _panel(code: str):
+    filters = parse_filters(_args())
+    return territory_panel(
+        connection(),
+        code,
+        request.args.get("level") or None,
+        kinds=list(filters.kinds) or None,
+        rule=filters.rule,
+        distance_m=filters.distance_m,
+        filters=filters.analysis_filters(),
+    )
+
+
+@bp.get("/api/maps/territory/<code>")
+def territory_json(code: str):
+    """The territory panel's figures (JSON)."""
+    return current_app.response_class(
+        json.dumps(_panel(code), ensure_ascii=False, default=str), mimetype="application/json"
+    )
+
+
+@bp.get("/territoires/<code>")
+def fiche(code: str):
+    """The printable territory fiche."""
+    panel = _panel(code)
+    query = request.query_string.decode()
+    suffix = f"?{query}" if query else ""
+    return render_template(
+        "maps/fiche.html",
+        panel=panel,
+        territory=panel["territory"],
+        map_url=url_for("maps.fiche_map", code=code) + suffix,
+        download_url=url_for("maps.fiche_map_download", code=code) + suffix,
+    )
+
+
+def _folium_map(code: str):
+    panel = _panel(code)
+    lang = i18n.current_language()
+    fmap = folium_maps.territory_map(panel["territory"], panel["cooperations_near"], lang)
+    return panel, fmap
+
+
+@bp.get("/territoires/<code>/carte")
+def fiche_map(code: str):
+    """The fiche's folium map (shown in a frame), under a CSP allowing its inline scripts
+    by hash only."""
+    _panel_data, fmap = _folium_map(code)
+    html, hashes = folium_maps.render_served(fmap, url_for("static", filename=""))
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = "; ".join(
+        [
+            "default-src 'self'",
+            "img-src 'self' data:",
+            "style-src 'self' 'unsafe-inline'",
+            "script-src 'self' " + " ".join(hashes),
+            "connect-src 'none'",
+            "frame-ancestors 'self'",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@bp.get("/territoires/<code>/carte.html")
+def fiche_map_download(code: str):
+    """A standalone HTML map of the territory that opens offline (assets inlined)."""
+    panel, fmap = _folium_map(code)
+    territory = panel["territory"]
+    html = folium_maps.render_offline(fmap, f"{territory['name']} ({territory['code']})")
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="geocoop-{territory["level"]}-{territory["code"]}.html"'
+    )
+    # opened from our origin it is still a page: keep it script-free there
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,485 @@
+/* geocoop — the France map: choropleth of coverage, cooperation markers, filters in the URL,
+   territory search and panel, white-zone mode. Data comes from the page's own JSON API. */
+(function () {
+  "use strict";
+
+  var UI = window.GeocoopUI, t = UI.t, el = UI.el, config = UI.config;
+  var E = config.endpoints;
+  var kindsByCode = {};
+  config.kinds.forEach(function (k) { kindsByCode[k.code] = k; });
+  var DEFAULT_KINDS = config.kinds.filter(function (k) { return !k.is_support; }).map(function (k) { return k.code; });
+  var FRANCE = { center: [46.6, 2.4], zoom: 6 };
+
+  // Leaflet ≥ 1.8 dropped DomEvent.fakeStop, which VectorGrid 1.3 still calls on clicks.
+  if (!L.DomEvent.fakeStop) L.DomEvent.fakeStop = function (e) { e._stopped = true; };
+
+  /* ---------- state <-> URL ---------- */
+  var FILTER_KEYS = ["category", "model", "stage", "distance_km"];
+  function readState() {
+    var q = new URLSearchParams(window.location.search);
+    var kinds = q.get("kinds");
+    return {
+      kinds: kinds === null ? DEFAULT_KINDS.slice() : kinds.split(",").filter(function (k) { return kindsByCode[k]; }),
+      category: q.get("category") || "", model: q.get("model") || "", stage: q.get("stage") || "",
+      distance_km: q.get("distance_km") || "", rule: q.get("rule") || "any",
+      mode: q.get("mode") === "white" ? "white" : "coverage",
+      wkind: kindsByCode[q.get("wkind")] ? q.get("wkind") : DEFAULT_KINDS[0],
+      t: q.get("t") || "", tl: q.get("tl") || "", at: q.get("at") || "",
+    };
+  }
+  function isDefaultKinds(kinds) {
+    return kinds.length === DEFAULT_KINDS.length && DEFAULT_KINDS.every(function (k) { return kinds.indexOf(k) >= 0; });
+  }
+  function stateQuery(s, withView) {
+    var q = new URLSearchParams();
+    if (!isDefaultKinds(s.kinds)) q.set("kinds", s.kinds.join(","));
+    FILTER_KEYS.forEach(function (k) { if (s[k]) q.set(k, s[k]); });
+    if (s.rule && s.rule !== "any") q.set("rule", s.rule);
+    if (s.mode === "white") { q.set("mode", "white"); q.set("wkind", s.wkind); }
+    if (s.t) { q.set("t", s.t); if (s.tl) q.set("tl", s.tl); }
+    if (withView && s.at) q.set("at", s.at);
+    var lang = new URLSearchParams(window.location.search).get("lang");
+    if (lang) q.set("lang", lang);
+    return q.toString();
+  }
+  /* The filters as the JSON endpoints take them (no view, no mode). */
+  function filterQuery(s, extra) {
+    var q = new URLSearchParams();
+    if (s.kinds.length) q.set("kinds", s.kinds.join(","));
+    FILTER_KEYS.forEach(function (k) { if (s[k]) q.set(k, s[k]); });
+    if (s.rule && s.rule !== "any") q.set("rule", s.rule);
+    Object.keys(extra || {}).forEach(function (k) { q.set(k, extra[k]); });
+    return q.toString();
+  }
+  var state = readState();
+  function pushState() {
+    var qs = stateQuery(state, true);
+    history.pushState(null, "", qs ? "?" + qs : window.location.pathname);
+  }
+
+  /* ---------- map ---------- */
+  var map = L.map("map", { preferCanvas: true, zoomSnap: 0.5, minZoom: 3, keyboard: true });
+  map.attributionControl.setPrefix(false);
+  if (config.baseTiles) {
+    L.tileLayer(config.baseTiles, { attribution: config.baseAttribution || "", maxZoom: 18 }).addTo(map);
+  } else {
+    map.getContainer().classList.add("no-base");
+  }
+  function applyView() {
+    var parts = (state.at || "").split("/").map(Number);
+    if (parts.length === 3 && parts.every(function (n) { return !isNaN(n); })) {
+      map.setView([parts[1], parts[2]], parts[0]);
+    } else {
+      map.setView(FRANCE.center, FRANCE.zoom);
+    }
+  }
+  applyView();
+  map.on("moveend", function () {
+    var c = map.getCenter();
+    state.at = [map.getZoom(), c.lat.toFixed(4), c.lng.toFixed(4)].join("/");
+    var qs = stateQuery(state, true);
+    history.replaceState(null, "", qs ? "?" + qs : window.location.pathname);
+    updateLevel();
+  });
+
+  /* ---------- choropleth ---------- */
+  var CLASSES = [ // ColorBrewer YlGnBu: sequential, colour-blind safe
+    { upTo: 20, colour: "#ffffcc" }, { upTo: 40, colour: "#a1dab4" }, { upTo: 60, colour: "#41b6c4" },
+    { upTo: 80, colour: "#2c7fb8" }, { upTo: 100.01, colour: "#253494" },
+  ];
+  var NO_DATA = "#d9d9d9";
+  function classColour(value) {
+    if (value === null || value === undefined) return NO_DATA;
+    for (var i = 0; i < CLASSES.length; i++) if (value < CLASSES[i].upTo) return CLASSES[i].colour;
+    return CLASSES[CLASSES.length - 1].colour;
+  }
+  function levelForZoom(z) {
+    if (z < 7) return "region";
+    if (z < 9) return "departement";
+    if (z < 10) return "epci";
+    return "commune";
+  }
+  var coverageByCode = {}, currentLevel = null, choropleth = null, coverageKey = null;
+  function featureCode(props) { return props.code || props.id; }
+  function choroplethStyle(props) {
+    var value = coverageByCode[featureCode(props)];
+    return { fill: true, fillColor: classColour(value), fillOpacity: state.mode === "white" ? 0.35 : 0.75,
+             color: "#4d4d4d", weight: currentLevel === "commune" ? 0.4 : 0.9, opacity: 1 };
+  }
+  function makeChoropleth(level) {
+    if (!config.tiles) return null;
+    var styles = {};
+    ["regions", "departements", "epci", "communes", "default"].forEach(function (name) {
+      styles[name] = function (props) { return choroplethStyle(props); };
+    });
+    return L.vectorGrid.protobuf(config.tiles[level], {
+      rendererFactory: L.canvas.tile, vectorTileLayerStyles: styles, interactive: false,
+      maxNativeZoom: 14, attribution: "IGN, INSEE",
+    });
+  }
+  function updateLevel() {
+    var level = levelForZoom(map.getZoom());
+    if (level === currentLevel) return;
+    currentLevel = level;
+    loadCoverage();
+  }
+  function loadCoverage() {
+    var level = currentLevel;
+    var key = level + "|" + filterQuery(state);
+    if (key === coverageKey) return Promise.resolve();
+    coverageKey = key;
+    var done = state.kinds.length
+      ? UI.getJSON(E.coverage + "?" + filterQuery(state, { level: level })).then(function (data) {
+          coverageByCode = {};
+          data.rows.forEach(function (r) { coverageByCode[r.code] = r.population_covered_pct; });
+        }).catch(function () { coverageByCode = {}; })
+      : Promise.resolve(coverageByCode = {});
+    return done.then(function () {
+      if (coverageKey !== key) return;
+      if (choropleth) map.removeLayer(choropleth);
+      choropleth = makeChoropleth(level);
+      if (choropleth) choropleth.addTo(map).bringToBack();
+      document.getElementById("map").setAttribute("data-level", level);
+    });
+  }
+
+  /* ---------- markers ---------- */
+  var clusters = L.markerClusterGroup({ disableClusteringAtZoom: 11, showCoverageOnHover: false, maxClusterRadius: 50 });
+  map.addLayer(clusters);
+  var iconCache = {};
+  function kindIcon(code) {
+    if (!iconCache[code]) {
+      var holder = document.createElement("div");
+      holder.appendChild(UI.kindBadge(kindsByCode[code] || { colour: "#777777", icon: "circle" }, 24));
+      iconCache[code] = L.divIcon({ html: holder.innerHTML, className: "coop-marker", iconSize: [24, 24], iconAnchor: [12, 12], popupAnchor: [0, -12] });
+    }
+    return iconCache[code];
+  }
+  function card(p) {
+    var kind = kindsByCode[p.kind_code];
+    var rows = [
+      [t("coop.kind"), UI.kindLabel(kind)],
+      [t("coop.category"), p.category ? t("category." + p.category) : "–"],
+      [t("coop.model"), p.socio_economic_model ? t("model." + p.socio_economic_model) : "–"],
+      [t("coop.stage"), p.stage ? t("stage." + p.stage) : "–"],
+      [t("coop.governance"), p.governance || "–"],
+    ];
+    var links = [el("a", { href: E.cooperationItem.replace("ID", p.id), text: t("coop.details") })];
+    if (p.website && /^https?:\/\//i.test(p.website)) {
+      links.unshift(el("a", { href: p.website, rel: "noopener noreferrer external", target: "_blank", text: t("coop.website") }), " · ");
+    }
+    rows.push([t("coop.links"), el("span", {}, links)]);
+    return el("div", { class: "coop-card" }, [
+      el("h3", { text: p.name }),
+      el("dl", {}, [].concat.apply([], rows.map(function (r) {
+        return [el("dt", { text: r[0] }), el("dd", {}, [r[1]])];
+      }))),
+    ]);
+  }
+  var markerCount = 0;
+  function loadMarkers() {
+    if (!state.kinds.length) { clusters.clearLayers(); markerCount = 0; return Promise.resolve(); }
+    return UI.getJSON(E.cooperations + "?" + filterQuery(state)).then(function (data) {
+      clusters.clearLayers();
+      var markers = data.features.map(function (f) {
+        var c = f.geometry.coordinates;
+        var m = L.marker([c[1], c[0]], { icon: kindIcon(f.properties.kind_code), title: f.properties.name, alt: f.properties.name, keyboard: true });
+        m.bindPopup(function () { return card(f.properties); }, { maxWidth: 300 });
+        return m;
+      });
+      clusters.addLayers(markers);
+      markerCount = markers.length;
+    });
+  }
+
+  /* ---------- legend, figures, chart ---------- */
+  function renderLegend() {
+    var scale = document.getElementById("legend-coverage");
+    scale.textContent = "";
+    var lower = 0;
+    CLASSES.forEach(function (c) {
+      var upper = Math.min(100, Math.floor(c.upTo));
+      scale.appendChild(el("li", {}, [el("span", { class: "swatch swatch-" + c.colour.slice(1) }), lower + "–" + upper + " %"]));
+      lower = upper;
+    });
+    scale.appendChild(el("li", {}, [el("span", { class: "swatch swatch-nodata" }), "n.d."]));
+    var list = document.getElementById("legend-kinds");
+    list.textContent = "";
+    config.kinds.filter(function (k) { return state.kinds.indexOf(k.code) >= 0; }).forEach(function (k) {
+      list.appendChild(el("li", { "data-kind": k.code }, [UI.kindBadge(k, 18), " " + UI.kindLabel(k)]));
+    });
+    if (state.mode === "white") {
+      list.appendChild(el("li", {}, [el("span", { class: "swatch swatch-white-zone" }), t("legend.white")]));
+    }
+  }
+  function loadFigures() {
+    document.getElementById("fig-cooperations").textContent = UI.num(markerCount);
+    var body = document.getElementById("chart-dep-body");
+    if (!state.kinds.length) {
+      ["fig-covered-pct", "fig-covered", "fig-uncovered"].forEach(function (id) { document.getElementById(id).textContent = "–"; });
+      body.textContent = "";
+      return Promise.resolve();
+    }
+    return UI.getJSON(E.coverage + "?" + filterQuery(state, { level: "departement" })).then(function (data) {
+      document.getElementById("fig-covered-pct").textContent = UI.pct(data.totals.population_covered_pct);
+      document.getElementById("fig-covered").textContent = UI.num(data.totals.population_covered);
+      document.getElementById("fig-uncovered").textContent = UI.num(data.totals.population_uncovered);
+      var rows = data.rows.slice().sort(function (a, b) { return (b.population_uncovered || 0) - (a.population_uncovered || 0); }).slice(0, 15);
+      body.textContent = "";
+      body.appendChild(UI.barChart(rows.map(function (r) {
+        return { label: r.name + " (" + r.code + ")", value: r.population_uncovered, text: UI.num(r.population_uncovered), colour: "#D55E00" };
+      }), { title: t("chart.departements"), labelWidth: 150 }));
+    }).catch(function (err) {
+      body.textContent = err.message;
+    });
+  }
+
+  /* ---------- filters form ---------- */
+  var form = document.getElementById("filters");
+  var kindBox = document.getElementById("kind-options");
+  config.kinds.forEach(function (k) {
+    var id = "k-" + k.code;
+    kindBox.appendChild(el("div", { class: "kind-option" }, [
+      el("input", { type: "checkbox", id: id, name: "kinds", value: k.code }),
+      el("label", { for: id }, [UI.kindBadge(k, 18), " " + UI.kindLabel(k) + " (" + UI.num(k.cooperations) + ")"]),
+    ]));
+  });
+  var wkind = document.getElementById("w-kind");
+  config.kinds.forEach(function (k) { wkind.appendChild(el("option", { value: k.code, text: UI.kindLabel(k) })); });
+  function fillForm() {
+    form.querySelectorAll("input[name=kinds]").forEach(function (box) { box.checked = state.kinds.indexOf(box.value) >= 0; });
+    document.getElementById("f-category").value = state.category;
+    document.getElementById("f-model").value = state.model;
+    document.getElementById("f-stage").value = state.stage;
+    document.getElementById("f-distance").value = state.distance_km;
+    wkind.value = state.wkind;
+  }
+  function readForm() {
+    state.kinds = Array.prototype.map.call(form.querySelectorAll("input[name=kinds]:checked"), function (b) { return b.value; });
+    state.category = document.getElementById("f-category").value;
+    state.model = document.getElementById("f-model").value;
+    state.stage = document.getElementById("f-stage").value;
+    state.distance_km = document.getElementById("f-distance").value;
+  }
+  form.addEventListener("change", function () { readForm(); pushState(); refresh(); });
+  document.getElementById("filters-reset").addEventListener("click", function () {
+    state.kinds = DEFAULT_KINDS.slice(); state.category = state.model = state.stage = state.distance_km = "";
+    fillForm(); pushState(); refresh();
+  });
+  wkind.addEventListener("change", function () { state.wkind = wkind.value; pushState(); refresh(); });
+
+  /* ---------- white-zone mode ---------- */
+  var zonesLayer = null;
+  var modeButton = document.getElementById("mode-toggle");
+  modeButton.addEventListener("click", function () {
+    state.mode = state.mode === "white" ? "coverage" : "white";
+    pushState(); refresh();
+  });
+  function exportUrl(format) {
+    return E.whiteZonesExport + "?" + new URLSearchParams({ kind: state.wkind, rule: state.rule, f: format }).toString();
+  }
+  function loadWhiteZones() {
+    var section = document.getElementById("white-zones");
+    var white = state.mode === "white";
+    section.hidden = !white;
+    modeButton.setAttribute("aria-pressed", white ? "true" : "false");
+    document.body.classList.toggle("white-mode", white);
+    if (zonesLayer) { map.removeLayer(zonesLayer); zonesLayer = null; }
+    if (!white) return Promise.resolve();
+    document.getElementById("export-csv").href = exportUrl("csv");
+    document.getElementById("export-geojson").href = exportUrl("geojson");
+    document.getElementById("export-gpkg").href = exportUrl("gpkg");
+    var list = document.getElementById("white-list");
+    list.textContent = t("loading");
+    var q = new URLSearchParams({ kind: state.wkind, rule: state.rule, limit: "50" });
+    return UI.getJSON(E.whiteZones + "?" + q.toString()).then(function (data) {
+      list.textContent = "";
+      zonesLayer = L.geoJSON(data, {
+        style: { color: "#000000", weight: 1.5, fillColor: "#D55E00", fillOpacity: 0.55 },
+        onEachFeature: function (f, layer) {
+          layer.bindTooltip("#" + f.properties.rank + " — " + UI.num(f.properties.population) + " " + t("figures.population"));
+        },
+      }).addTo(map);
+      var layers = zonesLayer.getLayers();
+      if (!data.features.length) list.appendChild(el("li", { text: t("white.none") }));
+      data.features.forEach(function (f, i) {
+        var p = f.properties;
+        var button = el("button", { type: "button", class: "zone-button", "data-population": p.population, "aria-label": t("white.zoom") + " #" + p.rank },
+          [el("strong", { text: "#" + p.rank }), " " + UI.num(p.population) + " " + t("figures.population") + " · " +
+           p.communes_count + " " + t("panel.communes") + " · " + (p.departements || []).join(", ")]);
+        button.addEventListener("click", function () { map.fitBounds(layers[i].getBounds(), { maxZoom: 11 }); layers[i].openTooltip(); });
+        list.appendChild(el("li", { class: "zone-item" }, [button]));
+      });
+    }).catch(function (err) { list.textContent = err.message; });
+  }
+
+  /* ---------- search ---------- */
+  var searchInput = document.getElementById("search-input");
+  var results = document.getElementById("search-results");
+  var searchTimer = null, found = [], active = -1;
+  function levelLabel(level) { return t("level." + level); }
+  function showResults(items) {
+    found = items; active = -1;
+    results.textContent = "";
+    results.hidden = false;
+    if (!items.length) { results.appendChild(el("li", { class: "none", text: t("search.none") })); return; }
+    items.forEach(function (item, i) {
+      var li = el("li", { role: "option", id: "sr-" + i, "aria-selected": "false", "data-code": item.code },
+        [el("strong", { text: item.name }), " " + levelLabel(item.level) + " " + item.code]);
+      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(i); });
+      results.appendChild(li);
+    });
+  }
+  function search(q) {
+    return UI.getJSON(E.search + "?" + new URLSearchParams({ q: q, limit: "8" }).toString()).then(showResults);
+  }
+  searchInput.addEventListener("input", function () {
+    clearTimeout(searchTimer);
+    var q = searchInput.value.trim();
+    if (q.length < 2) { results.hidden = true; return; }
+    searchTimer = setTimeout(function () { search(q); }, 200);
+  });
+  searchInput.addEventListener("keydown", function (ev) {
+    if (results.hidden || !found.length) return;
+    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      ev.preventDefault();
+      active = (active + (ev.key === "ArrowDown" ? 1 : -1) + found.length) % found.length;
+      Array.prototype.forEach.call(results.children, function (li, i) { li.setAttribute("aria-selected", i === active ? "true" : "false"); });
+      searchInput.setAttribute("aria-activedescendant", "sr-" + active);
+    } else if (ev.key === "Escape") {
+      results.hidden = true;
+    }
+  });
+  document.getElementById("search-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var q = searchInput.value.trim();
+    if (!q) return;
+    if (found.length && !results.hidden) { choose(active >= 0 ? active : 0); return; }
+    search(q).then(function () { if (found.length) choose(0); });
+  });
+  function choose(i) {
+    var item = found[i];
+    results.hidden = true;
+    searchInput.value = item.name;
+    state.t = item.code; state.tl = item.level;
+    if (item.bbox) map.fitBounds([[item.bbox[1], item.bbox[0]], [item.bbox[3], item.bbox[2]]], { maxZoom: 12 });
+    pushState();
+    openPanel();
+  }
+
+  /* ---------- territory panel ---------- */
+  var panel = document.getElementById("panel"), panelBody = document.getElementById("panel-body");
+  var outline = null;
+  document.getElementById("panel-close").addEventListener("click", function () {
+    state.t = ""; state.tl = ""; pushState(); closePanel();
+  });
+  function closePanel() {
+    panel.hidden = true;
+    if (outline) { map.removeLayer(outline); outline = null; }
+  }
+  function reasonFor(row, kind, data) {
+    var explanation = data.explanations && data.explanations[row.kind];
+    if (explanation && explanation.message) return explanation.message;
+    var rule = { any: "distance ou périmètre", distance: "distance", perimeter: "périmètre" }[data.rule] || data.rule;
+    if (config.lang === "en") {
+      return row.communes_covered + " of " + row.communes_total + " communes have a " + UI.kindLabel(kind) +
+        " within " + UI.km(row.service_distance_m) + " of their boundary or inside its perimeter (rule: " + data.rule + ").";
+    }
+    return row.communes_covered + " commune(s) sur " + row.communes_total + " ont un(e) " + UI.kindLabel(kind) +
+      " à moins de " + UI.km(row.service_distance_m) + " de leur limite ou dans son périmètre (règle : " + rule + ").";
+  }
+  function section(title, children) {
+    return el("section", { class: "panel-section" }, [el("h3", { text: title })].concat(children));
+  }
+  function renderPanel(data) {
+    var tr = data.territory;
+    panelBody.textContent = "";
+    var qs = stateQuery(state, false);
+    panelBody.appendChild(el("h2", { id: "panel-title", text: tr.name }));
+    panelBody.appendChild(el("p", { class: "panel-meta" }, [levelLabel(tr.level) + " " + tr.code +
+      (tr.departement_name && tr.level !== "departement" ? " · " + tr.departement_name : "")]));
+    panelBody.appendChild(el("p", { class: "panel-population" }, [t("panel.population") + " : ",
+      el("strong", { id: "panel-population", text: UI.num(tr.population) }),
+      tr.population_year ? " (INSEE " + tr.population_year + ")" : ""]));
+    panelBody.appendChild(el("p", {}, [el("a", { href: E.fiche.replace("CODE", encodeURIComponent(tr.code)) + "?" +
+      new URLSearchParams({ level: tr.level }).toString() + (qs ? "&" + qs : ""), text: t("panel.fiche") })]));
+    if (data.coverage) {
+      var all = data.coverage.all;
+      var rows = data.coverage.by_kind;
+      var chartRows = rows.map(function (r) {
+        var k = kindsByCode[r.kind];
+        return { label: UI.kindLabel(k), value: r.population_covered_pct || 0, colour: k.colour,
+                 text: UI.pct(r.population_covered_pct) + " · " + r.communes_covered + "/" + r.communes_total };
+      });
+      var list = el("ul", { class: "reasons" }, rows.map(function (r) {
+        return el("li", { "data-kind": r.kind, "data-covered": r.population_covered, "data-pct": r.population_covered_pct },
+          [el("strong", { text: UI.kindLabel(kindsByCode[r.kind]) + " : " }), UI.pct(r.population_covered_pct) + " (" +
+           UI.num(r.population_covered) + " " + t("figures.population") + "). ", el("span", { class: "why", text: reasonFor(r, kindsByCode[r.kind], data) })]);
+      }));
+      panelBody.appendChild(section(t("panel.coverage"), [
+        all ? el("p", { id: "panel-covered-all", "data-covered": all.population_covered }, [
+          el("strong", { text: UI.pct(all.population_covered_pct) }),
+          " " + t("figures.covered") + " (" + UI.num(all.population_covered) + "), " + UI.num(all.population_uncovered) + " " + t("figures.uncovered")]) : null,
+        UI.barChart(chartRows, { max: 100, title: t("chart.kinds"), labelWidth: 130 }),
+        el("details", {}, [el("summary", { text: t("panel.why") }), list]),
+      ]));
+    }
+    var near = data.cooperations_near.slice(0, 10);
+    panelBody.appendChild(section(t("panel.nearest"), near.length ? [el("ol", { class: "nearest" }, near.map(function (c) {
+      var k = kindsByCode[c.kind_code];
+      var li = el("li", {}, [UI.kindBadge(k, 16), " ", el("strong", { text: c.name }), " — " + UI.kindLabel(k) + ", " +
+        (c.distance_m === 0 ? (config.lang === "en" ? "inside" : "dans le territoire") : UI.km(c.distance_m) + (config.lang === "en" ? " from its boundary" : " de sa limite"))]);
+      return li;
+    }))] : [el("p", { text: t("panel.none") })]));
+    if (data.white_zones) {
+      panelBody.appendChild(section(t("panel.white_zones"), data.white_zones.length ? [el("ul", { class: "zones" }, data.white_zones.map(function (z) {
+        return el("li", {}, [el("strong", { text: UI.kindLabel(kindsByCode[z.kind]) }), " : " + UI.num(z.population) + " " + t("figures.population") +
+          ", " + z.communes_count + " " + t("panel.communes") + (z.nearest_cooperation_distance_m ? " — " + UI.km(z.nearest_cooperation_distance_m) + (config.lang === "en" ? " to the nearest" : " jusqu'à la plus proche") : "")]);
+      }))] : [el("p", { text: t("panel.none") })]));
+    }
+    if (data.synergies) {
+      panelBody.appendChild(section(t("panel.synergies"), data.synergies.length ? [el("ul", { class: "synergies" }, data.synergies.map(function (s) {
+        var why = s.perimeters_overlap ? (config.lang === "en" ? "perimeters overlap" : "périmètres qui se recouvrent") : UI.km(s.distance_m);
+        return el("li", {}, [el("strong", { text: s.a.name + " ↔ " + s.b.name }), " — " + UI.kindLabel(kindsByCode[s.a.kind]) + " / " +
+          UI.kindLabel(kindsByCode[s.b.kind]) + " : " + why + ", " + (config.lang === "en" ? "complementarity " : "complémentarité ") + s.weight + ", score " + UI.num(s.score, 2)]);
+      }))] : [el("p", { text: t("panel.none") })]));
+    }
+    if (outline) map.removeLayer(outline);
+    if (tr.geometry) {
+      outline = L.geoJSON(tr.geometry, { style: { color: "#000000", weight: 3, fill: false, dashArray: "6 4" }, interactive: false }).addTo(map);
+    }
+    panel.hidden = false;
+    panel.setAttribute("data-code", tr.code);
+  }
+  function openPanel() {
+    if (!state.t) { closePanel(); return Promise.resolve(); }
+    var q = filterQuery(state, state.tl ? { level: state.tl } : {});
+    panel.hidden = false;
+    panel.removeAttribute("data-code");
+    panelBody.textContent = t("loading");
+    return UI.getJSON(E.territory.replace("CODE", encodeURIComponent(state.t)) + "?" + q).then(function (data) {
+      renderPanel(data);
+      panel.focus();
+    }).catch(function (err) { panelBody.textContent = err.message; });
+  }
+
+  /* ---------- everything together ---------- */
+  function refresh() {
+    renderLegend();
+    coverageKey = null;
+    var work = [loadCoverage(), loadMarkers().then(loadFigures), loadWhiteZones(), openPanel()];
+    document.body.setAttribute("data-ready", "false");
+    return Promise.all(work.map(function (p) { return p.catch(function () {}); })).then(function () {
+      document.body.setAttribute("data-ready", "true");
+    });
+  }
+  window.addEventListener("popstate", function () {
+    state = readState();
+    fillForm();
+    applyView();
+    refresh();
+  });
+  fillForm();
+  currentLevel = levelForZoom(map.getZoom());
+  refresh();
+})();

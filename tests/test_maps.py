@@ -1,0 +1,169 @@
+"""The map's framework-free pieces and pages on tiny hand-drawn territories.
+
+Two square communes side by side (about 7 km wide at 48° N) in one EPCI, département and
+région, and two cooperations: answers checkable by hand.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import text
+
+from geocoop.text import normalize_name
+
+SQUARE = "MULTIPOLYGON((({x0} 48, {x1} 48, {x1} 48.1, {x0} 48.1, {x0} 48)))"
+TERRITORIES = [
+    # level, code, name, population, region, dep, epci, x0, x1
+    ("region", "53", "Bretagne", 3000, None, None, None, -1.8, -1.6),
+    ("departement", "35", "Ille-et-Vilaine", 3000, "53", None, None, -1.8, -1.6),
+    ("epci", "243500139", "Rennes Métropole", 3000, "53", "35", None, -1.8, -1.6),
+    ("commune", "35238", "Rennes", 2000, "53", "35", "243500139", -1.8, -1.7),
+    ("commune", "35051", "Cesson-Sévigné", 1000, "53", "35", "243500139", -1.7, -1.6),
+]
+REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//""", re.I)
+
+
+@pytest.fixture
+def tiny(app, db_engine):
+    """The hand-drawn territories and two cooperations (emptied by the app fixture)."""
+    with db_engine.begin() as conn:
+        for level, code, name, pop, reg, dep, epci, x0, x1 in TERRITORIES:
+            conn.execute(
+                text(
+                    "INSERT INTO territory (level, code, name, name_search, population, "
+                    "population_year, region_code, departement_code, epci_code, geom, "
+                    "geom_simplified) VALUES (:level, :code, :name, :key, :pop, 2022, "
+                    ":reg, :dep, :epci, ST_GeomFromText(:wkt, 4326), "
+                    "ST_GeomFromText(:wkt, 4326))"
+                ),
+                {
+                    "level": level,
+                    "code": code,
+                    "name": name,
+                    "key": normalize_name(name),
+                    "pop": pop,
+                    "reg": reg or (code if level == "departement" else None),
+                    "dep": dep or (code if level == "departement" else None),
+                    "epci": epci or (code if level == "epci" else None),
+                    "wkt": SQUARE.format(x0=x0, x1=x1),
+                },
+            )
+        conn.execute(
+            text(
+                "INSERT INTO cooperation (kind_code, name, category, stage, source, source_id, "
+                "commune_code, location, governance, website) VALUES "
+                "('ptce', 'Pôle <Rennes>', 'modelisee', 'operationnelle', 't', '1', '35238', "
+                " ST_SetSRID(ST_MakePoint(-1.75, 48.05), 4326), 'collégiale', "
+                " 'https://example.org'),"
+                "('tiers_lieu', 'Tiers-lieu loin', 'non_modelisee', 'emergence', 't', '2', "
+                " NULL, ST_SetSRID(ST_MakePoint(-1.0, 48.05), 4326), NULL, NULL)"
+            )
+        )
+    return app
+
+
+def test_search_by_name_without_accents_and_by_code(tiny, client):
+    found = client.get("/api/maps/search?q=cesson sevigne").get_json()
+    assert found[0]["code"] == "35051" and found[0]["level"] == "commune"
+    assert found[0]["bbox"] == pytest.approx([-1.7, 48.0, -1.6, 48.1])
+    assert client.get("/api/maps/search?q=35238").get_json()[0]["name"] == "Rennes"
+    # the exact name first, then names starting with the key
+    names = [r["code"] for r in client.get("/api/maps/search?q=rennes").get_json()]
+    assert names == ["35238", "243500139"]
+    assert client.get("/api/maps/search?q=").get_json() == []
+    assert client.get("/api/maps/search?q=%25").get_json() == []  # LIKE wildcard is literal
+    assert client.get("/api/maps/search?q=x&limit=999").status_code == 400
+
+
+def test_cooperation_markers_follow_filters(tiny, client):
+    every = client.get("/api/maps/cooperations").get_json()
+    assert len(every["features"]) == 2
+    only = client.get("/api/maps/cooperations?kinds=ptce&stage=operationnelle").get_json()
+    assert [f["properties"]["name"] for f in only["features"]] == ["Pôle <Rennes>"]
+    assert only["features"][0]["geometry"]["coordinates"] == [-1.75, 48.05]
+    none = client.get("/api/maps/cooperations?category=systemique").get_json()
+    assert none["features"] == []
+    assert client.get("/api/maps/cooperations?stage=bientot").status_code == 400
+
+
+def test_nearest_cooperations_in_metres(tiny, conn):
+    from geocoop.maps.territory import cooperations_near, find_territory
+
+    cesson = find_territory(tiny.extensions["geocoop.engine"].connect(), "35051")
+    assert cesson["name"] == "Cesson-Sévigné" and cesson["departement_name"] == "Ille-et-Vilaine"
+    with tiny.extensions["geocoop.engine"].connect() as c:
+        near = cooperations_near(c, cesson["id"], radius_m=60_000)
+    # the pôle is 0.05° of longitude west of Cesson's edge: 0.05 × 111.32 km × cos 48.05°
+    assert near[0]["name"] == "Pôle <Rennes>"
+    assert near[0]["distance_m"] == pytest.approx(3722, abs=15)
+    assert near[1]["distance_m"] == pytest.approx(0.6 * 111_320 * 0.6687, rel=0.01)
+
+
+def test_territory_codes_are_resolved_finest_first(tiny, client):
+    from geocoop.maps.territory import find_territory
+
+    with tiny.extensions["geocoop.engine"].connect() as c:
+        assert find_territory(c, "35")["level"] == "departement"
+        assert find_territory(c, "53", "region")["name"] == "Bretagne"
+    assert client.get("/territoires/99999").status_code == 404
+    assert client.get("/territoires/35?level=pays").status_code == 400
+
+
+def test_map_page_is_french_by_default_and_switches_to_english(tiny, client):
+    page = client.get("/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and '<html lang="fr">' in html
+    assert "Types de coopération" in html
+    csp = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1]
+    assert not REMOTE.search(html)
+    assert "<script>" not in html  # only external scripts and the JSON data block
+    english = client.get("/?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in english and "Kinds of cooperation" in english
+    # the choice is remembered for the next page
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+def test_config_block_cannot_be_closed_by_data(tiny, client, db_engine):
+    with db_engine.begin() as conn:
+        conn.execute(text("UPDATE kind SET label_fr = '</script><b>x' WHERE code = 'autre'"))
+    try:
+        html = client.get("/").get_data(as_text=True)
+        assert "</script><b>x" not in html and "\\u003c/script>\\u003cb>x" in html
+    finally:
+        with db_engine.begin() as conn:
+            conn.execute(
+                text("UPDATE kind SET label_fr = 'Autre coopération' WHERE code = 'autre'")
+            )
+
+
+def test_fiche_and_its_folium_map_reference_no_remote_url(tiny, client):
+    page = client.get("/territoires/35051")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Cesson-Sévigné" in html and "Pôle &lt;Rennes&gt;" in html
+    assert not REMOTE.search(html)
+    frame = client.get("/territoires/35051/carte")
+    body = frame.get_data(as_text=True)
+    assert frame.status_code == 200 and "L.map(" in body
+    assert "/static/vendor/leaflet/leaflet.js" in body
+    assert not REMOTE.search(body), REMOTE.search(body)
+    for cdn in ("cdn.jsdelivr", "code.jquery", "cdnjs", "bootstrapcdn", "unpkg"):
+        assert cdn not in body
+    csp = frame.headers["Content-Security-Policy"]
+    assert "'sha256-" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'self'" in csp and frame.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "<Rennes>" not in body  # names are escaped in tooltips
+
+
+def test_offline_map_inlines_its_assets(tiny, client):
+    response = client.get("/territoires/35051/carte.html")
+    html = response.get_data(as_text=True)
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert "geocoop-commune-35051.html" in response.headers["Content-Disposition"]
+    assert "<script src=" not in html and "<link " not in html
+    assert "L.map(" in html and "leafletjs" in html.lower()  # Leaflet itself is inside
+    assert not REMOTE.search(html)
+    assert "url(data:image/png;base64," in html
