@@ -247,7 +247,9 @@ def collection_doc(collection) -> dict:
             ),
         ],
     }
-    if "tiles" in current_app.blueprints:
+    from geocoop.features.tiles import SOURCES
+
+    if "tiles" in current_app.blueprints and cid in SOURCES:
         doc["links"].append(
             link(
                 url("tiles.tilejson", collection_id=cid),
@@ -439,6 +441,8 @@ def feature(collection_id: str, feature_id: str):
 
 # -- the whole service's OpenAPI document ---------------------------------------------
 root = Blueprint("openapi_root", __name__)
+root.after_request(finish)
+bp.after_request(finish)
 
 
 @root.get("/api")
@@ -454,8 +458,6 @@ def api_document():
 def register(app: Flask) -> None:
     """Wire the Features API, its caches, the OpenAPI documents and compression."""
     app.extensions.setdefault("geocoop.features.cache", VersionedCache(max_entries=256))
-    bp.after_request(finish)
-    root.after_request(finish)
     app.register_blueprint(bp)
     app.register_blueprint(root)
 

@@ -1,0 +1,23 @@
+-- One Mapbox vector tile of a territory level (:level), layer :layer.
+-- Below zoom :detail_zoom the generalised boundary (geom_simplified) is used: at those
+-- scales a pixel is hundreds of metres, and ST_AsMVTGeom snaps to the 4096 grid anyway.
+-- The 4326 envelope is widened by the 64-unit buffer so shapes crossing the edge are kept.
+WITH bounds AS (
+    SELECT ST_TileEnvelope(CAST(:z AS integer), CAST(:x AS integer), CAST(:y AS integer)) AS env,
+           ST_Transform(
+               ST_TileEnvelope(CAST(:z AS integer), CAST(:x AS integer), CAST(:y AS integer),
+                               margin => 64.0 / 4096), 4326) AS env4326
+)
+SELECT ST_AsMVT(tile, CAST(:layer AS text), 4096, 'geom', 'fid')
+FROM (
+    SELECT t.id AS fid, t.code, t.name, t.population, t.area_km2,
+           t.region_code, t.departement_code, t.epci_code,
+           ST_AsMVTGeom(
+               ST_Transform(
+                   CASE WHEN CAST(:z AS integer) < CAST(:detail_zoom AS integer)
+                        THEN coalesce(t.geom_simplified, t.geom) ELSE t.geom END, 3857),
+               b.env, 4096, 64, true) AS geom
+    FROM territory AS t, bounds AS b
+    WHERE t.level = CAST(:level AS text) AND t.geom && b.env4326
+) AS tile
+WHERE tile.geom IS NOT NULL

@@ -1,0 +1,111 @@
+"""Mapbox vector tiles of the collections, generalised per zoom, cached per data version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from geocoop.errors import BadRequest
+from geocoop.features.cache import VersionedCache
+from geocoop.features.collections import Collection
+from geocoop.sql import statement
+
+MAX_ZOOM = 22
+DETAIL_ZOOM = 10  # from this zoom on, full-resolution boundaries
+
+
+@dataclass(frozen=True)
+class TileSource:
+    """Which named SQL builds a collection's tiles, its fixed parameters and fields."""
+
+    sql: str
+    params: tuple[tuple[str, object], ...]
+    fields: tuple[tuple[str, str], ...]  # attribute name → TileJSON type (String, Number)
+
+
+_TERRITORY_FIELDS = (
+    ("code", "String"),
+    ("name", "String"),
+    ("population", "Number"),
+    ("area_km2", "Number"),
+    ("region_code", "String"),
+    ("departement_code", "String"),
+    ("epci_code", "String"),
+)
+SOURCES: dict[str, TileSource] = {
+    cid: TileSource("features/tile_territories", (("level", level),), _TERRITORY_FIELDS)
+    for cid, level in (
+        ("regions", "region"),
+        ("departements", "departement"),
+        ("epci", "epci"),
+        ("communes", "commune"),
+    )
+}
+SOURCES["cooperations"] = TileSource(
+    "features/tile_cooperations",
+    (),
+    (
+        ("name", "String"),
+        ("kind_code", "String"),
+        ("kind_label", "String"),
+        ("colour", "String"),
+        ("category", "String"),
+        ("socio_economic_model", "String"),
+        ("stage", "String"),
+        ("commune_code", "String"),
+        ("website", "String"),
+    ),
+)
+
+
+def register_source(collection_id: str, source: TileSource) -> None:
+    """Serve tiles for another collection (analysis layers)."""
+    SOURCES[collection_id] = source
+
+
+def check_tile(z: int, x: int, y: int) -> None:
+    """400 unless z/x/y address a tile of the WebMercator quad tree."""
+    if not 0 <= z <= MAX_ZOOM:
+        raise BadRequest(f"Niveau de zoom {z} hors de [0, {MAX_ZOOM}].")
+    side = 1 << z
+    if not (0 <= x < side and 0 <= y < side):
+        raise BadRequest(f"Tuile {z}/{x}/{y} inexistante : x et y dans [0, {side - 1}].")
+
+
+def tile_source(collection: Collection) -> TileSource:
+    """The tile source of `collection` (400 when it has none)."""
+    source = SOURCES.get(collection.id)
+    if source is None:
+        raise BadRequest(f"La collection {collection.id} n'a pas de tuiles vectorielles.")
+    return source
+
+
+def render_tile(conn: Connection, collection: Collection, z: int, x: int, y: int) -> bytes:
+    """The MVT bytes of one tile, straight from ST_AsMVT (empty bytes when no feature)."""
+    check_tile(z, x, y)
+    source = tile_source(collection)
+    if z < collection.tile_minzoom or z > collection.tile_maxzoom:
+        return b""
+    params = {"z": z, "x": x, "y": y, "layer": collection.id, "detail_zoom": DETAIL_ZOOM}
+    params.update(dict(source.params))
+    data = conn.execute(statement(source.sql), params).scalar_one()
+    return bytes(data or b"")
+
+
+def cached_tile(
+    conn: Connection,
+    cache: VersionedCache,
+    version: int,
+    collection: Collection,
+    z: int,
+    x: int,
+    y: int,
+) -> bytes:
+    """`render_tile` through the per-version cache."""
+    key = ("tile", collection.id, z, x, y)
+    found = cache.get(version, key)
+    if found is None:
+        found = render_tile(conn, collection, z, x, y)
+        cache.put(version, key, found, len(found) + 64)
+    return found  # type: ignore[return-value]

@@ -1,0 +1,194 @@
+"""Vector tiles: /tiles/{collection}/{z}/{x}/{y}.mvt and TileJSON at /tiles/{collection}.json.
+
+The ETag is the data version plus the tile address, so a client revalidating a tile costs
+one sequence read (304) and a cached tile never outlives a change of data or analysis.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, current_app, request
+
+from geocoop.errors import BadRequest
+from geocoop.features import collections as registry
+from geocoop.features import tiles as core
+from geocoop.features.cache import VersionedCache
+from geocoop.features.version import data_version
+from geocoop.web.blueprints.ogcapi import _extent, finish, json_response, url
+from geocoop.web.database import connection
+
+bp = Blueprint("tiles", __name__, url_prefix="/tiles")
+MVT = "application/vnd.mapbox-vector-tile"
+CACHE_CONTROL = "public, max-age=60, must-revalidate"
+bp.after_request(finish)
+
+
+def _no_params() -> None:
+    for name in request.args:
+        raise BadRequest(f"Paramètre inconnu : {name[:60]!r}.")
+
+
+@bp.get("/<collection_id>/<int:z>/<int:x>/<int:y>.mvt")
+def tile(collection_id: str, z: int, x: int, y: int):
+    """One Mapbox vector tile (204 when empty)."""
+    _no_params()
+    found = registry.get_collection(collection_id)
+    core.tile_source(found)
+    core.check_tile(z, x, y)
+    conn = connection()
+    version = data_version(conn)
+    etag = f"{version}.{collection_id}.{z}.{x}.{y}"
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        cache: VersionedCache = current_app.extensions["geocoop.tiles.cache"]
+        data = core.cached_tile(conn, cache, version, found, z, x, y)
+        response = Response(data, status=200 if data else 204, mimetype=MVT)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+def tilejson_doc(collection_id: str) -> dict:
+    """TileJSON 3.0 for one collection's vector tiles."""
+    found = registry.get_collection(collection_id)
+    source = core.tile_source(found)
+    bounds = _extent(found) or [-180.0, -85.05, 180.0, 85.05]
+    template = url("tiles.tile", collection_id=collection_id, z=0, x=0, y=0)
+    template = template.replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
+    return {
+        "tilejson": "3.0.0",
+        "name": found.title,
+        "description": found.description,
+        "scheme": "xyz",
+        "tiles": [template],
+        "minzoom": found.tile_minzoom,
+        "maxzoom": found.tile_maxzoom,
+        "bounds": bounds,
+        "center": [
+            round((bounds[0] + bounds[2]) / 2, 5),
+            round((bounds[1] + bounds[3]) / 2, 5),
+            max(found.tile_minzoom, 5),
+        ],
+        "attribution": "IGN, INSEE, ANCT — Licence Ouverte 2.0",
+        "vector_layers": [
+            {
+                "id": found.id,
+                "description": found.title,
+                "minzoom": found.tile_minzoom,
+                "maxzoom": found.tile_maxzoom,
+                "fields": dict(source.fields),
+            }
+        ],
+    }
+
+
+@bp.get("/<collection_id>.json")
+def tilejson(collection_id: str):
+    """TileJSON of one collection (MapLibre, QGIS vector tile connections)."""
+    _no_params()
+    return json_response(tilejson_doc(collection_id))
+
+
+@bp.get("/")
+def index():
+    """The collections that have tiles, with their TileJSON URLs."""
+    _no_params()
+    return json_response(
+        {
+            "tilesets": [
+                {"id": cid, "tilejson": url("tiles.tilejson", collection_id=cid)}
+                for cid in core.SOURCES
+            ]
+        }
+    )
+
+
+def openapi_paths() -> dict:
+    """OpenAPI paths of this area (relative to the site root)."""
+    ids = list(core.SOURCES)
+    problem = {"$ref": "#/components/responses/Problem"}
+    cid = {
+        "name": "collectionId",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "enum": ids},
+    }
+
+    def coord(name: str, maximum: int) -> dict:
+        return {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 0, "maximum": maximum},
+        }
+
+    return {
+        "/tiles/": {
+            "get": {
+                "operationId": "getTilesets",
+                "summary": "Jeux de tuiles",
+                "tags": ["Tuiles"],
+                "responses": {
+                    "200": {
+                        "description": "Liste.",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    "400": problem,
+                },
+            }
+        },
+        "/tiles/{collectionId}.json": {
+            "get": {
+                "operationId": "getTileJSON",
+                "summary": "TileJSON d'une collection",
+                "tags": ["Tuiles"],
+                "parameters": [cid],
+                "responses": {
+                    "200": {
+                        "description": "TileJSON 3.0.",
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "object", "required": ["tilejson", "tiles"]}
+                            }
+                        },
+                    },
+                    "400": problem,
+                    "404": problem,
+                    "503": problem,
+                },
+            }
+        },
+        "/tiles/{collectionId}/{z}/{x}/{y}.mvt": {
+            "get": {
+                "operationId": "getTile",
+                "summary": "Tuile vectorielle (Mapbox Vector Tile)",
+                "tags": ["Tuiles"],
+                "parameters": [
+                    cid,
+                    coord("z", core.MAX_ZOOM),
+                    coord("x", (1 << core.MAX_ZOOM) - 1),
+                    coord("y", (1 << core.MAX_ZOOM) - 1),
+                ],
+                "responses": {
+                    "200": {
+                        "description": "Tuile.",
+                        "content": {MVT: {"schema": {"type": "string", "format": "binary"}}},
+                    },
+                    "204": {"description": "Tuile vide."},
+                    "304": {"description": "Inchangée (ETag)."},
+                    "400": problem,
+                    "404": problem,
+                    "503": problem,
+                },
+            }
+        },
+    }
+
+
+def register(app: Flask) -> None:
+    """Wire the tiles area and its cache."""
+    app.extensions.setdefault(
+        "geocoop.tiles.cache", VersionedCache(max_entries=20_000, max_bytes=128 * 1024 * 1024)
+    )
+    app.extensions.setdefault("geocoop.features.cache", VersionedCache(max_entries=256))
+    app.register_blueprint(bp)
