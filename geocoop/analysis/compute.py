@@ -1,0 +1,68 @@
+"""The commune × kind computation shared by full, incremental and live analyses.
+
+Results land in the session-local table `analysis_work` (same columns as the stored
+`analysis_commune_kind`); callers either read it (live queries with overrides/filters) or
+copy it into the stored table (refresh).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from geocoop.analysis.params import kind_table
+from geocoop.sql import sql_source, statement
+
+AREA_SHARE = 0.5  # a perimeter covering at least half a commune's area covers the commune
+STORED_TABLE, WORK_TABLE = "analysis_commune_kind", "analysis_work"
+NO_FILTERS: dict = {"category": None, "socio_economic_model": None, "stage": None}
+
+
+def prepare(conn: Connection) -> None:
+    """Create (or empty) the scratch tables of this transaction."""
+    conn.exec_driver_sql(sql_source("analysis/prepare_work"))
+
+
+def scope_communes(conn: Connection, parent: tuple[str, str] | None) -> list[str] | None:
+    """Codes of the communes inside `parent` (None = every commune)."""
+    if parent is None:
+        return None
+    rows = conn.execute(
+        statement("analysis/scope_communes"), {"parent_level": parent[0], "parent_code": parent[1]}
+    )
+    return [r[0] for r in rows]
+
+
+def compute_kind(
+    conn: Connection,
+    kind: str,
+    distance_m: float,
+    filters: dict[str, list[str] | None],
+    communes: list[str] | None = None,
+) -> dict:
+    """Fill analysis_work for one kind; returns the number of points and perimeters used."""
+    conn.execute(statement("analysis/reset_kind"))
+    counts = conn.execute(statement("analysis/load_kind"), {"kind": kind, **filters}).one()
+    params = {"kind": kind, "distance_m": float(distance_m), "communes": communes}
+    conn.execute(statement("analysis/commune_distance"), params)
+    if counts.perimeters:
+        conn.execute(statement("analysis/commune_perimeter"), {**params, "area_share": AREA_SHARE})
+    return {"points": counts.points, "perimeters": counts.perimeters}
+
+
+def compute(
+    conn: Connection,
+    kinds: list[str],
+    *,
+    distance_m: float | None = None,
+    filters: dict[str, list[str] | None] | None = None,
+    communes: list[str] | None = None,
+) -> dict[str, dict]:
+    """analysis_work for every kind (emptied first); returns per-kind counts."""
+    table = kind_table(conn)
+    filters = filters or NO_FILTERS
+    prepare(conn)
+    out = {}
+    for kind in kinds:
+        distance = distance_m if distance_m is not None else table[kind]["service_distance_m"]
+        out[kind] = compute_kind(conn, kind, distance, filters, communes)
+    return out

@@ -1,0 +1,182 @@
+"""Stored figures: full recompute and incremental refresh after one cooperation changes."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from sqlalchemy import Connection, text
+
+from geocoop.analysis import compute, synergy, zones
+from geocoop.analysis.params import kind_table
+from geocoop.sql import sql_source, statement
+
+_COVERED = "(covered_distance OR covered_perimeter)"
+
+
+def _record(
+    conn: Connection, scope: str, coop_id: int | None, seconds: float, report: dict
+) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO analysis_run (scope, cooperation_id, seconds, report) "
+            "VALUES (:s, :c, :t, CAST(:r AS jsonb))"
+        ),
+        {"s": scope, "c": coop_id, "t": seconds, "r": json.dumps(report)},
+    )
+
+
+def _snapshot(conn: Connection, coop_id: int | None = None) -> None:
+    params = {"i": coop_id}
+    conn.execute(
+        text(
+            "DELETE FROM analysis_cooperation_state "
+            "WHERE CAST(:i AS integer) IS NULL OR cooperation_id = :i"
+        ),
+        params,
+    )
+    conn.execute(
+        text(
+            "INSERT INTO analysis_cooperation_state "
+            "SELECT id, kind_code, location, perimeter, perimeter_codes FROM cooperation "
+            "WHERE CAST(:i AS integer) IS NULL OR id = :i"
+        ),
+        params,
+    )
+
+
+def refresh_all(conn: Connection) -> dict:
+    """See geocoop.analysis.api.refresh_all."""
+    started = time.perf_counter()
+    with conn.begin_nested():
+        kinds = list(kind_table(conn))
+        counts = compute.compute(conn, kinds)
+        conn.execute(text("DELETE FROM analysis_commune_kind"))
+        rows = conn.execute(
+            text("INSERT INTO analysis_commune_kind SELECT * FROM analysis_work")
+        ).rowcount
+        # Kinds with no cooperation at all leave every commune uncovered: same zones.
+        empty_done = None
+        for kind in kinds:
+            if counts[kind]["points"] or counts[kind]["perimeters"] or empty_done is None:
+                zones.assign_zones(conn, kind)
+                if not (counts[kind]["points"] or counts[kind]["perimeters"]):
+                    empty_done = kind
+            else:
+                conn.execute(
+                    text(
+                        "UPDATE analysis_commune_kind s SET zone_id = f.zone_id "
+                        "FROM analysis_commune_kind f WHERE f.kind_code = :f "
+                        "AND f.commune_code = s.commune_code AND s.kind_code = :k"
+                    ),
+                    {"f": empty_done, "k": kind},
+                )
+        _snapshot(conn)
+        pairs = synergy.store_pairs(conn)
+        stats = conn.execute(
+            text(
+                "SELECT count(DISTINCT commune_code) AS communes, "
+                "count(DISTINCT (kind_code, zone_id)) FILTER (WHERE zone_id IS NOT NULL) AS z "
+                "FROM analysis_commune_kind"
+            )
+        ).one()
+        report = {
+            "communes": stats.communes,
+            "kinds": len(kinds),
+            "rows": rows,
+            "white_zones": stats.z,
+            "synergy_pairs": pairs,
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+        _record(conn, "full", None, report["seconds"], report)
+    return report
+
+
+def _status(conn: Connection, kind: str, communes: list[str]) -> dict[str, tuple[bool, str]]:
+    rows = conn.execute(
+        text(
+            f"SELECT commune_code, {_COVERED} AS covered, zone_id FROM analysis_commune_kind "
+            "WHERE kind_code = :k AND commune_code = ANY (:c)"
+        ),
+        {"k": kind, "c": communes},
+    )
+    return {r.commune_code: (bool(r.covered), r.zone_id) for r in rows}
+
+
+def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) -> dict:
+    has_rows = conn.execute(
+        text("SELECT EXISTS (SELECT 1 FROM analysis_commune_kind WHERE kind_code = :k)"),
+        {"k": kind},
+    ).scalar()
+    if not has_rows:
+        communes = None  # never computed: the whole kind
+    else:
+        communes = [
+            r[0]
+            for r in conn.execute(
+                statement("analysis/affected_communes"), {"kind": kind, "id": coop_id}
+            )
+        ]
+        if not communes:
+            return {"communes": 0, "zones": 0}
+    before = _status(conn, kind, communes) if communes is not None else {}
+    compute.prepare(conn)
+    compute.compute_kind(conn, kind, distance, compute.NO_FILTERS, communes)
+    conn.exec_driver_sql(sql_source("analysis/store_work"))
+    if communes is None:
+        zones.assign_zones(conn, kind)
+        return {"communes": -1, "zones": -1}
+    after = _status(conn, kind, communes)
+    # Zones to rebuild: the old zones of every affected commune, plus the zones touching
+    # an affected commune that is uncovered now (it may merge them).
+    old_zones = {z for _c, z in before.values() if z is not None}
+    uncovered_now = [c for c, (cov, _z) in after.items() if not cov]
+    if uncovered_now:
+        old_zones |= {
+            r[0]
+            for r in conn.execute(
+                statement("analysis/zones_neighbours"), {"kind": kind, "communes": uncovered_now}
+            )
+        }
+    members = set(uncovered_now)
+    if old_zones:
+        members |= {
+            r[0]
+            for r in conn.execute(
+                text(
+                    "SELECT commune_code FROM analysis_commune_kind WHERE kind_code = :k "
+                    "AND zone_id = ANY (:z)"
+                ),
+                {"k": kind, "z": sorted(old_zones)},
+            )
+        }
+    if members:
+        zones.assign_zones(conn, kind, sorted(members))
+    return {"communes": len(communes), "zones": len(old_zones)}
+
+
+def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
+    """See geocoop.analysis.api.refresh_for_cooperation."""
+    started = time.perf_counter()
+    with conn.begin_nested():
+        table = kind_table(conn)
+        kinds = {
+            r[0]
+            for r in conn.execute(
+                text(
+                    "SELECT kind_code FROM cooperation WHERE id = :i UNION "
+                    "SELECT kind_code FROM analysis_cooperation_state WHERE cooperation_id = :i"
+                ),
+                {"i": cooperation_id},
+            )
+        }
+        touched = {"communes": 0, "zones": 0}
+        for kind in sorted(kinds):
+            res = _refresh_kind(conn, kind, cooperation_id, table[kind]["service_distance_m"])
+            touched = {k: touched[k] + res[k] for k in touched}
+        _snapshot(conn, cooperation_id)
+        pairs = synergy.store_pairs(conn, only_id=cooperation_id)
+        seconds = round(time.perf_counter() - started, 4)
+        report = {"cooperation_id": cooperation_id, **touched, "pairs": pairs, "seconds": seconds}
+        _record(conn, "cooperation", cooperation_id, seconds, report)
+    return report

@@ -1,0 +1,15 @@
+-- Session-local scratch tables of one computation (dropped at commit).
+-- analysis_pts: the points of one kind (after filters), indexed for nearest-neighbour search;
+-- analysis_perims: that kind's perimeters; analysis_work: per commune × kind results.
+CREATE TEMP TABLE IF NOT EXISTS analysis_pts (
+  id integer NOT NULL,
+  location geometry(Point, 4326) NOT NULL
+) ON COMMIT DROP;
+CREATE INDEX IF NOT EXISTS analysis_pts_gix ON analysis_pts USING gist (location);
+CREATE TEMP TABLE IF NOT EXISTS analysis_perims (
+  id integer NOT NULL,
+  perimeter geometry,
+  perimeter_codes text[]
+) ON COMMIT DROP;
+CREATE TEMP TABLE IF NOT EXISTS analysis_work (LIKE analysis_commune_kind) ON COMMIT DROP;
+TRUNCATE analysis_work;

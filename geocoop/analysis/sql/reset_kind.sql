@@ -1,0 +1,1 @@
+TRUNCATE analysis_pts, analysis_perims;

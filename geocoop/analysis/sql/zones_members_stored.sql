@@ -1,0 +1,3 @@
+SELECT s.commune_code, s.zone_id, s.nearest_edge_m
+FROM analysis_commune_kind s
+WHERE s.kind_code = :kind AND s.zone_id IS NOT NULL
