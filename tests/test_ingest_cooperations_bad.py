@@ -115,17 +115,22 @@ def test_line_numbers_follow_the_file(communes):
 def test_encodings_are_decoded(communes):
     import_cooperations(communes, BAD / "latin1.csv", kind="tiers_lieu", source="l1")
     import_cooperations(communes, BAD / "bom_utf8.csv", kind="tiers_lieu", source="bom")
-    report = import_cooperations(communes, BAD / "encodages_melanges.csv", kind="tiers_lieu",
-                                 source="mix")
+    report = import_cooperations(
+        communes, BAD / "encodages_melanges.csv", kind="tiers_lieu", source="mix"
+    )
     assert any("encodage mixte" in w for w in report.warnings)
     names = set(communes.execute(text("SELECT name FROM cooperation")).scalars())
-    assert {"Café associatif", "Épicerie", "École du Numérique", "Épicerie Solidaire",
-            "Crèche"} <= names
+    assert {
+        "Café associatif",
+        "Épicerie",
+        "École du Numérique",
+        "Épicerie Solidaire",
+        "Crèche",
+    } <= names
 
 
 def test_bad_coordinates_fall_back_to_commune_with_a_warning(communes):
-    report = import_cooperations(communes, BAD / "coordonnees_hors_limites.csv",
-                                 kind="tiers_lieu")
+    report = import_cooperations(communes, BAD / "coordonnees_hors_limites.csv", kind="tiers_lieu")
     assert report.counts["by_precision"]["insee_code"] == 1
     assert any("ligne 4" in w and "placé par la commune" in w for w in report.warnings)
 

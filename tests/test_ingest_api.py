@@ -1,0 +1,160 @@
+"""The authenticated upload API: token, size limit, type checks, JSON report, commit."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from geocoop.auth import create_token
+
+DATA = Path(__file__).parent / "data" / "cooperations"
+
+
+@pytest.fixture
+def token(app):
+    """A write token and the synthetic communes, committed (the app fixture truncates)."""
+    engine = app.extensions["geocoop.engine"]
+    with engine.begin() as conn:
+        conn.execute(text((DATA / "communes.sql").read_text(encoding="utf-8")))
+        return create_token(conn, "tests")
+
+
+def post(
+    client,
+    url,
+    path: Path | None = None,
+    token: str | None = None,
+    content=None,
+    filename=None,
+    **form,
+):
+    data = dict(form)
+    if path is not None or content is not None:
+        body = content if content is not None else path.read_bytes()
+        data["file"] = (io.BytesIO(body), filename or path.name)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.post(url, data=data, headers=headers, content_type="multipart/form-data")
+
+
+def count(app, sql="SELECT count(*) FROM cooperation"):
+    with app.extensions["geocoop.engine"].connect() as conn:
+        return conn.execute(text(sql)).scalar_one()
+
+
+def test_upload_requires_a_token(client, token):
+    response = post(client, "/api/ingest/cooperations", DATA / "good" / "mixte.csv")
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
+    response = post(
+        client, "/api/ingest/cooperations", DATA / "good" / "mixte.csv", token="gc_wrong"
+    )
+    assert response.status_code == 401
+
+
+def test_upload_imports_commits_and_reports(client, app, token):
+    response = post(
+        client, "/api/ingest/cooperations", DATA / "good" / "mixte.csv", token, source="api"
+    )
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["accepted"] == 7 and body["rejected"] == 0
+    assert body["counts"]["inserted"] == 7
+    assert count(app) == 7  # committed: visible from another connection
+    runs = count(app, "SELECT count(*) FROM ingest_run WHERE actor = 'tests' AND status = 'done'")
+    assert runs == 1
+    again = post(
+        client, "/api/ingest/cooperations", DATA / "good" / "mixte.csv", token, source="api"
+    ).get_json()
+    assert again["counts"]["unchanged"] == 7 and again["counts"]["inserted"] == 0
+
+
+def test_dry_run_writes_nothing(client, app, token):
+    response = post(
+        client,
+        "/api/ingest/cooperations",
+        DATA / "good" / "mixte.csv",
+        token,
+        source="api",
+        dry_run="true",
+    )
+    assert response.status_code == 200
+    assert response.get_json()["counts"]["inserted"] == 7
+    assert count(app) == 0
+    assert count(app, "SELECT count(*) FROM ingest_run") == 0
+
+
+def test_rejects_come_back_as_json(client, token):
+    body = post(
+        client, "/api/ingest/cooperations", DATA / "bad" / "formules.csv", token, kind="tiers_lieu"
+    ).get_json()
+    assert body["rejected"] == 3
+    assert body["rejects"][0]["line"] == 2
+    assert body["rejects"][0]["values"]["nom"].startswith("=HYPERLINK")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        ("binaire.csv", (DATA / "bad" / "binaire.csv").read_bytes(), "binaire"),
+        ("faux.xlsx", b"nom\nx\n", "signature"),
+        ("vide.csv", b"", "vide"),
+        ("carte.exe", b"MZ\x90\x00", "non prise en charge"),
+        ("faux.gpkg", b"nom\nx\n", "signature"),
+        ("faux.geojson", b"\x89PNG\r\n\x1a\n\x00\x00", "binaire"),
+    ],
+)
+def test_bad_types_are_400(client, app, token, name, content, fragment):
+    response = post(
+        client,
+        "/api/ingest/cooperations",
+        token=token,
+        content=content,
+        filename=name,
+        kind="tiers_lieu",
+    )
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert fragment in response.get_json()["detail"]
+    assert count(app) == 0
+
+
+def test_missing_file_and_unknown_kind_are_400(client, token):
+    assert post(client, "/api/ingest/cooperations", token=token).status_code == 400
+    response = post(
+        client, "/api/ingest/cooperations", DATA / "good" / "mixte.csv", token, kind="golf"
+    )
+    assert response.status_code == 400
+    assert "golf" in response.get_json()["detail"]
+
+
+def test_50_mb_upload_is_413(client, app, token):
+    # Built by hand: the test client would spool a 50 MB form to an unclosed temp file.
+    boundary = "geocoopboundary"
+    big = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="gros.csv"\r\nContent-Type: text/csv\r\n\r\n'
+    ).encode()
+    big += b"nom,commune\n" + b"x" * (50 * 1024 * 1024) + f"\r\n--{boundary}--\r\n".encode()
+    response = client.post(
+        "/api/ingest/cooperations",
+        data=big,
+        headers={"Authorization": f"Bearer {token}"},
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 413
+    assert response.mimetype == "application/problem+json"
+    assert count(app) == 0
+
+
+def test_partnerships_upload(client, app, token):
+    post(client, "/api/ingest/cooperations", DATA / "good" / "mixte.csv", token, source="api")
+    response = post(
+        client, "/api/ingest/partnerships", DATA / "good" / "partenariats.csv", token, source="api"
+    )
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["accepted"] == 2 and body["rejected"] == 2
+    assert count(app, "SELECT count(*) FROM partnership") == 2
