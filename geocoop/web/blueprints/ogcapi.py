@@ -75,8 +75,8 @@ def wanted_format(allowed: tuple[str, ...] = ("json", "html")) -> str:
             raise BadRequest(f"Paramètre f : valeur parmi {', '.join(allowed)} attendue.")
         return value
     accept = request.accept_mimetypes
-    best = accept.best_match(["application/json", "application/geo+json", "text/html"])
-    if best == "text/html" and "html" in allowed and accept["text/html"] > accept["*/*"]:
+    # Browsers ask for text/html first; GDAL, QGIS and scripts ask for JSON or anything.
+    if "html" in allowed and accept.quality("text/html") > accept.quality("application/json"):
         return "html"
     return allowed[0]
 
