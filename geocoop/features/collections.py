@@ -22,6 +22,7 @@ JSON_TYPES = {
     "number": {"type": "number"},
     "date-time": {"type": "string", "format": "date-time"},
     "array": {"type": "array", "items": {"type": "string"}},
+    "boolean": {"type": "boolean"},
 }
 
 
@@ -214,3 +215,14 @@ def get_collection(collection_id: str) -> Collection:
     if found is None:
         raise NotFound(f"Collection inconnue : {collection_id[:60]!r}.")
     return found
+
+
+def _register_analysis() -> None:
+    # Analysis results are collections like the others (their tables come with 0004).
+    from geocoop.features.analysis_collections import ANALYSIS_COLLECTIONS
+
+    for collection in ANALYSIS_COLLECTIONS:
+        register(collection)
+
+
+_register_analysis()

@@ -104,6 +104,7 @@ class _Compiler:
             "integer": isinstance(node, int) and not isinstance(node, bool),
             "number": isinstance(node, int | float) and not isinstance(node, bool),
             "date-time": isinstance(node, datetime | date),
+            "boolean": isinstance(node, bool),
         }.get(kind, False)
         if not ok:
             raise BadRequest(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from geocoop.errors import BadRequest
 from geocoop.features.collections import Collection
@@ -111,6 +112,12 @@ def parse_scalar(collection: Collection, name: str, raw: str) -> object:
     try:
         if prop.type == "integer":
             return int(raw)
+        if prop.type == "date-time":
+            return datetime.fromisoformat(raw)
+        if prop.type == "boolean":
+            if raw not in ("true", "false"):
+                raise ValueError
+            return raw == "true"
         if prop.type == "number":
             value = float(raw)
             if not math.isfinite(value):

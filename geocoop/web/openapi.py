@@ -16,6 +16,7 @@ from geocoop.features import collections as registry
 from geocoop.features.crs import SUPPORTED
 
 _F_JSON_HTML = ["json", "html"]
+_SCALAR = {"number": "number", "integer": "integer", "boolean": "boolean"}
 _PROBLEM = {"$ref": "#/components/responses/Problem"}
 
 
@@ -258,17 +259,7 @@ def features_paths() -> dict:
             _ok("Queryables", "application/schema+json"),
         )
         own = [
-            _param(
-                p.name,
-                {
-                    "type": "number"
-                    if p.type == "number"
-                    else "integer"
-                    if p.type == "integer"
-                    else "string"
-                },
-                f"Égal à : {p.title}",
-            )
+            _param(p.name, {"type": _SCALAR.get(p.type, "string")}, f"Égal à : {p.title}")
             for p in c.queryables
         ]
         for p, schema_prop in zip(own, c.queryables, strict=True):
@@ -276,6 +267,8 @@ def features_paths() -> dict:
                 p["schema"]["enum"] = list(schema_prop.enum)
             if schema_prop.type == "string":
                 p["schema"]["maxLength"] = 200
+            if schema_prop.type == "date-time":
+                p["schema"]["format"] = "date-time"
         standard = [
             "f-items",
             "bbox",

@@ -1,0 +1,190 @@
+"""Collections over the stored analysis results (tables of migration 0004).
+
+- `coverage`: one row per commune × kind (filter `kind_code=pat`), with why it is covered;
+- `white-zones`: the stored white zones (rule "any"), a multipolygon of member communes;
+- `synergy-candidates`: pairs of cooperations that could work together (a line a → b).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Float,
+    Integer,
+    Numeric,
+    String,
+    column,
+    func,
+    literal,
+    select,
+    table,
+)
+
+from geocoop.features.collections import Collection, Property
+from geocoop.models import Cooperation, Territory
+
+_T = Territory.__table__
+_C = Cooperation.__table__
+_ACK = table(
+    "analysis_commune_kind",
+    column("kind_code", String),
+    column("commune_code", String),
+    column("service_distance_m", Float),
+    column("nearest_cooperation_id", Integer),
+    column("nearest_edge_m", Float),
+    column("covered_distance", Boolean),
+    column("perimeter_cooperation_id", Integer),
+    column("perimeter_via", String),
+    column("covered_perimeter", Boolean),
+    column("zone_id", String),
+)
+_PAIR = table(
+    "analysis_synergy_pair",
+    column("a_id", Integer),
+    column("b_id", Integer),
+    column("distance_m", Float),
+    column("perimeters_overlap", Boolean),
+    column("weight", Float),
+    column("proximity", Float),
+    column("score", Float),
+)
+
+_COVERAGE_PROPS = (
+    Property("kind_code", "string", "Type de coopération"),
+    Property("commune_code", "string", "Code INSEE de la commune"),
+    Property("name", "string", "Commune"),
+    Property("population", "integer", "Population"),
+    Property("departement_code", "string", "Département"),
+    Property("epci_code", "string", "EPCI"),
+    Property("covered", "boolean", "Couverte (distance ou périmètre)"),
+    Property("covered_distance", "boolean", "Couverte par la distance de service"),
+    Property("covered_perimeter", "boolean", "Couverte par un périmètre d'action"),
+    Property("service_distance_m", "number", "Distance de service (m)"),
+    Property("nearest_cooperation_id", "integer", "Coopération la plus proche"),
+    Property("nearest_edge_m", "number", "Distance à la plus proche (m, depuis le bord)"),
+    Property("perimeter_via", "string", "Couverture par périmètre via", queryable=False),
+    Property("zone_id", "string", "Zone blanche"),
+)
+
+
+def _coverage():
+    joined = _ACK.join(_T, (_T.c.level == "commune") & (_T.c.code == _ACK.c.commune_code))
+    return select(
+        func.concat(_ACK.c.kind_code, literal("-"), _ACK.c.commune_code).label("id"),
+        _T.c.geom.label("geom"),
+        _ACK.c.kind_code,
+        _ACK.c.commune_code,
+        _T.c.name,
+        _T.c.population,
+        _T.c.departement_code,
+        _T.c.epci_code,
+        (_ACK.c.covered_distance | _ACK.c.covered_perimeter).label("covered"),
+        _ACK.c.covered_distance,
+        _ACK.c.covered_perimeter,
+        _ACK.c.service_distance_m,
+        _ACK.c.nearest_cooperation_id,
+        func.round(_ACK.c.nearest_edge_m).label("nearest_edge_m"),
+        _ACK.c.perimeter_via,
+        _ACK.c.zone_id,
+    ).select_from(joined)
+
+
+_ZONE_PROPS = (
+    Property("kind_code", "string", "Type de coopération"),
+    Property("zone_id", "string", "Identifiant de zone (plus petit code de commune)"),
+    Property("communes_count", "integer", "Nombre de communes"),
+    Property("population", "integer", "Population"),
+    Property("area_km2", "number", "Superficie (km²)"),
+    Property("departements", "array", "Départements touchés", queryable=False),
+)
+
+
+def _white_zones():
+    joined = _ACK.join(_T, (_T.c.level == "commune") & (_T.c.code == _ACK.c.commune_code))
+    return (
+        select(
+            func.concat(_ACK.c.kind_code, literal("-"), _ACK.c.zone_id).label("id"),
+            func.ST_CollectionExtract(
+                func.ST_Collect(func.coalesce(_T.c.geom_simplified, _T.c.geom)), 3
+            ).label("geom"),
+            _ACK.c.kind_code,
+            _ACK.c.zone_id,
+            func.count().label("communes_count"),
+            func.coalesce(func.sum(_T.c.population), 0).cast(Integer).label("population"),
+            func.round(func.sum(_T.c.area_km2).cast(Numeric), 1).cast(Float).label("area_km2"),
+            func.array_agg(_T.c.departement_code.distinct()).label("departements"),
+        )
+        .select_from(joined)
+        .where(_ACK.c.zone_id.is_not(None))
+        .group_by(_ACK.c.kind_code, _ACK.c.zone_id)
+    )
+
+
+_PAIR_PROPS = (
+    Property("a_id", "integer", "Coopération A"),
+    Property("a_name", "string", "Nom de A"),
+    Property("a_kind", "string", "Type de A"),
+    Property("b_id", "integer", "Coopération B"),
+    Property("b_name", "string", "Nom de B"),
+    Property("b_kind", "string", "Type de B"),
+    Property("distance_m", "number", "Distance (m)"),
+    Property("perimeters_overlap", "boolean", "Périmètres qui se recouvrent"),
+    Property("weight", "number", "Complémentarité des types (0–1)"),
+    Property("proximity", "number", "Proximité (0–1)"),
+    Property("score", "number", "Score (complémentarité × proximité)"),
+)
+
+
+def _synergy_pairs():
+    a, b = _C.alias("a"), _C.alias("b")
+    joined = _PAIR.join(a, a.c.id == _PAIR.c.a_id).join(b, b.c.id == _PAIR.c.b_id)
+    return select(
+        func.concat(_PAIR.c.a_id, literal("-"), _PAIR.c.b_id).label("id"),
+        func.ST_MakeLine(a.c.location, b.c.location).label("geom"),
+        _PAIR.c.a_id,
+        a.c.name.label("a_name"),
+        a.c.kind_code.label("a_kind"),
+        _PAIR.c.b_id,
+        b.c.name.label("b_name"),
+        b.c.kind_code.label("b_kind"),
+        func.round(_PAIR.c.distance_m).label("distance_m"),
+        _PAIR.c.perimeters_overlap,
+        _PAIR.c.weight,
+        _PAIR.c.proximity,
+        _PAIR.c.score,
+    ).select_from(joined)
+
+
+ANALYSIS_COLLECTIONS = (
+    Collection(
+        id="coverage",
+        title="Couverture des communes par type",
+        description="Une ligne par commune et par type de coopération (filtrer par "
+        "kind_code) : couverte ou non, par quelle règle, distance à la plus proche.",
+        build=_coverage,
+        properties=_COVERAGE_PROPS,
+        heavy=True,
+        tile_minzoom=5,
+        keywords=("analyse", "couverture"),
+    ),
+    Collection(
+        id="white-zones",
+        title="Zones blanches",
+        description="Groupes de communes contiguës non couvertes, par type de coopération "
+        "(règle « distance ou périmètre »).",
+        build=_white_zones,
+        properties=_ZONE_PROPS,
+        heavy=True,
+        keywords=("analyse", "zones blanches"),
+    ),
+    Collection(
+        id="synergy-candidates",
+        title="Synergies possibles",
+        description="Paires de coopérations proches et complémentaires sans partenariat "
+        "déclaré (ligne de A vers B).",
+        build=_synergy_pairs,
+        properties=_PAIR_PROPS,
+        geometry_type="LineString",
+        keywords=("analyse", "synergies"),
+    ),
+)
