@@ -1,0 +1,485 @@
+"""Analysis results over HTTP (/api/analysis/…): coverage, white zones, synergies, summaries.
+
+Thin: each view declares its parameters (which also feed the OpenAPI document), reads them
+strictly (unknown → 400), calls one function of geocoop.analysis.api and serialises the
+result as JSON or CSV (formula-safe cells).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+
+from flask import Blueprint, Flask, Response, request
+
+from geocoop.analysis import api
+from geocoop.errors import BadRequest
+from geocoop.ingest.report import safe_cell
+from geocoop.web.blueprints.ogcapi import finish, json_response
+from geocoop.web.database import connection
+
+bp = Blueprint("analysis_api", __name__, url_prefix="/api/analysis")
+bp.after_request(finish)
+
+LEVELS = ("commune", "epci", "departement", "region")
+CHILD_LEVEL = {
+    "france": "region",
+    "region": "departement",
+    "departement": "epci",
+    "epci": "commune",
+}
+RULES = ("any", "distance", "perimeter")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared query parameter: how it is read and how the OpenAPI document shows it."""
+
+    name: str
+    type: str  # string, integer, number, boolean, list
+    description: str
+    enum: tuple[str, ...] | None = None
+    required: bool = False
+    default: object = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def schema(self) -> dict:
+        """OpenAPI schema of the parameter."""
+        if self.type == "list":
+            out: dict = {"type": "string", "pattern": r"^[a-z_]{1,32}(,[a-z_]{1,32})*$"}
+        else:
+            out = {"type": self.type}
+        if self.enum:
+            out["enum"] = list(self.enum)
+        if self.default is not None:
+            out["default"] = self.default
+        if self.minimum is not None:
+            out["minimum"] = self.minimum
+        if self.maximum is not None:
+            out["maximum"] = self.maximum
+        if self.type == "string" and not self.enum:
+            out["maxLength"] = 32
+        return out
+
+
+def _f(*formats: str) -> Param:
+    return Param("f", "string", "Format de la réponse.", enum=formats, default=formats[0])
+
+
+P_LEVEL = Param("level", "string", "Niveau des territoires.", enum=LEVELS, required=True)
+P_PARENT = Param("parent", "string", "Code du territoire parent (département, EPCI, région).")
+P_PARENT_LEVEL = Param("parent_level", "string", "Niveau du parent.", enum=LEVELS[1:])
+P_KINDS = Param("kind", "list", "Types de coopération, séparés par des virgules.")
+P_KIND = Param("kind", "string", "Type de coopération (code).", required=True)
+P_RULE = Param("rule", "string", "Règle de couverture.", enum=RULES, default="any")
+P_DISTANCE = Param(
+    "distance_m", "number", "Distance de service imposée (m).", minimum=0, maximum=200_000
+)
+P_LIMIT = Param(
+    "limit", "integer", "Nombre maximal de résultats.", default=20, minimum=1, maximum=1000
+)
+FILTERS = ("category", "socio_economic_model", "stage")
+
+
+def read(params: tuple[Param, ...]) -> dict:
+    """The declared parameters of this request, typed; 400 on unknown or invalid ones."""
+    declared = {p.name: p for p in params}
+    for name in request.args:
+        if name not in declared:
+            raise BadRequest(f"Paramètre inconnu : {name[:60]!r}.")
+    out: dict = {}
+    for p in params:
+        values = request.args.getlist(p.name)
+        if len(values) > 1:
+            raise BadRequest(f"Paramètre {p.name} répété.")
+        raw = values[0] if values else None
+        if raw is None or raw == "":
+            if p.required:
+                raise BadRequest(f"Paramètre {p.name} obligatoire.")
+            out[p.name] = p.default
+            continue
+        out[p.name] = _convert(p, raw)
+    return out
+
+
+def _convert(p: Param, raw: str) -> object:
+    try:
+        if p.type == "integer":
+            value: object = int(raw)
+        elif p.type == "number":
+            value = float(raw)
+            if value != value:  # NaN
+                raise ValueError
+        elif p.type == "boolean":
+            if raw not in ("true", "false"):
+                raise ValueError
+            value = raw == "true"
+        elif p.type == "list":
+            value = [v.strip() for v in raw.split(",") if v.strip()]
+            if not value or any(len(v) > 32 for v in value):
+                raise ValueError
+        else:
+            value = raw
+            if len(raw) > 32:
+                raise ValueError
+    except ValueError:
+        raise BadRequest(f"Paramètre {p.name} : valeur invalide {raw[:40]!r}.") from None
+    if p.enum and value not in p.enum:
+        raise BadRequest(f"Paramètre {p.name} : valeur parmi {', '.join(p.enum)} attendue.")
+    for bound, ok in ((p.minimum, lambda b: value >= b), (p.maximum, lambda b: value <= b)):
+        if bound is not None and not ok(bound):
+            raise BadRequest(f"Paramètre {p.name} : hors de [{p.minimum}, {p.maximum}].")
+    return value
+
+
+def _flatten(row: dict, prefix: str = "") -> dict:
+    flat: dict = {}
+    for key, value in row.items():
+        if key == "geometry":
+            continue
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        elif isinstance(value, list):
+            flat[name] = " ".join(
+                json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v) for v in value
+            )
+        else:
+            flat[name] = value
+    return flat
+
+
+def to_csv(rows: list[dict]) -> str:
+    """Rows as CSV (nested objects flattened as a.b columns; formula-safe cells)."""
+    flat = [_flatten(r) for r in rows]
+    columns: list[str] = []
+    for row in flat:
+        columns.extend(k for k in row if k not in columns)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in flat:
+        writer.writerow([safe_cell(row.get(c)) for c in columns])
+    return out.getvalue()
+
+
+def respond(data: dict | list, fmt: str, rows: list[dict] | None = None, name: str = "analyse"):
+    """JSON, or CSV of `rows` (default: `data` when it is a list)."""
+    if fmt == "csv":
+        table = rows if rows is not None else data
+        response = Response(
+            to_csv(table if isinstance(table, list) else [table]), mimetype="text/csv"
+        )
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    if isinstance(data, list):
+        data = {"count": len(data), "items": data}
+    return json_response(data)
+
+
+def _filters(args: dict) -> dict | None:
+    found = {k: args[k] for k in FILTERS if args.get(k)}
+    return found or None
+
+
+COVERAGE_PARAMS = (
+    P_LEVEL,
+    P_PARENT,
+    P_PARENT_LEVEL,
+    P_KINDS,
+    P_RULE,
+    P_DISTANCE,
+    Param("category", "list", "Catégories retenues."),
+    Param("socio_economic_model", "list", "Modèles socio-économiques retenus."),
+    Param("stage", "list", "Stades retenus."),
+    _f("json", "csv"),
+)
+
+# (OpenAPI path, summary, query parameters, path parameters) of every view, in order
+ROUTES: list[tuple[str, str, tuple[Param, ...], tuple[tuple[str, dict], ...]]] = []
+
+
+def route(path: str, summary: str, params: tuple[Param, ...], *path_params: tuple[str, dict]):
+    """Register a GET view and declare it for the OpenAPI document."""
+    flask_path = path
+    for name, schema in path_params:
+        converter = "int:" if schema.get("type") == "integer" else ""
+        flask_path = flask_path.replace("{" + name + "}", f"<{converter}{name}>")
+    ROUTES.append(("/api/analysis" + path, summary, params, path_params))
+    return bp.get(flask_path)
+
+
+_LEVEL_PATH = ("level", {"type": "string", "enum": [*LEVELS, "france"]})
+_CODE_PATH = ("code", {"type": "string", "maxLength": 12})
+
+
+def _level(level: str) -> str:
+    if level not in (*LEVELS, "france"):
+        raise BadRequest(f"Niveau inconnu : {level[:20]!r}.")
+    return level
+
+
+@route("/coverage", "Couverture des territoires d'un niveau", COVERAGE_PARAMS)
+def coverage():
+    """Coverage of every territory of a level (inside a parent), JSON or CSV."""
+    a = read(COVERAGE_PARAMS)
+    rows = api.coverage(
+        connection(),
+        level=a["level"],
+        parent_code=a["parent"],
+        parent_level=a["parent_level"],
+        kinds=a["kind"],
+        rule=a["rule"],
+        distance_m=a["distance_m"],
+        filters=_filters(a),
+    )
+    return respond(rows, a["f"], name=f"couverture-{a['level']}")
+
+
+SUMMARY_PARAMS = (P_KINDS, P_RULE, _f("json"))
+
+
+@route(
+    "/territories/{level}/{code}",
+    "Synthèse d'un territoire",
+    SUMMARY_PARAMS,
+    _LEVEL_PATH,
+    _CODE_PATH,
+)
+def territory_summary(level: str, code: str):
+    """A territory's coverage per kind and the support needs of its cooperations."""
+    a = read(SUMMARY_PARAMS)
+    conn = connection()
+    summary = api.coverage_summary(conn, code, _level(level), kinds=a["kind"], rule=a["rule"])
+    if level != "france":
+        summary["support"] = api.support_needs_by_territory(conn, level, code)
+    return respond(summary, a["f"])
+
+
+CHILDREN_PARAMS = (
+    Param(
+        "children_level",
+        "string",
+        "Niveau des sous-territoires (par défaut le suivant).",
+        enum=LEVELS,
+    ),
+    P_KINDS,
+    P_RULE,
+    _f("json", "csv"),
+)
+
+
+@route(
+    "/territories/{level}/{code}/coverage",
+    "Couverture d'un territoire et de ses sous-territoires",
+    CHILDREN_PARAMS,
+    _LEVEL_PATH,
+    _CODE_PATH,
+)
+def territory_coverage(level: str, code: str):
+    """The territory's coverage (all kinds asked together) and that of its children."""
+    a = read(CHILDREN_PARAMS)
+    level = _level(level)
+    if level == "commune":
+        raise BadRequest("Une commune n'a pas de sous-territoires.")
+    child = a["children_level"] or CHILD_LEVEL[level]
+    conn = connection()
+    summary = api.coverage_summary(conn, code, level, kinds=a["kind"], rule=a["rule"])
+    children = api.coverage(
+        conn,
+        level=child,
+        parent_code=None if level == "france" else code,
+        parent_level=None if level == "france" else level,
+        kinds=a["kind"],
+        rule=a["rule"],
+    )
+    data = {"territory": summary, "children_level": child, "children": children}
+    return respond(data, a["f"], rows=children, name=f"couverture-{code}")
+
+
+EXPLAIN_PARAMS = (P_KIND, _f("json"))
+
+
+@route(
+    "/communes/{code}/explain",
+    "Pourquoi une commune est (ou non) couverte",
+    EXPLAIN_PARAMS,
+    _CODE_PATH,
+)
+def explain(code: str):
+    """Which cooperation, rule and distance make a commune covered by a kind."""
+    a = read(EXPLAIN_PARAMS)
+    return respond(api.explain_commune(connection(), code, a["kind"]), a["f"])
+
+
+ZONES_PARAMS = (
+    P_KIND,
+    P_RULE,
+    P_LIMIT,
+    P_PARENT,
+    P_PARENT_LEVEL,
+    Param("geometry", "boolean", "Inclure la géométrie (JSON).", default=False),
+    _f("json", "csv", "geojson"),
+)
+
+
+@route("/white-zones", "Zones blanches d'un type, par population", ZONES_PARAMS)
+def white_zones():
+    """White zones of a kind, largest population first (JSON, CSV or GeoJSON)."""
+    a = read(ZONES_PARAMS)
+    geojson = a["f"] == "geojson"
+    zones = api.white_zones(
+        connection(),
+        kind=a["kind"],
+        rule=a["rule"],
+        limit=a["limit"],
+        parent_code=a["parent"],
+        parent_level=a["parent_level"],
+        with_geometry=geojson or a["geometry"],
+    )
+    if geojson:
+        features = [
+            {
+                "type": "Feature",
+                "id": f"{z['kind']}-{z['id']}",
+                "geometry": z.get("geometry"),
+                "properties": {k: v for k, v in z.items() if k != "geometry"},
+            }
+            for z in zones
+        ]
+        return json_response(
+            {"type": "FeatureCollection", "features": features}, "application/geo+json"
+        )
+    return respond(zones, a["f"], name=f"zones-blanches-{a['kind']}")
+
+
+EPCI_PARAMS = (P_KIND, P_PARENT, _f("json", "csv"))
+
+
+@route("/epci-without", "EPCI sans aucune coopération d'un type", EPCI_PARAMS)
+def epci_without():
+    """EPCI with no cooperation of the kind, largest population first."""
+    a = read(EPCI_PARAMS)
+    rows = api.epci_without(connection(), a["kind"], parent_code=a["parent"])
+    return respond(rows, a["f"], name=f"epci-sans-{a['kind']}")
+
+
+SYNERGY_PARAMS = (
+    Param(
+        "max_distance_m",
+        "number",
+        "Distance maximale entre deux coopérations (m).",
+        minimum=0,
+        maximum=200_000,
+    ),
+    P_PARENT,
+    P_PARENT_LEVEL,
+    P_KINDS,
+    Param("limit", "integer", "Nombre maximal de paires.", default=100, minimum=1, maximum=5000),
+    _f("json", "csv"),
+)
+
+
+@route("/synergy-candidates", "Synergies possibles non déclarées", SYNERGY_PARAMS)
+def synergy_candidates():
+    """Pairs of close, complementary cooperations without a declared partnership."""
+    a = read(SYNERGY_PARAMS)
+    rows = api.synergy_candidates(
+        connection(),
+        max_distance_m=a["max_distance_m"],
+        parent_code=a["parent"],
+        parent_level=a["parent_level"],
+        kinds=a["kind"],
+        limit=a["limit"],
+    )
+    return respond(rows, a["f"], name="synergies")
+
+
+LEVEL_PARAMS = (P_LEVEL, P_PARENT, P_PARENT_LEVEL, _f("json", "csv"))
+
+
+@route("/missing-complements", "Territoires ayant un type mais pas son complément", LEVEL_PARAMS)
+def missing_complements():
+    """Territories that have kind A but lack a complementary kind B."""
+    a = read(LEVEL_PARAMS)
+    rows = api.missing_complements(connection(), a["level"], a["parent"], a["parent_level"])
+    return respond(rows, a["f"], name="complements-manquants")
+
+
+@route("/synergy-index", "Indice de synergie par territoire", LEVEL_PARAMS)
+def synergy_index():
+    """Declared links / potential links, per territory."""
+    a = read(LEVEL_PARAMS)
+    rows = api.synergy_index(connection(), a["level"], a["parent"], a["parent_level"])
+    return respond(rows, a["f"], name="indice-synergie")
+
+
+SUPPORT_PARAMS = (_f("json"),)
+
+
+@route(
+    "/cooperations/{cooperation_id}/support-needs",
+    "Besoins d'accompagnement et de financement d'une coopération",
+    SUPPORT_PARAMS,
+    ("cooperation_id", {"type": "integer", "minimum": 1, "maximum": 2_147_483_647}),
+)
+def support_needs(cooperation_id: int):
+    """Accompaniment and financing needs of one cooperation (the study's tables)."""
+    a = read(SUPPORT_PARAMS)
+    if cooperation_id > 2_147_483_647:
+        raise BadRequest("Identifiant de coopération invalide.")
+    return respond(api.support_needs(connection(), cooperation_id), a["f"])
+
+
+def openapi_paths() -> dict:
+    """OpenAPI paths of this area (relative to the site root)."""
+    problem = {"$ref": "#/components/responses/Problem"}
+    paths = {}
+    for path, summary, params, path_params in ROUTES:
+        formats = next((p.enum for p in params if p.name == "f"), ("json",))
+        content = {"application/json": {"schema": {"type": "object"}}}
+        if "csv" in formats:
+            content["text/csv"] = {"schema": {"type": "string"}}
+        if "geojson" in formats:
+            content["application/geo+json"] = {"schema": {"type": "object"}}
+        parameters = [
+            {"name": n, "in": "path", "required": True, "schema": s} for n, s in path_params
+        ]
+        parameters += [
+            {
+                "name": p.name,
+                "in": "query",
+                "required": p.required,
+                "style": "form",
+                "explode": False,
+                "description": p.description,
+                "schema": p.schema(),
+            }
+            for p in params
+        ]
+        op_id = "analysis_" + path.rsplit("/api/analysis/", 1)[1].replace("/", "_").replace(
+            "{", ""
+        ).replace("}", "").replace("-", "_")
+        paths[path] = {
+            "get": {
+                "operationId": op_id,
+                "summary": summary,
+                "tags": ["Analyses"],
+                "parameters": parameters,
+                "responses": {
+                    "200": {"description": "Succès.", "content": content},
+                    "400": problem,
+                    "404": problem,
+                    "503": problem,
+                },
+            }
+        }
+    return paths
+
+
+def register(app: Flask) -> None:
+    """Wire the analysis endpoints."""
+    app.register_blueprint(bp)
