@@ -107,10 +107,12 @@ def _read_vector(path: Path, file_name: str, fmt: str) -> Records:
     records = Records(table, fmt=fmt)
     polygon_types = {3, 6}  # Polygon, MultiPolygon
     others = 0
-    for number, (_, feature) in enumerate(frame.iterrows(), start=1):
-        values = {c: _value_text(feature[c]) for c in columns}
+    geometries = list(frame.geometry) if has_geometry else [None] * len(frame)
+    for number, (values, geom) in enumerate(
+        zip(frame[columns].to_dict("records"), geometries, strict=True), start=1
+    ):
+        values = {c: _value_text(v) for c, v in values.items()}
         point = polygon = None
-        geom = feature["geometry"] if has_geometry else None
         if geom is not None and not geom.is_empty:
             kind = int(get_type_id(geom))
             if kind == 0:
