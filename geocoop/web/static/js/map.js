@@ -58,7 +58,7 @@
   }
 
   /* ---------- map ---------- */
-  var map = L.map("map", { preferCanvas: true, zoomSnap: 0.5, minZoom: 3, keyboard: true });
+  var map = L.map("map", { preferCanvas: true, zoomSnap: 0.5, minZoom: 3, maxZoom: 18, keyboard: true });
   map.attributionControl.setPrefix(false);
   if (config.baseTiles) {
     L.tileLayer(config.baseTiles, { attribution: config.baseAttribution || "", maxZoom: 18 }).addTo(map);
@@ -364,7 +364,7 @@
     state.t = item.code; state.tl = item.level;
     if (item.bbox) map.fitBounds([[item.bbox[1], item.bbox[0]], [item.bbox[3], item.bbox[2]]], { maxZoom: 12 });
     pushState();
-    openPanel();
+    openPanel(true);
   }
 
   /* ---------- territory panel ---------- */
@@ -451,7 +451,7 @@
     panel.hidden = false;
     panel.setAttribute("data-code", tr.code);
   }
-  function openPanel() {
+  function openPanel(focus) {
     if (!state.t) { closePanel(); return Promise.resolve(); }
     var q = filterQuery(state, state.tl ? { level: state.tl } : {});
     panel.hidden = false;
@@ -459,7 +459,7 @@
     panelBody.textContent = t("loading");
     return UI.getJSON(E.territory.replace("CODE", encodeURIComponent(state.t)) + "?" + q).then(function (data) {
       renderPanel(data);
-      panel.focus();
+      if (focus) panel.focus();
     }).catch(function (err) { panelBody.textContent = err.message; });
   }
 

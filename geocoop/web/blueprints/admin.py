@@ -1,0 +1,173 @@
+"""Token-protected admin page: upload a cooperation file, follow it, read the reject report.
+
+The visitor enters a write token once; the session keeps its SHA-256 only (the cookie is
+signed, not encrypted) and every request re-checks it is still active. Every form carries
+a per-session CSRF token.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import tempfile
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from geocoop.errors import GeocoopError
+from geocoop.maps.admin import active_token_name, recent_runs, run_by_id, token_digest
+from geocoop.maps.kinds import map_kinds
+from geocoop.web import i18n
+from geocoop.web.database import connection
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def register(app: Flask) -> None:
+    """Wire the admin page into `app`."""
+    i18n.init_app(app)
+    app.register_blueprint(bp)
+
+
+def csrf_token() -> str:
+    """This session's CSRF token (created on first use)."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def _check_csrf() -> None:
+    sent = request.form.get("csrf", "")
+    if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+        abort(400, description=i18n.translate("admin.bad_csrf"))
+
+
+def _admin_name() -> str | None:
+    return active_token_name(connection(), session.get("admin_token"))
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _page(status: int = 200, **context):
+    name = _admin_name()
+    runs = recent_runs(connection()) if name else []
+    html = render_template(
+        "admin/index.html",
+        admin_name=name,
+        csrf=csrf_token(),
+        runs=runs,
+        kinds=map_kinds(connection()) if name else [],
+        **context,
+    )
+    return html, status
+
+
+@bp.get("/")
+def index():
+    """The login form, or the upload form and the latest imports."""
+    return _page()
+
+
+@bp.post("/login")
+def login():
+    """Check a write token and remember its digest in the session."""
+    _check_csrf()
+    token = (request.form.get("token") or "").strip()
+    digest = token_digest(token) if token and len(token) <= 200 else None
+    if active_token_name(connection(), digest) is None:
+        return _page(401, error=i18n.translate("admin.bad_token"))
+    session["admin_token"] = digest
+    session["csrf"] = secrets.token_urlsafe(32)  # a fresh token once logged in
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/logout")
+def logout():
+    """Forget the token."""
+    _check_csrf()
+    session.pop("admin_token", None)
+    return redirect(url_for("admin.index"))
+
+
+def _import(upload, form) -> dict:
+    from geocoop.ingest.cooperations import import_cooperations
+
+    conn = connection()
+    name = Path(upload.filename).name
+    dry_run = form.get("dry_run") == "on"
+    with tempfile.TemporaryDirectory(prefix="geocoop-admin-") as tmp:
+        path = Path(tmp) / f"upload{Path(name).suffix.lower()}"
+        upload.save(path)
+        try:
+            report = import_cooperations(
+                conn,
+                path,
+                kind=form.get("kind") or None,
+                source=form.get("source") or None,
+                dry_run=dry_run,
+                actor=_admin_name(),
+                file_name=name,
+            )
+            refreshed = None
+            if not dry_run:
+                from geocoop.maps.panel import analysis_api
+
+                api = analysis_api()
+                # the map's figures are stored: bring them up to date in the same commit
+                refreshed = api.refresh_all(conn) if api is not None else None
+        except Exception:
+            conn.rollback()
+            raise
+    conn.commit()
+    body = report.as_dict()
+    body["refreshed"] = refreshed
+    return body
+
+
+@bp.post("/upload")
+def upload():
+    """Import the uploaded cooperation file; the report as HTML, or JSON for the script."""
+    _check_csrf()
+    if _admin_name() is None:
+        if _wants_json():
+            return jsonify({"detail": i18n.translate("admin.bad_token")}), 401
+        return _page(401, error=i18n.translate("admin.bad_token"))
+    upload_file = request.files.get("file")
+    if upload_file is None or not upload_file.filename:
+        message = i18n.translate("admin.no_file")
+        if _wants_json():
+            return jsonify({"detail": message}), 400
+        return _page(400, error=message)
+    try:
+        report = _import(upload_file, request.form)
+    except GeocoopError as exc:
+        if _wants_json():
+            return jsonify({"detail": exc.message}), exc.status
+        return _page(exc.status, error=exc.message)
+    if _wants_json():
+        return jsonify(report), 201
+    return _page(201, report=report)
+
+
+@bp.get("/runs/<int:run_id>")
+def run(run_id: int):
+    """One import's report with every reject."""
+    if _admin_name() is None:
+        return redirect(url_for("admin.index"))
+    found = run_by_id(connection(), run_id)
+    report = dict(found.get("report") or {})
+    report.update(rejects=found.get("rejects") or [], accepted=found["accepted"])
+    report.setdefault("file", found["file_name"])
+    return _page(report=report, run=found)

@@ -1,0 +1,241 @@
+"""The map pages driven in real headless Chromium against the live server (bundled data).
+
+Every page is checked for console errors and for requests leaving loopback (they are
+aborted and recorded); a screenshot of each state goes to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import missing
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module (Debian's, never a downloaded one)."""
+    if not shutil.which(CHROMIUM):
+        missing(f"Chromium absent ({CHROMIUM}): apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A page whose console errors and off-loopback requests are recorded."""
+
+    def __init__(self, browser, width: int = 1280, height: int = 800):
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.remote: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        self.context.route("**/*", self._route)
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def _route(self, route) -> None:
+        url = urlparse(route.request.url)
+        if url.scheme in ("data", "blob", "file") or url.hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            self.remote.append(route.request.url)
+            route.abort()
+
+    def ready(self) -> None:
+        """Wait until the map script has loaded everything for the current state."""
+        self.page.wait_for_selector("body[data-ready=true]", timeout=20_000)
+        self.page.wait_for_load_state("networkidle")
+
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+    def assert_clean(self) -> None:
+        assert self.errors == []
+        assert self.remote == []
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser):
+    pages: list[Watched] = []
+
+    def open_page(url: str, **size) -> Watched:
+        page = Watched(browser, **size)
+        pages.append(page)
+        page.page.goto(url)
+        return page
+
+    yield open_page
+    for page in pages:
+        page.close()
+
+
+def get_json(url: str):
+    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback only
+        return json.load(response)
+
+
+def figure(page, element_id: str) -> str:
+    return page.page.locator(f"#{element_id}").inner_text().strip()
+
+
+def test_france_view_loads_clean(live_server, watched):
+    page = watched(live_server + "/")
+    page.ready()
+    assert page.page.locator("#legend-kinds li").count() >= 5
+    assert page.page.locator(".leaflet-tile-container canvas, canvas").count() >= 1
+    assert page.page.locator("#chart-dep-body svg rect").count() >= 2
+    page.shot("map-france")
+    page.assert_clean()
+
+
+def test_filter_changes_markers_and_figures_and_back_restores(live_server, watched):
+    page = watched(live_server + "/?at=8/48.1/-2.8")
+    page.ready()
+    every = get_json(live_server + "/api/maps/cooperations")["features"]
+    assert every, "the bundled data must hold located cooperations"
+    shown_all = figure(page, "fig-cooperations")
+    covered_all = figure(page, "fig-covered")
+    kinds = sorted({f["properties"]["kind_code"] for f in every})
+    kind = kinds[0]
+    # keep only one kind: uncheck every other box
+    for box in page.page.locator("input[name=kinds]:checked").all():
+        if box.get_attribute("value") != kind:
+            box.uncheck()
+            page.ready()
+    expected = get_json(f"{live_server}/api/maps/cooperations?kinds={kind}")["features"]
+    assert figure(page, "fig-cooperations") == f"{len(expected)}"
+    assert figure(page, "fig-cooperations") != shown_all or len(kinds) == 1
+    assert f"kinds={kind}" in page.page.url
+    assert page.page.locator("#legend-kinds li").count() == 1
+    coverage = get_json(f"{live_server}/api/maps/coverage?level=departement&kinds={kind}")
+    assert figure(page, "fig-covered").replace("\u202f", "").replace("\xa0", "") == str(
+        coverage["totals"]["population_covered"]
+    )
+    page.shot("map-filtered")
+    # the shared link reproduces the state
+    other = watched(page.page.url)
+    other.ready()
+    assert figure(other, "fig-cooperations") == f"{len(expected)}"
+    # the back button walks back through the filter changes to the first state
+    for _ in range(len(kinds) + 12):
+        if page.page.locator("input[name=kinds]:checked").count() > 1 and "kinds=" not in (
+            page.page.url
+        ):
+            break
+        page.page.go_back()
+        page.ready()
+    assert figure(page, "fig-cooperations") == shown_all
+    assert figure(page, "fig-covered") == covered_all
+    page.assert_clean()
+    other.assert_clean()
+
+
+def test_search_opens_the_commune_panel_with_the_api_figures(live_server, watched, demo_engine):
+    page = watched(live_server + "/")
+    page.ready()
+    page.page.fill("#search-input", "cesson sevigne")
+    page.page.wait_for_selector("#search-results li[data-code='35051']")
+    page.page.keyboard.press("Enter")
+    page.page.wait_for_selector("#panel[data-code='35051']", timeout=20_000)
+    page.ready()
+    assert "t=35051" in page.page.url
+    panel = get_json(f"{live_server}/api/maps/territory/35051?level=commune")
+    population = figure(page, "panel-population").replace("\u202f", "").replace("\xa0", "")
+    assert population == str(panel["territory"]["population"])
+    # the coverage shown is the analysis API's own figure for this commune
+    from geocoop.analysis import api
+
+    with demo_engine.connect() as conn:
+        rows = api.coverage(conn, level="commune", parent_code="35", parent_level="departement")
+    expected = next(r for r in rows if r["code"] == "35051")
+    shown = page.page.locator("#panel-covered-all").get_attribute("data-covered")
+    assert int(shown) == expected["population_covered"]
+    for item in page.page.locator(".reasons li").all():
+        kind = item.get_attribute("data-kind")
+        with demo_engine.connect() as conn:
+            by_kind = api.coverage(
+                conn, level="commune", parent_code="35", parent_level="departement", kinds=[kind]
+            )
+        row = next(r for r in by_kind if r["code"] == "35051")
+        assert int(item.get_attribute("data-covered")) == row["population_covered"]
+        assert item.locator(".why").inner_text().strip()  # every figure says why
+    page.shot("map-commune-panel")
+    page.assert_clean()
+
+
+def test_white_zone_mode_lists_zones_by_population(live_server, watched):
+    page = watched(live_server + "/")
+    page.ready()
+    page.page.click("#mode-toggle")
+    page.ready()
+    buttons = page.page.locator(".zone-button")
+    assert buttons.count() >= 2
+    populations = [int(b.get_attribute("data-population")) for b in buttons.all()]
+    assert populations == sorted(populations, reverse=True)
+    assert "mode=white" in page.page.url
+    assert page.page.locator("#export-gpkg").get_attribute("href")
+    page.shot("map-white-zones")
+    before = page.page.evaluate("location.search")
+    buttons.first.click()
+    page.page.wait_for_function(f"location.search !== {json.dumps(before)}")
+    page.shot("map-white-zone-zoomed")
+    page.assert_clean()
+
+
+def test_fiche_prints_with_its_map_and_the_offline_export_opens(live_server, watched, tmp_path):
+    page = watched(live_server + "/territoires/35238")
+    page.page.wait_for_load_state("networkidle")
+    frame = page.page.frame_locator("iframe.fiche-map")
+    frame.locator(".leaflet-container").wait_for(timeout=20_000)
+    assert frame.locator("path.leaflet-interactive").count() >= 1
+    assert page.page.locator("#ind-population").inner_text().strip()
+    page.shot("fiche-35238")
+    page.assert_clean()
+    html = urllib.request.urlopen(live_server + "/territoires/35238/carte.html").read()  # noqa: S310
+    offline = tmp_path / "carte.html"
+    offline.write_bytes(html)
+    opened = watched(offline.as_uri())
+    opened.page.wait_for_selector(".leaflet-container path.leaflet-interactive", timeout=20_000)
+    opened.shot("fiche-offline-export")
+    opened.assert_clean()
+
+
+def test_phone_layout_and_english(live_server, watched):
+    page = watched(live_server + "/?lang=en", width=390, height=844)
+    page.ready()
+    assert page.page.locator("html").get_attribute("lang") == "en"
+    assert "Kinds of cooperation" in page.page.content()
+    box = page.page.locator("#map").bounding_box()
+    assert box["width"] <= 390
+    page.shot("map-phone-en")
+    page.assert_clean()
