@@ -15,5 +15,6 @@ FROM (
     JOIN kind AS k ON k.code = c.kind_code
     CROSS JOIN bounds AS b
     WHERE c.location && b.env4326
+    ORDER BY c.id  -- deterministic bytes for identical data
 ) AS tile
 WHERE tile.geom IS NOT NULL

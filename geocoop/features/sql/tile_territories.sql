@@ -19,5 +19,6 @@ FROM (
                b.env, 4096, 64, true) AS geom
     FROM territory AS t, bounds AS b
     WHERE t.level = CAST(:level AS text) AND t.geom && b.env4326
+    ORDER BY t.code  -- deterministic bytes for identical data
 ) AS tile
 WHERE tile.geom IS NOT NULL
