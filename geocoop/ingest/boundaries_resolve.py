@@ -91,6 +91,17 @@ def plan_import(
                 {"file": g.file, "code": g.code},
             )
 
+    stale = sorted(
+        f"{g.code}→{g.parent_code}"
+        for g in geo_com
+        if not g.wkb_hex and g.type in ("COMD", "COMA") and g.parent_code in direct
+    )
+    if stale:
+        report.warnings.append(
+            f"{len(stale)} commune(s) déléguée(s) sans polygone alors que leur commune nouvelle "
+            f"en a un (polygone sans doute antérieur à la fusion, trou possible) : "
+            f"{', '.join(stale)}"
+        )
     members: dict[str, str] = {}
     member_refs = [r for r in sources.refs if r.level == "epci_member"]
     for r in member_refs:

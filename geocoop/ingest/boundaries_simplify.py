@@ -1,9 +1,10 @@
 """Topology-preserving simplification of territory polygons for low zooms.
 
 PostGIS 3.3 has no ST_CoverageSimplify, so this is the one documented exception to
-"spatial work in PostGIS": PostGIS projects each zone to its metric CRS, shapely ≥ 2.1's
-`coverage_simplify` (GEOS ≥ 3.12) simplifies the whole coverage at once so that shared
-edges stay shared, PostGIS projects back. Tolerance is in metres.
+"spatial work in PostGIS": PostGIS projects each zone to its metric CRS, shapely ≥ 2.2's
+`coverage_clean` (GEOS ≥ 3.14) snaps the source into an exact coverage and
+`coverage_simplify` simplifies it at once so that shared edges stay shared; PostGIS
+projects back. Tolerances are in metres.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from sqlalchemy import Connection, text
 
 from geocoop.sql import statement
 
-TOLERANCE_M = 150.0  # a vertex closer than this to the simplified line goes (≈ 1 px at z10)
+TOLERANCE_M = 500.0  # metres: below one pixel up to zoom 8 (≈ 600 m/px), halves the vertices
+SNAP_M = 1.0  # vertices closer than a metre are one node when cleaning the coverage
 ZONE_SRID = {  # metric CRS per overseas département; everything else is Lambert-93
     "971": 5490, "972": 5490, "977": 5490, "978": 5490,
     "973": 2972, "974": 2975, "976": 4471, "975": 4467,
@@ -27,7 +29,7 @@ def zone_srid(departement_code: str | None) -> int:
 
 def has_coverage_simplify() -> bool:
     """shapely was built against GEOS ≥ 3.12 (coverage simplification available)."""
-    return hasattr(shapely, "coverage_simplify") and shapely.geos_version >= (3, 12, 0)
+    return hasattr(shapely, "coverage_clean") and shapely.geos_version >= (3, 14, 0)
 
 
 def simplify_level(
@@ -35,8 +37,8 @@ def simplify_level(
 ) -> int:
     """Recompute geom_simplified of `level` in every zone touched by `departements`
     (the whole zone, so edges shared with earlier imports stay shared); rows written."""
-    if not has_coverage_simplify():  # pragma: no cover - pyproject requires shapely ≥ 2.1
-        raise RuntimeError("shapely ≥ 2.1 avec GEOS ≥ 3.12 requis (coverage_simplify)")
+    if not has_coverage_simplify():  # pragma: no cover - pyproject requires shapely ≥ 2.2
+        raise RuntimeError("shapely ≥ 2.2 avec GEOS ≥ 3.14 requis (coverage_clean)")
     present = (
         conn.execute(
             text(
@@ -64,7 +66,12 @@ def simplify_level(
         if not rows:
             continue
         geoms = shapely.from_wkb([bytes(r.wkb) for r in rows])
-        simplified = shapely.coverage_simplify(geoms, tolerance_m)
+        # Sources are not exact coverages (tiny overlaps, unmatched vertices): clean first,
+        # or unmatched edges would be simplified apart and open gaps/overlaps.
+        cleaned = shapely.coverage_clean(geoms, snapping_distance=SNAP_M)
+        lost = shapely.is_empty(cleaned) | shapely.is_missing(cleaned)
+        cleaned[lost] = geoms[lost]
+        simplified = shapely.coverage_simplify(cleaned, tolerance_m)
         hexes = shapely.to_wkb(simplified, hex=True)
         with (
             raw.cursor() as cur,

@@ -1,6 +1,6 @@
 -- Staging tables of one boundaries import (session-temporary, dropped at commit).
 DROP TABLE IF EXISTS pg_temp.stg_attr, pg_temp.stg_part, pg_temp.stg_upper, pg_temp.stg_change,
-    pg_temp.res_commune, pg_temp.stg_simplified;
+    pg_temp.res_part, pg_temp.res_geom, pg_temp.stg_simplified;
 CREATE TEMP TABLE stg_attr (
     level text NOT NULL,
     code text NOT NULL,
