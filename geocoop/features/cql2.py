@@ -64,7 +64,7 @@ def parse_cql2(text: str) -> ast.Node:
         if line is not None and column is not None and line > 0:
             where = f" (ligne {line}, colonne {column})"
         raise BadRequest(f"Paramètre filter : erreur de syntaxe CQL2{where}.") from None
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except Exception:  # any parser failure means the client's filter is not valid CQL2
         raise BadRequest("Paramètre filter : expression CQL2 invalide.") from None
 
 

@@ -17,11 +17,12 @@ from flask import Blueprint, Flask, Response, request
 from geocoop.analysis import api
 from geocoop.errors import BadRequest
 from geocoop.ingest.report import safe_cell
-from geocoop.web.blueprints.ogcapi import finish, json_response
+from geocoop.web.blueprints.ogcapi import finish, json_response, reject_nul
 from geocoop.web.database import connection
 
 bp = Blueprint("analysis_api", __name__, url_prefix="/api/analysis")
 bp.after_request(finish)
+bp.before_request(reject_nul)
 
 LEVELS = ("commune", "epci", "departement", "region")
 CHILD_LEVEL = {

@@ -81,6 +81,14 @@ def wanted_format(allowed: tuple[str, ...] = ("json", "html")) -> str:
     return allowed[0]
 
 
+def reject_nul() -> None:
+    """400 for a NUL character anywhere in the path or query (PostgreSQL text refuses it)."""
+    if "\x00" in request.path or any(
+        "\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)
+    ):
+        raise BadRequest("Caractère NUL interdit dans l'URL.")
+
+
 def link(href: str, rel: str, type_: str, title: str) -> dict:
     """An OGC link object."""
     return {"href": href, "rel": rel, "type": type_, "title": title}
@@ -443,6 +451,7 @@ def feature(collection_id: str, feature_id: str):
 root = Blueprint("openapi_root", __name__)
 root.after_request(finish)
 bp.after_request(finish)
+bp.before_request(reject_nul)
 
 
 @root.get("/api")

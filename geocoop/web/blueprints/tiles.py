@@ -13,13 +13,14 @@ from geocoop.features import collections as registry
 from geocoop.features import tiles as core
 from geocoop.features.cache import VersionedCache
 from geocoop.features.version import data_version
-from geocoop.web.blueprints.ogcapi import _extent, finish, json_response, url
+from geocoop.web.blueprints.ogcapi import _extent, finish, json_response, reject_nul, url
 from geocoop.web.database import connection
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
 MVT = "application/vnd.mapbox-vector-tile"
 CACHE_CONTROL = "public, max-age=60, must-revalidate"
 bp.after_request(finish)
+bp.before_request(reject_nul)
 
 
 def _no_params() -> None:
