@@ -1,0 +1,121 @@
+"""Filter-injection regressions modelled on GeoServer CVE-2023-25157 / CVE-2023-25158.
+
+Quotes and `'1' OR '1'='1'` in feature ids, property values and CQL2 LIKE patterns, quoted
+or dotted identifiers, SQL in function names: always a 400/404 or an empty result, never a
+500, and the database is unchanged afterwards.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from tests.test_ogcapi_grid import load_grid
+
+ROOT = "/api/features/collections"
+PAYLOADS = (
+    "'",
+    "''",
+    "' OR '1'='1",
+    "'1' OR '1'='1'",
+    "35001' OR '1'='1",
+    "35001'; DROP TABLE territory; --",
+    '"; DROP TABLE territory; --',
+    "\\' OR 1=1 --",
+    "%' OR '%'='",
+)
+
+
+@pytest.fixture
+def grid(app, client):
+    load_grid(app)
+    return client
+
+
+def _state(app) -> tuple:
+    from geocoop.web.database import engine
+
+    with app.app_context(), engine().connect() as connection:
+        return connection.execute(
+            text(
+                "SELECT (SELECT count(*) FROM territory), (SELECT count(*) FROM cooperation),"
+                " (SELECT md5(string_agg(code || name, ',' ORDER BY code)) FROM territory),"
+                " to_regclass('territory') IS NOT NULL"
+            )
+        ).one()
+
+
+def _safe(response, expect_empty: bool = True) -> None:
+    assert response.status_code in (200, 400, 404), response.get_data(as_text=True)
+    if response.status_code == 200 and expect_empty:
+        assert response.get_json()["features"] == []
+    if response.status_code != 200:
+        assert response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payloads_everywhere(app, grid, payload):
+    before = _state(app)
+    # in a feature id
+    response = grid.get(f"{ROOT}/communes/items/{payload}")
+    assert response.status_code == 404 or response.status_code == 400
+    response = grid.get(f"{ROOT}/cooperations/items/{payload}")
+    assert response.status_code in (400, 404)
+    # in property values
+    _safe(grid.get(f"{ROOT}/communes/items", query_string={"code": payload}))
+    _safe(grid.get(f"{ROOT}/communes/items", query_string={"name": payload}))
+    _safe(grid.get(f"{ROOT}/communes/items", query_string={"population": payload}))
+    # in CQL2 literals and LIKE patterns (quotes end the literal: a syntax error at worst)
+    for cql in (
+        f"name = '{payload}'",
+        f"name LIKE '{payload}'",
+        f"code IN ('{payload}')",
+        f"CASEI(name) LIKE casei('{payload}')",
+    ):
+        _safe(grid.get(f"{ROOT}/communes/items", query_string={"filter": cql}))
+    # in analysis parameters
+    response = grid.get("/api/analysis/white-zones", query_string={"kind": payload})
+    assert response.status_code == 400
+    assert _state(app) == before
+
+
+@pytest.mark.parametrize(
+    "cql",
+    [
+        "\"name\" = 'Commune 1' OR \"1\"='1'",
+        "\"territory.name\" = 'x'",
+        '"name""; DROP TABLE territory; --" = \'x\'',
+        "territory.name = 'x'",
+        "pg_sleep(5) = 1",
+        "name = 'x' OR 1=1",
+        "strToLowerCase(name) = 'x'",
+        "jsonPointer(attributes, '/x') = 'y'",
+        "population = 1 AND id = 1",
+        "geom_simplified IS NULL",
+        "S_INTERSECTS(label_point, POINT(0 0))",
+    ],
+)
+def test_identifiers_are_whitelisted(app, grid, cql):
+    before = _state(app)
+    response = grid.get(f"{ROOT}/communes/items", query_string={"filter": cql})
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    assert _state(app) == before
+
+
+def test_quoted_known_identifier_and_like_wildcards(grid):
+    # a quoted identifier naming a real queryable is fine; the pattern is a bound value
+    doc = grid.get(
+        f"{ROOT}/communes/items", query_string={"filter": "\"name\" LIKE 'Commune _'"}
+    ).get_json()
+    assert doc["numberReturned"] == 9
+    doc = grid.get(
+        f"{ROOT}/communes/items", query_string={"filter": "name LIKE '%\\%%'"}
+    ).get_json()
+    assert doc["numberReturned"] == 0
+
+
+def test_unknown_property_parameter_is_400_not_a_column(grid):
+    for name in ("geom", "territory.code", "code;--", "1=1", "name_search"):
+        response = grid.get(f"{ROOT}/communes/items", query_string={name: "x"})
+        assert response.status_code == 400, name
