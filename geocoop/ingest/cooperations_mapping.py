@@ -267,7 +267,7 @@ def build_mapping(headers: list[str], explicit: dict | None, file_name: str) -> 
                 f"correspondance (champ {field_name}) est absente."
             )
         mapping.columns[field_name] = header
-    taken = set(mapping.columns.values())
+    taken = set(mapping.columns.values()) | set(mapping.ignored)
     keys = {h: normalize_name(h.replace(".", " ")) for h in headers}
     for header in headers:
         if keys[header] in PERSONAL_HEADERS and header not in taken:
