@@ -128,9 +128,12 @@ def test_filter_changes_markers_and_figures_and_back_restores(live_server, watch
     kinds = sorted({f["properties"]["kind_code"] for f in every})
     kind = kinds[0]
     # keep only one kind: uncheck every other box
-    for box in page.page.locator("input[name=kinds]:checked").all():
-        if box.get_attribute("value") != kind:
-            box.uncheck()
+    checked = [
+        b.get_attribute("value") for b in page.page.locator("input[name=kinds]:checked").all()
+    ]
+    for code in checked:
+        if code != kind:
+            page.page.uncheck(f"#k-{code}")
             page.ready()
     expected = get_json(f"{live_server}/api/maps/cooperations?kinds={kind}")["features"]
     assert figure(page, "fig-cooperations") == f"{len(expected)}"
@@ -188,7 +191,7 @@ def test_search_opens_the_commune_panel_with_the_api_figures(live_server, watche
             )
         row = next(r for r in by_kind if r["code"] == "35051")
         assert int(item.get_attribute("data-covered")) == row["population_covered"]
-        assert item.locator(".why").inner_text().strip()  # every figure says why
+        assert item.locator(".why").text_content().strip()  # every figure says why
     page.shot("map-commune-panel")
     page.assert_clean()
 
@@ -198,6 +201,9 @@ def test_white_zone_mode_lists_zones_by_population(live_server, watched):
     page.ready()
     page.page.click("#mode-toggle")
     page.ready()
+    page.page.select_option("#w-kind", "tiers_lieu")  # the bundled kind with most zones
+    page.ready()
+    assert "wkind=tiers_lieu" in page.page.url
     buttons = page.page.locator(".zone-button")
     assert buttons.count() >= 2
     populations = [int(b.get_attribute("data-population")) for b in buttons.all()]
@@ -205,9 +211,9 @@ def test_white_zone_mode_lists_zones_by_population(live_server, watched):
     assert "mode=white" in page.page.url
     assert page.page.locator("#export-gpkg").get_attribute("href")
     page.shot("map-white-zones")
-    before = page.page.evaluate("location.search")
+    before = page.page.url
     buttons.first.click()
-    page.page.wait_for_function(f"location.search !== {json.dumps(before)}")
+    page.page.wait_for_url(lambda url: url != before)
     page.shot("map-white-zone-zoomed")
     page.assert_clean()
 

@@ -169,3 +169,22 @@ def test_offline_map_inlines_its_assets(tiny, client):
     # Leaflet's source holds a link to its site (a link, never fetched): check fetches only
     assert not FETCH.search(html)
     assert "url(data:image/png;base64," in html
+
+
+def test_every_message_exists_in_both_languages():
+    from geocoop.web.i18n import MESSAGES
+
+    assert set(MESSAGES["fr"]) == set(MESSAGES["en"])
+    assert all(MESSAGES["en"].values()) and all(MESSAGES["fr"].values())
+
+
+def test_vendored_assets_carry_their_licences():
+    from geocoop.maps.folium_maps import STATIC_DIR
+
+    vendor = STATIC_DIR / "vendor"
+    for name, licence in (
+        ("leaflet", "LICENSE"),
+        ("leaflet.markercluster", "MIT-LICENCE.txt"),
+        ("leaflet.vectorgrid", "LICENSES.txt"),
+    ):
+        assert (vendor / name / licence).stat().st_size > 200, name

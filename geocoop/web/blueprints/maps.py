@@ -52,6 +52,11 @@ def _endpoint(name: str, **values) -> str | None:
     return url_for(name, **values)
 
 
+def _item_url(collection: str) -> str | None:
+    url = _endpoint("ogcapi.feature", collection_id=collection, feature_id="ID")
+    return url
+
+
 def _page_config(lang: str) -> dict:
     settings = current_app.config["GEOCOOP"]
     tiles = None
@@ -72,8 +77,13 @@ def _page_config(lang: str) -> dict:
             "territory": url_for("maps.territory_json", code="CODE"),
             "whiteZones": url_for("maps.white_zones"),
             "fiche": url_for("maps.fiche", code="CODE"),
-            "cooperationItem": "/api/features/collections/cooperations/items/ID",
-            "whiteZonesExport": "/api/analysis/white-zones",
+            "cooperationItem": _item_url("cooperations"),
+            "exports": {
+                "csv": _endpoint("analysis_api.white_zones"),
+                "geojson": _endpoint("analysis_api.white_zones"),
+                # GeoPackage comes from the Features API (stored zones, rule "any")
+                "gpkg": _endpoint("ogcapi.items", collection_id="white-zones"),
+            },
         },
     }
 

@@ -8,7 +8,8 @@
   var kindsByCode = {};
   config.kinds.forEach(function (k) { kindsByCode[k.code] = k; });
   var DEFAULT_KINDS = config.kinds.filter(function (k) { return !k.is_support; }).map(function (k) { return k.code; });
-  var FRANCE = { center: [46.6, 2.4], zoom: 6 };
+  var FRANCE = [[41.3, -5.2], [51.1, 9.6]]; // metropolitan France
+  var WKIND_DEFAULT = (config.kinds.filter(function (k) { return !k.is_support && k.cooperations > 0; })[0] || config.kinds[0]).code;
 
   // Leaflet ≥ 1.8 dropped DomEvent.fakeStop, which VectorGrid 1.3 still calls on clicks.
   if (!L.DomEvent.fakeStop) L.DomEvent.fakeStop = function (e) { e._stopped = true; };
@@ -23,7 +24,7 @@
       category: q.get("category") || "", model: q.get("model") || "", stage: q.get("stage") || "",
       distance_km: q.get("distance_km") || "", rule: q.get("rule") || "any",
       mode: q.get("mode") === "white" ? "white" : "coverage",
-      wkind: kindsByCode[q.get("wkind")] ? q.get("wkind") : DEFAULT_KINDS[0],
+      wkind: kindsByCode[q.get("wkind")] ? q.get("wkind") : WKIND_DEFAULT,
       t: q.get("t") || "", tl: q.get("tl") || "", at: q.get("at") || "",
     };
   }
@@ -70,7 +71,7 @@
     if (parts.length === 3 && parts.every(function (n) { return !isNaN(n); })) {
       map.setView([parts[1], parts[2]], parts[0]);
     } else {
-      map.setView(FRANCE.center, FRANCE.zoom);
+      map.fitBounds(FRANCE);
     }
   }
   applyView();
@@ -99,7 +100,7 @@
     if (z < 10) return "epci";
     return "commune";
   }
-  var coverageByCode = {}, currentLevel = null, choropleth = null, coverageKey = null;
+  var coverageByCode = {}, currentLevel = null, choropleth = null, choroplethLevel = null, coverageKey = null;
   function featureCode(props) { return props.code || props.id; }
   function choroplethStyle(props) {
     var value = coverageByCode[featureCode(props)];
@@ -136,9 +137,14 @@
       : Promise.resolve(coverageByCode = {});
     return done.then(function () {
       if (coverageKey !== key) return;
-      if (choropleth) map.removeLayer(choropleth);
-      choropleth = makeChoropleth(level);
-      if (choropleth) choropleth.addTo(map).bringToBack();
+      if (choropleth && choroplethLevel === level) {
+        choropleth.redraw();
+      } else {
+        if (choropleth) map.removeLayer(choropleth);
+        choropleth = makeChoropleth(level);
+        choroplethLevel = level;
+        if (choropleth) choropleth.addTo(map).bringToBack();
+      }
       document.getElementById("map").setAttribute("data-level", level);
     });
   }
@@ -164,7 +170,7 @@
       [t("coop.stage"), p.stage ? t("stage." + p.stage) : "–"],
       [t("coop.governance"), p.governance || "–"],
     ];
-    var links = [el("a", { href: E.cooperationItem.replace("ID", p.id), text: t("coop.details") })];
+    var links = E.cooperationItem ? [el("a", { href: E.cooperationItem.replace("ID", p.id), text: t("coop.details") })] : [];
     if (p.website && /^https?:\/\//i.test(p.website)) {
       links.unshift(el("a", { href: p.website, rel: "noopener noreferrer external", target: "_blank", text: t("coop.website") }), " · ");
     }
@@ -276,7 +282,12 @@
     pushState(); refresh();
   });
   function exportUrl(format) {
-    return E.whiteZonesExport + "?" + new URLSearchParams({ kind: state.wkind, rule: state.rule, f: format }).toString();
+    var base = E.exports[format];
+    if (!base) return null;
+    var q = format === "gpkg"
+      ? { kind_code: state.wkind, f: "gpkg" }
+      : { kind: state.wkind, rule: state.rule, limit: "1000", f: format };
+    return base + "?" + new URLSearchParams(q).toString();
   }
   function loadWhiteZones() {
     var section = document.getElementById("white-zones");
@@ -286,9 +297,11 @@
     document.body.classList.toggle("white-mode", white);
     if (zonesLayer) { map.removeLayer(zonesLayer); zonesLayer = null; }
     if (!white) return Promise.resolve();
-    document.getElementById("export-csv").href = exportUrl("csv");
-    document.getElementById("export-geojson").href = exportUrl("geojson");
-    document.getElementById("export-gpkg").href = exportUrl("gpkg");
+    ["csv", "geojson", "gpkg"].forEach(function (format) {
+      var link = document.getElementById("export-" + format), url = exportUrl(format);
+      link.hidden = !url;
+      if (url) { link.href = url; link.setAttribute("download", ""); }
+    });
     var list = document.getElementById("white-list");
     list.textContent = t("loading");
     var q = new URLSearchParams({ kind: state.wkind, rule: state.rule, limit: "50" });
@@ -362,7 +375,12 @@
     results.hidden = true;
     searchInput.value = item.name;
     state.t = item.code; state.tl = item.level;
-    if (item.bbox) map.fitBounds([[item.bbox[1], item.bbox[0]], [item.bbox[3], item.bbox[2]]], { maxZoom: 12 });
+    if (item.bbox) {
+      // leave room for the panel, which covers the map's right side on wide screens
+      var wide = window.innerWidth > 760;
+      map.fitBounds([[item.bbox[1], item.bbox[0]], [item.bbox[3], item.bbox[2]]],
+        { maxZoom: 12, paddingTopLeft: [20, 20], paddingBottomRight: [wide ? Math.min(420, window.innerWidth / 2) : 20, 20] });
+    }
     pushState();
     openPanel(true);
   }

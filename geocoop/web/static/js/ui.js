@@ -51,6 +51,10 @@
     return node;
   }
 
+  function shorten(text, max) {
+    return text.length > max ? text.slice(0, max - 1) + "…" : text;
+  }
+
   /* Horizontal bars, hand-written SVG: rows = [{label, value, max, text, colour}]. */
   function barChart(rows, options) {
     options = options || {};
@@ -66,7 +70,7 @@
       var w = Math.max(0, (width - labelW - 70) * (row.value || 0) / max);
       var g = svg("g", {}, [
         svg("title", { text: row.label + " : " + row.text }),
-        svg("text", { x: labelW - 4, y: y + barH - 4, "text-anchor": "end", class: "bar-label", text: row.label }),
+        svg("text", { x: labelW - 4, y: y + barH - 4, "text-anchor": "end", class: "bar-label", text: shorten(row.label, Math.floor(labelW / 5.6)) }),
         svg("rect", { x: labelW, y: y, width: width - labelW - 70, height: barH, class: "bar-track" }),
         svg("rect", { x: labelW, y: y, width: w, height: barH, fill: row.colour || "#0072B2", stroke: "#222", "stroke-width": 0.5 }),
         svg("text", { x: labelW + w + 4, y: y + barH - 4, class: "bar-value", text: row.text }),
