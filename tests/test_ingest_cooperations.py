@@ -356,3 +356,37 @@ def test_cli_imports_and_writes_rejects(pg_cluster, tmp_path):
         assert "Traceback" not in bad.stderr
     finally:
         pg_cluster.drop_database("geocoop_coop_cli")
+
+
+def test_zipped_shapefile(communes, tmp_path):
+    import zipfile
+
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    gpd.GeoDataFrame(
+        {"nom": ["Fablab"], "id": ["z1"]}, geometry=[Point(-4.5, 48.4)], crs=4326
+    ).to_crs(2154).to_file(folder / "liste.shp")
+    archive = tmp_path / "liste.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        for part in folder.iterdir():
+            handle.write(part, part.name)
+    report = import_cooperations(communes, archive, kind="tiers_lieu", source="shp")
+    assert report.accepted == 1
+    assert rows(communes, "shp")["z1"].commune_code == "29019"
+
+
+def test_partner_column_creates_links(communes):
+    report = import_cooperations(communes, GOOD / "avec_partenaires.csv", kind="ptce", source="pc")
+    assert report.counts["partnerships"] == {
+        "declared": 5,
+        "inserted": 2,
+        "unchanged": 0,
+        "unresolved": 1,
+    }
+    assert any("ligne 4" in w and "zzz" in w for w in report.warnings)
+    again = import_cooperations(communes, GOOD / "avec_partenaires.csv", kind="ptce", source="pc")
+    assert again.counts["partnerships"]["inserted"] == 0
+    assert communes.execute(text("SELECT count(*) FROM partnership")).scalar_one() == 2

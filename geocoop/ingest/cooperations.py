@@ -19,6 +19,7 @@ from geocoop.ingest.cooperations_read import read_records
 from geocoop.ingest.cooperations_rows import CoopRow, RowBuilder, RowRejected
 from geocoop.ingest.cooperations_store import locate_staged, merge_staged, stage_rows
 from geocoop.ingest.locate import TerritoryIndex
+from geocoop.ingest.partnerships import link_partner_column
 from geocoop.ingest.report import IngestReport, file_checksum, finish_run, start_run
 from geocoop.models import PRECISIONS
 from geocoop.sql import statement
@@ -96,6 +97,10 @@ def import_cooperations(
             )
         rows = sorted(by_line.values(), key=lambda r: r.line)
         inserted, updated = merge_staged(conn, source, run_id)
+        if any(r.partners for r in rows):
+            linked, problems = link_partner_column(conn, source, rows)
+            report.counts["partnerships"] = linked
+            report.warnings.extend(problems)
         report.accepted = len(rows)
         report.rejects.sort(key=lambda r: r.line or 0)
         report.counts.update(_counts(report, table, rows, inserted, updated, dry_run, source))

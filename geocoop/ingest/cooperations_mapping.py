@@ -128,6 +128,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "year founded",
         "annee",
     ),
+    "partners": ("partenaires", "partenariats", "partners", "cooperations partenaires"),
 }
 FIELDS = tuple(HEADER_ALIASES)
 

@@ -51,6 +51,7 @@ class CoopRow:
     commune_code: str | None = None
     precision: str | None = None
     perimeter_codes: list[str] | None = None
+    partners: list[str] = field(default_factory=list)  # ids or names, same source
 
 
 def parse_number(value: str) -> float | None:
@@ -154,6 +155,9 @@ class RowBuilder:
             value = self.get(values, field_name)
             if value:
                 row.fields[field_name] = value
+        partners = self.get(values, "partners")
+        if partners:
+            row.partners = [v.strip() for v in _LIST_SEPARATORS.split(partners) if v.strip()]
         for field_name in ("stakeholders", "financing_sources"):
             items = [v.strip() for v in _LIST_SEPARATORS.split(self.get(values, field_name))]
             if any(items):

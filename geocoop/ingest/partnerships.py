@@ -171,3 +171,37 @@ def import_partnerships(
         if dry_run:
             savepoint.rollback()
     return report
+
+
+def link_partner_column(conn: Connection, source: str, rows: list) -> tuple[dict, list[str]]:
+    """Store the links of a cooperation file's `partenaires` column (ids or names of the
+    same source); returns counts and one warning per partner that cannot be resolved."""
+    directory = _directory(conn)
+    counts = {"declared": 0, "inserted": 0, "unchanged": 0, "unresolved": 0}
+    problems: list[str] = []
+    seen: set[tuple[int, int]] = set()
+    for row in rows:
+        own = directory.by_id.get((source, row.source_id))
+        for token in row.partners:
+            counts["declared"] += 1
+            other = directory.by_id.get((source, token))
+            if other is None:
+                named = directory.by_source_name.get((source, normalize_name(token)), [])
+                other = named[0] if len(named) == 1 else None
+            if own is None or other is None or other == own:
+                counts["unresolved"] += 1
+                problems.append(
+                    f"ligne {row.line} : partenaire « {token} » introuvable, "
+                    "ambigu ou identique (lien non créé)"
+                )
+                continue
+            pair = (min(own, other), max(own, other))
+            if pair in seen:
+                continue  # declared from both sides
+            seen.add(pair)
+            result = conn.execute(
+                statement("ingest/coop_partnership_merge"),
+                {"a": pair[0], "b": pair[1], "description": None, "source": source},
+            ).first()
+            counts["inserted" if result is not None and result.inserted else "unchanged"] += 1
+    return counts, problems
