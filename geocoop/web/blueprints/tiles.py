@@ -14,7 +14,7 @@ from geocoop.features import tiles as core
 from geocoop.features.cache import VersionedCache
 from geocoop.features.version import data_version
 from geocoop.web.blueprints.ogcapi import _extent, finish, json_response, reject_nul, url
-from geocoop.web.database import connection
+from geocoop.web.database import engine
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
 MVT = "application/vnd.mapbox-vector-tile"
@@ -35,15 +35,16 @@ def tile(collection_id: str, z: int, x: int, y: int):
     found = registry.get_collection(collection_id)
     core.tile_source(found)
     core.check_tile(z, x, y)
-    conn = connection()
-    version = data_version(conn)
-    etag = f"{version}.{collection_id}.{z}.{x}.{y}"
-    if request.if_none_match.contains(etag):
-        response = Response(status=304)
-    else:
-        cache: VersionedCache = current_app.extensions["geocoop.tiles.cache"]
-        data = core.cached_tile(conn, cache, version, found, z, x, y)
-        response = Response(data, status=200 if data else 204, mimetype=MVT)
+    # Autocommit: a tile is one read, so no BEGIN/ROLLBACK round trips around it.
+    with engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        version = data_version(conn)
+        etag = f"{version}.{collection_id}.{z}.{x}.{y}"
+        if request.if_none_match.contains(etag):
+            response = Response(status=304)
+        else:
+            cache: VersionedCache = current_app.extensions["geocoop.tiles.cache"]
+            data = core.cached_tile(conn, cache, version, found, z, x, y)
+            response = Response(data, status=200 if data else 204, mimetype=MVT)
     response.set_etag(etag)
     response.headers["Cache-Control"] = CACHE_CONTROL
     return response
