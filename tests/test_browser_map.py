@@ -245,3 +245,29 @@ def test_phone_layout_and_english(live_server, watched):
     assert box["width"] <= 390
     page.shot("map-phone-en")
     page.assert_clean()
+
+
+def test_admin_upload_shows_progress_and_the_reject_report(live_server, watched, demo_engine):
+    from sqlalchemy import text
+
+    from geocoop.auth import create_token
+
+    with demo_engine.begin() as conn:
+        token = create_token(conn, "browser-admin")
+    try:
+        page = watched(live_server + "/admin/")
+        page.page.fill("#token", token)
+        page.page.click("#login-form button[type=submit]")
+        page.page.wait_for_selector("#upload-form")
+        sample = Path(__file__).parent / "data" / "cooperations" / "good" / "mixte.csv"
+        page.page.set_input_files("#file", str(sample))
+        page.page.check("input[name=dry_run]")  # the demo database stays as it is
+        page.page.click("#upload-form button[type=submit]")
+        page.page.wait_for_selector("#report-counts", timeout=30_000)
+        assert page.page.locator("#upload-progress").get_attribute("value") == "100"
+        assert "mixte.csv" in page.page.locator("#report h2").inner_text()
+        page.shot("admin-upload-report")
+        page.assert_clean()
+    finally:
+        with demo_engine.begin() as conn:
+            conn.execute(text("DELETE FROM api_token WHERE name = 'browser-admin'"))

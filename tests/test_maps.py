@@ -188,3 +188,14 @@ def test_vendored_assets_carry_their_licences():
         ("leaflet.vectorgrid", "LICENSES.txt"),
     ):
         assert (vendor / name / licence).stat().st_size > 200, name
+
+
+def test_map_json_is_gzipped_when_asked(tiny, client):
+    import gzip
+    import json
+
+    plain = client.get("/api/maps/territory/35051")
+    assert "Content-Encoding" not in plain.headers
+    packed = client.get("/api/maps/territory/35051", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(packed.get_data())) == plain.get_json()

@@ -50,11 +50,11 @@ def test_login_needs_a_valid_token_and_the_session_keeps_no_token(client, token)
 
 
 def test_forms_refuse_a_missing_or_foreign_csrf_token(client, token):
-    assert client.post("/admin/login", data={"token": token}).status_code == 400
-    assert client.post("/admin/login", data={"token": token, "csrf": "x"}).status_code == 400
+    assert client.post("/admin/login", data={"token": token}).status_code == 403
+    assert client.post("/admin/login", data={"token": token, "csrf": "x"}).status_code == 403
     login(client, token)
     response = upload(client, "not-the-session-token", DATA / "good" / "mixte.csv", kind="ptce")
-    assert response.status_code == 400
+    assert response.status_code == 403
 
 
 def test_upload_imports_and_shows_the_report(client, app, token):

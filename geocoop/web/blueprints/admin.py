@@ -15,7 +15,6 @@ from pathlib import Path
 from flask import (
     Blueprint,
     Flask,
-    abort,
     jsonify,
     redirect,
     render_template,
@@ -46,10 +45,17 @@ def csrf_token() -> str:
     return session["csrf"]
 
 
-def _check_csrf() -> None:
+def _csrf_ok() -> bool:
     sent = request.form.get("csrf", "")
-    if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
-        abort(400, description=i18n.translate("admin.bad_csrf"))
+    return bool(sent) and hmac.compare_digest(sent, session.get("csrf", ""))
+
+
+def _refused():
+    """403 for a form without this session's CSRF token (as a page, or JSON to the script)."""
+    message = i18n.translate("admin.bad_csrf")
+    if _wants_json():
+        return jsonify({"detail": message}), 403
+    return _page(403, error=message)
 
 
 def _admin_name() -> str | None:
@@ -83,7 +89,8 @@ def index():
 @bp.post("/login")
 def login():
     """Check a write token and remember its digest in the session."""
-    _check_csrf()
+    if not _csrf_ok():
+        return _refused()
     token = (request.form.get("token") or "").strip()
     digest = token_digest(token) if token and len(token) <= 200 else None
     if active_token_name(connection(), digest) is None:
@@ -96,7 +103,8 @@ def login():
 @bp.post("/logout")
 def logout():
     """Forget the token."""
-    _check_csrf()
+    if not _csrf_ok():
+        return _refused()
     session.pop("admin_token", None)
     return redirect(url_for("admin.index"))
 
@@ -139,7 +147,8 @@ def _import(upload, form) -> dict:
 @bp.post("/upload")
 def upload():
     """Import the uploaded cooperation file; the report as HTML, or JSON for the script."""
-    _check_csrf()
+    if not _csrf_ok():
+        return _refused()
     if _admin_name() is None:
         if _wants_json():
             return jsonify({"detail": i18n.translate("admin.bad_token")}), 401

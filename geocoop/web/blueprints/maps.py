@@ -5,6 +5,7 @@ Views are thin: parse, call geocoop.maps (framework-free), serialise.
 
 from __future__ import annotations
 
+import gzip
 import json
 
 from flask import (
@@ -41,6 +42,24 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
+@bp.after_request
+def _compress(response: Response) -> Response:
+    # the map's JSON is most of the page's weight (cooperation points): gzip it
+    if (
+        request.path.startswith("/api/maps/")
+        and response.status_code == 200
+        and not response.direct_passthrough
+        and "gzip" in request.headers.get("Accept-Encoding", "")
+        and "Content-Encoding" not in response.headers
+    ):
+        body = response.get_data()
+        if len(body) > 1024:
+            response.set_data(gzip.compress(body, compresslevel=5))
+            response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    return response
+
+
 def _args() -> dict[str, list[str]]:
     return request.args.to_dict(flat=False)
 
@@ -53,8 +72,7 @@ def _endpoint(name: str, **values) -> str | None:
 
 
 def _item_url(collection: str) -> str | None:
-    url = _endpoint("ogcapi.feature", collection_id=collection, feature_id="ID")
-    return url
+    return _endpoint("ogcapi.feature", collection_id=collection, feature_id="ID")
 
 
 def _page_config(lang: str) -> dict:

@@ -20,7 +20,7 @@
     if ((body.rejects || []).length) {
       report.appendChild(el("h3", { text: t("admin.rejects") }));
       report.appendChild(el("table", { id: "rejects" }, [
-        el("thead", {}, [el("tr", {}, [el("th", { text: "#" }), el("th", { text: "field" }), el("th", { text: t("table.reason") })])]),
+        el("thead", {}, [el("tr", {}, [el("th", { text: "#" }), el("th", { text: t("admin.field") }), el("th", { text: t("table.reason") })])]),
         el("tbody", {}, body.rejects.slice(0, 500).map(function (r) {
           return el("tr", {}, [el("td", { text: r.line === null ? "" : String(r.line) }), el("td", { text: r.field || "" }), el("td", { text: r.reason })]);
         })),

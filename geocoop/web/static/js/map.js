@@ -219,7 +219,6 @@
     }
   }
   function loadFigures() {
-    document.getElementById("fig-cooperations").textContent = UI.num(markerCount);
     var body = document.getElementById("chart-dep-body");
     if (!state.kinds.length) {
       ["fig-covered-pct", "fig-covered", "fig-uncovered"].forEach(function (id) { document.getElementById(id).textContent = "–"; });
@@ -485,7 +484,10 @@
   function refresh() {
     renderLegend();
     coverageKey = null;
-    var work = [loadCoverage(), loadMarkers().then(loadFigures), loadWhiteZones(), openPanel()];
+    var markersDone = loadMarkers().then(function () {
+      document.getElementById("fig-cooperations").textContent = UI.num(markerCount);
+    });
+    var work = [loadCoverage(), markersDone, loadFigures(), loadWhiteZones(), openPanel()];
     document.body.setAttribute("data-ready", "false");
     return Promise.all(work.map(function (p) { return p.catch(function () {}); })).then(function () {
       document.body.setAttribute("data-ready", "true");
