@@ -305,3 +305,13 @@ def test_database_down_is_503():
     assert response.status_code == 503
     assert response.mimetype == "application/problem+json"
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_datetime_filters_cooperations_only(grid):
+    coops = f"{ROOT}/collections/cooperations/items"
+    assert grid.get(f"{coops}?datetime=2000-01-01T00:00:00Z/..").get_json()["numberReturned"] == 4
+    assert grid.get(f"{coops}?datetime=../2000-01-01").get_json()["numberReturned"] == 0
+    assert grid.get(f"{coops}?datetime=2000-01-01").get_json()["numberReturned"] == 0
+    assert grid.get(f"{ITEMS}?datetime=2000-01-01").get_json()["numberReturned"] == 9
+    for bad in ("2020-13-01", "../..", "2021-01-01/2020-01-01", "yesterday"):
+        assert grid.get(f"{coops}?datetime={bad}").status_code == 400, bad

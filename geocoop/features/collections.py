@@ -59,6 +59,7 @@ class Collection:
     tile_minzoom: int = 0
     tile_maxzoom: int = 14
     keywords: tuple[str, ...] = field(default_factory=tuple)
+    temporal: str | None = None  # the date-time property `datetime` filters on, if any
 
     def prop(self, name: str) -> Property | None:
         """The property called `name`, if this collection has it."""
@@ -192,6 +193,7 @@ _REGISTRY: dict[str, Collection] = {
             id_type="integer",
             geometry_type="Point",
             keywords=("coopération", "ESS"),
+            temporal="updated_at",
         ),
     )
 }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from geocoop.errors import BadRequest
 from geocoop.features.collections import Collection
@@ -20,6 +20,7 @@ from geocoop.features.crs import CRS84, Crs, parse_crs
 FORMATS = ("json", "html", "csv", "gpkg")
 ITEMS_PARAMETERS = (
     "f",
+    "datetime",
     "bbox",
     "bbox-crs",
     "crs",
@@ -55,6 +56,7 @@ class ItemQuery:
     cql: str | None = None
     filter_crs: Crs = CRS84
     format: str = "json"
+    period: tuple[datetime | None, datetime | None] | None = None  # from `datetime`
 
 
 def single(args: Mapping[str, Sequence[str]], name: str) -> str | None:
@@ -103,6 +105,38 @@ def parse_bbox(value: str | None, crs: Crs) -> Bbox | None:
     if crs.srid == 4326 and (minx < -180 or maxx > 180 or miny < -90 or maxy > 90):
         raise BadRequest("Paramètre bbox : longitude dans [-180, 180], latitude dans [-90, 90].")
     return Bbox(minx, miny, maxx, maxy, crs)
+
+
+def _instant(text: str, end: bool) -> datetime | None:
+    if text in ("", ".."):
+        return None
+    try:
+        if len(text) == 10:  # a date: the whole day
+            day = datetime.fromisoformat(text).replace(tzinfo=UTC)
+            return day + timedelta(days=1) - timedelta(microseconds=1) if end else day
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(
+            f"Paramètre datetime : date RFC 3339 attendue, reçu {text[:40]!r}."
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def parse_datetime(value: str | None) -> tuple[datetime | None, datetime | None] | None:
+    """`datetime` as (start, end), either open: an instant, a date (the whole day), or
+    an interval `start/end` with `..` or nothing for an open end."""
+    if value is None:
+        return None
+    if "/" in value:
+        start_text, _, end_text = value.partition("/")
+        if "/" in end_text or (start_text in ("", "..") and end_text in ("", "..")):
+            raise BadRequest("Paramètre datetime : intervalle invalide.")
+    else:
+        start_text = end_text = value
+    start, end = _instant(start_text, end=False), _instant(end_text, end=True)
+    if start and end and start > end:
+        raise BadRequest("Paramètre datetime : le début suit la fin.")
+    return start, end
 
 
 def parse_scalar(collection: Collection, name: str, raw: str) -> object:
@@ -166,4 +200,5 @@ def parse_items_query(
         cql=cql if cql and cql.strip() else None,
         filter_crs=parse_crs(single(args, "filter-crs"), "filter-crs"),
         format=fmt,
+        period=parse_datetime(single(args, "datetime")),
     )

@@ -69,6 +69,14 @@ def where_clauses(collection: Collection, base: Subquery, q: ItemQuery) -> list:
         clauses.append(bbox_filter(base.c.geom, q.bbox))
     for name, value in q.equals.items():
         clauses.append(base.c[name] == literal(value))
+    if q.period is not None and collection.temporal:
+        # collections without a temporal property ignore `datetime` (OGC API Features 1)
+        start, end = q.period
+        column = base.c[collection.temporal]
+        if start is not None:
+            clauses.append(column >= literal(start))
+        if end is not None:
+            clauses.append(column <= literal(end))
     if q.cql:
         columns = {p.name: base.c[p.name] for p in collection.queryables}
         clauses.append(compile_filter(q.cql, collection, columns, base.c.geom, q.filter_crs))

@@ -73,6 +73,12 @@ def _parameters() -> dict:
         "crs": _param(
             "crs", {"type": "string", "format": "uri", "enum": crs_enum}, "SCR des géométries."
         ),
+        "datetime": _param(
+            "datetime",
+            {"type": "string", "maxLength": 80},
+            "Instant, date ou intervalle RFC 3339 (`a/b`, `../b`, `a/..`) ; filtre la date de "
+            "mise à jour des coopérations, sans effet sur les autres collections.",
+        ),
         "filter": _param(
             "filter", {"type": "string", "maxLength": 4000}, "Filtre CQL2 texte (Part 3)."
         ),
@@ -271,6 +277,7 @@ def features_paths() -> dict:
                 p["schema"]["format"] = "date-time"
         standard = [
             "f-items",
+            "datetime",
             "bbox",
             "bbox-crs",
             "crs",
