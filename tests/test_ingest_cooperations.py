@@ -390,3 +390,9 @@ def test_partner_column_creates_links(communes):
     again = import_cooperations(communes, GOOD / "avec_partenaires.csv", kind="ptce", source="pc")
     assert again.counts["partnerships"]["inserted"] == 0
     assert communes.execute(text("SELECT count(*) FROM partnership")).scalar_one() == 2
+
+
+def test_point_far_from_declared_commune_is_reported(communes):
+    report = import_cooperations(communes, GOOD / "point_loin.csv", kind="autre", source="pl")
+    assert report.accepted == 2 and report.counts["far_from_declared_commune"] == 1
+    assert any(w.startswith("ligne 3 : point à") and "35238" in w for w in report.warnings)

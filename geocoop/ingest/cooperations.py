@@ -17,7 +17,12 @@ from geocoop.errors import IngestError
 from geocoop.ingest.cooperations_mapping import build_mapping, load_mapping_file
 from geocoop.ingest.cooperations_read import read_records
 from geocoop.ingest.cooperations_rows import CoopRow, RowBuilder, RowRejected
-from geocoop.ingest.cooperations_store import locate_staged, merge_staged, stage_rows
+from geocoop.ingest.cooperations_store import (
+    commune_mismatches,
+    locate_staged,
+    merge_staged,
+    stage_rows,
+)
 from geocoop.ingest.locate import TerritoryIndex
 from geocoop.ingest.partnerships import link_partner_column
 from geocoop.ingest.report import IngestReport, file_checksum, finish_run, start_run
@@ -96,6 +101,18 @@ def import_cooperations(
                 row.line, None, "aucun point calculable : territoire sans géométrie", row.values
             )
         rows = sorted(by_line.values(), key=lambda r: r.line)
+        mismatches = commune_mismatches(conn)
+        if mismatches:
+            report.counts["far_from_declared_commune"] = len(mismatches)
+            report.warnings.append(
+                f"{len(mismatches)} point(s) à plus de 5 km de la commune indiquée "
+                "(gardés tels quels ; vérifiez coordonnées ou code)"
+            )
+            report.warnings.extend(
+                f"ligne {m['line']} : point à {int(m['distance_m'])} m de la commune "
+                f"{m['commune_code']}"
+                for m in mismatches[:50]
+            )
         inserted, updated = merge_staged(conn, source, run_id)
         if any(r.partners for r in rows):
             linked, problems = link_partner_column(conn, source, rows)

@@ -27,6 +27,7 @@ STAGE_COLUMNS = (
     "address",
     "postcode",
     "commune_code",
+    "declared_commune",
     "lon",
     "lat",
     "geometry_wkt",
@@ -57,6 +58,7 @@ def _stage_tuple(row: CoopRow) -> tuple:
         f.get("address"),
         f.get("postcode"),
         row.commune_code,
+        row.commune_code is not None,
         row.lon,
         row.lat,
         row.geometry_wkt,
@@ -86,3 +88,9 @@ def merge_staged(conn: Connection, source: str, run_id: int | None) -> tuple[int
     result = conn.execute(statement("ingest/coop_merge"), {"source": source, "run_id": run_id})
     row = result.one()
     return int(row.inserted), int(row.updated)
+
+
+def commune_mismatches(conn: Connection, tolerance_m: float = 5000) -> list[dict]:
+    """Rows whose point lies more than `tolerance_m` from the commune the file declares."""
+    result = conn.execute(statement("ingest/coop_stage_mismatch"), {"tolerance_m": tolerance_m})
+    return [dict(r._mapping) for r in result]

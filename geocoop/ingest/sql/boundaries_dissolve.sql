@@ -1,10 +1,11 @@
--- EPCI and départements dissolved from their member communes (full and simplified
--- resolutions), populations summed; the dominant département/région of the members.
-INSERT INTO res_geom (level, code, geom, geom_simplified, population, population_year,
-                      region_code, departement_code, parts)
+-- EPCI and départements dissolved from their member communes at full resolution
+-- (ST_Union, ordered so the result is deterministic), populations summed; the dominant
+-- département/région of the members. The simplified resolution is a coverage union
+-- (boundaries_simplify.dissolve_simplified).
+INSERT INTO res_geom (level, code, geom, population, population_year, region_code,
+                      departement_code, parts)
 SELECT :level, k.code,
        ST_Multi(ST_CollectionExtract(ST_Union(c.geom ORDER BY c.code), 3)),
-       ST_Multi(ST_CollectionExtract(ST_Union(c.geom_simplified ORDER BY c.code), 3)),
        sum(c.population), max(c.population_year),
        mode() WITHIN GROUP (ORDER BY c.region_code),
        mode() WITHIN GROUP (ORDER BY c.departement_code),

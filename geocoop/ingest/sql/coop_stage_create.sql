@@ -19,6 +19,7 @@ CREATE TEMP TABLE coop_stage (
     address text,
     postcode text,
     commune_code text,
+    declared_commune boolean NOT NULL DEFAULT false,
     lon double precision,
     lat double precision,
     geometry_wkt text,
