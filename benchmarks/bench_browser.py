@@ -235,7 +235,7 @@ def main() -> int:
     try:
         cluster.start()
         url = cluster.url("bench")
-        engine = make_engine(url, load_settings({"pool_size": 2}))
+        engine = make_engine(url, load_settings({"pool_size": 2, "statement_timeout_ms": 600_000}))
         upgrade(engine)
         described = load_bundled_data(engine) if bundled else load_france(url, engine)
         app = create_app({"database_url": url, "secret_key": "bench", "pool_size": 8})

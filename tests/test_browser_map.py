@@ -126,7 +126,7 @@ def test_filter_changes_markers_and_figures_and_back_restores(live_server, watch
     shown_all = figure(page, "fig-cooperations")
     covered_all = figure(page, "fig-covered")
     kinds = sorted({f["properties"]["kind_code"] for f in every})
-    kind = kinds[0]
+    kind = "tiers_lieu" if "tiers_lieu" in kinds else kinds[0]  # the most contrasted map
     # keep only one kind: uncheck every other box
     checked = [
         b.get_attribute("value") for b in page.page.locator("input[name=kinds]:checked").all()

@@ -100,7 +100,7 @@
     if (z < 10) return "epci";
     return "commune";
   }
-  var coverageByCode = {}, currentLevel = null, choropleth = null, choroplethLevel = null, coverageKey = null;
+  var coverageByCode = {}, currentLevel = null, choropleth = null, coverageKey = null;
   function featureCode(props) { return props.code || props.id; }
   function choroplethStyle(props) {
     var value = coverageByCode[featureCode(props)];
@@ -137,14 +137,11 @@
       : Promise.resolve(coverageByCode = {});
     return done.then(function () {
       if (coverageKey !== key) return;
-      if (choropleth && choroplethLevel === level) {
-        choropleth.redraw();
-      } else {
-        if (choropleth) map.removeLayer(choropleth);
-        choropleth = makeChoropleth(level);
-        choroplethLevel = level;
-        if (choropleth) choropleth.addTo(map).bringToBack();
-      }
+      // a new layer rather than redraw(): VectorGrid's redraw paints semi-transparent
+      // tiles over retained ones (patchwork of opacities); tiles come from the HTTP cache
+      if (choropleth) map.removeLayer(choropleth);
+      choropleth = makeChoropleth(level);
+      if (choropleth) choropleth.addTo(map).bringToBack();
       document.getElementById("map").setAttribute("data-level", level);
     });
   }
