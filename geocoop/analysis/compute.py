@@ -37,12 +37,15 @@ def compute_kind(
     kind: str,
     distance_m: float,
     filters: dict[str, list[str] | None],
-    communes: list[str] | None = None,
 ) -> dict:
-    """Fill analysis_work for one kind; returns the number of points and perimeters used."""
+    """Fill analysis_work for one kind over the communes of analysis_communes; returns the
+    number of points and perimeters used."""
     conn.execute(statement("analysis/reset_kind"))
     counts = conn.execute(statement("analysis/load_kind"), {"kind": kind, **filters}).one()
-    params = {"kind": kind, "distance_m": float(distance_m), "communes": communes}
+    params = {"kind": kind, "distance_m": float(distance_m)}
+    if not counts.points and not counts.perimeters:
+        conn.execute(statement("analysis/commune_empty"), params)
+        return {"points": 0, "perimeters": 0}
     conn.execute(statement("analysis/commune_distance"), params)
     if counts.perimeters:
         conn.execute(statement("analysis/commune_perimeter"), {**params, "area_share": AREA_SHARE})
@@ -61,8 +64,9 @@ def compute(
     table = kind_table(conn)
     filters = filters or NO_FILTERS
     prepare(conn)
+    conn.execute(statement("analysis/load_communes"), {"communes": communes})
     out = {}
     for kind in kinds:
         distance = distance_m if distance_m is not None else table[kind]["service_distance_m"]
-        out[kind] = compute_kind(conn, kind, distance, filters, communes)
+        out[kind] = compute_kind(conn, kind, distance, filters)
     return out

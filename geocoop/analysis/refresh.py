@@ -48,31 +48,36 @@ def _snapshot(conn: Connection, coop_id: int | None = None) -> None:
 def refresh_all(conn: Connection) -> dict:
     """See geocoop.analysis.api.refresh_all."""
     started = time.perf_counter()
+    phases: dict[str, float] = {}
+
+    def lap(name: str, t0: float) -> float:
+        now = time.perf_counter()
+        phases[name] = round(now - t0, 3)
+        return now
+
     with conn.begin_nested():
+        # a batch job: the web's statement timeout does not apply to it
+        conn.execute(text("SET LOCAL statement_timeout = 0"))
         kinds = list(kind_table(conn))
         counts = compute.compute(conn, kinds)
-        conn.execute(text("DELETE FROM analysis_commune_kind"))
-        rows = conn.execute(
-            text("INSERT INTO analysis_commune_kind SELECT * FROM analysis_work")
-        ).rowcount
+        t = lap("coverage", started)
+        adjacency = zones.ensure_adjacency(conn)
+        t = lap("adjacency" + ("_rebuilt" if adjacency["rebuilt"] else "_checked"), t)
         # Kinds with no cooperation at all leave every commune uncovered: same zones.
-        empty_done = None
-        for kind in kinds:
-            if counts[kind]["points"] or counts[kind]["perimeters"] or empty_done is None:
-                zones.assign_zones(conn, kind)
-                if not (counts[kind]["points"] or counts[kind]["perimeters"]):
-                    empty_done = kind
-            else:
-                conn.execute(
-                    text(
-                        "UPDATE analysis_commune_kind s SET zone_id = f.zone_id "
-                        "FROM analysis_commune_kind f WHERE f.kind_code = :f "
-                        "AND f.commune_code = s.commune_code AND s.kind_code = :k"
-                    ),
-                    {"f": empty_done, "k": kind},
-                )
+        empty = [k for k in kinds if not (counts[k]["points"] or counts[k]["perimeters"])]
+        for kind in [k for k in kinds if k not in empty] + empty[:1]:
+            zones.assign_zones(conn, kind, work=True)
+        t = lap("white_zones", t)
+        # TRUNCATE, not DELETE: no dead rows left behind; readers wait only for this step.
+        conn.execute(text("TRUNCATE analysis_commune_kind"))
+        rows = conn.execute(
+            statement("analysis/store_full"),
+            {"empty": empty[1:], "first_empty": empty[0] if empty else None},
+        ).rowcount
+        t = lap("store", t)
         _snapshot(conn)
         pairs = synergy.store_pairs(conn)
+        t = lap("synergy_pairs", t)
         stats = conn.execute(
             text(
                 "SELECT count(DISTINCT commune_code) AS communes, "
@@ -87,6 +92,7 @@ def refresh_all(conn: Connection) -> dict:
             "white_zones": stats.z,
             "synergy_pairs": pairs,
             "seconds": round(time.perf_counter() - started, 3),
+            "phases": phases,
         }
         _record(conn, "full", None, report["seconds"], report)
     return report
@@ -120,8 +126,8 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
         if not communes:
             return {"communes": 0, "zones": 0}
     before = _status(conn, kind, communes) if communes is not None else {}
-    compute.prepare(conn)
-    compute.compute_kind(conn, kind, distance, compute.NO_FILTERS, communes)
+    zones.ensure_adjacency(conn, check=False)
+    compute.compute(conn, [kind], distance_m=distance, communes=communes)
     conn.exec_driver_sql(sql_source("analysis/store_work"))
     if communes is None:
         zones.assign_zones(conn, kind)

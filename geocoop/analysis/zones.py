@@ -102,13 +102,65 @@ def epci_without(conn: Connection, kind: str, *, parent_code: str | None = None)
     ]
 
 
-def assign_zones(conn: Connection, kind: str, communes: list[str] | None = None) -> None:
-    """(Re)compute stored zone ids of `kind` over all communes or an adjacency-closed set."""
+def ensure_adjacency(conn: Connection, *, check: bool = True) -> dict:
+    """Build the commune adjacency graph when missing or (check=True) when any commune
+    polygon changed since it was built. Returns {"rebuilt": bool, "pairs": n}."""
+    state = conn.execute(
+        text("SELECT signature, pairs FROM analysis_adjacency_state WHERE id = 1")
+    ).first()
+    if state is not None and not check:
+        return {"rebuilt": False, "pairs": state.pairs}
+    signature = conn.execute(statement("analysis/adjacency_signature")).scalar() or ""
+    if state is not None and state.signature == signature:
+        return {"rebuilt": False, "pairs": state.pairs}
+    conn.execute(text("DELETE FROM analysis_adjacency"))
+    pairs = conn.execute(statement("analysis/adjacency_build")).rowcount
+    conn.execute(text("DELETE FROM analysis_adjacency_state"))
     conn.execute(
-        text(
-            "UPDATE analysis_commune_kind SET zone_id = NULL WHERE kind_code = :k "
-            "AND (CAST(:c AS text[]) IS NULL OR commune_code = ANY (CAST(:c AS text[])))"
-        ),
-        {"k": kind, "c": communes},
+        text("INSERT INTO analysis_adjacency_state (id, signature, pairs) VALUES (1, :s, :p)"),
+        {"s": signature, "p": pairs},
     )
-    conn.execute(statement("analysis/zones_assign"), {"kind": kind, "communes": communes})
+    return {"rebuilt": True, "pairs": pairs}
+
+
+def components(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, str]:
+    """Connected components of a graph: node → smallest node of its component."""
+    parent = {n: n for n in nodes}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            # the smaller code becomes the root, so a root is its component's minimum
+            parent[max(ra, rb)] = min(ra, rb)
+    return {n: find(n) for n in nodes}
+
+
+def assign_zones(
+    conn: Connection, kind: str, communes: list[str] | None = None, *, work: bool = False
+) -> int:
+    """White zones of `kind` (rule "any") as connected components of uncovered communes in
+    the adjacency graph; zone id = smallest commune code. Over every commune, or over a set
+    closed under adjacency (incremental refresh); in the stored table or (work=True, full
+    refresh) the scratch one. Only changed zone ids are written; returns how many."""
+    table = compute.WORK_TABLE if work else compute.STORED_TABLE
+    params = {"kind": kind, "communes": communes}
+
+    def sql(name: str):
+        return text(sql_source(f"analysis/{name}").replace("{table}", table))
+
+    current = dict(conn.execute(sql("zones_nodes"), params).all())
+    edges = conn.execute(sql("zones_edges"), params).all()
+    zones_of = components(sorted(current), edges)
+    changed = [(c, z) for c, z in zones_of.items() if current[c] != z]
+    if changed:
+        conn.execute(
+            sql("zones_set"),
+            {"kind": kind, "codes": [c for c, _z in changed], "zones": [z for _c, z in changed]},
+        )
+    return len(changed)

@@ -13,12 +13,10 @@ WITH m AS (
               ELSE ST_Area(ST_Intersection(p.perimeter, t.geom)) / NULLIF(ST_Area(t.geom), 0)
          END AS share
   FROM analysis_perims p
-  JOIN territory t
-    ON t.level = 'commune' AND t.geom IS NOT NULL
-   AND (t.code = ANY (p.perimeter_codes)
-        OR t.epci_code = ANY (p.perimeter_codes)
-        OR (t.geom && p.perimeter AND ST_Intersects(t.geom, p.perimeter)))
-  WHERE CAST(:communes AS text[]) IS NULL OR t.code = ANY (CAST(:communes AS text[]))
+  JOIN analysis_communes t
+    ON t.code = ANY (p.perimeter_codes)
+    OR t.epci_code = ANY (p.perimeter_codes)
+    OR (t.geom && p.perimeter AND ST_Intersects(t.geom, p.perimeter))
 ), best AS (
   SELECT DISTINCT ON (code) code, id, via, share
   FROM m

@@ -11,8 +11,8 @@ WITH c AS (
          OR c.socio_economic_model = ANY (CAST(:socio_economic_model AS text[])))
     AND (CAST(:stage AS text[]) IS NULL OR c.stage = ANY (CAST(:stage AS text[])))
 ), pts AS (
-  INSERT INTO analysis_pts (id, location)
-  SELECT id, location FROM c WHERE location IS NOT NULL
+  INSERT INTO analysis_pts (id, location, geog)
+  SELECT id, location, location::geography FROM c WHERE location IS NOT NULL
   RETURNING 1
 ), per AS (
   INSERT INTO analysis_perims (id, perimeter, perimeter_codes)

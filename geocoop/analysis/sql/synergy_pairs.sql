@@ -1,28 +1,33 @@
--- Potential links: pairs of cooperations (a < b) with a positive complementarity weight whose
--- points are within :max_distance_m (geodesic) or whose perimeters overlap (shared area,
--- not just a shared border). :only_id restricts to the pairs of one cooperation.
--- Weights come from complementarity.yaml as parallel arrays (:wa, :wb, :ww), both orders.
+-- Potential links: pairs of cooperations (a_id < b_id) with a positive complementarity
+-- weight whose points are within :max_distance_m (geodesic) or whose perimeters overlap
+-- (shared area, not just a shared border). :only_id restricts to the pairs of one
+-- cooperation (incremental refresh). Weights come from complementarity.yaml as parallel
+-- arrays (:wa, :wb, :ww), both orders listed.
 WITH w AS (
   SELECT * FROM unnest(CAST(:wa AS text[]), CAST(:wb AS text[]), CAST(:ww AS float8[]))
     AS w(a, b, weight)
+), src AS (
+  SELECT * FROM cooperation
+  WHERE CAST(:only_id AS integer) IS NULL OR id = CAST(:only_id AS integer)
 ), near AS (
-  SELECT a.id AS a_id, b.id AS b_id,
+  SELECT least(a.id, b.id) AS a_id, greatest(a.id, b.id) AS b_id,
          ST_Distance(a.location::geography, b.location::geography) AS distance_m
-  FROM cooperation a
+  FROM src a
   JOIN cooperation b
     ON b.location && analysis_expand_m(a.location, :max_distance_m)
-   AND a.id < b.id
+   AND b.id <> a.id
+   AND (CAST(:only_id AS integer) IS NOT NULL OR a.id < b.id)
    AND ST_DWithin(a.location::geography, b.location::geography, :max_distance_m)
   WHERE a.location IS NOT NULL
-    AND (CAST(:only_id AS integer) IS NULL OR :only_id IN (a.id, b.id))
 ), overlap AS (
-  SELECT a.id AS a_id, b.id AS b_id
-  FROM cooperation a
+  SELECT least(a.id, b.id) AS a_id, greatest(a.id, b.id) AS b_id
+  FROM src a
   JOIN cooperation b
-    ON b.perimeter && a.perimeter AND a.id < b.id
+    ON b.perimeter && a.perimeter
+   AND b.id <> a.id
+   AND (CAST(:only_id AS integer) IS NOT NULL OR a.id < b.id)
    AND ST_Relate(a.perimeter, b.perimeter, 'T********')
   WHERE a.perimeter IS NOT NULL
-    AND (CAST(:only_id AS integer) IS NULL OR :only_id IN (a.id, b.id))
 ), pairs AS (
   SELECT COALESCE(n.a_id, o.a_id) AS a_id, COALESCE(n.b_id, o.b_id) AS b_id,
          n.distance_m, o.a_id IS NOT NULL AS overlap

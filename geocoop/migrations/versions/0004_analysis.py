@@ -64,12 +64,7 @@ def upgrade() -> None:
         sa.Column("zone_id", sa.String(12)),
         sa.PrimaryKeyConstraint("kind_code", "commune_code"),
     )
-    op.create_index("ix_analysis_ck_commune", "analysis_commune_kind", ["commune_code"])
     op.create_index("ix_analysis_ck_zone", "analysis_commune_kind", ["kind_code", "zone_id"])
-    op.create_index("ix_analysis_ck_nearest", "analysis_commune_kind", ["nearest_cooperation_id"])
-    op.create_index(
-        "ix_analysis_ck_perimeter", "analysis_commune_kind", ["perimeter_cooperation_id"]
-    )
     # The cooperations as the stored figures last saw them: lets an incremental refresh
     # find the communes a deleted or moved cooperation used to reach.
     op.create_table(
@@ -79,6 +74,20 @@ def upgrade() -> None:
         sa.Column("location", Geometry("POINT", srid=4326, spatial_index=False)),
         sa.Column("perimeter", Geometry("MULTIPOLYGON", srid=4326, spatial_index=False)),
         sa.Column("perimeter_codes", ARRAY(sa.Text)),
+    )
+    # Communes whose polygons intersect (shared edge or vertex), both directions: the graph
+    # white zones are the connected components of. Rebuilt when the communes change.
+    op.create_table(
+        "analysis_adjacency",
+        sa.Column("a", sa.String(5), nullable=False),
+        sa.Column("b", sa.String(5), nullable=False),
+        sa.PrimaryKeyConstraint("a", "b"),
+    )
+    op.create_table(
+        "analysis_adjacency_state",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("signature", sa.String(32), nullable=False),
+        sa.Column("pairs", sa.Integer, nullable=False),
     )
     op.create_table(
         "analysis_synergy_pair",
@@ -115,6 +124,8 @@ def downgrade() -> None:
     op.drop_index("ix_analysis_pair_b", table_name="analysis_synergy_pair")
     op.drop_table("analysis_synergy_pair")
     op.drop_table("analysis_cooperation_state")
+    op.drop_table("analysis_adjacency_state")
+    op.drop_table("analysis_adjacency")
     op.drop_table("analysis_commune_kind")
     op.execute("DROP FUNCTION IF EXISTS analysis_local_srid(text)")
     op.execute("DROP FUNCTION IF EXISTS analysis_expand_m(geometry, double precision)")

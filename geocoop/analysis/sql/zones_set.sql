@@ -1,0 +1,5 @@
+-- Write zone ids (NULL clears) for :kind in {table}.
+UPDATE {table} s
+SET zone_id = z.zone_id
+FROM unnest(CAST(:codes AS text[]), CAST(:zones AS text[])) AS z(commune_code, zone_id)
+WHERE s.kind_code = :kind AND s.commune_code = z.commune_code;
