@@ -160,6 +160,20 @@ def write_doc(base_s, base_rss, ours_s, ours_rss, ratio, levels, timings, report
     steps = ", ".join(f"{k} {v:.1f}" for k, v in timings.items())
     loaded = ", ".join(f"{lvl} {c['loaded']:,}" for lvl, c in levels.items())
     verdict = "within" if ratio <= 1.5 else "**not within**"
+    core = sum(
+        timings.get(k, 0) for k in ("lecture", "rapprochement", "copy", "réparation", "communes")
+    )
+    base_row = (
+        "| `ogr2ogr -f PostgreSQL` (baseline) | decompress the lzma CSVs, COPY "
+        f"{ogr_rows:,} commune rows + EPCI + movements as plain tables | {base_s:.1f} s "
+        f"| {base_rss:.0f} MiB |"
+    )
+    ours_row = (
+        "| `geocoop ingest boundaries` (docs/boundaries.md) | read + validate 7 files, "
+        "reconcile codes, COPY to staging, repair, coverage clean + simplify, merge, dissolve "
+        "EPCI/départements/régions, population checks, one transaction "
+        f"| {ours_s:.1f} s | {ours_rss:.0f} MiB |"
+    )
     OUT.write_text(
         f"""# Boundaries ingest
 
@@ -169,8 +183,8 @@ one throw-away PostGIS cluster, both loaders in the same run.
 
 | loader | what it does | time | peak memory (client) |
 |---|---|---|---|
-| `ogr2ogr -f PostgreSQL` (baseline) | decompress the lzma CSVs, COPY {ogr_rows:,} commune rows + EPCI + movements as plain tables | {base_s:.1f} s | {base_rss:.0f} MiB |
-| `geocoop ingest boundaries` (docs/boundaries.md) | read + validate 7 files, reconcile codes, COPY to staging, repair, merge, coverage-clean + simplify, dissolve EPCI/départements/régions, population checks, one transaction | {ours_s:.1f} s | {ours_rss:.0f} MiB |
+{base_row}
+{ours_row}
 
 Ratio geocoop / ogr2ogr: **{ratio:.2f}** — {verdict} the 1.5× target. Peak memory is
 under the 2 GB budget. Loaded: {loaded}; {len(report["rejects"])} codes unmatched or
@@ -179,7 +193,8 @@ rejected (listed in the report).
 Where geocoop's time goes (seconds, from the report's `timings_s`): {steps}.
 The dissolves (ST_Union of 34,871 communes into EPCI, départements, régions at two
 resolutions) and the coverage clean + simplification are work ogr2ogr does not do at all;
-the read + COPY part alone is comparable to the baseline.
+the part comparable to what ogr2ogr does (read + validate + reconcile + COPY + repair +
+merge of the communes) takes {core:.1f} s, {core / base_s:.1f}× the baseline.
 """,
         encoding="utf-8",
     )

