@@ -85,3 +85,24 @@ def test_generalised_geometry_below_detail_zoom(app, grid):
         )
     assert grid.get(low_tile).get_data() != low_before  # zoom 9 draws geom_simplified
     assert grid.get(high_tile).get_data() == high_before  # zoom 10 draws the full geometry
+
+
+def test_coverage_tiles_per_kind(app, grid):
+    from geocoop.analysis.api import refresh_all
+    from geocoop.web.database import engine
+
+    with app.app_context(), engine().begin() as connection:
+        refresh_all(connection)
+    doc = grid.get("/tiles/coverage.json?kind=tzcld").get_json()
+    assert doc["tiles"][0].endswith("/tiles/coverage/{z}/{x}/{y}.mvt?kind=tzcld")
+    assert doc["vector_layers"][0]["fields"]["covered"] == "Boolean"
+    tile = grid.get("/tiles/coverage/10/507/354.mvt?kind=tzcld")
+    assert tile.status_code == 200
+    data = tile.get_data()
+    assert b"coverage" in data and b"35007" in data and b"tzcld" in data
+    other = grid.get("/tiles/coverage/10/507/354.mvt?kind=pat")
+    assert other.headers["ETag"] != tile.headers["ETag"]
+    assert grid.get("/tiles/coverage/10/507/354.mvt?kind=nope").status_code == 204
+    assert grid.get("/tiles/coverage/10/507/354.mvt").status_code == 400
+    assert grid.get("/tiles/coverage/10/507/354.mvt?kind=Pat'--").status_code == 400
+    assert grid.get("/tiles/communes/10/507/354.mvt?kind=pat").status_code == 400

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
@@ -22,6 +23,7 @@ class TileSource:
     sql: str
     params: tuple[tuple[str, object], ...]
     fields: tuple[tuple[str, str], ...]  # attribute name → TileJSON type (String, Number)
+    needs_kind: bool = False  # the tile is for one cooperation kind (`?kind=pat`)
 
 
 _TERRITORY_FIELDS = (
@@ -59,6 +61,39 @@ SOURCES["cooperations"] = TileSource(
 )
 
 
+SOURCES["coverage"] = TileSource(
+    "features/tile_coverage",
+    (),
+    (
+        ("code", "String"),
+        ("name", "String"),
+        ("population", "Number"),
+        ("departement_code", "String"),
+        ("epci_code", "String"),
+        ("kind_code", "String"),
+        ("covered", "Boolean"),
+        ("covered_distance", "Boolean"),
+        ("covered_perimeter", "Boolean"),
+        ("nearest_edge_m", "Number"),
+        ("nearest_cooperation_id", "Number"),
+        ("zone_id", "String"),
+    ),
+    needs_kind=True,
+)
+_KIND = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+
+def check_kind(source: TileSource, kind: str | None) -> str | None:
+    """The `kind` parameter of a per-kind tile source (400 when missing or malformed)."""
+    if not source.needs_kind:
+        if kind is not None:
+            raise BadRequest("Paramètre kind inutile pour cette couche.")
+        return None
+    if kind is None or not _KIND.match(kind):
+        raise BadRequest("Paramètre kind obligatoire : code d'un type de coopération.")
+    return kind
+
+
 def register_source(collection_id: str, source: TileSource) -> None:
     """Serve tiles for another collection (analysis layers)."""
     SOURCES[collection_id] = source
@@ -81,14 +116,19 @@ def tile_source(collection: Collection) -> TileSource:
     return source
 
 
-def render_tile(conn: Connection, collection: Collection, z: int, x: int, y: int) -> bytes:
+def render_tile(
+    conn: Connection, collection: Collection, z: int, x: int, y: int, kind: str | None = None
+) -> bytes:
     """The MVT bytes of one tile, straight from ST_AsMVT (empty bytes when no feature)."""
     check_tile(z, x, y)
     source = tile_source(collection)
+    kind = check_kind(source, kind)
     if z < collection.tile_minzoom or z > collection.tile_maxzoom:
         return b""
     params = {"z": z, "x": x, "y": y, "layer": collection.id, "detail_zoom": DETAIL_ZOOM}
     params.update(dict(source.params))
+    if kind is not None:
+        params["kind"] = kind
     data = conn.execute(statement(source.sql), params).scalar_one()
     return bytes(data or b"")
 
@@ -101,11 +141,12 @@ def cached_tile(
     z: int,
     x: int,
     y: int,
+    kind: str | None = None,
 ) -> bytes:
     """`render_tile` through the per-version cache."""
-    key = ("tile", collection.id, z, x, y)
+    key = ("tile", collection.id, z, x, y, kind)
     found = cache.get(version, key)
     if found is None:
-        found = render_tile(conn, collection, z, x, y)
+        found = render_tile(conn, collection, z, x, y, kind)
         cache.put(version, key, found, len(found) + 64)
     return found  # type: ignore[return-value]

@@ -23,6 +23,17 @@ bp.after_request(finish)
 bp.before_request(reject_nul)
 
 
+def _kind_only() -> str | None:
+    """The optional `kind` parameter; any other parameter is a 400."""
+    for name in request.args:
+        if name != "kind":
+            raise BadRequest(f"Paramètre inconnu : {name[:60]!r}.")
+    kinds = request.args.getlist("kind")
+    if len(kinds) > 1:
+        raise BadRequest("Paramètre kind répété.")
+    return kinds[0] if kinds else None
+
+
 def _no_params() -> None:
     for name in request.args:
         raise BadRequest(f"Paramètre inconnu : {name[:60]!r}.")
@@ -31,32 +42,35 @@ def _no_params() -> None:
 @bp.get("/<collection_id>/<int:z>/<int:x>/<int:y>.mvt")
 def tile(collection_id: str, z: int, x: int, y: int):
     """One Mapbox vector tile (204 when empty)."""
-    _no_params()
+    kind = _kind_only()
     found = registry.get_collection(collection_id)
-    core.tile_source(found)
+    kind = core.check_kind(core.tile_source(found), kind)
     core.check_tile(z, x, y)
     # Autocommit: a tile is one read, so no BEGIN/ROLLBACK round trips around it.
     with engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         version = data_version(conn)
-        etag = f"{version}.{collection_id}.{z}.{x}.{y}"
+        etag = f"{version}.{collection_id}.{kind or ''}.{z}.{x}.{y}"
         if request.if_none_match.contains(etag):
             response = Response(status=304)
         else:
             cache: VersionedCache = current_app.extensions["geocoop.tiles.cache"]
-            data = core.cached_tile(conn, cache, version, found, z, x, y)
+            data = core.cached_tile(conn, cache, version, found, z, x, y, kind)
             response = Response(data, status=200 if data else 204, mimetype=MVT)
     response.set_etag(etag)
     response.headers["Cache-Control"] = CACHE_CONTROL
     return response
 
 
-def tilejson_doc(collection_id: str) -> dict:
-    """TileJSON 3.0 for one collection's vector tiles."""
+def tilejson_doc(collection_id: str, kind: str | None = None) -> dict:
+    """TileJSON 3.0 for one collection's vector tiles (`kind` for per-kind layers)."""
     found = registry.get_collection(collection_id)
     source = core.tile_source(found)
+    kind = core.check_kind(source, kind)
     bounds = _extent(found) or [-180.0, -85.05, 180.0, 85.05]
     template = url("tiles.tile", collection_id=collection_id, z=0, x=0, y=0)
     template = template.replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
+    if kind is not None:
+        template += f"?kind={kind}"
     return {
         "tilejson": "3.0.0",
         "name": found.title,
@@ -87,8 +101,7 @@ def tilejson_doc(collection_id: str) -> dict:
 @bp.get("/<collection_id>.json")
 def tilejson(collection_id: str):
     """TileJSON of one collection (MapLibre, QGIS vector tile connections)."""
-    _no_params()
-    return json_response(tilejson_doc(collection_id))
+    return json_response(tilejson_doc(collection_id, _kind_only()))
 
 
 @bp.get("/")
@@ -114,6 +127,16 @@ def openapi_paths() -> dict:
         "in": "path",
         "required": True,
         "schema": {"type": "string", "enum": ids},
+    }
+
+    kind = {
+        "name": "kind",
+        "in": "query",
+        "required": False,
+        "style": "form",
+        "explode": False,
+        "description": "Type de coopération : obligatoire pour `coverage`, refusé ailleurs.",
+        "schema": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,31}$"},
     }
 
     def coord(name: str, maximum: int) -> dict:
@@ -144,7 +167,7 @@ def openapi_paths() -> dict:
                 "operationId": "getTileJSON",
                 "summary": "TileJSON d'une collection",
                 "tags": ["Tuiles"],
-                "parameters": [cid],
+                "parameters": [cid, kind],
                 "responses": {
                     "200": {
                         "description": "TileJSON 3.0.",
@@ -170,6 +193,7 @@ def openapi_paths() -> dict:
                     coord("z", core.MAX_ZOOM),
                     coord("x", (1 << core.MAX_ZOOM) - 1),
                     coord("y", (1 << core.MAX_ZOOM) - 1),
+                    kind,
                 ],
                 "responses": {
                     "200": {
