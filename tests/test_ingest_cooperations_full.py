@@ -60,11 +60,18 @@ def test_real_list_imports_and_reimport_is_a_no_op(national, shared_data, relati
     assert (again.counts["inserted"], again.counts["updated"]) == (0, 0)
     assert again.counts["unchanged"] == report.accepted
     assert counts["by_precision"]["coordinates"] == rows_read and not report.rejects
+    assert counts.get("far_from_declared_commune", 0) == FAR_FROM_DECLARED.get(relative, 0)
     # every point lies in a commune, but for Saint-Martin (97801, a COM without polygons)
     assert stored[1] == stored[0] - OUTSIDE_COMMUNES.get(relative, 0)
 
 
 OUTSIDE_COMMUNES = {"france-services/liste-fs-20240801.csv": 2}
+# points more than 5 km from the commune their row declares (reported as warnings)
+FAR_FROM_DECLARED = {
+    "france-services/france_services_2020.geojson": 9,
+    "tiers-lieux-cget-2019/CGET_TiersLieux_2019.csv": 1,
+    "tiers-lieux-cget-2019/CGET_TiersLieux_2019.geojson": 1,
+}
 
 
 # Without their coordinates, the rows are located by INSEE code (current, old or
