@@ -271,3 +271,20 @@ def test_admin_upload_shows_progress_and_the_reject_report(live_server, watched,
     finally:
         with demo_engine.begin() as conn:
             conn.execute(text("DELETE FROM api_token WHERE name = 'browser-admin'"))
+
+
+def test_clicking_a_commune_opens_its_panel(live_server, watched):
+    # support structures only: none in the bundled data, so no marker lies under the click
+    page = watched(live_server + "/?kinds=appui&at=10/48.11/-1.68")
+    page.ready()
+    assert page.page.locator("#map").get_attribute("data-level") == "commune"
+    assert page.page.locator(".coop-marker, .marker-cluster").count() == 0
+    box = page.page.locator("#map").bounding_box()
+    page.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.page.wait_for_selector("#panel[data-code]", timeout=20_000)
+    code = page.page.locator("#panel").get_attribute("data-code")
+    assert f"t={code}" in page.page.url and "tl=commune" in page.page.url
+    expected = get_json(f"{live_server}/api/maps/territory/{code}?level=commune")
+    assert page.page.locator("#panel-title").inner_text() == expected["territory"]["name"]
+    page.shot("map-commune-click")
+    page.assert_clean()

@@ -199,3 +199,12 @@ def test_map_json_is_gzipped_when_asked(tiny, client):
     packed = client.get("/api/maps/territory/35051", headers={"Accept-Encoding": "gzip"})
     assert packed.headers["Content-Encoding"] == "gzip"
     assert json.loads(gzip.decompress(packed.get_data())) == plain.get_json()
+
+
+def test_panel_lists_only_the_chosen_kinds_around(tiny, client):
+    every = client.get("/api/maps/territory/35051?kinds=ptce,tiers_lieu").get_json()
+    assert {c["name"] for c in every["cooperations_near"]} == {"Pôle <Rennes>"}  # < 20 km
+    only = client.get("/api/maps/territory/35051?kinds=tiers_lieu").get_json()
+    assert only["cooperations_near"] == []
+    staged = client.get("/api/maps/territory/35051?kinds=ptce&stage=emergence").get_json()
+    assert staged["cooperations_near"] == []

@@ -155,7 +155,9 @@ def territory_panel(
     """Everything the territory panel and the fiche show about one territory."""
     territory = find_territory(conn, code, level)
     chosen = selected_kinds(conn, kinds)
-    near = cooperations_near(conn, territory["id"])
+    near = cooperations_near(
+        conn, territory["id"], kinds=[k["code"] for k in chosen], filters=filters
+    )
     panel = {
         "territory": territory,
         "kinds": chosen,

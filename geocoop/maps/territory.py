@@ -32,10 +32,23 @@ def cooperations_near(
     territory_id: int,
     radius_m: int = NEAR_RADIUS_M,
     limit: int = NEAR_LIMIT,
+    *,
+    kinds: list[str] | None = None,
+    filters: dict | None = None,
 ) -> list[dict]:
-    """Cooperations inside the territory or within `radius_m` metres of it, nearest first."""
+    """Cooperations inside the territory or within `radius_m` metres of it, nearest first,
+    restricted to `kinds` and to the analysis-style `filters` (category, model, stage)."""
+    filters = filters or {}
     rows = conn.execute(
         statement("maps/cooperations_near"),
-        {"territory_id": territory_id, "radius_m": radius_m, "limit": limit},
+        {
+            "territory_id": territory_id,
+            "radius_m": radius_m,
+            "limit": limit,
+            "kinds": kinds or None,
+            "categories": filters.get("category") or None,
+            "models": filters.get("socio_economic_model") or None,
+            "stages": filters.get("stage") or None,
+        },
     )
     return [dict(r._mapping) for r in rows]

@@ -113,10 +113,19 @@
     ["regions", "departements", "epci", "communes", "default"].forEach(function (name) {
       styles[name] = function (props) { return choroplethStyle(props); };
     });
-    return L.vectorGrid.protobuf(config.tiles[level], {
-      rendererFactory: L.canvas.tile, vectorTileLayerStyles: styles, interactive: false,
+    var layer = L.vectorGrid.protobuf(config.tiles[level], {
+      rendererFactory: L.canvas.tile, vectorTileLayerStyles: styles, interactive: true,
       maxNativeZoom: 14, attribution: "IGN, INSEE",
     });
+    // a click on a territory opens its panel (the search does the same from the keyboard)
+    layer.on("click", function (e) {
+      var code = e.layer && e.layer.properties && featureCode(e.layer.properties);
+      if (!code || state.mode === "white") return;
+      state.t = String(code); state.tl = level;
+      pushState();
+      openPanel(true);
+    });
+    return layer;
   }
   function updateLevel() {
     var level = levelForZoom(map.getZoom());
