@@ -315,3 +315,15 @@ def test_datetime_filters_cooperations_only(grid):
     assert grid.get(f"{ITEMS}?datetime=2000-01-01").get_json()["numberReturned"] == 9
     for bad in ("2020-13-01", "../..", "2021-01-01/2020-01-01", "yesterday"):
         assert grid.get(f"{coops}?datetime={bad}").status_code == 400, bad
+
+
+def test_heavy_layers_use_smaller_pages(grid, monkeypatch):
+    from geocoop.web.blueprints import ogcapi
+
+    monkeypatch.setattr(ogcapi, "HEAVY_PAGE_SIZE", 4)
+    doc = grid.get(f"{ITEMS}?limit=1000").get_json()
+    assert doc["numberReturned"] == 4 and doc["numberMatched"] == 9
+    nxt = next(link["href"] for link in doc["links"] if link["rel"] == "next")
+    assert "limit=4" in nxt and "offset=4" in nxt
+    regions = grid.get(f"{ROOT}/collections/regions/items?limit=1000").get_json()
+    assert regions["numberReturned"] == 1  # light layers are not capped

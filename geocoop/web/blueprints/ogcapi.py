@@ -25,6 +25,7 @@ from geocoop.web.database import connection
 bp = Blueprint("ogcapi", __name__, url_prefix="/api/features")
 
 GEOJSON = "application/geo+json"
+HEAVY_PAGE_SIZE = 2000  # communes, EPCI, coverage, white zones: ~5-10 MB of GeoJSON at most
 OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
 CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -368,6 +369,9 @@ def items(collection_id: str):
     )
     if q.format in ("csv", "gpkg"):
         return _export(found, q, explicit_limit="limit" in args)
+    if found.heavy:
+        # big polygons: smaller pages, clients follow `next` (the standard allows fewer)
+        q.limit = min(q.limit, HEAVY_PAGE_SIZE)
     page = query.items_page(connection(), found, q)
     headers = {"Content-Crs": f"<{q.crs.uri}>"}
     if q.format == "html":
