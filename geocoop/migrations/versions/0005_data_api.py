@@ -48,7 +48,7 @@ def upgrade() -> None:
     for table in _data_tables(op.get_bind()):
         op.execute(f'DROP TRIGGER IF EXISTS geocoop_data_version ON "{table}"')
         op.execute(
-            f'CREATE TRIGGER geocoop_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE '
+            f"CREATE TRIGGER geocoop_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
             f'ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION geocoop_bump_data_version()'
         )
 
