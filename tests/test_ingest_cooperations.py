@@ -396,3 +396,23 @@ def test_point_far_from_declared_commune_is_reported(communes):
     report = import_cooperations(communes, GOOD / "point_loin.csv", kind="autre", source="pl")
     assert report.accepted == 2 and report.counts["far_from_declared_commune"] == 1
     assert any(w.startswith("ligne 3 : point à") and "35238" in w for w in report.warnings)
+
+
+def test_vector_file_without_crs_is_refused(communes, tmp_path):
+    import zipfile
+
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    gpd.GeoDataFrame({"nom": ["Sans CRS"]}, geometry=[Point(351000, 6789000)], crs=2154).to_file(
+        folder / "liste.shp"
+    )  # its .prj is left out of the archive below
+    archive = tmp_path / "sans_crs.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        for part in folder.iterdir():
+            if part.suffix != ".prj":
+                handle.write(part, part.name)
+    with pytest.raises(IngestError, match="sans_crs.zip : aucun système de coordonnées"):
+        import_cooperations(communes, archive, kind="autre")
