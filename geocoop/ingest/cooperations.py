@@ -31,6 +31,7 @@ from geocoop.sql import statement
 from geocoop.text import normalize_name
 
 TARGET = "cooperations"
+IMPORT_TIMEOUT = "10min"
 
 
 def kind_lookup(conn: Connection) -> dict[str, str]:
@@ -92,6 +93,7 @@ def import_cooperations(
     rows = _validate(builder, records, report, personal)
 
     with conn.begin_nested() as savepoint:
+        conn.execute(statement("ingest/coop_import_timeout"), {"timeout": IMPORT_TIMEOUT})
         run_id = start_run(conn, TARGET, file_name, file_checksum(path), source, actor)
         stage_rows(conn, rows)
         by_line = {r.line: r for r in rows}

@@ -6,5 +6,6 @@ FROM coop_stage s
 JOIN territory t ON t.level = 'commune' AND t.code = s.commune_code
 WHERE s.location_precision = 'coordinates'
   AND s.declared_commune
+  AND NOT ST_Intersects(t.geom, s.location)  -- cheap planar test first
   AND NOT ST_DWithin(t.geom::geography, s.location::geography, :tolerance_m)
 ORDER BY s.line
