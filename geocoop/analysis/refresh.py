@@ -110,6 +110,15 @@ def _status(conn: Connection, kind: str, communes: list[str]) -> dict[str, tuple
 
 
 def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) -> dict:
+    t0 = time.perf_counter()
+    laps: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        nonlocal t0
+        now = time.perf_counter()
+        laps[name] = round(laps.get(name, 0) + now - t0, 4)
+        t0 = now
+
     has_rows = conn.execute(
         text("SELECT EXISTS (SELECT 1 FROM analysis_commune_kind WHERE kind_code = :k)"),
         {"k": kind},
@@ -127,8 +136,11 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
             return {"communes": 0, "zones": 0}
     before = _status(conn, kind, communes) if communes is not None else {}
     zones.ensure_adjacency(conn, check=False)
+    lap("affected")
     compute.compute(conn, [kind], distance_m=distance, communes=communes)
+    lap("coverage")
     conn.exec_driver_sql(sql_source("analysis/store_work"))
+    lap("store")
     if communes is None:
         zones.assign_zones(conn, kind)
         return {"communes": -1, "zones": -1}
@@ -144,21 +156,11 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
                 statement("analysis/zones_neighbours"), {"kind": kind, "communes": uncovered_now}
             )
         }
-    members = set(uncovered_now)
-    if old_zones:
-        members |= {
-            r[0]
-            for r in conn.execute(
-                text(
-                    "SELECT commune_code FROM analysis_commune_kind WHERE kind_code = :k "
-                    "AND zone_id = ANY (:z)"
-                ),
-                {"k": kind, "z": sorted(old_zones)},
-            )
-        }
-    if members:
-        zones.assign_zones(conn, kind, sorted(members))
-    return {"communes": len(communes), "zones": len(old_zones)}
+    lap("zone_members")
+    if uncovered_now or old_zones:
+        zones.assign_zones(conn, kind, zones=sorted(old_zones), extra=uncovered_now)
+    lap("white_zones")
+    return {"communes": len(communes), "zones": len(old_zones), "phases": laps}
 
 
 def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
@@ -177,12 +179,23 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
             )
         }
         touched = {"communes": 0, "zones": 0}
+        phases: dict[str, float] = {}
         for kind in sorted(kinds):
             res = _refresh_kind(conn, kind, cooperation_id, table[kind]["service_distance_m"])
             touched = {k: touched[k] + res[k] for k in touched}
+            for name, seconds in res.get("phases", {}).items():
+                phases[name] = round(phases.get(name, 0) + seconds, 4)
+        t0 = time.perf_counter()
         _snapshot(conn, cooperation_id)
         pairs = synergy.store_pairs(conn, only_id=cooperation_id)
+        phases["synergy_pairs"] = round(time.perf_counter() - t0, 4)
         seconds = round(time.perf_counter() - started, 4)
-        report = {"cooperation_id": cooperation_id, **touched, "pairs": pairs, "seconds": seconds}
+        report = {
+            "cooperation_id": cooperation_id,
+            **touched,
+            "pairs": pairs,
+            "seconds": seconds,
+            "phases": phases,
+        }
         _record(conn, "cooperation", cooperation_id, seconds, report)
     return report

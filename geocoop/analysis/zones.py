@@ -142,14 +142,20 @@ def components(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, str]
 
 
 def assign_zones(
-    conn: Connection, kind: str, communes: list[str] | None = None, *, work: bool = False
+    conn: Connection,
+    kind: str,
+    *,
+    zones: list[str] | None = None,
+    extra: list[str] | None = None,
+    work: bool = False,
 ) -> int:
     """White zones of `kind` (rule "any") as connected components of uncovered communes in
-    the adjacency graph; zone id = smallest commune code. Over every commune, or over a set
-    closed under adjacency (incremental refresh); in the stored table or (work=True, full
-    refresh) the scratch one. Only changed zone ids are written; returns how many."""
+    the adjacency graph; zone id = smallest commune code. Over every commune, or (incremental
+    refresh) over the members of `zones` plus the communes `extra` — a set the caller keeps
+    closed under adjacency. In the stored table, or (work=True, full refresh) the scratch
+    one. Only changed zone ids are written; returns how many."""
     table = compute.WORK_TABLE if work else compute.STORED_TABLE
-    params = {"kind": kind, "communes": communes}
+    params = {"kind": kind, "zones": zones, "extra": extra}
 
     def sql(name: str):
         return text(sql_source(f"analysis/{name}").replace("{table}", table))

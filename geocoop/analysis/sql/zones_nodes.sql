@@ -1,7 +1,8 @@
--- Uncovered communes of :kind (rule "any") in {table}, optionally only those of :communes,
--- with their current zone id.
+-- Uncovered communes of :kind (rule "any") in {table} with their current zone id: all of
+-- them, or (incremental refresh) those of the zones :zones plus the communes :extra.
 SELECT s.commune_code, s.zone_id
 FROM {table} s
 WHERE s.kind_code = :kind AND NOT (s.covered_distance OR s.covered_perimeter)
-  AND (CAST(:communes AS text[]) IS NULL
-       OR s.commune_code IN (SELECT unnest(CAST(:communes AS text[]))));
+  AND ((CAST(:zones AS text[]) IS NULL AND CAST(:extra AS text[]) IS NULL)
+       OR s.zone_id = ANY (CAST(:zones AS text[]))
+       OR s.commune_code = ANY (CAST(:extra AS text[])));

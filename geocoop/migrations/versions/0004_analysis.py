@@ -62,7 +62,13 @@ def upgrade() -> None:
         sa.Column("perimeter_share", sa.Float),
         sa.Column("covered_perimeter", sa.Boolean, nullable=False),
         sa.Column("zone_id", sa.String(12)),
+        # the box within which a new cooperation point could be nearer than the current
+        # nearest (commune bbox grown by nearest_edge_m): finds what one new point changes
+        sa.Column("reach", Geometry("POLYGON", srid=4326, spatial_index=False)),
         sa.PrimaryKeyConstraint("kind_code", "commune_code"),
+    )
+    op.create_index(
+        "ix_analysis_ck_reach", "analysis_commune_kind", ["reach"], postgresql_using="gist"
     )
     op.create_index("ix_analysis_ck_zone", "analysis_commune_kind", ["kind_code", "zone_id"])
     # The cooperations as the stored figures last saw them: lets an incremental refresh
