@@ -208,3 +208,25 @@ def test_panel_lists_only_the_chosen_kinds_around(tiny, client):
     assert only["cooperations_near"] == []
     staged = client.get("/api/maps/territory/35051?kinds=ptce&stage=emergence").get_json()
     assert staged["cooperations_near"] == []
+
+
+def test_optional_base_layer_is_configured_and_allowed_for_images_only(pg_cluster, db_engine):
+    import json
+
+    from geocoop.web import create_app
+
+    url = "https://tiles.example.org/{z}/{x}/{y}.png"
+    app = create_app({"database_url": pg_cluster.url("geocoop_test"), "secret_key": "t",
+                      "pool_size": 1, "base_tiles_url": url,
+                      "base_tiles_attribution": "© exemple"})  # fmt: skip
+    try:
+        page = app.test_client().get("/")
+        html = page.get_data(as_text=True)
+        block = html.split('id="geocoop-config">', 1)[1].split("</script>", 1)[0]
+        config = json.loads(block)
+        assert config["baseTiles"] == url and config["baseAttribution"] == "© exemple"
+        csp = page.headers["Content-Security-Policy"]
+        assert "https://tiles.example.org" in csp.split("img-src")[1].split(";")[0]
+        assert "tiles.example.org" not in csp.split("script-src")[1].split(";")[0]
+    finally:
+        app.extensions["geocoop.engine"].dispose()
