@@ -14,6 +14,8 @@ kilometres from the grid's south-west corner.
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import Connection, text
 
 X0, Y0 = 700_000.0, 6_600_000.0
@@ -21,9 +23,9 @@ SIZE = 10_000.0
 EPCI_LEFT, EPCI_RIGHT = "999000001", "999000002"
 
 
-def commune_code(col: int, row: int) -> str:
+def commune_code(col: int, row: int, n: int = 3) -> str:
     """Code of the square at column `col`, row `row` (0-based from the south-west)."""
-    return f"990{row * 3 + col + 1:02d}"
+    return f"990{row * n + col + 1:02d}"
 
 
 def _square(x0: float, y0: float, x1: float, y1: float) -> str:
@@ -34,12 +36,13 @@ def _square(x0: float, y0: float, x1: float, y1: float) -> str:
     )
 
 
-def insert_grid(conn: Connection) -> list[str]:
-    """Insert the 9 communes, their 2 EPCI, département and région; return commune codes."""
+def insert_grid(conn: Connection, n: int = 3) -> list[str]:
+    """Insert the n × n communes (n ≤ 9), their 2 EPCI (the last column is the second),
+    département and région; return the commune codes."""
     codes = []
-    for row in range(3):
-        for col in range(3):
-            code = commune_code(col, row)
+    for row in range(n):
+        for col in range(n):
+            code = commune_code(col, row, n)
             codes.append(code)
             x0, y0 = X0 + col * SIZE, Y0 + row * SIZE
             conn.execute(
@@ -53,8 +56,8 @@ def insert_grid(conn: Connection) -> list[str]:
                 {
                     "code": code,
                     "name": f"Carré {code[-1]}",
-                    "epci": EPCI_RIGHT if col == 2 else EPCI_LEFT,
-                    "pop": int(code[-1]) * 1000,
+                    "epci": EPCI_RIGHT if col == n - 1 else EPCI_LEFT,
+                    "pop": (row * n + col + 1) * 1000,
                 },
             )
     conn.execute(
@@ -64,8 +67,8 @@ def insert_grid(conn: Connection) -> list[str]:
         )
     )
     parents = [
-        ("epci", EPCI_LEFT, "CC de gauche", f"code IN ({_codes_sql(0, 1)})"),
-        ("epci", EPCI_RIGHT, "CC de droite", f"code IN ({_codes_sql(2)})"),
+        ("epci", EPCI_LEFT, "CC de gauche", f"code IN ({_codes_sql(n, *range(n - 1))})"),
+        ("epci", EPCI_RIGHT, "CC de droite", f"code IN ({_codes_sql(n, n - 1)})"),
         ("departement", "99", "Grille", "true"),
         ("region", "99", "Région grille", "true"),
     ]
@@ -84,8 +87,8 @@ def insert_grid(conn: Connection) -> list[str]:
     return codes
 
 
-def _codes_sql(*cols: int) -> str:
-    return ", ".join(f"'{commune_code(c, r)}'" for c in cols for r in range(3))
+def _codes_sql(n: int, *cols: int) -> str:
+    return ", ".join(f"'{commune_code(c, r, n)}'" for c in cols for r in range(n))
 
 
 def add_cooperation(
@@ -101,6 +104,7 @@ def add_cooperation(
     perimeter_km: tuple[float, float, float, float] | None = None,
     perimeter_codes: list[str] | None = None,
     commune: str | None = None,
+    grid_size: int = 3,
 ) -> int:
     """Insert a cooperation at (x_km, y_km) from the grid corner; return its id.
 
@@ -116,8 +120,8 @@ def add_cooperation(
         bx0, by0, bx1, by1 = (v * 1000 for v in perimeter_km)
         perimeter = _square(X0 + bx0, Y0 + by0, X0 + bx1, Y0 + by1)
     if commune is None and x_km is not None:
-        col, row = min(int(x_km // 10), 2), min(int(y_km // 10), 2)
-        commune = commune_code(col, row)
+        col, row = int(x_km // 10), int(y_km // 10)
+        commune = commune_code(col, row, grid_size)
     count = conn.execute(text("SELECT count(*) FROM cooperation")).scalar()
     return conn.execute(
         text(
@@ -133,16 +137,18 @@ def add_cooperation(
             "category": category,
             "model": model,
             "stage": stage,
-            "sid": f"grid-{count + 1}-{kind}",
+            "sid": f"grid-{uuid.uuid4().hex}",
             "commune": commune,
             "codes": perimeter_codes,
         },
     ).scalar_one()
 
 
-def move_cooperation(conn: Connection, coop_id: int, x_km: float, y_km: float) -> None:
+def move_cooperation(
+    conn: Connection, coop_id: int, x_km: float, y_km: float, grid_size: int = 3
+) -> None:
     """Move a cooperation's point (and its commune)."""
-    col, row = min(int(x_km // 10), 2), min(int(y_km // 10), 2)
+    col, row = int(x_km // 10), int(y_km // 10)
     conn.execute(
         text(
             "UPDATE cooperation SET location = ST_Transform(ST_SetSRID(ST_MakePoint(:x, :y),"
@@ -152,7 +158,7 @@ def move_cooperation(conn: Connection, coop_id: int, x_km: float, y_km: float) -
             "x": X0 + x_km * 1000,
             "y": Y0 + y_km * 1000,
             "id": coop_id,
-            "commune": commune_code(col, row),
+            "commune": commune_code(col, row, grid_size),
         },
     )
 
@@ -322,3 +328,19 @@ def load_real_cooperations(conn: Connection, data_dir) -> int:
         )
     )
     return len(rows)
+
+
+SNAPSHOT_SQL = """
+SELECT kind_code, commune_code, nearest_cooperation_id, round(nearest_edge_m) AS edge,
+       covered_distance, covered_perimeter, perimeter_cooperation_id,
+       CASE WHEN zone_id IS NOT NULL
+            THEN min(commune_code) OVER (PARTITION BY kind_code, zone_id) END AS zone
+FROM analysis_commune_kind
+ORDER BY kind_code, commune_code
+"""
+
+
+def stored_snapshot(conn: Connection) -> list[tuple]:
+    """The stored per-commune figures, zones named canonically (smallest member code), so
+    an incremental and a full refresh can be compared row for row."""
+    return [tuple(r) for r in conn.execute(text(SNAPSHOT_SQL))]

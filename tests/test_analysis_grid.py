@@ -16,7 +16,13 @@ from sqlalchemy import text
 
 from geocoop.analysis import api
 from geocoop.errors import BadRequest, NotFound
-from tests.analysis_grid import add_cooperation, insert_grid, lonlat, move_cooperation
+from tests.analysis_grid import (
+    add_cooperation,
+    insert_grid,
+    lonlat,
+    move_cooperation,
+    stored_snapshot,
+)
 
 GEOD = Geod(ellps="GRS80")
 
@@ -185,13 +191,7 @@ def test_distances_match_pyproj(conn, grid):
 
 
 def _snapshot(conn):
-    return conn.execute(
-        text(
-            "SELECT kind_code, commune_code, nearest_cooperation_id, round(nearest_edge_m) AS e, "
-            "covered_distance, covered_perimeter, perimeter_cooperation_id, zone_id "
-            "FROM analysis_commune_kind ORDER BY 1, 2"
-        )
-    ).all()
+    return stored_snapshot(conn)
 
 
 def _pairs(conn):

@@ -216,7 +216,7 @@ def explain_commune(conn: Connection, commune_code: str, kind: str) -> dict:
         "covered_by_perimeter": bool(row["covered_perimeter"]),
         "reasons": reasons,
         "nearest": nearest,
-        "white_zone_id": row["zone_id"],
+        "white_zone_id": row["white_zone"],
         "message": _message(row["name"], covered, reasons, nearest, service),
     }
 

@@ -7,7 +7,7 @@ import time
 
 from sqlalchemy import Connection, text
 
-from geocoop.analysis import compute, synergy, zones
+from geocoop.analysis import compute, incremental, synergy, zones
 from geocoop.analysis.params import kind_table
 from geocoop.sql import sql_source, statement
 
@@ -144,23 +144,11 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
     if communes is None:
         zones.assign_zones(conn, kind)
         return {"communes": -1, "zones": -1}
-    after = _status(conn, kind, communes)
-    # Zones to rebuild: the old zones of every affected commune, plus the zones touching
-    # an affected commune that is uncovered now (it may merge them).
-    old_zones = {z for _c, z in before.values() if z is not None}
-    uncovered_now = [c for c, (cov, _z) in after.items() if not cov]
-    if uncovered_now:
-        old_zones |= {
-            r[0]
-            for r in conn.execute(
-                statement("analysis/zones_neighbours"), {"kind": kind, "communes": uncovered_now}
-            )
-        }
+    after = {c: cov for c, (cov, _z) in _status(conn, kind, communes).items()}
     lap("zone_members")
-    if uncovered_now or old_zones:
-        zones.assign_zones(conn, kind, zones=sorted(old_zones), extra=uncovered_now)
+    result = incremental.update_zones(conn, kind, before, after)
     lap("white_zones")
-    return {"communes": len(communes), "zones": len(old_zones), "phases": laps}
+    return {"communes": len(communes), "zones": result["zones"], "phases": laps}
 
 
 def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:

@@ -89,6 +89,9 @@ def upgrade() -> None:
         sa.Column("b", sa.String(5), nullable=False),
         sa.PrimaryKeyConstraint("a", "b"),
     )
+    # Labels of zones created by incremental refreshes ("i<n>"; full refreshes label a zone
+    # by its smallest commune code); the zone id shown is always its smallest commune code.
+    op.execute("CREATE SEQUENCE analysis_zone_seq")
     op.create_table(
         "analysis_adjacency_state",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
@@ -132,6 +135,7 @@ def downgrade() -> None:
     op.drop_table("analysis_cooperation_state")
     op.drop_table("analysis_adjacency_state")
     op.drop_table("analysis_adjacency")
+    op.execute("DROP SEQUENCE IF EXISTS analysis_zone_seq")
     op.drop_table("analysis_commune_kind")
     op.execute("DROP FUNCTION IF EXISTS analysis_local_srid(text)")
     op.execute("DROP FUNCTION IF EXISTS analysis_expand_m(geometry, double precision)")

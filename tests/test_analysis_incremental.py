@@ -1,0 +1,89 @@
+"""Incremental refresh equals a full recompute, over random edits on a 6 × 6 grid.
+
+Each step adds, moves or deletes one cooperation (points, and now and then a perimeter),
+refreshes incrementally, snapshots the stored figures (zones named canonically), then
+runs a full recompute and compares. Seeds are fixed: failures replay.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from sqlalchemy import text
+
+from geocoop.analysis import api
+from tests.analysis_grid import add_cooperation, insert_grid, move_cooperation, stored_snapshot
+
+N = 6  # 60 km × 60 km, 36 communes
+
+
+def _pairs(conn):
+    return conn.execute(
+        text("SELECT a_id, b_id, round(score::numeric, 3) FROM analysis_synergy_pair ORDER BY 1, 2")
+    ).all()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_edits(conn, seed):
+    rng = random.Random(seed)
+    insert_grid(conn, N)
+    ids = [
+        add_cooperation(conn, "tiers_lieu", 5, 5, grid_size=N),
+        add_cooperation(conn, "tiers_lieu", 55, 55, grid_size=N),
+    ]
+    api.refresh_all(conn)
+    kinds = ["tiers_lieu", "tiers_lieu", "tzcld", "pat"]
+    for _step in range(12):
+        action = rng.choice(["add", "add", "move", "delete"]) if ids else "add"
+        if action == "add":
+            kind = rng.choice(kinds)
+            perimeter = None
+            if kind == "pat" and rng.random() < 0.5:
+                x0, y0 = rng.uniform(0, 40), rng.uniform(0, 40)
+                perimeter = (x0, y0, x0 + rng.uniform(5, 20), y0 + rng.uniform(5, 20))
+            coop = add_cooperation(
+                conn,
+                kind,
+                rng.uniform(0.5, 59.5),
+                rng.uniform(0.5, 59.5),
+                perimeter_km=perimeter,
+                grid_size=N,
+            )
+            ids.append(coop)
+        elif action == "move":
+            coop = rng.choice(ids)
+            move_cooperation(conn, coop, rng.uniform(0.5, 59.5), rng.uniform(0.5, 59.5), N)
+        else:
+            coop = ids.pop(rng.randrange(len(ids)))
+            conn.execute(text("DELETE FROM cooperation WHERE id = :i"), {"i": coop})
+        api.refresh_for_cooperation(conn, coop)
+        incremental, pairs = stored_snapshot(conn), _pairs(conn)
+        api.refresh_all(conn)
+        assert stored_snapshot(conn) == incremental, f"seed {seed}, {action} {coop}"
+        assert _pairs(conn) == pairs
+
+
+def test_zone_split_merge_and_rename(conn):
+    """3 × 3 grid, one tiers-lieu at (3, 3): uncovered ring 99003-99006-99009-99008-99007
+    is one zone. A second one at (27, 27) splits it into 99003 and 99007; deleting it merges
+    them back; covering 99003 (the zone's name) renames the zone 99006."""
+    insert_grid(conn)
+    add_cooperation(conn, "tiers_lieu", 3, 3)
+    api.refresh_all(conn)
+
+    def zone_ids():
+        return sorted(z["id"] for z in api.white_zones(conn, kind="tiers_lieu", parent_code="99"))
+
+    assert zone_ids() == ["99003"]
+    ne = add_cooperation(conn, "tiers_lieu", 27, 27)
+    report = api.refresh_for_cooperation(conn, ne)
+    assert zone_ids() == ["99003", "99007"] and report["zones"] >= 1
+    conn.execute(text("DELETE FROM cooperation WHERE id = :i"), {"i": ne})
+    api.refresh_for_cooperation(conn, ne)
+    assert zone_ids() == ["99003"]
+    se = add_cooperation(conn, "tiers_lieu", 25, 3)
+    api.refresh_for_cooperation(conn, se)
+    (zone,) = api.white_zones(conn, kind="tiers_lieu", parent_code="99")
+    assert zone["id"] == "99007" and zone["communes"] == ["99007", "99008", "99009"]
+    assert api.explain_commune(conn, "99008", "tiers_lieu")["white_zone_id"] == "99007"
