@@ -22,6 +22,7 @@ def load_bundled(engine: Engine, data_dir: Path) -> Iterator[str]:
         stale = conn.execute(
             text(
                 "SELECT (SELECT max(finished_at) FROM analysis_run WHERE scope = 'full') IS NULL "
+                "OR NOT EXISTS (SELECT 1 FROM analysis_commune_kind) "
                 "OR EXISTS (SELECT 1 FROM cooperation WHERE updated_at > "
                 "(SELECT max(finished_at) FROM analysis_run WHERE scope = 'full')) "
                 "OR EXISTS (SELECT 1 FROM territory WHERE updated_at > "

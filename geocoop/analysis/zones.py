@@ -106,7 +106,10 @@ def ensure_adjacency(conn: Connection, *, check: bool = True) -> dict:
     """Build the commune adjacency graph when missing or (check=True) when any commune
     polygon changed since it was built. Returns {"rebuilt": bool, "pairs": n}."""
     state = conn.execute(
-        text("SELECT signature, pairs FROM analysis_adjacency_state WHERE id = 1")
+        text(
+            "SELECT signature, pairs FROM analysis_adjacency_state WHERE id = 1 "
+            "AND EXISTS (SELECT 1 FROM analysis_adjacency)"  # unlogged: empty after a crash
+        )
     ).first()
     if state is not None and not check:
         return {"rebuilt": False, "pairs": state.pairs}

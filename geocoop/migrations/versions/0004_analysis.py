@@ -48,6 +48,8 @@ def upgrade() -> None:
     """Stored analysis results (refreshed by `geocoop analyze`) and two SQL helpers."""
     op.execute(EXPAND_M)
     op.execute(LOCAL_SRID)
+    # UNLOGGED: derived figures, cheaper to write; after a crash PostgreSQL empties them and
+    # the code falls back to live computation until the next `geocoop analyze`.
     op.create_table(
         "analysis_commune_kind",
         sa.Column("kind_code", sa.String(32), nullable=False),
@@ -66,9 +68,14 @@ def upgrade() -> None:
         # nearest (commune bbox grown by nearest_edge_m): finds what one new point changes
         sa.Column("reach", Geometry("POLYGON", srid=4326, spatial_index=False)),
         sa.PrimaryKeyConstraint("kind_code", "commune_code"),
+        prefixes=["UNLOGGED"],
     )
     op.create_index(
-        "ix_analysis_ck_reach", "analysis_commune_kind", ["reach"], postgresql_using="gist"
+        "ix_analysis_ck_reach",
+        "analysis_commune_kind",
+        ["reach"],
+        postgresql_using="gist",
+        postgresql_where=sa.text("reach IS NOT NULL"),
     )
     op.create_index("ix_analysis_ck_zone", "analysis_commune_kind", ["kind_code", "zone_id"])
     # The cooperations as the stored figures last saw them: lets an incremental refresh
@@ -88,6 +95,7 @@ def upgrade() -> None:
         sa.Column("a", sa.String(5), nullable=False),
         sa.Column("b", sa.String(5), nullable=False),
         sa.PrimaryKeyConstraint("a", "b"),
+        prefixes=["UNLOGGED"],
     )
     # Labels of zones created by incremental refreshes ("i<n>"; full refreshes label a zone
     # by its smallest commune code); the zone id shown is always its smallest commune code.
