@@ -206,6 +206,24 @@ def register(collection: Collection) -> None:
     _REGISTRY[collection.id] = collection
 
 
+def queryables_schema(collection: Collection, schema_id: str) -> dict:
+    """JSON schema of the properties usable in filters (OGC API – Features Part 3)."""
+    props = {p.name: p.schema() for p in collection.queryables}
+    props["geometry"] = {
+        "title": "Géométrie",
+        "format": "geometry-" + collection.geometry_type.lower(),
+        "x-ogc-role": "primary-geometry",
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2019-09/schema",
+        "$id": schema_id,
+        "type": "object",
+        "title": collection.title,
+        "properties": props,
+        "additionalProperties": False,
+    }
+
+
 def all_collections() -> list[Collection]:
     """Every served collection, in a stable order."""
     return list(_REGISTRY.values())

@@ -7,9 +7,36 @@ import io
 import os
 import tempfile
 
+from sqlalchemy import Connection
+
+from geocoop.errors import GeocoopError
 from geocoop.features.collections import Collection
 from geocoop.features.crs import Crs
+from geocoop.features.params import ItemQuery
+from geocoop.features.query import item_rows
 from geocoop.ingest.report import safe_cell
+
+
+def export_rows(
+    conn: Connection, collection: Collection, q: ItemQuery, *, explicit_limit: bool, maximum: int
+) -> list[dict]:
+    """The rows of a CSV/GeoPackage export.
+
+    Without an explicit limit an export means "everything that matches", bounded by
+    `maximum`: more than that is refused (413) rather than silently cut.
+    """
+    if not explicit_limit:
+        q.limit = maximum
+    rows = item_rows(conn, collection, q, wkt=q.format == "csv", extra=1)
+    if len(rows) > q.limit:
+        if not explicit_limit:
+            raise GeocoopError(
+                f"Plus de {q.limit} objets : restreignez l'export (bbox, filtre) ou "
+                "paginez avec limit et offset.",
+                status=413,
+            )
+        rows = rows[: q.limit]
+    return rows
 
 
 def _cell(value: object) -> object:

@@ -7,16 +7,26 @@ result as JSON or CSV (formula-safe cells).
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from dataclasses import dataclass
-
 from flask import Blueprint, Flask, Response, request
 
 from geocoop.analysis import api
 from geocoop.errors import BadRequest
-from geocoop.ingest.report import safe_cell
+from geocoop.features.analysis_params import (
+    FILTERS,
+    LEVELS,
+    P_DISTANCE,
+    P_KIND,
+    P_KINDS,
+    P_LEVEL,
+    P_LIMIT,
+    P_PARENT,
+    P_PARENT_LEVEL,
+    P_RULE,
+    Param,
+    formats,
+    read_params,
+    to_csv,
+)
 from geocoop.web.blueprints.ogcapi import finish, json_response, reject_nul
 from geocoop.web.database import connection
 
@@ -24,147 +34,17 @@ bp = Blueprint("analysis_api", __name__, url_prefix="/api/analysis")
 bp.after_request(finish)
 bp.before_request(reject_nul)
 
-LEVELS = ("commune", "epci", "departement", "region")
 CHILD_LEVEL = {
     "france": "region",
     "region": "departement",
     "departement": "epci",
     "epci": "commune",
 }
-RULES = ("any", "distance", "perimeter")
-
-
-@dataclass(frozen=True)
-class Param:
-    """A declared query parameter: how it is read and how the OpenAPI document shows it."""
-
-    name: str
-    type: str  # string, integer, number, boolean, list
-    description: str
-    enum: tuple[str, ...] | None = None
-    required: bool = False
-    default: object = None
-    minimum: float | None = None
-    maximum: float | None = None
-
-    def schema(self) -> dict:
-        """OpenAPI schema of the parameter."""
-        if self.type == "list":
-            out: dict = {"type": "string", "pattern": r"^[a-z_]{1,32}(,[a-z_]{1,32})*$"}
-        else:
-            out = {"type": self.type}
-        if self.enum:
-            out["enum"] = list(self.enum)
-        if self.default is not None:
-            out["default"] = self.default
-        if self.minimum is not None:
-            out["minimum"] = self.minimum
-        if self.maximum is not None:
-            out["maximum"] = self.maximum
-        if self.type == "string" and not self.enum:
-            out["maxLength"] = 32
-        return out
-
-
-def _f(*formats: str) -> Param:
-    return Param("f", "string", "Format de la réponse.", enum=formats, default=formats[0])
-
-
-P_LEVEL = Param("level", "string", "Niveau des territoires.", enum=LEVELS, required=True)
-P_PARENT = Param("parent", "string", "Code du territoire parent (département, EPCI, région).")
-P_PARENT_LEVEL = Param("parent_level", "string", "Niveau du parent.", enum=LEVELS[1:])
-P_KINDS = Param("kind", "list", "Types de coopération, séparés par des virgules.")
-P_KIND = Param("kind", "string", "Type de coopération (code).", required=True)
-P_RULE = Param("rule", "string", "Règle de couverture.", enum=RULES, default="any")
-P_DISTANCE = Param(
-    "distance_m", "number", "Distance de service imposée (m).", minimum=0, maximum=200_000
-)
-P_LIMIT = Param(
-    "limit", "integer", "Nombre maximal de résultats.", default=20, minimum=1, maximum=1000
-)
-FILTERS = ("category", "socio_economic_model", "stage")
 
 
 def read(params: tuple[Param, ...]) -> dict:
-    """The declared parameters of this request, typed; 400 on unknown or invalid ones."""
-    declared = {p.name: p for p in params}
-    for name in request.args:
-        if name not in declared:
-            raise BadRequest(f"Paramètre inconnu : {name[:60]!r}.")
-    out: dict = {}
-    for p in params:
-        values = request.args.getlist(p.name)
-        if len(values) > 1:
-            raise BadRequest(f"Paramètre {p.name} répété.")
-        raw = values[0] if values else None
-        if raw is None or raw == "":
-            if p.required:
-                raise BadRequest(f"Paramètre {p.name} obligatoire.")
-            out[p.name] = p.default
-            continue
-        out[p.name] = _convert(p, raw)
-    return out
-
-
-def _convert(p: Param, raw: str) -> object:
-    try:
-        if p.type == "integer":
-            value: object = int(raw)
-        elif p.type == "number":
-            value = float(raw)
-            if value != value:  # NaN
-                raise ValueError
-        elif p.type == "boolean":
-            if raw not in ("true", "false"):
-                raise ValueError
-            value = raw == "true"
-        elif p.type == "list":
-            value = [v.strip() for v in raw.split(",") if v.strip()]
-            if not value or any(len(v) > 32 for v in value):
-                raise ValueError
-        else:
-            value = raw
-            if len(raw) > 32:
-                raise ValueError
-    except ValueError:
-        raise BadRequest(f"Paramètre {p.name} : valeur invalide {raw[:40]!r}.") from None
-    if p.enum and value not in p.enum:
-        raise BadRequest(f"Paramètre {p.name} : valeur parmi {', '.join(p.enum)} attendue.")
-    for bound, ok in ((p.minimum, lambda b: value >= b), (p.maximum, lambda b: value <= b)):
-        if bound is not None and not ok(bound):
-            raise BadRequest(f"Paramètre {p.name} : hors de [{p.minimum}, {p.maximum}].")
-    return value
-
-
-def _flatten(row: dict, prefix: str = "") -> dict:
-    flat: dict = {}
-    for key, value in row.items():
-        if key == "geometry":
-            continue
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(_flatten(value, f"{name}."))
-        elif isinstance(value, list):
-            flat[name] = " ".join(
-                json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v) for v in value
-            )
-        else:
-            flat[name] = value
-    return flat
-
-
-def to_csv(rows: list[dict]) -> str:
-    """Rows as CSV (nested objects flattened as a.b columns; formula-safe cells)."""
-    flat = [_flatten(r) for r in rows]
-    columns: list[str] = []
-    for row in flat:
-        columns.extend(k for k in row if k not in columns)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in flat:
-        writer.writerow([safe_cell(row.get(c)) for c in columns])
-    return out.getvalue()
+    """This request's declared parameters, typed (400 on unknown or invalid ones)."""
+    return read_params(params, request.args.to_dict(flat=False))
 
 
 def respond(data: dict | list, fmt: str, rows: list[dict] | None = None, name: str = "analyse"):
@@ -196,7 +76,7 @@ COVERAGE_PARAMS = (
     Param("category", "list", "Catégories retenues."),
     Param("socio_economic_model", "list", "Modèles socio-économiques retenus."),
     Param("stage", "list", "Stades retenus."),
-    _f("json", "csv"),
+    formats("json", "csv"),
 )
 
 # (OpenAPI path, summary, query parameters, path parameters) of every view, in order
@@ -240,7 +120,7 @@ def coverage():
     return respond(rows, a["f"], name=f"couverture-{a['level']}")
 
 
-SUMMARY_PARAMS = (P_KINDS, P_RULE, _f("json"))
+SUMMARY_PARAMS = (P_KINDS, P_RULE, formats("json"))
 
 
 @route(
@@ -269,7 +149,7 @@ CHILDREN_PARAMS = (
     ),
     P_KINDS,
     P_RULE,
-    _f("json", "csv"),
+    formats("json", "csv"),
 )
 
 
@@ -301,7 +181,7 @@ def territory_coverage(level: str, code: str):
     return respond(data, a["f"], rows=children, name=f"couverture-{code}")
 
 
-EXPLAIN_PARAMS = (P_KIND, _f("json"))
+EXPLAIN_PARAMS = (P_KIND, formats("json"))
 
 
 @route(
@@ -323,7 +203,7 @@ ZONES_PARAMS = (
     P_PARENT,
     P_PARENT_LEVEL,
     Param("geometry", "boolean", "Inclure la géométrie (JSON).", default=False),
-    _f("json", "csv", "geojson"),
+    formats("json", "csv", "geojson"),
 )
 
 
@@ -357,7 +237,7 @@ def white_zones():
     return respond(zones, a["f"], name=f"zones-blanches-{a['kind']}")
 
 
-EPCI_PARAMS = (P_KIND, P_PARENT, _f("json", "csv"))
+EPCI_PARAMS = (P_KIND, P_PARENT, formats("json", "csv"))
 
 
 @route("/epci-without", "EPCI sans aucune coopération d'un type", EPCI_PARAMS)
@@ -380,7 +260,7 @@ SYNERGY_PARAMS = (
     P_PARENT_LEVEL,
     P_KINDS,
     Param("limit", "integer", "Nombre maximal de paires.", default=100, minimum=1, maximum=5000),
-    _f("json", "csv"),
+    formats("json", "csv"),
 )
 
 
@@ -399,7 +279,7 @@ def synergy_candidates():
     return respond(rows, a["f"], name="synergies")
 
 
-LEVEL_PARAMS = (P_LEVEL, P_PARENT, P_PARENT_LEVEL, _f("json", "csv"))
+LEVEL_PARAMS = (P_LEVEL, P_PARENT, P_PARENT_LEVEL, formats("json", "csv"))
 
 
 @route("/missing-complements", "Territoires ayant un type mais pas son complément", LEVEL_PARAMS)
@@ -418,7 +298,7 @@ def synergy_index():
     return respond(rows, a["f"], name="indice-synergie")
 
 
-SUPPORT_PARAMS = (_f("json"),)
+SUPPORT_PARAMS = (formats("json"),)
 
 
 @route(

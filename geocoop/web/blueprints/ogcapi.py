@@ -13,10 +13,11 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
-from geocoop.errors import BadRequest, GeocoopError
+from geocoop.errors import BadRequest
 from geocoop.features import collections as registry
 from geocoop.features import export, query
 from geocoop.features.cache import VersionedCache
+from geocoop.features.conformance import CONFORMANCE
 from geocoop.features.crs import SUPPORTED, parse_crs
 from geocoop.features.params import ITEMS_PARAMETERS, parse_items_query, single
 from geocoop.features.version import data_version
@@ -27,23 +28,6 @@ bp = Blueprint("ogcapi", __name__, url_prefix="/api/features")
 GEOJSON = "application/geo+json"
 HEAVY_PAGE_SIZE = 2000  # communes, EPCI, coverage, white zones: ~5-10 MB of GeoJSON at most
 OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
-CONFORMANCE = (
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
-    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
-    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
-    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
-    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
-    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
-    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
-    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
-    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
-    "http://www.opengis.net/spec/cql2/1.0/conf/case-insensitive-comparison",
-    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
-    "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
-)
 MIMETYPES = {
     "json": "application/json",
     "html": "text/html",
@@ -307,20 +291,7 @@ def queryables(collection_id: str):
     """JSON schema of the properties usable in filters (Part 3)."""
     found = registry.get_collection(collection_id)
     fmt = wanted_format()
-    props = {p.name: p.schema() for p in found.queryables}
-    props["geometry"] = {
-        "title": "Géométrie",
-        "format": "geometry-" + found.geometry_type.lower(),
-        "x-ogc-role": "primary-geometry",
-    }
-    doc = {
-        "$schema": "https://json-schema.org/draft/2019-09/schema",
-        "$id": url("ogcapi.queryables", collection_id=collection_id),
-        "type": "object",
-        "title": found.title,
-        "properties": props,
-        "additionalProperties": False,
-    }
+    doc = registry.queryables_schema(found, url("ogcapi.queryables", collection_id=collection_id))
     if fmt == "html":
         return _html("queryables.html", doc=doc, collection=found)
     return json_response(doc, "application/schema+json")
@@ -399,20 +370,9 @@ def items(collection_id: str):
 
 
 def _export(found, q, *, explicit_limit: bool) -> Response:
-    # Without an explicit limit an export means "everything that matches", bounded by the
-    # maximum page size: more than that is refused (413) rather than silently cut.
-    conf = settings()
-    if not explicit_limit:
-        q.limit = conf.max_page_size
-    rows = query.item_rows(connection(), found, q, wkt=q.format == "csv", extra=1)
-    if len(rows) > q.limit:
-        if not explicit_limit:
-            raise GeocoopError(
-                f"Plus de {q.limit} objets : restreignez l'export (bbox, filtre) ou "
-                "paginez avec limit et offset.",
-                status=413,
-            )
-        rows = rows[: q.limit]
+    rows = export.export_rows(
+        connection(), found, q, explicit_limit=explicit_limit, maximum=settings().max_page_size
+    )
     name = f"{found.id}.{q.format}"
     if q.format == "csv":
         response = Response(export.to_csv(found, rows), mimetype=MIMETYPES["csv"])
