@@ -230,3 +230,17 @@ def test_optional_base_layer_is_configured_and_allowed_for_images_only(pg_cluste
         assert "tiles.example.org" not in csp.split("script-src")[1].split(";")[0]
     finally:
         app.extensions["geocoop.engine"].dispose()
+
+
+def test_map_json_is_cached_until_the_data_changes(tiny, client, db_engine):
+    first = client.get("/api/maps/cooperations")
+    etag = first.headers["ETag"]
+    assert "max-age" in first.headers["Cache-Control"]
+    again = client.get("/api/maps/cooperations", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    with db_engine.begin() as conn:
+        conn.execute(text("UPDATE cooperation SET name = 'Renommé' WHERE source_id = '2'"))
+    changed = client.get("/api/maps/cooperations", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    names = {f["properties"]["name"] for f in changed.get_json()["features"]}
+    assert "Renommé" in names

@@ -6,7 +6,9 @@ Views are thin: parse, call geocoop.maps (framework-free), serialise.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
+from collections.abc import Callable
 
 from flask import (
     Blueprint,
@@ -20,6 +22,8 @@ from flask import (
 )
 
 from geocoop.errors import BadRequest
+from geocoop.features.cache import VersionedCache
+from geocoop.features.version import data_version
 from geocoop.maps import folium_maps
 from geocoop.maps.figures import coverage_figures
 from geocoop.maps.filters import parse_filters
@@ -36,10 +40,35 @@ TILE_COLLECTIONS = {"region": "regions", "departement": "departements", "epci": 
                     "commune": "communes"}  # fmt: skip
 
 
+CACHE_CONTROL = "public, max-age=60, must-revalidate"
+
+
 def register(app: Flask) -> None:
-    """Wire the map pages and the i18n helpers into `app`."""
+    """Wire the map pages, their JSON cache and the i18n helpers into `app`."""
     i18n.init_app(app)
+    app.extensions["geocoop.maps.cache"] = VersionedCache(max_entries=512)
     app.register_blueprint(bp)
+
+
+def _cached_json(build: Callable[[], object], mimetype: str = "application/json") -> Response:
+    """The JSON of `build()` for this URL, cached in-process and by the browser until the
+    data version changes (ETag = version + URL; a revalidation costs one sequence read)."""
+    conn = connection()
+    version = data_version(conn)
+    key = (request.path, tuple(sorted(request.args.items(multi=True))))
+    etag = f"{version}-{hashlib.sha256(repr(key).encode()).hexdigest()[:20]}"
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        cache: VersionedCache = current_app.extensions["geocoop.maps.cache"]
+        body = cache.get(version, key)
+        if body is None:
+            body = json.dumps(build(), ensure_ascii=False, default=str).encode("utf-8")
+            cache.put(version, key, body, len(body))
+        response = Response(body, mimetype=mimetype)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    return response
 
 
 @bp.after_request
@@ -128,17 +157,16 @@ def search():
 @bp.get("/api/maps/cooperations")
 def cooperations():
     """Located cooperations matching the map filters, as compact GeoJSON."""
-    data = map_cooperations(connection(), parse_filters(_args()))
-    response = jsonify(data)
-    response.mimetype = "application/geo+json"
-    return response
+    filters = parse_filters(_args())
+    return _cached_json(lambda: map_cooperations(connection(), filters), "application/geo+json")
 
 
 @bp.get("/api/maps/coverage")
 def coverage():
     """Coverage per territory of `?level=` under the map filters, with totals."""
     level = request.args.get("level", "departement")
-    return jsonify(coverage_figures(connection(), level, parse_filters(_args())))
+    filters = parse_filters(_args())
+    return _cached_json(lambda: coverage_figures(connection(), level, filters))
 
 
 @bp.get("/api/maps/white-zones")
@@ -152,10 +180,10 @@ def white_zones():
         limit = int(request.args.get("limit", 50))
     except ValueError:
         raise BadRequest("Le paramètre limit doit être un entier.") from None
-    data = white_zone_collection(connection(), kind, filters.rule, limit)
-    response = jsonify(data)
-    response.mimetype = "application/geo+json"
-    return response
+    return _cached_json(
+        lambda: white_zone_collection(connection(), kind, filters.rule, limit),
+        "application/geo+json",
+    )
 
 
 def _panel(code: str):
