@@ -16,6 +16,8 @@ from geocoop.analysis.params import (
 )
 from geocoop.sql import sql_source, statement
 
+DISSOLVE_MAX = 1500  # larger zones come as their communes' polygons, not dissolved
+
 
 def _stored(conn: Connection, kind: str) -> bool:
     return bool(
@@ -56,6 +58,7 @@ def white_zones(
         "rule": rule,
         "limit": limit,
         "with_geometry": with_geometry,
+        "dissolve_max": DISSOLVE_MAX,
         **scope_params(parent),
     }
     out = []
@@ -77,6 +80,7 @@ def white_zones(
         }
         if with_geometry:
             zone["geometry"] = json.loads(r["geometry"]) if r["geometry"] else None
+            zone["geometry_dissolved"] = zone["communes_count"] <= DISSOLVE_MAX
         out.append(zone)
     return out
 

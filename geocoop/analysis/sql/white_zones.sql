@@ -30,8 +30,14 @@ WITH m AS (
   LIMIT :limit
 )
 SELECT z.*,
+       -- dissolved outline up to DISSOLVE_MAX communes; beyond, dissolving costs seconds
+       -- (a 12,000-commune zone: ~12 s), so the member polygons are collected undissolved
        CASE WHEN CAST(:with_geometry AS boolean) THEN (
-         SELECT ST_AsGeoJSON(ST_Multi(ST_Union(COALESCE(t.geom_simplified, t.geom))), 5)
+         SELECT ST_AsGeoJSON(
+                  CASE WHEN z.communes_count <= :dissolve_max
+                       THEN ST_Multi(ST_Union(COALESCE(t.geom_simplified, t.geom)))
+                       ELSE ST_CollectionExtract(
+                              ST_Collect(COALESCE(t.geom_simplified, t.geom)), 3) END, 5)
          FROM territory t
          WHERE t.level = 'commune' AND t.code = ANY (z.communes)) END AS geometry
 FROM z
