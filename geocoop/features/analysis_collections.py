@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     Numeric,
     String,
+    case,
     column,
     func,
     literal,
@@ -89,6 +90,56 @@ def _coverage():
     ).select_from(joined)
 
 
+_ROLLUP_PROPS = (
+    Property("kind_code", "string", "Type de coopération"),
+    Property("code", "string", "Code du territoire"),
+    Property("name", "string", "Nom"),
+    Property("population", "integer", "Population (somme des communes)"),
+    Property("communes_total", "integer", "Communes"),
+    Property("communes_covered", "integer", "Communes couvertes"),
+    Property("population_covered", "integer", "Population couverte"),
+    Property("population_uncovered", "integer", "Population non couverte"),
+    Property("population_covered_pct", "number", "Part de la population couverte (%)"),
+)
+
+
+def _rollup(level: str, parent_column: str):
+    """Coverage of each territory of `level` per kind, summed over its communes (rule
+    "any": distance or perimeter), from the stored per-commune figures."""
+
+    def build():
+        commune = _T.alias("c")
+        parent = _T.alias("p")
+        covered = _ACK.c.covered_distance | _ACK.c.covered_perimeter
+        population = func.coalesce(commune.c.population, 0)
+        total = func.sum(population)
+        reached = func.sum(case((covered, population), else_=0))
+        joined = _ACK.join(
+            commune, (commune.c.level == "commune") & (commune.c.code == _ACK.c.commune_code)
+        ).join(parent, (parent.c.level == level) & (parent.c.code == commune.c[parent_column]))
+        return (
+            select(
+                func.concat(_ACK.c.kind_code, literal("-"), parent.c.code).label("id"),
+                func.min(parent.c.geom_simplified).label("geom"),
+                _ACK.c.kind_code,
+                parent.c.code,
+                func.min(parent.c.name).label("name"),
+                total.cast(Integer).label("population"),
+                func.count().label("communes_total"),
+                func.count().filter(covered).label("communes_covered"),
+                reached.cast(Integer).label("population_covered"),
+                (total - reached).cast(Integer).label("population_uncovered"),
+                func.round((100.0 * reached / func.nullif(total, 0)).cast(Numeric), 2)
+                .cast(Float)
+                .label("population_covered_pct"),
+            )
+            .select_from(joined)
+            .group_by(_ACK.c.kind_code, parent.c.code)
+        )
+
+    return build
+
+
 _ZONE_PROPS = (
     Property("kind_code", "string", "Type de coopération"),
     Property("zone_id", "string", "Identifiant de zone (plus petit code de commune)"),
@@ -156,6 +207,23 @@ def _synergy_pairs():
 
 
 ANALYSIS_COLLECTIONS = (
+    *(
+        Collection(
+            id=f"coverage-{cid}",
+            title=f"Couverture des {label} par type",
+            description=f"Par {singular} et par type de coopération (filtrer par kind_code) : "
+            "communes et population couvertes (distance ou périmètre), sommées sur ses "
+            "communes ; contour généralisé.",
+            build=_rollup(level, column),
+            properties=_ROLLUP_PROPS,
+            keywords=("analyse", "couverture", level),
+        )
+        for cid, level, column, label, singular in (
+            ("epci", "epci", "epci_code", "EPCI", "EPCI"),
+            ("departements", "departement", "departement_code", "départements", "département"),
+            ("regions", "region", "region_code", "régions", "région"),
+        )
+    ),
     Collection(
         id="coverage",
         title="Couverture des communes par type",
