@@ -33,7 +33,8 @@ def documented_command() -> str:
 def france(pg_cluster, shared_data, tmp_path_factory):
     """A database loaded by the documented command; yields (engine, rejects CSV path)."""
     pg_cluster.create_database("geocoop_france")
-    engine = make_engine(pg_cluster.url("geocoop_france"), load_settings({"pool_size": 1}))
+    settings = load_settings({"pool_size": 1, "statement_timeout_ms": 600_000})
+    engine = make_engine(pg_cluster.url("geocoop_france"), settings)
     upgrade(engine)
     args = shlex.split(documented_command())
     assert args[:4] == [

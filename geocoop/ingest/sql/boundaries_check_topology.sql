@@ -3,29 +3,33 @@
 -- areas in m² on the geography. :departements limits the check (NULL = everything).
 -- Answer: one row per defect (kind, codes, area_m2); no row means the coverage is clean.
 WITH sel AS (
-    SELECT id, code, CASE WHEN :simplified THEN geom_simplified ELSE geom END AS g
+    SELECT CASE WHEN :simplified THEN geom_simplified ELSE geom END AS g
     FROM territory
     WHERE level = :level
       AND (CAST(:departements AS text[]) IS NULL
            OR departement_code = ANY(CAST(:departements AS text[])))
 ),
-overlap_pairs AS (
-    SELECT 'overlap'::text AS kind, a.code || ' / ' || b.code AS codes,
-           ST_Area(ST_CollectionExtract(ST_Intersection(
-               CASE WHEN :simplified THEN a.geom_simplified ELSE a.geom END,
-               CASE WHEN :simplified THEN b.geom_simplified ELSE b.geom END), 3)::geography)
-               AS area_m2
+pairs AS (  -- neighbours found through the GiST index on territory.geom
+    SELECT a.code || ' / ' || b.code AS codes,
+           CASE WHEN :simplified THEN a.geom_simplified ELSE a.geom END AS ga,
+           CASE WHEN :simplified THEN b.geom_simplified ELSE b.geom END AS gb
     FROM territory AS a
     JOIN territory AS b ON b.level = a.level AND a.id < b.id AND a.geom && b.geom
     WHERE a.level = :level
-      AND a.id IN (SELECT id FROM sel) AND b.id IN (SELECT id FROM sel)
-      AND ST_Relate(CASE WHEN :simplified THEN a.geom_simplified ELSE a.geom END,
-                    CASE WHEN :simplified THEN b.geom_simplified ELSE b.geom END, '2********')
+      AND (CAST(:departements AS text[]) IS NULL
+           OR (a.departement_code = ANY(CAST(:departements AS text[]))
+               AND b.departement_code = ANY(CAST(:departements AS text[]))))
+),
+overlap_pairs AS MATERIALIZED (
+    SELECT 'overlap'::text AS kind, codes,
+           ST_Area(ST_CollectionExtract(ST_Intersection(ga, gb), 3)::geography) AS area_m2
+    FROM pairs
+    WHERE ST_Relate(ga, gb, '2********')
 ),
 coverage AS (
     SELECT (ST_Dump(ST_Union(g))).geom AS poly FROM sel
 ),
-holes AS (
+holes AS MATERIALIZED (
     SELECT 'gap'::text AS kind,
            ST_AsText(ST_PointOnSurface(r.geom), 5) AS codes,
            ST_Area(r.geom::geography) AS area_m2
