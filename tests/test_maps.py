@@ -244,3 +244,14 @@ def test_map_json_is_cached_until_the_data_changes(tiny, client, db_engine):
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     names = {f["properties"]["name"] for f in changed.get_json()["features"]}
     assert "Renommé" in names
+
+
+def test_territory_under_a_point(tiny, client):
+    found = client.get("/api/maps/at?lon=-1.65&lat=48.05&level=commune").get_json()
+    assert found == {"level": "commune", "code": "35051", "name": "Cesson-Sévigné"}
+    assert client.get("/api/maps/at?lon=-1.65&lat=48.05&level=epci").get_json()["code"] == (
+        "243500139"
+    )
+    assert client.get("/api/maps/at?lon=5&lat=45&level=commune").get_json() is None
+    assert client.get("/api/maps/at?lon=x&lat=1").status_code == 400
+    assert client.get("/api/maps/at?lon=500&lat=1").status_code == 400

@@ -40,3 +40,17 @@ def search_territories(conn: Connection, query: str, limit: int = 10) -> list[di
         item["bbox"] = box if None not in box else None
         results.append(item)
     return results
+
+
+def territory_at(conn: Connection, lon: float, lat: float, level: str) -> dict | None:
+    """The territory of `level` under the point (lon/lat), or None (sea, abroad)."""
+    from geocoop.models import LEVELS
+
+    if level not in LEVELS:
+        raise BadRequest(f"Niveau inconnu : {level!r} (attendu : {', '.join(LEVELS)}).")
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise BadRequest("Coordonnées hors limites (lon −180…180, lat −90…90).")
+    row = conn.execute(
+        statement("maps/territory_at"), {"lon": lon, "lat": lat, "level": level}
+    ).first()
+    return dict(row._mapping) if row else None

@@ -30,7 +30,7 @@ from geocoop.maps.filters import parse_filters
 from geocoop.maps.kinds import map_kinds
 from geocoop.maps.markers import map_cooperations
 from geocoop.maps.panel import territory_panel
-from geocoop.maps.search import search_territories
+from geocoop.maps.search import search_territories, territory_at
 from geocoop.web import i18n
 from geocoop.web.database import connection
 
@@ -121,6 +121,7 @@ def _page_config(lang: str) -> dict:
             "cooperations": url_for("maps.cooperations"),
             "coverage": url_for("maps.coverage"),
             "search": url_for("maps.search"),
+            "at": url_for("maps.at"),
             "territory": url_for("maps.territory_json", code="CODE"),
             "whiteZones": url_for("maps.white_zones"),
             "fiche": url_for("maps.fiche", code="CODE"),
@@ -152,6 +153,17 @@ def search():
     except ValueError:
         raise BadRequest("Le paramètre limit doit être un entier.") from None
     return jsonify(search_territories(connection(), request.args.get("q", ""), limit))
+
+
+@bp.get("/api/maps/at")
+def at():
+    """The territory of `?level=` under `?lon=&lat=` (a click on the map), or null."""
+    try:
+        lon, lat = float(request.args["lon"]), float(request.args["lat"])
+    except (KeyError, ValueError):
+        raise BadRequest("Paramètres lon et lat (nombres) requis.") from None
+    level = request.args.get("level", "commune")
+    return jsonify(territory_at(connection(), lon, lat, level))
 
 
 @bp.get("/api/maps/cooperations")

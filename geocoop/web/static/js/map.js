@@ -114,21 +114,27 @@
       styles[name] = function (props) { return choroplethStyle(props); };
     });
     var layer = L.vectorGrid.protobuf(config.tiles[level], {
-      rendererFactory: L.canvas.tile, vectorTileLayerStyles: styles, interactive: true,
+      rendererFactory: L.canvas.tile, vectorTileLayerStyles: styles, interactive: false,
       // 512-px tiles one zoom level up: a quarter of the requests for the same detail
       // (the MVT grid is 4096 units, ample for 512 px)
       tileSize: 512, zoomOffset: -1, maxNativeZoom: 14, attribution: "IGN, INSEE",
     });
-    // a click on a territory opens its panel (the search does the same from the keyboard)
-    layer.on("click", function (e) {
-      var code = e.layer && e.layer.properties && featureCode(e.layer.properties);
-      if (!code || state.mode === "white") return;
-      state.t = String(code); state.tl = level;
-      pushState();
-      openPanel(true);
-    });
     return layer;
   }
+  // a click on a territory opens its panel (the search does the same from the keyboard);
+  // the server finds the territory under the point (VectorGrid's own hit test breaks with
+  // 512-px tiles)
+  map.on("click", function (e) {
+    if (state.mode === "white") return;
+    var level = levelForZoom(map.getZoom());
+    var q = new URLSearchParams({ lon: e.latlng.lng.toFixed(6), lat: e.latlng.lat.toFixed(6), level: level });
+    UI.getJSON(E.at + "?" + q.toString()).then(function (found) {
+      if (!found) return;
+      state.t = found.code; state.tl = found.level;
+      pushState();
+      openPanel(true);
+    }).catch(function () {});
+  });
   function updateLevel() {
     var level = levelForZoom(map.getZoom());
     if (level === currentLevel) return;
