@@ -163,7 +163,7 @@ def test_filter_changes_markers_and_figures_and_back_restores(live_server, watch
     other.assert_clean()
 
 
-def test_search_opens_the_commune_panel_with_the_api_figures(live_server, watched, demo_engine):
+def test_search_opens_the_commune_panel_with_the_api_figures(live_server, watched):
     page = watched(live_server + "/")
     page.ready()
     page.page.fill("#search-input", "cesson sevigne")
@@ -176,19 +176,16 @@ def test_search_opens_the_commune_panel_with_the_api_figures(live_server, watche
     population = figure(page, "panel-population").replace("\u202f", "").replace("\xa0", "")
     assert population == str(panel["territory"]["population"])
     # the coverage shown is the analysis API's own figure for this commune
-    from geocoop.analysis import api
-
-    with demo_engine.connect() as conn:
-        rows = api.coverage(conn, level="commune", parent_code="35", parent_level="departement")
+    analysis = (
+        f"{live_server}/api/analysis/coverage?level=commune&parent=35&parent_level=departement"
+    )
+    rows = get_json(analysis)["items"]
     expected = next(r for r in rows if r["code"] == "35051")
     shown = page.page.locator("#panel-covered-all").get_attribute("data-covered")
     assert int(shown) == expected["population_covered"]
     for item in page.page.locator(".reasons li").all():
         kind = item.get_attribute("data-kind")
-        with demo_engine.connect() as conn:
-            by_kind = api.coverage(
-                conn, level="commune", parent_code="35", parent_level="departement", kinds=[kind]
-            )
+        by_kind = get_json(f"{analysis}&kind={kind}")["items"]
         row = next(r for r in by_kind if r["code"] == "35051")
         assert int(item.get_attribute("data-covered")) == row["population_covered"]
         assert item.locator(".why").text_content().strip()  # every figure says why
