@@ -150,6 +150,7 @@ def test_single_feature(grid):
         "filter=nope%20%3D%201",
         "filter=population%20%3D%20'x'",
         "filter-lang=cql2-json",
+        "filter=S_INTERSECTS(geometry,%20SRID=9999;POINT(1%202))",
         "crs=EPSG:9999",
         "f=xml",
         "limit=1&limit=2",

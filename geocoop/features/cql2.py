@@ -21,7 +21,7 @@ from sqlalchemy.sql.expression import literal
 
 from geocoop.errors import BadRequest
 from geocoop.features.collections import Collection
-from geocoop.features.crs import Crs
+from geocoop.features.crs import SUPPORTED, Crs
 
 GEOMETRY_NAMES = ("geometry", "geom")
 _SPATIAL = {
@@ -139,6 +139,10 @@ class _Compiler:
                     srid = int(name.rpartition(":")[2])
                 except ValueError:
                     raise BadRequest("Paramètre filter : SRID de géométrie invalide.") from None
+                if srid not in {c.srid for c in SUPPORTED}:
+                    raise BadRequest(
+                        f"Paramètre filter : SRID {srid} non pris en charge (4326, 2154 ou 3857)."
+                    )
             try:
                 wkt = shape(geo).wkt
             except Exception:
