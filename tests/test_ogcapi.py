@@ -146,6 +146,8 @@ def test_single_feature(grid):
         "offset=-3",
         "unknown=1",
         "population=many",
+        "population=99999999999999999999",
+        "filter=population%20%3E%2099999999999999999999",
         "filter=name%20%3D",
         "filter=nope%20%3D%201",
         "filter=population%20%3D%20'x'",

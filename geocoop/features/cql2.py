@@ -43,6 +43,7 @@ _COMPARE = {
     ast.ComparisonOp.GE: lambda a, b: a >= b,
 }
 MAX_FILTER_LENGTH = 4000
+INT_LIMIT = 2**31  # integer queryables are PostgreSQL integers
 
 
 @cache
@@ -110,6 +111,11 @@ class _Compiler:
             raise BadRequest(
                 f"Paramètre filter : valeur {str(node)[:40]!r} incompatible avec le type {kind}."
             )
+        if isinstance(node, int) and not isinstance(node, bool):
+            if not -INT_LIMIT <= node < INT_LIMIT:
+                raise BadRequest("Paramètre filter : entier hors limites.")
+            if kind == "number":
+                node = float(node)
         return literal(node)
 
     def geometry_value(self, node):

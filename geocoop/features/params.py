@@ -145,7 +145,10 @@ def parse_scalar(collection: Collection, name: str, raw: str) -> object:
     assert prop is not None
     try:
         if prop.type == "integer":
-            return int(raw)
+            value = int(raw)
+            if not -(2**31) <= value < 2**31:  # PostgreSQL integer
+                raise ValueError
+            return value
         if prop.type == "date-time":
             return datetime.fromisoformat(raw)
         if prop.type == "boolean":
