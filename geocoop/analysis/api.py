@@ -138,15 +138,22 @@ def white_zones(
     )
 
 
-def epci_without(conn: Connection, kind: str, *, parent_code: str | None = None) -> list[dict]:
-    """EPCI with no cooperation of `kind` located in any of their communes.
+def epci_without(
+    conn: Connection,
+    kind: str,
+    *,
+    parent_code: str | None = None,
+    parent_level: str | None = None,
+) -> list[dict]:
+    """EPCI with no cooperation of `kind` located in any of their communes (inside the parent,
+    a département unless `parent_level` says "region").
 
     [{"code", "name", "departement_code", "population", "communes_total",
       "nearest_distance_m"}] sorted by population, largest first.
     """
     from geocoop.analysis.zones import epci_without as _impl
 
-    return _impl(conn, kind, parent_code=parent_code)
+    return _impl(conn, kind, parent_code=parent_code, parent_level=parent_level)
 
 
 def synergy_candidates(

@@ -85,12 +85,17 @@ def white_zones(
     return out
 
 
-def epci_without(conn: Connection, kind: str, *, parent_code: str | None = None) -> list[dict]:
+def epci_without(
+    conn: Connection,
+    kind: str,
+    *,
+    parent_code: str | None = None,
+    parent_level: str | None = None,
+) -> list[dict]:
     """See geocoop.analysis.api.epci_without."""
     kind = check_kind(conn, kind)
-    rows = conn.execute(
-        statement("analysis/epci_without"), {"kind": kind, "parent_code": parent_code}
-    )
+    parent = resolve_parent(conn, "epci", parent_code, parent_level)
+    rows = conn.execute(statement("analysis/epci_without"), {"kind": kind, **scope_params(parent)})
     return [
         {
             "code": r.code,

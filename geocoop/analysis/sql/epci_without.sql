@@ -8,8 +8,11 @@ FROM territory e
 JOIN territory t ON t.level = 'commune' AND t.epci_code = e.code
 LEFT JOIN analysis_commune_kind s ON s.kind_code = :kind AND s.commune_code = t.code
 WHERE e.level = 'epci'
-  AND (CAST(:parent_code AS text) IS NULL OR t.departement_code = CAST(:parent_code AS text)
-       OR t.region_code = CAST(:parent_code AS text))
+  AND (CAST(:parent_level AS text) IS NULL
+       OR (CAST(:parent_level AS text) = 'departement'
+           AND t.departement_code = CAST(:parent_code AS text))
+       OR (CAST(:parent_level AS text) = 'region' AND t.region_code = CAST(:parent_code AS text))
+       OR (CAST(:parent_level AS text) = 'epci' AND t.epci_code = CAST(:parent_code AS text)))
   AND NOT EXISTS (
     SELECT 1 FROM cooperation c
     JOIN territory tc ON tc.level = 'commune' AND tc.code = c.commune_code
