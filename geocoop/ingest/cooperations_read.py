@@ -8,6 +8,7 @@ the file declares (a file without CRS is refused).
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -84,17 +85,41 @@ def _value_text(value: object) -> str:
     return str(value).strip()
 
 
+def _polygonal_wkt(geom) -> str | None:
+    """WKT of the polygonal part of `geom`, repaired; None when nothing of area remains."""
+    from shapely import make_valid
+    from shapely.geometry import MultiPolygon, Polygon
+
+    if not geom.is_valid:
+        geom = make_valid(geom)
+    parts = [g for g in getattr(geom, "geoms", [geom]) if isinstance(g, Polygon | MultiPolygon)]
+    # Empty interior rings survive make_valid but PostGIS refuses their WKT: drop them.
+    polygons = [
+        Polygon(p.exterior, [r for r in p.interiors if not r.is_empty])
+        for g in parts
+        for p in getattr(g, "geoms", [g])
+        if p.area > 0
+    ]
+    if not polygons:
+        return None
+    return MultiPolygon(polygons).wkt if len(polygons) > 1 else polygons[0].wkt
+
+
 def _read_vector(path: Path, file_name: str, fmt: str) -> Records:
     import pyogrio
     from pyogrio.errors import DataLayerError, DataSourceError
     from shapely import get_type_id
+    from shapely.errors import GEOSException
 
     source = f"/vsizip/{path}" if fmt == "shapefile" else str(path)
     try:
-        frame = pyogrio.read_dataframe(source)
-    except (DataSourceError, DataLayerError, ValueError) as exc:
+        # GDAL's warnings (unsupported geometry types…) belong in the report, not stderr.
+        with warnings.catch_warnings(record=True) as gdal_warnings:
+            warnings.simplefilter("always")
+            frame = pyogrio.read_dataframe(source)
+    except (DataSourceError, DataLayerError, ValueError, GEOSException) as exc:
         raise IngestError(f"{file_name} : fichier {fmt} illisible ({str(exc)[:200]}).") from None
-    has_geometry = "geometry" in frame.columns and frame.geometry.notna().any()
+    has_geometry = "geometry" in frame.columns and any(g is not None for g in frame.geometry)
     if has_geometry:
         if frame.crs is None:
             raise IngestError(
@@ -104,9 +129,11 @@ def _read_vector(path: Path, file_name: str, fmt: str) -> Records:
         frame = frame.to_crs(4326)
     columns = [c for c in frame.columns if c != "geometry"]
     table = Table(columns=list(columns), encoding=fmt)
+    for message in dict.fromkeys(str(w.message) for w in gdal_warnings):
+        table.warnings.append(f"{file_name} : GDAL : {message}")
     records = Records(table, fmt=fmt)
     polygon_types = {3, 6}  # Polygon, MultiPolygon
-    others = 0
+    others = degenerate = 0
     geometries = list(frame.geometry) if has_geometry else [None] * len(frame)
     for number, (values, geom) in enumerate(
         zip(frame[columns].to_dict("records"), geometries, strict=True), start=1
@@ -118,11 +145,17 @@ def _read_vector(path: Path, file_name: str, fmt: str) -> Records:
             if kind == 0:
                 point = (geom.y, geom.x)
             elif kind in polygon_types:
-                polygon = geom.wkt
+                polygon = _polygonal_wkt(geom)
+                degenerate += polygon is None
             else:
                 others += 1
         table.rows.append((number, values))
         records.geometries.append((point, polygon))
+    if degenerate:
+        table.warnings.append(
+            f"{file_name} : {degenerate} polygone(s) dégénéré(s) (aire nulle, même réparés) "
+            "ignorés ; entités placées par leurs attributs ou rejetées."
+        )
     if others:
         table.warnings.append(
             f"{file_name} : {others} entité(s) ni point ni polygone ; "
