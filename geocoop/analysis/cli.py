@@ -35,9 +35,12 @@ def register(main: click.Group) -> None:
     ) -> None:
         """Recalcule couverture, zones blanches et synergies / refresh analysis figures."""
         from geocoop.analysis import api
+        from geocoop.analysis.params import check_kinds
         from geocoop.cli import _engine
 
         with _engine().begin() as conn:
+            if kinds:
+                check_kinds(conn, list(kinds))  # refuse before a long refresh
             if cooperation_id is not None:
                 report = api.refresh_for_cooperation(conn, cooperation_id)
             else:
