@@ -38,22 +38,26 @@ def register(main: click.Group) -> None:
         from geocoop.analysis.params import check_kinds
         from geocoop.cli import _engine
 
-        with _engine().begin() as conn:
-            if kinds:
-                check_kinds(conn, list(kinds))  # refuse before a long refresh
-            if cooperation_id is not None:
-                report = api.refresh_for_cooperation(conn, cooperation_id)
-            else:
-                report = api.refresh_all(conn)
-            summary = api.coverage(conn, level="france", kinds=list(kinds) or None)
-            per_kind = {}
-            for kind in kinds or []:
-                per_kind[kind] = {
-                    "couverture": api.coverage(conn, level="france", kinds=[kind])[0],
-                    "zones_blanches": api.white_zones(
-                        conn, kind=kind, limit=zone_count, with_geometry=False
-                    ),
-                }
+        engine = _engine()
+        try:
+            with engine.begin() as conn:
+                if kinds:
+                    check_kinds(conn, list(kinds))  # refuse before a long refresh
+                if cooperation_id is not None:
+                    report = api.refresh_for_cooperation(conn, cooperation_id)
+                else:
+                    report = api.refresh_all(conn)
+                summary = api.coverage(conn, level="france", kinds=list(kinds) or None)
+                per_kind = {}
+                for kind in kinds or []:
+                    per_kind[kind] = {
+                        "couverture": api.coverage(conn, level="france", kinds=[kind])[0],
+                        "zones_blanches": api.white_zones(
+                            conn, kind=kind, limit=zone_count, with_geometry=False
+                        ),
+                    }
+        finally:
+            engine.dispose()  # no pooled connection outlives the command
         if as_json:
             click.echo(
                 json.dumps(
