@@ -69,6 +69,45 @@ def test_database_stopped_gives_503_then_recovers(own_cluster):
         own_cluster.start()
 
 
+def test_database_stopped_under_load_gives_only_200_or_503(own_cluster):
+    import sys
+
+    from werkzeug.serving import make_server
+
+    from geocoop.config import PROJECT_ROOT
+    from geocoop.web import create_app
+
+    sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
+    from load import run_load
+
+    app = create_app({"database_url": own_cluster.url(), "secret_key": "t", "pool_size": 4})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+
+    def outage():
+        time.sleep(1)
+        own_cluster.stop()
+        time.sleep(2)
+        own_cluster.start()
+
+    try:
+        stopper = threading.Thread(target=outage)
+        stopper.start()
+        during = run_load(base, ["/healthz", "/api/features/collections/communes/items"],
+                          clients=8, seconds=5, timeout=15)
+        stopper.join()
+        assert set(during.statuses) <= {200, 503}, during.statuses
+        assert 503 in during.statuses
+        assert max(during.latencies_ms) < 10_000
+        after = run_load(base, ["/healthz"], clients=2, seconds=1)
+        assert set(after.statuses) == {200}, after.statuses
+    finally:
+        server.shutdown()
+        app.extensions["geocoop.engine"].dispose()
+        own_cluster.start()
+
+
 def test_unusable_data_dir_is_a_clear_error():
     blocked = Path(tempfile.mkdtemp(prefix="gcro-", dir="/tmp"))
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from geocoop.db import make_engine, resolve_url
 
@@ -30,7 +31,13 @@ def connection() -> Connection:
 
 def _close_connection(exc: BaseException | None) -> None:
     conn = g.pop("geocoop_conn", None)
-    if conn is not None:
-        if exc is None and conn.in_transaction():
+    if conn is None:
+        return
+    try:
+        if conn.in_transaction():
             conn.rollback()  # writes commit explicitly; reads never leave a transaction open
         conn.close()
+    except SQLAlchemyError:
+        # The server went away mid-request: the response (a 503) is already decided;
+        # drop the dead connection instead of turning clean-up into a 500.
+        conn.invalidate()

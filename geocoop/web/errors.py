@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import psycopg
 from flask import Flask, Response, jsonify, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -33,15 +34,17 @@ def init_app(app: Flask) -> None:
         titles = {413: "Fichier trop volumineux", 404: "Introuvable", 405: "Méthode non permise"}
         return problem(exc.code or 500, titles.get(exc.code, exc.name), exc.description or "")
 
-    @app.errorhandler(OperationalError)
-    def _db_down(exc: OperationalError):
-        log.warning("database unavailable on %s: %s", request.path, str(exc.orig)[:200])
-        return problem(503, "Base de données indisponible", "Réessayez dans quelques instants.")
-
     @app.errorhandler(DBAPIError)
-    def _db_error(exc: DBAPIError):
-        if "statement timeout" in str(exc.orig):
+    def _database(exc: DBAPIError):
+        # psycopg's QueryCanceled (statement timeout) is itself an OperationalError: test it
+        # first, so a slow query is not reported as a database outage.
+        if isinstance(exc.orig, psycopg.errors.QueryCanceled):
             return problem(503, "Requête trop longue", "La requête a dépassé le temps permis.")
+        if (exc.connection_invalidated or isinstance(exc, OperationalError)
+                or isinstance(exc.orig, psycopg.OperationalError)):
+            log.warning("database unavailable on %s: %s", request.path, str(exc.orig)[:200])
+            return problem(503, "Base de données indisponible",
+                           "Réessayez dans quelques instants.")
         log.exception("database error on %s", request.path)
         return problem(500, "Erreur interne", "Une erreur inattendue est survenue.")
 
