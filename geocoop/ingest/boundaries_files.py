@@ -109,6 +109,20 @@ def read_bytes(path: Path) -> bytes:
     return raw
 
 
+def read_head(path: Path, size: int = 4096) -> bytes:
+    """The first bytes of a file (decompressed for .lzma/.xz), to recognise it cheaply."""
+    try:
+        if path.suffix.lower() in (".lzma", ".xz"):
+            with lzma.open(path) as handle:
+                return handle.read(size)
+        with open(path, "rb") as handle:
+            return handle.read(size)
+    except (lzma.LZMAError, EOFError):
+        raise fail(path, "archive lzma tronquée ou corrompue.") from None
+    except OSError as exc:
+        raise fail(path, f"lecture impossible ({exc.strerror}).") from None
+
+
 def decode_utf8(
     path: Path, data: bytes, *, header_fields: list[str] | None = None, sep: str = ","
 ) -> str:
@@ -162,7 +176,7 @@ def detect_kind(path: Path) -> str:
     if name.endswith(GEO_SUFFIXES):
         return "layer"
     if name.endswith((".csv", ".csv.lzma", ".csv.xz", ".txt")):
-        head = read_bytes(path)[:4096].decode("utf-8", "replace").splitlines()[:1]
+        head = read_head(path).decode("utf-8", "replace").splitlines()[:1]
         header = head[0] if head else ""
         sep = ";" if header.count(";") > header.count(",") else ","
         columns = {c.strip().strip('"') for c in header.split(sep)}
@@ -182,8 +196,7 @@ def detect_kind(path: Path) -> str:
             return "insee_regions"
         raise fail(path, f"colonnes non reconnues ({', '.join(sorted(columns))[:200]}).")
     if name.endswith(".json"):
-        data = read_bytes(path)
-        if data.lstrip()[:1] == b"{":
+        if read_head(path).lstrip()[:1] == b"{":
             return "layer"  # GeoJSON
         return "json_list"
     raise fail(path, "format non reconnu (GeoJSON, GeoPackage, Shapefile, CSV, JSON attendus).")
