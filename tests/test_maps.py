@@ -145,6 +145,8 @@ def test_fiche_and_its_folium_map_reference_no_remote_url(tiny, client):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Cesson-Sévigné" in html and "Pôle &lt;Rennes&gt;" in html
+    assert 'id="ind-population">1\u202f000<' in html  # French digit grouping
+    assert "3,7</td>" in html  # the pôle is 3.7 km away, with a decimal comma
     assert not REMOTE.search(html)
     frame = client.get("/territoires/35051/carte")
     body = frame.get_data(as_text=True)

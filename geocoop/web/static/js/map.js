@@ -411,13 +411,9 @@
   function reasonFor(row, kind, data) {
     var explanation = data.explanations && data.explanations[row.kind];
     if (explanation && explanation.message) return explanation.message;
-    var rule = { any: "distance ou périmètre", distance: "distance", perimeter: "périmètre" }[data.rule] || data.rule;
-    if (config.lang === "en") {
-      return row.communes_covered + " of " + row.communes_total + " communes have a " + UI.kindLabel(kind) +
-        " within " + UI.km(row.service_distance_m) + " of their boundary or inside its perimeter (rule: " + data.rule + ").";
-    }
-    return row.communes_covered + " commune(s) sur " + row.communes_total + " ont un(e) " + UI.kindLabel(kind) +
-      " à moins de " + UI.km(row.service_distance_m) + " de leur limite ou dans son périmètre (règle : " + rule + ").";
+    var values = { covered: row.communes_covered, total: row.communes_total, kind: UI.kindLabel(kind),
+                   km: UI.num(row.service_distance_m / 1000), rule: t("rule." + data.rule) };
+    return t("reason.rollup").replace(/\{(\w+)\}/g, function (_m, name) { return values[name]; });
   }
   function section(title, children) {
     return el("section", { class: "panel-section" }, [el("h3", { text: title })].concat(children));
@@ -459,7 +455,7 @@
     panelBody.appendChild(section(t("panel.nearest"), near.length ? [el("ol", { class: "nearest" }, near.map(function (c) {
       var k = kindsByCode[c.kind_code];
       var li = el("li", {}, [UI.kindBadge(k, 16), " ", el("strong", { text: c.name }), " — " + UI.kindLabel(k) + ", " +
-        (c.distance_m === 0 ? (config.lang === "en" ? "inside" : "dans le territoire") : UI.km(c.distance_m) + (config.lang === "en" ? " from its boundary" : " de sa limite"))]);
+        (c.distance_m === 0 ? t("coop.inside") : UI.km(c.distance_m) + " " + t("coop.from_boundary"))]);
       return li;
     }))] : [el("p", { text: t("panel.none") })]));
     if (data.white_zones) {
