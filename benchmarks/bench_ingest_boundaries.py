@@ -121,6 +121,7 @@ def main() -> int:
         cluster.start()
         engine = make_engine(cluster.url("bench"), load_settings({"pool_size": 1}))
         upgrade(engine)
+        load = os.getloadavg()[0]
         base_s, base_rss = baseline(cluster, workdir)
         with engine.connect() as conn:
             ogr_rows = conn.execute(text("SELECT count(*) FROM ogr_communes")).scalar_one()
@@ -147,7 +148,9 @@ def main() -> int:
         print(f"geocoop  : {ours_s:6.1f} s, peak {ours_rss:5.0f} MiB")
         print(f"ratio geocoop / ogr2ogr = {ratio:.2f} (target ≤ 1.5)")
         print("steps (s):", json.dumps(timings, ensure_ascii=False))
-        write_doc(base_s, base_rss, ours_s, ours_rss, ratio, levels, timings, report, ogr_rows)
+        write_doc(
+            base_s, base_rss, ours_s, ours_rss, ratio, levels, timings, report, ogr_rows, load
+        )
         engine.dispose()
     finally:
         cluster.stop()
@@ -155,7 +158,9 @@ def main() -> int:
     return 0
 
 
-def write_doc(base_s, base_rss, ours_s, ours_rss, ratio, levels, timings, report, ogr_rows) -> None:
+def write_doc(
+    base_s, base_rss, ours_s, ours_rss, ratio, levels, timings, report, ogr_rows, load
+) -> None:
     """docs/performance-boundaries.md with this run's figures."""
     steps = ", ".join(f"{k} {v:.1f}" for k, v in timings.items())
     loaded = ", ".join(f"{lvl} {c['loaded']:,}" for lvl, c in levels.items())
@@ -191,10 +196,18 @@ under the 2 GB budget. Loaded: {loaded}; {len(report["rejects"])} codes unmatche
 rejected (listed in the report).
 
 Where geocoop's time goes (seconds, from the report's `timings_s`): {steps}.
-The dissolves (ST_Union of 34,871 communes into EPCI, départements, régions at two
-resolutions) and the coverage clean + simplification are work ogr2ogr does not do at all;
-the part comparable to what ogr2ogr does (read + validate + reconcile + COPY + repair +
-merge of the communes) takes {core:.1f} s, {core / base_s:.1f}× the baseline.
+The dissolves (PostGIS `ST_Union` of 34,871 communes into EPCI and départements, of
+départements into régions; shapely `coverage_union` at the simplified resolution) and the
+coverage clean + simplification (shapely/GEOS, whole metropolitan coverage at once) are
+work ogr2ogr does not do at all. The part comparable to what ogr2ogr does (read +
+validate + reconcile + COPY + repair + merge of the communes) takes {core:.1f} s,
+{core / base_s:.1f}× the baseline. Load average of the machine when the run started:
+{load:.1f} (other jobs share the 2 cores; timings vary by ±50 % between runs).
+
+Not reachable with this design: reading, parsing and validating the seven files alone
+takes one to two times ogr2ogr's whole load. What would get closer: dissolving with
+`ST_CoverageUnion` (PostGIS ≥ 3.4) instead of `ST_Union`, and running the EPCI and
+département dissolves in parallel sessions (not possible inside one transaction).
 """,
         encoding="utf-8",
     )

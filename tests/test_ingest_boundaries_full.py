@@ -144,3 +144,40 @@ def test_national_topology(france):
     assert float(sum(g.area_m2 for g in gaps[True])) == pytest.approx(
         float(sum(g.area_m2 for g in gaps[False])), rel=0.05
     )
+
+
+def test_2018_polygons_reconciled_with_2026_lists(conn, shared_data):
+    """Etalab-style GeoJSON of COG 2018 (france-geojson) + COG 2026 lists + INSEE movements:
+    communes merged since 2018 get the union of their former communes' polygons."""
+    from geocoop.ingest.boundaries import ingest_boundaries
+
+    layer = next(
+        (shared_data / "boundaries" / "france-geojson" / "departements").glob(
+            "22-*/communes-22-*.geojson"
+        )
+    )
+    lists = PROJECT_ROOT / "data" / "boundaries"
+    report = ingest_boundaries(
+        conn,
+        [
+            layer,
+            lists / "decoupage-administratif" / "communes.json",
+            lists / "insee-cog" / "mouvements-communes.csv",
+        ],
+        vintage="COG 2026",
+    )
+    assert report.counts["levels"]["commune"]["loaded"] == 344  # every 2026 commune of 22
+    assert report.counts["levels"]["commune"]["rebuilt_from_parts"] > 0
+    unmatched_22 = [r for r in report.rejects if r.values.get("code", "").startswith("22")]
+    assert unmatched_22 == []
+    areas = dict(
+        conn.execute(
+            text(
+                "SELECT code, area_km2 FROM territory WHERE level = 'commune' "
+                "AND code IN ('22237', '22147')"
+            )
+        ).all()
+    )
+    # Val-d'Arguenon = Plancoët + Pléven (2025), Merdrignac + Saint-Launeuc (2025)
+    assert areas["22237"] == pytest.approx(38.6, rel=0.03)
+    assert areas["22147"] == pytest.approx(69.2, rel=0.03)

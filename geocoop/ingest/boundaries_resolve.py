@@ -72,6 +72,7 @@ def plan_import(
     resolve = _resolver(sources.changes, current | existing)
 
     parts: dict[str, list[GeomRecord]] = defaultdict(list)
+    former: dict[str, list[GeomRecord]] = defaultdict(list)
     for g in geo_com:
         if not g.wkb_hex or (g.code in current and g.type in (None, "COM")):
             continue
@@ -82,7 +83,9 @@ def plan_import(
             hit = resolve(g.code)
             target = hit[0] if hit and hit[0] in current else None
         if target is not None:
-            parts[target].append(g)
+            # a former commune's own polygon (older vintage) always joins its successor's;
+            # délégués of the same file only stand in when the successor has no polygon
+            (former if g.type in (None, "COM") else parts)[target].append(g)
         elif g.type in (None, "COM"):
             report.reject(
                 g.seq,
@@ -116,11 +119,10 @@ def plan_import(
 
     for code in sorted(current):
         ref, geo = ref_com.get(code), geo_by_code.get(code)
-        if code in direct:
-            g = direct[code]
-            plan.parts.append((code, code, g.file, g.seq, g.wkb_hex))
-        elif parts.get(code):
-            for g in sorted(parts[code], key=lambda p: p.code):
+        own = [direct[code]] if code in direct else parts.get(code, [])
+        pieces = own + former.get(code, [])
+        if pieces:
+            for g in sorted(pieces, key=lambda p: (p.code, p.type or "")):
                 plan.parts.append((code, g.code, g.file, g.seq, g.wkb_hex))
         else:
             report.reject(
