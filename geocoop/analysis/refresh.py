@@ -65,31 +65,31 @@ def refresh_all(conn: Connection) -> dict:
         t = lap("adjacency" + ("_rebuilt" if adjacency["rebuilt"] else "_checked"), t)
         # Kinds with no cooperation at all leave every commune uncovered: same zones.
         empty = [k for k in kinds if not (counts[k]["points"] or counts[k]["perimeters"])]
+        zone_count = {}
         for kind in [k for k in kinds if k not in empty] + empty[:1]:
-            zones.assign_zones(conn, kind, work=True)
+            zone_count[kind] = zones.assign_zones(conn, kind, work=True)
         t = lap("white_zones", t)
         # TRUNCATE, not DELETE: no dead rows left behind; readers wait only for this step.
         conn.execute(text("TRUNCATE analysis_commune_kind"))
+        conn.exec_driver_sql(sql_source("analysis/indexes_drop"))
         rows = conn.execute(
             statement("analysis/store_full"),
             {"empty": empty[1:], "first_empty": empty[0] if empty else None},
         ).rowcount
+        conn.exec_driver_sql(sql_source("analysis/indexes_create"))
         t = lap("store", t)
         _snapshot(conn)
         pairs = synergy.store_pairs(conn)
         t = lap("synergy_pairs", t)
-        stats = conn.execute(
-            text(
-                "SELECT count(DISTINCT commune_code) AS communes, "
-                "count(DISTINCT (kind_code, zone_id)) FILTER (WHERE zone_id IS NOT NULL) AS z "
-                "FROM analysis_commune_kind"
-            )
-        ).one()
+        communes = conn.execute(text("SELECT count(*) FROM analysis_communes")).scalar()
+        white_zones = sum(zone_count.values()) + zone_count.get(empty[0] if empty else "", 0) * max(
+            len(empty) - 1, 0
+        )
         report = {
-            "communes": stats.communes,
+            "communes": communes,
             "kinds": len(kinds),
             "rows": rows,
-            "white_zones": stats.z,
+            "white_zones": white_zones,
             "synergy_pairs": pairs,
             "seconds": round(time.perf_counter() - started, 3),
             "phases": phases,

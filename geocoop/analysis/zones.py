@@ -165,7 +165,7 @@ def assign_zones(
     the adjacency graph; zone id = smallest commune code. Over every commune, or (incremental
     refresh) over the members of `zones` plus the communes `extra` — a set the caller keeps
     closed under adjacency. In the stored table, or (work=True, full refresh) the scratch
-    one. Only changed zone ids are written; returns how many."""
+    one. Only changed zone ids are written; returns the number of zones."""
     table = compute.WORK_TABLE if work else compute.STORED_TABLE
     params = {"kind": kind, "zones": zones, "extra": extra}
 
@@ -181,4 +181,4 @@ def assign_zones(
             sql("zones_set"),
             {"kind": kind, "codes": [c for c, _z in changed], "zones": [z for _c, z in changed]},
         )
-    return len(changed)
+    return len(set(zones_of.values()))
