@@ -141,6 +141,18 @@ def test_non_utf8_names(conn, loaded, tmp_path):
     _refused(conn, loaded, [path], "latin1.geojson", "entité 2", "non UTF-8", "champ « nom »")
 
 
+def test_shapefile_declared_utf8_with_latin1_bytes(conn, loaded, tmp_path):
+    shp = tmp_path / "shp"
+    shutil.copytree(FIXTURES / "rennes_l93_shp", shp)
+    dbf = bytearray((shp / "COMMUNE.dbf").read_bytes())
+    at = dbf.index("é".encode())
+    dbf[at : at + 2] = b"\xe9 "  # latin-1 é, padded: the record keeps its width
+    (shp / "COMMUNE.dbf").write_bytes(bytes(dbf))
+    _refused(
+        conn, loaded, [shp / "COMMUNE.shp"], "COMMUNE.shp", "entité 3", "champ « NOM »", "non UTF-8"
+    )
+
+
 def test_non_utf8_csv_names_the_column(conn, loaded, tmp_path):
     path = tmp_path / "communes.csv"
     path.write_bytes(

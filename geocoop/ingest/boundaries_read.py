@@ -164,7 +164,7 @@ def read_layer(
         reason = str(exc).split(";")[0].replace(str(source), "").strip(" :'")
         raise fail(path, f"illisible ou tronqué ({reason[:160]}).") from None
     except UnicodeDecodeError:
-        raise fail(path, "texte non UTF-8 ; réenregistrez le fichier en UTF-8.") from None
+        raise _locate_bad_utf8(path, source) from None
     for warning in caught:
         if "encod" in str(warning.message).lower() or "utf" in str(warning.message).lower():
             raise fail(path, f"encodage des noms invalide ({warning.message}).")
@@ -237,6 +237,32 @@ def read_layer(
             )
         )
     return records
+
+
+def _locate_bad_utf8(path: Path, source: str):
+    """The IngestError for a layer declared UTF-8 whose bytes are not: re-read as
+    Windows-1252 to name the first feature and field that do not decode."""
+    import pyogrio
+    import pyogrio.errors
+
+    try:
+        frame = pyogrio.read_dataframe(source, encoding="cp1252", read_geometry=False)
+    except (UnicodeError, pyogrio.errors.DataSourceError):
+        return fail(path, "texte non UTF-8 ; réenregistrez le fichier en UTF-8.")
+    for index, row in enumerate(frame.itertuples(index=False), start=1):
+        for key, value in zip(frame.columns, row, strict=True):
+            if isinstance(value, str):
+                try:
+                    value.encode("cp1252").decode("utf-8")
+                except UnicodeError:
+                    return fail(
+                        path,
+                        f"texte non UTF-8 (« {value} » lu en Windows-1252) ; "
+                        "réenregistrez le fichier en UTF-8.",
+                        feature=index,
+                        field_name=key,
+                    )
+    return fail(path, "texte non UTF-8 ; réenregistrez le fichier en UTF-8.")
 
 
 def _text(value: object) -> str | None:
