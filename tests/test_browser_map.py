@@ -285,3 +285,24 @@ def test_clicking_a_commune_opens_its_panel(live_server, watched):
     assert page.page.locator("#panel-title").inner_text() == expected["territory"]["name"]
     page.shot("map-commune-click")
     page.assert_clean()
+
+
+def test_keyboard_alone_reaches_a_territory(live_server, watched):
+    page = watched(live_server + "/")
+    page.ready()
+    page.page.keyboard.press("Tab")  # the skip link comes first
+    assert page.page.evaluate("document.activeElement.className") == "skip-link"
+    page.page.focus("#search-input")
+    page.page.keyboard.type("ille et vilaine")
+    page.page.wait_for_selector("#search-results li[role=option]")
+    page.page.keyboard.press("ArrowDown")
+    assert page.page.locator("#search-results li[aria-selected=true]").count() == 1
+    page.page.keyboard.press("Enter")
+    page.page.wait_for_selector("#panel[data-code='35']", timeout=20_000)
+    assert page.page.evaluate("document.activeElement.id") == "panel"
+    page.page.keyboard.press("Tab")
+    assert page.page.evaluate("document.activeElement.id") == "panel-close"
+    page.page.keyboard.press("Enter")
+    page.page.wait_for_selector("#panel", state="hidden")
+    assert "&t=" not in page.page.url and "?t=" not in page.page.url
+    page.assert_clean()
