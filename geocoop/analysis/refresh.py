@@ -77,6 +77,8 @@ def refresh_all(conn: Connection) -> dict:
             {"empty": empty[1:], "first_empty": empty[0] if empty else None},
         ).rowcount
         conn.exec_driver_sql(sql_source("analysis/indexes_create"))
+        # fresh statistics: later incremental queries are planned on the new contents
+        conn.execute(text("ANALYZE analysis_commune_kind"))
         t = lap("store", t)
         _snapshot(conn)
         pairs = synergy.store_pairs(conn)

@@ -127,6 +127,7 @@ def ensure_adjacency(conn: Connection, *, check: bool = True) -> dict:
         return {"rebuilt": False, "pairs": state.pairs}
     conn.execute(text("DELETE FROM analysis_adjacency"))
     pairs = conn.execute(statement("analysis/adjacency_build")).rowcount
+    conn.execute(text("ANALYZE analysis_adjacency"))
     conn.execute(text("DELETE FROM analysis_adjacency_state"))
     conn.execute(
         text("INSERT INTO analysis_adjacency_state (id, signature, pairs) VALUES (1, :s, :p)"),

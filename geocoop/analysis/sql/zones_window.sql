@@ -1,5 +1,6 @@
 -- Members of zone :zone (kind :kind) within :radius_m metres of the bounding box of
--- :communes, and the adjacent pairs among them (a < b; a IS NULL marks a node row).
+-- :communes, and the adjacent pairs among them (a < b; a IS NULL marks a node row). The
+-- far end of each pair is looked up by key, so the plan stays linear.
 WITH box AS (
   SELECT analysis_expand_m(ST_Envelope(ST_Collect(geom)), :radius_m) AS g
   FROM territory WHERE level = 'commune' AND code = ANY (CAST(:communes AS text[]))
@@ -13,7 +14,10 @@ WITH box AS (
 SELECT NULL AS a, w.commune_code AS b FROM w
 UNION ALL
 SELECT j.a, j.b
-FROM w wa
-JOIN analysis_adjacency j ON j.a = wa.commune_code
-JOIN w wb ON wb.commune_code = j.b
-WHERE j.a < j.b;
+FROM w
+JOIN analysis_adjacency j ON j.a = w.commune_code AND j.a < j.b
+JOIN analysis_commune_kind sb
+  ON sb.kind_code = :kind AND sb.commune_code = j.b AND sb.zone_id = :zone
+JOIN territory tb ON tb.level = 'commune' AND tb.code = j.b
+CROSS JOIN box
+WHERE tb.geom && box.g;
