@@ -306,3 +306,21 @@ def test_keyboard_alone_reaches_a_territory(live_server, watched):
     page.page.wait_for_selector("#panel", state="hidden")
     assert "&t=" not in page.page.url and "?t=" not in page.page.url
     page.assert_clean()
+
+
+def test_coverage_rule_and_distance_change_the_figures(live_server, watched):
+    page = watched(live_server + "/?kinds=tiers_lieu")
+    page.ready()
+    before = figure(page, "fig-covered")
+    page.page.select_option("#f-distance", "5")
+    page.ready()
+    assert "distance_km=5" in page.page.url
+    expected = get_json(f"{live_server}/api/maps/coverage?level=departement&kinds=tiers_lieu"
+                        "&distance_km=5")["totals"]["population_covered"]  # fmt: skip
+    shown = figure(page, "fig-covered").replace("\u202f", "").replace("\xa0", "")
+    assert shown == str(expected) and figure(page, "fig-covered") != before
+    page.page.select_option("#f-rule", "perimeter")
+    page.ready()
+    assert "rule=perimeter" in page.page.url
+    page.shot("map-rule-perimeter")
+    page.assert_clean()

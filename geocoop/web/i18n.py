@@ -27,7 +27,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "filters.category": "Catégorie",
         "filters.model": "Modèle socio-économique",
         "filters.stage": "Stade",
-        "filters.distance": "Règle de distance",
+        "filters.distance": "Distance de service",
+        "filters.rule": "Règle de couverture",
         "filters.distance.kind": "Distance de service du type",
         "filters.distance.custom": "Distance fixe (km)",
         "filters.all": "Toutes",
@@ -120,8 +121,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "admin.field": "Champ",
         "admin.file_name": "Fichier",
         "admin.date": "Date",
-        "reason.rollup": "{covered} commune(s) sur {total} ont une coopération « {kind} » à "
-        "moins de {km} km de leur limite ou dans son périmètre (règle : {rule}).",
+        "reason.rollup.any": "{covered} commune(s) sur {total} ont une coopération « {kind} » "
+        "à moins de {km} km de leur limite ou sont dans son périmètre (règle : {rule}).",
+        "reason.rollup.distance": "{covered} commune(s) sur {total} ont une coopération "
+        "« {kind} » à moins de {km} km de leur limite (règle : {rule}).",
+        "reason.rollup.perimeter": "{covered} commune(s) sur {total} sont dans le périmètre "
+        "d'action d'une coopération « {kind} » (règle : {rule}).",
         "rule.any": "distance ou périmètre",
         "rule.distance": "distance",
         "rule.perimeter": "périmètre",
@@ -145,7 +150,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "filters.category": "Category",
         "filters.model": "Socio-economic model",
         "filters.stage": "Stage",
-        "filters.distance": "Distance rule",
+        "filters.distance": "Service distance",
+        "filters.rule": "Coverage rule",
         "filters.distance.kind": "Kind's service distance",
         "filters.distance.custom": "Fixed distance (km)",
         "filters.all": "All",
@@ -238,8 +244,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "admin.field": "Field",
         "admin.file_name": "File",
         "admin.date": "Date",
-        "reason.rollup": "{covered} of {total} communes have a « {kind} » cooperation within "
-        "{km} km of their boundary or inside its perimeter (rule: {rule}).",
+        "reason.rollup.any": "{covered} of {total} communes have a « {kind} » cooperation "
+        "within {km} km of their boundary or lie in its perimeter (rule: {rule}).",
+        "reason.rollup.distance": "{covered} of {total} communes have a « {kind} » "
+        "cooperation within {km} km of their boundary (rule: {rule}).",
+        "reason.rollup.perimeter": "{covered} of {total} communes lie in the perimeter of a "
+        "« {kind} » cooperation (rule: {rule}).",
         "rule.any": "distance or perimeter",
         "rule.distance": "distance",
         "rule.perimeter": "perimeter",

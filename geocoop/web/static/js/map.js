@@ -22,7 +22,8 @@
     return {
       kinds: kinds === null ? DEFAULT_KINDS.slice() : kinds.split(",").filter(function (k) { return kindsByCode[k]; }),
       category: q.get("category") || "", model: q.get("model") || "", stage: q.get("stage") || "",
-      distance_km: q.get("distance_km") || "", rule: q.get("rule") || "any",
+      distance_km: /^\d+(\.\d+)?$/.test(q.get("distance_km") || "") ? q.get("distance_km") : "",
+      rule: ["any", "distance", "perimeter"].indexOf(q.get("rule")) >= 0 ? q.get("rule") : "any",
       mode: q.get("mode") === "white" ? "white" : "coverage",
       wkind: kindsByCode[q.get("wkind")] ? q.get("wkind") : WKIND_DEFAULT,
       t: q.get("t") || "", tl: q.get("tl") || "", at: q.get("at") || "",
@@ -271,6 +272,7 @@
     document.getElementById("f-model").value = state.model;
     document.getElementById("f-stage").value = state.stage;
     document.getElementById("f-distance").value = state.distance_km;
+    document.getElementById("f-rule").value = state.rule;
     wkind.value = state.wkind;
   }
   function readForm() {
@@ -279,10 +281,12 @@
     state.model = document.getElementById("f-model").value;
     state.stage = document.getElementById("f-stage").value;
     state.distance_km = document.getElementById("f-distance").value;
+    state.rule = document.getElementById("f-rule").value;
   }
   form.addEventListener("change", function () { readForm(); pushState(); refresh(); });
   document.getElementById("filters-reset").addEventListener("click", function () {
     state.kinds = DEFAULT_KINDS.slice(); state.category = state.model = state.stage = state.distance_km = "";
+    state.rule = "any";
     fillForm(); pushState(); refresh();
   });
   wkind.addEventListener("change", function () { state.wkind = wkind.value; pushState(); refresh(); });
@@ -413,7 +417,7 @@
     if (explanation && explanation.message) return explanation.message;
     var values = { covered: row.communes_covered, total: row.communes_total, kind: UI.kindLabel(kind),
                    km: UI.num(row.service_distance_m / 1000), rule: t("rule." + data.rule) };
-    return t("reason.rollup").replace(/\{(\w+)\}/g, function (_m, name) { return values[name]; });
+    return t("reason.rollup." + data.rule).replace(/\{(\w+)\}/g, function (_m, name) { return values[name]; });
   }
   function section(title, children) {
     return el("section", { class: "panel-section" }, [el("h3", { text: title })].concat(children));
