@@ -216,18 +216,13 @@ def demo(ctx: click.Context, host: str | None, port: int | None) -> None:
     ctx.invoke(serve, host=host, port=port)
 
 
-def _register_plugins() -> None:
-    # Command groups that live with their subsystem (ingest, analysis) attach here.
-    import importlib
+def _register_subsystems() -> None:
+    # Command groups that live with their subsystem attach themselves here.
+    from geocoop.analysis import cli as analysis_cli
+    from geocoop.ingest import cli as ingest_cli
 
-    for module in ("geocoop.ingest.cli", "geocoop.analysis.cli"):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        mod.register(main)
+    ingest_cli.register(main)
+    analysis_cli.register(main)
 
 
-_register_plugins()
+_register_subsystems()

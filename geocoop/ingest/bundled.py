@@ -6,27 +6,19 @@ so a second `make demo` changes nothing.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import Engine
 
-# Each module exposes `load_bundled(engine, data_dir) -> Iterator[str]`, in this order.
-STEPS = (
-    "geocoop.ingest.boundaries_bundled",
-    "geocoop.ingest.cooperations_bundled",
-    "geocoop.analysis.bundled",
-)
+from geocoop.analysis import bundled as analysis_bundled
+from geocoop.ingest import boundaries_bundled, cooperations_bundled
+
+# Each step exposes `load_bundled(engine, data_dir) -> Iterator[str]`, run in this order.
+STEPS = (boundaries_bundled, cooperations_bundled, analysis_bundled)
 
 
 def load_bundled(engine: Engine, data_dir: Path) -> Iterator[str]:
-    """Run every available bundled-data step; yield one progress line per step."""
-    for name in STEPS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        yield from module.load_bundled(engine, Path(data_dir))
+    """Run every bundled-data step; yield their progress lines."""
+    for step in STEPS:
+        yield from step.load_bundled(engine, Path(data_dir))

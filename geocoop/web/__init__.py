@@ -30,21 +30,12 @@ def create_app(overrides: dict | None = None, settings: Settings | None = None) 
     errors.init_app(app)
     security.init_app(app)
     app.register_blueprint(health.bp)
-    _register_optional_blueprints(app)
+    _register_areas(app)
     return app
 
 
-def _register_optional_blueprints(app: Flask) -> None:
-    # Each URL area lives in its own module; an area not written yet is simply absent.
-    import importlib
-
+def _register_areas(app: Flask) -> None:
     from geocoop.web.blueprints import AREAS
 
-    for name in AREAS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(app)
+    for area in AREAS:
+        area.register(app)

@@ -1,10 +1,12 @@
-"""One blueprint per URL area. Each optional area module exposes `register(app)`."""
+"""One blueprint per URL area; each area module exposes `register(app)`."""
 
-AREAS = (
-    "geocoop.web.blueprints.ingest_api",  # POST /api/ingest/… (token)
-    "geocoop.web.blueprints.ogcapi",  # OGC API – Features
-    "geocoop.web.blueprints.tiles",  # vector tiles
-    "geocoop.web.blueprints.analysis_api",  # /api/analysis/…
-    "geocoop.web.blueprints.maps",  # HTML map pages
-    "geocoop.web.blueprints.admin",  # token-protected admin pages
+from geocoop.web.blueprints import (
+    admin,  # token-protected admin pages
+    analysis_api,  # /api/analysis/…
+    ingest_api,  # POST /api/ingest/… (token)
+    maps,  # HTML map pages
+    ogcapi,  # OGC API – Features
+    tiles,  # vector tiles
 )
+
+AREAS = (ingest_api, ogcapi, tiles, analysis_api, maps, admin)
