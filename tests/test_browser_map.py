@@ -104,6 +104,17 @@ def get_json(url: str):
         return json.load(response)
 
 
+PAINTED_TILES = """() => Array.from(document.querySelectorAll("canvas.leaflet-tile")).filter(
+  (c) => { const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+           for (let i = 3; i < d.length; i += 4 * 61) { if (d[i]) return true; }
+           return false; }).length"""
+
+
+def painted_tiles(page) -> int:
+    """How many choropleth tiles have at least one drawn pixel."""
+    return page.page.evaluate(PAINTED_TILES)
+
+
 def figure(page, element_id: str) -> str:
     return page.page.locator(f"#{element_id}").inner_text().strip()
 
@@ -112,7 +123,7 @@ def test_france_view_loads_clean(live_server, watched):
     page = watched(live_server + "/")
     page.ready()
     assert page.page.locator("#legend-kinds li").count() >= 5
-    assert page.page.locator(".leaflet-tile-container canvas, canvas").count() >= 1
+    assert painted_tiles(page) >= 1  # the regions are drawn from the vector tiles
     assert page.page.locator("#chart-dep-body svg rect").count() >= 2
     page.shot("map-france")
     page.assert_clean()
@@ -140,6 +151,7 @@ def test_filter_changes_markers_and_figures_and_back_restores(live_server, watch
     assert figure(page, "fig-cooperations") != shown_all or len(kinds) == 1
     assert f"kinds={kind}" in page.page.url
     assert page.page.locator("#legend-kinds li").count() == 1
+    assert painted_tiles(page) >= 2  # départements drawn (512-px tiles)
     coverage = get_json(f"{live_server}/api/maps/coverage?level=departement&kinds={kind}")
     assert figure(page, "fig-covered").replace("\u202f", "").replace("\xa0", "") == str(
         coverage["totals"]["population_covered"]

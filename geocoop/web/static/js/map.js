@@ -114,11 +114,14 @@
     ["regions", "departements", "epci", "communes", "default"].forEach(function (name) {
       styles[name] = function (props) { return choroplethStyle(props); };
     });
-    var layer = L.vectorGrid.protobuf(config.tiles[level], {
+    // 512-px tiles one zoom level up: a quarter of the requests for the same detail (the
+    // MVT grid is 4096 units, ample for 512 px). VectorGrid is a GridLayer and ignores
+    // zoomOffset, so the URL's zoom is computed here: on a 512-px grid, level z's tile
+    // indices are those of zoom z − 1.
+    var layer = L.vectorGrid.protobuf(config.tiles[level].replace("{z}", "{zz}"), {
       rendererFactory: L.canvas.tile, vectorTileLayerStyles: styles, interactive: false,
-      // 512-px tiles one zoom level up: a quarter of the requests for the same detail
-      // (the MVT grid is 4096 units, ample for 512 px)
-      tileSize: 512, zoomOffset: -1, maxNativeZoom: 14, attribution: "IGN, INSEE",
+      tileSize: 512, maxNativeZoom: 15, attribution: "IGN, INSEE",
+      zz: function (data) { return data.z - 1; },
     });
     return layer;
   }
