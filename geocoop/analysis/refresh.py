@@ -150,7 +150,12 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
     lap("zone_members")
     result = incremental.update_zones(conn, kind, before, after)
     lap("white_zones")
-    return {"communes": len(communes), "zones": result["zones"], "phases": laps}
+    return {
+        "communes": len(communes),
+        "zones": result["zones"],
+        "phases": laps,
+        "outcome": result["outcome"],
+    }
 
 
 def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
@@ -170,9 +175,11 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
         }
         touched = {"communes": 0, "zones": 0}
         phases: dict[str, float] = {}
+        outcomes: dict[str, str] = {}
         for kind in sorted(kinds):
             res = _refresh_kind(conn, kind, cooperation_id, table[kind]["service_distance_m"])
             touched = {k: touched[k] + res[k] for k in touched}
+            outcomes.update(res.get("outcome", {}))
             for name, seconds in res.get("phases", {}).items():
                 phases[name] = round(phases.get(name, 0) + seconds, 4)
         t0 = time.perf_counter()
@@ -186,6 +193,7 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
             "pairs": pairs,
             "seconds": seconds,
             "phases": phases,
+            "zone_outcomes": outcomes,
         }
         _record(conn, "cooperation", cooperation_id, seconds, report)
     return report
