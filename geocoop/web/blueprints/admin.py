@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import tempfile
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -28,6 +26,7 @@ from geocoop.maps.admin import active_token_name, recent_runs, run_by_id, token_
 from geocoop.maps.kinds import map_kinds
 from geocoop.web import i18n
 from geocoop.web.database import connection
+from geocoop.web.uploads import run_upload
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -112,36 +111,14 @@ def logout():
 def _import(upload, form) -> dict:
     from geocoop.ingest.cooperations import import_cooperations
 
-    conn = connection()
-    name = Path(upload.filename).name
-    dry_run = form.get("dry_run") == "on"
-    with tempfile.TemporaryDirectory(prefix="geocoop-admin-") as tmp:
-        path = Path(tmp) / f"upload{Path(name).suffix.lower()}"
-        upload.save(path)
-        try:
-            report = import_cooperations(
-                conn,
-                path,
-                kind=form.get("kind") or None,
-                source=form.get("source") or None,
-                dry_run=dry_run,
-                actor=_admin_name(),
-                file_name=name,
-            )
-            refreshed = None
-            if not dry_run:
-                from geocoop.maps.panel import analysis_api
-
-                api = analysis_api()
-                # the map's figures are stored: bring them up to date in the same commit
-                refreshed = api.refresh_all(conn) if api is not None else None
-        except Exception:
-            conn.rollback()
-            raise
-    conn.commit()
-    body = report.as_dict()
-    body["refreshed"] = refreshed
-    return body
+    return run_upload(
+        import_cooperations,
+        upload,
+        actor=_admin_name(),
+        kind=form.get("kind") or None,
+        source=form.get("source") or None,
+        dry_run=form.get("dry_run") == "on",
+    )
 
 
 @bp.post("/upload")

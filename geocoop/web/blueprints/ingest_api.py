@@ -1,14 +1,14 @@
 """Authenticated uploads: `POST /api/ingest/cooperations` and `POST /api/ingest/partnerships`.
 
 Multipart form: `file` (required), `kind`, `source`, `dry_run`, optional `mapping` file.
-The view checks the upload, hands a temporary copy to the core import function, commits
-after a successful real import and returns the report as JSON (rejects included).
+The view checks the upload and hands it to geocoop.web.uploads.run_upload (core import,
+analysis refresh, commit after a successful real import) and returns the report as JSON
+(rejects included).
 Oversized bodies are refused by Flask (MAX_CONTENT_LENGTH → 413).
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from flask import Blueprint, Flask, g, jsonify, request
@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 from geocoop.errors import BadRequest
 from geocoop.ingest.cooperations_read import TABULAR, VECTOR
 from geocoop.web.auth import require_token
-from geocoop.web.database import connection
+from geocoop.web.uploads import run_upload
 
 bp = Blueprint("ingest_api", __name__, url_prefix="/api/ingest")
 _TRUE = {"1", "true", "yes", "on", "oui"}
@@ -47,30 +47,6 @@ def _flag(name: str) -> bool:
     return (request.form.get(name) or "").strip().lower() in _TRUE
 
 
-def _run(core, upload: FileStorage, **options) -> dict:
-    """Save the upload to a temporary file, run `core` on it, commit unless dry run."""
-    name = Path(upload.filename).name
-    conn = connection()
-    with tempfile.TemporaryDirectory(prefix="geocoop-upload-") as tmp:
-        path = Path(tmp) / f"upload{Path(name).suffix.lower()}"
-        upload.save(path)
-        mapping = options.pop("mapping_upload", None)
-        if mapping is not None:
-            mapping_path = Path(tmp) / f"mapping{Path(mapping.filename).suffix.lower()}"
-            mapping.save(mapping_path)
-            options["mapping"] = mapping_path
-        try:
-            report = core(conn, path, file_name=name, actor=g.token_name, **options)
-        except Exception:
-            conn.rollback()
-            raise
-    if report.counts.get("dry_run"):
-        conn.rollback()
-    else:
-        conn.commit()
-    return report.as_dict()
-
-
 @bp.post("/cooperations")
 @require_token
 def cooperations():
@@ -79,9 +55,10 @@ def cooperations():
 
     upload = _upload("file", {**TABULAR, **VECTOR})
     mapping = _upload("mapping", {".yaml": "", ".yml": "", ".json": ""}, required=False)
-    body = _run(
+    body = run_upload(
         import_cooperations,
         upload,
+        actor=g.token_name,
         kind=request.form.get("kind") or None,
         source=request.form.get("source") or None,
         dry_run=_flag("dry_run"),
@@ -97,9 +74,10 @@ def partnerships():
     from geocoop.ingest.partnerships import import_partnerships
 
     upload = _upload("file", TABULAR)
-    body = _run(
+    body = run_upload(
         import_partnerships,
         upload,
+        actor=g.token_name,
         source=request.form.get("source") or None,
         dry_run=_flag("dry_run"),
     )
