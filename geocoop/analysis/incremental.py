@@ -42,9 +42,13 @@ def _set(conn: Connection, kind: str, pairs: list[tuple[str, str | None]]) -> No
 
 def _split(conn: Connection, kind: str, zone: str) -> None:
     """Recompute the components of one stored zone; the largest keeps the label."""
-    rows = conn.execute(statement("analysis/zone_graph"), {"kind": kind, "zone": zone}).all()
-    nodes = sorted(b for a, b in rows if a is None)
-    comp = zones.components(nodes, [(a, b) for a, b in rows if a is not None])
+    params = {"kind": kind, "zones": [zone], "extra": None}
+
+    def sql(name: str):
+        return text(sql_source(f"analysis/{name}").replace("{table}", compute.STORED_TABLE))
+
+    nodes = [r[0] for r in conn.execute(sql("zones_nodes"), params)]
+    comp = zones.components(sorted(nodes), conn.execute(sql("zones_edges"), params).all())
     groups: dict[str, list[str]] = defaultdict(list)
     for node, root in comp.items():
         groups[root].append(node)
