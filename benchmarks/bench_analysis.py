@@ -262,6 +262,12 @@ def write_doc(
         "",
         f"Last full run: {report['rows']:,} commune x kind rows, {report['white_zones']:,} "
         f"white zones, {report['synergy_pairs']:,} synergy pairs.",
+        "",
+        "The first full run also builds the commune adjacency graph (rebuilt only when a "
+        "commune polygon changes). The incremental `add` lands in the largest tiers-lieu "
+        "white zone (~12,700 communes); when the covered disc may split it, the zone's "
+        "components are recomputed (`zone_outcomes`), the dominant cost of that step. "
+        "Timings move with the load of the shared machine (load average above).",
     ]
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {OUT}")
