@@ -62,6 +62,11 @@ def register(ingest: click.Group) -> None:
         default=None,
         help="Fichier CSV des rejets (défaut : <fichier>.rejets.csv).",
     )
+    @click.option(
+        "--no-analyze",
+        is_flag=True,
+        help="Ne pas recalculer l'analyse (plusieurs imports puis un seul `geocoop analyze`).",
+    )
     def cooperations(
         path: Path,
         kind: str | None,
@@ -69,16 +74,27 @@ def register(ingest: click.Group) -> None:
         mapping: Path | None,
         dry_run: bool,
         rejects: Path | None,
+        no_analyze: bool,
     ) -> None:
         """Importe une liste de coopérations / import cooperations (CSV, XLSX, GeoJSON, GPKG)."""
+        from geocoop.analysis.api import refresh_all
         from geocoop.cli import _engine
         from geocoop.ingest.cooperations import import_cooperations
 
+        refreshed = None
         with _engine().begin() as conn:
             report = import_cooperations(
                 conn, path, kind=kind, source=source, mapping=mapping, dry_run=dry_run, actor="cli"
             )
+            if report.accepted and not dry_run and not no_analyze:
+                # Stored coverage and white zones must match the new rows (same transaction).
+                refreshed = refresh_all(conn)
         _finish(report, path, rejects)
+        if refreshed:
+            click.echo(
+                f"  analyse recalculée : {refreshed.get('white_zones', 0)} zone(s) blanche(s), "
+                f"{refreshed.get('seconds', 0):.1f} s."
+            )
 
     @ingest.command("partnerships")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
