@@ -14,6 +14,7 @@ from flask import current_app, url_for
 
 from geocoop.features import collections as registry
 from geocoop.features.crs import SUPPORTED
+from geocoop.features.params import ITEMS_PARAMETERS
 
 _F_JSON_HTML = ["json", "html"]
 _SCALAR = {"number": "number", "integer": "integer", "boolean": "boolean"}
@@ -275,18 +276,8 @@ def features_paths() -> dict:
                 p["schema"]["maxLength"] = 200
             if schema_prop.type == "date-time":
                 p["schema"]["format"] = "date-time"
-        standard = [
-            "f-items",
-            "datetime",
-            "bbox",
-            "bbox-crs",
-            "crs",
-            "limit",
-            "offset",
-            "filter",
-            "filter-lang",
-            "filter-crs",
-        ]
+        # the items' own `f` parameter is declared as "f-items" (it also accepts csv/gpkg)
+        standard = ["f-items" if name == "f" else name for name in ITEMS_PARAMETERS]
         paths[f"/collections/{cid}/items"] = _op(
             f"getFeatures_{cid}",
             f"Objets : {c.title}",
