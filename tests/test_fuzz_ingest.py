@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from geocoop.errors import IngestError
 from geocoop.ingest.cooperations import import_cooperations
 
-FUZZ = settings(max_examples=25, deadline=None,
+# benchmarks/bench_fuzz.py multiplies the examples by GEOCOOP_FUZZ_SCALE (long form).
+FUZZ = settings(max_examples=25 * int(os.environ.get("GEOCOOP_FUZZ_SCALE", "1")), deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
 cell = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
                max_size=30)

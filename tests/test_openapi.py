@@ -6,13 +6,17 @@ and runs them against the app on the bundled real data (Bretagne + La Réunion).
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-EXAMPLES = 4  # per operation: ~60 operations, about 250 requests, under a minute idle
+# Per operation: ~60 operations, about 250 requests in the suite (under a minute idle);
+# benchmarks/bench_fuzz.py multiplies it by GEOCOOP_FUZZ_SCALE for the long form.
+EXAMPLES = 4 * int(os.environ.get("GEOCOOP_FUZZ_SCALE", "1"))
 
 
 @pytest.fixture(scope="module")
