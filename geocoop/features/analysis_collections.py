@@ -120,10 +120,12 @@ def _rollup(level: str, parent_column: str):
         return (
             select(
                 func.concat(_ACK.c.kind_code, literal("-"), parent.c.code).label("id"),
-                func.min(parent.c.geom_simplified).label("geom"),
+                # grouped by the parent's primary key, its columns come along as they are
+                # (min() of a geometry would silently compare and return it as text)
+                parent.c.geom_simplified.label("geom"),
                 _ACK.c.kind_code,
                 parent.c.code,
-                func.min(parent.c.name).label("name"),
+                parent.c.name.label("name"),
                 total.cast(Integer).label("population"),
                 func.count().label("communes_total"),
                 func.count().filter(covered).label("communes_covered"),
@@ -134,7 +136,7 @@ def _rollup(level: str, parent_column: str):
                 .label("population_covered_pct"),
             )
             .select_from(joined)
-            .group_by(_ACK.c.kind_code, parent.c.code)
+            .group_by(_ACK.c.kind_code, parent.c.id, parent.c.code)
         )
 
     return build
