@@ -225,6 +225,8 @@ class EmbeddedCluster:
                 )
                 if result.returncode != 0:
                     tail = _tail(self.log_file)
+                    if "No space left on device" in tail:
+                        tail = f"disque plein ({tail})"
                     raise ConfigurationError(
                         f"Le cluster PostgreSQL de {self.pgdata} n'a pas démarré : {tail}"
                     )
@@ -256,6 +258,11 @@ class EmbeddedCluster:
             ]
         )
         if result.returncode != 0:
+            if "No space left on device" in result.stderr:
+                raise ConfigurationError(
+                    f"Disque plein : impossible de créer le cluster dans {self.pgdata}. "
+                    "Libérez de la place ou choisissez GEOCOOP_DATA_DIR ailleurs."
+                )
             raise ConfigurationError(f"initdb a échoué : {result.stderr.strip()[-300:]}")
         settings = {
             "listen_addresses": "''",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -126,3 +128,21 @@ def test_private_home_checkout_keeps_cluster_where_postgres_can_enter(tmp_path):
     if cluster.user.pw_uid == 0 or tmp_path.parent.stat().st_mode & 0o001:
         return  # not running as root, or a world-traversable tmp: nothing to relocate
     assert str(cluster.pgdata).startswith("/var/lib/geocoop/")
+
+
+def test_full_disk_is_a_clear_error():
+    """A data dir on a full (16 MB tmpfs) disk: one clear French error, nothing half-made."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs to fill needs root (CI runs as root)")
+    mount_point = Path(tempfile.mkdtemp(prefix="gcfull-", dir="/tmp"))
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m,mode=0755", "tmpfs",
+                              str(mount_point)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        shutil.rmtree(mount_point, ignore_errors=True)
+        pytest.fail(f"cannot mount a tmpfs to simulate a full disk: {mounted.stderr.strip()}")
+    try:
+        with pytest.raises(ConfigurationError, match="Disque plein"):
+            EmbeddedCluster(mount_point, "x", fast=True).start()
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=False)
+        shutil.rmtree(mount_point, ignore_errors=True)
