@@ -137,8 +137,7 @@ def test_bundled_data_sums(demo_engine):
         total = conn.execute(
             text("SELECT COALESCE(sum(population), 0) FROM territory WHERE level = 'commune'")
         ).scalar()
-        if not total:
-            pytest.skip("no commune in the bundled data yet (boundaries loader not landed)")
+        assert total > 4_000_000, "the bundled data (Bretagne + La Réunion) is not loaded"
         stored = conn.execute(text("SELECT count(*) FROM analysis_commune_kind")).scalar()
         assert stored > 0, "the bundled-data step did not run the analysis"
         for kind in ("tiers_lieu", "france_services"):
