@@ -339,7 +339,7 @@
         var p = f.properties;
         var button = el("button", { type: "button", class: "zone-button", "data-population": p.population, "aria-label": t("white.zoom") + " #" + p.rank },
           [el("strong", { text: "#" + p.rank }), " " + UI.num(p.population) + " " + t("figures.population") + " · " +
-           p.communes_count + " " + t("panel.communes") + " · " + (p.departements || []).join(", ")]);
+           p.communes_count + " " + t(p.communes_count === 1 ? "panel.commune" : "panel.communes") + " · " + (p.departements || []).join(", ")]);
         button.addEventListener("click", function () { map.fitBounds(layers[i].getBounds(), { maxZoom: 11 }); layers[i].openTooltip(); });
         list.appendChild(el("li", { class: "zone-item" }, [button]));
       });
@@ -468,7 +468,7 @@
     if (data.white_zones) {
       panelBody.appendChild(section(t("panel.white_zones"), data.white_zones.length ? [el("ul", { class: "zones" }, data.white_zones.map(function (z) {
         return el("li", {}, [el("strong", { text: UI.kindLabel(kindsByCode[z.kind]) }), " : " + UI.num(z.population) + " " + t("figures.population") +
-          ", " + z.communes_count + " " + t("panel.communes") + (z.nearest_cooperation_distance_m ? " — " + UI.km(z.nearest_cooperation_distance_m) + (config.lang === "en" ? " to the nearest" : " jusqu'à la plus proche") : "")]);
+          ", " + z.communes_count + " " + t(z.communes_count === 1 ? "panel.commune" : "panel.communes") + (z.nearest_cooperation_distance_m ? " — " + UI.km(z.nearest_cooperation_distance_m) + (config.lang === "en" ? " to the nearest" : " jusqu'à la plus proche") : "")]);
       }))] : [el("p", { text: t("panel.none") })]));
     }
     if (data.synergies) {
