@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from geocoop.errors import IngestError
+from geocoop.ingest.cli_options import rejects_option
 
 
 def _summary(report) -> list[str]:
@@ -73,12 +74,7 @@ def register(group: click.Group) -> None:
         help="Année des populations (défaut : année du millésime - 3).",
     )
     @click.option("--force", is_flag=True, help="Réimporter même si les fichiers sont connus.")
-    @click.option(
-        "--rejects",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Écrire les codes non rapprochés / rejets dans ce CSV.",
-    )
+    @rejects_option("Écrire les codes non rapprochés / rejets dans ce CSV.")
     @click.option("--json", "as_json", is_flag=True, help="Rapport complet en JSON.")
     def boundaries(
         paths, mapping, level, vintage, population_year, force, rejects, as_json

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from geocoop.ingest.cli_options import rejects_option
 from geocoop.ingest.report import IngestReport, write_rejects_csv
 
 
@@ -56,12 +57,7 @@ def register(ingest: click.Group) -> None:
         help="Fichier de correspondance des colonnes (YAML/JSON).",
     )
     @click.option("--dry-run", is_flag=True, help="Montre ce qui changerait, sans écrire.")
-    @click.option(
-        "--rejects",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Fichier CSV des rejets (défaut : <fichier>.rejets.csv).",
-    )
+    @rejects_option("Fichier CSV des rejets (défaut : <fichier>.rejets.csv).")
     @click.option(
         "--no-analyze",
         is_flag=True,
@@ -100,12 +96,7 @@ def register(ingest: click.Group) -> None:
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--source", default=None, help="Source des coopérations citées par id.")
     @click.option("--dry-run", is_flag=True, help="Montre ce qui changerait, sans écrire.")
-    @click.option(
-        "--rejects",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Fichier CSV des rejets (défaut : <fichier>.rejets.csv).",
-    )
+    @rejects_option("Fichier CSV des rejets (défaut : <fichier>.rejets.csv).")
     def partnerships(path: Path, source: str | None, dry_run: bool, rejects: Path | None) -> None:
         """Importe des partenariats entre coopérations / import partnerships."""
         from geocoop.cli import _engine
