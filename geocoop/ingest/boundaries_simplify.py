@@ -1,21 +1,26 @@
-"""Topology-preserving simplification of territory polygons for low zooms.
+"""Topology-preserving simplification of territory polygons, and coverage dissolves.
 
-PostGIS 3.3 has no ST_CoverageSimplify, so this is the one documented exception to
-"spatial work in PostGIS": PostGIS projects each zone to its metric CRS, shapely ≥ 2.2's
-`coverage_clean` (GEOS ≥ 3.14) snaps the source into an exact coverage and
-`coverage_simplify` simplifies it at once so that shared edges stay shared; PostGIS
-projects back. Tolerances are in metres.
+PostGIS 3.3 has neither ST_CoverageSimplify nor ST_CoverageUnion (both PostGIS ≥ 3.4),
+so this is the one documented exception to "spatial work in PostGIS": PostGIS projects
+each zone to its metric CRS; shapely ≥ 2.2 (GEOS ≥ 3.14) cleans the defects of the
+commune coverage (boundaries_coverage), simplifies it at once so that shared edges stay
+shared, and dissolves it into EPCI / départements / régions with the linear-time
+coverage union (ST_Union of the same polygons took 15 s nationally, the coverage union
+under 1 s); PostGIS projects back. Tolerances are in metres.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import shapely
 from sqlalchemy import Connection, text
 
+from geocoop.ingest.boundaries_coverage import clean_coverage, union_groups
 from geocoop.sql import statement
 
 TOLERANCE_M = 500.0  # metres: below one pixel up to zoom 8 (≈ 600 m/px), halves the vertices
 SNAP_M = 1.0  # vertices closer than a metre are one node when cleaning the coverage
+DISSOLVED_LEVELS = ("epci", "departement", "region")
 ZONE_SRID = {  # metric CRS per overseas département; everything else is Lambert-93
     "971": 5490, "972": 5490, "977": 5490, "978": 5490,
     "973": 2972, "974": 2975, "976": 4471, "975": 4467,
@@ -51,18 +56,56 @@ def _simplify(
     geoms = shapely.from_wkb([bytes(r.wkb) for r in rows])
     # Sources are not exact coverages (tiny overlaps, unmatched vertices): clean first, or
     # unmatched edges would be simplified apart and open gaps/overlaps.
-    cleaned = shapely.coverage_clean(geoms, snapping_distance=SNAP_M)
-    lost = shapely.is_empty(cleaned) | shapely.is_missing(cleaned)
-    cleaned[lost] = geoms[lost]
-    hexes = shapely.to_wkb(shapely.coverage_simplify(cleaned, tolerance_m), hex=True)
-    raw = conn.connection.driver_connection
-    with (
-        raw.cursor() as cur,
-        cur.copy(f"COPY stg_simplified ({key}, srid, geom) FROM STDIN") as copy,
-    ):
-        for row, hexa in zip(rows, hexes, strict=True):
-            copy.write_row((getattr(row, key), srid, hexa))
+    cleaned, _ = clean_coverage(geoms, SNAP_M)
+    simplified = shapely.coverage_simplify(cleaned, tolerance_m)
+    _copy_rows(
+        conn,
+        f"COPY stg_simplified ({key}, srid, geom) FROM STDIN",
+        ((getattr(row, key), srid, wkb) for row, wkb in zip(rows, _wkb(simplified), strict=True)),
+    )
     return len(rows)
+
+
+def _wkb(geoms) -> list:
+    return shapely.to_wkb(geoms, hex=True)
+
+
+def _copy_rows(conn: Connection, sql: str, rows) -> None:
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur, cur.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _simplify_communes_zone(
+    conn: Connection, deps: list[str], srid: int, dissolve: dict[str, set[str]], tolerance_m: float
+) -> tuple[int, int]:
+    """One zone's communes: cleaned, simplified (→ stg_simplified) and dissolved into the
+    EPCI / départements / régions of `dissolve` at both resolutions (→ stg_dissolved)."""
+    rows = conn.execute(
+        statement("ingest/boundaries_simplify_source_commune"),
+        {"departements": deps, "srid": srid},
+    ).all()
+    if not rows:
+        return 0, 0
+    geoms = shapely.from_wkb([bytes(r.wkb) for r in rows])
+    cleaned, defects = clean_coverage(geoms, SNAP_M)
+    simplified = shapely.coverage_simplify(cleaned, tolerance_m)
+    _copy_rows(
+        conn,
+        "COPY stg_simplified (code, srid, geom) FROM STDIN",
+        ((row.code, srid, wkb) for row, wkb in zip(rows, _wkb(simplified), strict=True)),
+    )
+    dissolved = [
+        (level, code, srid, _wkb(full), _wkb(light))
+        for level, code, full, light in _dissolve(rows, cleaned, simplified, dissolve)
+    ]
+    _copy_rows(
+        conn,
+        "COPY stg_dissolved (level, code, srid, geom, geom_simplified) FROM STDIN",
+        dissolved,
+    )
+    return len(rows), defects
 
 
 def _check() -> None:
@@ -70,12 +113,48 @@ def _check() -> None:
         raise RuntimeError("shapely ≥ 2.2 avec GEOS ≥ 3.14 requis (coverage_clean)")
 
 
+def _dissolve(rows, cleaned, simplified, dissolve: dict[str, set[str]]):
+    """(level, code, full, simplified) coverage unions: EPCI and départements from the
+    communes, régions from the départements (their edges are already dissolved)."""
+    epci_key = np.array([r.epci_code or "" for r in rows], dtype=object)
+    dep_key = np.array([r.departement_code or "" for r in rows], dtype=object)
+    region_of = {r.departement_code: r.region_code for r in rows if r.departement_code}
+    regions = dissolve.get("region") or set()
+    deps = (dissolve.get("departement") or set()) | {
+        d for d, r in region_of.items() if r in regions
+    }
+    out: dict[tuple[str, str], list] = {}
+    for geoms in (cleaned, simplified):
+        levels = {
+            "epci": union_groups(geoms, epci_key, dissolve.get("epci") or set()),
+            "departement": union_groups(geoms, dep_key, deps),
+        }
+        done = sorted(levels["departement"])
+        levels["region"] = union_groups(
+            np.array([levels["departement"][d] for d in done], dtype=object),
+            np.array([region_of[d] for d in done], dtype=object),
+            regions,
+        )
+        for level, unions in levels.items():
+            wanted = dissolve.get(level) or set()
+            for code, geom in unions.items():
+                if code in wanted:
+                    out.setdefault((level, code), []).append(geom)
+    for (level, code), (full, light) in out.items():
+        yield level, code, full, light
+
+
 def simplify_communes(
-    conn: Connection, departements: set[str], tolerance_m: float = TOLERANCE_M
-) -> int:
+    conn: Connection,
+    departements: set[str],
+    dissolve: dict[str, set[str]] | None = None,
+    tolerance_m: float = TOLERANCE_M,
+) -> tuple[int, int]:
     """Simplify staged communes (res_geom) together with the stored communes of every zone
     they touch, before the merge, so each row is written once; stored neighbours whose
-    simplified edge moved are updated. Returns the number of communes simplified."""
+    simplified edge moved are updated. The same cleaned coverage is dissolved into the
+    EPCI / départements / régions listed in `dissolve` (stg_dissolved, for
+    boundaries_dissolve.sql). Returns (communes simplified, communes with a defect)."""
     _check()
     present = (
         conn.execute(
@@ -87,19 +166,14 @@ def simplify_communes(
         .scalars()
         .all()
     )
-    conn.execute(text("TRUNCATE stg_simplified"))
-    total = 0
+    conn.execute(text("TRUNCATE stg_simplified, stg_dissolved"))
+    total = defects = 0
     for srid, deps in sorted(_zones(present, departements).items()):
-        total += _simplify(
-            conn,
-            "ingest/boundaries_simplify_source_commune",
-            {"departements": deps},
-            "code",
-            srid,
-            tolerance_m,
-        )
+        sent, bad = _simplify_communes_zone(conn, deps, srid, dissolve or {}, tolerance_m)
+        total += sent
+        defects += bad
     conn.execute(statement("ingest/boundaries_simplify_apply_commune"))
-    return total
+    return total, defects
 
 
 def simplify_level(
@@ -127,27 +201,3 @@ def simplify_level(
             tolerance_m,
         )
     return conn.execute(statement("ingest/boundaries_simplify_apply")).rowcount
-
-
-def dissolve_simplified(conn: Connection, level: str, codes: list[str]) -> int:
-    """geom_simplified of dissolved EPCI / départements / régions in res_geom: the coverage
-    union of their members' simplified polygons (an exact coverage once cleaned, so the
-    linear-time coverage union is exact; PostGIS 3.3 has no ST_CoverageUnion)."""
-    rows = conn.execute(
-        statement("ingest/boundaries_dissolve_simplified_source"),
-        {"level": level, "codes": codes},
-    ).all()
-    conn.execute(text("TRUNCATE stg_simplified"))
-    if not rows:
-        return 0
-    geoms = shapely.from_wkb([bytes(r.wkb) for r in rows])
-    groups: dict[str, list[int]] = {}
-    for index, row in enumerate(rows):
-        groups.setdefault(row.code, []).append(index)
-    raw = conn.connection.driver_connection
-    with raw.cursor() as cur, cur.copy("COPY stg_simplified (code, srid, geom) FROM STDIN") as copy:
-        for code, indexes in groups.items():
-            union = shapely.coverage_union_all(geoms[indexes])
-            copy.write_row((code, 4326, shapely.to_wkb(union, hex=True)))
-    conn.execute(statement("ingest/boundaries_dissolve_simplified_apply"), {"level": level})
-    return len(groups)

@@ -39,8 +39,9 @@ class IngestReport:
     rejects: list[Reject] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def reject(self, line: int | None, field_name: str | None, reason: str,
-               values: dict | None = None) -> None:
+    def reject(
+        self, line: int | None, field_name: str | None, reason: str, values: dict | None = None
+    ) -> None:
         """Keep a refused row."""
         self.rejects.append(Reject(self.file, line, field_name, reason, dict(values or {})))
 
@@ -66,13 +67,25 @@ def file_checksum(path: Path) -> str:
     return digest.hexdigest()
 
 
-def start_run(conn: Connection, target: str, file_name: str, checksum: str | None = None,
-              source: str | None = None, actor: str | None = None) -> int:
+def start_run(
+    conn: Connection,
+    target: str,
+    file_name: str,
+    checksum: str | None = None,
+    source: str | None = None,
+    actor: str | None = None,
+) -> int:
     """Insert a running `ingest_run`; return its id."""
     return conn.execute(
         IngestRun.__table__.insert()
-        .values(target=target, file_name=file_name, checksum=checksum, source=source,
-                actor=actor, status="running")
+        .values(
+            target=target,
+            file_name=file_name,
+            checksum=checksum,
+            source=source,
+            actor=actor,
+            status="running",
+        )
         .returning(IngestRun.id)
     ).scalar_one()
 
@@ -83,9 +96,14 @@ def finish_run(conn: Connection, run_id: int, report: IngestReport, status: str 
     conn.execute(
         update(IngestRun)
         .where(IngestRun.id == run_id)
-        .values(status=status, accepted=report.accepted, rejected=len(report.rejects),
-                rejects=data["rejects"], report={k: v for k, v in data.items() if k != "rejects"},
-                finished_at=func.now())
+        .values(
+            status=status,
+            accepted=report.accepted,
+            rejected=len(report.rejects),
+            rejects=data["rejects"],
+            report={k: v for k, v in data.items() if k != "rejects"},
+            finished_at=func.now(),
+        )
     )
 
 
@@ -108,6 +126,11 @@ def write_rejects_csv(report: IngestReport, path: Path) -> None:
         writer = csv.writer(handle)
         writer.writerow(["file", "line", "field", "reason", *value_keys])
         for rej in report.rejects:
-            row = [rej.file, rej.line, rej.field, rej.reason,
-                   *(rej.values.get(k, "") for k in value_keys)]
+            row = [
+                rej.file,
+                rej.line,
+                rej.field,
+                rej.reason,
+                *(rej.values.get(k, "") for k in value_keys),
+            ]
             writer.writerow([safe_cell(v) for v in row])

@@ -1,6 +1,6 @@
 -- Staging tables of one boundaries import (session-temporary, dropped at commit).
 DROP TABLE IF EXISTS pg_temp.stg_attr, pg_temp.stg_part, pg_temp.stg_upper, pg_temp.stg_change,
-    pg_temp.res_part, pg_temp.res_geom, pg_temp.stg_simplified;
+    pg_temp.res_part, pg_temp.res_geom, pg_temp.stg_simplified, pg_temp.stg_dissolved;
 CREATE TEMP TABLE stg_attr (
     level text NOT NULL,
     code text NOT NULL,
@@ -40,4 +40,12 @@ CREATE TEMP TABLE stg_simplified (
     code text,                -- commune code (communes simplified before their merge)
     srid integer NOT NULL,
     geom geometry
+) ON COMMIT DROP;
+CREATE TEMP TABLE stg_dissolved (
+    level text NOT NULL,
+    code text NOT NULL,
+    srid integer NOT NULL,
+    geom geometry,             -- coverage union of the members, zone CRS
+    geom_simplified geometry,  -- same, of the members' simplified polygons
+    PRIMARY KEY (level, code)
 ) ON COMMIT DROP;

@@ -1,0 +1,115 @@
+"""Polygon coverages (communes tiling a territory): find the defects, clean them locally.
+
+GEOS's coverage operations (clean, simplify, union) assume an exact coverage: neighbours
+share identical vertices along their common edges and never overlap. Real sources are
+nearly exact: of France's 34,738 metropolitan communes only ~200 have an edge that does
+not match its neighbour's. `coverage_clean` over the whole country costs 7–8 s; finding
+those ~200 (plus two rings of neighbours, so the cleaned patch meets the untouched rest
+on edges that were already exact) and cleaning only them costs ~1.5 s for the same
+result (a valid coverage: checked by tests on real data).
+
+Pure shapely: nothing here knows about the database. Coordinates are metric (the zone's
+CRS), tolerances in metres.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+
+def _lone_segments(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Segments of polygon rings that no other ring has (start, end, owner index).
+
+    Exact shared edges appear twice, once per side; what is left is the coverage's outer
+    boundary (coast, borders) and the defects."""
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    xy, ring_of = shapely.get_coordinates(rings, return_index=True)
+    same = ring_of[1:] == ring_of[:-1]
+    a, b = xy[:-1][same], xy[1:][same]
+    seg_owner = owner[ring_part[ring_of[:-1][same]]]
+    # one direction per segment, so both sides of a shared edge give the same key
+    swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
+    keys = np.hstack([np.where(swap[:, None], b, a), np.where(swap[:, None], a, b)])
+    bits = np.ascontiguousarray(keys).view(np.uint64)
+    mixed = bits[:, 0].copy()
+    for column in range(1, 4):  # 64-bit hash to sort on; equality is checked on the keys
+        mixed = (mixed ^ bits[:, column]) * np.uint64(0x9E3779B97F4A7C15)
+    order = np.argsort(mixed, kind="stable")
+    sorted_keys = keys[order]
+    equal = (sorted_keys[1:] == sorted_keys[:-1]).all(axis=1)
+    paired = np.zeros(len(order), dtype=bool)
+    paired[1:] |= equal
+    paired[:-1] |= equal
+    lone = np.sort(order[~paired])
+    return a[lone], b[lone], seg_owner[lone]
+
+
+def coverage_defects(geoms: np.ndarray, tolerance: float) -> np.ndarray:
+    """Boolean mask of the polygons with an edge that does not match its neighbour's:
+    a vertex within `tolerance` of another polygon's unshared edge (near-miss nodes,
+    T-junctions, parallel edges), crossing unshared edges, or an unshared edge inside
+    another polygon (overlaps). Same polygons as GEOS's `coverage_invalid_edges`, at
+    about half its cost."""
+    bad = np.zeros(len(geoms), dtype=bool)
+    if len(geoms) < 2:
+        return bad
+    start, end, owner = _lone_segments(geoms)
+    if len(owner) == 0:
+        return bad
+    lines = shapely.linestrings(np.stack([start, end], axis=1))
+    tree = shapely.STRtree(lines)
+    ends = np.vstack([start, end])
+    end_owner = np.concatenate([owner, owner])
+    point, line = tree.query(shapely.points(ends), predicate="dwithin", distance=tolerance)
+    at_node = (ends[point] == start[line]).all(axis=1) | (ends[point] == end[line]).all(axis=1)
+    near = (end_owner[point] != owner[line]) & ~at_node
+    bad[end_owner[point[near]]] = True
+    bad[owner[line[near]]] = True
+    first, second = tree.query(lines, predicate="crosses")
+    crossing = owner[first] != owner[second]
+    bad[owner[first[crossing]]] = True
+    bad[owner[second[crossing]]] = True
+    middle, polygon = shapely.STRtree(geoms).query(
+        shapely.points((start + end) / 2), predicate="within"
+    )
+    inside = owner[middle] != polygon
+    bad[owner[middle[inside]]] = True
+    bad[polygon[inside]] = True
+    return bad
+
+
+def clean_coverage(geoms: np.ndarray, snapping_distance: float) -> tuple[np.ndarray, int]:
+    """The coverage with its defects cleaned (GEOS coverage_clean on the defective
+    polygons and two rings of neighbours); returns (geometries, polygons defective)."""
+    bad = coverage_defects(geoms, snapping_distance)
+    if not bad.any():
+        return geoms, 0
+    tree = shapely.STRtree(geoms)
+    patch = np.nonzero(bad)[0]
+    for _ in range(2):
+        patch = np.unique(tree.query(geoms[patch], predicate="intersects")[1])
+    cleaned = shapely.coverage_clean(geoms[patch], snapping_distance=snapping_distance)
+    lost = shapely.is_empty(cleaned) | shapely.is_missing(cleaned)
+    cleaned[lost] = geoms[patch][lost]
+    result = geoms.copy()
+    result[patch] = cleaned
+    return result, int(bad.sum())
+
+
+def union_groups(geoms: np.ndarray, keys: np.ndarray, wanted: set[str]) -> dict[str, object]:
+    """Coverage union (linear time, exact on a clean coverage) of the polygons sharing
+    each key in `wanted`."""
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    unions = {}
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    for begin, stop in zip(starts, np.r_[starts[1:], len(order)], strict=True):
+        key = sorted_keys[begin]
+        if key in wanted:
+            members = geoms[order[begin:stop]]
+            members = members[~shapely.is_missing(members)]
+            if len(members):
+                unions[key] = shapely.coverage_union_all(members)
+    return unions
