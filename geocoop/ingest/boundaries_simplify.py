@@ -15,7 +15,12 @@ import numpy as np
 import shapely
 from sqlalchemy import Connection, text
 
-from geocoop.ingest.boundaries_coverage import clean_coverage, union_groups
+from geocoop.ingest.boundaries_coverage import (
+    clean_coverage,
+    run_parallel,
+    simplify_coverage,
+    union_groups,
+)
 from geocoop.sql import statement
 
 TOLERANCE_M = 500.0  # metres: below one pixel up to zoom 8 (≈ 600 m/px), halves the vertices
@@ -57,7 +62,7 @@ def _simplify(
     # Sources are not exact coverages (tiny overlaps, unmatched vertices): clean first, or
     # unmatched edges would be simplified apart and open gaps/overlaps.
     cleaned, _ = clean_coverage(geoms, SNAP_M)
-    simplified = shapely.coverage_simplify(cleaned, tolerance_m)
+    simplified = simplify_coverage(cleaned, tolerance_m)
     _copy_rows(
         conn,
         f"COPY stg_simplified ({key}, srid, geom) FROM STDIN",
@@ -90,7 +95,7 @@ def _simplify_communes_zone(
         return 0, 0
     geoms = shapely.from_wkb([bytes(r.wkb) for r in rows])
     cleaned, defects = clean_coverage(geoms, SNAP_M)
-    simplified = shapely.coverage_simplify(cleaned, tolerance_m)
+    simplified = simplify_coverage(cleaned, tolerance_m)
     _copy_rows(
         conn,
         "COPY stg_simplified (code, srid, geom) FROM STDIN",
@@ -123,18 +128,24 @@ def _dissolve(rows, cleaned, simplified, dissolve: dict[str, set[str]]):
     deps = (dissolve.get("departement") or set()) | {
         d for d, r in region_of.items() if r in regions
     }
+    epcis = dissolve.get("epci") or set()
+    found = run_parallel(
+        lambda geoms=geoms, key=key, wanted=wanted: union_groups(geoms, key, wanted)
+        for geoms in (cleaned, simplified)
+        for key, wanted in ((epci_key, epcis), (dep_key, deps))
+    )
     out: dict[tuple[str, str], list] = {}
-    for geoms in (cleaned, simplified):
+    for epci_unions, dep_unions in (found[:2], found[2:]):
+        done = sorted(dep_unions)
         levels = {
-            "epci": union_groups(geoms, epci_key, dissolve.get("epci") or set()),
-            "departement": union_groups(geoms, dep_key, deps),
+            "epci": epci_unions,
+            "departement": dep_unions,
+            "region": union_groups(
+                np.array([dep_unions[d] for d in done], dtype=object),
+                np.array([region_of[d] for d in done], dtype=object),
+                regions,
+            ),
         }
-        done = sorted(levels["departement"])
-        levels["region"] = union_groups(
-            np.array([levels["departement"][d] for d in done], dtype=object),
-            np.array([region_of[d] for d in done], dtype=object),
-            regions,
-        )
         for level, unions in levels.items():
             wanted = dissolve.get(level) or set()
             for code, geom in unions.items():
