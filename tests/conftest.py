@@ -31,8 +31,14 @@ from geocoop.errors import ConfigurationError
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
-DATA_TABLES = ("partnership", "cooperation", "ingest_run", "territory", "commune_code_change",
-               "api_token")
+DATA_TABLES = (
+    "partnership",
+    "cooperation",
+    "ingest_run",
+    "territory",
+    "commune_code_change",
+    "api_token",
+)
 
 
 def missing(reason: str) -> None:
@@ -88,8 +94,9 @@ def app(pg_cluster, db_engine):
     """The Flask app on the test database; data tables emptied afterwards."""
     from geocoop.web import create_app
 
-    application = create_app({"database_url": pg_cluster.url("geocoop_test"),
-                              "secret_key": "test", "pool_size": 2})
+    application = create_app(
+        {"database_url": pg_cluster.url("geocoop_test"), "secret_key": "test", "pool_size": 2}
+    )
     application.config["TESTING"] = True
     yield application
     application.extensions["geocoop.engine"].dispose()
@@ -121,8 +128,9 @@ def demo_app(pg_cluster, demo_engine):
     """The app on the bundled-data database."""
     from geocoop.web import create_app
 
-    application = create_app({"database_url": pg_cluster.url("geocoop_demo"),
-                              "secret_key": "test", "pool_size": 4})
+    application = create_app(
+        {"database_url": pg_cluster.url("geocoop_demo"), "secret_key": "test", "pool_size": 4}
+    )
     yield application
     application.extensions["geocoop.engine"].dispose()
 

@@ -96,8 +96,13 @@ def test_database_stopped_under_load_gives_only_200_or_503(own_cluster):
     try:
         stopper = threading.Thread(target=outage)
         stopper.start()
-        during = run_load(base, ["/healthz", "/api/features/collections/communes/items"],
-                          clients=8, seconds=5, timeout=15)
+        during = run_load(
+            base,
+            ["/healthz", "/api/features/collections/communes/items"],
+            clients=8,
+            seconds=5,
+            timeout=15,
+        )
         stopper.join()
         assert set(during.statuses) <= {200, 503}, during.statuses
         assert 503 in during.statuses
@@ -135,8 +140,11 @@ def test_full_disk_is_a_clear_error():
     if os.geteuid() != 0:
         pytest.skip("mounting a small tmpfs to fill needs root (CI runs as root)")
     mount_point = Path(tempfile.mkdtemp(prefix="gcfull-", dir="/tmp"))
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m,mode=0755", "tmpfs",
-                              str(mount_point)], capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16m,mode=0755", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+    )
     if mounted.returncode != 0:
         shutil.rmtree(mount_point, ignore_errors=True)
         pytest.fail(f"cannot mount a tmpfs to simulate a full disk: {mounted.stderr.strip()}")

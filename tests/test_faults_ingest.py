@@ -15,8 +15,10 @@ from tests.conftest import truncate_data
 
 def _counts(engine) -> tuple[int, int]:
     with engine.connect() as conn:
-        return (conn.execute(text("SELECT count(*) FROM cooperation")).scalar_one(),
-                conn.execute(text("SELECT count(*) FROM ingest_run")).scalar_one())
+        return (
+            conn.execute(text("SELECT count(*) FROM cooperation")).scalar_one(),
+            conn.execute(text("SELECT count(*) FROM ingest_run")).scalar_one(),
+        )
 
 
 def _write_csv(path, rows: int) -> None:
@@ -33,17 +35,33 @@ def test_sigkill_midway_leaves_database_unchanged(pg_cluster, db_engine, tmp_pat
     before = _counts(db_engine)
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "geocoop", "ingest", "cooperations", str(big),
-             "--kind", "tiers_lieu", "--source", "kill-test"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "geocoop",
+                "ingest",
+                "cooperations",
+                str(big),
+                "--kind",
+                "tiers_lieu",
+                "--source",
+                "kill-test",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         # Wait until the import has written into its (uncommitted) transaction.
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and process.poll() is None:
             with db_engine.connect() as conn:
-                busy = conn.execute(text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'geocoop' "
-                    "AND state <> 'idle' AND query NOT ILIKE '%pg_stat_activity%' "
-                    "AND backend_xid IS NOT NULL")).scalar_one()
+                busy = conn.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'geocoop' "
+                        "AND state <> 'idle' AND query NOT ILIKE '%pg_stat_activity%' "
+                        "AND backend_xid IS NOT NULL"
+                    )
+                ).scalar_one()
             if busy:
                 break
             time.sleep(0.1)
@@ -57,9 +75,23 @@ def test_sigkill_midway_leaves_database_unchanged(pg_cluster, db_engine, tmp_pat
         small = tmp_path / "petit.csv"
         _write_csv(small, 50)
         rerun = subprocess.run(
-            [sys.executable, "-m", "geocoop", "ingest", "cooperations", str(small),
-             "--kind", "tiers_lieu", "--source", "kill-test"],
-            env=env, capture_output=True, text=True, timeout=120)
+            [
+                sys.executable,
+                "-m",
+                "geocoop",
+                "ingest",
+                "cooperations",
+                str(small),
+                "--kind",
+                "tiers_lieu",
+                "--source",
+                "kill-test",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert rerun.returncode == 0, rerun.stderr
         assert _counts(db_engine)[0] == before[0] + 50
     finally:

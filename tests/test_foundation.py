@@ -20,8 +20,13 @@ from geocoop.errors import ConfigurationError, NotMigrated
 
 def run_cli(*args: str, env: dict | None = None, timeout: int = 120):
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "geocoop", *args], capture_output=True,
-                          text=True, env=full_env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "geocoop", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+    )
 
 
 def test_cluster_is_postgis_3(pg_cluster):
@@ -62,8 +67,9 @@ def test_unmigrated_database_is_refused(pg_cluster):
 
 
 def test_cli_unreachable_database_url_is_one_line():
-    result = run_cli("db", "status",
-                     env={"GEOCOOP_DATABASE_URL": "postgresql://x@127.0.0.1:1/none"})
+    result = run_cli(
+        "db", "status", env={"GEOCOOP_DATABASE_URL": "postgresql://x@127.0.0.1:1/none"}
+    )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0
@@ -85,8 +91,12 @@ def test_cli_port_taken_is_one_line(pg_cluster):
         sock.bind(("127.0.0.1", 0))
         sock.listen()
         port = sock.getsockname()[1]
-        result = run_cli("serve", "--port", str(port),
-                         env={"GEOCOOP_DATABASE_URL": pg_cluster.url("geocoop_test")})
+        result = run_cli(
+            "serve",
+            "--port",
+            str(port),
+            env={"GEOCOOP_DATABASE_URL": pg_cluster.url("geocoop_test")},
+        )
     assert result.returncode != 0
     assert "déjà pris" in result.stderr
     assert "Traceback" not in result.stderr

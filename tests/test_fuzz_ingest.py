@@ -24,10 +24,14 @@ from geocoop.errors import IngestError
 from geocoop.ingest.cooperations import import_cooperations
 
 # benchmarks/bench_fuzz.py multiplies the examples by GEOCOOP_FUZZ_SCALE (long form).
-FUZZ = settings(max_examples=25 * int(os.environ.get("GEOCOOP_FUZZ_SCALE", "1")), deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
-cell = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-               max_size=30)
+FUZZ = settings(
+    max_examples=25 * int(os.environ.get("GEOCOOP_FUZZ_SCALE", "1")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+cell = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30
+)
 coordinate = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(str),
     st.floats(-200, 200).map(lambda v: f"{v:.6f}".replace(".", ",")),
@@ -36,8 +40,10 @@ coordinate = st.one_of(
 
 
 @FUZZ
-@given(rows=st.lists(st.tuples(cell, cell, coordinate, coordinate), min_size=1, max_size=15),
-       delimiter=st.sampled_from([",", ";", "\t"]))
+@given(
+    rows=st.lists(st.tuples(cell, cell, coordinate, coordinate), min_size=1, max_size=15),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+)
 def test_csv_rows_are_stored_or_reported(conn, tmp_path, rows, delimiter):
     path = tmp_path / "fuzz.csv"
     with open(path, "w", newline="", encoding="utf-8") as handle:
@@ -56,24 +62,27 @@ def test_csv_rows_are_stored_or_reported(conn, tmp_path, rows, delimiter):
     assert report.accepted + len(report.rejects) >= 1
 
 
-ring_point = st.tuples(st.floats(-1e6, 1e6, allow_nan=False), st.floats(-1e6, 1e6,
-                                                                          allow_nan=False))
+ring_point = st.tuples(st.floats(-1e6, 1e6, allow_nan=False), st.floats(-1e6, 1e6, allow_nan=False))
 
 
 @FUZZ
-@given(rings=st.lists(st.lists(ring_point, min_size=0, max_size=8), min_size=0, max_size=3),
-       kind=st.sampled_from(["Polygon", "Point", "LineString", "MultiPolygon", "Bogus"]))
+@given(
+    rings=st.lists(st.lists(ring_point, min_size=0, max_size=8), min_size=0, max_size=3),
+    kind=st.sampled_from(["Polygon", "Point", "LineString", "MultiPolygon", "Bogus"]),
+)
 def test_random_geometries_never_crash(conn, tmp_path, rings, kind):
-    coords: object = [[list(p) for p in ring] + ([list(ring[0])] if ring else [])
-                      for ring in rings]
+    coords: object = [[list(p) for p in ring] + ([list(ring[0])] if ring else []) for ring in rings]
     if kind == "Point":
         coords = list(rings[0][0]) if rings and rings[0] else []
     elif kind == "LineString":
         coords = coords[0] if coords else []
     elif kind == "MultiPolygon":
         coords = [coords]
-    feature = {"type": "Feature", "properties": {"id": "1", "nom": "Fuzz"},
-               "geometry": {"type": kind, "coordinates": coords}}
+    feature = {
+        "type": "Feature",
+        "properties": {"id": "1", "nom": "Fuzz"},
+        "geometry": {"type": kind, "coordinates": coords},
+    }
     path = tmp_path / "fuzz.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
     with conn.begin_nested() as savepoint:
@@ -84,8 +93,13 @@ def test_random_geometries_never_crash(conn, tmp_path, rings, kind):
 
 def _cli_peak(args: list[str], env: dict, timeout: int = 240) -> tuple[int, str, float]:
     """Run the CLI; return exit code, stderr and peak memory in MB."""
-    process = subprocess.Popen([sys.executable, "-m", "geocoop", *args], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "geocoop", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         _out, err = process.communicate(timeout=timeout)
     finally:
@@ -117,8 +131,10 @@ def test_random_bytes_file_is_refused_clearly(cli_env, tmp_path):
 
 def test_zip_bomb_is_refused_clearly(cli_env, tmp_path):
     path = tmp_path / "bombe.zip"
-    with (zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
-          archive.open("communes.shp", "w", force_zip64=True) as member):
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("communes.shp", "w", force_zip64=True) as member,
+    ):
         block = b"\0" * (1 << 20)
         for _ in range(1024):  # 1 GiB of zeros, ~1 MB compressed
             member.write(block)
@@ -133,11 +149,16 @@ def test_polygon_of_a_million_vertices_is_bounded(cli_env, tmp_path):
     import math
 
     n = 1_000_000
-    ring = [[-1.7 + 0.1 * math.cos(2 * math.pi * i / n), 48.1 + 0.1 * math.sin(2 * math.pi * i / n)]
-            for i in range(n)]
+    ring = [
+        [-1.7 + 0.1 * math.cos(2 * math.pi * i / n), 48.1 + 0.1 * math.sin(2 * math.pi * i / n)]
+        for i in range(n)
+    ]
     ring.append(ring[0])
-    feature = {"type": "Feature", "properties": {"id": "big", "nom": "Très grand périmètre"},
-               "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    feature = {
+        "type": "Feature",
+        "properties": {"id": "big", "nom": "Très grand périmètre"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
     path = tmp_path / "enorme.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
     code, err, peak = _cli_peak(["ingest", "cooperations", str(path), "--kind", "pat"], cli_env)

@@ -170,19 +170,26 @@ def test_real_upload_refreshes_the_stored_analysis(client, app):
     from geocoop.web.database import engine
 
     with app.app_context(), engine().begin() as conn:
-        conn.execute(text(
-            "INSERT INTO territory (level, code, name, name_search, population, geom, "
-            "label_point) VALUES ('commune', '35238', 'Rennes', 'rennes', 1000, "
-            "ST_Multi(ST_MakeEnvelope(-1.8, 48.0, -1.6, 48.2, 4326)), "
-            "ST_SetSRID(ST_MakePoint(-1.7, 48.1), 4326))"))
+        conn.execute(
+            text(
+                "INSERT INTO territory (level, code, name, name_search, population, geom, "
+                "label_point) VALUES ('commune', '35238', 'Rennes', 'rennes', 1000, "
+                "ST_Multi(ST_MakeEnvelope(-1.8, 48.0, -1.6, 48.2, 4326)), "
+                "ST_SetSRID(ST_MakePoint(-1.7, 48.1), 4326))"
+            )
+        )
         token = create_token(conn, "refresh-test")
-    data = {"file": (io.BytesIO(b"id;nom;latitude;longitude\n1;TL;48,1;-1,7\n"), "tl.csv"),
-            "kind": "tiers_lieu"}
-    response = client.post("/api/ingest/cooperations", data=data,
-                           headers={"Authorization": f"Bearer {token}"})
+    data = {
+        "file": (io.BytesIO(b"id;nom;latitude;longitude\n1;TL;48,1;-1,7\n"), "tl.csv"),
+        "kind": "tiers_lieu",
+    }
+    response = client.post(
+        "/api/ingest/cooperations", data=data, headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["refreshed"] is not None
-    stored = client.get("/api/features/collections/coverage/items?kind_code=tiers_lieu"
-                        "&f=json").get_json()
+    stored = client.get(
+        "/api/features/collections/coverage/items?kind_code=tiers_lieu&f=json"
+    ).get_json()
     covered = {f["id"]: f["properties"]["covered"] for f in stored["features"]}
     assert covered.get("tiers_lieu-35238") is True, covered

@@ -16,8 +16,12 @@ from load import run_load  # noqa: E402
 
 def _paths(app) -> list[str]:
     # Every read endpoint that exists now; the areas add theirs as they land.
-    wanted = ["/healthz", "/api/features/collections/communes/items?limit=50",
-              "/tiles/communes/6/31/22.mvt", "/api/analysis/white-zones?kind=tiers_lieu"]
+    wanted = [
+        "/healthz",
+        "/api/features/collections/communes/items?limit=50",
+        "/tiles/communes/6/31/22.mvt",
+        "/api/analysis/white-zones?kind=tiers_lieu",
+    ]
     routes = {r.rule.split("<")[0] for r in app.url_map.iter_rules()}
     return [p for p in wanted if any(p.startswith(r) and r != "/" for r in routes)]
 
@@ -27,5 +31,7 @@ def test_short_load_has_no_errors(live_server, demo_app):
     result = run_load(live_server, paths, clients=8, seconds=3)
     assert result.requests > 20
     assert result.errors == 0, result.statuses
-    print(f"\n{len(paths)} endpoints, {result.requests} requests, "
-          f"{result.throughput:.0f} req/s, p95 {result.percentile(95):.0f} ms")
+    print(
+        f"\n{len(paths)} endpoints, {result.requests} requests, "
+        f"{result.throughput:.0f} req/s, p95 {result.percentile(95):.0f} ms"
+    )

@@ -38,8 +38,7 @@ def test_every_write_route_requires_a_token(app, client):
             url = _concrete(rule.rule)
             response = client.open(url, method=method)
             assert response.status_code in (401, 403), f"{method} {url} without token"
-            response = client.open(url, method=method,
-                                   headers={"Authorization": f"Bearer {token}"})
+            response = client.open(url, method=method, headers={"Authorization": f"Bearer {token}"})
             assert response.status_code in (401, 403), f"{method} {url} with revoked token"
 
 

@@ -86,22 +86,37 @@ def coverage_defects(geoms: np.ndarray, tolerance: float) -> np.ndarray:
     return bad
 
 
-def clean_coverage(geoms: np.ndarray, snapping_distance: float) -> tuple[np.ndarray, int]:
-    """The coverage with its defects cleaned (GEOS coverage_clean on the defective
-    polygons and two rings of neighbours); returns (geometries, polygons defective)."""
+def clean_coverage(
+    geoms: np.ndarray, snapping_distance: float, attempts: int = 3
+) -> tuple[np.ndarray, int]:
+    """The coverage with its defects cleaned; returns (geometries, polygons defective).
+
+    GEOS coverage_clean runs on the defective polygons and two rings of neighbours. Its
+    snapping may still move an edge on the patch's rim, shared with a polygon left out:
+    the rim is checked, and the patch grows around what it finds (then the whole coverage
+    is cleaned, after `attempts` tries)."""
     bad = coverage_defects(geoms, snapping_distance)
     if not bad.any():
         return geoms, 0
     tree = shapely.STRtree(geoms)
     patch = np.nonzero(bad)[0]
-    for _ in range(2):
-        patch = np.unique(tree.query(geoms[patch], predicate="intersects")[1])
-    cleaned = shapely.coverage_clean(geoms[patch], snapping_distance=snapping_distance)
+    for _ in range(attempts):
+        patch = _halo(tree, geoms, patch, 2)
+        result = geoms.copy()
+        result[patch] = _clean(geoms[patch], snapping_distance)
+        zone = _halo(tree, geoms, patch, 1)
+        left = coverage_defects(result[zone], snapping_distance)
+        if not left.any():
+            return result, int(bad.sum())
+        patch = np.union1d(patch, zone[left])
+    return _clean(geoms, snapping_distance), int(bad.sum())
+
+
+def _clean(geoms: np.ndarray, snapping_distance: float) -> np.ndarray:
+    cleaned = shapely.coverage_clean(geoms, snapping_distance=snapping_distance)
     lost = shapely.is_empty(cleaned) | shapely.is_missing(cleaned)
-    cleaned[lost] = geoms[patch][lost]
-    result = geoms.copy()
-    result[patch] = cleaned
-    return result, int(bad.sum())
+    cleaned[lost] = geoms[lost]
+    return cleaned
 
 
 def workers() -> int:

@@ -40,11 +40,13 @@ def init_app(app: Flask) -> None:
         # first, so a slow query is not reported as a database outage.
         if isinstance(exc.orig, psycopg.errors.QueryCanceled):
             return problem(503, "Requête trop longue", "La requête a dépassé le temps permis.")
-        if (exc.connection_invalidated or isinstance(exc, OperationalError)
-                or isinstance(exc.orig, psycopg.OperationalError)):
+        if (
+            exc.connection_invalidated
+            or isinstance(exc, OperationalError)
+            or isinstance(exc.orig, psycopg.OperationalError)
+        ):
             log.warning("database unavailable on %s: %s", request.path, str(exc.orig)[:200])
-            return problem(503, "Base de données indisponible",
-                           "Réessayez dans quelques instants.")
+            return problem(503, "Base de données indisponible", "Réessayez dans quelques instants.")
         log.exception("database error on %s", request.path)
         return problem(500, "Erreur interne", "Une erreur inattendue est survenue.")
 

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "img-src 'self' data: blob:{tiles}",
-    "style-src 'self' 'unsafe-inline'",  # Leaflet sets inline styles on map panes
-    "script-src 'self'",
-    "connect-src 'self'",
-    "worker-src 'self' blob:",
-    "frame-ancestors 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-])
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "img-src 'self' data: blob:{tiles}",
+        "style-src 'self' 'unsafe-inline'",  # Leaflet sets inline styles on map panes
+        "script-src 'self'",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ]
+)
 
 
 def init_app(app: Flask) -> None:
