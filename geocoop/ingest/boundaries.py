@@ -8,11 +8,13 @@ The caller (CLI, bundled loader) commits.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Connection, select, text
@@ -277,8 +279,38 @@ def ingest_boundaries(
         report.warnings.append("Fichiers déjà importés à l'identique : rien à faire.")
         report.counts["skipped"] = True
         return report
+    with _gc_paused():
+        return _ingest(conn, paths, report, checksum, names, options, progress, actor)
+
+
+@contextmanager
+def _gc_paused():
+    """A national import creates millions of long-lived, acyclic objects (rows, records,
+    geometries): CPython's cyclic collector rescans them all again and again (3–4 s of a
+    12 s import, measured). Paused for the import; reference counting still frees them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _ingest(
+    conn: Connection,
+    paths: list[Path],
+    report: IngestReport,
+    checksum: str,
+    names: str,
+    options: dict,
+    progress: bool,
+    actor: str | None,
+) -> IngestReport:
+    level, mapping = options["level"], options["mapping"]
+    vintage, population_year = options["vintage"], options["population_year"]
     started = time.perf_counter()
-    sources = read_sources(paths, level=level, mapping=mapping, progress=progress)
+    sources = read_sources(paths, level=level, mapping=mapping or None, progress=progress)
     read_s = round(time.perf_counter() - started, 2)
     with conn.begin_nested():
         # A national import is a batch job: the service's per-statement timeout (seconds)

@@ -52,6 +52,18 @@ def _lone_segments(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return a[lone], b[lone], seg_owner[lone]
 
 
+def _side(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Sign of the turn a → b → c (+1 left, −1 right, 0 collinear), row by row."""
+    return np.sign(
+        (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0])
+    )
+
+
+def _cross(p1: np.ndarray, p2: np.ndarray, q1: np.ndarray, q2: np.ndarray) -> np.ndarray:
+    """Segments p1p2 and q1q2 cross at a point inside both (what GEOS calls `crosses`)."""
+    return (_side(p1, p2, q1) * _side(p1, p2, q2) < 0) & (_side(q1, q2, p1) * _side(q1, q2, p2) < 0)
+
+
 def coverage_defects(geoms: np.ndarray, tolerance: float) -> np.ndarray:
     """Boolean mask of the polygons with an edge that does not match its neighbour's:
     a vertex within `tolerance` of another polygon's unshared edge (near-miss nodes,
@@ -73,12 +85,14 @@ def coverage_defects(geoms: np.ndarray, tolerance: float) -> np.ndarray:
     near = (end_owner[point] != owner[line]) & ~at_node
     bad[end_owner[point[near]]] = True
     bad[owner[line[near]]] = True
-    first, second = tree.query(lines, predicate="crosses")
-    crossing = owner[first] != owner[second]
+    first, second = tree.query(lines)  # bounding boxes; the crossing test is vectorised
+    crossing = _cross(start[first], end[first], start[second], end[second])
+    crossing &= owner[first] != owner[second]
     bad[owner[first[crossing]]] = True
     bad[owner[second[crossing]]] = True
-    middle, polygon = shapely.STRtree(geoms).query(
-        shapely.points((start + end) / 2), predicate="within"
+    # polygons as the query side: each is prepared once for its point-in-polygon tests
+    polygon, middle = shapely.STRtree(shapely.points((start + end) / 2)).query(
+        geoms, predicate="contains"
     )
     inside = owner[middle] != polygon
     bad[owner[middle[inside]]] = True
@@ -101,7 +115,7 @@ def clean_coverage(
     tree = shapely.STRtree(geoms)
     patch = np.nonzero(bad)[0]
     for _ in range(attempts):
-        patch = _halo(tree, geoms, patch, 2)
+        patch = _halo(tree, geoms, patch, 2, "intersects")
         result = geoms.copy()
         result[patch] = _clean(geoms[patch], snapping_distance)
         zone = _halo(tree, geoms, patch, 1)
@@ -134,9 +148,16 @@ def run_parallel(tasks: Iterable[Callable[[], object]], threads: int | None = No
         return list(pool.map(lambda task: task(), tasks))
 
 
-def _halo(tree: shapely.STRtree, geoms: np.ndarray, index: np.ndarray, rings: int) -> np.ndarray:
-    for _ in range(rings):  # bounding-box neighbours: a superset of the touching ones
-        index = np.unique(tree.query(geoms[index])[1])
+def _halo(
+    tree: shapely.STRtree,
+    geoms: np.ndarray,
+    index: np.ndarray,
+    rings: int,
+    predicate: str | None = None,
+) -> np.ndarray:
+    """`index` and `rings` rings of neighbours (by bounding box unless `predicate`)."""
+    for _ in range(rings):
+        index = np.unique(tree.query(geoms[index], predicate=predicate)[1])
     return index
 
 
@@ -181,3 +202,44 @@ def union_groups(geoms: np.ndarray, keys: np.ndarray, wanted: set[str]) -> dict[
             if len(members):
                 unions[key] = shapely.coverage_union_all(members)
     return unions
+
+
+def dissolve_levels(
+    geoms: np.ndarray,
+    epci_key: np.ndarray,
+    dep_key: np.ndarray,
+    region_of: dict[str, str],
+    wanted: dict[str, set[str]],
+) -> dict[str, dict[str, object]]:
+    """Coverage unions of communes into EPCI, départements and régions ({level: {code:
+    geometry}} for the codes in `wanted`). Each level is built from the one below where it
+    nests: a département from its EPCI that lie wholly inside it (plus the communes of the
+    others), a région from its départements, so internal edges are dissolved once."""
+    regions = wanted.get("region") or set()
+    deps = (wanted.get("departement") or set()) | {d for d, r in region_of.items() if r in regions}
+    deps_of_epci: dict[str, set[str]] = {}
+    for epci, dep in zip(epci_key, dep_key, strict=True):
+        if epci:
+            deps_of_epci.setdefault(epci, set()).add(dep)
+    nested = {e for e, d in deps_of_epci.items() if len(d) == 1 and d & deps}
+    epci = union_groups(geoms, epci_key, (wanted.get("epci") or set()) | nested)
+    loose = np.array(
+        [e not in nested and d in deps for e, d in zip(epci_key, dep_key, strict=True)],
+        dtype=bool,
+    )
+    pieces = [epci[e] for e in sorted(nested)] + list(geoms[loose])
+    piece_dep = [next(iter(deps_of_epci[e])) for e in sorted(nested)] + list(dep_key[loose])
+    departement = union_groups(
+        np.array(pieces, dtype=object), np.array(piece_dep, dtype=object), deps
+    )
+    done = sorted(departement)
+    region = union_groups(
+        np.array([departement[d] for d in done], dtype=object),
+        np.array([region_of.get(d, "") for d in done], dtype=object),
+        regions,
+    )
+    levels = {"epci": epci, "departement": departement, "region": region}
+    return {
+        level: {c: g for c, g in unions.items() if c in (wanted.get(level) or set())}
+        for level, unions in levels.items()
+    }

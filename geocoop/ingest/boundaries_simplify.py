@@ -17,9 +17,9 @@ from sqlalchemy import Connection, text
 
 from geocoop.ingest.boundaries_coverage import (
     clean_coverage,
+    dissolve_levels,
     run_parallel,
     simplify_coverage,
-    union_groups,
 )
 from geocoop.sql import statement
 
@@ -119,40 +119,17 @@ def _check() -> None:
 
 
 def _dissolve(rows, cleaned, simplified, dissolve: dict[str, set[str]]):
-    """(level, code, full, simplified) coverage unions: EPCI and départements from the
-    communes, régions from the départements (their edges are already dissolved)."""
+    """(level, code, full, simplified) coverage unions of the zone's communes."""
     epci_key = np.array([r.epci_code or "" for r in rows], dtype=object)
     dep_key = np.array([r.departement_code or "" for r in rows], dtype=object)
     region_of = {r.departement_code: r.region_code for r in rows if r.departement_code}
-    regions = dissolve.get("region") or set()
-    deps = (dissolve.get("departement") or set()) | {
-        d for d, r in region_of.items() if r in regions
-    }
-    epcis = dissolve.get("epci") or set()
-    found = run_parallel(
-        lambda geoms=geoms, key=key, wanted=wanted: union_groups(geoms, key, wanted)
+    full, light = run_parallel(
+        lambda geoms=geoms: dissolve_levels(geoms, epci_key, dep_key, region_of, dissolve)
         for geoms in (cleaned, simplified)
-        for key, wanted in ((epci_key, epcis), (dep_key, deps))
     )
-    out: dict[tuple[str, str], list] = {}
-    for epci_unions, dep_unions in (found[:2], found[2:]):
-        done = sorted(dep_unions)
-        levels = {
-            "epci": epci_unions,
-            "departement": dep_unions,
-            "region": union_groups(
-                np.array([dep_unions[d] for d in done], dtype=object),
-                np.array([region_of[d] for d in done], dtype=object),
-                regions,
-            ),
-        }
-        for level, unions in levels.items():
-            wanted = dissolve.get(level) or set()
-            for code, geom in unions.items():
-                if code in wanted:
-                    out.setdefault((level, code), []).append(geom)
-    for (level, code), (full, light) in out.items():
-        yield level, code, full, light
+    for level, unions in full.items():
+        for code, geom in unions.items():
+            yield level, code, geom, light[level][code]
 
 
 def simplify_communes(
