@@ -63,21 +63,25 @@ def _simplify(
     # unmatched edges would be simplified apart and open gaps/overlaps.
     cleaned, _ = clean_coverage(geoms, SNAP_M)
     simplified = simplify_coverage(cleaned, tolerance_m)
-    _copy_rows(
+    _copy_binary(
         conn,
-        f"COPY stg_simplified ({key}, srid, geom) FROM STDIN",
+        f"stg_simplified ({key}, srid, geom)",
+        ["int4" if key == "id" else "text", "int4", "bytea"],
         ((getattr(row, key), srid, wkb) for row, wkb in zip(rows, _wkb(simplified), strict=True)),
     )
     return len(rows)
 
 
 def _wkb(geoms) -> list:
-    return shapely.to_wkb(geoms, hex=True)
+    return shapely.to_wkb(geoms)
 
 
-def _copy_rows(conn: Connection, sql: str, rows) -> None:
+def _copy_binary(conn: Connection, target: str, types: list[str], rows) -> None:
+    """Binary COPY: geometries go as plain WKB bytes, which PostGIS's binary input
+    (geometry_recv) reads directly — no hex encoding on either side."""
     raw = conn.connection.driver_connection
-    with raw.cursor() as cur, cur.copy(sql) as copy:
+    with raw.cursor() as cur, cur.copy(f"COPY {target} FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(types)
         for row in rows:
             copy.write_row(row)
 
@@ -96,18 +100,20 @@ def _simplify_communes_zone(
     geoms = shapely.from_wkb([bytes(r.wkb) for r in rows])
     cleaned, defects = clean_coverage(geoms, SNAP_M)
     simplified = simplify_coverage(cleaned, tolerance_m)
-    _copy_rows(
+    _copy_binary(
         conn,
-        "COPY stg_simplified (code, srid, geom) FROM STDIN",
+        "stg_simplified (code, srid, geom)",
+        ["text", "int4", "bytea"],
         ((row.code, srid, wkb) for row, wkb in zip(rows, _wkb(simplified), strict=True)),
     )
     dissolved = [
         (level, code, srid, _wkb(full), _wkb(light))
         for level, code, full, light in _dissolve(rows, cleaned, simplified, dissolve)
     ]
-    _copy_rows(
+    _copy_binary(
         conn,
-        "COPY stg_dissolved (level, code, srid, geom, geom_simplified) FROM STDIN",
+        "stg_dissolved (level, code, srid, geom, geom_simplified)",
+        ["text", "text", "int4", "bytea", "bytea"],
         dissolved,
     )
     return len(rows), defects

@@ -1,6 +1,7 @@
 -- Upsert one level from stg_attr + res_geom into territory. A row whose values are all
 -- equal is left alone, so re-importing the same files changes nothing. Populations of
--- dissolved levels are the sums computed into res_geom. Areas: in metropolitan France,
+-- dissolved levels are the sums computed into res_geom; simplified communes come from
+-- stg_simplified (projected back from their zone's CRS). Areas: in metropolitan France,
 -- planar in ETRS89-LAEA (EPSG:3035, equal-area: within 1e-8 of the ellipsoidal area
 -- nationally, three times faster than geography); elsewhere on the ellipsoid.
 WITH src AS (
@@ -10,9 +11,13 @@ WITH src AS (
            a.epci_code, a.postcodes::varchar(5)[] AS postcodes,
            COALESCE(g.population, a.population) AS population,
            COALESCE(g.population_year, a.population_year) AS population_year,
-           a.vintage, g.geom, g.geom_simplified
+           a.vintage, g.geom,
+           COALESCE(g.geom_simplified, ST_Multi(ST_CollectionExtract(
+               ST_Transform(ST_SetSRID(s.geom, s.srid), 4326), 3))) AS geom_simplified
     FROM stg_attr AS a
     JOIN res_geom AS g ON g.level = a.level AND g.code = a.code
+    -- communes: simplified with their zone just before (boundaries_simplify)
+    LEFT JOIN stg_simplified AS s ON a.level = 'commune' AND s.code = a.code
     WHERE a.level = :level
 )
 INSERT INTO territory AS t (level, code, name, name_search, region_code, departement_code,
