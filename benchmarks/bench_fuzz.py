@@ -32,12 +32,22 @@ from geocoop.embedded import EmbeddedCluster  # noqa: E402
 def fuzz(scale: int) -> tuple[str, float]:
     start = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         "tests/test_openapi.py::test_property_based",
-         "tests/test_fuzz_ingest.py::test_csv_rows_are_stored_or_reported",
-         "tests/test_fuzz_ingest.py::test_random_geometries_never_crash"],
-        cwd=ROOT, env={**os.environ, "GEOCOOP_FUZZ_SCALE": str(scale)},
-        capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_openapi.py::test_property_based",
+            "tests/test_fuzz_ingest.py::test_csv_rows_are_stored_or_reported",
+            "tests/test_fuzz_ingest.py::test_random_geometries_never_crash",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "GEOCOOP_FUZZ_SCALE": str(scale)},
+        capture_output=True,
+        text=True,
+    )
     summary = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
     print(f"fuzz ×{scale}: {summary}")
     return summary, time.monotonic() - start
@@ -55,8 +65,10 @@ def million_rows(rows: int) -> dict:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write("id;nom;latitude;longitude\n")
             for i in range(rows):
-                handle.write(f"{i};Coopération n°{i};{47 + (i % 1000) / 500:.5f};"
-                             f"{-4 + (i % 997) / 300:.5f}\n")
+                handle.write(
+                    f"{i};Coopération n°{i};{47 + (i % 1000) / 500:.5f};"
+                    f"{-4 + (i % 997) / 300:.5f}\n"
+                )
         start = time.monotonic()
         with open(path, newline="", encoding="utf-8") as handle:
             baseline_rows = sum(1 for _ in csv.reader(handle, delimiter=";")) - 1
@@ -64,18 +76,40 @@ def million_rows(rows: int) -> dict:
         env = {**os.environ, "GEOCOOP_DATABASE_URL": cluster.url()}
         start = time.monotonic()
         process = subprocess.Popen(
-            [sys.executable, "-m", "geocoop", "ingest", "cooperations", str(path),
-             "--kind", "tiers_lieu", "--source", "million", "--no-analyze"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "geocoop",
+                "ingest",
+                "cooperations",
+                str(path),
+                "--kind",
+                "tiers_lieu",
+                "--source",
+                "million",
+                "--no-analyze",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         out, err = process.communicate(timeout=3600)
         seconds = time.monotonic() - start
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         first = (out.strip().splitlines() or [err.strip()])[0]
-        print(f"10^6 rows: exit {process.returncode} in {seconds:.0f} s, peak {peak:.0f} MB: "
-              f"{first}")
-        return {"rows": baseline_rows, "exit": process.returncode, "seconds": seconds,
-                "peak_mb": peak, "baseline_s": baseline, "summary": first,
-                "size_mb": path.stat().st_size / 2**20}
+        print(
+            f"10^6 rows: exit {process.returncode} in {seconds:.0f} s, peak {peak:.0f} MB: {first}"
+        )
+        return {
+            "rows": baseline_rows,
+            "exit": process.returncode,
+            "seconds": seconds,
+            "peak_mb": peak,
+            "baseline_s": baseline,
+            "summary": first,
+            "size_mb": path.stat().st_size / 2**20,
+        }
     finally:
         cluster.stop()
         shutil.rmtree(tmp, ignore_errors=True)

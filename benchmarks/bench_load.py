@@ -84,13 +84,29 @@ def main() -> None:
             print(line)
         engine.dispose()
         port = free_port()
-        env = {**os.environ, "GEOCOOP_DATABASE_URL": cluster.url(), "GEOCOOP_PORT": str(port),
-               "GEOCOOP_WORKERS": str(args.workers), "GEOCOOP_SECRET_KEY": "bench"}
+        env = {
+            **os.environ,
+            "GEOCOOP_DATABASE_URL": cluster.url(),
+            "GEOCOOP_PORT": str(port),
+            "GEOCOOP_WORKERS": str(args.workers),
+            "GEOCOOP_SECRET_KEY": "bench",
+        }
         gunicorn = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
-             "--access-logfile", "/dev/null", "--error-logfile",
-             os.environ.get("GEOCOOP_BENCH_ERRORLOG", "/dev/null"), "geocoop.web.wsgi:app"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "-c",
+                str(ROOT / "gunicorn.conf.py"),
+                "--access-logfile",
+                "/dev/null",
+                "--error-logfile",
+                os.environ.get("GEOCOOP_BENCH_ERRORLOG", "/dev/null"),
+                "geocoop.web.wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{port}"
         wait_up(base)
         rows = []
@@ -98,9 +114,11 @@ def main() -> None:
             run_load(base, paths, clients=4, seconds=2)  # warm caches and pools
             result = run_load(base, paths, clients=args.clients, seconds=args.seconds)
             rows.append((family, result))
-            print(f"{family:32} {result.requests:7d} req  {result.throughput:7.0f} req/s  "
-                  f"p50 {result.percentile(50):6.0f} ms  p95 {result.percentile(95):6.0f} ms  "
-                  f"errors {result.errors}  {result.statuses}")
+            print(
+                f"{family:32} {result.requests:7d} req  {result.throughput:7.0f} req/s  "
+                f"p50 {result.percentile(50):6.0f} ms  p95 {result.percentile(95):6.0f} ms  "
+                f"errors {result.errors}  {result.statuses}"
+            )
         fault = fault_run(base, cluster, args.clients)
         write_doc(rows, fault, args)
     finally:
@@ -136,8 +154,10 @@ def fault_run(base: str, cluster: EmbeddedCluster, clients: int) -> dict:
         recovered=after.errors == 0,
         elapsed=time.monotonic() - start,
     )
-    print(f"fault run: during {during.statuses}, max latency {outcome['max_latency_ms']:.0f} ms; "
-          f"after restart {after.statuses}")
+    print(
+        f"fault run: during {during.statuses}, max latency {outcome['max_latency_ms']:.0f} ms; "
+        f"after restart {after.statuses}"
+    )
     return outcome
 
 
@@ -156,9 +176,11 @@ def write_doc(rows, fault, args) -> None:
         "|---|---|---|---|---|---|---|",
     ]
     for family, r in rows:
-        lines.append(f"| {family} | {r.requests} | {r.throughput:.0f} | "
-                     f"{r.throughput / base_tp:.2f} | {r.percentile(50):.0f} | "
-                     f"{r.percentile(95):.0f} | {r.errors} |")
+        lines.append(
+            f"| {family} | {r.requests} | {r.throughput:.0f} | "
+            f"{r.throughput / base_tp:.2f} | {r.percentile(50):.0f} | "
+            f"{r.percentile(95):.0f} | {r.errors} |"
+        )
     lines += [
         "",
         "**PostgreSQL stopped during load** (16 clients, PostgreSQL stopped after 3 s and "

@@ -38,8 +38,9 @@ class LoadResult:
         return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[int(q) - 1]
 
 
-def run_load(base_url: str, paths: list[str], clients: int = 8, seconds: float = 3.0,
-             timeout: float = 30.0) -> LoadResult:
+def run_load(
+    base_url: str, paths: list[str], clients: int = 8, seconds: float = 3.0, timeout: float = 30.0
+) -> LoadResult:
     """Each client loops over `paths` with keep-alive until `seconds` have passed."""
     parts = urlsplit(base_url)
     if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
