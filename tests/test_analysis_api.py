@@ -61,6 +61,33 @@ def test_white_zones_json_csv_geojson(analysed):
     assert text.startswith("id,rank,kind")
 
 
+@pytest.mark.parametrize("kind", ["tzcld", "pat"])
+@pytest.mark.parametrize("rule", ["any", "distance", "perimeter"])
+def test_white_zones_geopackage_follows_the_rule(analysed, tmp_path, rule, kind):
+    """The map's GeoPackage export: same zones as the GeoJSON for the rule chosen,
+    a file GDAL reads (one layer named after kind and rule)."""
+    import pyogrio
+
+    query = f"{API}/white-zones?kind={kind}&rule={rule}&limit=1000"
+    features = analysed.get(f"{query}&f=geojson").get_json()["features"]
+    response = analysed.get(f"{query}&f=gpkg")
+    assert response.status_code == 200
+    assert response.mimetype == "application/geopackage+sqlite3"
+    assert f"zones-blanches-{kind}-{rule}.gpkg" in response.headers["Content-Disposition"]
+    path = tmp_path / "zones.gpkg"
+    path.write_bytes(response.get_data())
+    assert [name for name, _ in pyogrio.list_layers(path)] == [f"zones-blanches-{kind}-{rule}"]
+    frame = pyogrio.read_dataframe(path)
+    assert len(frame) == len(features)
+    if not features:
+        return
+    assert list(frame["population"]) == [f["properties"]["population"] for f in features]
+    assert list(frame["communes"]) == [" ".join(f["properties"]["communes"]) for f in features]
+    assert frame.crs.to_epsg() in (4326, None) and frame.crs.is_geographic
+    if features:
+        assert frame.geometry.iloc[0].area > 0
+
+
 def test_summary_explain_support(analysed):
     summary = analysed.get(f"{API}/territories/departement/35").get_json()
     assert summary["code"] == "35" and summary["by_kind"] and "support" in summary

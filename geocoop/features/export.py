@@ -1,4 +1,5 @@
-"""Downloads of a page of features: CSV (geometry as WKT) and GeoPackage."""
+"""Downloads: a page of features as CSV (geometry as WKT) or GeoPackage; any GeoJSON-like
+features as GeoPackage."""
 
 from __future__ import annotations
 
@@ -73,12 +74,39 @@ def to_gpkg(collection: Collection, rows: list[dict], crs: Crs) -> bytes:
     geometry = shapely.from_wkb([bytes(r["geometry"]) if r["geometry"] else None for r in rows])
     epsg = "OGC:CRS84" if crs.srid == 4326 else f"EPSG:{crs.srid}"
     frame = geopandas.GeoDataFrame(data, geometry=geometry, crs=epsg)
-    frame = frame[["fid_source", *names, "geometry"]]
+    return write_gpkg(frame[["fid_source", *names, "geometry"]], collection.id)
+
+
+def features_to_gpkg(features: list[dict], layer: str) -> bytes:
+    """A GeoPackage of GeoJSON-like features (EPSG:4326): lists become space-separated
+    text, nested values JSON text."""
+    import json
+
+    import geopandas
+    import shapely.geometry
+
+    columns: dict[str, list] = {}
+    for index, feature in enumerate(features):
+        for key, value in feature["properties"].items():
+            if isinstance(value, list):
+                value = " ".join(str(v) for v in value)
+            elif isinstance(value, dict):
+                value = json.dumps(value, ensure_ascii=False)
+            columns.setdefault(key, [None] * len(features))[index] = value
+    geometry = [
+        shapely.geometry.shape(f["geometry"]) if f.get("geometry") else None for f in features
+    ]
+    frame = geopandas.GeoDataFrame(columns, geometry=geometry, crs="OGC:CRS84")
+    return write_gpkg(frame, layer)
+
+
+def write_gpkg(frame, layer: str) -> bytes:
+    """The bytes of a one-layer GeoPackage written by GDAL (pyogrio) through a temporary file."""
     handle, path = tempfile.mkstemp(suffix=".gpkg", prefix="geocoop-")
     os.close(handle)
     try:
         os.unlink(path)  # the driver wants to create the file itself
-        frame.to_file(path, layer=collection.id, driver="GPKG", engine="pyogrio")
+        frame.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
         with open(path, "rb") as produced:
             return produced.read()
     finally:

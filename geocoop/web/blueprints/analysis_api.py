@@ -27,6 +27,7 @@ from geocoop.features.analysis_params import (
     read_params,
     to_csv,
 )
+from geocoop.features.export import features_to_gpkg
 from geocoop.web.blueprints.ogcapi import finish, json_response, reject_nul
 from geocoop.web.database import connection
 
@@ -34,6 +35,7 @@ bp = Blueprint("analysis_api", __name__, url_prefix="/api/analysis")
 bp.after_request(finish)
 bp.before_request(reject_nul)
 
+GPKG_TYPE = "application/geopackage+sqlite3"
 CHILD_LEVEL = {
     "france": "region",
     "region": "departement",
@@ -203,15 +205,15 @@ ZONES_PARAMS = (
     P_PARENT,
     P_PARENT_LEVEL,
     Param("geometry", "boolean", "Inclure la géométrie (JSON).", default=False),
-    formats("json", "csv", "geojson"),
+    formats("json", "csv", "geojson", "gpkg"),
 )
 
 
 @route("/white-zones", "Zones blanches d'un type, par population", ZONES_PARAMS)
 def white_zones():
-    """White zones of a kind, largest population first (JSON, CSV or GeoJSON)."""
+    """White zones of a kind, largest population first (JSON, CSV, GeoJSON or GeoPackage)."""
     a = read(ZONES_PARAMS)
-    geojson = a["f"] == "geojson"
+    spatial = a["f"] in ("geojson", "gpkg")
     zones = api.white_zones(
         connection(),
         kind=a["kind"],
@@ -219,22 +221,27 @@ def white_zones():
         limit=a["limit"],
         parent_code=a["parent"],
         parent_level=a["parent_level"],
-        with_geometry=geojson or a["geometry"],
+        with_geometry=spatial or a["geometry"],
     )
-    if geojson:
-        features = [
-            {
-                "type": "Feature",
-                "id": f"{z['kind']}-{z['id']}",
-                "geometry": z.get("geometry"),
-                "properties": {k: v for k, v in z.items() if k != "geometry"},
-            }
-            for z in zones
-        ]
+    if not spatial:
+        return respond(zones, a["f"], name=f"zones-blanches-{a['kind']}")
+    features = [
+        {
+            "type": "Feature",
+            "id": f"{z['kind']}-{z['id']}",
+            "geometry": z.get("geometry"),
+            "properties": {k: v for k, v in z.items() if k != "geometry"},
+        }
+        for z in zones
+    ]
+    if a["f"] == "geojson":
         return json_response(
             {"type": "FeatureCollection", "features": features}, "application/geo+json"
         )
-    return respond(zones, a["f"], name=f"zones-blanches-{a['kind']}")
+    name = f"zones-blanches-{a['kind']}-{a['rule']}"
+    response = Response(features_to_gpkg(features, name), mimetype=GPKG_TYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.gpkg"'
+    return response
 
 
 EPCI_PARAMS = (P_KIND, P_PARENT, formats("json", "csv"))

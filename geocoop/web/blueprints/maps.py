@@ -129,8 +129,7 @@ def _page_config(lang: str) -> dict:
             "exports": {
                 "csv": _endpoint("analysis_api.white_zones"),
                 "geojson": _endpoint("analysis_api.white_zones"),
-                # GeoPackage comes from the Features API (stored zones, rule "any")
-                "gpkg": _endpoint("ogcapi.items", collection_id="white-zones"),
+                "gpkg": _endpoint("analysis_api.white_zones"),
             },
         },
     }

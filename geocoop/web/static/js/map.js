@@ -304,9 +304,7 @@
   function exportUrl(format) {
     var base = E.exports[format];
     if (!base) return null;
-    var q = format === "gpkg"
-      ? { kind_code: state.wkind, f: "gpkg" }
-      : { kind: state.wkind, rule: state.rule, limit: "1000", f: format };
+    var q = { kind: state.wkind, rule: state.rule, limit: "1000", f: format };
     return base + "?" + new URLSearchParams(q).toString();
   }
   function loadWhiteZones() {
