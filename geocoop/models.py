@@ -87,6 +87,18 @@ class CommuneCodeChange(Base):
     source: Mapped[str | None] = mapped_column(Text)
 
 
+class CommuneAlias(Base):
+    """Another name a current commune answers to: its communes déléguées / associées and
+    the communes merged into it, so lists written with those names still locate."""
+
+    __tablename__ = "commune_alias"
+
+    name_search: Mapped[str] = mapped_column(Text, primary_key=True)  # normalize_name(name)
+    code: Mapped[str] = mapped_column(String(5), primary_key=True, index=True)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    source: Mapped[str | None] = mapped_column(Text)
+
+
 class Kind(Base):
     """A kind of cooperation (PTCE, PAT, tiers-lieu…) with how the map draws it."""
 

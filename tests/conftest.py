@@ -37,6 +37,7 @@ DATA_TABLES = (
     "ingest_run",
     "territory",
     "commune_code_change",
+    "commune_alias",
     "api_token",
 )
 

@@ -53,3 +53,49 @@ def test_reimporting_a_bundled_list_changes_nothing(demo_engine):
                 assert report.counts["unchanged"] == report.accepted
         finally:
             transaction.rollback()
+
+
+def test_bundled_boundaries_know_former_and_delegated_names(demo_engine):
+    with demo_engine.connect() as conn:
+        aliases = dict(
+            conn.execute(
+                text("SELECT name, code FROM commune_alias WHERE name IN ('Pléven', 'Plancoët')")
+            ).all()
+        )
+        own = conn.execute(
+            text(
+                "SELECT count(*) FROM commune_alias a JOIN territory t ON t.level = 'commune' "
+                "AND t.code = a.code AND t.name_search = a.name_search"
+            )
+        ).scalar_one()
+    # Pléven became a commune déléguée of Val-d'Arguenon (22237) on 1 January 2025
+    assert aliases.get("Pléven") == "22237"
+    assert "Plancoët" not in aliases  # a current commune's own name is no alias
+    assert own == 0
+
+
+def test_rows_named_after_a_former_commune_are_located(conn, tmp_path):
+    """A list naming a commune déléguée (no code, no coordinates) is placed in the current
+    commune; a current commune of that name would win; unknown names stay rejected."""
+    from geocoop.ingest.boundaries import ingest_boundaries
+    from geocoop.ingest.boundaries_bundled import bundled_paths
+
+    ingest_boundaries(conn, bundled_paths(PROJECT_ROOT / "data"), vintage="COG 2026")
+    path = tmp_path / "anciens-noms.csv"
+    path.write_text(
+        "id,nom,commune,code_postal\n"
+        "1,Épicerie de Pléven,Pléven,\n"
+        "2,Tiers-lieu,PLEVEN,22130\n"
+        "3,Café,Rennes,\n"
+        "4,Nulle part,Commune-qui-n-existe-pas,\n",
+        encoding="utf-8",
+    )
+    report = import_cooperations(conn, path, kind="tiers_lieu", source="anciens-noms")
+    assert report.accepted == 3 and len(report.rejects) == 1
+    assert "introuvable" in report.rejects[0].reason
+    located = dict(
+        conn.execute(
+            text("SELECT source_id, commune_code FROM cooperation WHERE source = 'anciens-noms'")
+        ).all()
+    )
+    assert located == {"1": "22237", "2": "22237", "3": "35238"}

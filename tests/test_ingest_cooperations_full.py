@@ -77,15 +77,16 @@ FAR_FROM_DECLARED = {
 # Without their coordinates, the rows are located by INSEE code (current, old or
 # arrondissement), then postcode + name, then name: the cascade on real codes and names.
 # Tiers-lieux: 157 rows have INSEECOM "0"; 130 of them have no postcode nor commune name,
-# Morez and Bauné are now communes déléguées, Tournai is Belgian, "Sophia Antipolis" is no
-# commune, and "Moulins" without postcode names three communes. France services: two rows
+# Tournai is Belgian, "Sophia Antipolis" is no commune, and "Moulins" without postcode
+# names three communes. Morez and Bauné, now communes déléguées, are found through the
+# former names the boundaries loader keeps (commune_alias). France services: two rows
 # in Saint-Martin (97801, no polygon) fall back to an ambiguous name.
 BY_CODE = {
     "tiers-lieux-cget-2019/CGET_TiersLieux_2019.csv": (
         "tiers_lieu",
         ["LAT", "LONG"],
-        {"insee_code": 1355, "postcode_name": 21, "commune_name": 1},
-        {"aucune localisation": 130, "commune introuvable": 4, "nom de commune ambigu": 1},
+        {"insee_code": 1355, "postcode_name": 23, "commune_name": 1},
+        {"aucune localisation": 130, "commune introuvable": 2, "nom de commune ambigu": 1},
     ),
     "france-services/liste-fs-20240801.csv": (
         "france_services",
@@ -104,7 +105,18 @@ def test_real_list_located_without_coordinates(national, shared_data, relative):
         report = import_cooperations(
             conn, path, kind=kind, source="sans-coordonnees", mapping={"ignore": ignore}
         )
+        former = dict(
+            conn.execute(
+                text(
+                    "SELECT c.source_id, t.name FROM cooperation c JOIN territory t "
+                    "ON t.level = 'commune' AND t.code = c.commune_code "
+                    "WHERE c.source = 'sans-coordonnees' AND c.source_id IN ('439', '1213')"
+                )
+            ).all()
+        )
         transaction.rollback()
+    if kind == "tiers_lieu":  # La Cordée à Morez, Team Frog in Bauné
+        assert former == {"439": "Hauts de Bienne", "1213": "Loire-Authion"}
     counts = report.counts
     print(relative, counts["by_precision"], counts["rejected_by_reason"])
     assert counts["by_precision"]["coordinates"] == 0

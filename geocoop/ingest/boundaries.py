@@ -116,6 +116,14 @@ def _stage(conn: Connection, plan: Plan, progress: bool) -> None:
         "codes",
         len(plan.changes),
     )
+    _copy(
+        conn,
+        "COPY stg_alias (name_search, code, name, source) FROM STDIN",
+        plan.aliases,
+        progress,
+        "anciens noms",
+        len(plan.aliases),
+    )
 
 
 def _merge_level(conn: Connection, level: str, counts: dict) -> None:
@@ -202,6 +210,8 @@ def _merge(
             "(SELECT code FROM territory WHERE level = 'commune')"
         )
     )
+    aliases = conn.execute(statement("ingest/boundaries_merge_aliases")).all()
+    report.counts["commune_aliases"] = {"staged": len(plan.aliases), "inserted": len(aliases)}
     steps.tick("codes")
     for level in ("epci", "departement", "region"):
         codes = sorted(plan.dissolve.get(level, ()))

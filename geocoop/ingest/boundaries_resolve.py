@@ -23,6 +23,7 @@ class Plan:
     parts: list[tuple] = field(default_factory=list)  # (code, part_code, file, seq, wkb_hex)
     upper: list[tuple] = field(default_factory=list)  # (level, code, file, seq, wkb_hex)
     changes: list[tuple] = field(default_factory=list)  # (old, new, effective, source)
+    aliases: list[tuple] = field(default_factory=list)  # (name_search, code, name, source)
     current: set[str] = field(default_factory=set)
     dissolve: dict[str, set[str]] = field(default_factory=dict)  # level → codes
     full_reference: bool = False  # a commune reference list was given
@@ -173,6 +174,7 @@ def plan_import(
 
     _plan_upper(plan, sources, epci_refs, dep_refs, reg_refs, vintage)
     plan.changes = _code_changes(sources, current | existing, resolve)
+    plan.aliases = _aliases(sources, plan, current | existing, resolve)
     return plan
 
 
@@ -226,6 +228,31 @@ def _plan_upper(
                 plan.upper.append((level, code, geo.file, geo.seq, geo.wkb_hex))
             else:
                 plan.dissolve[level].add(code)
+
+
+def _aliases(sources: Sources, plan: Plan, current: set[str], resolve) -> list[tuple]:
+    """Names of communes déléguées / associées and of merged communes, each pointing to the
+    current commune it belongs to (not repeated when it is that commune's own name)."""
+    own = {a[1]: a[3] for a in plan.attrs if a[0] == "commune"}
+    named = [
+        (r.name, r.parent_code, f"{r.file} {r.type}")
+        for r in sources.refs
+        if r.level == "commune" and r.type in ("COMD", "COMA") and r.name and r.parent_code
+    ]
+    named += [
+        (g.name, g.parent_code, f"{g.file} {g.type}")
+        for g in sources.geoms
+        if g.type in ("COMD", "COMA") and g.name and g.parent_code
+    ]
+    named += sources.former_names
+    rows = {}
+    for name, code, source in named:
+        code = code if code in current else (resolve(code) or (None,))[0]
+        key = normalize_name(name)
+        if code is None or not key or own.get(code) == key or (key, code) in rows:
+            continue
+        rows[(key, code)] = (key, code, name, source[:60])
+    return sorted(rows.values())
 
 
 def _code_changes(sources: Sources, current: set[str], resolve) -> list[tuple]:

@@ -101,6 +101,7 @@ class TerritoryIndex:
     names: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (level, key)
     codes: set[tuple[str, str]] = field(default_factory=set)  # (level, code)
     code_changes: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, list[str]] = field(default_factory=dict)  # former name key → codes
 
     @classmethod
     def load(cls, conn: Connection) -> TerritoryIndex:
@@ -118,6 +119,10 @@ class TerritoryIndex:
         index.code_changes = {
             r.old_code: r.new_code for r in conn.execute(statement("ingest/locate_code_changes"))
         }
+        aliases: dict[str, list[str]] = defaultdict(list)
+        for row in conn.execute(statement("ingest/locate_aliases")):
+            aliases[row.name_search].append(row.code)
+        index.aliases = dict(aliases)
         return index
 
     def current_commune(self, code: str) -> str | None:
@@ -133,8 +138,14 @@ class TerritoryIndex:
         return None
 
     def communes_named(self, name: str) -> list[str]:
-        """Codes of the communes whose name matches `name`."""
-        return list(self.names.get(("commune", commune_search_key(name)), []))
+        """Codes of the communes whose name matches `name`; if none, of the current
+        communes that a commune déléguée / associée or a merged commune of that name
+        belongs to."""
+        key = commune_search_key(name)
+        found = self.names.get(("commune", key))
+        if found:
+            return list(found)
+        return sorted({c for c in self.aliases.get(key, ()) if c in self.communes})
 
 
 @dataclass

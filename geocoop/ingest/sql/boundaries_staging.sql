@@ -1,6 +1,7 @@
 -- Staging tables of one boundaries import (session-temporary, dropped at commit).
 DROP TABLE IF EXISTS pg_temp.stg_attr, pg_temp.stg_part, pg_temp.stg_upper, pg_temp.stg_change,
-    pg_temp.res_part, pg_temp.res_geom, pg_temp.stg_simplified, pg_temp.stg_dissolved;
+    pg_temp.res_part, pg_temp.res_geom, pg_temp.stg_simplified, pg_temp.stg_dissolved,
+    pg_temp.stg_alias;
 CREATE TEMP TABLE stg_attr (
     level text NOT NULL,
     code text NOT NULL,
@@ -48,4 +49,10 @@ CREATE TEMP TABLE stg_dissolved (
     geom geometry,             -- coverage union of the members, zone CRS
     geom_simplified geometry,  -- same, of the members' simplified polygons
     PRIMARY KEY (level, code)
+) ON COMMIT DROP;
+CREATE TEMP TABLE stg_alias (
+    name_search text NOT NULL,
+    code text NOT NULL,        -- current commune
+    name text NOT NULL,
+    source text
 ) ON COMMIT DROP;
