@@ -120,9 +120,9 @@ def white_zones(
       "departements" ([codes]), "epci" ([codes]),
       "nearest_cooperation_distance_m" (edge distance from the zone to the closest
       cooperation of the kind; None when the kind has none),
-      "geometry" (GeoJSON MultiPolygon from the simplified polygons; dissolved for zones
-      of up to 1,500 communes, else the member polygons undissolved — see
-      "geometry_dissolved"; both omitted when with_geometry=False)}]
+      "geometry" (GeoJSON MultiPolygon: the dissolved outline of the simplified polygons,
+      any size; "geometry_dissolved" is always true; both omitted when
+      with_geometry=False)}]
     With a parent, zones are those of the whole country clipped to the parent's communes.
     """
     from geocoop.analysis.zones import white_zones as _impl

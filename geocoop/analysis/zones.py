@@ -16,8 +16,6 @@ from geocoop.analysis.params import (
 )
 from geocoop.sql import sql_source, statement
 
-DISSOLVE_MAX = 1500  # larger zones come as their communes' polygons, not dissolved
-
 
 def _stored(conn: Connection, kind: str) -> bool:
     return bool(
@@ -58,7 +56,6 @@ def white_zones(
         "rule": rule,
         "limit": limit,
         "with_geometry": with_geometry,
-        "dissolve_max": DISSOLVE_MAX,
         **scope_params(parent),
     }
     out = []
@@ -80,7 +77,7 @@ def white_zones(
         }
         if with_geometry:
             zone["geometry"] = json.loads(r["geometry"]) if r["geometry"] else None
-            zone["geometry_dissolved"] = zone["communes_count"] <= DISSOLVE_MAX
+            zone["geometry_dissolved"] = True  # kept for clients of the earlier API
         out.append(zone)
     return out
 

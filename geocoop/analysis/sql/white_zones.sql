@@ -30,14 +30,11 @@ WITH m AS (
   LIMIT :limit
 )
 SELECT z.*,
-       -- dissolved outline up to DISSOLVE_MAX communes; beyond, dissolving costs seconds
-       -- (a 12,000-commune zone: ~12 s), so the member polygons are collected undissolved
+       -- dissolved outline: the simplified communes are an exact coverage, so the
+       -- edge-matching union of migration 0007 is exact (and falls back on ST_Union)
        CASE WHEN CAST(:with_geometry AS boolean) THEN (
          SELECT ST_AsGeoJSON(
-                  CASE WHEN z.communes_count <= :dissolve_max
-                       THEN ST_Multi(ST_Union(COALESCE(t.geom_simplified, t.geom)))
-                       ELSE ST_CollectionExtract(
-                              ST_Collect(COALESCE(t.geom_simplified, t.geom)), 3) END, 5)
+                  geocoop_coverage_union(array_agg(COALESCE(t.geom_simplified, t.geom))), 5)
          FROM territory t
          WHERE t.level = 'commune' AND t.code = ANY (z.communes)) END AS geometry
 FROM z
