@@ -6,10 +6,10 @@ Revises: 0006
 PostGIS 3.3 has no ST_CoverageUnion (3.4+). The simplified commune polygons are an exact
 coverage (boundaries_simplify), so their union's outline is made of the segments that
 only one member has: those are kept (GROUP BY segment), and ST_BuildArea assembles them
-into polygons, holes included. Exact, and 3–4× faster than ST_Union (12,821 communes:
-0.6 s against 1.4 s; all 34,742 metropolitan communes: 2.3 s). When the input is not an
-exact coverage (overlaps, edges that do not match), the area check fails and the function
-returns ST_Union: never a wrong outline, only a slower one.
+into polygons, holes included. Exact, and 1.5–2× faster than ST_Union (the largest
+tiers-lieu white zone, 12,700 communes: 0.7 s against 1.1 s, docs/performance.md). When
+the input is not an exact coverage (overlaps, edges that do not match), the area check
+fails and the function returns ST_Union: never a wrong outline, only a slower one.
 """
 
 from alembic import op
