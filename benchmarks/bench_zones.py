@@ -111,9 +111,9 @@ commune polygons, best of three runs each, same server. Load average at the star
 
 | dissolve | time | outline vertices | GeoJSON |
 |---|---|---|---|
-| `geocoop_coverage_union` (migration 0007: edge matching, `ST_BuildArea`) | {ours_s:.2f} s \\
+| `geocoop_coverage_union` (migration 0007: edge matching, `ST_BuildArea`) | {ours_s:.2f} s \
 | {ours.points:,} | {ours.json_bytes / 1e6:.1f} MB |
-| `ST_Union` (baseline: the previous implementation) | {base_s:.2f} s | {base.points:,} \\
+| `ST_Union` (baseline: the previous implementation) | {base_s:.2f} s | {base.points:,} \
 | {base.json_bytes / 1e6:.1f} MB |
 
 Ratio: **{base_s / ours_s:.1f}×** faster; the two outlines differ by {apart:.1f} m² (same
