@@ -205,6 +205,19 @@ def test_search_opens_the_commune_panel_with_the_api_figures(live_server, watche
     page.assert_clean()
 
 
+def test_search_by_a_former_commune_name(live_server, watched):
+    """Pléven, a commune déléguée of Val-d'Arguenon since 2025: typed, it offers the
+    current commune, says why, and opens its panel."""
+    page = watched(live_server + "/")
+    page.ready()
+    page.page.fill("#search-input", "Pléven")
+    option = page.page.wait_for_selector("#search-results li[data-code='22237']")
+    assert "Pléven" in option.text_content() and "Val-d'Arguenon" in option.text_content()
+    page.page.keyboard.press("Enter")
+    page.page.wait_for_selector("#panel[data-code='22237']", timeout=20_000)
+    page.assert_clean()
+
+
 def test_white_zone_mode_lists_zones_by_population(live_server, watched):
     page = watched(live_server + "/")
     page.ready()

@@ -78,6 +78,26 @@ def test_search_by_name_without_accents_and_by_code(tiny, client):
     assert client.get("/api/maps/search?q=x&limit=999").status_code == 400
 
 
+def test_search_finds_communes_by_former_names(tiny, client):
+    from geocoop.web.database import engine
+
+    with tiny.app_context(), engine().begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO commune_alias (name_search, code, name, source) VALUES "
+                "('thorigne', '35051', 'Thorigné', 'test'), "
+                "('rennes la vieille', '35051', 'Rennes-la-Vieille', 'test')"
+            )
+        )
+    found = client.get("/api/maps/search?q=Thorigné").get_json()
+    assert [(r["code"], r["former_name"]) for r in found] == [("35051", "Thorigné")]
+    # a current name still comes first; the same commune is listed once
+    found = client.get("/api/maps/search?q=rennes").get_json()
+    assert [r["code"] for r in found][:2] == ["35238", "243500139"]
+    assert [r["code"] for r in found].count("35051") == 1
+    assert found[0]["former_name"] is None
+
+
 def test_cooperation_markers_follow_filters(tiny, client):
     every = client.get("/api/maps/cooperations").get_json()
     assert len(every["features"]) == 2

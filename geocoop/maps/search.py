@@ -19,7 +19,8 @@ def search_territories(conn: Connection, query: str, limit: int = 10) -> list[di
     """Territories matching `query` by code or normalised name, best match first.
 
     Each result carries its level, code, name, population and bounding box (lon/lat) so
-    the map can zoom to it without a second request.
+    the map can zoom to it without a second request; `former_name` is set when a commune
+    was found by the name of a commune déléguée or merged commune.
     """
     query = (query or "").strip()
     if not query:

@@ -356,7 +356,9 @@
     if (!items.length) { results.appendChild(el("li", { class: "none", text: t("search.none") })); return; }
     items.forEach(function (item, i) {
       var li = el("li", { role: "option", id: "sr-" + i, "aria-selected": "false", "data-code": item.code },
-        [el("strong", { text: item.name }), " " + levelLabel(item.level) + " " + item.code]);
+        [el("strong", { text: item.name }),
+         (item.former_name ? " (" + t("search.former") + " " + item.former_name + ")" : "") +
+         " " + levelLabel(item.level) + " " + item.code]);
       li.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(i); });
       results.appendChild(li);
     });
