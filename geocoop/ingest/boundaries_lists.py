@@ -169,7 +169,7 @@ def read_csv_list(path: Path, kind: str, sources: Sources) -> None:
             old, new = row["COM_AV"].strip(), row["COM_AP"].strip()
             if old and new and row.get("TYPECOM_AP", "COM") == "COM" and row.get("LIBELLE_AV"):
                 sources.former_names.append(
-                    (row["LIBELLE_AV"], new, f"mouvement INSEE {row.get('MOD', '')}".strip())
+                    (row["LIBELLE_AV"], old, new, f"mouvement INSEE {row.get('MOD', '')}".strip())
                 )
             if old and new and old != new and row.get("TYPECOM_AP", "COM") == "COM":
                 sources.changes.append(

@@ -244,7 +244,13 @@ def _aliases(sources: Sources, plan: Plan, current: set[str], resolve) -> list[t
         for g in sources.geoms
         if g.type in ("COMD", "COMA") and g.name and g.parent_code
     ]
-    named += sources.former_names
+    # a commune merged then re-established (Plévenon: into Fréhel in 1973, itself again
+    # since 2004) is no former name of the commune it left
+    named += [
+        (name, new, source)
+        for name, old, new, source in sources.former_names
+        if old == new or old not in current
+    ]
     rows = {}
     for name, code, source in named:
         code = code if code in current else (resolve(code) or (None,))[0]
