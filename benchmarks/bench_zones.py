@@ -17,9 +17,7 @@ Writes docs/performance-zones.md.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,10 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
 
+from benchmarks.throwaway import throwaway_database  # noqa: E402
 from geocoop.analysis import api  # noqa: E402
-from geocoop.config import load_settings  # noqa: E402
-from geocoop.db import make_engine, upgrade  # noqa: E402
-from geocoop.embedded import EmbeddedCluster  # noqa: E402
 from geocoop.ingest.boundaries import ingest_boundaries  # noqa: E402
 from geocoop.ingest.boundaries_bundled import VINTAGE, bundled_paths  # noqa: E402
 from tests.analysis_grid import load_real_cooperations  # noqa: E402
@@ -59,15 +55,7 @@ def main() -> int:
     if not DATA.is_dir():
         print(f"shared data absent ({DATA}): nothing measured")
         return 1
-    tmp = Path(tempfile.mkdtemp(prefix="gcz-", dir="/tmp"))
-    cluster = EmbeddedCluster(tmp, "geocoop_bench", fast=True)
-    cluster.start()
-    try:
-        engine = make_engine(
-            cluster.url("geocoop_bench"),
-            load_settings({"pool_size": 2, "statement_timeout_ms": 600000}),
-        )
-        upgrade(engine)
+    with throwaway_database("gcz-") as (_cluster, engine):
         with engine.begin() as conn:
             ingest_boundaries(conn, bundled_paths(DATA), vintage=VINTAGE, progress=False)
             coops = load_real_cooperations(conn, DATA)
@@ -124,10 +112,6 @@ of {len(zones)} zones included, takes {call_s:.2f} s.
             encoding="utf-8",
         )
         print(f"wrote {OUT.relative_to(ROOT)}")
-        engine.dispose()
-    finally:
-        cluster.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
