@@ -43,6 +43,7 @@ from sqlalchemy import text  # noqa: E402
 from geocoop.config import load_settings  # noqa: E402
 from geocoop.db import make_engine, upgrade  # noqa: E402
 from geocoop.embedded import EmbeddedCluster  # noqa: E402
+from tests.chromium import CHROMIUM, launch  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 BOUNDARIES = DATA / "boundaries"
@@ -56,15 +57,6 @@ FILES = [
     BOUNDARIES / "insee-cog" / "mouvements-communes.csv",
 ]
 OUT = ROOT / "docs" / "performance-web.md"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 RUNS = 3
 BASELINE_TIMEOUT_S = 300
 
@@ -261,7 +253,7 @@ def main() -> int:
         naive_folium(engine, static_dir)
         naive_base, _naive_server = serve(static_dir)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = launch(playwright)
             cold = measure_map(browser, base + "/")  # warms the server's caches only
             ours = [measure_map(browser, base + "/") for _ in range(RUNS)]
             naive = [measure_naive(browser, naive_base + "/naive.html") for _ in range(RUNS)]

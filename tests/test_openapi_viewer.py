@@ -7,10 +7,10 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.chromium import CHROMIUM, launch
 from tests.conftest import missing
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
@@ -20,16 +20,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
 
