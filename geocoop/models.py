@@ -124,6 +124,7 @@ class Cooperation(Base):
         CheckConstraint(_in("socio_economic_model", MODELS), name="ck_cooperation_model"),
         CheckConstraint(_in("stage", STAGES), name="ck_cooperation_stage"),
         CheckConstraint(_in("location_precision", PRECISIONS), name="ck_cooperation_precision"),
+        CheckConstraint("staff_fte IS NULL OR staff_fte >= 0", name="ck_cooperation_staff_fte"),
         Index("ix_cooperation_location", "location", postgresql_using="gist"),
         Index("ix_cooperation_perimeter", "perimeter", postgresql_using="gist"),
         Index("ix_cooperation_kind", "kind_code"),
@@ -153,6 +154,13 @@ class Cooperation(Base):
     perimeter_codes: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
     perimeter = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=False))
     attributes: Mapped[dict | None] = mapped_column(JSONB)  # the source's other columns
+    lead_body: Mapped[str | None] = mapped_column(Text)  # porteur
+    lead_body_type: Mapped[str | None] = mapped_column(Text)
+    staff_fte: Mapped[float | None] = mapped_column(Float)  # animation staff, FTE per year
+    networks: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    peer_cooperation: Mapped[bool | None] = mapped_column()  # joint actions with peers
+    derived_fields: Mapped[list[str] | None] = mapped_column(ARRAY(Text))  # set by rule
+    quality: Mapped[dict | None] = mapped_column(JSONB)  # data-quality flags (import)
     ingest_run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_run.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(

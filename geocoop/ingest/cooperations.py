@@ -14,11 +14,19 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from geocoop.errors import IngestError
-from geocoop.ingest.cooperations_mapping import build_mapping, load_mapping_file
+from geocoop.ingest.cooperations_join import join_records
+from geocoop.ingest.cooperations_mapping import (
+    build_mapping,
+    check_mapping,
+    likely_name_columns,
+    load_mapping_file,
+)
 from geocoop.ingest.cooperations_read import read_records
 from geocoop.ingest.cooperations_rows import CoopRow, RowBuilder, RowRejected
 from geocoop.ingest.cooperations_store import (
     commune_mismatches,
+    flag_duplicates,
+    flag_mismatches,
     locate_staged,
     merge_staged,
     stage_rows,
@@ -53,27 +61,44 @@ def import_cooperations(
     dry_run: bool = False,
     actor: str | None = None,
     file_name: str | None = None,
+    allow_join: bool = False,
 ) -> IngestReport:
     """Read, validate, locate and merge the cooperations of `path`; never commits.
 
     `kind` is the default kind code (a mapped kind column wins row by row); `source` names
     the list (default: the file name without extension) and, with each row's id, makes
     re-imports update instead of duplicate. Raises IngestError when the file as a whole
-    cannot be read; row problems go to the report's rejects.
+    cannot be read; row problems go to the report's rejects. `allow_join` lets the mapping
+    join a second file of the same folder (the CLI; never an upload).
     """
     path = Path(path)
     file_name = file_name or path.name
     source = (source or Path(file_name).stem).strip()
     if not source:
         raise IngestError(f"{file_name} : nom de source vide.")
-    explicit = load_mapping_file(mapping) if isinstance(mapping, Path) else mapping
+    if isinstance(mapping, Path):
+        explicit = load_mapping_file(mapping)
+    else:
+        explicit = check_mapping(mapping, "correspondance") if mapping else None
     records = read_records(path, file_name)
+    if explicit and explicit.get("join"):
+        if not allow_join:
+            raise IngestError(
+                f"{file_name} : la jointure d'un second fichier (join) n'est possible "
+                "qu'en ligne de commande."
+            )
+        records = join_records(records, path, explicit["join"], file_name)
     table = records.table
     column_map = build_mapping(table.columns, explicit, file_name)
     if "name" not in column_map.columns:
+        likely = likely_name_columns(table.columns)
+        hint = (
+            f" ; colonne probable : « {likely[0]} » (columns: {{name: \"{likely[0]}\"}})"
+            if likely
+            else " (délimiteur ? sinon donnez un fichier de correspondance avec columns.name)"
+        )
         raise IngestError(
-            f"{file_name} : aucune colonne de nom reconnue parmi {table.columns[:12]} "
-            "(délimiteur ? sinon donnez un fichier de correspondance avec columns.name)."
+            f"{file_name} : aucune colonne de nom reconnue parmi {table.columns[:12]}{hint}."
         )
     kinds = kind_lookup(conn)
     if kind is not None and kind not in kinds.values():
@@ -105,6 +130,7 @@ def import_cooperations(
         rows = sorted(by_line.values(), key=lambda r: r.line)
         mismatches = commune_mismatches(conn)
         if mismatches:
+            flag_mismatches(conn, mismatches)
             report.counts["far_from_declared_commune"] = len(mismatches)
             report.warnings.append(
                 f"{len(mismatches)} point(s) à plus de 5 km de la commune indiquée "
@@ -115,6 +141,18 @@ def import_cooperations(
                 f"{m['commune_code']}"
                 for m in mismatches[:50]
             )
+        duplicates = flag_duplicates(conn)
+        if duplicates:
+            report.counts["probable_duplicates"] = len(duplicates)
+            report.warnings.append(
+                f"{len(duplicates)} doublon(s) probable(s) dans la source (même lieu, nom "
+                "presque identique) : signalés, non comptés deux fois"
+            )
+            report.warnings.extend(
+                f"ligne {d['line']} « {d['name']} » ≈ ligne {d['other_line']} "
+                f"« {d['other_name']} » ({int(d['distance_m'])} m)"
+                for d in duplicates[:50]
+            )
         inserted, updated = merge_staged(conn, source, run_id)
         if any(r.partners for r in rows):
             linked, problems = link_partner_column(conn, source, rows)
@@ -124,6 +162,11 @@ def import_cooperations(
         report.rejects.sort(key=lambda r: r.line or 0)
         report.counts.update(_counts(report, table, rows, inserted, updated, dry_run, source))
         report.counts["run_id"] = None if dry_run else run_id
+        report.counts["columns"] = column_map.column_report(table.columns)
+        report.counts["derived"] = dict(Counter(f for r in rows for f in r.derived))
+        partial = sum(1 for r in rows if "perimeter_unmatched" in r.quality)
+        if partial:
+            report.counts["partial_perimeters"] = partial
         _summarise_warnings(builder, report, personal)
         finish_run(conn, run_id, report)
         if dry_run:
@@ -172,6 +215,7 @@ def _counts(report, table, rows, inserted, updated, dry_run, source) -> dict:
         "encoding": table.encoding,
         "delimiter": table.delimiter,
         "by_precision": {p: precision.get(p, 0) for p in PRECISIONS},
+        "unlocated": precision.get(None, 0),
         "inserted": inserted,
         "updated": updated,
         "unchanged": len(rows) - inserted - updated,
@@ -193,6 +237,18 @@ def _summarise_warnings(builder: RowBuilder, report: IngestReport, personal: set
             f"colonne {column} : {sum(values.values())} valeur(s) non reconnue(s) ({examples}), "
             "gardées telles quelles dans attributes"
         )
+    if builder.unlocated:
+        report.warnings.append(
+            f"{len(builder.unlocated)} ligne(s) gardée(s) sans localisation (périmètre vide "
+            "ou inconnu) : comptées comme chargées, absentes de la carte et des taux"
+        )
+        report.warnings.extend(builder.unlocated[:100])
+    if builder.partial_perimeters:
+        report.warnings.append(
+            f"{len(builder.partial_perimeters)} périmètre(s) partiel(s) : codes non reconnus "
+            "listés par ligne (le reste du périmètre est gardé)"
+        )
+        report.warnings.extend(builder.partial_perimeters[:100])
     if builder.coordinate_fallbacks:
         report.warnings.append(
             f"{len(builder.coordinate_fallbacks)} ligne(s) aux coordonnées "

@@ -7,7 +7,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from geocoop.ingest.cooperations_mapping import KIND_ALIASES, VOCABULARIES, ColumnMapping
+from geocoop.ingest.cooperations_mapping import (
+    _BOOLEAN,
+    KIND_ALIASES,
+    LEVEL_HEADERS,
+    LEVEL_STAGE,
+    LIST_FIELDS,
+    UNKNOWN,
+    VOCABULARIES,
+    ColumnMapping,
+)
 from geocoop.ingest.locate import (
     TerritoryIndex,
     check_coordinates,
@@ -22,7 +31,37 @@ from geocoop.text import normalize_name
 _FORMULA = re.compile(r"^\s*(=|[+\-@]\s*[A-Za-z_][A-Za-z0-9_.]*\s*\()")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _LIST_SEPARATORS = re.compile(r"[;,|]")
-_TEXT_FIELDS = ("legal_form", "governance", "accompanied_by", "website", "address")
+_TEXT_FIELDS = (
+    "legal_form",
+    "governance",
+    "accompanied_by",
+    "website",
+    "address",
+    "lead_body",
+    "lead_body_type",
+)
+# What the study's definitions allow to derive from the kind alone: PAT, PTCE and TZCLD
+# refer to a national model, so they are « coopérations modélisées » (shared/seeds, table
+# of categories). Nothing in the study ties a kind to a socio-economic model: not derived.
+DERIVED_CATEGORY = {"pat": "modelisee", "ptce": "modelisee", "tzcld": "modelisee"}
+
+
+def split_list(value: str) -> list[str]:
+    """'PNA, LEADER (Europe, FEADER); Région' → ['PNA', 'LEADER (Europe, FEADER)', 'Région']:
+    separators inside brackets do not split."""
+    items, depth, current = [], 0, []
+    for char in value or "":
+        if char in "([{":
+            depth += 1
+        elif char in ")]}" and depth:
+            depth -= 1
+        if depth == 0 and _LIST_SEPARATORS.match(char):
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    items.append("".join(current))
+    return [i.strip() for i in items if i.strip()]
 
 
 class RowRejected(Exception):
@@ -52,6 +91,8 @@ class CoopRow:
     precision: str | None = None
     perimeter_codes: list[str] | None = None
     partners: list[str] = field(default_factory=list)  # ids or names, same source
+    quality: dict = field(default_factory=dict)  # data-quality flags (see models.Cooperation)
+    derived: list[str] = field(default_factory=list)  # fields set by rule, not declared
 
 
 def parse_number(value: str) -> float | None:
@@ -80,6 +121,8 @@ class RowBuilder:
     index: TerritoryIndex
     unrecognised: Counter = field(default_factory=Counter)  # (field, value) -> rows
     coordinate_fallbacks: list[str] = field(default_factory=list)
+    partial_perimeters: list[str] = field(default_factory=list)
+    unlocated: list[str] = field(default_factory=list)
 
     def get(self, values: dict[str, str], field_name: str) -> str:
         header = self.mapping.columns.get(field_name)
@@ -106,6 +149,10 @@ class RowBuilder:
             line=line, source_id="", kind_code=self._kind(values), name=name, values=values
         )
         self._dimensions(row, values)
+        derived_category = DERIVED_CATEGORY.get(row.kind_code)
+        if derived_category and "category" not in row.fields:
+            row.fields["category"] = derived_category
+            row.derived.append("category")
         self._locate(row, values, point, polygon_wkt)
         source_id = self.get(values, "source_id")
         if source_id.endswith(".0") and source_id[:-2].isdigit():
@@ -141,15 +188,29 @@ class RowBuilder:
             )
         return code
 
+    def _vocabulary(self, field_name: str, value: str) -> str | None:
+        """The vocabulary code of `value`, UNKNOWN for a known 'not known', None if foreign."""
+        key = normalize_name(value)
+        own = self.mapping.values.get(field_name, {})
+        if key in own:
+            return own[key] if own[key] is not None else UNKNOWN
+        known = VOCABULARIES[field_name].get(key)
+        if known is None and field_name == "stage":
+            header = normalize_name(self.mapping.columns.get("stage", ""))
+            if any(word in header for word in LEVEL_HEADERS):
+                known = LEVEL_STAGE.get(key.removeprefix("niveau ").strip())
+        return known
+
     def _dimensions(self, row: CoopRow, values: dict[str, str]) -> None:
-        for field_name, vocabulary in VOCABULARIES.items():
+        for field_name in VOCABULARIES:
             value = self.get(values, field_name)
             if value:
-                known = vocabulary.get(normalize_name(value))
+                known = self._vocabulary(field_name, value)
                 if known:
                     row.fields[field_name] = known
                 else:
-                    self.unrecognised[(self.mapping.columns[field_name], value)] += 1
+                    if known is None:
+                        self.unrecognised[(self.mapping.columns[field_name], value)] += 1
                     row.attributes[self.mapping.columns[field_name]] = value
         for field_name in _TEXT_FIELDS:
             value = self.get(values, field_name)
@@ -158,10 +219,33 @@ class RowBuilder:
         partners = self.get(values, "partners")
         if partners:
             row.partners = [v.strip() for v in _LIST_SEPARATORS.split(partners) if v.strip()]
-        for field_name in ("stakeholders", "financing_sources"):
-            items = [v.strip() for v in _LIST_SEPARATORS.split(self.get(values, field_name))]
-            if any(items):
-                row.fields[field_name] = [v for v in items if v]
+        for field_name in LIST_FIELDS:
+            items: list[str] = []
+            for header in self.mapping.headers_of(field_name):
+                for item in split_list((values.get(header) or "").strip()):
+                    if item not in items:
+                        items.append(item)
+            if items:
+                row.fields[field_name] = items
+        staff = self.get(values, "staff_fte")
+        if staff:
+            try:
+                number = parse_number(staff)
+            except ValueError:
+                number = None
+            if number is not None and 0 <= number < 10_000:
+                row.fields["staff_fte"] = number
+            else:
+                self.unrecognised[(self.mapping.columns["staff_fte"], staff)] += 1
+                row.attributes[self.mapping.columns["staff_fte"]] = staff
+        peers = self.get(values, "peer_cooperation")
+        if peers:
+            flag = _BOOLEAN.get(normalize_name(peers))
+            if flag is None:
+                self.unrecognised[(self.mapping.columns["peer_cooperation"], peers)] += 1
+                row.attributes[self.mapping.columns["peer_cooperation"]] = peers
+            else:
+                row.fields["peer_cooperation"] = flag
         year = self.get(values, "year_founded")
         if year:
             match = _YEAR.search(year)
@@ -195,12 +279,22 @@ class RowBuilder:
 
     def _locate(self, row: CoopRow, values: dict[str, str], point, polygon_wkt) -> None:
         perimeter = split_perimeter(self.get(values, "perimeter"))
-        if perimeter:
-            codes, reason = resolve_perimeter(self.index, perimeter)
-            if reason:
-                raise RowRejected(self.mapping.columns.get("perimeter"), reason)
-            row.perimeter_codes = codes
+        perimeter_field = self.mapping.columns.get("perimeter")
         code = self.get(values, "commune_code")
+        code_list = split_perimeter(code)
+        if len(code_list) > 1:  # a code column holding a list is a perimeter
+            perimeter = perimeter + [c for c in code_list if c not in perimeter]
+            perimeter_field, code = self.mapping.columns.get("commune_code"), ""
+        if perimeter:
+            codes, unmatched = resolve_perimeter(self.index, perimeter)
+            if unmatched:
+                row.quality["perimeter_unmatched"] = unmatched
+                self.partial_perimeters.append(
+                    f"ligne {row.line} : périmètre partiel ({len(codes)} territoire(s) "
+                    f"reconnu(s)) ; non reconnu(s) : {'; '.join(unmatched)}"
+                )
+            row.perimeter_codes = codes or None
+            perimeter = codes
         has_commune = bool(clean_commune_code(code) or self.get(values, "commune_name"))
         if polygon_wkt:
             row.geometry_wkt, row.precision = polygon_wkt, "geometry"
@@ -245,6 +339,17 @@ class RowBuilder:
             return
         if coordinate_problem:
             raise RowRejected("latitude", coordinate_problem)
+        if perimeter_field:
+            # A list whose perimeter is empty or unknown still exists: kept, not placed
+            # (no map, no coverage), flagged, and counted as loaded in the data status.
+            row.precision = None
+            row.quality["unlocated"] = (
+                "périmètre sans territoire reconnu"
+                if "perimeter_unmatched" in row.quality
+                else "périmètre vide"
+            )
+            self.unlocated.append(f"ligne {row.line} : {row.quality['unlocated']}")
+            return
         raise RowRejected(
             None, "aucune localisation : ni coordonnées, ni code INSEE, ni commune, ni périmètre"
         )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from difflib import SequenceMatcher
+
 from psycopg.types.json import Jsonb
 from sqlalchemy import Connection
 
 from geocoop.ingest.cooperations_rows import CoopRow
 from geocoop.sql import statement
+from geocoop.text import normalize_name
 
 STAGE_COLUMNS = (
     "line",
@@ -34,6 +38,13 @@ STAGE_COLUMNS = (
     "location_precision",
     "perimeter_codes",
     "attributes",
+    "lead_body",
+    "lead_body_type",
+    "staff_fte",
+    "networks",
+    "peer_cooperation",
+    "derived_fields",
+    "quality",
 )
 
 
@@ -65,6 +76,13 @@ def _stage_tuple(row: CoopRow) -> tuple:
         row.precision,
         row.perimeter_codes,
         Jsonb(row.attributes) if row.attributes else None,
+        f.get("lead_body"),
+        f.get("lead_body_type"),
+        f.get("staff_fte"),
+        f.get("networks"),
+        f.get("peer_cooperation"),
+        row.derived or None,
+        Jsonb(row.quality) if row.quality else None,
     )
 
 
@@ -94,3 +112,43 @@ def commune_mismatches(conn: Connection, tolerance_m: float = 5000) -> list[dict
     """Rows whose point lies more than `tolerance_m` from the commune the file declares."""
     result = conn.execute(statement("ingest/coop_stage_mismatch"), {"tolerance_m": tolerance_m})
     return [dict(r._mapping) for r in result]
+
+
+def flag_mismatches(conn: Connection, mismatches: list[dict]) -> None:
+    """Record far points as quality flags; count them in the commune holding the point."""
+    conn.execute(
+        statement("ingest/coop_stage_flag_far"),
+        {
+            "lines": [m["line"] for m in mismatches],
+            "distances": [float(m["distance_m"]) for m in mismatches],
+        },
+    )
+
+
+# Same place (metres) and near-identical names ("Happy Hour" / "Happy Hours").
+DUPLICATE_RADIUS_M = 100
+DUPLICATE_NAME_RATIO = 0.9
+
+
+def flag_duplicates(conn: Connection) -> list[dict]:
+    """Flag probable duplicates within the staged rows; return them (later row first)."""
+    pairs = conn.execute(
+        statement("ingest/coop_stage_near_pairs"), {"radius_m": DUPLICATE_RADIUS_M}
+    )
+    found: list[dict] = []
+    flagged: set[int] = set()
+    for pair in pairs:
+        if pair.line in flagged:
+            continue
+        ratio = SequenceMatcher(
+            None, normalize_name(pair.name), normalize_name(pair.other_name)
+        ).ratio()
+        if ratio >= DUPLICATE_NAME_RATIO:
+            flagged.add(pair.line)
+            found.append({**pair._mapping, "distance_m": round(float(pair.distance_m), 1)})
+    if found:
+        conn.execute(
+            statement("ingest/coop_stage_flag_duplicate"),
+            {"pairs": json.dumps(found, default=str)},
+        )
+    return found

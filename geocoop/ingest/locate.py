@@ -212,16 +212,18 @@ def split_perimeter(value: str) -> list[str]:
     return [t.strip() for t in _SEPARATORS.split(value or "") if t.strip()]
 
 
-def resolve_perimeter(index: TerritoryIndex, tokens: list[str]) -> tuple[list[str], str | None]:
-    """Territory keys (`level:code`) of the perimeter tokens, or a reason naming the bad one."""
+def resolve_perimeter(index: TerritoryIndex, tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Territory keys (`level:code`) of the perimeter tokens, and the reason for each token
+    that matched nothing (old codes go through the INSEE movements first)."""
     resolved: list[str] = []
+    unmatched: list[str] = []
     for token in tokens:
         key, reason = _resolve_token(index, token)
         if reason:
-            return [], reason
-        if key not in resolved:
+            unmatched.append(reason)
+        elif key not in resolved:
             resolved.append(key)
-    return resolved, None
+    return resolved, unmatched
 
 
 def _resolve_token(index: TerritoryIndex, token: str) -> tuple[str, str | None]:

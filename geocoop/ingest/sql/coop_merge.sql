@@ -6,12 +6,16 @@ WITH upsert AS (
         kind_code, name, category, socio_economic_model, stage, legal_form, governance,
         stakeholders, accompaniment, accompanied_by, financing_sources, year_founded,
         website, address, postcode, commune_code, source, source_id, location,
-        location_precision, perimeter_codes, perimeter, attributes, ingest_run_id
+        location_precision, perimeter_codes, perimeter, attributes, lead_body,
+        lead_body_type, staff_fte, networks, peer_cooperation, derived_fields, quality,
+        ingest_run_id
     )
     SELECT kind_code, name, category, socio_economic_model, stage, legal_form, governance,
            stakeholders, accompaniment, accompanied_by, financing_sources, year_founded,
            website, address, postcode, commune_code, :source, source_id, location,
-           location_precision, perimeter_codes, perimeter, attributes, :run_id
+           location_precision, perimeter_codes, perimeter, attributes, lead_body,
+           lead_body_type, staff_fte, networks, peer_cooperation, derived_fields, quality,
+           :run_id
     FROM coop_stage
     ORDER BY line
     ON CONFLICT (source, source_id) DO UPDATE SET
@@ -36,13 +40,21 @@ WITH upsert AS (
         perimeter_codes = EXCLUDED.perimeter_codes,
         perimeter = EXCLUDED.perimeter,
         attributes = EXCLUDED.attributes,
+        lead_body = EXCLUDED.lead_body,
+        lead_body_type = EXCLUDED.lead_body_type,
+        staff_fte = EXCLUDED.staff_fte,
+        networks = EXCLUDED.networks,
+        peer_cooperation = EXCLUDED.peer_cooperation,
+        derived_fields = EXCLUDED.derived_fields,
+        quality = EXCLUDED.quality,
         ingest_run_id = EXCLUDED.ingest_run_id,
         updated_at = now()
     WHERE (c.kind_code, c.name, c.category, c.socio_economic_model, c.stage, c.legal_form,
            c.governance, c.stakeholders, c.accompaniment, c.accompanied_by,
            c.financing_sources, c.year_founded, c.website, c.address, c.postcode,
            c.commune_code, c.location_precision, c.perimeter_codes, c.attributes,
-           ST_AsEWKB(c.location), ST_AsEWKB(c.perimeter))
+           c.lead_body, c.lead_body_type, c.staff_fte, c.networks, c.peer_cooperation,
+           c.derived_fields, c.quality, ST_AsEWKB(c.location), ST_AsEWKB(c.perimeter))
         IS DISTINCT FROM
           (EXCLUDED.kind_code, EXCLUDED.name, EXCLUDED.category,
            EXCLUDED.socio_economic_model, EXCLUDED.stage, EXCLUDED.legal_form,
@@ -50,7 +62,9 @@ WITH upsert AS (
            EXCLUDED.accompanied_by, EXCLUDED.financing_sources, EXCLUDED.year_founded,
            EXCLUDED.website, EXCLUDED.address, EXCLUDED.postcode, EXCLUDED.commune_code,
            EXCLUDED.location_precision, EXCLUDED.perimeter_codes, EXCLUDED.attributes,
-           ST_AsEWKB(EXCLUDED.location), ST_AsEWKB(EXCLUDED.perimeter))
+           EXCLUDED.lead_body, EXCLUDED.lead_body_type, EXCLUDED.staff_fte,
+           EXCLUDED.networks, EXCLUDED.peer_cooperation, EXCLUDED.derived_fields,
+           EXCLUDED.quality, ST_AsEWKB(EXCLUDED.location), ST_AsEWKB(EXCLUDED.perimeter))
     RETURNING (xmax = 0) AS inserted
 )
 SELECT count(*) FILTER (WHERE inserted) AS inserted,

@@ -23,9 +23,18 @@ CREATE TEMP TABLE coop_stage (
     lon double precision,
     lat double precision,
     geometry_wkt text,
-    location_precision text NOT NULL,
+    location_precision text,  -- NULL: kept without a place (quality.unlocated)
     perimeter_codes text[],
     attributes jsonb,
+    lead_body text,
+    lead_body_type text,
+    staff_fte double precision,
+    networks text[],
+    peer_cooperation boolean,
+    derived_fields text[],
+    quality jsonb,
     location geometry(Point, 4326),
     perimeter geometry(MultiPolygon, 4326)
 ) ON COMMIT DROP;
+-- metres on the geography: the probable-duplicate search (coop_stage_near_pairs)
+CREATE INDEX coop_stage_location_geog ON coop_stage USING gist ((location::geography));
