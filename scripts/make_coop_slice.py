@@ -24,6 +24,53 @@ CSV_FILES = (
     ("france-services/liste-fs-20240801.csv", "insee_dep"),
 )
 GEOJSON_FILES = (("france-services/france_services_2020.geojson", "DEPARTEMENT"),)
+# France PAT: the governance file (Windows-1252, `;`) keeps every PAT whose perimeter has a
+# commune of the territory; the descriptive file keeps the same ids.
+PAT_DIR = "pat-france-2025"
+PAT_MAIN = f"{PAT_DIR}/pats-axe-gouvernance-20250710-win1252.csv"
+PAT_FICHES = f"{PAT_DIR}/pat-fiches-2025.csv"
+
+
+def _records(text: str, delimiter: str):
+    """(header, [(record, original lines)]) of a CSV text; lines split on \n only, as csv
+    counts them (free text may hold other Unicode line separators)."""
+    lines = text.split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader)
+    out, start = [], reader.line_num
+    for record in reader:
+        end = reader.line_num
+        if record:
+            out.append((record, lines[start:end]))
+        start = end
+    return header, lines[0], out
+
+
+def cut_pat(shared: Path, out: Path) -> tuple[int, int]:
+    """Keep the PATs touching the territory in both France PAT files (original lines)."""
+    text = (shared / PAT_MAIN).read_bytes().decode("cp1252")
+    header, first, records = _records(text, ";")
+    codes = header.index("code_insee")
+    ident = header.index("id")
+
+    def touches(record: list[str]) -> bool:
+        return any(
+            c.strip()[:3] == "974" or c.strip()[:2] in DEPARTEMENTS
+            for c in record[codes].split(",")
+        )
+
+    chosen = [(r, lines) for r, lines in records if touches(r)]
+    ids = {r[ident] for r, _ in chosen}
+    target = out / PAT_MAIN
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes((first + "".join("".join(lines) for _, lines in chosen)).encode("cp1252"))
+    fiches = (shared / PAT_FICHES).read_text(encoding="utf-8")
+    header, first, records = _records(fiches, ",")
+    ident = header.index("id")
+    kept = [lines for r, lines in records if r[ident] in ids]
+    (out / PAT_FICHES).write_text(first + "".join("".join(k) for k in kept), encoding="utf-8")
+    return len(chosen), len(records)
 
 
 def cut_csv(source: Path, target: Path, column: str) -> tuple[int, int]:
@@ -69,6 +116,8 @@ def main(shared: Path, out: Path) -> None:
     for name, column in GEOJSON_FILES:
         kept, total = cut_geojson(shared / name, out / name, column)
         print(f"{name}: {kept} / {total} features")
+    kept, total = cut_pat(shared, out)
+    print(f"{PAT_DIR}: {kept} / {total} PAT")
 
 
 if __name__ == "__main__":

@@ -27,9 +27,10 @@ def test_bundled_lists_are_loaded(demo_engine):
             )
         ).all()
     counts = {r.source: r for r in rows}
-    assert set(counts) == {source for _, _, source in BUNDLED_LISTS}
+    assert set(counts) == {entry[2] for entry in BUNDLED_LISTS}
     for row in rows:
         assert row.n == row.located == row.with_commune  # every point lies in a commune
+    assert counts["france-pat-2025"].n == 44  # PATs whose perimeter touches the slice
     for run in runs:
         # the slice was cut to the bundled territory: every record finds its place
         assert run.rejected == 0, run.rejects
@@ -47,8 +48,16 @@ def test_reimporting_a_bundled_list_changes_nothing(demo_engine):
     with demo_engine.connect() as conn:
         transaction = conn.begin()
         try:
-            for relative, kind, source in BUNDLED_LISTS:
-                report = import_cooperations(conn, DATA / relative, kind=kind, source=source)
+            for relative, kind, source, *mapping in BUNDLED_LISTS:
+                mapping_path = PROJECT_ROOT / "data" / "mappings" / mapping[0] if mapping else None
+                report = import_cooperations(
+                    conn,
+                    DATA / relative,
+                    kind=kind,
+                    source=source,
+                    mapping=mapping_path,
+                    allow_join=True,
+                )
                 assert report.counts["inserted"] == report.counts["updated"] == 0
                 assert report.counts["unchanged"] == report.accepted
         finally:

@@ -114,6 +114,12 @@ def import_cooperations(
     report = IngestReport(file=file_name, target=TARGET)
     report.warnings.extend(table.warnings)
     builder = RowBuilder(column_map, kinds, kind, TerritoryIndex.load(conn))
+    builder.scan_code_lists(table.rows)
+    if builder.codes_are_perimeters:
+        report.warnings.append(
+            f"colonne {column_map.columns['commune_code']} : listes de codes, lue comme "
+            "périmètre de chaque coopération"
+        )
     personal = set(column_map.personal)
     rows = _validate(builder, records, report, personal)
 
@@ -163,6 +169,10 @@ def import_cooperations(
         report.counts.update(_counts(report, table, rows, inserted, updated, dry_run, source))
         report.counts["run_id"] = None if dry_run else run_id
         report.counts["columns"] = column_map.column_report(table.columns)
+        if builder.codes_are_perimeters:
+            for entry in report.counts["columns"]:
+                if entry.get("field") == "commune_code":
+                    entry.update(field="perimeter", how="liste de codes")
         report.counts["derived"] = dict(Counter(f for r in rows for f in r.derived))
         partial = sum(1 for r in rows if "perimeter_unmatched" in r.quality)
         if partial:

@@ -14,14 +14,20 @@ from sqlalchemy import Engine, text
 
 from geocoop.ingest.report import file_checksum
 
-# (path under data/cooperations, kind code, source name)
-BUNDLED_LISTS = (
+# (path under data/cooperations, kind, source name[, mapping file of data/mappings/])
+BUNDLED_LISTS: tuple[tuple[str, ...], ...] = (
     ("tiers-lieux-cget-2019/CGET_TiersLieux_2019.csv", "tiers_lieu", "cget-tiers-lieux-2019"),
     ("france-services/liste-fs-20240801.csv", "france_services", "anct-france-services-2024"),
     (
         "france-services/france_services_2020.geojson",
         "france_services",
         "anct-france-services-2020",
+    ),
+    (
+        "pat-france-2025/pats-axe-gouvernance-20250710-win1252.csv",
+        "pat",
+        "france-pat-2025",
+        "pat-france-2025.yaml",
     ),
 )
 
@@ -38,8 +44,9 @@ def load_bundled(engine: Engine, data_dir: Path) -> Iterator[str]:
     if not has_communes:
         yield "Coopérations : aucune commune chargée, étape ignorée."
         return
-    for relative, kind, source in BUNDLED_LISTS:
+    for relative, kind, source, *mapping_name in BUNDLED_LISTS:
         path = folder / relative
+        mapping = Path(data_dir) / "mappings" / mapping_name[0] if mapping_name else None
         if not path.exists():
             yield f"Coopérations : {relative} absent, ignoré."
             continue
@@ -55,7 +62,15 @@ def load_bundled(engine: Engine, data_dir: Path) -> Iterator[str]:
             yield f"Coopérations : {source} déjà chargé."
             continue
         with engine.begin() as conn:
-            report = import_cooperations(conn, path, kind=kind, source=source, actor="bundled")
+            report = import_cooperations(
+                conn,
+                path,
+                kind=kind,
+                source=source,
+                actor="bundled",
+                mapping=mapping,
+                allow_join=True,
+            )
         precision = ", ".join(f"{k} {v}" for k, v in report.counts["by_precision"].items() if v)
         yield (
             f"Coopérations : {source} : {report.accepted} chargée(s) ({precision}), "

@@ -134,6 +134,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "niveau de labellisation",
         "labellisation",
         "labelisation",
+        "labellisation niveau",
+        "niveau labellisation",
         "niveau de reconnaissance",
     ),
     "legal_form": ("forme juridique", "statut juridique", "legal form", "statut"),

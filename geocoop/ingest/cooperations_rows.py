@@ -123,6 +123,15 @@ class RowBuilder:
     coordinate_fallbacks: list[str] = field(default_factory=list)
     partial_perimeters: list[str] = field(default_factory=list)
     unlocated: list[str] = field(default_factory=list)
+    codes_are_perimeters: bool = False  # the code column holds lists (see scan_code_lists)
+
+    def scan_code_lists(self, rows: list[tuple[int, dict[str, str]]]) -> None:
+        """A code column that holds a list in any row is a perimeter column for all rows."""
+        header = self.mapping.columns.get("commune_code")
+        if header:
+            self.codes_are_perimeters = any(
+                len(split_perimeter(values.get(header) or "")) > 1 for _, values in rows
+            )
 
     def get(self, values: dict[str, str], field_name: str) -> str:
         header = self.mapping.columns.get(field_name)
@@ -282,7 +291,7 @@ class RowBuilder:
         perimeter_field = self.mapping.columns.get("perimeter")
         code = self.get(values, "commune_code")
         code_list = split_perimeter(code)
-        if len(code_list) > 1:  # a code column holding a list is a perimeter
+        if self.codes_are_perimeters:  # a code column holding lists is a perimeter
             perimeter = perimeter + [c for c in code_list if c not in perimeter]
             perimeter_field, code = self.mapping.columns.get("commune_code"), ""
         if perimeter:

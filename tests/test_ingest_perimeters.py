@@ -1,0 +1,201 @@
+"""Perimeters given as lists of codes, partial perimeters, the study's fields, the headers
+people use, and the data-quality flags (far points, probable duplicates)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import text
+
+from geocoop.config import PROJECT_ROOT
+from geocoop.errors import IngestError
+from geocoop.ingest.cooperations import import_cooperations
+from geocoop.ingest.cooperations_mapping import check_mapping
+from geocoop.ingest.cooperations_rows import split_list
+
+DATA = PROJECT_ROOT / "tests" / "data" / "cooperations"
+HERE = DATA / "perimeters"
+
+
+@pytest.fixture
+def communes(conn):
+    """The synthetic territories of tests/data/cooperations/communes.sql."""
+    conn.execute(text((DATA / "communes.sql").read_text(encoding="utf-8")))
+    return conn
+
+
+def stored(conn, source: str) -> dict:
+    result = conn.execute(
+        text(
+            "SELECT source_id, name, stage, category, derived_fields, perimeter_codes, "
+            "quality, location_precision, commune_code, location IS NOT NULL AS placed "
+            "FROM cooperation WHERE source = :s"
+        ),
+        {"s": source},
+    )
+    return {r.name: r for r in result}
+
+
+def test_a_code_column_holding_a_list_is_a_perimeter(communes):
+    report = import_cooperations(communes, HERE / "pat_liste.csv", kind="pat", source="liste")
+    assert report.accepted + len(report.rejects) == report.counts["rows_read"] == 4
+    assert not report.rejects
+    rows = stored(communes, "liste")
+    rennes = rows["PAT de Rennes"]
+    assert rennes.perimeter_codes == ["commune:35238", "commune:35047"]
+    assert rennes.location_precision == "perimeter" and rennes.placed
+    assert rennes.stage == "emergence"  # header `niveau`, value 1
+    # an old code goes through the INSEE movements; an unknown one is listed, not fatal
+    partial = rows["PAT partiel"]
+    assert partial.perimeter_codes == ["commune:35238"]
+    assert partial.quality["perimeter_unmatched"] == ["périmètre : commune 44109 inconnue"]
+    assert partial.stage == "operationnelle"
+    assert any("ligne 3 : périmètre partiel" in w for w in report.warnings)
+    # empty or wholly unknown perimeters: kept, unplaced, flagged
+    assert not rows["PAT vide"].placed
+    assert rows["PAT vide"].quality == {"unlocated": "périmètre vide"}
+    assert rows["PAT inconnu"].quality["unlocated"] == "périmètre sans territoire reconnu"
+    assert report.counts["unlocated"] == 2
+    assert report.counts["partial_perimeters"] == 2
+
+
+def test_category_is_derived_from_the_kind_and_says_so(communes):
+    import_cooperations(communes, HERE / "pat_liste.csv", kind="pat", source="liste")
+    import_cooperations(communes, HERE / "lieux.csv", kind="tiers_lieu", source="lieux")
+    pat = stored(communes, "liste")["PAT de Rennes"]
+    assert (pat.category, pat.derived_fields) == ("modelisee", ["category"])
+    lieu = stored(communes, "lieux")["Happy Hour"]
+    assert (lieu.category, lieu.derived_fields) == (None, None)  # not derivable
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_list_column_in_csv_and_xlsx(communes, tmp_path, fmt):
+    path = HERE / "pat_liste.csv"
+    if fmt == "xlsx":
+        book = Workbook()
+        sheet = book.active
+        for line in path.read_text(encoding="utf-8").splitlines():
+            sheet.append(line.split(";"))
+        path = tmp_path / "pat_liste.xlsx"
+        book.save(path)
+    report = import_cooperations(communes, path, kind="pat", source=f"l-{fmt}")
+    rows = stored(communes, f"l-{fmt}")
+    assert report.counts["by_precision"]["perimeter"] == 2
+    assert rows["PAT partiel"].perimeter_codes == ["commune:35238"]
+
+
+def test_a_polygon_layer_in_lambert_93_is_a_perimeter(communes):
+    report = import_cooperations(
+        communes, HERE / "perimetres_l93.geojson", kind="pat", source="l93"
+    )
+    assert report.accepted == 1, report.as_dict()
+    row = communes.execute(
+        text(
+            "SELECT name, stage, location_precision, "
+            "ST_Distance(location::geography, ST_MakePoint(-1.7, 48.1)::geography) AS d "
+            "FROM cooperation WHERE source = 'l93'"
+        )
+    ).one()
+    assert row.name == "Territoire L93"  # « Nom de la structure »
+    assert row.stage == "emergence"  # « Labellisation Niveau » : « Niveau 1 »
+    assert row.location_precision == "geometry"
+    assert row.d < 10_000  # metres: reprojected from EPSG:2154
+
+
+def test_headers_people_use_and_the_column_report(communes):
+    report = import_cooperations(communes, HERE / "lieux.csv", kind="tiers_lieu", source="l")
+    columns = {c["column"]: c for c in report.counts["columns"]}
+    assert columns["libelle_structure"]["field"] == "name"
+    assert columns["labellisation"]["field"] == "stage"
+    assert columns["code insee"]["field"] == "commune_code"
+    assert json.dumps(report.as_dict())  # the JSON report carries it
+
+
+def test_an_unrecognised_name_column_gets_a_proposal(communes, tmp_path):
+    path = tmp_path / "sans_nom.csv"
+    path.write_text("ident,appellation_du_lieu,code insee\n1,Lieu,35238\n", encoding="utf-8")
+    with pytest.raises(IngestError, match="aucune colonne de nom") as info:
+        import_cooperations(communes, path, kind="tiers_lieu", source="x")
+    assert "sans_nom.csv" in info.value.message
+    path.write_text("ident,nom_du_tiers_lieu,code insee\n1,Lieu,35238\n", encoding="utf-8")
+    report = import_cooperations(communes, path, kind="tiers_lieu", source="x")
+    assert report.accepted == 1  # `nom_*` prefix
+    path.write_text("ident,intitule_du_lieu,code insee\n1,Lieu,35238\n", encoding="utf-8")
+    with pytest.raises(IngestError, match="colonne probable : « intitule_du_lieu »"):
+        import_cooperations(communes, path, kind="tiers_lieu", source="y")
+
+
+def test_far_point_and_probable_duplicates_are_flagged(communes):
+    report = import_cooperations(communes, HERE / "lieux.csv", kind="tiers_lieu", source="q")
+    assert report.accepted == 4 and not report.rejects
+    rows = stored(communes, "q")
+    far = rows["Café loin"].quality["far_from_declared_commune"]
+    assert far["declared_commune"] == "35238" and far["kept"] == "coordinates"
+    assert far["distance_m"] > 200_000
+    # counted where the point is, so the panel and the coverage agree
+    assert rows["Café loin"].commune_code == far["counted_in"] == "29019"
+    duplicate = rows["Happy Hours"].quality["probable_duplicate_of"]
+    assert duplicate["line"] == 2 and duplicate["distance_m"] < 100
+    assert "probable_duplicate_of" not in (rows["Autre café"].quality or {})
+    assert report.counts["probable_duplicates"] == 1
+    assert rows["Happy Hours"].stage is None  # « en attente »: unknown, kept as written
+    assert report.counts["far_from_declared_commune"] == 1
+
+
+def test_list_splitting_keeps_bracketed_commas():
+    assert split_list("PNA, Privés (mécénat, fondations); Région | LEADER") == [
+        "PNA",
+        "Privés (mécénat, fondations)",
+        "Région",
+        "LEADER",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        ({"columns": ["nom"]}, "columns doit être un objet"),
+        ({"columns": {"name": 3.5j}}, "columns.name doit être un texte"),
+        ({"columns": {"name": ["a", "b"]}}, "columns.name doit être un texte"),
+        ({"values": {"stage": {"x": "bientot"}}}, "values.stage.x"),
+        ({"join": {"path": "../etc/passwd", "on": "id"}}, None),
+    ],
+)
+def test_mapping_shape_is_checked(mapping, message):
+    if message is None:
+        assert check_mapping(mapping, "m.yaml")["join"]["path"] == "../etc/passwd"
+        return
+    with pytest.raises(IngestError, match=message):
+        check_mapping(mapping, "m.yaml")
+
+
+def test_join_is_refused_outside_the_folder_and_without_permission(communes, tmp_path):
+    main = tmp_path / "main.csv"
+    main.write_text("id,nom,code insee\n1,A,35238\n", encoding="utf-8")
+    escape = {"join": {"path": "../secret.csv", "on": "id"}}
+    with pytest.raises(IngestError, match="même dossier"):
+        import_cooperations(communes, main, kind="pat", mapping=escape, allow_join=True)
+    with pytest.raises(IngestError, match="ligne de commande"):
+        import_cooperations(
+            communes, main, kind="pat", mapping={"join": {"path": "b.csv", "on": "id"}}
+        )
+
+
+def test_bundled_pat_slice_with_its_mapping(communes):
+    """The shipped mapping reads the bundled France PAT slice: stages, financing, partners."""
+    folder = PROJECT_ROOT / "data" / "cooperations" / "pat-france-2025"
+    report = import_cooperations(
+        communes,
+        folder / "pats-axe-gouvernance-20250710-win1252.csv",
+        kind="pat",
+        source="pat",
+        mapping=PROJECT_ROOT / "data" / "mappings" / "pat-france-2025.yaml",
+        allow_join=True,
+        dry_run=True,
+    )
+    assert report.accepted + len(report.rejects) == report.counts["rows_read"] == 44
+    columns = {c["column"]: c for c in report.counts["columns"]}
+    assert columns["les_dispositifs_financiers"]["field"] == "financing_sources"
+    assert columns["gouvernance"]["read_as"] == "attributes"
