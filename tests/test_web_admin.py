@@ -104,3 +104,16 @@ def test_admin_page_has_a_strict_csp_and_no_inline_script(client, token):
     csp = page.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp
     assert "<script>" not in page.get_data(as_text=True)
+
+
+def test_a_dry_run_shows_how_each_column_is_read_before_anything_is_stored(client, app, token):
+    login(client, token)
+    path = DATA / "perimeters" / "pat_liste.csv"
+    response = upload(client, csrf_of(client), path, kind="pat", dry_run="on")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 201, html[:500]
+    table = html[html.index('id="columns"') :]
+    assert "nom_du_projet" in table and "→ name" in table
+    assert "code_insee" in table and "→ perimeter (liste de codes)" in table
+    with app.extensions["geocoop.engine"].connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM cooperation")).scalar_one() == 0

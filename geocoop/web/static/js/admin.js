@@ -17,6 +17,17 @@
       el("strong", { text: String(body.accepted) }), " " + t("admin.accepted") + ", ",
       el("strong", { text: String((body.rejects || []).length) }), " " + t("admin.rejected")]));
     (body.warnings || []).forEach(function (w) { report.appendChild(el("p", { class: "notice", text: w })); });
+    var columns = (body.counts || {}).columns || [];
+    if (columns.length) {
+      report.appendChild(el("h3", { text: t("admin.columns") }));
+      report.appendChild(el("table", { id: "columns" }, [
+        el("thead", {}, [el("tr", {}, [el("th", { text: t("admin.column") }), el("th", { text: t("admin.read_as") })])]),
+        el("tbody", {}, columns.map(function (c) {
+          var read = c.read_as === "field" ? "→ " + c.field + (c.how && c.how !== "mapping" ? " (" + c.how + ")" : "") : t("admin.read." + c.read_as);
+          return el("tr", {}, [el("td", { text: c.column }), el("td", { text: read })]);
+        })),
+      ]));
+    }
     if ((body.rejects || []).length) {
       report.appendChild(el("h3", { text: t("admin.rejects") }));
       report.appendChild(el("table", { id: "rejects" }, [
