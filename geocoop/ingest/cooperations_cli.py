@@ -31,6 +31,15 @@ def print_report(report: IngestReport, rejects_file: Path | None) -> None:
         f"  {counts.get('inserted', 0)} {verb} ajoutée(s), {counts.get('updated', 0)} "
         f"mise(s) à jour, {counts.get('unchanged', 0)} inchangée(s)."
     )
+    read = [c for c in counts.get("columns") or [] if c.get("read_as") == "field"]
+    if read:
+        click.echo(
+            "  colonnes : "
+            + ", ".join(f"{c['column']} → {c['field']}" for c in read)
+            + f" ; {len(counts['columns']) - len(read)} autre(s) gardée(s) dans attributes"
+        )
+    if counts.get("unlocated"):
+        click.echo(f"  sans localisation (gardées, signalées) : {counts['unlocated']}")
     for reason, count in (counts.get("rejected_by_reason") or {}).items():
         click.echo(f"  rejet : {reason} ({count})")
     for warning in report.warnings[:10]:
@@ -80,7 +89,14 @@ def register(ingest: click.Group) -> None:
         refreshed = None
         with _engine().begin() as conn:
             report = import_cooperations(
-                conn, path, kind=kind, source=source, mapping=mapping, dry_run=dry_run, actor="cli"
+                conn,
+                path,
+                kind=kind,
+                source=source,
+                mapping=mapping,
+                dry_run=dry_run,
+                actor="cli",
+                allow_join=True,  # a mapping's join reads a file beside PATH: the CLI only
             )
             if report.accepted and not dry_run and not no_analyze:
                 # Stored coverage and white zones must match the new rows (same transaction).
