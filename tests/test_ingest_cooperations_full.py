@@ -123,3 +123,41 @@ def test_real_list_located_without_coordinates(national, shared_data, relative):
     assert {k: counts["by_precision"][k] for k in precisions} == precisions
     assert counts["rejected_by_reason"] == reasons
     assert report.accepted + len(report.rejects) == counts["rows_read"]
+
+
+def test_national_pat_list_loads_with_the_shipped_mapping(national, shared_data):
+    """France PAT's 460 recognised PAT: perimeters from the code lists, stage from the
+    labellisation level, the descriptive file joined on id; a re-import changes nothing."""
+    from geocoop.config import PROJECT_ROOT
+
+    folder = shared_data / "cooperations" / "pat-france-2025"
+    options = {
+        "kind": "pat",
+        "source": "full-pat-2025",
+        "mapping": PROJECT_ROOT / "data" / "mappings" / "pat-france-2025.yaml",
+        "allow_join": True,
+    }
+    path = folder / "pats-axe-gouvernance-20250710-win1252.csv"
+    with national.begin() as conn:
+        report = import_cooperations(conn, path, **options)
+    assert report.counts["rows_read"] == 460
+    assert report.accepted + len(report.rejects) == 460
+    with national.begin() as conn:
+        again = import_cooperations(conn, path, **options)
+        stored = conn.execute(
+            text(
+                "SELECT count(*) AS n, count(perimeter) AS with_perimeter, "
+                "count(stage) AS with_stage, count(*) FILTER (WHERE financing_sources "
+                "IS NOT NULL) AS financed, count(*) FILTER (WHERE stakeholders IS NOT NULL) "
+                "AS with_stakeholders, count(lead_body_type) AS lead_typed, "
+                "count(*) FILTER (WHERE category = 'modelisee' AND derived_fields "
+                "@> ARRAY['category']) AS derived FROM cooperation WHERE source = :s"
+            ),
+            {"s": "full-pat-2025"},
+        ).one()
+    assert (again.counts["inserted"], again.counts["updated"]) == (0, 0)
+    assert stored.n == 460
+    assert stored.with_perimeter >= 455
+    assert stored.with_stage >= 448
+    assert stored.derived == 460
+    assert stored.financed > 400 and stored.with_stakeholders > 400 and stored.lead_typed > 440
