@@ -199,3 +199,21 @@ def test_bundled_pat_slice_with_its_mapping(communes):
     columns = {c["column"]: c for c in report.counts["columns"]}
     assert columns["les_dispositifs_financiers"]["field"] == "financing_sources"
     assert columns["gouvernance"]["read_as"] == "attributes"
+
+
+def test_the_api_says_what_was_derived_and_flagged(app, client):
+    with app.extensions["geocoop.engine"].begin() as conn:
+        conn.execute(text((DATA / "communes.sql").read_text(encoding="utf-8")))
+        import_cooperations(conn, HERE / "lieux.csv", kind="tiers_lieu", source="q")
+        import_cooperations(conn, HERE / "pat_liste.csv", kind="pat", source="liste")
+    body = client.get("/api/features/collections/cooperations/items?limit=50&f=json").get_json()
+    by_name = {f["properties"]["name"]: f for f in body["features"]}
+    far = by_name["Café loin"]["properties"]
+    assert far["quality_flags"] == "far_from_declared_commune"
+    detail = json.loads(far["quality_detail"])["far_from_declared_commune"]
+    assert detail["kept"] == "coordinates" and detail["counted_in"] == far["commune_code"]
+    assert by_name["Happy Hours"]["properties"]["quality_flags"] == "probable_duplicate_of"
+    pat = by_name["PAT de Rennes"]["properties"]
+    assert pat["category"] == "modelisee" and pat["category_derived"] is True
+    unplaced = by_name["PAT vide"]
+    assert unplaced["geometry"] is None and unplaced["properties"]["quality_flags"] == "unlocated"

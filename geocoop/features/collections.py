@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, Text, func, select
 
 from geocoop.errors import NotFound
 from geocoop.models import Cooperation, Kind, Territory
@@ -134,7 +134,19 @@ _COOPERATION_PROPS = (
         enum=("marchande", "non_marchande", "hybride"),
     ),
     Property("stage", "string", "Stade", enum=("emergence", "operationnelle")),
+    Property("category_derived", "boolean", "Catégorie déduite du type (non déclarée)"),
     Property("legal_form", "string", "Forme juridique"),
+    Property("lead_body", "string", "Porteur"),
+    Property("lead_body_type", "string", "Type de porteur"),
+    Property("staff_fte", "number", "Animation (ETP par an)"),
+    Property("financing", "string", "Financements (séparés par « ; »)", queryable=False),
+    Property(
+        "stakeholders_list", "string", "Parties prenantes (séparées par « ; »)", queryable=False
+    ),
+    Property("networks_list", "string", "Réseaux (séparés par « ; »)", queryable=False),
+    Property("peer_cooperation", "boolean", "Coopère avec d'autres coopérations du même type"),
+    Property("quality_flags", "string", "Signalements qualité (séparés par « ; »)"),
+    Property("quality_detail", "string", "Détail des signalements (JSON)", queryable=False),
     Property("year_founded", "integer", "Année de création"),
     Property("website", "string", "Site web", queryable=False),
     Property("address", "string", "Adresse", queryable=False),
@@ -157,6 +169,20 @@ def _cooperations() -> Select:
         _C.c.name.label("name"),
         _K.c.label_fr.label("kind_label"),
         _K.c.colour.label("colour"),
+        func.coalesce(_C.c.derived_fields.contains(["category"]), False).label("category_derived"),
+        func.array_to_string(_C.c.financing_sources, "; ").label("financing"),
+        func.array_to_string(_C.c.stakeholders, "; ").label("stakeholders_list"),
+        func.array_to_string(_C.c.networks, "; ").label("networks_list"),
+        func.nullif(
+            func.array_to_string(
+                func.array(
+                    select(func.jsonb_object_keys(_C.c.quality)).correlate(_C).scalar_subquery()
+                ),
+                "; ",
+            ),
+            "",
+        ).label("quality_flags"),
+        func.cast(_C.c.quality, Text).label("quality_detail"),
     ).select_from(joined)
 
 
