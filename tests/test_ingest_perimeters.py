@@ -217,3 +217,20 @@ def test_the_api_says_what_was_derived_and_flagged(app, client):
     assert pat["category"] == "modelisee" and pat["category_derived"] is True
     unplaced = by_name["PAT vide"]
     assert unplaced["geometry"] is None and unplaced["properties"]["quality_flags"] == "unlocated"
+
+
+def test_a_probable_duplicate_is_not_counted_twice(communes):
+    from geocoop.analysis.api import coverage, refresh_all
+
+    import_cooperations(communes, HERE / "lieux.csv", kind="tiers_lieu", source="q")
+    refresh_all(communes)
+    rennes = coverage(
+        communes, level="commune", kinds=["tiers_lieu"], parent_code="35238", parent_level="commune"
+    )
+    # 3 rows declare Rennes at the same place: « Happy Hour », « Happy Hours » (probable
+    # duplicate) and « Autre café »; « Café loin » counts in Brest, where its point is
+    assert rennes[0]["cooperations"] == 2
+    brest = coverage(
+        communes, level="commune", kinds=["tiers_lieu"], parent_code="29019", parent_level="commune"
+    )
+    assert brest[0]["cooperations"] == 1

@@ -39,6 +39,7 @@ WITH cc AS (
   JOIN kind k ON k.code = c.kind_code
   LEFT JOIN territory tc ON tc.level = 'commune' AND tc.code = c.commune_code
   WHERE c.kind_code = ANY (CAST(:kinds AS text[]))
+    AND c.quality -> 'probable_duplicate_of' IS NULL  -- a probable duplicate counts once
     AND (CAST(:category AS text[]) IS NULL
          OR COALESCE(c.category, k.default_category) = ANY (CAST(:category AS text[])))
     AND (CAST(:socio_economic_model AS text[]) IS NULL
