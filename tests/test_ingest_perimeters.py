@@ -234,3 +234,16 @@ def test_a_probable_duplicate_is_not_counted_twice(communes):
         communes, level="commune", kinds=["tiers_lieu"], parent_code="29019", parent_level="commune"
     )
     assert brest[0]["cooperations"] == 1
+
+
+def test_the_map_draws_the_bundled_pat_perimeters(demo_app):
+    client = demo_app.test_client()
+    body = client.get("/api/maps/perimeters?kinds=pat").get_json()
+    assert len(body["features"]) == 44  # every bundled PAT has a perimeter in the slice
+    assert {f["geometry"]["type"] for f in body["features"]} <= {"Polygon", "MultiPolygon"}
+    assert all(f["properties"]["kind_code"] == "pat" for f in body["features"])
+    emerging = client.get("/api/maps/perimeters?kinds=pat&stage=emergence").get_json()
+    assert 0 < len(emerging["features"]) < 44
+    assert client.get("/api/maps/perimeters?kinds=tiers_lieu").get_json()["features"] == []
+    page = client.get("/").get_data(as_text=True)
+    assert "/api/maps/perimeters" in page

@@ -1,6 +1,8 @@
-"""Cooperations as a compact GeoJSON collection for the map markers and their cards."""
+"""Cooperations as compact GeoJSON for the map: markers with their cards, perimeters."""
 
 from __future__ import annotations
+
+import json
 
 from sqlalchemy import Connection
 
@@ -23,4 +25,24 @@ def map_cooperations(conn: Connection, filters: MapFilters) -> dict:
                 "properties": props,
             }
         )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def map_perimeters(conn: Connection, filters: MapFilters) -> dict:
+    """A FeatureCollection of the perimeters (outlines for display, simplified to ~300 m)
+    of the cooperations matching `filters`, largest first."""
+    features = [
+        {
+            "type": "Feature",
+            "id": row.id,
+            "geometry": json.loads(row.geometry),
+            "properties": {
+                "id": row.id,
+                "name": row.name,
+                "kind_code": row.kind_code,
+                "stage": row.stage,
+            },
+        }
+        for row in conn.execute(statement("maps/perimeters"), filters.sql_params())
+    ]
     return {"type": "FeatureCollection", "features": features}

@@ -119,6 +119,7 @@ def _page_config(lang: str) -> dict:
         "tiles": tiles,
         "endpoints": {
             "cooperations": url_for("maps.cooperations"),
+            "perimeters": url_for("maps.perimeters"),
             "coverage": url_for("maps.coverage"),
             "search": url_for("maps.search"),
             "at": url_for("maps.at"),
@@ -170,6 +171,15 @@ def cooperations():
     """Located cooperations matching the map filters, as compact GeoJSON."""
     filters = parse_filters(_args())
     return _cached_json(lambda: map_cooperations(connection(), filters), "application/geo+json")
+
+
+@bp.get("/api/maps/perimeters")
+def perimeters():
+    """Perimeters of the cooperations matching the map filters (simplified outlines)."""
+    from geocoop.maps.markers import map_perimeters
+
+    filters = parse_filters(_args())
+    return _cached_json(lambda: map_perimeters(connection(), filters), "application/geo+json")
 
 
 @bp.get("/api/maps/coverage")

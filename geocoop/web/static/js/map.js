@@ -200,8 +200,30 @@
       }))),
     ]);
   }
+  /* Perimeters (PAT, TZCLD… given as territories): outlines under the markers. */
+  map.createPane("perimeters").style.zIndex = 450; // above the choropleth, under markers
+  var perimeters = L.geoJSON(null, {
+    pane: "perimeters",
+    style: function (f) {
+      var k = kindsByCode[f.properties.kind_code] || { colour: "#777777" };
+      return { color: k.colour, weight: 1.5, opacity: 0.9, fillColor: k.colour, fillOpacity: 0.06, dashArray: "4 3" };
+    },
+    onEachFeature: function (f, layer) {
+      layer.bindTooltip(f.properties.name + " — " + t("coop.perimeter"), { sticky: true });
+    },
+  });
+  map.addLayer(perimeters);
+  function loadPerimeters() {
+    perimeters.clearLayers();
+    if (!state.kinds.length || !E.perimeters) return Promise.resolve();
+    return UI.getJSON(E.perimeters + "?" + filterQuery(state)).then(function (data) {
+      perimeters.clearLayers();
+      perimeters.addData(data);
+    });
+  }
   var markerCount = 0;
   function loadMarkers() {
+    loadPerimeters().catch(function () {});
     if (!state.kinds.length) { clusters.clearLayers(); markerCount = 0; return Promise.resolve(); }
     return UI.getJSON(E.cooperations + "?" + filterQuery(state)).then(function (data) {
       clusters.clearLayers();
