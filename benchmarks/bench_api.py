@@ -49,7 +49,7 @@ from geocoop.config import load_settings  # noqa: E402
 from geocoop.db import make_engine, upgrade  # noqa: E402
 from geocoop.embedded import EmbeddedCluster  # noqa: E402
 from geocoop.features.tiles import DETAIL_ZOOM  # noqa: E402
-from geocoop.ingest.bundled import load_bundled  # noqa: E402
+from geocoop.orchestration import load_bundled  # noqa: E402
 from geocoop.sql import statement  # noqa: E402
 
 OUT = ROOT / "docs" / "performance-api.md"

@@ -81,7 +81,7 @@ def load_france(url: str, engine) -> str:
 
 
 def load_bundled_data(engine) -> str:
-    from geocoop.ingest.bundled import load_bundled
+    from geocoop.orchestration import load_bundled
 
     for line in load_bundled(engine, ROOT / "data"):
         print(line, flush=True)

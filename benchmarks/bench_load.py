@@ -32,7 +32,7 @@ from load import run_load  # noqa: E402
 
 from geocoop.db import make_engine, upgrade  # noqa: E402
 from geocoop.embedded import EmbeddedCluster  # noqa: E402
-from geocoop.ingest.bundled import load_bundled  # noqa: E402
+from geocoop.orchestration import load_bundled  # noqa: E402
 
 FAMILIES = {
     "baseline (no database: /conformance)": ["/api/features/conformance"],

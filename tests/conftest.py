@@ -113,7 +113,7 @@ def client(app):
 @pytest.fixture(scope="session")
 def demo_engine(pg_cluster):
     """A database holding the bundled real data (loaded once per session; read-only)."""
-    from geocoop.ingest.bundled import load_bundled
+    from geocoop.orchestration import load_bundled
 
     pg_cluster.create_database("geocoop_demo")
     engine = make_engine(pg_cluster.url("geocoop_demo"), load_settings({"pool_size": 2}))

@@ -18,7 +18,7 @@ def ingest() -> None:
 def bundled() -> None:
     """Charge les données fournies (data/) si la base est vide / load the bundled data."""
     from geocoop.db import upgrade
-    from geocoop.ingest.bundled import load_bundled
+    from geocoop.orchestration import load_bundled
 
     target = engine(migrated=False)
     upgrade(target)

@@ -80,14 +80,14 @@ def cooperations(
     no_analyze: bool,
 ) -> None:
     """Importe une liste de coopérations / import cooperations (CSV, XLSX, GeoJSON, GPKG)."""
-    from geocoop.analysis.api import refresh_all
-    from geocoop.ingest.cooperations import import_cooperations
+    from geocoop.orchestration import import_cooperations_then_refresh
 
-    refreshed = None
     with engine().begin() as conn:
-        report = import_cooperations(
+        # Stored coverage and white zones must match the new rows (same transaction).
+        report, refreshed = import_cooperations_then_refresh(
             conn,
             path,
+            refresh=not no_analyze,
             kind=kind,
             source=source,
             mapping=mapping,
@@ -95,9 +95,6 @@ def cooperations(
             actor="cli",
             allow_join=True,  # a mapping's join reads a file beside PATH: the CLI only
         )
-        if report.accepted and not dry_run and not no_analyze:
-            # Stored coverage and white zones must match the new rows (same transaction).
-            refreshed = refresh_all(conn)
     _finish(report, path, rejects)
     if refreshed:
         click.echo(

@@ -47,7 +47,7 @@ def serve(host: str | None, port: int | None) -> None:
 def demo(ctx: click.Context, host: str | None, port: int | None) -> None:
     """Démarre la base, charge les données fournies, sert la carte / one-command demo."""
     from geocoop.db import upgrade
-    from geocoop.ingest.bundled import load_bundled
+    from geocoop.orchestration import load_bundled
 
     current = settings()
     _check_port_free(host or current.host, port or current.port)
