@@ -13,8 +13,9 @@ from geocoop.features import collections as registry
 from geocoop.features import tiles as core
 from geocoop.features.cache import VersionedCache
 from geocoop.features.version import data_version
-from geocoop.web.blueprints.ogcapi import _extent, finish, json_response, reject_nul, url
+from geocoop.web import openapi
 from geocoop.web.database import engine
+from geocoop.web.http import collection_extent, finish, json_response, reject_nul, url
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
 MVT = "application/vnd.mapbox-vector-tile"
@@ -66,7 +67,7 @@ def tilejson_doc(collection_id: str, kind: str | None = None) -> dict:
     found = registry.get_collection(collection_id)
     source = core.tile_source(found)
     kind = core.check_kind(source, kind)
-    bounds = _extent(found) or [-180.0, -85.05, 180.0, 85.05]
+    bounds = collection_extent(found) or [-180.0, -85.05, 180.0, 85.05]
     template = url("tiles.tile", collection_id=collection_id, z=0, x=0, y=0)
     template = template.replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
     if kind is not None:
@@ -218,3 +219,4 @@ def register(app: Flask) -> None:
     )
     app.extensions.setdefault("geocoop.features.cache", VersionedCache(max_entries=256))
     app.register_blueprint(bp)
+    openapi.add_paths(app, "tiles", openapi_paths)
