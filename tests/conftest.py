@@ -28,18 +28,12 @@ from geocoop.config import PROJECT_ROOT, load_settings
 from geocoop.db import make_engine, upgrade
 from geocoop.embedded import EmbeddedCluster
 from geocoop.errors import ConfigurationError
+from geocoop.models import Base
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
-DATA_TABLES = (
-    "partnership",
-    "cooperation",
-    "ingest_run",
-    "territory",
-    "commune_code_change",
-    "commune_alias",
-    "api_token",
-)
+# Seeded by the migrations, kept by the truncation.
+SEEDED_TABLES = ("kind",)
 
 
 def missing(reason: str) -> None:
@@ -84,10 +78,15 @@ def conn(db_engine):
             transaction.rollback()
 
 
+def data_tables() -> list[str]:
+    """Every table of the models except the seeded ones, stored analysis included."""
+    return [t for t in Base.metadata.tables if t not in SEEDED_TABLES]
+
+
 def truncate_data(engine) -> None:
     """Empty every data table (kinds, which migrations seed, are kept)."""
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE"))
+        connection.execute(text(f"TRUNCATE {', '.join(data_tables())} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture

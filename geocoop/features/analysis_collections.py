@@ -8,47 +8,22 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean,
     Float,
     Integer,
     Numeric,
-    String,
     case,
-    column,
     func,
     literal,
     select,
-    table,
 )
 
 from geocoop.features.collections import Collection, Property
-from geocoop.models import Cooperation, Territory
+from geocoop.models import AnalysisCommuneKind, AnalysisSynergyPair, Cooperation, Territory
 
 _T = Territory.__table__
 _C = Cooperation.__table__
-_ACK = table(
-    "analysis_commune_kind",
-    column("kind_code", String),
-    column("commune_code", String),
-    column("service_distance_m", Float),
-    column("nearest_cooperation_id", Integer),
-    column("nearest_edge_m", Float),
-    column("covered_distance", Boolean),
-    column("perimeter_cooperation_id", Integer),
-    column("perimeter_via", String),
-    column("covered_perimeter", Boolean),
-    column("zone_id", String),
-)
-_PAIR = table(
-    "analysis_synergy_pair",
-    column("a_id", Integer),
-    column("b_id", Integer),
-    column("distance_m", Float),
-    column("perimeters_overlap", Boolean),
-    column("weight", Float),
-    column("proximity", Float),
-    column("score", Float),
-)
+_ACK = AnalysisCommuneKind.__table__
+_PAIR = AnalysisSynergyPair.__table__
 
 _COVERAGE_PROPS = (
     Property("kind_code", "string", "Type de coopération"),
