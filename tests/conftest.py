@@ -9,6 +9,10 @@
   so the data tables are truncated after each test.
 - `demo_engine` / `demo_app` / `live_server` (session): a second database with the bundled
   real data of data/ loaded once, read-only, served on a free loopback port.
+- `communes` (test): `conn` holding the synthetic communes of tests/data/cooperations/.
+- `token` (test): those communes committed and a write token named TOKEN_NAME.
+- `grid` / `analysed` (test): `client` on the data-API grid of tests/support/ogc_grid.py,
+  `analysed` with its stored analysis refreshed.
 
 In CI (CI=true) a missing PostgreSQL/PostGIS fails the run; locally it skips with a reason.
 """
@@ -32,6 +36,8 @@ from geocoop.models import Base
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+COOPERATION_DATA = Path(__file__).parent / "data" / "cooperations"
+TOKEN_NAME = "tests"
 # Seeded by the migrations, kept by the truncation.
 SEEDED_TABLES = ("kind",)
 
@@ -107,6 +113,45 @@ def app(pg_cluster, db_engine):
 def client(app):
     """A test client of `app`."""
     return app.test_client()
+
+
+@pytest.fixture
+def communes(conn):
+    """The synthetic territories of tests/data/cooperations/communes.sql."""
+    conn.execute(text((COOPERATION_DATA / "communes.sql").read_text(encoding="utf-8")))
+    return conn
+
+
+@pytest.fixture
+def token(app):
+    """A write token and the synthetic communes, committed (the app fixture truncates)."""
+    from geocoop.auth import create_token
+
+    engine = app.extensions["geocoop.engine"]
+    with engine.begin() as connection:
+        sql = (COOPERATION_DATA / "communes.sql").read_text(encoding="utf-8")
+        connection.execute(text(sql))
+        return create_token(connection, TOKEN_NAME)
+
+
+@pytest.fixture
+def grid(app, client):
+    """The client on a database holding the data-API grid (tests/support/ogc_grid.py)."""
+    from tests.support.ogc_grid import load_grid
+
+    load_grid(app)
+    return client
+
+
+@pytest.fixture
+def analysed(grid, app):
+    """The grid with its stored analysis refreshed."""
+    from geocoop.analysis.api import refresh_all
+    from geocoop.web.database import engine
+
+    with app.app_context(), engine().begin() as connection:
+        refresh_all(connection)
+    return grid
 
 
 @pytest.fixture(scope="session")

@@ -14,15 +14,10 @@ import pytest
 from pyproj import Geod
 from sqlalchemy import text
 
+from benchmarks.snapshot import stored_snapshot
 from geocoop.analysis import api
 from geocoop.errors import BadRequest, NotFound
-from tests.analysis_grid import (
-    add_cooperation,
-    insert_grid,
-    lonlat,
-    move_cooperation,
-    stored_snapshot,
-)
+from tests.support.analysis_grid import add_cooperation, insert_grid, lonlat, move_cooperation
 
 GEOD = Geod(ellps="GRS80")
 

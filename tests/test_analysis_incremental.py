@@ -12,8 +12,9 @@ import random
 import pytest
 from sqlalchemy import text
 
+from benchmarks.snapshot import stored_snapshot
 from geocoop.analysis import api
-from tests.analysis_grid import add_cooperation, insert_grid, move_cooperation, stored_snapshot
+from tests.support.analysis_grid import add_cooperation, insert_grid, move_cooperation
 
 N = 6  # 60 km × 60 km, 36 communes
 

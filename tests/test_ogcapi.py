@@ -11,17 +11,10 @@ import json
 
 import pytest
 
-from tests.test_ogcapi_grid import load_grid
+from tests.support.ogc_grid import load_grid
 
 ROOT = "/api/features"
 ITEMS = f"{ROOT}/collections/communes/items"
-
-
-@pytest.fixture
-def grid(app, client):
-    """The client on a database holding the grid."""
-    load_grid(app)
-    return client
 
 
 def rels(doc: dict) -> dict[str, list[dict]]:
