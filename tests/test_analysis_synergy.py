@@ -1,4 +1,4 @@
-"""Synergy gaps and support needs on the synthetic grid (tests/analysis_grid.py)."""
+"""Synergy gaps and support needs on the synthetic grid (tests/support/analysis_grid.py)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """A port of the OGC API – Features Part 1 abstract tests (ATS), plus Parts 2 and 3.
 
 Landing page, API definition, conformance, collections, items (limit, bbox, paging),
-feature, error conditions; on the synthetic 3×3 grid of tests/test_ogcapi_grid.py.
+feature, error conditions; on the synthetic 3×3 grid of tests/support/ogc_grid.py.
 """
 
 from __future__ import annotations
