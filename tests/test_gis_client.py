@@ -39,7 +39,7 @@ def run(*args: str) -> str:
 
 
 def test_ogrinfo_lists_every_collection(gdal, live_server):
-    from geocoop.features.collections import all_collections
+    from geocoop.features.registry import all_collections
 
     out = run("ogrinfo", "-ro", "-so", "-q", f"OAPIF:{live_server}/api/features/")
     for collection in all_collections():
@@ -49,8 +49,8 @@ def test_ogrinfo_lists_every_collection(gdal, live_server):
 def test_ogrinfo_reads_each_collection(gdal, live_server, demo_engine):
     from sqlalchemy import func, select
 
-    from geocoop.features.collections import all_collections
     from geocoop.features.query import base_of
+    from geocoop.features.registry import all_collections
 
     for collection in all_collections():
         out = run("ogrinfo", "-ro", "-so", f"OAPIF:{live_server}/api/features/", collection.id)

@@ -1,4 +1,5 @@
-"""The collection registry: what the API serves, from which table, with which queryables.
+"""The collections of territories and cooperations: what the API serves, from which table,
+with which queryables (features/registry.py lists every served collection).
 
 A collection is a SELECT exposing an `id` column, a `geom` column (EPSG:4326) and its
 properties; filters only ever address columns listed here, so a client-supplied name can
@@ -12,7 +13,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Select, Text, func, select
 
-from geocoop.errors import NotFound
 from geocoop.models import Cooperation, Kind, Territory
 
 # JSON-schema type of each property type used below
@@ -186,8 +186,8 @@ def _cooperations() -> Select:
     ).select_from(joined)
 
 
-_REGISTRY: dict[str, Collection] = {
-    c.id: c
+BASE_COLLECTIONS: tuple[Collection, ...] = tuple(
+    c
     for c in (
         _territory("regions", "region", "Régions", "Régions françaises (contours IGN, INSEE)."),
         _territory(
@@ -222,14 +222,7 @@ _REGISTRY: dict[str, Collection] = {
             temporal="updated_at",
         ),
     )
-}
-
-
-def register(collection: Collection) -> None:
-    """Add a collection (e.g. analysis results once their tables exist)."""
-    if "." in collection.id or "/" in collection.id:
-        raise ValueError(f"collection id without dots or slashes: {collection.id}")
-    _REGISTRY[collection.id] = collection
+)
 
 
 def queryables_schema(collection: Collection, schema_id: str) -> dict:
@@ -248,27 +241,3 @@ def queryables_schema(collection: Collection, schema_id: str) -> dict:
         "properties": props,
         "additionalProperties": False,
     }
-
-
-def all_collections() -> list[Collection]:
-    """Every served collection, in a stable order."""
-    return list(_REGISTRY.values())
-
-
-def get_collection(collection_id: str) -> Collection:
-    """The collection called `collection_id`, or NotFound."""
-    found = _REGISTRY.get(collection_id)
-    if found is None:
-        raise NotFound(f"Collection inconnue : {collection_id[:60]!r}.")
-    return found
-
-
-def _register_analysis() -> None:
-    # Analysis results are collections like the others (their tables come with 0004).
-    from geocoop.features.analysis_collections import ANALYSIS_COLLECTIONS
-
-    for collection in ANALYSIS_COLLECTIONS:
-        register(collection)
-
-
-_register_analysis()

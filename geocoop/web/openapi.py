@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from flask import Flask, current_app, url_for
 
-from geocoop.features import collections as registry
+from geocoop.features import registry
 from geocoop.features.crs import SUPPORTED
 from geocoop.features.params import ITEMS_PARAMETERS
 

@@ -12,8 +12,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
 from geocoop.errors import BadRequest
-from geocoop.features import collections as registry
-from geocoop.features import export, query
+from geocoop.features import export, query, registry
 from geocoop.features.cache import VersionedCache
 from geocoop.features.conformance import CONFORMANCE
 from geocoop.features.crs import SUPPORTED, parse_crs

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, current_app, request
 
 from geocoop.errors import BadRequest
-from geocoop.features import collections as registry
+from geocoop.features import registry
 from geocoop.features import tiles as core
 from geocoop.features.cache import VersionedCache
 from geocoop.features.version import data_version
