@@ -46,8 +46,10 @@ def csrf_token() -> str:
 
 
 def _csrf_ok() -> bool:
-    sent = request.form.get("csrf", "")
-    return bool(sent) and hmac.compare_digest(sent, session.get("csrf", ""))
+    # compare_digest refuses non-ASCII str (TypeError → 500): compare the UTF-8 bytes.
+    sent = request.form.get("csrf", "").encode("utf-8", "surrogatepass")
+    expected = str(session.get("csrf", "")).encode("utf-8", "surrogatepass")
+    return bool(sent) and hmac.compare_digest(sent, expected)
 
 
 def _refused():
