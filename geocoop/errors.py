@@ -62,3 +62,10 @@ class IngestError(GeocoopError):
 
     status = 400
     title = "Fichier refusé"
+
+
+class LimitExceeded(IngestError):
+    """A file goes past a size, shape or time limit of an import; the message names it."""
+
+    status = 413
+    title = "Limite dépassée"

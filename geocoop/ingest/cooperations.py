@@ -40,6 +40,9 @@ from geocoop.text import normalize_name
 
 TARGET = "cooperations"
 IMPORT_TIMEOUT = "10min"
+# Longest pause between two statements of an import (row validation runs in between:
+# about 30 s per million rows).
+IMPORT_IDLE_TIMEOUT = "5min"
 
 
 def kind_lookup(conn: Connection) -> dict[str, str]:
@@ -76,6 +79,11 @@ def import_cooperations(
     source = (source or Path(file_name).stem).strip()
     if not source:
         raise IngestError(f"{file_name} : nom de source vide.")
+    if len(source) > 200 or any(ord(c) < 32 for c in source):
+        raise IngestError(
+            f"{file_name} : nom de source invalide (200 caractères au plus, sans caractère "
+            "de contrôle)."
+        )
     if isinstance(mapping, Path):
         explicit = load_mapping_file(mapping)
     else:
@@ -100,6 +108,7 @@ def import_cooperations(
         raise IngestError(
             f"{file_name} : aucune colonne de nom reconnue parmi {table.columns[:12]}{hint}."
         )
+    conn.execute(statement("ingest/import_idle_timeout"), {"idle": IMPORT_IDLE_TIMEOUT})
     kinds = kind_lookup(conn)
     if kind is not None and kind not in kinds.values():
         raise IngestError(

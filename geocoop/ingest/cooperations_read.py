@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from geocoop.errors import IngestError
-from geocoop.ingest.tabular import Table, read_csv, read_xlsx
+from geocoop.ingest.tabular import NUL_REASON, Table, read_csv, read_xlsx
 
 TABULAR = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
 VECTOR = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".zip": "shapefile"}
@@ -127,7 +127,9 @@ def _read_vector(path: Path, file_name: str, fmt: str) -> Records:
                 "impossible de placer les entités."
             )
         frame = frame.to_crs(4326)
-    columns = [c for c in frame.columns if c != "geometry"]
+    columns = [str(c) for c in frame.columns if c != "geometry"]
+    if any("\x00" in c for c in columns):
+        raise IngestError(f"{file_name} : caractère NUL (octet 0) dans un nom de champ.")
     table = Table(columns=list(columns), encoding=fmt)
     for message in dict.fromkeys(str(w.message) for w in gdal_warnings):
         table.warnings.append(f"{file_name} : GDAL : {message}")
@@ -139,6 +141,10 @@ def _read_vector(path: Path, file_name: str, fmt: str) -> Records:
         zip(frame[columns].to_dict("records"), geometries, strict=True), start=1
     ):
         values = {c: _value_text(v) for c, v in values.items()}
+        if any("\x00" in v for v in values.values()):
+            cleaned = {c: v.replace("\x00", "") for c, v in values.items()}
+            table.bad_rows.append((number, cleaned, NUL_REASON))
+            continue
         point = polygon = None
         if geom is not None and not geom.is_empty:
             kind = int(get_type_id(geom))
