@@ -148,7 +148,7 @@ def to_csv(rows: list[dict]) -> str:
         columns.extend(k for k in row if k not in columns)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
+    writer.writerow([safe_cell(c) for c in columns])  # attribute keys come from uploads
     for row in flat:
         writer.writerow([safe_cell(row.get(c)) for c in columns])
     return out.getvalue()

@@ -33,7 +33,13 @@ from geocoop.ingest.cooperations_store import (
 )
 from geocoop.ingest.locate import TerritoryIndex
 from geocoop.ingest.partnerships import link_partner_column
-from geocoop.ingest.report import IngestReport, file_checksum, finish_run, start_run
+from geocoop.ingest.report import (
+    IngestReport,
+    file_checksum,
+    finish_run,
+    safe_cell,
+    start_run,
+)
 from geocoop.models import PRECISIONS
 from geocoop.sql import statement
 from geocoop.text import normalize_name
@@ -122,6 +128,12 @@ def import_cooperations(
 
     report = IngestReport(file=file_name, target=TARGET)
     report.warnings.extend(table.warnings)
+    formula_headers = [h for h in table.columns if safe_cell(h) != h]
+    if formula_headers:
+        report.warnings.append(
+            "en-tête(s) commençant comme une formule de tableur, gardé(s) précédé(s) d'une "
+            f"apostrophe : {', '.join(formula_headers[:10])}"
+        )
     builder = RowBuilder(column_map, kinds, kind, TerritoryIndex.load(conn))
     builder.scan_code_lists(table.rows)
     if builder.codes_are_perimeters:
