@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from geocoop.errors import IngestError
+from geocoop.errors import IngestError, LimitExceeded
 
 MAX_MAPPING_BYTES = 64 * 1024  # a real mapping names a few dozen columns
 
@@ -38,7 +38,7 @@ def _parse(path: Path, name: str) -> object:
     try:
         size = path.stat().st_size
         if size > MAX_MAPPING_BYTES:
-            raise IngestError(
+            raise LimitExceeded(
                 f"{name} : fichier de correspondance trop gros ({size // 1024} Kio, "
                 f"{MAX_MAPPING_BYTES // 1024} Kio au plus)."
             )

@@ -1,13 +1,15 @@
 """Reading tabular cooperation lists (CSV, XLSX) into numbered rows of strings.
 
-CSV: delimiter `,` `;` or tab detected from the first records; UTF-8 with or without BOM,
-else Windows-1252/Latin-1 decided line by line (files pasted together from two tools mix
-them); quoted fields may span lines; blank lines are skipped. Line numbers are physical
-lines of the file (header = 1), Excel row numbers for XLSX.
+CSV: delimiter `,` `;` or tab detected from the first records; UTF-16 with its BOM, UTF-8
+with or without BOM, else Windows-1252/Latin-1 decided line by line (files pasted together
+from two tools mix them); quoted fields may span lines; blank lines are skipped; a NUL byte
+refuses the file. Line numbers are physical lines of the file (header = 1), Excel row
+numbers for XLSX (bounded first by geocoop.ingest.xlsx_guard).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import time
@@ -36,10 +38,18 @@ class Table:
 
 
 def decode_text(data: bytes, file_name: str) -> tuple[str, str, list[str]]:
-    """Text of a file: UTF-8 (BOM tolerated), else cp1252/latin-1 line by line.
+    """Text of a file: UTF-16 with its BOM, UTF-8 (BOM tolerated), else cp1252/latin-1
+    line by line.
 
     Returns (text, encoding label, warnings).
     """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16", []
+        except UnicodeDecodeError as exc:
+            raise IngestError(
+                f"{file_name} : texte UTF-16 illisible (octet {exc.start})."
+            ) from None
     if b"\x00" in data[:8192]:
         raise IngestError(f"{file_name} : fichier binaire, pas un texte CSV.")
     try:
@@ -98,22 +108,32 @@ def detect_delimiter(text: str) -> str:
 NUL_REASON = "caractère NUL (octet 0) dans la ligne : fichier corrompu ou binaire ?"
 
 
-def _unique_headers(raw: list[str], file_name: str) -> list[str]:
+def _unique_headers(raw: list[str], file_name: str) -> tuple[list[str], list[str]]:
+    """Header names made unique (duplicates and blanks renamed), with a warning for each."""
     if any("\x00" in (name or "") for name in raw):
         raise IngestError(
             f"{file_name} : caractère NUL (octet 0) dans la ligne d'en-tête ; "
             "fichier corrompu ou binaire ?"
         )
     headers: list[str] = []
+    renamed: list[str] = []
     for index, name in enumerate(raw, start=1):
         name = (name or "").strip() or f"colonne_{index}"
         base, n = name, 2
         while name in headers:
             name, n = f"{base}_{n}", n + 1
+        if name != base:
+            renamed.append(f"« {base} » colonne {index} → {name}")
         headers.append(name)
     if not any(raw):
         raise IngestError(f"{file_name} : ligne d'en-tête vide.")
-    return headers
+    warnings = []
+    if renamed:
+        warnings.append(
+            f"{file_name} : en-tête(s) en double renommé(s) : {', '.join(renamed[:10])}"
+            f"{'…' if len(renamed) > 10 else ''}."
+        )
+    return headers, warnings
 
 
 def _fit(record: list[str], headers: list[str]) -> tuple[dict[str, str], str | None]:
@@ -162,11 +182,12 @@ def read_csv(path: Path, file_name: str | None = None) -> Table:
                     table.blank_rows += 1
                 continue
             if table is None:
+                headers, renamed = _unique_headers(record, file_name)
                 table = Table(
-                    _unique_headers(record, file_name),
+                    headers,
                     encoding=encoding,
                     delimiter=delimiter,
-                    warnings=warnings,
+                    warnings=warnings + renamed,
                 )
                 continue
             values, problem = _fit(record, table.columns)
@@ -248,7 +269,8 @@ def _xlsx_rows(rows, file_name: str, deadline: float) -> Table | None:
                 table.blank_rows += 1
             continue
         if table is None:
-            table = Table(_unique_headers(record, file_name), encoding="xlsx")
+            headers, renamed = _unique_headers(record, file_name)
+            table = Table(headers, encoding="xlsx", warnings=renamed)
             continue
         values, problem = _fit(record, table.columns)
         if problem:
