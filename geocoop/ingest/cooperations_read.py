@@ -48,7 +48,10 @@ def sniff_format(path: Path, file_name: str) -> str:
         )
     with open(path, "rb") as handle:
         head = handle.read(4096)
-    if not head.strip():
+        blank = not head.strip()
+        while blank and (chunk := handle.read(1 << 20)):  # blank lines first, then data
+            blank = not chunk.strip()
+    if blank:
         raise IngestError(f"{file_name} : fichier vide.")
     magic = _MAGIC.get(fmt)
     if magic and not head.startswith(magic):
@@ -119,8 +122,11 @@ def _check_zip(path: Path, file_name: str) -> None:
         raise IngestError(f"{file_name} : archive zip illisible.") from None
 
 
-def _single_layer(layers, file_name: str) -> None:
-    """Refuse a file of several layers: reading only the first would drop rows silently."""
+def _single_layer(layers, file_name: str, fmt: str) -> None:
+    """Refuse a file of several layers (reading only the first would drop rows silently),
+    or of none."""
+    if len(layers) == 0:
+        raise IngestError(f"{file_name} : fichier {fmt} illisible (aucune couche).")
     if len(layers) > 1:
         names = ", ".join(f"« {name} »" for name, _kind in layers[:20])
         raise IngestError(
@@ -139,10 +145,10 @@ def _read_vector(path: Path, file_name: str, fmt: str) -> Records:
     if fmt == "shapefile":
         _check_zip(path, file_name)
     try:
-        _single_layer(pyogrio.list_layers(source), file_name)
         # GDAL's warnings (unsupported geometry types…) belong in the report, not stderr.
         with warnings.catch_warnings(record=True) as gdal_warnings:
             warnings.simplefilter("always")
+            _single_layer(pyogrio.list_layers(source), file_name, fmt)
             frame = pyogrio.read_dataframe(source)
     except (DataSourceError, DataLayerError, ValueError, GEOSException) as exc:
         # GDAL names the server's temporary file: show the client's file name instead.
