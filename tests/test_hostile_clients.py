@@ -155,29 +155,29 @@ def small_app(pg_cluster, db_engine):
     truncate_data(db_engine)
 
 
+def _oversized(client, url: str, **headers):
+    """POST a multipart body declaring 2 MiB (refused on its Content-Length, unread)."""
+    body = io.BytesIO(b"--x\r\n")
+    return client.post(
+        url,
+        input_stream=body,
+        content_type="multipart/form-data; boundary=x",
+        environ_overrides={"CONTENT_LENGTH": str(2 * 1024 * 1024)},
+        headers=headers,
+    )
+
+
 def test_oversized_upload_is_a_413_with_its_title(small_app):
     engine = small_app.extensions["geocoop.engine"]
     with engine.begin() as conn:
         token = create_token(conn, "small")
     client = small_app.test_client()
-    big = io.BytesIO(b"id;nom\n" + b"1;x\n" * 400_000)
-    response = client.post(
-        "/api/ingest/cooperations",
-        data={"file": (big, "gros.csv")},
-        headers={"Authorization": f"Bearer {token}"},
-        content_type="multipart/form-data",
-    )
-    assert response.status_code == 413
+    response = _oversized(client, "/api/ingest/cooperations", Authorization=f"Bearer {token}")
+    assert response.status_code == 413, response.get_data(as_text=True)
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["title"] == "Fichier trop volumineux"
     # the admin page answers with the page, not a bare JSON error
-    html = client.get("/admin/").get_data(as_text=True)
-    csrf = re.search(r'name="csrf" value="([^"]+)"', html).group(1)
-    response = client.post(
-        "/admin/upload",
-        data={"csrf": csrf, "file": (io.BytesIO(b"id;nom\n" + b"1;x\n" * 400_000), "gros.csv")},
-        content_type="multipart/form-data",
-    )
+    response = _oversized(client, "/admin/upload")
     assert response.status_code == 413 and response.mimetype == "text/html"
     assert "Fichier trop volumineux" in response.get_data(as_text=True)
 
@@ -257,3 +257,69 @@ def test_gunicorn_limit_answers_are_problem_json(gunicorn):
         assert problem["status"] == status and problem["title"] and problem["detail"]
     code, _headers, body = _raw(gunicorn, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
     assert code == 200
+
+
+# -- hosts, proxies, session cookie --------------------------------------------------------
+@pytest.fixture
+def make_app(pg_cluster, db_engine):
+    """Build apps on the test database with extra settings."""
+    from geocoop.web import create_app
+
+    apps = []
+
+    def build(**settings):
+        application = create_app(
+            {
+                "database_url": pg_cluster.url("geocoop_test"),
+                "secret_key": "test",
+                "pool_size": 1,
+                **settings,
+            }
+        )
+        apps.append(application)
+        return application.test_client()
+
+    yield build
+    for application in apps:
+        application.extensions["geocoop.engine"].dispose()
+
+
+def _links(client, **headers) -> list[str]:
+    body = client.get("/api/features/", headers=headers).get_json()
+    return [link["href"] for link in body["links"]]
+
+
+def test_forged_host_is_a_400_with_trusted_hosts(make_app):
+    client = make_app(trusted_hosts="geocoop.example.org, localhost")
+    response = client.get("/api/features/", headers={"Host": "evil.example"})
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    response = client.get("/api/features/", headers={"Host": "geocoop.example.org:8443"})
+    assert response.status_code == 200
+
+
+def test_public_url_builds_every_link(make_app):
+    client = make_app(public_url="https://geocoop.example.org/carte")
+    links = _links(client, Host="evil.example")
+    assert links and all(h.startswith("https://geocoop.example.org/carte/") for h in links)
+    spec = client.get("/api", headers={"Host": "evil.example"}).get_json()
+    assert "evil" not in json.dumps(spec.get("servers"))
+    assert client.get("/api/features/", headers={"Host": "evil.example"}).status_code == 200
+
+
+def test_forwarded_headers_only_from_a_configured_proxy(make_app):
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "carte.example.org"}
+    direct = make_app()
+    assert all(h.startswith("http://localhost/") for h in _links(direct, **forwarded))
+    proxied = make_app(proxy_count=1)
+    assert all(h.startswith("https://carte.example.org/") for h in _links(proxied, **forwarded))
+
+
+def test_session_cookie_flags(make_app):
+    client = make_app()
+    client.get("/admin/")
+    cookie = client.get_cookie("session")
+    assert cookie.http_only and cookie.same_site == "Lax" and not cookie.secure
+    proxied = make_app(proxy_count=1)
+    response = proxied.get("/admin/", headers={"X-Forwarded-Proto": "https"})
+    set_cookie = response.headers["Set-Cookie"]
+    assert "Secure" in set_cookie and "HttpOnly" in set_cookie and "SameSite=Lax" in set_cookie
