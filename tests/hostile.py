@@ -276,22 +276,22 @@ CASES: dict[str, Case] = {
         _mapping("fusion.csv", "base: &b {name: nom}\ncolumns:\n  <<: *b\n"), 400, "alias"
     ),
     "mapping_columns_liste.yaml": Case(
-        _mapping("liste.csv", "columns: [nom, code_insee]\n"), 400, "« columns » doit être"
+        _mapping("liste.csv", "columns: [nom, code_insee]\n"), 400, "columns doit être un objet"
     ),
     "mapping_colonne_entier.yaml": Case(
-        _mapping("entier.csv", "columns: {name: 123}\n"), 400, "« columns.name » doit être"
+        _mapping("entier.csv", "columns: {name: 123}\n"), 400, "colonne « 123 »"
     ),
     "mapping_cle_entier.yaml": Case(
-        _mapping("cle.csv", "columns: {1: nom}\n"), 400, "une clé de « columns »"
+        _mapping("cle.csv", "columns: {1: nom}\n"), 400, "champs inconnus ['1']"
     ),
     "mapping_pas_un_objet.yaml": Case(
         _mapping("scalaire.csv", "- columns\n- kinds\n"), 400, "doit être un objet"
     ),
     "mapping_kinds_imbrique.yaml": Case(
-        _mapping("kinds.csv", "kinds: {Coworking: [tiers_lieu]}\n"), 400, "« kinds.Coworking »"
+        _mapping("kinds.csv", "kinds: {Coworking: [tiers_lieu]}\n"), 400, "kinds.Coworking"
     ),
     "mapping_ignore_scalaire.yaml": Case(
-        _mapping("ignore.csv", "ignore: 5\n"), 400, "« ignore » doit être une liste"
+        _mapping("ignore.csv", "ignore: 5\n"), 400, "ignore doit être une liste"
     ),
     "mapping_yaml_casse.yaml": Case(
         _mapping("casse.csv", "columns: {name: nom\n"), 400, "illisible"
@@ -306,6 +306,9 @@ CASES: dict[str, Case] = {
     ),
     "mapping_json_imbrique.json": Case(
         _mapping("profond.csv", "[" * 20000 + "]" * 20000, ".json"), 400, "trop imbriqué"
+    ),
+    "mapping_valeur_liste.yaml": Case(
+        _mapping("valeurs.csv", "values: {stage: {Idée: [emergence]}}\n"), 400, "values.stage"
     ),
     "mapping_champ_inconnu.json": Case(
         _mapping("champ.csv", '{"columns": {"nom": "nom"}}', ".json"), 400, "champs inconnus"
