@@ -171,3 +171,28 @@ def test_cli_answer(cli_env, tmp_path, name):
     assert len(lines) == 1 and lines[0].startswith("Erreur :"), result.stderr
     assert case.fragment in lines[0]
     assert elapsed < 30, f"{name}: {elapsed:.1f} s"
+
+
+def test_xlsx_reading_stops_at_its_time_budget(tmp_path):
+    from geocoop.errors import LimitExceeded
+    from geocoop.ingest.tabular import read_xlsx
+    from tests.hostile import data_row, header_row, write_xlsx
+
+    path = tmp_path / "lent.xlsx"
+    rows = "".join(data_row(n) for n in range(2, 3000))
+    write_xlsx(path, [f'<worksheet xmlns="{_MAIN}"><sheetData>{header_row()}{rows}'
+                      "</sheetData></worksheet>"])  # fmt: skip
+    assert len(read_xlsx(path).rows) == 2998
+    with pytest.raises(LimitExceeded, match="lecture arrêtée"):
+        read_xlsx(path, budget_s=0)
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def test_import_transaction_has_an_idle_timeout(communes, tmp_path):
+    path = tmp_path / "liste.csv"
+    path.write_text("id;nom;code_insee\n1;A;35238\n", encoding="utf-8")
+    import_cooperations(communes, path, kind="tiers_lieu")
+    shown = communes.execute(text("SHOW idle_in_transaction_session_timeout")).scalar_one()
+    assert shown == "5min"

@@ -226,11 +226,11 @@ def read_xlsx(path: Path, file_name: str | None = None, budget_s: float | None =
     import zlib
     from xml.etree.ElementTree import ParseError
 
-    from openpyxl import load_workbook
-
     file_name = file_name or path.name
     deadline = time.monotonic() + (xlsx_guard.READ_BUDGET_S if budget_s is None else budget_s)
     shapes = xlsx_guard.check_workbook(path, file_name, deadline)
+
+    from openpyxl import load_workbook  # after the checks: a refusal costs no import
     unreadable = (
         zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError, TypeError,
         AttributeError, ParseError, EOFError, zlib.error,
