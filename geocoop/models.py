@@ -12,6 +12,7 @@ from datetime import datetime
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -387,3 +388,70 @@ DEFAULT_KINDS = [
     ("appui", "Structure d'appui", "Support structure", "#999999", "life-ring", 50000, None),
     ("autre", "Autre coopération", "Other cooperation", "#777777", "circle", 15000, None),
 ]
+
+
+# -- stored roll-ups and per-profile facts (migration 0012) --------------------------------
+class AnalysisRollup(Base):
+    """Coverage of one territory (inside an enclosing parent, or '' for none) for a kind set
+    (comma-joined sorted codes) under a rule, aggregated from analysis_commune_kind."""
+
+    __tablename__ = "analysis_rollup"
+    __table_args__ = (
+        PrimaryKeyConstraint("kinds", "rule", "level", "parent_level", "parent_code", "code"),
+        {"prefixes": ["UNLOGGED"]},
+    )
+
+    kinds: Mapped[str] = mapped_column(String(400))
+    rule: Mapped[str] = mapped_column(String(10))
+    parent_level: Mapped[str] = mapped_column(String(12))
+    parent_code: Mapped[str] = mapped_column(String(12))
+    level: Mapped[str] = mapped_column(String(12))
+    code: Mapped[str] = mapped_column(String(12))
+    communes_total: Mapped[int] = mapped_column(Integer, nullable=False)
+    communes_covered: Mapped[int] = mapped_column(Integer, nullable=False)
+    population: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    population_covered: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    area_km2: Mapped[float] = mapped_column(Float, nullable=False)
+    area_covered_km2: Mapped[float] = mapped_column(Float, nullable=False)
+    nearest_m: Mapped[float | None] = mapped_column(Float)
+
+
+class AnalysisKindState(Base):
+    """Per kind: whether its per-profile facts match its stored facts."""
+
+    __tablename__ = "analysis_kind_state"
+    __table_args__ = ({"prefixes": ["UNLOGGED"]},)
+
+    kind_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    profiles_complete: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+class AnalysisProfile(Base):
+    """The cooperations of a kind sharing one (effective category, model, stage)."""
+
+    __tablename__ = "analysis_profile"
+    __table_args__ = (PrimaryKeyConstraint("kind_code", "profile_id"), {"prefixes": ["UNLOGGED"]})
+
+    kind_code: Mapped[str] = mapped_column(String(32))
+    profile_id: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str | None] = mapped_column(String(16))
+    socio_economic_model: Mapped[str | None] = mapped_column(String(16))
+    stage: Mapped[str | None] = mapped_column(String(16))
+    cooperations: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class AnalysisCommuneProfile(Base):
+    """Nearest edge distance and perimeter coverage of one commune by one profile's
+    cooperations (kinds with several profiles only)."""
+
+    __tablename__ = "analysis_commune_profile"
+    __table_args__ = (
+        PrimaryKeyConstraint("kind_code", "profile_id", "commune_code"),
+        {"prefixes": ["UNLOGGED"]},
+    )
+
+    kind_code: Mapped[str] = mapped_column(String(32))
+    profile_id: Mapped[int] = mapped_column(Integer)
+    commune_code: Mapped[str] = mapped_column(String(5))
+    nearest_edge_m: Mapped[float | None] = mapped_column(Float)
+    covered_perimeter: Mapped[bool] = mapped_column(Boolean, nullable=False)

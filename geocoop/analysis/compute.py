@@ -32,16 +32,31 @@ def scope_communes(conn: Connection, parent: tuple[str, str] | None) -> list[str
     return [r[0] for r in rows]
 
 
+NO_PROFILE: dict = {"exact": False, "p_category": None, "p_model": None, "p_stage": None}
+
+
 def compute_kind(
     conn: Connection,
     kind: str,
     distance_m: float,
     filters: dict[str, list[str] | None],
+    profile: dict | None = None,
 ) -> dict:
     """Fill analysis_work for one kind over the communes of analysis_communes; returns the
-    number of points and perimeters used."""
+    number of points and perimeters used. `profile` ({"category", "socio_economic_model",
+    "stage"}, None values included) keeps only the cooperations of exactly that profile."""
+    exact = NO_PROFILE
+    if profile is not None:
+        exact = {
+            "exact": True,
+            "p_category": profile["category"],
+            "p_model": profile["socio_economic_model"],
+            "p_stage": profile["stage"],
+        }
     conn.execute(statement("analysis/reset_kind"))
-    counts = conn.execute(statement("analysis/load_kind"), {"kind": kind, **filters}).one()
+    counts = conn.execute(
+        statement("analysis/load_kind"), {"kind": kind, **filters, **exact}
+    ).one()
     params = {"kind": kind, "distance_m": float(distance_m)}
     if not counts.points and not counts.perimeters:
         conn.execute(statement("analysis/commune_empty"), params)

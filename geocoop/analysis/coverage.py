@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from geocoop.analysis import compute
+from geocoop.analysis import compute, facts
 from geocoop.analysis.params import (
     check_distance,
     check_filters,
@@ -67,7 +67,41 @@ def rollup(
     filters: dict,
     distance_m: float | None,
 ) -> list[dict]:
-    """Rows of `coverage` for already-validated parameters."""
+    """Rows of `coverage` for already-validated parameters: from the stored roll-ups and
+    facts when they can answer (geocoop/analysis/facts.py), else computed."""
+    fast = facts.answer(
+        conn,
+        level=level,
+        kinds=kinds,
+        rule=rule,
+        parent=parent,
+        filters=filters,
+        distance_m=distance_m,
+    )
+    if fast is not None:
+        return [_row(r) for r in fast]
+    return rollup_computed(
+        conn,
+        level=level,
+        kinds=kinds,
+        rule=rule,
+        parent=parent,
+        filters=filters,
+        distance_m=distance_m,
+    )
+
+
+def rollup_computed(
+    conn: Connection,
+    *,
+    level: str,
+    kinds: list[str],
+    rule: str,
+    parent: tuple[str, str] | None,
+    filters: dict,
+    distance_m: float | None,
+) -> list[dict]:
+    """Rows of `coverage` from the stored table, or computed live (overrides, filters)."""
     source = STORED
     if distance_m is not None or has_filters(filters) or not _has_stored(conn, kinds):
         compute.compute(

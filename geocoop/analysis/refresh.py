@@ -7,7 +7,7 @@ import time
 
 from sqlalchemy import Connection, text
 
-from geocoop.analysis import compute, incremental, synergy, zones
+from geocoop.analysis import compute, facts, incremental, synergy, zones
 from geocoop.analysis.params import kind_table
 from geocoop.sql import sql_source, statement
 
@@ -83,6 +83,8 @@ def refresh_all(conn: Connection) -> dict:
         _snapshot(conn)
         pairs = synergy.store_pairs(conn)
         t = lap("synergy_pairs", t)
+        stored_facts = facts.store_all(conn, kinds)
+        t = lap("rollups_profiles", t)
         communes = conn.execute(text("SELECT count(*) FROM analysis_communes")).scalar()
         white_zones = sum(zone_count.values()) + zone_count.get(empty[0] if empty else "", 0) * max(
             len(empty) - 1, 0
@@ -93,6 +95,7 @@ def refresh_all(conn: Connection) -> dict:
             "rows": rows,
             "white_zones": white_zones,
             "synergy_pairs": pairs,
+            **stored_facts,
             "seconds": round(time.perf_counter() - started, 3),
             "phases": phases,
         }
@@ -182,6 +185,9 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
             outcomes.update(res.get("outcome", {}))
             for name, seconds in res.get("phases", {}).items():
                 phases[name] = round(phases.get(name, 0) + seconds, 4)
+        t0 = time.perf_counter()
+        facts.refresh_kinds(conn, sorted(kinds))
+        phases["rollups"] = round(time.perf_counter() - t0, 4)
         t0 = time.perf_counter()
         _snapshot(conn, cooperation_id)
         pairs = synergy.store_pairs(conn, only_id=cooperation_id)

@@ -13,6 +13,11 @@ WITH c AS (
     AND (CAST(:socio_economic_model AS text[]) IS NULL
          OR c.socio_economic_model = ANY (CAST(:socio_economic_model AS text[])))
     AND (CAST(:stage AS text[]) IS NULL OR c.stage = ANY (CAST(:stage AS text[])))
+    -- :exact: only the cooperations of one profile (stored per-profile facts)
+    AND (NOT CAST(:exact AS boolean)
+         OR (COALESCE(c.category, k.default_category) IS NOT DISTINCT FROM CAST(:p_category AS text)
+             AND c.socio_economic_model IS NOT DISTINCT FROM CAST(:p_model AS text)
+             AND c.stage IS NOT DISTINCT FROM CAST(:p_stage AS text)))
 ), pts AS (
   INSERT INTO analysis_pts (id, location, geog)
   SELECT id, location, location::geography FROM c WHERE location IS NOT NULL

@@ -21,7 +21,7 @@ WITH cc AS (
            WHEN 'region' THEN t.region_code
            ELSE 'FR' END AS gcode,
          COALESCE(t.population, 0)::bigint AS pop,
-         COALESCE(t.area_km2, ST_Area(t.geom::geography) / 1e6) AS area,
+         COALESCE(t.area_km2, ST_Area(t.geom::geography) / 1e6)::numeric AS area,  -- exact sums
          COALESCE(cc.covered, false) AS covered,
          cc.nearest_m
   FROM territory t
@@ -66,7 +66,8 @@ SELECT CAST(:level AS text) AS level, g.gcode AS code,
        g.population::bigint AS population, g.communes_total, g.communes_covered,
        g.population_covered::bigint AS population_covered,
        (g.population - g.population_covered)::bigint AS population_uncovered,
-       g.area_km2, g.area_covered_km2, g.cooperations::bigint AS cooperations,
+       g.area_km2::float AS area_km2, g.area_covered_km2::float AS area_covered_km2,
+       g.cooperations::bigint AS cooperations,
        g.nearest_m AS nearest_distance_m
 FROM g
 LEFT JOIN territory tt ON tt.level = CAST(:level AS text) AND tt.code = g.gcode

@@ -1,0 +1,258 @@
+"""Fast answers from stored facts: roll-ups per kind set × rule × territory, and live
+variants (another distance, stage/category/model filters) from the per commune × kind
+facts, without geometry.
+
+Written by every refresh (`store_all` after a full one, `refresh_kinds` after an
+incremental one); read by `coverage.rollup`, which falls back to the live computation
+whenever `answer` returns None (facts never stored, or stale for the request).
+
+* A kind set's roll-up (each kind alone, and the default set: every non-support kind) is
+  stored for every EPCI, département, région and France, and for the part of each
+  territory inside each enclosing parent (EPCI in a département or région, département in
+  a région): the parent-scoped lists read it too.
+* Another distance d: a commune is covered by distance when `nearest_edge_m <= d` (the
+  nearest cooperation does not depend on d).
+* Filters: the cooperations of a kind are grouped by profile (effective category, model,
+  stage). A filter keeps whole profiles; when it keeps all of a kind's profiles the kind's
+  own facts answer, when it keeps none the kind covers nothing, otherwise the stored facts
+  of each kept profile (`analysis_commune_profile`) do: nearest = the smallest over them,
+  perimeter rule = any of them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+
+from geocoop.analysis import compute
+from geocoop.analysis.params import has_filters, kind_table, scope_params
+from geocoop.sql import statement
+
+# (level, parent level) pairs stored with the parent: the part of a territory inside it
+STORED_PARENTS = {("epci", "departement"), ("epci", "region"), ("departement", "region")}
+_PROFILE_KEYS = ("category", "socio_economic_model", "stage")
+
+
+def kinds_key(kinds: list[str]) -> str:
+    """The stored key of a kind set: its codes sorted, comma-joined."""
+    return ",".join(sorted(set(kinds)))
+
+
+def _kind_sets(conn: Connection, touched: set[str] | None) -> list[list[str]]:
+    table = kind_table(conn)
+    sets = [[k] for k in table]
+    default = [k for k, v in table.items() if not v["is_support"]]
+    if len(default) > 1:
+        sets.append(default)
+    if touched is not None:
+        sets = [s for s in sets if touched & set(s)]
+    return sets
+
+
+def store_rollups(conn: Connection, touched: set[str] | None = None) -> int:
+    """(Re)write the roll-ups of every stored kind set holding a touched kind (all when
+    None). Kinds without any stored profile had no cooperation when their facts were
+    computed: they cover nothing and are left out of the aggregation. Returns rows."""
+    with_coops = {
+        r[0] for r in conn.execute(text("SELECT DISTINCT kind_code FROM analysis_profile"))
+    }
+    rows = 0
+    for kinds in _kind_sets(conn, touched):
+        key = kinds_key(kinds)
+        conn.execute(text("DELETE FROM analysis_rollup WHERE kinds = :k"), {"k": key})
+        rows += conn.execute(
+            statement("analysis/facts_rollup_store"),
+            {"key": key, "kinds": [k for k in kinds if k in with_coops]},
+        ).rowcount
+    return rows
+
+
+def _profiles_now(conn: Connection, kinds: list[str] | None) -> dict[str, list[tuple]]:
+    out: dict[str, list[tuple]] = {}
+    for r in conn.execute(statement("analysis/facts_profiles"), {"kinds": kinds}):
+        out.setdefault(r.kind_code, []).append(
+            (r.category, r.socio_economic_model, r.stage, int(r.cooperations))
+        )
+    return out
+
+
+def refresh_profiles(conn: Connection, kinds: list[str], *, with_facts: bool) -> dict:
+    """Store the profiles of `kinds` as the cooperations are now; with `with_facts`, also
+    the per-commune facts of each profile of kinds with several (needs analysis_communes
+    holding every commune, as after a full computation; empties analysis_work). Without,
+    those kinds are marked incomplete: filters on them are computed live."""
+    table = kind_table(conn)
+    now = _profiles_now(conn, kinds)
+    params = {"kinds": kinds}
+    for name in ("analysis_commune_profile", "analysis_profile", "analysis_kind_state"):
+        conn.execute(text(f"DELETE FROM {name} WHERE kind_code = ANY (:kinds)"), params)
+    computed = 0
+    for kind in kinds:
+        profiles = now.get(kind, [])
+        for pid, (category, model, stage, count) in enumerate(profiles, start=1):
+            conn.execute(
+                text(
+                    "INSERT INTO analysis_profile (kind_code, profile_id, category, "
+                    "socio_economic_model, stage, cooperations) VALUES (:k, :i, :c, :m, :s, :n)"
+                ),
+                {"k": kind, "i": pid, "c": category, "m": model, "s": stage, "n": count},
+            )
+        complete = len(profiles) <= 1
+        if not complete and with_facts:
+            for pid, (category, model, stage, _count) in enumerate(profiles, start=1):
+                conn.execute(text("DELETE FROM analysis_work WHERE kind_code = :k"), {"k": kind})
+                compute.compute_kind(
+                    conn,
+                    kind,
+                    table[kind]["service_distance_m"],
+                    compute.NO_FILTERS,
+                    profile={"category": category, "socio_economic_model": model, "stage": stage},
+                )
+                conn.execute(
+                    statement("analysis/facts_profile_store"), {"kind": kind, "profile_id": pid}
+                )
+                computed += 1
+            conn.execute(text("DELETE FROM analysis_work WHERE kind_code = :k"), {"k": kind})
+            complete = True
+        conn.execute(
+            text("INSERT INTO analysis_kind_state (kind_code, profiles_complete) VALUES (:k, :c)"),
+            {"k": kind, "c": complete},
+        )
+    return {"profiles": sum(len(v) for v in now.values()), "profile_facts": computed}
+
+
+def store_all(conn: Connection, kinds: list[str]) -> dict:
+    """After a full refresh (analysis_communes = every commune): profiles, their facts and
+    every roll-up."""
+    report = refresh_profiles(conn, kinds, with_facts=True)
+    conn.execute(text("ANALYZE analysis_commune_profile"))
+    report["rollup_rows"] = store_rollups(conn)
+    conn.execute(text("ANALYZE analysis_rollup"))
+    return report
+
+
+def refresh_kinds(conn: Connection, kinds: list[str]) -> dict:
+    """After an incremental refresh of `kinds`: their profiles (per-profile facts only for
+    kinds with a single profile, i.e. none needed) and the roll-ups holding them."""
+    report = refresh_profiles(conn, kinds, with_facts=False)
+    report["rollup_rows"] = store_rollups(conn, set(kinds))
+    return report
+
+
+def _stored_state(conn: Connection, kinds: list[str]) -> dict | None:
+    """{kind: {"complete", "profiles": [(id, category, model, stage, count)]}} or None when
+    a kind's facts were never stored with their profiles."""
+    state = {
+        r.kind_code: {"complete": bool(r.profiles_complete), "profiles": []}
+        for r in conn.execute(
+            text("SELECT kind_code, profiles_complete FROM analysis_kind_state "
+                 "WHERE kind_code = ANY (:k)"),
+            {"k": kinds},
+        )
+    }  # fmt: skip
+    if len(state) < len(kinds):
+        return None
+    for r in conn.execute(
+        text(
+            "SELECT kind_code, profile_id, category, socio_economic_model, stage, cooperations "
+            "FROM analysis_profile WHERE kind_code = ANY (:k) ORDER BY kind_code, profile_id"
+        ),
+        {"k": kinds},
+    ):
+        state[r.kind_code]["profiles"].append(
+            (r.profile_id, r.category, r.socio_economic_model, r.stage, int(r.cooperations))
+        )
+    return state
+
+
+def _matches(profile: tuple, filters: dict) -> bool:
+    for name, value in zip(_PROFILE_KEYS, profile[1:4], strict=True):
+        wanted = filters.get(name)
+        if wanted and value not in wanted:
+            return False
+    return True
+
+
+def _stored_scope(level: str, parent: tuple[str, str] | None) -> dict | None:
+    """Parameters reading the stored roll-up for this level and parent, or None."""
+    if level == "commune":
+        return None
+    if parent is None:
+        return {"stored_parent_level": "", "stored_parent_code": "", "code": None}
+    if parent[0] == level:
+        return {"stored_parent_level": "", "stored_parent_code": "", "code": parent[1]}
+    if (level, parent[0]) in STORED_PARENTS:
+        return {"stored_parent_level": parent[0], "stored_parent_code": parent[1], "code": None}
+    return None
+
+
+def answer(
+    conn: Connection,
+    *,
+    level: str,
+    kinds: list[str],
+    rule: str,
+    parent: tuple[str, str] | None,
+    filters: dict,
+    distance_m: float | None,
+) -> list | None:
+    """Rows of rollup.sql answered from the stored facts, or None when they cannot."""
+    state = _stored_state(conn, kinds)
+    if state is None:
+        return None
+    live = distance_m is not None or has_filters(filters)
+    if live:
+        # the stored facts follow the cooperations of their last refresh: answer a live
+        # variant from them only while the profiles (values and counts) are unchanged
+        now = _profiles_now(conn, kinds)
+        for kind in kinds:
+            stored = [p[1:] for p in state[kind]["profiles"]]
+            if stored != now.get(kind, []):
+                return None
+    scope = scope_params(parent)
+    if not live:
+        stored_scope = _stored_scope(level, parent)
+        key = kinds_key(kinds)
+        if stored_scope is not None and conn.execute(
+            text(
+                "SELECT EXISTS (SELECT 1 FROM analysis_rollup WHERE kinds = :k AND rule = 'any' "
+                "AND level = 'france' AND parent_level = '' AND code = 'FR')"
+            ),
+            {"k": key},
+        ).scalar():
+            return (
+                conn.execute(
+                    statement("analysis/facts_rollup_read"),
+                    {"key": key, "rule": rule, "level": level, "kinds": kinds,
+                     **scope, **stored_scope},
+                )  # fmt: skip
+                .mappings()
+                .all()
+            )
+    kinds_all: list[str] = []
+    prof_kinds: list[str] = []
+    prof_ids: list[int] = []
+    for kind in kinds:
+        profiles = state[kind]["profiles"]
+        kept = [p for p in profiles if _matches(p, filters)]
+        if not kept:
+            continue  # no cooperation of the kind counts: it covers nothing
+        if len(kept) == len(profiles):
+            kinds_all.append(kind)
+        elif not state[kind]["complete"]:
+            return None
+        else:
+            prof_kinds += [kind] * len(kept)
+            prof_ids += [p[0] for p in kept]
+    params = {
+        "level": level,
+        "rule": rule,
+        "kinds": kinds,
+        "kinds_all": kinds_all,
+        "prof_kinds": prof_kinds,
+        "prof_ids": prof_ids,
+        "live": live,
+        "distance_m": distance_m,
+        **scope,
+        **{name: filters.get(name) for name in _PROFILE_KEYS},
+    }
+    return conn.execute(statement("analysis/facts_live"), params).mappings().all()

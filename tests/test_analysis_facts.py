@@ -1,0 +1,217 @@
+"""The fast path (stored roll-ups, live variants from the stored facts: geocoop/analysis/
+facts.py) gives exactly the rows of the computation it replaces (`rollup_computed`: the
+stored table, or a live computation for another distance or filters), on random grids and
+on the bundled real data; and it stays exact after incremental refreshes."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from sqlalchemy import text
+
+from geocoop.analysis import api, coverage, facts
+from geocoop.analysis.params import check_filters, kind_table
+from geocoop.models import CATEGORIES, MODELS, STAGES
+from tests.support.analysis_grid import add_cooperation, commune_code, insert_grid
+
+N = 6
+KINDS = ["tiers_lieu", "pat", "tzcld", "france_services"]
+
+
+def _split_grid(conn) -> None:
+    """Upper half of the grid in département 98 (région 99): EPCI straddle départements."""
+    conn.execute(
+        text(
+            "INSERT INTO territory (level, code, name, region_code, departement_code) "
+            "VALUES ('departement', '98', 'Grille nord', '99', '98')"
+        )
+    )
+    upper = [commune_code(c, r, N) for r in range(N // 2, N) for c in range(N)]
+    conn.execute(
+        text("UPDATE territory SET departement_code = '98' WHERE level = 'commune' "
+             "AND code = ANY (:c)"),
+        {"c": upper},
+    )  # fmt: skip
+
+
+def _random_cooperations(conn, rng: random.Random, count: int) -> list[int]:
+    ids = []
+    codes = [commune_code(c, r, N) for r in range(N) for c in range(N)]
+    for _ in range(count):
+        kind = rng.choice(KINDS)
+        perimeter = perimeter_codes = None
+        if kind in ("pat", "tzcld") and rng.random() < 0.5:
+            x0, y0 = rng.uniform(0, 50), rng.uniform(0, 50)
+            perimeter = (x0, y0, x0 + rng.uniform(5, 25), y0 + rng.uniform(5, 25))
+        elif kind == "pat" and rng.random() < 0.5:
+            perimeter_codes = rng.sample(codes, 3)
+        located = perimeter is None or rng.random() < 0.7
+        ids.append(
+            add_cooperation(
+                conn,
+                kind,
+                rng.uniform(0.5, 59.5) if located else None,
+                rng.uniform(0.5, 59.5) if located else None,
+                stage=rng.choice([None, *STAGES]),
+                category=rng.choice([None, None, *CATEGORIES]),
+                model=rng.choice([None, *MODELS]),
+                perimeter_km=perimeter,
+                perimeter_codes=perimeter_codes,
+                commune=None if located else rng.choice(codes),
+                grid_size=N,
+            )
+        )
+    return ids
+
+
+def _queries(rng: random.Random, count: int, kinds: list[str], parents: list[tuple]):
+    """Random coverage requests: level, parent, kinds, rule, distance, filters."""
+    default = None
+    for _ in range(count):
+        level = rng.choice(["commune", "epci", "departement", "region", "france"])
+        parent = rng.choice(parents)
+        chosen = rng.choice([default, [rng.choice(kinds)], rng.sample(kinds, 2)])
+        filters = {}
+        if rng.random() < 0.6:
+            for name, values in (("stage", STAGES), ("category", CATEGORIES),
+                                 ("socio_economic_model", MODELS)):  # fmt: skip
+                if rng.random() < 0.4:
+                    filters[name] = rng.sample(values, rng.randint(1, len(values)))
+        distance = rng.choice([None, None, 0, 4000, 12000, 30000, 100000])
+        yield {
+            "level": level,
+            "parent": parent,
+            "kinds": chosen,
+            "rule": rng.choice(["any", "distance", "perimeter"]),
+            "distance_m": distance,
+            "filters": filters or None,
+        }
+
+
+def _both(conn, q: dict) -> tuple[list[dict], list[dict]]:
+    from geocoop.analysis.params import check_kinds, resolve_parent
+
+    parent = None
+    if q["parent"] is not None:
+        parent = resolve_parent(conn, q["level"], q["parent"][1], q["parent"][0])
+    args = {
+        "level": q["level"],
+        "kinds": check_kinds(conn, q["kinds"]),
+        "rule": q["rule"],
+        "parent": parent,
+        "filters": check_filters(q["filters"]),
+        "distance_m": q["distance_m"],
+    }
+    fast = facts.answer(conn, **args)
+    assert fast is not None, q
+    fast_rows = [coverage._row(r) for r in fast]
+    return fast_rows, coverage.rollup_computed(conn, **args)
+
+
+def _check_random(conn, seed: int, queries: int, parents: list[tuple], kinds: list[str]):
+    rng = random.Random(seed)
+    for q in _queries(rng, queries, kinds, parents):
+        fast, computed = _both(conn, q)
+        assert fast == computed, q
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_fast_path_equals_computation_on_random_grids(conn, seed):
+    rng = random.Random(seed)
+    insert_grid(conn, N)
+    _split_grid(conn)
+    _random_cooperations(conn, rng, 14)
+    api.refresh_all(conn)
+    parents = [None, ("departement", "99"), ("departement", "98"), ("region", "99"),
+               ("epci", "999000001"), ("epci", "999000002"), ("commune", "99008")]  # fmt: skip
+    _check_random(conn, seed, 60, parents, KINDS)
+    # the summary (every kind and all of them) reads the stored roll-up
+    for level, code in (("epci", "999000001"), ("departement", "98"), ("france", "FR")):
+        summary = api.coverage_summary(conn, code, level, rule="perimeter")
+        parent = None if level == "france" else (level, code)
+        kinds = [k for k, v in kind_table(conn).items() if not v["is_support"]]
+        expected = coverage.rollup_computed(
+            conn, level=level, kinds=kinds, rule="perimeter", parent=parent,
+            filters=check_filters(None), distance_m=None,
+        )  # fmt: skip
+        assert summary["all"] == expected[0]
+
+
+def test_fast_path_after_incremental_refreshes(conn):
+    rng = random.Random(5)
+    insert_grid(conn, N)
+    ids = _random_cooperations(conn, rng, 8)
+    api.refresh_all(conn)
+    parents = [None, ("departement", "99"), ("epci", "999000002")]
+    for step in range(4):
+        if step % 2:
+            coop = ids.pop(rng.randrange(len(ids)))
+            conn.execute(text("DELETE FROM cooperation WHERE id = :i"), {"i": coop})
+        else:
+            coop = _random_cooperations(conn, rng, 1)[0]
+            ids.append(coop)
+        api.refresh_for_cooperation(conn, coop)
+        rng_q = random.Random(step)
+        for q in _queries(rng_q, 25, KINDS, parents):
+            from geocoop.analysis.params import check_kinds, resolve_parent
+
+            parent = None
+            if q["parent"] is not None:
+                parent = resolve_parent(conn, q["level"], q["parent"][1], q["parent"][0])
+            args = {
+                "level": q["level"],
+                "kinds": check_kinds(conn, q["kinds"]),
+                "rule": q["rule"],
+                "parent": parent,
+                "filters": check_filters(q["filters"]),
+                "distance_m": q["distance_m"],
+            }
+            # through the public entry point: fast when it can, computed otherwise
+            assert coverage.rollup(conn, **args) == coverage.rollup_computed(conn, **args), q
+
+
+def test_stale_facts_are_not_used_for_live_variants(conn):
+    insert_grid(conn, 3)
+    add_cooperation(conn, "pat", 5, 5, stage="emergence")
+    add_cooperation(conn, "pat", 25, 25, stage="operationnelle")
+    api.refresh_all(conn)
+    args = {
+        "level": "commune",
+        "kinds": ["pat"],
+        "rule": "any",
+        "parent": None,
+        "filters": check_filters({"stage": ["emergence"]}),
+        "distance_m": None,
+    }
+    assert facts.answer(conn, **args) is not None
+    add_cooperation(conn, "pat", 15, 15, stage="emergence")  # not refreshed yet
+    assert facts.answer(conn, **args) is None
+    assert coverage.rollup(conn, **args) == coverage.rollup_computed(conn, **args)
+
+
+def test_fast_path_on_the_bundled_data(demo_engine):
+    with demo_engine.connect() as conn, conn.begin() as transaction:
+        rng = random.Random(3)
+        # give the real cooperations random profiles, so that filters keep some of a kind
+        ids = [r[0] for r in conn.execute(text("SELECT id FROM cooperation ORDER BY id"))]
+        for coop in ids:
+            conn.execute(
+                text("UPDATE cooperation SET stage = :s, socio_economic_model = :m WHERE id = :i"),
+                {"s": rng.choice([None, *STAGES]), "m": rng.choice([None, *MODELS]), "i": coop},
+            )
+        api.refresh_all(conn)
+        kinds = sorted(
+            {r[0] for r in conn.execute(text("SELECT DISTINCT kind_code FROM cooperation"))}
+        )
+        deps = [r[0] for r in conn.execute(
+            text("SELECT code FROM territory WHERE level = 'departement' ORDER BY code"))]  # fmt: skip
+        regions = [r[0] for r in conn.execute(
+            text("SELECT code FROM territory WHERE level = 'region' ORDER BY code"))]  # fmt: skip
+        epci = conn.execute(
+            text("SELECT code FROM territory WHERE level = 'epci' ORDER BY code LIMIT 1")
+        ).scalar()
+        parents = [None, *[("departement", d) for d in deps[:2]],
+                   *[("region", r) for r in regions[:2]], ("epci", epci)]  # fmt: skip
+        _check_random(conn, 3, 40, parents, kinds)
+        transaction.rollback()
