@@ -204,10 +204,9 @@ def test_fast_path_on_the_bundled_data(demo_engine):
         kinds = sorted(
             {r[0] for r in conn.execute(text("SELECT DISTINCT kind_code FROM cooperation"))}
         )
-        deps = [r[0] for r in conn.execute(
-            text("SELECT code FROM territory WHERE level = 'departement' ORDER BY code"))]  # fmt: skip
-        regions = [r[0] for r in conn.execute(
-            text("SELECT code FROM territory WHERE level = 'region' ORDER BY code"))]  # fmt: skip
+        level_codes = "SELECT code FROM territory WHERE level = :l ORDER BY code"
+        deps = list(conn.execute(text(level_codes), {"l": "departement"}).scalars())
+        regions = list(conn.execute(text(level_codes), {"l": "region"}).scalars())
         epci = conn.execute(
             text("SELECT code FROM territory WHERE level = 'epci' ORDER BY code LIMIT 1")
         ).scalar()
