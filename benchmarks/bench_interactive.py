@@ -241,9 +241,7 @@ def main() -> int:
     cluster.start()
     try:
         url = cluster.url(DB)
-        engine = make_engine(
-            url, load_settings({"pool_size": 2, "statement_timeout_ms": 600000})
-        )
+        engine = make_engine(url, load_settings({"pool_size": 2, "statement_timeout_ms": 600000}))
         upgrade(engine)
         timings = {}
         with engine.connect() as conn:

@@ -56,13 +56,27 @@ def store_rollups(conn: Connection, touched: set[str] | None = None) -> int:
         r[0] for r in conn.execute(text("SELECT DISTINCT kind_code FROM analysis_profile"))
     }
     rows = 0
+    empty_key = None  # the roll-up of a set whose kinds cover nothing, computed once
     for kinds in _kind_sets(conn, touched):
         key = kinds_key(kinds)
+        counted = [k for k in kinds if k in with_coops]
         conn.execute(text("DELETE FROM analysis_rollup WHERE kinds = :k"), {"k": key})
+        if not counted and empty_key is not None:
+            rows += conn.execute(
+                text(
+                    "INSERT INTO analysis_rollup SELECT CAST(:k AS text), rule, parent_level, "
+                    "parent_code, level, code, communes_total, communes_covered, population, "
+                    "population_covered, area_km2, area_covered_km2, nearest_m "
+                    "FROM analysis_rollup WHERE kinds = :e"
+                ),
+                {"k": key, "e": empty_key},
+            ).rowcount
+            continue
         rows += conn.execute(
-            statement("analysis/facts_rollup_store"),
-            {"key": key, "kinds": [k for k in kinds if k in with_coops]},
+            statement("analysis/facts_rollup_store"), {"key": key, "kinds": counted}
         ).rowcount
+        if not counted:
+            empty_key = key
     return rows
 
 
@@ -212,18 +226,27 @@ def answer(
     if not live:
         stored_scope = _stored_scope(level, parent)
         key = kinds_key(kinds)
-        if stored_scope is not None and conn.execute(
-            text(
-                "SELECT EXISTS (SELECT 1 FROM analysis_rollup WHERE kinds = :k AND rule = 'any' "
-                "AND level = 'france' AND parent_level = '' AND code = 'FR')"
-            ),
-            {"k": key},
-        ).scalar():
+        if (
+            stored_scope is not None
+            and conn.execute(
+                text(
+                    "SELECT EXISTS (SELECT 1 FROM analysis_rollup WHERE kinds = :k "
+                    "AND rule = 'any' AND level = 'france' AND parent_level = '' AND code = 'FR')"
+                ),
+                {"k": key},
+            ).scalar()
+        ):
             return (
                 conn.execute(
                     statement("analysis/facts_rollup_read"),
-                    {"key": key, "rule": rule, "level": level, "kinds": kinds,
-                     **scope, **stored_scope},
+                    {
+                        "key": key,
+                        "rule": rule,
+                        "level": level,
+                        "kinds": kinds,
+                        **scope,
+                        **stored_scope,
+                    },
                 )  # fmt: skip
                 .mappings()
                 .all()
