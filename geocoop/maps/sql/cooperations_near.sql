@@ -9,6 +9,8 @@ SELECT c.id, c.name, c.kind_code, k.label_fr, k.label_en, k.colour, k.icon,
 FROM territory AS t
 JOIN cooperation AS c
   ON c.location IS NOT NULL
+ -- index prefilter: the territory's box grown by the radius (conservative, migration 0004)
+ AND c.location && analysis_expand_m(t.geom, :radius_m)
  AND ST_DWithin(c.location::geography, t.geom::geography, :radius_m)
 JOIN kind AS k ON k.code = c.kind_code
 WHERE t.id = :territory_id
