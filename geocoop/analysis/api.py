@@ -81,6 +81,14 @@ def data_status(conn: Connection) -> dict[str, dict]:
     return _impl(conn)
 
 
+def require_data(conn: Connection, kind: str, consequence: str) -> dict:
+    """The kind's data status, or `geocoop.errors.NoData` (409) when no data is loaded:
+    for answers (CSV, GeoPackage) that cannot carry a `data_status` next to an empty list."""
+    from geocoop.analysis.data_status import require_data as _impl
+
+    return _impl(conn, kind, consequence)
+
+
 def coverage_status(
     conn: Connection, kinds: list[str] | None = None, filters: dict | None = None
 ) -> dict:
@@ -314,6 +322,7 @@ __all__ = [
     "missing_complements",
     "refresh_all",
     "refresh_for_cooperation",
+    "require_data",
     "support_needs",
     "support_needs_by_territory",
     "synergy_candidates",

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import Connection
 
-from geocoop.errors import ConfigurationError
+from geocoop.errors import ConfigurationError, NoData
 from geocoop.sql import statement
 
 REFERENCE_FILE = Path(__file__).resolve().parent / "reference_counts.yaml"
@@ -167,3 +167,16 @@ def kinds_with_data(conn: Connection, kinds: list[str]) -> list[str]:
     """The kinds of `kinds` that have at least one cooperation (order kept)."""
     status = data_status(conn)
     return [k for k in kinds if status.get(k, {}).get("has_data")]
+
+
+def require_data(conn: Connection, kind: str, consequence: str) -> dict:
+    """The kind's data status; NoData (409) when it has none — for answers such as a CSV
+    file that have no room to say so (`consequence`: « aucune zone blanche n'est
+    calculée », …)."""
+    status = data_status(conn).get(kind)
+    if status is not None and not status["has_data"]:
+        raise NoData(
+            f"Aucune donnée chargée pour « {status['label']} » : {consequence} (une liste "
+            "vide laisserait croire qu'il n'en manque nulle part)."
+        )
+    return status or {}
