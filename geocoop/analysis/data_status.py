@@ -82,7 +82,7 @@ def _messages(count: int, ref: dict | None) -> tuple[str, str]:
         )
     tilde = "~" if ref["approximate"] else ""
     return (
-        f"{_number(count, 'fr')} {ref['noun_fr']} chargés sur {tilde}"
+        f"{_number(count, 'fr')} {ref['noun_fr']} chargé{'s' if count > 1 else ''} sur {tilde}"
         f"{_number(ref['count'], 'fr')} {ref['what_fr']} en {ref['year']}",
         f"{_number(count, 'en')} {ref['noun_en']} loaded out of {tilde}"
         f"{_number(ref['count'], 'en')} {ref['what_en']} in {ref['year']}",
