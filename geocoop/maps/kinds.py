@@ -31,6 +31,7 @@ def map_kinds(conn: Connection) -> list[dict]:
             else {k: reference[k] for k in ("count", "approximate", "year", "source")}
         )
         kinds.append(kind)
+    kinds.sort(key=lambda k: k["context"])  # context layers after the cooperations
     return kinds
 
 

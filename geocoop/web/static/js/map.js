@@ -574,7 +574,7 @@
       panelBody.appendChild(section(t("panel.white_zones"), (data.white_zones.length ? [el("ul", { class: "zones" }, data.white_zones.map(function (z) {
         return el("li", {}, [el("strong", { text: UI.kindLabel(kindsByCode[z.kind]) }), " : " + UI.num(z.population) + " " + t("figures.population") +
           ", " + z.communes_count + " " + t(z.communes_count === 1 ? "panel.commune" : "panel.communes") + (z.nearest_cooperation_distance_m ? " — " + UI.km(z.nearest_cooperation_distance_m) + " " + t("panel.to_nearest") : "")]);
-      }))] : [el("p", { text: t("panel.none") })]).concat([zoneNoData])));
+      }))] : [zoneNoData && data.white_zones_without_data.length === data.kinds.length ? null : el("p", { text: t("panel.none") })]).concat([zoneNoData])));
     }
     if (data.synergies) {
       panelBody.appendChild(section(t("panel.synergies"), data.synergies.length ? [el("ul", { class: "synergies" }, data.synergies.map(function (s) {
