@@ -39,14 +39,15 @@ PAT = DATA / "cooperations" / "pat-france-2025"
 OUT = ROOT / "docs" / "performance-filters.md"
 WEB_TIMEOUT_MS = 15000  # geocoop.config statement_timeout_ms default
 STAGES = {"Labellisation Niveau 1": "emergence", "Labellisation Niveau 2": "operationnelle"}
+BOTH = ["pat", "tiers_lieu"]
 CASES = [
     # (label, kinds, filters)
-    ("Catégorie : modélisée (issue 12: timed out)", ["tiers_lieu", "pat"], {"category": ["modelisee"]}),
+    ("Catégorie : modélisée (issue 12: timed out)", BOTH, {"category": ["modelisee"]}),
     ("Stade : émergence, tiers-lieux", ["tiers_lieu"], {"stage": ["emergence"]}),
     ("Stade : émergence, PAT", ["pat"], {"stage": ["emergence"]}),
-    ("Stade : opérationnelle, PAT + tiers-lieux", ["pat", "tiers_lieu"], {"stage": ["operationnelle"]}),
-    ("Modèle : hybride (unknown everywhere)", ["pat", "tiers_lieu"], {"socio_economic_model": ["hybride"]}),
-]  # fmt: skip
+    ("Stade : opérationnelle, PAT + tiers-lieux", BOTH, {"stage": ["operationnelle"]}),
+    ("Modèle : hybride (unknown everywhere)", BOTH, {"socio_economic_model": ["hybride"]}),
+]
 SERVICE = {"tiers_lieu": 15000, "pat": 30000}
 
 

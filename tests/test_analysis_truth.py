@@ -207,3 +207,12 @@ def test_no_cooperation_with_the_value_gives_no_figure(conn, grid):
     assert "3 coopérations sans modèle socio-économique renseigné, exclues" in [
         n["message"] for n in status["notes"]
     ]
+
+
+def test_a_kind_the_filters_leave_empty_is_named(conn, grid):
+    # PATs default to « modélisée », tiers-lieux to « non modélisée »
+    status = api.coverage_status(conn, ["pat", "tiers_lieu"], {"category": ["modelisee"]})
+    assert status["counted"] == ["pat"] and status["without_match"] == ["tiers_lieu"]
+    assert status["notes"][-1]["message"] == (
+        "aucune coopération ne correspond aux filtres, non comptés : Tiers-lieu"
+    )

@@ -240,7 +240,8 @@ def missing_complements(
 ) -> list[dict]:
     """Territories having kind A but no cooperation of a complementary kind B.
 
-    B is complementary to A when the matrix weight ≥ `missing_threshold` (yaml).
+    B is complementary to A when the matrix weight ≥ `missing_threshold` (yaml). A kind B
+    without any data loaded is never "missing" (no data is not absence).
     [{"level", "code", "name", "population", "has": A, "missing": B, "weight",
       "has_count"}] sorted by weight then population, largest first.
     """

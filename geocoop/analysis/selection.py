@@ -53,7 +53,7 @@ def selection_status(
      passing the filters, "per_kind": {kind: {"total", "matching", "<field>_known"}},
      "filters": {field: {"values", "known", "unknown", "matching"}} (filtered fields only),
      "has_figures": bool, "notes": [{"code": "no_data" | "partial" | "unknown" |
-     "no_match", …, "message", "message_en"}],
+     "no_match" | "kind_without_match", …, "message", "message_en"}],
      "data_status": {kind: see data_status()} for the requested kinds}
     """
     status = status if status is not None else data_status(conn)
@@ -82,6 +82,17 @@ def selection_status(
             "matching": matching,
         }
     notes = _notes(kinds, status, without_data, fields, total, matching)
+    if counted and without_match:
+        fr = ", ".join(status[k]["label"] for k in without_match)
+        en = ", ".join(status[k]["label_en"] for k in without_match)
+        notes.append(
+            {
+                "code": "kind_without_match",
+                "kinds": without_match,
+                "message": f"aucune coopération ne correspond aux filtres, non comptés : {fr}",
+                "message_en": f"no cooperation matches the filters, not counted: {en}",
+            }
+        )
     return {
         "kinds": list(kinds),
         "counted": counted,
