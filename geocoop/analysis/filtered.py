@@ -4,9 +4,12 @@ where a filter or a distance override changes them.
 For each counted kind:
 - no override and every cooperation of the kind passes the filters → the stored rows;
 - no override, some pass → the stored rows of the communes whose nearest point and best
-  perimeter pass (they stay the nearest / best among those that pass), and a live
-  computation over the other communes only (`filtered_affected.sql`): the cost follows
-  what the filter removes, not the size of the country;
+  perimeter pass (they stay the nearest / best among those that pass); for the other
+  communes only (`filtered_affected.sql`), the points that pass within the service
+  distance of the communes that were covered by distance (`filtered_distance.sql`) and
+  the perimeters that pass. A commune left without a point in reach has its nearest
+  distance marked unknown (beyond the service distance) rather than searched for: the
+  cost follows the points that pass, not the size of the country;
 - a distance override, or a kind never refreshed → live over the whole scope.
 """
 
@@ -83,12 +86,20 @@ def _delta(
     conn.execute(statement("analysis/reset_kind"))
     counts = conn.execute(statement("analysis/load_kind"), {"kind": kind, **filters}).one()
     scope = scope_params(parent)
-    affected = [
-        r[0] for r in conn.execute(statement("analysis/filtered_affected"), {"kind": kind, **scope})
-    ]
+    rows = conn.execute(statement("analysis/filtered_affected"), {"kind": kind, **scope}).all()
+    affected = [r.commune_code for r in rows]
     conn.execute(statement("analysis/filtered_keep"), {"kind": kind, "affected": affected, **scope})
     if affected:
         conn.execute(text("TRUNCATE analysis_communes"))
         conn.execute(statement("analysis/load_communes"), {"communes": affected})
-        compute.compute_loaded(conn, kind, distance, counts.points, counts.perimeters)
+        reachable = [r.commune_code for r in rows if r.covered_distance]
+        conn.execute(
+            statement("analysis/filtered_distance"),
+            {"kind": kind, "distance_m": float(distance), "reachable": reachable},
+        )
+        if counts.perimeters:
+            conn.execute(
+                statement("analysis/commune_perimeter"),
+                {"kind": kind, "distance_m": float(distance), "area_share": compute.AREA_SHARE},
+            )
     return len(affected)

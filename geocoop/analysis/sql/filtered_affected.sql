@@ -1,9 +1,9 @@
 -- Communes in scope whose stored figures for :kind rest on a cooperation that the filters
--- exclude (their nearest point, or their best perimeter match). analysis_pts and
+-- exclude, with whether their stored nearest point was within the service distance (their nearest point, or their best perimeter match). analysis_pts and
 -- analysis_perims hold the cooperations that pass (load_kind.sql). Every other commune
 -- keeps its stored figures: its nearest point and best perimeter pass, so they are also
 -- the nearest and best among the cooperations that pass.
-SELECT s.commune_code
+SELECT s.commune_code, s.covered_distance
 FROM analysis_commune_kind s
 JOIN territory t ON t.level = 'commune' AND t.code = s.commune_code
 WHERE s.kind_code = :kind
