@@ -50,7 +50,8 @@ def coverage(
      "area_km2", "area_covered_km2", "cooperations" (located in the territory),
      "cooperations_per_100k", "nearest_distance_m" (edge distance from the territory's
      closest commune to the nearest cooperation; 0 when one is inside; None when none
-     exists), "data_note" (French: kinds without data, partial data, cooperations excluded
+     exists, or — under filters — when it is only known to lie beyond the service
+     distance), "data_note" (French: kinds without data, partial data, cooperations excluded
      for an unknown value; None when nothing to say)}. population_covered +
     population_uncovered == population at every level. When no requested kind can be
     counted (no data, or no cooperation passing the filters) every coverage field is None,
