@@ -180,6 +180,18 @@ def measure(engine, communes, coops, pats, refresh) -> None:
     write_doc(communes, coops, pats, refresh, lines)
 
 
+HISTORY = (
+    "Earlier runs of this benchmark on the same machine while other sessions ran their "
+    "suites (load average about 5 on 2 cores), for honesty: the former path timed out "
+    "(15 s statement timeout) for « Stade : émergence » on tiers-lieux at the département "
+    "level and took 12.0–18.3 s for the PATs; a first version of the current path that "
+    "recomputed the affected communes with the full nearest-point search took 17.8 s "
+    "(tiers-lieux, régions) and timed out at the département level; the current path took "
+    "4.6–5.4 s (tiers-lieux), 7.1–7.7 s (PAT) and 7.6–11.3 s (PAT + tiers-lieux), its "
+    "longest statement under 5 s.\n"
+)
+
+
 def write_doc(communes, coops, pats, refresh, lines) -> None:
     load = os.getloadavg()[0]
     OUT.write_text(
@@ -194,12 +206,13 @@ def write_doc(communes, coops, pats, refresh, lines) -> None:
         "- *current*: stored figures wherever they hold — a kind whose every cooperation "
         "passes reads them as they are, a kind none of whose cooperations passes is not "
         "counted (and said so), otherwise only the communes whose nearest point or best "
-        "perimeter is filtered out are computed live (`analysis/filtered.py`);\n"
+        "perimeter is filtered out are recomputed, from the points that pass within reach "
+        "and the perimeters that pass (`analysis/filtered.py`);\n"
         "- *former*: every commune computed live for the kind (what every filter did "
         "before), forced with a distance override equal to the kind's own distance; the "
         "figures of both paths are checked equal.\n\n"
         "| filter | level | current (s) | former (s) | what the map says |\n"
-        "|---|---|---|---|---|\n" + "\n".join(lines) + "\n",
+        "|---|---|---|---|---|\n" + "\n".join(lines) + "\n\n" + HISTORY,
         encoding="utf-8",
     )
 
