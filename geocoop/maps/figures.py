@@ -6,6 +6,7 @@ from sqlalchemy import Connection
 
 from geocoop.errors import BadRequest, GeocoopError
 from geocoop.maps.filters import MapFilters
+from geocoop.maps.headline import headline_kinds, scope_label
 from geocoop.maps.kinds import map_kinds
 from geocoop.models import LEVELS
 
@@ -26,29 +27,6 @@ _SUMMED = (
     "communes_total",
     "communes_covered",
 )
-
-
-def headline_kinds(kinds: list[dict], chosen: list[str]) -> tuple[list[str], list[str]]:
-    """(kinds the headline counts, context layers left out of it). Context layers
-    (France services, support structures) are drawn when chosen but counted only when
-    nothing else is chosen; no choice means every cooperation kind."""
-    context = {k["code"] for k in kinds if k["context"]}
-    if not chosen:
-        return [k["code"] for k in kinds if not k["context"]], []
-    cooperations = [c for c in chosen if c not in context]
-    if cooperations:
-        return cooperations, [c for c in chosen if c in context]
-    return list(chosen), []
-
-
-def scope_label(selection: dict, kinds: list[str], context: set[str]) -> str:
-    """What the headline is about: "one" kind, the "union" of the chosen ones (« au moins
-    une des coopérations cochées »), a "context" layer, or "none" (no figure)."""
-    if not selection["has_figures"]:
-        return "none"
-    if any(k in context for k in kinds):
-        return "context"
-    return "one" if len(selection["counted"]) == 1 else "union"
 
 
 def coverage_figures(conn: Connection, level: str, filters: MapFilters) -> dict:

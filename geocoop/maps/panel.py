@@ -12,7 +12,7 @@ import importlib.util
 from sqlalchemy import Connection
 
 from geocoop.errors import BadRequest
-from geocoop.maps.figures import headline_kinds, scope_label
+from geocoop.maps.headline import headline_kinds, scope_label
 from geocoop.maps.kinds import map_kinds
 from geocoop.maps.territory import cooperations_near, find_territory
 

@@ -1,7 +1,8 @@
 -- What is loaded, per kind and source: how many cooperations (and how many of them can be
 -- placed on the map: a point or a perimeter), and the latest finished import of that source
 -- (file, date) when the rows came through `geocoop ingest`. Kinds without any row appear
--- once with source NULL and 0 cooperations.
+-- once with source NULL and 0 cooperations. A probable duplicate counts once (as in the
+-- figures, rollup.sql).
 WITH per_source AS (
   SELECT c.kind_code, c.source,
          count(*) AS cooperations,
@@ -9,6 +10,7 @@ WITH per_source AS (
                             OR cardinality(c.perimeter_codes) > 0) AS placed,
          max(c.ingest_run_id) AS last_run_id
   FROM cooperation c
+  WHERE c.quality -> 'probable_duplicate_of' IS NULL
   GROUP BY c.kind_code, c.source
 ), latest_run AS (
   SELECT DISTINCT ON (r.source) r.source, r.file_name,

@@ -18,5 +18,6 @@ SELECT c.kind_code,
 FROM cooperation c
 JOIN kind k ON k.code = c.kind_code
 WHERE c.kind_code = ANY (CAST(:kinds AS text[]))
+  AND c.quality -> 'probable_duplicate_of' IS NULL  -- a probable duplicate counts once
   AND (c.location IS NOT NULL OR c.perimeter IS NOT NULL OR cardinality(c.perimeter_codes) > 0)
 GROUP BY c.kind_code;
