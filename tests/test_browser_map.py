@@ -145,7 +145,10 @@ def test_filter_changes_markers_and_figures_and_back_restores(live_server, watch
     # tiers-lieux alone is the default view: the URL then carries no kinds
     assert "kinds=" not in page.page.url and f"kinds={start}" not in page.page.url
     if "france_services" in kinds:  # a context layer: never in the headline figure
-        assert figure(page, "fig-covered") == covered_all
+        others = ",".join(k for k in kinds if k != "france_services")
+        without = get_json(f"{live_server}/api/maps/coverage?level=departement&kinds={others}")
+        shown = covered_all.replace("\u202f", "").replace("\xa0", "")
+        assert shown == str(without["totals"]["population_covered"])
     assert page.page.locator("#legend-kinds li").count() == 1
     assert painted_tiles(page) >= 2  # départements drawn (512-px tiles)
     coverage = get_json(f"{live_server}/api/maps/coverage?level=departement&kinds={kind}")
@@ -370,22 +373,23 @@ def test_home_headline_is_one_kind_and_a_kind_without_data_says_so(live_server, 
     # France services: unchecked, labelled as a context layer
     assert "couche de contexte" in page.page.locator("label[for=k-france_services]").inner_text()
     # a kind without data says so next to its checkbox (no count, no 0)
-    pat = page.page.locator("label[for=k-pat]").inner_text()
-    assert "aucune donnée chargée" in pat and "(0)" not in pat
+    ptce = page.page.locator("label[for=k-ptce]").inner_text()
+    assert "aucune donnée chargée" in ptce and "(0)" not in ptce
     # a partial kind says how much is loaded against the census
     assert "recensés en 2023" in page.page.locator("label[for=k-tiers_lieu]").inner_text()
     page.shot("map-home-one-kind")
     # choosing only the kind without data: no figure at all, and the reason
     page.page.uncheck("#k-tiers_lieu")
     page.ready()
-    page.page.check("#k-pat")
+    page.page.check("#k-ptce")
     page.ready()
-    assert "kinds=pat" in page.page.url
+    assert "kinds=ptce" in page.page.url
     assert scope.get_attribute("data-scope") == "none"
     assert page.page.locator("#fig-headline").is_hidden()
     assert "aucune donnée chargée" in page.page.locator("#fig-notes").inner_text()
     assert (
-        "aucune donnée chargée" in page.page.locator("#legend-kinds li[data-kind=pat]").inner_text()
+        "aucune donnée chargée"
+        in page.page.locator("#legend-kinds li[data-kind=ptce]").inner_text()
     )
     assert page.page.locator("#chart-dep-body svg").count() == 0
     # its panel: no 0 %, no « non couverte »
