@@ -38,13 +38,16 @@ def kinds_key(kinds: list[str]) -> str:
 
 
 def _kind_sets(conn: Connection, touched: set[str] | None) -> list[list[str]]:
+    """The stored kind sets: each kind with stored facts, and the default set (every
+    non-support kind with stored facts: what a request for every kind counts)."""
     table = kind_table(conn)
-    sets = [[k] for k in table]
-    default = [k for k, v in table.items() if not v["is_support"]]
-    if len(default) > 1:
-        sets.append(default)
+    stored = {r[0] for r in conn.execute(text("SELECT kind_code FROM analysis_kind_state"))}
+    sets = [[k] for k in table if k in stored]
+    default = [k for k, v in table.items() if not v["is_support"] and k in stored]
     if touched is not None:
         sets = [s for s in sets if touched & set(s)]
+    if len(default) > 1:
+        sets.append(default)
     return sets
 
 
@@ -100,7 +103,19 @@ def refresh_profiles(conn: Connection, kinds: list[str], *, with_facts: bool) ->
     for name in ("analysis_commune_profile", "analysis_profile", "analysis_kind_state"):
         conn.execute(text(f"DELETE FROM {name} WHERE kind_code = ANY (:kinds)"), params)
     computed = 0
+    with_facts_rows = {
+        r[0]
+        for r in conn.execute(
+            text(
+                "SELECT k FROM unnest(CAST(:kinds AS text[])) AS k WHERE EXISTS "
+                "(SELECT 1 FROM analysis_commune_kind a WHERE a.kind_code = k)"
+            ),
+            params,
+        )
+    }
     for kind in kinds:
+        if kind not in with_facts_rows:
+            continue  # no stored facts (no data): nothing to answer from
         profiles = now.get(kind, [])
         for pid, (category, model, stage, count) in enumerate(profiles, start=1):
             conn.execute(
@@ -135,10 +150,11 @@ def refresh_profiles(conn: Connection, kinds: list[str], *, with_facts: bool) ->
 
 
 def store_all(conn: Connection, kinds: list[str]) -> dict:
-    """After a full refresh (analysis_communes = every commune): profiles, their facts and
-    every roll-up."""
+    """After a full refresh (analysis_communes = every commune) of `kinds` (every kind:
+    those without stored facts are dropped): profiles, their facts and every roll-up."""
     report = refresh_profiles(conn, kinds, with_facts=True)
     conn.execute(text("ANALYZE analysis_commune_profile"))
+    conn.execute(text("TRUNCATE analysis_rollup"))
     report["rollup_rows"] = store_rollups(conn)
     conn.execute(text("ANALYZE analysis_rollup"))
     return report
@@ -148,6 +164,12 @@ def refresh_kinds(conn: Connection, kinds: list[str]) -> dict:
     """After an incremental refresh of `kinds`: their profiles (per-profile facts only for
     kinds with a single profile, i.e. none needed) and the roll-ups holding them."""
     report = refresh_profiles(conn, kinds, with_facts=False)
+    # every stored set holding a touched kind goes (a kind that lost its data leaves the
+    # default set); the sets of the touched kinds and the default set are rewritten
+    conn.execute(
+        text("DELETE FROM analysis_rollup WHERE string_to_array(kinds, ',') && :k"),
+        {"k": list(kinds)},
+    )
     report["rollup_rows"] = store_rollups(conn, set(kinds))
     return report
 
