@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from geocoop.analysis import api, coverage, facts
-from geocoop.analysis.params import check_filters, kind_table
+from geocoop.analysis.params import check_filters, check_kinds
 from geocoop.models import CATEGORIES, MODELS, STAGES
 from tests.support.analysis_grid import add_cooperation, commune_code, insert_grid
 
@@ -152,7 +152,7 @@ def test_fast_path_equals_computation_on_random_grids(conn, seed):
     for level, code in (("epci", "999000001"), ("departement", "98"), ("france", "FR")):
         summary = api.coverage_summary(conn, code, level, rule="perimeter")
         parent = None if level == "france" else (level, code)
-        kinds = [k for k, v in kind_table(conn).items() if not v["is_support"]]
+        kinds = check_kinds(conn, None)
         expected = coverage.rollup_computed(
             conn, level=level, kinds=kinds, rule="perimeter", parent=parent,
             filters=check_filters(None), distance_m=None,
