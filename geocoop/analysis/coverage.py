@@ -90,7 +90,9 @@ def rollup(
             filters=filters,
             distance_m=distance_m,
         )
-        rows = None if fast is None else [_row(r) for r in fast]
+    else:  # only the kind-independent fields are shown: any stored kind set has them
+        fast = facts.answer_totals(conn, level=level, rule=rule, parent=parent)
+    rows = None if fast is None else [_row(r) for r in fast]
     if rows is None:
         rows = rollup_computed(
             conn,

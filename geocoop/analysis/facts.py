@@ -301,3 +301,23 @@ def answer(
         **{name: filters.get(name) for name in _PROFILE_KEYS},
     }
     return conn.execute(statement("analysis/facts_live"), params).mappings().all()
+
+
+def answer_totals(
+    conn: Connection, *, level: str, rule: str, parent: tuple[str, str] | None
+) -> list | None:
+    """Rows whose only meaningful fields are those that do not depend on the kinds
+    (communes, population, area: when no kind is counted), read from any stored kind
+    set; None when nothing is stored."""
+    kind = conn.execute(text("SELECT min(kind_code) FROM analysis_kind_state")).scalar()
+    if kind is None:
+        return None
+    return answer(
+        conn,
+        level=level,
+        kinds=[kind],
+        rule=rule,
+        parent=parent,
+        filters=dict.fromkeys(_PROFILE_KEYS),
+        distance_m=None,
+    )
