@@ -9,6 +9,7 @@ from sqlalchemy import Connection, text
 
 from geocoop.analysis import compute, incremental, synergy, zones
 from geocoop.analysis.params import kind_table
+from geocoop.features.summary import refresh_summaries
 from geocoop.sql import sql_source, statement
 
 _COVERED = "(covered_distance OR covered_perimeter)"
@@ -83,6 +84,10 @@ def refresh_all(conn: Connection) -> dict:
         _snapshot(conn)
         pairs = synergy.store_pairs(conn)
         t = lap("synergy_pairs", t)
+        outlines = zones.store_outlines(conn, kinds)
+        t = lap("zone_outlines", t)
+        refresh_summaries(conn)
+        t = lap("summaries", t)
         communes = conn.execute(text("SELECT count(*) FROM analysis_communes")).scalar()
         white_zones = sum(zone_count.values()) + zone_count.get(empty[0] if empty else "", 0) * max(
             len(empty) - 1, 0
@@ -92,6 +97,7 @@ def refresh_all(conn: Connection) -> dict:
             "kinds": len(kinds),
             "rows": rows,
             "white_zones": white_zones,
+            "zone_outlines": outlines,
             "synergy_pairs": pairs,
             "seconds": round(time.perf_counter() - started, 3),
             "phases": phases,
@@ -174,11 +180,13 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
             )
         }
         touched = {"communes": 0, "zones": 0}
+        first_time = False
         phases: dict[str, float] = {}
         outcomes: dict[str, str] = {}
         for kind in sorted(kinds):
             res = _refresh_kind(conn, kind, cooperation_id, table[kind]["service_distance_m"])
             touched = {k: touched[k] + res[k] for k in touched}
+            first_time = first_time or res["communes"] < 0
             outcomes.update(res.get("outcome", {}))
             for name, seconds in res.get("phases", {}).items():
                 phases[name] = round(phases.get(name, 0) + seconds, 4)
@@ -186,6 +194,16 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
         _snapshot(conn, cooperation_id)
         pairs = synergy.store_pairs(conn, only_id=cooperation_id)
         phases["synergy_pairs"] = round(time.perf_counter() - t0, 4)
+        t0 = time.perf_counter()
+        zones.store_outlines(conn, sorted(kinds))
+        phases["zone_outlines"] = round(time.perf_counter() - t0, 4)
+        t0 = time.perf_counter()
+        # one cooperation changed: its layers, the white zones and synergies of its kinds;
+        # a kind computed for the first time adds coverage rows (everything is recounted)
+        changed = {"cooperations", "white-zones", "synergy-candidates"}
+        changed |= {f"white-zones-{kind}" for kind in kinds}
+        refresh_summaries(conn, None if first_time else changed)
+        phases["summaries"] = round(time.perf_counter() - t0, 4)
         seconds = round(time.perf_counter() - started, 4)
         report = {
             "cooperation_id": cooperation_id,

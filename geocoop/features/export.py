@@ -11,10 +11,10 @@ import tempfile
 from sqlalchemy import Connection
 
 from geocoop.errors import GeocoopError
-from geocoop.features.collections import Collection
 from geocoop.features.crs import Crs
 from geocoop.features.params import ItemQuery
 from geocoop.features.query import item_rows
+from geocoop.features.spec import Collection
 from geocoop.ingest.report import safe_cell
 
 

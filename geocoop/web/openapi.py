@@ -12,7 +12,7 @@ import importlib
 
 from flask import current_app, url_for
 
-from geocoop.features import collections as registry
+from geocoop.features import registry
 from geocoop.features.crs import SUPPORTED
 from geocoop.features.params import ITEMS_PARAMETERS
 
@@ -94,6 +94,10 @@ def _parameters() -> dict:
             "SCR des géométries du filtre.",
         ),
     }
+
+
+def _json_only() -> dict:
+    return _param("f", {"type": "string", "enum": ["json"]}, "Format de la réponse.")
 
 
 def _ref(name: str) -> dict:
@@ -264,6 +268,14 @@ def features_paths() -> dict:
             cid,
             [_ref("f")],
             _ok("Queryables", "application/schema+json"),
+        )
+        paths[f"/collections/{cid}/schema"] = _op(
+            f"schema_{cid}",
+            f"Schéma JSON des objets : {c.title}",
+            cid,
+            [_json_only()],
+            _ok("Queryables", "application/schema+json", html=False),
+            errors=(400, 404),
         )
         own = [
             _param(p.name, {"type": _SCALAR.get(p.type, "string")}, f"Égal à : {p.title}")

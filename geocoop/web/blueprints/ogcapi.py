@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
 from geocoop.errors import BadRequest
-from geocoop.features import collections as registry
-from geocoop.features import export, query
+from geocoop.features import counts, export, query, registry
+from geocoop.features import schema as schemas
 from geocoop.features.cache import VersionedCache
 from geocoop.features.conformance import CONFORMANCE
 from geocoop.features.crs import SUPPORTED, parse_crs
@@ -180,16 +180,19 @@ def service_desc():
 
 
 # -- collections -----------------------------------------------------------------
-def _extent(collection) -> list[float] | None:
+def _summaries() -> tuple[int, dict]:
+    """The data version and the stored counts and extents (read once per version)."""
     conn = connection()
     cache: VersionedCache = current_app.extensions["geocoop.features.cache"]
     version = data_version(conn)
-    key = ("extent", collection.id)
-    found = cache.get(version, key)
-    if found is None:
-        found = query.extent(conn, collection) or []
-        cache.put(version, key, found, 64)
-    return found or None
+    return version, counts.summaries(conn, cache, version)
+
+
+def extents_of(collection) -> list[list[float]]:
+    """The stored extents of a collection (metropolitan France first; [] when unknown)."""
+    _version, stored = _summaries()
+    found = stored.get(collection.id)
+    return found.extents if found is not None else []
 
 
 def collection_doc(collection) -> dict:
@@ -238,6 +241,13 @@ def collection_doc(collection) -> dict:
                 "application/schema+json",
                 "Propriétés filtrables",
             ),
+            # GDAL's OAPIF driver types its fields from this schema instead of guessing
+            link(
+                url("ogcapi.schema", collection_id=cid),
+                "describedby",
+                "application/schema+json",
+                "Schéma JSON des objets (types, titres)",
+            ),
         ],
     }
     from geocoop.features.tiles import SOURCES
@@ -251,9 +261,10 @@ def collection_doc(collection) -> dict:
                 "Tuiles vectorielles (TileJSON)",
             )
         )
-    bbox = _extent(collection)
-    if bbox:
-        doc["extent"] = {"spatial": {"bbox": [bbox], "crs": SUPPORTED[0].uri}}
+    boxes = extents_of(collection)
+    if boxes:
+        # metropolitan France first (what "zoom to layer" shows), then each overseas area
+        doc["extent"] = {"spatial": {"bbox": boxes, "crs": SUPPORTED[0].uri}}
     return doc
 
 
@@ -291,9 +302,22 @@ def queryables(collection_id: str):
     """JSON schema of the properties usable in filters (Part 3)."""
     found = registry.get_collection(collection_id)
     fmt = wanted_format()
-    doc = registry.queryables_schema(found, url("ogcapi.queryables", collection_id=collection_id))
+    doc = schemas.queryables_schema(found, url("ogcapi.queryables", collection_id=collection_id))
     if fmt == "html":
         return _html("queryables.html", doc=doc, collection=found)
+    return json_response(doc, "application/schema+json")
+
+
+@bp.get("/collections/<collection_id>/schema")
+def schema(collection_id: str):
+    """JSON schema of the collection's features (`describedby`): exact types, French titles."""
+    found = registry.get_collection(collection_id)
+    for name in request.args:
+        if name != "f":
+            raise BadRequest(f"Paramètre inconnu : {name[:60]!r}.")
+    if request.args.get("f") not in (None, "json"):
+        raise BadRequest("Paramètre f : valeur json attendue.")
+    doc = schemas.feature_schema(found, url("ogcapi.schema", collection_id=collection_id))
     return json_response(doc, "application/schema+json")
 
 
@@ -343,7 +367,9 @@ def items(collection_id: str):
     if found.heavy:
         # big polygons: smaller pages, clients follow `next` (the standard allows fewer)
         q.limit = min(q.limit, HEAVY_PAGE_SIZE)
-    page = query.items_page(connection(), found, q)
+    version, stored = _summaries()
+    cache: VersionedCache = current_app.extensions["geocoop.features.cache"]
+    page = query.items_page(connection(), found, q, counts.MatchCounter(cache, version, stored))
     headers = {"Content-Crs": f"<{q.crs.uri}>"}
     if q.format == "html":
         features = [json.loads(f) for f in page.features]

@@ -9,11 +9,12 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, current_app, request
 
 from geocoop.errors import BadRequest
-from geocoop.features import collections as registry
+from geocoop.features import registry
 from geocoop.features import tiles as core
 from geocoop.features.cache import VersionedCache
+from geocoop.features.summary import FRANCE_METRO_BBOX
 from geocoop.features.version import data_version
-from geocoop.web.blueprints.ogcapi import _extent, finish, json_response, reject_nul, url
+from geocoop.web.blueprints.ogcapi import extents_of, finish, json_response, reject_nul, url
 from geocoop.web.database import engine
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
@@ -66,7 +67,9 @@ def tilejson_doc(collection_id: str, kind: str | None = None) -> dict:
     found = registry.get_collection(collection_id)
     source = core.tile_source(found)
     kind = core.check_kind(source, kind)
-    bounds = _extent(found) or [-180.0, -85.05, 180.0, 85.05]
+    # metropolitan France first (computed at write time): "zoom to layer" shows France,
+    # not the span from the Antilles to La Réunion
+    bounds = (extents_of(found) or [FRANCE_METRO_BBOX])[0]
     template = url("tiles.tile", collection_id=collection_id, z=0, x=0, y=0)
     template = template.replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
     if kind is not None:
