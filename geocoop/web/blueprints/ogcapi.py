@@ -195,6 +195,19 @@ def extents_of(collection) -> list[list[float]]:
     return found.extents if found is not None else []
 
 
+def schema_links(cid: str) -> list[dict]:
+    """The `describedby` link to the features' JSON schema, twice: GDAL's OAPIF driver
+    types its fields from it instead of guessing from the first page, but up to at least
+    GDAL 3.6 it compares the relation case-sensitively with "describedBy" (relation types
+    are case-insensitive, RFC 8288: both spellings name the same relation)."""
+    href = url("ogcapi.schema", collection_id=cid)
+    title = "Schéma JSON des objets (types, titres)"
+    return [
+        link(href, "describedby", "application/schema+json", title),
+        link(href, "describedBy", "application/schema+json", title + " — GDAL < 3.7"),
+    ]
+
+
 def collection_doc(collection) -> dict:
     """The JSON description of one collection."""
     cid = collection.id
@@ -241,13 +254,7 @@ def collection_doc(collection) -> dict:
                 "application/schema+json",
                 "Propriétés filtrables",
             ),
-            # GDAL's OAPIF driver types its fields from this schema instead of guessing
-            link(
-                url("ogcapi.schema", collection_id=cid),
-                "describedby",
-                "application/schema+json",
-                "Schéma JSON des objets (types, titres)",
-            ),
+            *schema_links(cid),
         ],
     }
     from geocoop.features.tiles import SOURCES
