@@ -13,9 +13,29 @@ import pytest
 from sqlalchemy import text
 
 from geocoop.analysis import api
+from geocoop.features.version import data_version
 from tests.analysis_grid import add_cooperation, insert_grid, move_cooperation, stored_snapshot
 
 N = 6  # 60 km × 60 km, 36 communes
+
+
+def _outlines(conn):
+    return conn.execute(
+        text(
+            "SELECT kind_code, zone_id, members_hash, communes_count, population, "
+            "round(area_km2::numeric, 6), departements, ST_AsText(ST_Normalize(geom), 6) "
+            "FROM analysis_zone ORDER BY 1, 2"
+        )
+    ).all()
+
+
+def _summaries(conn):
+    return conn.execute(
+        text(
+            "SELECT collection_id, number_matched, extents::text, data_version "
+            "FROM collection_summary ORDER BY 1"
+        )
+    ).all()
 
 
 def _pairs(conn):
@@ -59,9 +79,15 @@ def test_random_edits(conn, seed):
             conn.execute(text("DELETE FROM cooperation WHERE id = :i"), {"i": coop})
         api.refresh_for_cooperation(conn, coop)
         incremental, pairs = stored_snapshot(conn), _pairs(conn)
+        outlines, summaries = _outlines(conn), _summaries(conn)
+        assert all(version == data_version(conn) for *_rest, version in summaries)
         api.refresh_all(conn)
         assert stored_snapshot(conn) == incremental, f"seed {seed}, {action} {coop}"
         assert _pairs(conn) == pairs
+        # white-zone outlines and per-collection counts/extents kept as a full refresh
+        # writes them, stamped with the data version they describe
+        assert _outlines(conn) == outlines, f"seed {seed}, {action} {coop}"
+        assert [s[:3] for s in _summaries(conn)] == [s[:3] for s in summaries]
 
 
 def test_zone_split_merge_and_rename(conn):

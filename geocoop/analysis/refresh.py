@@ -9,7 +9,7 @@ from sqlalchemy import Connection, text
 
 from geocoop.analysis import compute, incremental, synergy, zones
 from geocoop.analysis.params import kind_table
-from geocoop.features.summary import refresh_summaries
+from geocoop.features.summary import refresh_summaries, restamp_summaries
 from geocoop.sql import sql_source, statement
 
 _COVERED = "(covered_distance OR covered_perimeter)"
@@ -87,7 +87,7 @@ def refresh_all(conn: Connection) -> dict:
         outlines = zones.store_outlines(conn, kinds)
         t = lap("zone_outlines", t)
         refresh_summaries(conn)
-        t = lap("summaries", t)
+        lap("summaries", t)
         communes = conn.execute(text("SELECT count(*) FROM analysis_communes")).scalar()
         white_zones = sum(zone_count.values()) + zone_count.get(empty[0] if empty else "", 0) * max(
             len(empty) - 1, 0
@@ -103,6 +103,7 @@ def refresh_all(conn: Connection) -> dict:
             "phases": phases,
         }
         _record(conn, "full", None, report["seconds"], report)
+        restamp_summaries(conn)  # the run record bumped the data version
     return report
 
 
@@ -214,4 +215,5 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
             "zone_outcomes": outcomes,
         }
         _record(conn, "cooperation", cooperation_id, seconds, report)
+        restamp_summaries(conn)  # the run record bumped the data version
     return report

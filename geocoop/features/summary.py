@@ -116,6 +116,12 @@ def refresh_summaries(conn: Connection, changed: set[str] | None = None) -> int:
     return sum(1 for r in rows if r.get("new"))
 
 
+def restamp_summaries(conn: Connection) -> None:
+    """Mark the stored summaries as describing the current data version (after a write the
+    caller knows changed none of them, e.g. a run record)."""
+    conn.execute(text("UPDATE collection_summary SET data_version = :v"), {"v": data_version(conn)})
+
+
 def read_summaries(conn: Connection) -> dict[str, Summary]:
     """Every stored summary, by collection id (empty before the first refresh)."""
     rows = conn.execute(
