@@ -53,8 +53,8 @@ def test_ogrinfo_lists_every_collection(gdal, live_server):
 def test_ogrinfo_reads_each_collection(gdal, live_server, demo_engine):
     from sqlalchemy import func, select
 
-    from geocoop.features.registry import all_collections
     from geocoop.features.query import base_of
+    from geocoop.features.registry import all_collections
 
     for collection in all_collections():
         out = run("ogrinfo", "-ro", "-so", f"OAPIF:{live_server}/api/features/", collection.id)
