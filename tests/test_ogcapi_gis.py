@@ -235,3 +235,22 @@ def test_registration_has_one_owner_and_no_cycle():
     assert not {m for m in imports["spec"] if m.startswith("geocoop.features")}
     stmt = select(base_of(get_collection("coverage-pat")).c.id)
     assert "kind_code" in str(stmt.compile())
+
+
+def test_geopackage_export_is_typed_and_readable_by_gdal_3_6(real, tmp_path):
+    import sqlite3
+
+    import pyogrio
+
+    out = tmp_path / "coops.gpkg"
+    out.write_bytes(real.get(f"{ROOT}/cooperations/items?f=gpkg").get_data())
+    with sqlite3.connect(out) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 10200  # GeoPackage 1.2
+    info = pyogrio.read_info(out, layer="cooperations")
+    types = dict(zip(info["fields"], info["dtypes"], strict=True))
+    assert types["id"] == "int64" and types["year_founded"] == "int64"
+    regions = tmp_path / "regions.gpkg"
+    regions.write_bytes(real.get(f"{ROOT}/coverage-regions/items?f=gpkg").get_data())
+    frame = pyogrio.read_dataframe(regions)
+    assert frame["population_covered_pct"].dtype.kind == "f"
+    assert set(frame["id"]) >= {"tiers_lieu-53", "pat-04"}
