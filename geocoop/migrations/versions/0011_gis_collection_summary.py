@@ -1,7 +1,7 @@
 """gis collection summary: stored white-zone outlines and per-collection counts and extents
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0008
 
 `analysis_zone` holds one dissolved, simplified outline per white zone (rule "any"), written
 by every analysis refresh, so the white-zones layers never collect thousands of commune
@@ -19,7 +19,7 @@ from geoalchemy2 import Geometry
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 revision = "0011"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
