@@ -82,9 +82,22 @@ def test_numbers_keep_their_decimals_and_integers_are_whole(real, cid):
                 assert isinstance(value, JSON_TYPE[prop.type]), (prop.name, value)
 
 
-def test_zero_rate_is_written_as_a_decimal(real):
-    body = real.get(f"{ROOT}/coverage-regions/items?kind_code=pat").get_data(as_text=True)
-    assert '"population_covered_pct" : 0.00' in body  # no PAT in the bundled data
+@pytest.fixture(scope="module")
+def kind_without_data(demo_engine) -> str:
+    """A cooperation kind the bundled data has no cooperation of."""
+    with demo_engine.connect() as connection:
+        return connection.execute(
+            text(
+                "SELECT code FROM kind WHERE NOT EXISTS "
+                "(SELECT 1 FROM cooperation c WHERE c.kind_code = kind.code) ORDER BY code LIMIT 1"
+            )
+        ).scalar_one()
+
+
+def test_zero_rate_is_written_as_a_decimal(real, kind_without_data):
+    url = f"{ROOT}/coverage-regions/items?kind_code={kind_without_data}"
+    body = real.get(url).get_data(as_text=True)
+    assert '"population_covered_pct" : 0.00' in body
 
 
 def test_one_layer_per_kind_without_any_filter(real):
@@ -151,9 +164,11 @@ def test_filtered_count_too_slow_is_omitted(demo_engine):
         assert bounded_count(connection, base, [], timeout_ms=5000) == 12260
 
 
-def test_white_zones_are_dissolved_outlines_and_none_without_data(real, demo_engine):
-    pat = real.get(f"{ROOT}/white-zones-pat/items").get_json()
-    assert pat["features"] == [] and pat["numberMatched"] == 0  # no PAT known: no zones
+def test_white_zones_are_dissolved_outlines_and_none_without_data(
+    real, demo_engine, kind_without_data
+):
+    none = real.get(f"{ROOT}/white-zones-{kind_without_data}/items").get_json()
+    assert none["features"] == [] and none["numberMatched"] == 0  # no cooperation: no zones
     zones = real.get(f"{ROOT}/white-zones-tiers_lieu/items?limit=2000").get_json()
     with demo_engine.connect() as connection:
         expected = connection.execute(
