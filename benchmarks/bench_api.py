@@ -16,7 +16,7 @@ Python, e.g.
 
     python3 -m venv /tmp/pgvenv && /tmp/pgvenv/bin/pip install pygeoapi psycopg2-binary \
         geoalchemy2 pygeofilter gunicorn
-    .venv/bin/python benchmarks/bench_api.py --pygeoapi-python /tmp/pgvenv/bin/python
+    .venv/bin/python -m benchmarks.bench_api --pygeoapi-python /tmp/pgvenv/bin/python
 
 Writes docs/performance-api.md (use --no-write to only print).
 """
@@ -39,18 +39,17 @@ import time
 import urllib.request
 from pathlib import Path
 
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from geocoop.config import load_settings
+from geocoop.db import make_engine, upgrade
+from geocoop.embedded import EmbeddedCluster
+from geocoop.features.tiles import DETAIL_ZOOM
+from geocoop.orchestration import load_bundled
+from geocoop.sql import statement
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from sqlalchemy import text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-
-from geocoop.config import load_settings  # noqa: E402
-from geocoop.db import make_engine, upgrade  # noqa: E402
-from geocoop.embedded import EmbeddedCluster  # noqa: E402
-from geocoop.features.tiles import DETAIL_ZOOM  # noqa: E402
-from geocoop.ingest.bundled import load_bundled  # noqa: E402
-from geocoop.sql import statement  # noqa: E402
 
 OUT = ROOT / "docs" / "performance-api.md"
 BRETAGNE = ("22", "29", "35", "56")

@@ -16,7 +16,7 @@ Then, on a cold browser cache each time (median of 3 runs):
   own copy: navigation → load event and polygons in the DOM.
 Writes docs/performance-web.md.
 
-    .venv/bin/python benchmarks/bench_browser.py [--bundled]
+    .venv/bin/python -m benchmarks.bench_browser [--bundled]
 """
 
 from __future__ import annotations
@@ -35,15 +35,14 @@ import threading
 import time
 from pathlib import Path
 
+from sqlalchemy import text
+
+from benchmarks.chromium import CHROMIUM, launch
+from geocoop.config import load_settings
+from geocoop.db import make_engine, upgrade
+from geocoop.embedded import EmbeddedCluster
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from sqlalchemy import text  # noqa: E402
-
-from geocoop.config import load_settings  # noqa: E402
-from geocoop.db import make_engine, upgrade  # noqa: E402
-from geocoop.embedded import EmbeddedCluster  # noqa: E402
-from tests.chromium import CHROMIUM, launch  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 BOUNDARIES = DATA / "boundaries"
@@ -63,8 +62,8 @@ BASELINE_TIMEOUT_S = 300
 
 def load_france(url: str, engine) -> str:
     """All of France through the real loaders; returns a one-line description."""
+    from benchmarks.realdata import load_real_cooperations
     from geocoop.analysis import api
-    from tests.analysis_grid import load_real_cooperations
 
     env = {**os.environ, "GEOCOOP_DATABASE_URL": url.replace("+psycopg", "")}
     start = time.perf_counter()
@@ -81,7 +80,7 @@ def load_france(url: str, engine) -> str:
 
 
 def load_bundled_data(engine) -> str:
-    from geocoop.ingest.bundled import load_bundled
+    from geocoop.orchestration import load_bundled
 
     for line in load_bundled(engine, ROOT / "data"):
         print(line, flush=True)

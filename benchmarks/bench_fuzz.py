@@ -5,7 +5,7 @@
 2. A CSV of 10^6 cooperation rows through the real CLI: time and peak memory, against the
    baseline of reading the same file with Python's csv module in the same run.
 
-Writes docs/performance-fuzz.md.  .venv/bin/python benchmarks/bench_fuzz.py [--scale 10]
+Writes docs/performance-fuzz.md.  .venv/bin/python -m benchmarks.bench_fuzz [--scale 10]
 """
 
 from __future__ import annotations
@@ -22,11 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from geocoop.db import make_engine, upgrade
+from geocoop.embedded import EmbeddedCluster
 
-from geocoop.db import make_engine, upgrade  # noqa: E402
-from geocoop.embedded import EmbeddedCluster  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def fuzz(scale: int) -> tuple[str, float]:

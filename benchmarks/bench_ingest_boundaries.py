@@ -12,7 +12,7 @@ server:
 Peak memory is each child process's maximum resident set (wait4). Writes
 docs/performance-boundaries.md.
 
-    .venv/bin/python benchmarks/bench_ingest_boundaries.py
+    .venv/bin/python -m benchmarks.bench_ingest_boundaries
 """
 
 from __future__ import annotations
@@ -27,14 +27,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import text
+
+from geocoop.config import load_settings
+from geocoop.db import make_engine, upgrade
+from geocoop.embedded import EmbeddedCluster
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from sqlalchemy import text  # noqa: E402
-
-from geocoop.config import load_settings  # noqa: E402
-from geocoop.db import make_engine, upgrade  # noqa: E402
-from geocoop.embedded import EmbeddedCluster  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "boundaries"
 OUT = ROOT / "docs" / "performance-boundaries.md"

@@ -6,7 +6,7 @@
    no hang, no crash; service recovers by itself once PostgreSQL is back.
 
 Writes docs/performance-load.md. Loopback only; bounded in time.
-    .venv/bin/python benchmarks/bench_load.py [--seconds 60] [--clients 64]
+    .venv/bin/python -m benchmarks.bench_load [--seconds 60] [--clients 64]
 """
 
 from __future__ import annotations
@@ -24,15 +24,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+from benchmarks.load import run_load
+from geocoop.db import make_engine, upgrade
+from geocoop.embedded import EmbeddedCluster
+from geocoop.orchestration import load_bundled
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from load import run_load  # noqa: E402
-
-from geocoop.db import make_engine, upgrade  # noqa: E402
-from geocoop.embedded import EmbeddedCluster  # noqa: E402
-from geocoop.ingest.bundled import load_bundled  # noqa: E402
 
 FAMILIES = {
     "baseline (no database: /conformance)": ["/api/features/conformance"],

@@ -11,7 +11,7 @@ tiers-lieu white zone both ways, three times each, in the same run:
 Also times the whole `white_zones(kind="tiers_lieu", limit=20)` call with outlines.
 Writes docs/performance-zones.md.
 
-    .venv/bin/python benchmarks/bench_zones.py
+    .venv/bin/python -m benchmarks.bench_zones
 """
 
 from __future__ import annotations
@@ -21,16 +21,15 @@ import sys
 import time
 from pathlib import Path
 
+from sqlalchemy import text
+
+from benchmarks.realdata import load_real_cooperations
+from benchmarks.throwaway import throwaway_database
+from geocoop.analysis import api
+from geocoop.ingest.boundaries import ingest_boundaries
+from geocoop.ingest.boundaries_bundled import VINTAGE, bundled_paths
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from sqlalchemy import text  # noqa: E402
-
-from benchmarks.throwaway import throwaway_database  # noqa: E402
-from geocoop.analysis import api  # noqa: E402
-from geocoop.ingest.boundaries import ingest_boundaries  # noqa: E402
-from geocoop.ingest.boundaries_bundled import VINTAGE, bundled_paths  # noqa: E402
-from tests.analysis_grid import load_real_cooperations  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 OUT = ROOT / "docs" / "performance-zones.md"

@@ -14,14 +14,29 @@ from geocoop.models import ApiToken
 TOKEN_PREFIX = "gc_"
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """SHA-256 of a token: what is stored, and what the admin session keeps instead of it."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def active_token_name(conn: Connection, digest: str | None) -> str | None:
+    """Name of the active (not revoked) token with this digest, or None."""
+    if not digest:
+        return None
+    row = conn.execute(
+        select(ApiToken.name, ApiToken.token_hash).where(
+            ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None)
+        )
+    ).first()
+    if row is None or not hmac.compare_digest(row.token_hash, digest):
+        return None
+    return row.name
 
 
 def create_token(conn: Connection, name: str) -> str:
     """Create a token called `name`; return the clear token (never stored)."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    conn.execute(ApiToken.__table__.insert().values(name=name, token_hash=_digest(token)))
+    conn.execute(ApiToken.__table__.insert().values(name=name, token_hash=token_digest(token)))
     return token
 
 
@@ -39,15 +54,7 @@ def verify_token(conn: Connection, token: str | None) -> str | None:
     """Name of the active token matching `token`, or None."""
     if not token or len(token) > 200:
         return None
-    digest = _digest(token)
-    row = conn.execute(
-        select(ApiToken.name, ApiToken.token_hash).where(
-            ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None)
-        )
-    ).first()
-    if row is None or not hmac.compare_digest(row.token_hash, digest):
-        return None
-    return row.name
+    return active_token_name(conn, token_digest(token))
 
 
 def list_tokens(conn: Connection) -> list[dict]:

@@ -1,4 +1,6 @@
-"""The schema: territories, cooperation kinds, cooperations, partnerships, ingest audit.
+"""The schema: territories, cooperation kinds, cooperations, partnerships, ingest audit,
+the stored analysis figures (migrations 0004 and 0011; refreshed by `geocoop analyze`) and
+the stored counts and extents of the served collections (migration 0011).
 
 Geometries are stored in EPSG:4326 (lon/lat) for interchange; every distance or area is
 computed on `geography` or in a metric CRS, never in degrees (see geocoop/sql/).
@@ -11,16 +13,20 @@ from datetime import datetime
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -219,6 +225,147 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# -- stored analysis (migration 0004) ------------------------------------------------------
+# Derived figures, rebuilt by a full refresh. UNLOGGED where cheaper writes matter: after a
+# crash PostgreSQL empties them and the code computes live until the next `geocoop analyze`.
+class AnalysisCommuneKind(Base):
+    """Coverage of one commune by one kind: nearest cooperation, perimeter, white zone."""
+
+    __tablename__ = "analysis_commune_kind"
+    __table_args__ = (
+        PrimaryKeyConstraint("kind_code", "commune_code"),
+        Index(
+            "ix_analysis_ck_reach",
+            "reach",
+            postgresql_using="gist",
+            postgresql_where=text("reach IS NOT NULL"),
+        ),
+        Index("ix_analysis_ck_zone", "kind_code", "zone_id"),
+        # per-commune lookups: roll-ups of coverage per territory (migration 0011)
+        Index("ix_analysis_ck_commune", "commune_code"),
+        {"prefixes": ["UNLOGGED"]},
+    )
+
+    kind_code: Mapped[str] = mapped_column(String(32))
+    commune_code: Mapped[str] = mapped_column(String(5))
+    service_distance_m: Mapped[float] = mapped_column(Float, nullable=False)
+    nearest_cooperation_id: Mapped[int | None] = mapped_column(Integer)
+    nearest_edge_m: Mapped[float | None] = mapped_column(Float)
+    nearest_center_m: Mapped[float | None] = mapped_column(Float)
+    covered_distance: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    perimeter_cooperation_id: Mapped[int | None] = mapped_column(Integer)
+    perimeter_via: Mapped[str | None] = mapped_column(String(16))
+    perimeter_share: Mapped[float | None] = mapped_column(Float)
+    covered_perimeter: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    zone_id: Mapped[str | None] = mapped_column(String(12))
+    # the box within which a new cooperation point could be nearer than the current nearest
+    reach = mapped_column(Geometry("POLYGON", srid=4326, spatial_index=False))
+
+
+class AnalysisCooperationState(Base):
+    """A cooperation as the stored figures last saw it (what an incremental refresh undoes)."""
+
+    __tablename__ = "analysis_cooperation_state"
+
+    cooperation_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind_code: Mapped[str] = mapped_column(String(32), nullable=False)
+    location = mapped_column(Geometry("POINT", srid=4326, spatial_index=False))
+    perimeter = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=False))
+    perimeter_codes: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+
+
+class AnalysisAdjacency(Base):
+    """Two communes whose polygons touch (both directions): the graph of white zones."""
+
+    __tablename__ = "analysis_adjacency"
+    __table_args__ = (PrimaryKeyConstraint("a", "b"), {"prefixes": ["UNLOGGED"]})
+
+    a: Mapped[str] = mapped_column(String(5))
+    b: Mapped[str] = mapped_column(String(5))
+
+
+class AnalysisAdjacencyState(Base):
+    """The signature of the communes the adjacency graph was built from."""
+
+    __tablename__ = "analysis_adjacency_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    signature: Mapped[str] = mapped_column(String(32), nullable=False)
+    pairs: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class AnalysisSynergyPair(Base):
+    """Two cooperations that could work together (lower id first) and their score."""
+
+    __tablename__ = "analysis_synergy_pair"
+    __table_args__ = (
+        PrimaryKeyConstraint("a_id", "b_id"),
+        CheckConstraint("a_id < b_id", name="ck_analysis_pair_order"),
+        Index("ix_analysis_pair_b", "b_id"),
+    )
+
+    a_id: Mapped[int] = mapped_column(Integer)
+    b_id: Mapped[int] = mapped_column(Integer)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    perimeters_overlap: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    weight: Mapped[float] = mapped_column(Float, nullable=False)
+    proximity: Mapped[float] = mapped_column(Float, nullable=False)
+    score: Mapped[float] = mapped_column(Float, nullable=False)
+
+
+class AnalysisRun(Base):
+    """One refresh of the stored figures: full, or after one cooperation changed."""
+
+    __tablename__ = "analysis_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16), nullable=False)  # full / cooperation
+    cooperation_id: Mapped[int | None] = mapped_column(Integer)
+    seconds: Mapped[float | None] = mapped_column(Float)
+    report: Mapped[dict | None] = mapped_column(JSONB)
+    finished_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=text("now()"), nullable=False
+    )
+
+
+# -- stored white-zone outlines and collection summaries (migration 0011) -------------------
+class AnalysisZone(Base):
+    """One white zone (rule "any") as a dissolved, simplified outline with its figures,
+    kept while its members are unchanged (`members_hash`); written by every refresh."""
+
+    __tablename__ = "analysis_zone"
+    __table_args__ = (
+        PrimaryKeyConstraint("kind_code", "zone_id"),
+        Index("ix_analysis_zone_geom", "geom", postgresql_using="gist"),
+        {"prefixes": ["UNLOGGED"]},
+    )
+
+    kind_code: Mapped[str] = mapped_column(String(32))
+    zone_id: Mapped[str] = mapped_column(String(12))  # smallest member commune code
+    members_hash: Mapped[str] = mapped_column(String(32), nullable=False)  # md5 of the codes
+    communes_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    population: Mapped[int] = mapped_column(Integer, nullable=False)
+    area_km2: Mapped[float] = mapped_column(Float, nullable=False)
+    departements: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
+    geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=False))
+
+
+class CollectionSummary(Base):
+    """A served collection's exact feature count and extents (metropolitan France first),
+    with the data version they describe (geocoop.features.summary)."""
+
+    __tablename__ = "collection_summary"
+    __table_args__ = {"prefixes": ["UNLOGGED"]}
+
+    collection_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    number_matched: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    extents: Mapped[list] = mapped_column(JSONB, nullable=False)  # [[W, S, E, N], …]
+    data_version: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    refreshed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=text("now()"), nullable=False
+    )
 
 
 DEFAULT_KINDS = [

@@ -1,4 +1,5 @@
-"""Name normalisation shared by boundaries (stored search keys) and cooperations (lookup)."""
+"""Text kernels: name normalisation shared by boundaries (stored search keys) and
+cooperations (lookup), and formula safety for every CSV we write (rejects, exports)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import unicodedata
 _ARTICLES = re.compile(r"^(le|la|les|l)\s+")
 _SAINT = re.compile(r"\b(st|ste|saint|sainte)\b")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def strip_accents(value: str) -> str:
@@ -30,3 +32,10 @@ def normalize_name(value: str | None) -> str:
     key = _SAINT.sub("saint", key)
     key = _ARTICLES.sub("", key)
     return " ".join(key.split())
+
+
+def safe_cell(value: object) -> object:
+    """A value that no spreadsheet will run as a formula (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

@@ -9,6 +9,10 @@
   so the data tables are truncated after each test.
 - `demo_engine` / `demo_app` / `live_server` (session): a second database with the bundled
   real data of data/ loaded once, read-only, served on a free loopback port.
+- `communes` (test): `conn` holding the synthetic communes of tests/data/cooperations/.
+- `token` (test): those communes committed and a write token named TOKEN_NAME.
+- `grid` / `analysed` (test): `client` on the data-API grid of tests/support/ogc_grid.py,
+  `analysed` with its stored analysis refreshed.
 
 In CI (CI=true) a missing PostgreSQL/PostGIS fails the run; locally it skips with a reason.
 """
@@ -28,18 +32,14 @@ from geocoop.config import PROJECT_ROOT, load_settings
 from geocoop.db import make_engine, upgrade
 from geocoop.embedded import EmbeddedCluster
 from geocoop.errors import ConfigurationError
+from geocoop.models import Base
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
-DATA_TABLES = (
-    "partnership",
-    "cooperation",
-    "ingest_run",
-    "territory",
-    "commune_code_change",
-    "commune_alias",
-    "api_token",
-)
+COOPERATION_DATA = Path(__file__).parent / "data" / "cooperations"
+TOKEN_NAME = "tests"
+# Seeded by the migrations, kept by the truncation.
+SEEDED_TABLES = ("kind",)
 
 
 def missing(reason: str) -> None:
@@ -84,10 +84,15 @@ def conn(db_engine):
             transaction.rollback()
 
 
+def data_tables() -> list[str]:
+    """Every table of the models except the seeded ones, stored analysis included."""
+    return [t for t in Base.metadata.tables if t not in SEEDED_TABLES]
+
+
 def truncate_data(engine) -> None:
     """Empty every data table (kinds, which migrations seed, are kept)."""
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE"))
+        connection.execute(text(f"TRUNCATE {', '.join(data_tables())} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture
@@ -110,10 +115,49 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture
+def communes(conn):
+    """The synthetic territories of tests/data/cooperations/communes.sql."""
+    conn.execute(text((COOPERATION_DATA / "communes.sql").read_text(encoding="utf-8")))
+    return conn
+
+
+@pytest.fixture
+def token(app):
+    """A write token and the synthetic communes, committed (the app fixture truncates)."""
+    from geocoop.auth import create_token
+
+    engine = app.extensions["geocoop.engine"]
+    with engine.begin() as connection:
+        sql = (COOPERATION_DATA / "communes.sql").read_text(encoding="utf-8")
+        connection.execute(text(sql))
+        return create_token(connection, TOKEN_NAME)
+
+
+@pytest.fixture
+def grid(app, client):
+    """The client on a database holding the data-API grid (tests/support/ogc_grid.py)."""
+    from tests.support.ogc_grid import load_grid
+
+    load_grid(app)
+    return client
+
+
+@pytest.fixture
+def analysed(grid, app):
+    """The grid with its stored analysis (and the collections' counts) refreshed."""
+    from geocoop.orchestration import refresh_analysis
+    from geocoop.web.database import engine
+
+    with app.app_context(), engine().begin() as connection:
+        refresh_analysis(connection)
+    return grid
+
+
 @pytest.fixture(scope="session")
 def demo_engine(pg_cluster):
     """A database holding the bundled real data (loaded once per session; read-only)."""
-    from geocoop.ingest.bundled import load_bundled
+    from geocoop.orchestration import load_bundled
 
     pg_cluster.create_database("geocoop_demo")
     engine = make_engine(pg_cluster.url("geocoop_demo"), load_settings({"pool_size": 2}))

@@ -7,21 +7,7 @@ import io
 
 import pytest
 
-from tests.test_ogcapi_grid import load_grid
-
 API = "/api/analysis"
-
-
-@pytest.fixture
-def analysed(app, client):
-    """The grid with its stored analysis refreshed."""
-    from geocoop.analysis.api import refresh_all
-    from geocoop.web.database import engine
-
-    load_grid(app)
-    with app.app_context(), engine().begin() as connection:
-        refresh_all(connection)
-    return client
 
 
 def test_coverage_of_communes(analysed):

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from geocoop.cli import main
 from geocoop.config import load_settings
 from geocoop.db import make_engine, upgrade
-from tests.analysis_grid import add_cooperation, insert_grid
+from tests.support.analysis_grid import add_cooperation, insert_grid
 
 
 @pytest.fixture

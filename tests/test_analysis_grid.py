@@ -1,4 +1,4 @@
-"""Analysis on a hand-checkable 3 × 3 grid of 10 km squares (tests/analysis_grid.py).
+"""Analysis on a hand-checkable 3 × 3 grid of 10 km squares (tests/support/analysis_grid.py).
 
 Tiers-lieux (service distance 15 km) at (3, 3) km and (27, 27) km from the south-west
 corner. Edge distances from (3, 3): 99002 and 99004 7 km, 99005 9.9 km, 99003/99007 17 km;
@@ -14,15 +14,10 @@ import pytest
 from pyproj import Geod
 from sqlalchemy import text
 
+from benchmarks.snapshot import stored_snapshot
 from geocoop.analysis import api
 from geocoop.errors import BadRequest, NotFound
-from tests.analysis_grid import (
-    add_cooperation,
-    insert_grid,
-    lonlat,
-    move_cooperation,
-    stored_snapshot,
-)
+from tests.support.analysis_grid import add_cooperation, insert_grid, lonlat, move_cooperation
 
 GEOD = Geod(ellps="GRS80")
 

@@ -12,9 +12,11 @@ import random
 import pytest
 from sqlalchemy import text
 
+from benchmarks.snapshot import stored_snapshot
 from geocoop.analysis import api
 from geocoop.features.version import data_version
-from tests.analysis_grid import add_cooperation, insert_grid, move_cooperation, stored_snapshot
+from geocoop.orchestration import refresh_analysis, refresh_analysis_for_cooperation
+from tests.support.analysis_grid import add_cooperation, insert_grid, move_cooperation
 
 N = 6  # 60 km × 60 km, 36 communes
 
@@ -52,7 +54,7 @@ def test_random_edits(conn, seed):
         add_cooperation(conn, "tiers_lieu", 5, 5, grid_size=N),
         add_cooperation(conn, "tiers_lieu", 55, 55, grid_size=N),
     ]
-    api.refresh_all(conn)
+    refresh_analysis(conn)  # with the stored counts and extents, as the commands do
     kinds = ["tiers_lieu", "tiers_lieu", "tzcld", "pat"]
     for _step in range(12):
         action = rng.choice(["add", "add", "move", "delete"]) if ids else "add"
@@ -77,11 +79,11 @@ def test_random_edits(conn, seed):
         else:
             coop = ids.pop(rng.randrange(len(ids)))
             conn.execute(text("DELETE FROM cooperation WHERE id = :i"), {"i": coop})
-        api.refresh_for_cooperation(conn, coop)
+        refresh_analysis_for_cooperation(conn, coop)
         incremental, pairs = stored_snapshot(conn), _pairs(conn)
         outlines, summaries = _outlines(conn), _summaries(conn)
-        assert all(version == data_version(conn) for *_rest, version in summaries)
-        api.refresh_all(conn)
+        assert summaries and all(version == data_version(conn) for *_rest, version in summaries)
+        refresh_analysis(conn)
         assert stored_snapshot(conn) == incremental, f"seed {seed}, {action} {coop}"
         assert _pairs(conn) == pairs
         # white-zone outlines and per-collection counts/extents kept as a full refresh

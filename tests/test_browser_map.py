@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.chromium import CHROMIUM, launch
+from benchmarks.chromium import CHROMIUM, launch
 from tests.conftest import missing
 
 pytestmark = pytest.mark.browser

@@ -72,15 +72,10 @@ def test_database_stopped_gives_503_then_recovers(own_cluster):
 
 
 def test_database_stopped_under_load_gives_only_200_or_503(own_cluster):
-    import sys
-
     from werkzeug.serving import make_server
 
-    from geocoop.config import PROJECT_ROOT
+    from benchmarks.load import run_load
     from geocoop.web import create_app
-
-    sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
-    from load import run_load
 
     app = create_app({"database_url": own_cluster.url(), "secret_key": "t", "pool_size": 4})
     server = make_server("127.0.0.1", 0, app, threaded=True)

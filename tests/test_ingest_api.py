@@ -13,15 +13,6 @@ from geocoop.auth import create_token
 DATA = Path(__file__).parent / "data" / "cooperations"
 
 
-@pytest.fixture
-def token(app):
-    """A write token and the synthetic communes, committed (the app fixture truncates)."""
-    engine = app.extensions["geocoop.engine"]
-    with engine.begin() as conn:
-        conn.execute(text((DATA / "communes.sql").read_text(encoding="utf-8")))
-        return create_token(conn, "tests")
-
-
 def post(
     client,
     url,
@@ -166,7 +157,6 @@ def test_real_upload_refreshes_the_stored_analysis(client, app):
 
     from sqlalchemy import text
 
-    from geocoop.auth import create_token
     from geocoop.web.database import engine
 
     with app.app_context(), engine().begin() as conn:

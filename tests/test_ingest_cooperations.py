@@ -22,13 +22,6 @@ DATA = Path(__file__).parent / "data" / "cooperations"
 GOOD = DATA / "good"
 
 
-@pytest.fixture
-def communes(conn):
-    """The synthetic territories of tests/data/cooperations/communes.sql."""
-    conn.execute(text((DATA / "communes.sql").read_text(encoding="utf-8")))
-    return conn
-
-
 def rows(conn, source: str) -> dict:
     result = conn.execute(
         text(

@@ -52,13 +52,6 @@ OUTCOMES = {
 KIND_COLUMN_FILES = {"type_inconnu.csv"}
 
 
-@pytest.fixture
-def communes(conn):
-    """The synthetic territories of tests/data/cooperations/communes.sql."""
-    conn.execute(text((DATA / "communes.sql").read_text(encoding="utf-8")))
-    return conn
-
-
 def stored(conn, source: str) -> int:
     return conn.execute(
         text("SELECT count(*) FROM cooperation WHERE source = :s"), {"s": source}

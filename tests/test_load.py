@@ -5,13 +5,7 @@ The long form (64 clients, 60 s) is `benchmarks/run`; figures in docs/performanc
 
 from __future__ import annotations
 
-import sys
-
-from geocoop.config import PROJECT_ROOT
-
-sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
-
-from load import run_load  # noqa: E402
+from benchmarks.load import run_load
 
 
 def _paths(app) -> list[str]:

@@ -1,7 +1,7 @@
 """A port of the OGC API – Features Part 1 abstract tests (ATS), plus Parts 2 and 3.
 
 Landing page, API definition, conformance, collections, items (limit, bbox, paging),
-feature, error conditions; on the synthetic 3×3 grid of tests/test_ogcapi_grid.py.
+feature, error conditions; on the synthetic 3×3 grid of tests/support/ogc_grid.py.
 """
 
 from __future__ import annotations
@@ -11,17 +11,10 @@ import json
 
 import pytest
 
-from tests.test_ogcapi_grid import load_grid
+from tests.support.ogc_grid import load_grid
 
 ROOT = "/api/features"
 ITEMS = f"{ROOT}/collections/communes/items"
-
-
-@pytest.fixture
-def grid(app, client):
-    """The client on a database holding the grid."""
-    load_grid(app)
-    return client
 
 
 def rels(doc: dict) -> dict[str, list[dict]]:

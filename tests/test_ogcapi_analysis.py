@@ -4,20 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_ogcapi_grid import load_grid
-
 ROOT = "/api/features/collections"
-
-
-@pytest.fixture
-def analysed(app, client):
-    from geocoop.analysis.api import refresh_all
-    from geocoop.web.database import engine
-
-    load_grid(app)
-    with app.app_context(), engine().begin() as connection:
-        refresh_all(connection)
-    return client
 
 
 @pytest.mark.parametrize(

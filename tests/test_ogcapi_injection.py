@@ -10,8 +10,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from tests.test_ogcapi_grid import load_grid
-
 ROOT = "/api/features/collections"
 PAYLOADS = (
     "'",
@@ -24,12 +22,6 @@ PAYLOADS = (
     "\\' OR 1=1 --",
     "%' OR '%'='",
 )
-
-
-@pytest.fixture
-def grid(app, client):
-    load_grid(app)
-    return client
 
 
 def _state(app) -> tuple:

@@ -10,10 +10,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import pytest
-
-from tests.test_ogcapi_grid import load_grid
-
 JSON = {"Accept": "application/json"}
 CQL2_CLASSES = {
     "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
@@ -33,12 +29,6 @@ def link_of(doc: dict, rel: str, type_: str | None = None) -> str:
         if link["rel"] == rel and (type_ is None or link.get("type") == type_):
             return path_of(link["href"])
     raise AssertionError(f"no {rel} link")
-
-
-@pytest.fixture
-def grid(app, client):
-    load_grid(app)
-    return client
 
 
 def test_qgis_sequence(grid):

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import text
 
-from tests.test_ogcapi_grid import load_grid, square
+from tests.support.ogc_grid import square
 
 # tile 10/507/354 covers lon [-1.758, -1.406], lat [48.166, 48.400]: the grid's top rows
 TILE = "/tiles/communes/10/507/354.mvt"
-
-
-@pytest.fixture
-def grid(app, client):
-    load_grid(app)
-    return client
 
 
 def test_tilejson(grid):

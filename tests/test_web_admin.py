@@ -6,21 +6,12 @@ import io
 import re
 from pathlib import Path
 
-import pytest
 from sqlalchemy import text
 
-from geocoop.auth import create_token, revoke_token
+from geocoop.auth import revoke_token
+from tests.conftest import TOKEN_NAME
 
 DATA = Path(__file__).parent / "data" / "cooperations"
-
-
-@pytest.fixture
-def token(app):
-    """A write token and the synthetic communes of the ingest tests, committed."""
-    engine = app.extensions["geocoop.engine"]
-    with engine.begin() as conn:
-        conn.execute(text((DATA / "communes.sql").read_text(encoding="utf-8")))
-        return create_token(conn, "admin-tests")
 
 
 def csrf_of(client, url="/admin/") -> str:
@@ -67,7 +58,7 @@ def test_upload_imports_and_shows_the_report(client, app, token):
     with app.extensions["geocoop.engine"].connect() as conn:
         stored = conn.execute(text("SELECT count(*) FROM cooperation")).scalar_one()
         run = conn.execute(text("SELECT actor, accepted FROM ingest_run")).one()
-    assert stored > 0 and run.accepted == stored and run.actor == "admin-tests"
+    assert stored > 0 and run.accepted == stored and run.actor == TOKEN_NAME
     # the run is listed, and its page shows the rejects
     page = client.get("/admin/").get_data(as_text=True)
     assert "mixte.csv" in page
@@ -93,7 +84,7 @@ def test_upload_answers_json_to_the_page_script(client, token):
 def test_a_revoked_token_logs_the_session_out(client, app, token):
     login(client, token)
     with app.extensions["geocoop.engine"].begin() as conn:
-        revoke_token(conn, "admin-tests")
+        revoke_token(conn, TOKEN_NAME)
     assert 'id="login-form"' in client.get("/admin/").get_data(as_text=True)
     response = upload(client, csrf_of(client), DATA / "good" / "mixte.csv", kind="ptce")
     assert response.status_code == 401

@@ -9,7 +9,6 @@ from sqlalchemy import Connection, text
 
 from geocoop.analysis import compute, incremental, synergy, zones
 from geocoop.analysis.params import kind_table
-from geocoop.features.summary import refresh_summaries, restamp_summaries
 from geocoop.sql import sql_source, statement
 
 _COVERED = "(covered_distance OR covered_perimeter)"
@@ -85,9 +84,7 @@ def refresh_all(conn: Connection) -> dict:
         pairs = synergy.store_pairs(conn)
         t = lap("synergy_pairs", t)
         outlines = zones.store_outlines(conn, kinds)
-        t = lap("zone_outlines", t)
-        refresh_summaries(conn)
-        lap("summaries", t)
+        lap("zone_outlines", t)
         communes = conn.execute(text("SELECT count(*) FROM analysis_communes")).scalar()
         white_zones = sum(zone_count.values()) + zone_count.get(empty[0] if empty else "", 0) * max(
             len(empty) - 1, 0
@@ -103,7 +100,6 @@ def refresh_all(conn: Connection) -> dict:
             "phases": phases,
         }
         _record(conn, "full", None, report["seconds"], report)
-        restamp_summaries(conn)  # the run record bumped the data version
     return report
 
 
@@ -198,13 +194,6 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
         t0 = time.perf_counter()
         zones.store_outlines(conn, sorted(kinds))
         phases["zone_outlines"] = round(time.perf_counter() - t0, 4)
-        t0 = time.perf_counter()
-        # one cooperation changed: its layers, the white zones and synergies of its kinds;
-        # a kind computed for the first time adds coverage rows (everything is recounted)
-        changed = {"cooperations", "white-zones", "synergy-candidates"}
-        changed |= {f"white-zones-{kind}" for kind in kinds}
-        refresh_summaries(conn, None if first_time else changed)
-        phases["summaries"] = round(time.perf_counter() - t0, 4)
         seconds = round(time.perf_counter() - started, 4)
         report = {
             "cooperation_id": cooperation_id,
@@ -213,7 +202,10 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
             "seconds": seconds,
             "phases": phases,
             "zone_outcomes": outcomes,
+            # which stored collection counts may have changed (geocoop.orchestration): the
+            # kinds touched, and whether one was computed for the first time (new rows)
+            "kind_codes": sorted(kinds),
+            "first_time": first_time,
         }
         _record(conn, "cooperation", cooperation_id, seconds, report)
-        restamp_summaries(conn)  # the run record bumped the data version
     return report

@@ -11,57 +11,29 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean,
-    Float,
     Integer,
-    String,
     case,
-    column,
     func,
     literal,
     select,
-    table,
 )
 
 from geocoop.features.spec import Collection, Property
-from geocoop.models import Cooperation, Kind, Territory
+from geocoop.models import (
+    AnalysisCommuneKind,
+    AnalysisSynergyPair,
+    AnalysisZone,
+    Cooperation,
+    Kind,
+    Territory,
+)
 
 _T = Territory.__table__
 _C = Cooperation.__table__
 _K = Kind.__table__
-_ACK = table(
-    "analysis_commune_kind",
-    column("kind_code", String),
-    column("commune_code", String),
-    column("service_distance_m", Float),
-    column("nearest_cooperation_id", Integer),
-    column("nearest_edge_m", Float),
-    column("covered_distance", Boolean),
-    column("perimeter_cooperation_id", Integer),
-    column("perimeter_via", String),
-    column("covered_perimeter", Boolean),
-    column("zone_id", String),
-)
-_PAIR = table(
-    "analysis_synergy_pair",
-    column("a_id", Integer),
-    column("b_id", Integer),
-    column("distance_m", Float),
-    column("perimeters_overlap", Boolean),
-    column("weight", Float),
-    column("proximity", Float),
-    column("score", Float),
-)
-_ZONE = table(
-    "analysis_zone",
-    column("kind_code", String),
-    column("zone_id", String),
-    column("communes_count", Integer),
-    column("population", Integer),
-    column("area_km2", Float),
-    column("departements", String),
-    column("geom"),
-)
+_ACK = AnalysisCommuneKind.__table__
+_PAIR = AnalysisSynergyPair.__table__
+_ZONE = AnalysisZone.__table__
 _KIND_CODE = Property("kind_code", "string", "Type de coopération (code)")
 _KIND_LABEL = Property("kind_label", "string", "Type de coopération")
 
@@ -293,63 +265,65 @@ def _synergy_pairs():
     ).select_from(joined)
 
 
-def analysis_collections() -> tuple[Collection, ...]:
-    """Coverage (communes, rolled up), white zones and synergy candidates, all kinds."""
-    rollups = tuple(
-        Collection(
-            id=f"coverage-{cid}",
-            title=f"Couverture des {label} par type",
-            description=f"Par {singular} et par type de coopération (filtrer par kind_code) : "
-            "communes et population couvertes (distance ou périmètre), sommées sur ses "
-            "communes ; contour généralisé.",
-            build=_rollup(level, column),
-            properties=_ROLLUP_PROPS,
-            keywords=("analyse", "couverture", level),
-            extent_level=level,
-        )
-        for cid, level, column, label, singular in (
-            ("epci", "epci", "epci_code", "EPCI", "EPCI"),
-            ("departements", "departement", "departement_code", "départements", "département"),
-            ("regions", "region", "region_code", "régions", "région"),
-        )
+# coverage summed per EPCI, département and région
+_ROLLUPS: tuple[Collection, ...] = tuple(
+    Collection(
+        id=f"coverage-{cid}",
+        title=f"Couverture des {label} par type",
+        description=f"Par {singular} et par type de coopération (filtrer par kind_code) : "
+        "communes et population couvertes (distance ou périmètre), sommées sur ses "
+        "communes ; contour généralisé.",
+        build=_rollup(level, column),
+        properties=_ROLLUP_PROPS,
+        keywords=("analyse", "couverture", level),
+        extent_level=level,
     )
-    return (
-        *rollups,
-        Collection(
-            id="coverage",
-            title="Couverture des communes par type",
-            description="Une ligne par commune et par type de coopération (filtrer par "
-            "kind_code, ou choisir la couche coverage-<type>) : couverte ou non, par quelle "
-            "règle, distance à la plus proche.",
-            build=_coverage(),
-            properties=_COVERAGE_PROPS,
-            heavy=True,
-            tile_minzoom=5,
-            keywords=("analyse", "couverture"),
-            extent_level="commune",
-        ),
-        Collection(
-            id="white-zones",
-            title="Zones blanches",
-            description="Groupes de communes contiguës non couvertes, par type de coopération "
-            "(règle « distance ou périmètre ») : contour dissous et simplifié ; aucune zone "
-            "pour un type sans coopération.",
-            build=_white_zones(),
-            properties=_ZONE_PROPS,
-            heavy=True,
-            keywords=("analyse", "zones blanches"),
-        ),
-        Collection(
-            id="synergy-candidates",
-            title="Synergies possibles",
-            description="Paires de coopérations proches et complémentaires sans partenariat "
-            "déclaré (ligne de A vers B).",
-            build=_synergy_pairs,
-            properties=_PAIR_PROPS,
-            geometry_type="LineString",
-            keywords=("analyse", "synergies"),
-        ),
+    for cid, level, column, label, singular in (
+        ("epci", "epci", "epci_code", "EPCI", "EPCI"),
+        ("departements", "departement", "departement_code", "départements", "département"),
+        ("regions", "region", "region_code", "régions", "région"),
     )
+)
+
+# Coverage (communes, rolled up), white zones and synergy candidates, all kinds; the
+# registry (features/registry.py) serves them, with the per-kind layers of kind_collections.
+ANALYSIS_COLLECTIONS: tuple[Collection, ...] = (
+    *_ROLLUPS,
+    Collection(
+        id="coverage",
+        title="Couverture des communes par type",
+        description="Une ligne par commune et par type de coopération (filtrer par "
+        "kind_code, ou choisir la couche coverage-<type>) : couverte ou non, par quelle "
+        "règle, distance à la plus proche.",
+        build=_coverage(),
+        properties=_COVERAGE_PROPS,
+        heavy=True,
+        tile_minzoom=5,
+        keywords=("analyse", "couverture"),
+        extent_level="commune",
+    ),
+    Collection(
+        id="white-zones",
+        title="Zones blanches",
+        description="Groupes de communes contiguës non couvertes, par type de coopération "
+        "(règle « distance ou périmètre ») : contour dissous et simplifié ; aucune zone "
+        "pour un type sans coopération.",
+        build=_white_zones(),
+        properties=_ZONE_PROPS,
+        heavy=True,
+        keywords=("analyse", "zones blanches"),
+    ),
+    Collection(
+        id="synergy-candidates",
+        title="Synergies possibles",
+        description="Paires de coopérations proches et complémentaires sans partenariat "
+        "déclaré (ligne de A vers B).",
+        build=_synergy_pairs,
+        properties=_PAIR_PROPS,
+        geometry_type="LineString",
+        keywords=("analyse", "synergies"),
+    ),
+)
 
 
 def kind_collections(kind: str, label: str) -> tuple[Collection, ...]:

@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from geocoop.errors import BadRequest
-from geocoop.ingest.report import safe_cell
 from geocoop.models import DEFAULT_KINDS
+from geocoop.text import safe_cell
 
 LEVELS = ("commune", "epci", "departement", "region")
 RULES = ("any", "distance", "perimeter")

@@ -1,5 +1,5 @@
-"""Territory and cooperation collections: what is served, from which table, with which
-properties.
+"""The collections of territories and cooperations: what the API serves, from which table,
+with which properties (features/registry.py lists every served collection).
 
 A collection is a SELECT exposing an `id` column, a `geom` column (EPSG:4326) and its
 properties; filters only ever address columns listed here, so a client-supplied name can
@@ -155,35 +155,29 @@ def _cooperations() -> Select:
     ).select_from(joined)
 
 
-def territory_collections() -> tuple[Collection, ...]:
-    """Régions, départements, EPCI and communes."""
-    return (
-        _territory("regions", "region", "Régions", "Régions françaises (contours IGN, INSEE)."),
-        _territory(
-            "departements", "departement", "Départements", "Départements (contours IGN, INSEE)."
-        ),
-        _territory(
-            "epci",
-            "epci",
-            "EPCI",
-            "Intercommunalités à fiscalité propre (métropoles, CU, CA, CC).",
-            heavy=True,
-            tile_minzoom=5,
-        ),
-        _territory(
-            "communes",
-            "commune",
-            "Communes",
-            "Communes avec leur population municipale INSEE.",
-            heavy=True,
-            tile_minzoom=7,
-        ),
-    )
-
-
-def cooperation_collection() -> Collection:
-    """Every located cooperation, all kinds."""
-    return Collection(
+# Régions, départements, EPCI and communes, then every located cooperation (all kinds)
+BASE_COLLECTIONS: tuple[Collection, ...] = (
+    _territory("regions", "region", "Régions", "Régions françaises (contours IGN, INSEE)."),
+    _territory(
+        "departements", "departement", "Départements", "Départements (contours IGN, INSEE)."
+    ),
+    _territory(
+        "epci",
+        "epci",
+        "EPCI",
+        "Intercommunalités à fiscalité propre (métropoles, CU, CA, CC).",
+        heavy=True,
+        tile_minzoom=5,
+    ),
+    _territory(
+        "communes",
+        "commune",
+        "Communes",
+        "Communes avec leur population municipale INSEE.",
+        heavy=True,
+        tile_minzoom=7,
+    ),
+    Collection(
         id="cooperations",
         title="Coopérations territoriales",
         description="PTCE, PAT, TZCLD, tiers-lieux, SCIC, CAE, monnaies locales, "
@@ -194,4 +188,5 @@ def cooperation_collection() -> Collection:
         geometry_type="Point",
         keywords=("coopération", "ESS"),
         temporal="updated_at",
-    )
+    ),
+)

@@ -15,7 +15,7 @@ from geocoop.features.crs import Crs
 from geocoop.features.params import ItemQuery
 from geocoop.features.query import item_rows
 from geocoop.features.spec import Collection
-from geocoop.ingest.report import safe_cell
+from geocoop.text import safe_cell
 
 
 def export_rows(

@@ -1,19 +1,21 @@
-"""The one owner of collection registration: every served collection, listed explicitly.
+"""The collection registry: every collection the API serves, listed explicitly.
 
-Nothing registers itself at import time; `collections()` builds the list once, on first
-use, from the definition modules (territories and cooperations, analysis results, one
-coverage and one white-zones layer per cooperation kind of `DEFAULT_KINDS`).
+Territories and cooperations (`collections.BASE_COLLECTIONS`), the stored analysis results
+(`analysis_collections.ANALYSIS_COLLECTIONS`), then one coverage and one white-zones layer
+per cooperation kind of `DEFAULT_KINDS` (`analysis_collections.kind_collections`). This is
+the one owner of registration: nothing registers itself at import, and the definition
+modules never import each other nor this one.
 """
 
 from __future__ import annotations
 
-from functools import cache
-
 from geocoop.errors import NotFound
-from geocoop.features.analysis_collections import analysis_collections, kind_collections
-from geocoop.features.collections import cooperation_collection, territory_collections
+from geocoop.features.analysis_collections import ANALYSIS_COLLECTIONS, kind_collections
+from geocoop.features.collections import BASE_COLLECTIONS
 from geocoop.features.spec import Collection
 from geocoop.models import DEFAULT_KINDS
+
+__all__ = ["all_collections", "get_collection", "kinds"]
 
 
 def kinds() -> tuple[tuple[str, str], ...]:
@@ -21,31 +23,31 @@ def kinds() -> tuple[tuple[str, str], ...]:
     return tuple((code, label) for code, label, *_rest in DEFAULT_KINDS)
 
 
-@cache
-def _registry() -> dict[str, Collection]:
-    listed = [
-        *territory_collections(),
-        cooperation_collection(),
-        *analysis_collections(),
-        *(c for code, label in kinds() for c in kind_collections(code, label)),
-    ]
-    registry: dict[str, Collection] = {}
-    for collection in listed:
-        if collection.id in registry:
+def _by_id(*groups: tuple[Collection, ...]) -> dict[str, Collection]:
+    found: dict[str, Collection] = {}
+    for collection in (c for group in groups for c in group):
+        if collection.id in found:
             raise ValueError(f"collection registered twice: {collection.id}")
-        registry[collection.id] = collection
-    return registry
+        found[collection.id] = collection
+    return found
+
+
+_REGISTRY = _by_id(
+    BASE_COLLECTIONS,
+    ANALYSIS_COLLECTIONS,
+    tuple(c for code, label in kinds() for c in kind_collections(code, label)),
+)
 
 
 def all_collections() -> list[Collection]:
     """Every served collection, in a stable order (territories, cooperations, analyses,
     then the per-kind layers)."""
-    return list(_registry().values())
+    return list(_REGISTRY.values())
 
 
 def get_collection(collection_id: str) -> Collection:
     """The collection called `collection_id`, or NotFound."""
-    found = _registry().get(collection_id)
+    found = _REGISTRY.get(collection_id)
     if found is None:
         raise NotFound(f"Collection inconnue : {collection_id[:60]!r}.")
     return found

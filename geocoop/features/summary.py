@@ -1,11 +1,13 @@
 """Counts and extents of every collection, computed when data is written, read per request.
 
-`refresh_summaries` runs at the end of every analysis refresh (full or after one
-cooperation), in the writer's transaction: it stores per collection its exact feature count
-and its extents (metropolitan France first, then each overseas area) with the data version
-they describe. A request reads them in one indexed lookup: `numberMatched` of an unfiltered
-page is the stored count while the data version is unchanged (omitted otherwise: never a
-wrong count); the collection extent and the TileJSON centre never trigger a computation.
+`refresh_summaries` runs after every write that changes served data — each import and each
+analysis refresh, full or after one cooperation (`geocoop.orchestration` calls it, in the
+writer's transaction): it stores per collection its exact feature count and its extents
+(metropolitan France first, then each overseas area) with the data version they describe.
+A request reads them in one indexed lookup: `numberMatched` of an unfiltered page is the
+stored count while the data version is unchanged (otherwise counted under a bound, never a
+wrong count: features/counts.py); the collection extent and the TileJSON centre never
+trigger a computation.
 """
 
 from __future__ import annotations
@@ -116,10 +118,23 @@ def refresh_summaries(conn: Connection, changed: set[str] | None = None) -> int:
     return sum(1 for r in rows if r.get("new"))
 
 
-def restamp_summaries(conn: Connection) -> None:
-    """Mark the stored summaries as describing the current data version (after a write the
-    caller knows changed none of them, e.g. a run record)."""
-    conn.execute(text("UPDATE collection_summary SET data_version = :v"), {"v": data_version(conn)})
+def collections_changed_by_cooperation(kinds: list[str]) -> set[str]:
+    """The collections whose count or extents can change when one cooperation of `kinds`
+    changes and its analysis is refreshed incrementally: the cooperations, the white zones
+    and synergies (coverage keeps one row per commune and kind; a kind computed for the
+    first time changes more: recount everything then)."""
+    return {"cooperations", "white-zones", "synergy-candidates"} | {
+        f"white-zones-{kind}" for kind in kinds
+    }
+
+
+def summaries_current(conn: Connection) -> bool:
+    """True when every served collection has a summary describing the current data."""
+    stored = read_summaries(conn)
+    version = data_version(conn)
+    return set(stored) == {c.id for c in all_collections()} and all(
+        s.data_version == version for s in stored.values()
+    )
 
 
 def read_summaries(conn: Connection) -> dict[str, Summary]:

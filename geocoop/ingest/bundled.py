@@ -1,7 +1,8 @@
 """Load the bundled real data of data/ into the database (the demo's default).
 
 Each loader contributes a step; steps skip themselves when their data is already there,
-so a second `make demo` changes nothing.
+so a second `make demo` changes nothing. The stored analysis is computed afterwards by
+`geocoop.orchestration.load_bundled`.
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from geocoop.analysis import bundled as analysis_bundled
 from geocoop.ingest import boundaries_bundled, cooperations_bundled
 
 # Each step exposes `load_bundled(engine, data_dir) -> Iterator[str]`, run in this order.
-STEPS = (boundaries_bundled, cooperations_bundled, analysis_bundled)
+STEPS = (boundaries_bundled, cooperations_bundled)
 
 
-def load_bundled(engine: Engine, data_dir: Path) -> Iterator[str]:
+def load_bundled_data(engine: Engine, data_dir: Path) -> Iterator[str]:
     """Run every bundled-data step; yield their progress lines."""
     for step in STEPS:
         yield from step.load_bundled(engine, Path(data_dir))

@@ -14,7 +14,6 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from geocoop.errors import IngestError
-from geocoop.features.summary import refresh_summaries
 from geocoop.ingest.cooperations_join import join_records
 from geocoop.ingest.cooperations_mapping import (
     build_mapping,
@@ -180,7 +179,6 @@ def import_cooperations(
             report.counts["partial_perimeters"] = partial
         _summarise_warnings(builder, report, personal)
         finish_run(conn, run_id, report)
-        refresh_summaries(conn)  # counts and extents of the served collections
         if dry_run:
             savepoint.rollback()
     return report

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, update
 from sqlalchemy.sql import func
 
 from geocoop.models import IngestRun
+from geocoop.text import safe_cell
 
 
 @dataclass
@@ -105,16 +106,6 @@ def finish_run(conn: Connection, run_id: int, report: IngestReport, status: str 
             finished_at=func.now(),
         )
     )
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """A value that no spreadsheet will run as a formula (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def write_rejects_csv(report: IngestReport, path: Path) -> None:

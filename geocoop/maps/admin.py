@@ -1,25 +1,11 @@
-"""What the admin page reads: the session's token, the latest imports and their rejects."""
+"""What the admin page reads: the latest imports and their rejects (tokens: geocoop.auth)."""
 
 from __future__ import annotations
-
-import hashlib
 
 from sqlalchemy import Connection
 
 from geocoop.errors import NotFound
 from geocoop.sql import statement
-
-
-def token_digest(token: str) -> str:
-    """SHA-256 of a token: what the admin session keeps instead of the token itself."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def active_token_name(conn: Connection, digest: str | None) -> str | None:
-    """Name of the active token with `digest` (None when unknown or revoked since)."""
-    if not digest:
-        return None
-    return conn.execute(statement("maps/active_token_by_hash"), {"digest": digest}).scalar()
 
 
 def recent_runs(conn: Connection, target: str = "cooperations", limit: int = 20) -> list[dict]:

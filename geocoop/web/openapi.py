@@ -3,14 +3,15 @@
 `features_document()` is the Features API alone (server = /api/features/, what QGIS reads:
 `components.parameters.limit.schema.{default,maximum}` and one `/collections/{id}/items`
 path per collection with its queryables). `full_document()` adds the tiles and analysis
-endpoints (server = the site root); each of those blueprints contributes `openapi_paths()`.
+endpoints (server = the site root): each of those areas hands its `openapi_paths` to
+`add_paths(app, …)` when it registers, so this module imports no blueprint.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 
-from flask import current_app, url_for
+from flask import Flask, current_app, url_for
 
 from geocoop.features import registry
 from geocoop.features.crs import SUPPORTED
@@ -347,18 +348,20 @@ def features_document() -> dict:
     return _document(server, features_paths(), "geocoop — OGC API Features")
 
 
-OTHER_AREAS = {
-    "tiles": "geocoop.web.blueprints.tiles",
-    "analysis_api": "geocoop.web.blueprints.analysis_api",
-}
+_PATHS_KEY = "geocoop.openapi.paths"
+
+
+def add_paths(app: Flask, area: str, paths: Callable[[], dict]) -> None:
+    """Let an area of `app` contribute `paths()` (relative to the site root) to the full
+    document; called from the area's `register(app)`."""
+    app.extensions.setdefault(_PATHS_KEY, {})[area] = paths
 
 
 def full_document() -> dict:
     """Every read endpoint, relative to the site root."""
     prefix = url_for("ogcapi.landing").rstrip("/")
     paths = {prefix + (p if p != "/" else "/"): v for p, v in features_paths().items()}
-    for blueprint, module in OTHER_AREAS.items():
-        if blueprint in current_app.blueprints:
-            paths.update(importlib.import_module(module).openapi_paths())
+    for area_paths in current_app.extensions.get(_PATHS_KEY, {}).values():
+        paths.update(area_paths())
     server = url_for("openapi_root.api_document", _external=True).rsplit("/api", 1)[0]
     return _document(server or "/", paths, "geocoop — API de données")

@@ -1,6 +1,7 @@
 """One path for every uploaded import (API and admin page): save the upload to a
-temporary file, run the core import on it, refresh the stored analysis after a real import,
-then commit — or roll everything back on a dry run or an error."""
+temporary file, import it and refresh the stored analysis after a real import
+(`geocoop.orchestration.import_then_refresh`), then commit — or roll everything back on a
+dry run or an error."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from pathlib import Path
 
 from werkzeug.datastructures import FileStorage
 
-from geocoop.analysis.api import refresh_all
 from geocoop.ingest.report import IngestReport
+from geocoop.orchestration import import_then_refresh
 from geocoop.web.database import connection
 
 
@@ -27,7 +28,6 @@ def run_upload(
     report as a dict, with `refreshed` (the analysis refresh figures, or None)."""
     name = Path(upload.filename or "upload").name
     conn = connection()
-    refreshed = None
     with tempfile.TemporaryDirectory(prefix="geocoop-upload-") as tmp:
         path = Path(tmp) / f"upload{Path(name).suffix.lower()}"
         upload.save(path)
@@ -36,11 +36,10 @@ def run_upload(
             mapping_upload.save(mapping_path)
             options["mapping"] = mapping_path
         try:
-            report = core(conn, path, file_name=name, actor=actor, **options)
+            report, refreshed = import_then_refresh(
+                conn, core, path, file_name=name, actor=actor, **options
+            )
             dry_run = bool(report.counts.get("dry_run"))
-            if not dry_run and report.accepted:
-                # Coverage and white zones are stored: the map must show the new rows at once.
-                refreshed = refresh_all(conn)
         except Exception:
             conn.rollback()
             raise

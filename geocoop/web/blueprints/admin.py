@@ -21,8 +21,9 @@ from flask import (
     url_for,
 )
 
+from geocoop.auth import active_token_name, token_digest
 from geocoop.errors import GeocoopError
-from geocoop.maps.admin import active_token_name, recent_runs, run_by_id, token_digest
+from geocoop.maps.admin import recent_runs, run_by_id
 from geocoop.maps.kinds import map_kinds
 from geocoop.web import i18n
 from geocoop.web.database import connection

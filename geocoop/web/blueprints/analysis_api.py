@@ -29,8 +29,9 @@ from geocoop.features.analysis_params import (
     to_csv,
 )
 from geocoop.features.export import features_to_gpkg
-from geocoop.web.blueprints.ogcapi import finish, json_response, reject_nul
+from geocoop.web import openapi
 from geocoop.web.database import connection
+from geocoop.web.http import finish, json_response, reject_nul
 
 bp = Blueprint("analysis_api", __name__, url_prefix="/api/analysis")
 bp.after_request(finish)
@@ -383,3 +384,4 @@ def openapi_paths() -> dict:
 def register(app: Flask) -> None:
     """Wire the analysis endpoints."""
     app.register_blueprint(bp)
+    openapi.add_paths(app, "analysis_api", openapi_paths)

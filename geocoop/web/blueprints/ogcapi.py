@@ -6,12 +6,10 @@ Features arrive as GeoJSON text built by PostGIS; the view only joins them.
 
 from __future__ import annotations
 
-import gzip
 import json
 from datetime import UTC, datetime
-from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, render_template, request
 
 from geocoop.errors import BadRequest
 from geocoop.features import counts, export, query, registry
@@ -20,8 +18,19 @@ from geocoop.features.cache import VersionedCache
 from geocoop.features.conformance import CONFORMANCE
 from geocoop.features.crs import SUPPORTED, parse_crs
 from geocoop.features.params import ITEMS_PARAMETERS, parse_items_query, single
-from geocoop.features.version import data_version
 from geocoop.web.database import connection
+from geocoop.web.http import (
+    collection_extents,
+    collection_links_args,
+    finish,
+    json_response,
+    link,
+    reject_nul,
+    settings,
+    stored_summaries,
+    url,
+    wanted_format,
+)
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/api/features")
 
@@ -34,89 +43,6 @@ MIMETYPES = {
     "csv": "text/csv",
     "gpkg": "application/geopackage+sqlite3",
 }
-_COMPRESSIBLE = (
-    "application/json",
-    "application/geo+json",
-    "application/problem+json",
-    "application/schema+json",
-    "application/vnd.oai",
-    "text/",
-    "application/x-protobuf",
-    "application/vnd.mapbox-vector-tile",
-)
-
-
-# -- helpers shared with tiles.py and analysis_api.py ---------------------------
-def settings():
-    """The app's settings."""
-    return current_app.config["GEOCOOP"]
-
-
-def wanted_format(allowed: tuple[str, ...] = ("json", "html")) -> str:
-    """`f` when given (400 when not allowed), else the best match of the Accept header."""
-    value = request.args.get("f")
-    if value is not None:
-        if value not in allowed:
-            raise BadRequest(f"Paramètre f : valeur parmi {', '.join(allowed)} attendue.")
-        return value
-    accept = request.accept_mimetypes
-    # Browsers ask for text/html first; GDAL, QGIS and scripts ask for JSON or anything.
-    if "html" in allowed and accept.quality("text/html") > accept.quality("application/json"):
-        return "html"
-    return allowed[0]
-
-
-def reject_nul() -> None:
-    """400 for a NUL character anywhere in the path or query (PostgreSQL text refuses it)."""
-    if "\x00" in request.path or any(
-        "\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)
-    ):
-        raise BadRequest("Caractère NUL interdit dans l'URL.")
-
-
-def link(href: str, rel: str, type_: str, title: str) -> dict:
-    """An OGC link object."""
-    return {"href": href, "rel": rel, "type": type_, "title": title}
-
-
-def url(endpoint: str, **values) -> str:
-    """Absolute URL of an endpoint (QGIS and GDAL need absolute links)."""
-    return url_for(endpoint, _external=True, **values)
-
-
-def json_response(body: object | str, mimetype: str = "application/json", status: int = 200):
-    """A JSON response from an object or from JSON text built elsewhere."""
-    text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
-    return Response(text, status=status, mimetype=mimetype)
-
-
-def finish(response: Response) -> Response:
-    """CORS for read-only use from other sites (uMap), and gzip when the client accepts it."""
-    response.headers.setdefault("Access-Control-Allow-Origin", "*")
-    response.vary.add("Accept-Encoding")
-    if (
-        response.status_code == 200
-        and not response.direct_passthrough
-        and "Content-Encoding" not in response.headers
-        and "gzip" in request.headers.get("Accept-Encoding", "")
-        and (response.mimetype or "").startswith(_COMPRESSIBLE)
-    ):
-        data = response.get_data()
-        if len(data) > 1024:
-            response.set_data(gzip.compress(data, compresslevel=5, mtime=0))
-            response.headers["Content-Encoding"] = "gzip"
-    return response
-
-
-def collection_links_args(args: dict, **changes) -> str:
-    """The current query string with some values changed (None removes a key)."""
-    merged = dict(args)
-    for key, value in changes.items():
-        if value is None:
-            merged.pop(key, None)
-        else:
-            merged[key] = value
-    return urlencode(merged)
 
 
 def _args() -> dict[str, list[str]]:
@@ -180,21 +106,6 @@ def service_desc():
 
 
 # -- collections -----------------------------------------------------------------
-def _summaries() -> tuple[int, dict]:
-    """The data version and the stored counts and extents (read once per version)."""
-    conn = connection()
-    cache: VersionedCache = current_app.extensions["geocoop.features.cache"]
-    version = data_version(conn)
-    return version, counts.summaries(conn, cache, version)
-
-
-def extents_of(collection) -> list[list[float]]:
-    """The stored extents of a collection (metropolitan France first; [] when unknown)."""
-    _version, stored = _summaries()
-    found = stored.get(collection.id)
-    return found.extents if found is not None else []
-
-
 def schema_links(cid: str) -> list[dict]:
     """The `describedby` link to the features' JSON schema, twice: GDAL's OAPIF driver
     types its fields from it instead of guessing from the first page, but up to at least
@@ -268,7 +179,7 @@ def collection_doc(collection) -> dict:
                 "Tuiles vectorielles (TileJSON)",
             )
         )
-    boxes = extents_of(collection)
+    boxes = collection_extents(collection)
     if boxes:
         # metropolitan France first (what "zoom to layer" shows), then each overseas area
         doc["extent"] = {"spatial": {"bbox": boxes, "crs": SUPPORTED[0].uri}}
@@ -374,7 +285,7 @@ def items(collection_id: str):
     if found.heavy:
         # big polygons: smaller pages, clients follow `next` (the standard allows fewer)
         q.limit = min(q.limit, HEAVY_PAGE_SIZE)
-    version, stored = _summaries()
+    version, stored = stored_summaries()
     cache: VersionedCache = current_app.extensions["geocoop.features.cache"]
     page = query.items_page(connection(), found, q, counts.MatchCounter(cache, version, stored))
     headers = {"Content-Crs": f"<{q.crs.uri}>"}

@@ -14,8 +14,9 @@ from geocoop.features import tiles as core
 from geocoop.features.cache import VersionedCache
 from geocoop.features.summary import FRANCE_METRO_BBOX
 from geocoop.features.version import data_version
-from geocoop.web.blueprints.ogcapi import extents_of, finish, json_response, reject_nul, url
+from geocoop.web import openapi
 from geocoop.web.database import engine
+from geocoop.web.http import collection_extents, finish, json_response, reject_nul, url
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
 MVT = "application/vnd.mapbox-vector-tile"
@@ -69,7 +70,7 @@ def tilejson_doc(collection_id: str, kind: str | None = None) -> dict:
     kind = core.check_kind(source, kind)
     # metropolitan France first (computed at write time): "zoom to layer" shows France,
     # not the span from the Antilles to La Réunion
-    bounds = (extents_of(found) or [FRANCE_METRO_BBOX])[0]
+    bounds = (collection_extents(found) or [FRANCE_METRO_BBOX])[0]
     template = url("tiles.tile", collection_id=collection_id, z=0, x=0, y=0)
     template = template.replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
     if kind is not None:
@@ -221,3 +222,4 @@ def register(app: Flask) -> None:
     )
     app.extensions.setdefault("geocoop.features.cache", VersionedCache(max_entries=256))
     app.register_blueprint(bp)
+    openapi.add_paths(app, "tiles", openapi_paths)

@@ -1,0 +1,120 @@
+"""Request and response helpers shared by the blueprints (features, tiles, analysis).
+
+Format negotiation, absolute URLs and links, JSON responses, CORS and gzip, the NUL guard,
+the stored counts and extents of the collections. No blueprint imports another blueprint's helpers.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from urllib.parse import urlencode
+
+from flask import Response, current_app, request, url_for
+
+from geocoop.errors import BadRequest
+from geocoop.features import counts
+from geocoop.features.cache import VersionedCache
+from geocoop.features.summary import Summary
+from geocoop.features.version import data_version
+from geocoop.web.database import connection
+
+_COMPRESSIBLE = (
+    "application/json",
+    "application/geo+json",
+    "application/problem+json",
+    "application/schema+json",
+    "application/vnd.oai",
+    "text/",
+    "application/x-protobuf",
+    "application/vnd.mapbox-vector-tile",
+)
+
+
+def settings():
+    """The app's settings."""
+    return current_app.config["GEOCOOP"]
+
+
+def wanted_format(allowed: tuple[str, ...] = ("json", "html")) -> str:
+    """`f` when given (400 when not allowed), else the best match of the Accept header."""
+    value = request.args.get("f")
+    if value is not None:
+        if value not in allowed:
+            raise BadRequest(f"Paramètre f : valeur parmi {', '.join(allowed)} attendue.")
+        return value
+    accept = request.accept_mimetypes
+    # Browsers ask for text/html first; GDAL, QGIS and scripts ask for JSON or anything.
+    if "html" in allowed and accept.quality("text/html") > accept.quality("application/json"):
+        return "html"
+    return allowed[0]
+
+
+def reject_nul() -> None:
+    """400 for a NUL character anywhere in the path or query (PostgreSQL text refuses it)."""
+    if "\x00" in request.path or any(
+        "\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)
+    ):
+        raise BadRequest("Caractère NUL interdit dans l'URL.")
+
+
+def link(href: str, rel: str, type_: str, title: str) -> dict:
+    """An OGC link object."""
+    return {"href": href, "rel": rel, "type": type_, "title": title}
+
+
+def url(endpoint: str, **values) -> str:
+    """Absolute URL of an endpoint (QGIS and GDAL need absolute links)."""
+    return url_for(endpoint, _external=True, **values)
+
+
+def json_response(body: object | str, mimetype: str = "application/json", status: int = 200):
+    """A JSON response from an object or from JSON text built elsewhere."""
+    text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+    return Response(text, status=status, mimetype=mimetype)
+
+
+def finish(response: Response) -> Response:
+    """CORS for read-only use from other sites (uMap), and gzip when the client accepts it."""
+    response.headers.setdefault("Access-Control-Allow-Origin", "*")
+    response.vary.add("Accept-Encoding")
+    if (
+        response.status_code == 200
+        and not response.direct_passthrough
+        and "Content-Encoding" not in response.headers
+        and "gzip" in request.headers.get("Accept-Encoding", "")
+        and (response.mimetype or "").startswith(_COMPRESSIBLE)
+    ):
+        data = response.get_data()
+        if len(data) > 1024:
+            response.set_data(gzip.compress(data, compresslevel=5, mtime=0))
+            response.headers["Content-Encoding"] = "gzip"
+    return response
+
+
+def collection_links_args(args: dict, **changes) -> str:
+    """The current query string with some values changed (None removes a key)."""
+    merged = dict(args)
+    for key, value in changes.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return urlencode(merged)
+
+
+def stored_summaries() -> tuple[int, dict[str, Summary]]:
+    """The data version and the counts and extents stored at write time
+    (geocoop.features.summary), read once per data version."""
+    conn = connection()
+    cache: VersionedCache = current_app.extensions["geocoop.features.cache"]
+    version = data_version(conn)
+    return version, counts.summaries(conn, cache, version)
+
+
+def collection_extents(collection) -> list[list[float]]:
+    """The collection's stored bounding boxes in CRS84, metropolitan France first, then each
+    overseas area ([] before the first refresh): never computed per request."""
+    _version, stored = stored_summaries()
+    found = stored.get(collection.id)
+    return found.extents if found is not None else []
