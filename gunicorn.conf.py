@@ -15,3 +15,10 @@ graceful_timeout = 10
 accesslog = "-"
 # No query strings or bodies in the access log: they may carry names or tokens.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+
+
+def on_starting(server):
+    """gunicorn's own 400/414/431 answers in problem+json, as the application's."""
+    from geocoop.web.gunicorn_errors import install
+
+    install()

@@ -39,6 +39,9 @@ class Settings:
     max_page_size: int = 10000
     default_page_size: int = 100
     secret_key: str = ""
+    public_url: str = ""  # e.g. https://geocoop.example.org: every absolute link built from it
+    trusted_hosts: str = ""  # comma-separated Host names accepted; empty: any (development)
+    proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
     bundled_data_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "data")
 
     @property

@@ -2,6 +2,22 @@
 
 from __future__ import annotations
 
+# problem+json titles by HTTP status, for errors without a more precise type
+STATUS_TITLES = {
+    400: "Requête invalide",
+    401: "Jeton requis",
+    403: "Accès refusé",
+    404: "Introuvable",
+    405: "Méthode non permise",
+    408: "Requête trop lente",
+    413: "Contenu trop volumineux",
+    414: "Adresse (URI) trop longue",
+    429: "Trop de tentatives",
+    431: "En-têtes trop volumineux",
+    500: "Erreur interne",
+    503: "Service indisponible",
+}
+
 
 class GeocoopError(Exception):
     """Base error: `message` is safe to show to a user (no internals)."""
@@ -14,6 +30,8 @@ class GeocoopError(Exception):
         self.message = message
         if status is not None:
             self.status = status
+            if type(self).title == GeocoopError.title:  # a bare error given a status
+                self.title = STATUS_TITLES.get(status, GeocoopError.title)
 
 
 class ConfigurationError(GeocoopError):
@@ -62,3 +80,10 @@ class IngestError(GeocoopError):
 
     status = 400
     title = "Fichier refusé"
+
+
+class LimitExceeded(IngestError):
+    """A file goes past a size, shape or time limit of an import; the message names it."""
+
+    status = 413
+    title = "Limite dépassée"

@@ -247,3 +247,32 @@ def test_the_map_draws_the_bundled_pat_perimeters(demo_app):
     assert client.get("/api/maps/perimeters?kinds=tiers_lieu").get_json()["features"] == []
     page = client.get("/").get_data(as_text=True)
     assert "/api/maps/perimeters" in page
+
+
+def test_perimeter_keys_cover_their_communes_without_geometry(communes, tmp_path):
+    """Stored keys are `level:code`: a commune list, an EPCI and a département each cover
+    exactly their communes under the perimeter rule."""
+    from geocoop.analysis.api import refresh_all
+
+    path = tmp_path / "pat.csv"
+    path.write_text(
+        "id,nom,perimetre\n1,PAT communes,35288;22278\n2,PAT EPCI,243500139\n"
+        "3,PAT département,dep:35\n",
+        encoding="utf-8",
+    )
+    import_cooperations(communes, path, kind="pat", source="keys")
+    refresh_all(communes)
+    covered = dict(
+        communes.execute(
+            text(
+                "SELECT commune_code, perimeter_via FROM analysis_commune_kind "
+                "WHERE kind_code = 'pat' AND covered_perimeter"
+            )
+        ).all()
+    )
+    assert covered == {
+        "35288": "commune_code",  # named, also in the département: the commune wins
+        "22278": "commune_code",
+        "35238": "epci_code",
+        "35047": "epci_code",
+    }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -115,7 +116,7 @@ def _convert(p: Param, raw: str) -> object:
             value: object = int(raw)
         elif p.type == "number":
             value = float(raw)
-            if value != value:  # NaN
+            if not math.isfinite(value):  # NaN, or 1e400 read as infinity
                 raise ValueError
         elif p.type == "boolean":
             if raw not in ("true", "false"):
@@ -168,7 +169,7 @@ def to_csv(rows: list[dict]) -> str:
         columns.extend(k for k in row if k not in columns)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
+    writer.writerow([safe_cell(c) for c in columns])  # attribute keys come from uploads
     for row in flat:
         writer.writerow([safe_cell(row.get(c)) for c in columns])
     return out.getvalue()

@@ -10,6 +10,8 @@ is a 400, never a column reference — the defence against GeoServer-style filte
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
 
@@ -69,6 +71,25 @@ def parse_cql2(text: str) -> ast.Node:
         raise BadRequest("Paramètre filter : expression CQL2 invalide.") from None
 
 
+def _finite(numbers: Iterable[object]) -> None:
+    """400 unless every number is finite (`1e400` parses as infinity: PostGIS refuses it)."""
+    for number in numbers:
+        if isinstance(number, float) and not math.isfinite(number):
+            raise BadRequest("Paramètre filter : nombre hors limites (infini ou NaN).")
+
+
+def _coordinates(value: object) -> Iterable[object]:
+    """Every number of a GeoJSON geometry (collections included)."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _coordinates(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _coordinates(item)
+    else:
+        yield value
+
+
 class _Compiler:
     def __init__(self, collection: Collection, columns, geometry, filter_crs: Crs) -> None:
         self.collection = collection
@@ -111,6 +132,7 @@ class _Compiler:
             raise BadRequest(
                 f"Paramètre filter : valeur {str(node)[:40]!r} incompatible avec le type {kind}."
             )
+        _finite([node])
         if isinstance(node, int) and not isinstance(node, bool):
             if not -INT_LIMIT <= node < INT_LIMIT:
                 raise BadRequest("Paramètre filter : entier hors limites.")
@@ -123,6 +145,7 @@ class _Compiler:
             args = node.arguments
             if not all(isinstance(a, int | float) for a in args):
                 raise BadRequest("Paramètre filter : BBOX attend des nombres.")
+            _finite(args)
             if len(args) == 6:
                 args = [args[0], args[1], args[3], args[4]]
             x1, y1, x2, y2 = args
@@ -138,6 +161,7 @@ class _Compiler:
             return self._to_storage(geom)
         if isinstance(node, values.Geometry):
             geo = dict(node.geometry)
+            _finite(_coordinates(geo))
             srid = self.crs.srid
             name = (geo.pop("crs", None) or {}).get("properties", {}).get("name", "")
             if name:

@@ -33,13 +33,22 @@ from geocoop.ingest.cooperations_store import (
 )
 from geocoop.ingest.locate import TerritoryIndex
 from geocoop.ingest.partnerships import link_partner_column
-from geocoop.ingest.report import IngestReport, file_checksum, finish_run, start_run
+from geocoop.ingest.report import (
+    IngestReport,
+    file_checksum,
+    finish_run,
+    safe_cell,
+    start_run,
+)
 from geocoop.models import PRECISIONS
 from geocoop.sql import statement
 from geocoop.text import normalize_name
 
 TARGET = "cooperations"
 IMPORT_TIMEOUT = "10min"
+# Longest pause between two statements of an import (row validation runs in between:
+# about 30 s per million rows).
+IMPORT_IDLE_TIMEOUT = "5min"
 
 
 def kind_lookup(conn: Connection) -> dict[str, str]:
@@ -76,6 +85,11 @@ def import_cooperations(
     source = (source or Path(file_name).stem).strip()
     if not source:
         raise IngestError(f"{file_name} : nom de source vide.")
+    if len(source) > 200 or any(ord(c) < 32 for c in source):
+        raise IngestError(
+            f"{file_name} : nom de source invalide (200 caractères au plus, sans caractère "
+            "de contrôle)."
+        )
     if isinstance(mapping, Path):
         explicit = load_mapping_file(mapping)
     else:
@@ -100,6 +114,7 @@ def import_cooperations(
         raise IngestError(
             f"{file_name} : aucune colonne de nom reconnue parmi {table.columns[:12]}{hint}."
         )
+    conn.execute(statement("ingest/import_idle_timeout"), {"idle": IMPORT_IDLE_TIMEOUT})
     kinds = kind_lookup(conn)
     if kind is not None and kind not in kinds.values():
         raise IngestError(
@@ -113,6 +128,12 @@ def import_cooperations(
 
     report = IngestReport(file=file_name, target=TARGET)
     report.warnings.extend(table.warnings)
+    formula_headers = [h for h in table.columns if safe_cell(h) != h]
+    if formula_headers:
+        report.warnings.append(
+            "en-tête(s) commençant comme une formule de tableur, gardé(s) précédé(s) d'une "
+            f"apostrophe : {', '.join(formula_headers[:10])}"
+        )
     builder = RowBuilder(column_map, kinds, kind, TerritoryIndex.load(conn))
     builder.scan_code_lists(table.rows)
     if builder.codes_are_perimeters:

@@ -18,13 +18,11 @@ for the name; every import reports how each column was read (`column_report`).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from geocoop.errors import IngestError
+from geocoop.ingest import mapping_file
 from geocoop.text import normalize_name
 
 # field -> recognised header keys (normalize_name of the header)
@@ -367,13 +365,9 @@ MAPPING_KEYS = ("columns", "kinds", "values", "join", "keep", "ignore")
 
 
 def load_mapping_file(path: Path) -> dict:
-    """Parse a YAML/JSON mapping file and check its shape."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise IngestError(f"{path.name} : fichier de correspondance illisible ({exc}).") from None
-    return check_mapping(data, path.name)
+    """Parse a YAML/JSON mapping file as untrusted input (size cap, no YAML aliases: see
+    geocoop.ingest.mapping_file) and check its shape."""
+    return check_mapping(mapping_file.parse_mapping_file(path), path.name)
 
 
 def check_mapping(data: object, name: str) -> dict:
@@ -410,7 +404,7 @@ def check_mapping(data: object, name: str) -> dict:
         allowed = set(VOCABULARIES[key].values()) - {UNKNOWN}
         entries: dict[str, str | None] = {}
         for source_value, code in table.items():
-            if code is not None and code not in allowed:
+            if code is not None and (not isinstance(code, str) or code not in allowed):
                 raise IngestError(
                     f"{name} : values.{key}.{source_value} : « {code} » inconnu "
                     f"(possibles : {', '.join(sorted(allowed))}, ou null pour inconnu)."

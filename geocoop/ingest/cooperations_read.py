@@ -7,6 +7,7 @@ the file declares (a file without CRS is refused).
 
 from __future__ import annotations
 
+import codecs
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -14,7 +15,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from geocoop.errors import IngestError
-from geocoop.ingest.tabular import Table, read_csv, read_xlsx
+from geocoop.ingest.tabular import NUL_REASON, Table, read_csv, read_xlsx
+from geocoop.ingest.xlsx_guard import check_zip_members
 
 TABULAR = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
 VECTOR = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".zip": "shapefile"}
@@ -46,7 +48,10 @@ def sniff_format(path: Path, file_name: str) -> str:
         )
     with open(path, "rb") as handle:
         head = handle.read(4096)
-    if not head.strip():
+        blank = not head.strip()
+        while blank and (chunk := handle.read(1 << 20)):  # blank lines first, then data
+            blank = not chunk.strip()
+    if blank:
         raise IngestError(f"{file_name} : fichier vide.")
     magic = _MAGIC.get(fmt)
     if magic and not head.startswith(magic):
@@ -54,7 +59,8 @@ def sniff_format(path: Path, file_name: str) -> str:
             f"{file_name} : le contenu n'est pas un fichier {fmt.upper()} (signature absente)."
         )
     if fmt in ("csv", "geojson"):
-        if b"\x00" in head:
+        utf16 = fmt == "csv" and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        if b"\x00" in head and not utf16:
             raise IngestError(f"{file_name} : fichier binaire, pas un texte {fmt.upper()}.")
         if fmt == "geojson" and not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
             raise IngestError(
@@ -105,6 +111,30 @@ def _polygonal_wkt(geom) -> str | None:
     return MultiPolygon(polygons).wkt if len(polygons) > 1 else polygons[0].wkt
 
 
+def _check_zip(path: Path, file_name: str) -> None:
+    """Bound a zipped shapefile by its central directory before GDAL inflates it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            check_zip_members(archive, file_name)
+    except zipfile.BadZipFile:
+        raise IngestError(f"{file_name} : archive zip illisible.") from None
+
+
+def _single_layer(layers, file_name: str, fmt: str) -> None:
+    """Refuse a file of several layers (reading only the first would drop rows silently),
+    or of none."""
+    if len(layers) == 0:
+        raise IngestError(f"{file_name} : fichier {fmt} illisible (aucune couche).")
+    if len(layers) > 1:
+        names = ", ".join(f"« {name} »" for name, _kind in layers[:20])
+        raise IngestError(
+            f"{file_name} : {len(layers)} couches ({names}) ; un import lit une seule "
+            "couche : envoyez un fichier par couche."
+        )
+
+
 def _read_vector(path: Path, file_name: str, fmt: str) -> Records:
     import pyogrio
     from pyogrio.errors import DataLayerError, DataSourceError
@@ -112,13 +142,18 @@ def _read_vector(path: Path, file_name: str, fmt: str) -> Records:
     from shapely.errors import GEOSException
 
     source = f"/vsizip/{path}" if fmt == "shapefile" else str(path)
+    if fmt == "shapefile":
+        _check_zip(path, file_name)
     try:
         # GDAL's warnings (unsupported geometry types…) belong in the report, not stderr.
         with warnings.catch_warnings(record=True) as gdal_warnings:
             warnings.simplefilter("always")
+            _single_layer(pyogrio.list_layers(source), file_name, fmt)
             frame = pyogrio.read_dataframe(source)
     except (DataSourceError, DataLayerError, ValueError, GEOSException) as exc:
-        raise IngestError(f"{file_name} : fichier {fmt} illisible ({str(exc)[:200]}).") from None
+        # GDAL names the server's temporary file: show the client's file name instead.
+        detail = str(exc).replace(source, file_name).replace(str(path), file_name)
+        raise IngestError(f"{file_name} : fichier {fmt} illisible ({detail[:200]}).") from None
     has_geometry = "geometry" in frame.columns and any(g is not None for g in frame.geometry)
     if has_geometry:
         if frame.crs is None:
@@ -127,7 +162,9 @@ def _read_vector(path: Path, file_name: str, fmt: str) -> Records:
                 "impossible de placer les entités."
             )
         frame = frame.to_crs(4326)
-    columns = [c for c in frame.columns if c != "geometry"]
+    columns = [str(c) for c in frame.columns if c != "geometry"]
+    if any("\x00" in c for c in columns):
+        raise IngestError(f"{file_name} : caractère NUL (octet 0) dans un nom de champ.")
     table = Table(columns=list(columns), encoding=fmt)
     for message in dict.fromkeys(str(w.message) for w in gdal_warnings):
         table.warnings.append(f"{file_name} : GDAL : {message}")
@@ -139,6 +176,10 @@ def _read_vector(path: Path, file_name: str, fmt: str) -> Records:
         zip(frame[columns].to_dict("records"), geometries, strict=True), start=1
     ):
         values = {c: _value_text(v) for c, v in values.items()}
+        if any("\x00" in v for v in values.values()):
+            cleaned = {c: v.replace("\x00", "") for c, v in values.items()}
+            table.bad_rows.append((number, cleaned, NUL_REASON))
+            continue
         point = polygon = None
         if geom is not None and not geom.is_empty:
             kind = int(get_type_id(geom))

@@ -25,6 +25,7 @@ from geocoop.ingest.locate import (
     resolve_perimeter,
     split_perimeter,
 )
+from geocoop.ingest.report import safe_cell
 from geocoop.text import normalize_name
 
 # A cell a spreadsheet would run: '=…', or '+', '-', '@' followed by a function call.
@@ -172,6 +173,8 @@ class RowBuilder:
             or self.get(values, "commune_name")
             or self.get(values, "postcode"),
         )
+        # Attribute keys are source headers: a header is as hostile as a cell (exports).
+        row.attributes = {safe_cell(k): v for k, v in row.attributes.items()}
         return row
 
     def _kind(self, values: dict[str, str]) -> str:

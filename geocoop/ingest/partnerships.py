@@ -20,6 +20,7 @@ from geocoop.sql import statement
 from geocoop.text import normalize_name
 
 TARGET = "partnerships"
+IMPORT_IDLE_TIMEOUT = "5min"  # see geocoop.ingest.cooperations
 _ALIASES = {
     "source_a": ("source a", "source 1"),
     "id_a": ("id a", "id 1", "source id a", "identifiant a", "id cooperation a", "cooperation a"),
@@ -120,6 +121,7 @@ def import_partnerships(
     report.warnings.extend(table.warnings)
     for line, values, problem in table.bad_rows:
         report.reject(line, None, problem, values)
+    conn.execute(statement("ingest/import_idle_timeout"), {"idle": IMPORT_IDLE_TIMEOUT})
     directory = _directory(conn)
     pairs: dict[tuple[int, int], int] = {}
     staged: list[dict] = []

@@ -115,7 +115,7 @@ def write_rejects_csv(report: IngestReport, path: Path) -> None:
         value_keys.extend(k for k in rej.values if k not in value_keys)
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["file", "line", "field", "reason", *value_keys])
+        writer.writerow(["file", "line", "field", "reason", *(safe_cell(k) for k in value_keys)])
         for rej in report.rejects:
             row = [
                 rej.file,

@@ -1,20 +1,24 @@
 """Reading tabular cooperation lists (CSV, XLSX) into numbered rows of strings.
 
-CSV: delimiter `,` `;` or tab detected from the first records; UTF-8 with or without BOM,
-else Windows-1252/Latin-1 decided line by line (files pasted together from two tools mix
-them); quoted fields may span lines; blank lines are skipped. Line numbers are physical
-lines of the file (header = 1), Excel row numbers for XLSX.
+CSV: delimiter `,` `;` or tab detected from the first records; UTF-16 with its BOM, UTF-8
+with or without BOM, else Windows-1252/Latin-1 decided line by line (files pasted together
+from two tools mix them); quoted fields may span lines; blank lines are skipped; a NUL byte
+refuses the file. Line numbers are physical lines of the file (header = 1), Excel row
+numbers for XLSX (bounded first by geocoop.ingest.xlsx_guard).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from geocoop.errors import IngestError
+from geocoop.ingest import xlsx_guard
 
 DELIMITERS = (",", ";", "\t")
 _SAMPLE_RECORDS = 30
@@ -34,10 +38,18 @@ class Table:
 
 
 def decode_text(data: bytes, file_name: str) -> tuple[str, str, list[str]]:
-    """Text of a file: UTF-8 (BOM tolerated), else cp1252/latin-1 line by line.
+    """Text of a file: UTF-16 with its BOM, UTF-8 (BOM tolerated), else cp1252/latin-1
+    line by line.
 
     Returns (text, encoding label, warnings).
     """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16", []
+        except UnicodeDecodeError as exc:
+            raise IngestError(
+                f"{file_name} : texte UTF-16 illisible (octet {exc.start})."
+            ) from None
     if b"\x00" in data[:8192]:
         raise IngestError(f"{file_name} : fichier binaire, pas un texte CSV.")
     try:
@@ -93,22 +105,44 @@ def detect_delimiter(text: str) -> str:
     return best
 
 
-def _unique_headers(raw: list[str], file_name: str) -> list[str]:
+NUL_REASON = "caractère NUL (octet 0) dans la ligne : fichier corrompu ou binaire ?"
+
+
+def _unique_headers(raw: list[str], file_name: str) -> tuple[list[str], list[str]]:
+    """Header names made unique (duplicates and blanks renamed), with a warning for each."""
+    if any("\x00" in (name or "") for name in raw):
+        raise IngestError(
+            f"{file_name} : caractère NUL (octet 0) dans la ligne d'en-tête ; "
+            "fichier corrompu ou binaire ?"
+        )
     headers: list[str] = []
+    renamed: list[str] = []
     for index, name in enumerate(raw, start=1):
         name = (name or "").strip() or f"colonne_{index}"
         base, n = name, 2
         while name in headers:
             name, n = f"{base}_{n}", n + 1
+        if name != base:
+            renamed.append(f"« {base} » colonne {index} → {name}")
         headers.append(name)
     if not any(raw):
         raise IngestError(f"{file_name} : ligne d'en-tête vide.")
-    return headers
+    warnings = []
+    if renamed:
+        warnings.append(
+            f"{file_name} : en-tête(s) en double renommé(s) : {', '.join(renamed[:10])}"
+            f"{'…' if len(renamed) > 10 else ''}."
+        )
+    return headers, warnings
 
 
 def _fit(record: list[str], headers: list[str]) -> tuple[dict[str, str], str | None]:
-    """Pair a record with the headers; a reason when its width does not match."""
+    """Pair a record with the headers; a reason when its width does not match or a value
+    holds a NUL byte (PostgreSQL text cannot store it)."""
     values = [v.strip() for v in record]
+    if any("\x00" in v for v in values):
+        values = [v.replace("\x00", "") for v in values]
+        return dict(zip(headers, values, strict=False)), NUL_REASON
     while len(values) > len(headers) and values[-1] == "":
         values.pop()
     if len(values) != len(headers):
@@ -130,6 +164,12 @@ def read_csv(path: Path, file_name: str | None = None) -> Table:
         raise IngestError(f"{file_name} : fichier vide.")
     text, encoding, warnings = decode_text(data, file_name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    nul = text.find("\x00")
+    if nul >= 0:  # past the first 8 KB (decode_text looks there): a corrupted text file
+        raise IngestError(
+            f"{file_name}, ligne {text.count(chr(10), 0, nul) + 1} : caractère NUL (octet 0) ; "
+            "fichier corrompu ou binaire ?"
+        )
     delimiter = detect_delimiter(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     table: Table | None = None
@@ -142,11 +182,12 @@ def read_csv(path: Path, file_name: str | None = None) -> Table:
                     table.blank_rows += 1
                 continue
             if table is None:
+                headers, renamed = _unique_headers(record, file_name)
                 table = Table(
-                    _unique_headers(record, file_name),
+                    headers,
                     encoding=encoding,
                     delimiter=delimiter,
-                    warnings=warnings,
+                    warnings=warnings + renamed,
                 )
                 continue
             values, problem = _fit(record, table.columns)
@@ -175,38 +216,65 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_xlsx(path: Path, file_name: str | None = None) -> Table:
-    """Read the first sheet of an XLSX workbook (cached values, not formulas)."""
-    import zipfile
+def read_xlsx(path: Path, file_name: str | None = None, budget_s: float | None = None) -> Table:
+    """Read the first sheet of an XLSX workbook (cached values, not formulas).
 
-    from openpyxl import load_workbook
+    The workbook is bounded first (geocoop.ingest.xlsx_guard: sizes, XML, rows, columns,
+    cells), then read within the same wall-clock budget.
+    """
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
 
     file_name = file_name or path.name
+    deadline = time.monotonic() + (xlsx_guard.READ_BUDGET_S if budget_s is None else budget_s)
+    shapes = xlsx_guard.check_workbook(path, file_name, deadline)
+
+    from openpyxl import load_workbook  # after the checks: a refusal costs no import
+    unreadable = (
+        zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError, TypeError,
+        AttributeError, ParseError, EOFError, zlib.error,
+    )  # fmt: skip
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise IngestError(f"{file_name} : classeur XLSX illisible ({exc}).") from None
+    except unreadable:
+        raise IngestError(f"{file_name} : classeur XLSX illisible.") from None
     try:
         sheet = workbook.worksheets[0]
-        table: Table | None = None
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            record = [_cell_text(c) for c in cells]
-            if table is not None and len(record) < len(table.columns):
-                record += [""] * (len(table.columns) - len(record))  # Excel has no short rows
-            if not any(record):
-                if table is not None:
-                    table.blank_rows += 1
-                continue
-            if table is None:
-                table = Table(_unique_headers(record, file_name), encoding="xlsx")
-                continue
-            values, problem = _fit(record, table.columns)
-            if problem:
-                table.bad_rows.append((number, values, problem))
-            else:
-                table.rows.append((number, values))
+        # The guard's measure, not the sheet's own <dimension>, bounds what openpyxl pads.
+        shape = shapes.get(getattr(sheet, "_worksheet_path", ""))
+        bounds = {"max_row": shape.rows, "max_col": shape.columns} if shape else {}
+        table = _xlsx_rows(sheet.iter_rows(values_only=True, **bounds), file_name, deadline)
+    except unreadable as exc:
+        raise IngestError(
+            f"{file_name} : classeur XLSX illisible ({type(exc).__name__})."
+        ) from None
     finally:
         workbook.close()
     if table is None:
         raise IngestError(f"{file_name} : feuille vide, aucune ligne d'en-tête.")
+    return table
+
+
+def _xlsx_rows(rows, file_name: str, deadline: float) -> Table | None:
+    table: Table | None = None
+    for number, cells in enumerate(rows, start=1):
+        if number % 1000 == 0:
+            xlsx_guard.check_deadline(deadline, file_name)
+        record = [_cell_text(c) for c in cells]
+        if table is not None and len(record) < len(table.columns):
+            record += [""] * (len(table.columns) - len(record))  # Excel has no short rows
+        if not any(record):
+            if table is not None:
+                table.blank_rows += 1
+            continue
+        if table is None:
+            headers, renamed = _unique_headers(record, file_name)
+            table = Table(headers, encoding="xlsx", warnings=renamed)
+            continue
+        values, problem = _fit(record, table.columns)
+        if problem:
+            table.bad_rows.append((number, values, problem))
+        else:
+            table.rows.append((number, values))
     return table

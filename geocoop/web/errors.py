@@ -9,7 +9,7 @@ from flask import Flask, Response, jsonify, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from geocoop.errors import GeocoopError
+from geocoop.errors import STATUS_TITLES, GeocoopError
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +31,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        titles = {413: "Fichier trop volumineux", 404: "Introuvable", 405: "Méthode non permise"}
-        return problem(exc.code or 500, titles.get(exc.code, exc.name), exc.description or "")
+        code = exc.code or 500
+        title = "Fichier trop volumineux" if code == 413 else STATUS_TITLES.get(code, exc.name)
+        return problem(code, title, exc.description or "")
 
     @app.errorhandler(DBAPIError)
     def _database(exc: DBAPIError):

@@ -26,8 +26,13 @@ def run_upload(
 ) -> dict:
     """Import `upload` with `core(conn, path, file_name=…, actor=…, **options)`; return the
     report as a dict, with `refreshed` (the analysis refresh figures, or None)."""
-    name = Path(upload.filename or "upload").name
+    # The client's file name is echoed in reports and stored: no control characters.
+    name = "".join(c for c in Path(upload.filename or "upload").name if ord(c) >= 32)[:200]
+    name = name or "upload"
     conn = connection()
+    # The token check opened a read transaction: end it, so that reading a big file never
+    # holds the connection idle in transaction (the import opens its own, with limits).
+    conn.rollback()
     with tempfile.TemporaryDirectory(prefix="geocoop-upload-") as tmp:
         path = Path(tmp) / f"upload{Path(name).suffix.lower()}"
         upload.save(path)

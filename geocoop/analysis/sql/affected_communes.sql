@@ -5,6 +5,11 @@
 WITH c AS (
   SELECT location, perimeter, perimeter_codes FROM cooperation
   WHERE id = :id AND kind_code = :kind
+), keys AS (  -- territory keys as in load_kind.sql: `level:code`, or a bare commune/EPCI code
+  SELECT CASE WHEN position(':' IN k.key) > 0 THEN split_part(k.key, ':', 1) END AS level,
+         CASE WHEN position(':' IN k.key) > 0 THEN split_part(k.key, ':', 2) ELSE k.key END
+           AS code
+  FROM c CROSS JOIN LATERAL unnest(c.perimeter_codes) AS k(key)
 )
 SELECT s.commune_code
 FROM analysis_commune_kind s
@@ -18,12 +23,21 @@ JOIN analysis_commune_kind s ON s.reach && c.location AND s.kind_code = :kind
 JOIN territory t ON t.level = 'commune' AND t.code = s.commune_code
 WHERE ST_Distance(c.location::geography, t.geom::geography) <= s.nearest_edge_m + 0.01
 UNION
+SELECT t.code FROM keys k JOIN territory t ON t.level = 'commune' AND t.code = k.code
+WHERE k.level IS NULL OR k.level = 'commune'
+UNION
+SELECT t.code FROM keys k JOIN territory t ON t.level = 'commune' AND t.epci_code = k.code
+WHERE k.level IS NULL OR k.level = 'epci'
+UNION
+SELECT t.code FROM keys k
+JOIN territory t ON t.level = 'commune' AND t.departement_code = k.code
+WHERE k.level = 'departement'
+UNION
+SELECT t.code FROM keys k JOIN territory t ON t.level = 'commune' AND t.region_code = k.code
+WHERE k.level = 'region'
+UNION
 SELECT t.code
 FROM c
 JOIN territory t
-  ON t.level = 'commune'
- AND (t.code = ANY (c.perimeter_codes)
-      OR t.epci_code = ANY (c.perimeter_codes)
-      OR (c.perimeter IS NOT NULL AND t.geom && c.perimeter
-          AND ST_Intersects(t.geom, c.perimeter)))
-JOIN analysis_commune_kind s ON s.kind_code = :kind AND s.commune_code = t.code;
+  ON t.level = 'commune' AND t.geom && c.perimeter AND ST_Intersects(t.geom, c.perimeter)
+WHERE c.perimeter IS NOT NULL AND COALESCE(cardinality(c.perimeter_codes), 0) = 0;

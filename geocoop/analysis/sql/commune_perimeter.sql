@@ -1,22 +1,21 @@
--- Perimeter rule, one kind: a commune is covered when a cooperation's perimeter_codes name
--- it (INSEE code) or its EPCI (SIREN), or when the perimeter polygon covers at least
--- :area_share of its area (ratio of planar areas in lon/lat: the distortion cancels out
--- at the scale of a commune). The best match (largest share, then lowest id) is kept.
+-- Perimeter rule, one kind: a commune is covered when a cooperation's perimeter names it
+-- (its own code, its EPCI, département or région: analysis_perim_communes, filled by
+-- load_kind without geometry), or, for a perimeter given only as a polygon, when the
+-- polygon covers at least :area_share of its area (ratio of planar areas in lon/lat: the
+-- distortion cancels out at the scale of a commune). The best match (largest share, then
+-- lowest id) is kept.
 WITH m AS (
-  SELECT t.code, p.id,
-         CASE WHEN t.code = ANY (p.perimeter_codes) THEN 'commune_code'
-              WHEN t.epci_code = ANY (p.perimeter_codes) THEN 'epci_code'
-              ELSE 'area_share' END AS via,
-         CASE WHEN t.code = ANY (p.perimeter_codes) OR t.epci_code = ANY (p.perimeter_codes)
-                THEN 1.0
-              WHEN ST_Covers(p.perimeter, t.geom) THEN 1.0
+  SELECT t.code, pc.id, pc.via, 1.0 AS share
+  FROM analysis_perim_communes pc
+  JOIN analysis_communes t ON t.code = pc.code
+  UNION ALL
+  SELECT t.code, p.id, 'area_share',
+         CASE WHEN ST_Covers(p.perimeter, t.geom) THEN 1.0
               ELSE ST_Area(ST_Intersection(p.perimeter, t.geom)) / NULLIF(ST_Area(t.geom), 0)
-         END AS share
+         END
   FROM analysis_perims p
-  JOIN analysis_communes t
-    ON t.code = ANY (p.perimeter_codes)
-    OR t.epci_code = ANY (p.perimeter_codes)
-    OR (t.geom && p.perimeter AND ST_Intersects(t.geom, p.perimeter))
+  JOIN analysis_communes t ON t.geom && p.perimeter AND ST_Intersects(t.geom, p.perimeter)
+  WHERE NOT p.coded AND p.perimeter IS NOT NULL
 ), best AS (
   SELECT DISTINCT ON (code) code, id, via, share
   FROM m

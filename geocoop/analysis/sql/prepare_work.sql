@@ -18,7 +18,14 @@ CREATE INDEX IF NOT EXISTS analysis_pts_gix ON analysis_pts USING gist (location
 CREATE TEMP TABLE IF NOT EXISTS analysis_perims (
   id integer NOT NULL,
   perimeter geometry,
-  perimeter_codes text[]
+  perimeter_codes text[],
+  coded boolean NOT NULL DEFAULT false  -- its codes name communes: no geometry needed
+) ON COMMIT DROP;
+-- The communes a perimeter names through its territory keys, and through which level.
+CREATE TEMP TABLE IF NOT EXISTS analysis_perim_communes (
+  id integer NOT NULL,
+  code text NOT NULL,
+  via text NOT NULL
 ) ON COMMIT DROP;
 CREATE TEMP TABLE IF NOT EXISTS analysis_work (LIKE analysis_commune_kind) ON COMMIT DROP;
 TRUNCATE analysis_work, analysis_communes;

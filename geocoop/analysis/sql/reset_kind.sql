@@ -1,1 +1,1 @@
-TRUNCATE analysis_pts, analysis_perims;
+TRUNCATE analysis_pts, analysis_perims, analysis_perim_communes;

@@ -20,6 +20,7 @@ from flask import (
     session,
     url_for,
 )
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from geocoop.auth import active_token_name, token_digest
 from geocoop.errors import GeocoopError
@@ -46,8 +47,10 @@ def csrf_token() -> str:
 
 
 def _csrf_ok() -> bool:
-    sent = request.form.get("csrf", "")
-    return bool(sent) and hmac.compare_digest(sent, session.get("csrf", ""))
+    # compare_digest refuses non-ASCII str (TypeError → 500): compare the UTF-8 bytes.
+    sent = request.form.get("csrf", "").encode("utf-8", "surrogatepass")
+    expected = str(session.get("csrf", "")).encode("utf-8", "surrogatepass")
+    return bool(sent) and hmac.compare_digest(sent, expected)
 
 
 def _refused():
@@ -146,6 +149,15 @@ def upload():
     if _wants_json():
         return jsonify(report), 201
     return _page(201, report=report)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_exc: RequestEntityTooLarge):
+    """An upload over the size limit: the page (or the script's JSON), not a bare error."""
+    message = i18n.translate("admin.too_large")
+    if _wants_json():
+        return jsonify({"detail": message}), 413
+    return _page(413, error=message)
 
 
 @bp.get("/runs/<int:run_id>")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import math
 from collections.abc import Callable
 
 from flask import (
@@ -160,6 +161,8 @@ def at():
     """The territory of `?level=` under `?lon=&lat=` (a click on the map), or null."""
     try:
         lon, lat = float(request.args["lon"]), float(request.args["lat"])
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            raise ValueError
     except (KeyError, ValueError):
         raise BadRequest("Paramètres lon et lat (nombres) requis.") from None
     level = request.args.get("level", "commune")
