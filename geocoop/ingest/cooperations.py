@@ -180,6 +180,9 @@ def import_cooperations(
                 f"« {d['other_name']} » ({int(d['distance_m'])} m)"
                 for d in duplicates[:50]
             )
+        touched = [
+            r[0] for r in conn.execute(statement("ingest/coop_kinds_touched"), {"source": source})
+        ]
         inserted, updated = merge_staged(conn, source, run_id)
         if any(r.partners for r in rows):
             linked, problems = link_partner_column(conn, source, rows)
@@ -189,6 +192,7 @@ def import_cooperations(
         report.rejects.sort(key=lambda r: r.line or 0)
         report.counts.update(_counts(report, table, rows, inserted, updated, dry_run, source))
         report.counts["run_id"] = None if dry_run else run_id
+        report.counts["kinds_touched"] = touched
         report.counts["columns"] = column_map.column_report(table.columns)
         if builder.codes_are_perimeters:
             for entry in report.counts["columns"]:
