@@ -44,11 +44,13 @@ def refresh_analysis(conn: Connection) -> dict:
 def refresh_analysis_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
     """Bring the stored figures up to date after one cooperation changed
     (geocoop.analysis.api.refresh_for_cooperation), then the stored counts of the
-    collections that change could touch (all of them when a kind was computed for the
-    first time); returns the refresh report."""
+    collections that change could touch (all of them when coverage rows were added or
+    removed: a kind computed for the first time, or left without data); returns the
+    refresh report."""
     report = refresh_for_cooperation(conn, cooperation_id)
-    kinds = report["kind_codes"]
-    changed = None if report["first_time"] else collections_changed_by_cooperation(kinds)
+    changed = None
+    if not report["coverage_rows_changed"]:
+        changed = collections_changed_by_cooperation(report["kind_codes"])
     return _with_summaries(conn, report, changed)
 
 

@@ -168,7 +168,8 @@ def test_a_decimal_survives_ogr2ogr(gdal, live_server, demo_engine, tmp_path):
     from geocoop.features.registry import get_collection
 
     out = tmp_path / "regions.gpkg"
-    # default page size (10): the first page only holds kinds without any data (0.00 %)
+    # default page size (10): GDAL types the field from the schema, whatever the first page
+    # holds (whole rates such as 100.00 and 0.00 among them)
     run("ogr2ogr", "-f", "GPKG", str(out), f"OAPIF:{live_server}/api/features/", "coverage-regions")
     base = base_of(get_collection("coverage-regions"))
     with demo_engine.connect() as connection:

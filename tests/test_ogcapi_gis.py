@@ -94,8 +94,18 @@ def kind_without_data(demo_engine) -> str:
         ).scalar_one()
 
 
-def test_zero_rate_is_written_as_a_decimal(real, kind_without_data):
-    url = f"{ROOT}/coverage-regions/items?kind_code={kind_without_data}"
+def test_zero_rate_is_written_as_a_decimal(real, demo_engine):
+    # a kind without data has no row at all (no data is not absence): take a kind with data
+    # that reaches nobody in a region (bundled data: the tiers-lieux of La Réunion)
+    base = base_of(get_collection("coverage-regions"))
+    with demo_engine.connect() as connection:
+        kind, code = connection.execute(
+            select(base.c.kind_code, base.c.code)
+            .where(base.c.population_covered_pct == 0)
+            .order_by(base.c.id)
+            .limit(1)
+        ).one()
+    url = f"{ROOT}/coverage-regions/items?kind_code={kind}&code={code}"
     body = real.get(url).get_data(as_text=True)
     assert '"population_covered_pct" : 0.00' in body
 
@@ -114,6 +124,19 @@ def test_one_layer_per_kind_without_any_filter(real):
     assert "kind_label" in tilejson["vector_layers"][0]["fields"]
 
 
+def test_one_kind_layers_say_when_their_kind_has_no_data(real, kind_without_data):
+    for cid in (f"coverage-{kind_without_data}", f"white-zones-{kind_without_data}"):
+        doc = real.get(f"{ROOT}/{cid}").get_json()
+        assert doc["dataStatus"]["status"] == "none", cid  # no data is not absence
+        assert real.get(f"{ROOT}/{cid}/items").get_json()["numberMatched"] == 0
+    assert real.get(f"{ROOT}/coverage-tiers_lieu").get_json()["dataStatus"]["status"] != "none"
+    tilejson = real.get(f"/tiles/coverage-{kind_without_data}.json").get_json()
+    assert tilejson["dataStatus"]["status"] == "none"
+    assert "aucune donnée chargée" in tilejson["description"]
+    every = real.get(f"{ROOT}/coverage").get_json()["dataStatus"]
+    assert every[kind_without_data]["status"] == "none"
+
+
 def test_number_matched_is_stored_for_whole_collections(real, demo_engine):
     statements: list[str] = []
 
@@ -127,7 +150,8 @@ def test_number_matched_is_stored_for_whole_collections(real, demo_engine):
         event.remove(demo_engine, "before_cursor_execute", record)
     with demo_engine.connect() as connection:
         count = connection.execute(text("SELECT count(*) FROM analysis_commune_kind")).scalar_one()
-    assert whole["numberMatched"] == count == 12260
+    # one row per commune and kind with data (bundled data: 1226 communes, several kinds)
+    assert whole["numberMatched"] == count and count > 1226
     assert not [s for s in statements if "count(*)" in s.lower()]
 
 
@@ -161,7 +185,8 @@ def test_filtered_count_too_slow_is_omitted(demo_engine):
         assert bounded_count(connection, base, slow, timeout_ms=50) is None
         # the transaction stays usable and the service's statement timeout is back
         assert connection.execute(text("SHOW statement_timeout")).scalar_one() != "50ms"
-        assert bounded_count(connection, base, [], timeout_ms=5000) == 12260
+        stored = connection.execute(text("SELECT count(*) FROM analysis_commune_kind")).scalar()
+        assert bounded_count(connection, base, [], timeout_ms=5000) == stored
 
 
 def test_white_zones_are_dissolved_outlines_and_none_without_data(
@@ -229,7 +254,12 @@ def test_cold_start_reads_stored_extents_only(demo_app, demo_engine):
     finally:
         engine.dispose()
     assert response.status_code == 200
-    assert not [s for s in statements if "st_extent" in s or "count(" in s]
+    # the kinds' data status (cooperations per kind and source, « aucune donnée chargée »)
+    # is read once for all the per-kind collections; no collection is counted, no extent
+    # computed
+    status = [s for s in statements if "per_source" in s]
+    assert len(status) == 1
+    assert not [s for s in statements if ("st_extent" in s or "count(" in s) and s not in status]
 
 
 def test_registration_has_one_owner_and_no_cycle():

@@ -28,6 +28,20 @@ from geocoop.models import (
     Territory,
 )
 
+_STATUS_FIELDS = ("status", "cooperations", "vintage", "message", "message_en")
+
+
+def kinds_data_status(conn) -> dict[str, dict]:
+    """Each kind's data status as the per-kind collections (`per_kind`, and the one-kind
+    layers `coverage-<kind>`, `white-zones-<kind>`) and tiles list it: a kind with status
+    "none" has no row in them (no data is not absence, so nothing is stored)."""
+    from geocoop.analysis.data_status import data_status
+
+    return {
+        kind: {f: entry[f] for f in _STATUS_FIELDS} for kind, entry in data_status(conn).items()
+    }
+
+
 _T = Territory.__table__
 _C = Cooperation.__table__
 _K = Kind.__table__
@@ -272,11 +286,13 @@ _ROLLUPS: tuple[Collection, ...] = tuple(
         title=f"Couverture des {label} par type",
         description=f"Par {singular} et par type de coopération (filtrer par kind_code) : "
         "communes et population couvertes (distance ou périmètre), sommées sur ses "
-        "communes ; contour généralisé.",
+        "communes ; contour généralisé. Un type sans donnée chargée n'a aucune ligne (voir "
+        "dataStatus).",
         build=_rollup(level, column),
         properties=_ROLLUP_PROPS,
         keywords=("analyse", "couverture", level),
         extent_level=level,
+        per_kind=True,
     )
     for cid, level, column, label, singular in (
         ("epci", "epci", "epci_code", "EPCI", "EPCI"),
@@ -294,24 +310,27 @@ ANALYSIS_COLLECTIONS: tuple[Collection, ...] = (
         title="Couverture des communes par type",
         description="Une ligne par commune et par type de coopération (filtrer par "
         "kind_code, ou choisir la couche coverage-<type>) : couverte ou non, par quelle "
-        "règle, distance à la plus proche.",
+        "règle, distance à la plus proche. Un type sans donnée chargée n'a aucune ligne "
+        "(voir dataStatus).",
         build=_coverage(),
         properties=_COVERAGE_PROPS,
         heavy=True,
         tile_minzoom=5,
         keywords=("analyse", "couverture"),
         extent_level="commune",
+        per_kind=True,
     ),
     Collection(
         id="white-zones",
         title="Zones blanches",
         description="Groupes de communes contiguës non couvertes, par type de coopération "
-        "(règle « distance ou périmètre ») : contour dissous et simplifié ; aucune zone "
-        "pour un type sans coopération.",
+        "(règle « distance ou périmètre ») : contour dissous et simplifié. Aucune zone "
+        "pour un type sans donnée chargée (voir dataStatus).",
         build=_white_zones(),
         properties=_ZONE_PROPS,
         heavy=True,
         keywords=("analyse", "zones blanches"),
+        per_kind=True,
     ),
     Collection(
         id="synergy-candidates",
@@ -333,7 +352,8 @@ def kind_collections(kind: str, label: str) -> tuple[Collection, ...]:
             id=f"coverage-{kind}",
             title=f"Couverture des communes — {label}",
             description=f"Une ligne par commune : couverte ou non par un(e) {label} (distance "
-            "ou périmètre), distance à la plus proche, zone blanche.",
+            "ou périmètre), distance à la plus proche, zone blanche ; aucune ligne sans donnée "
+            "chargée pour ce type (voir dataStatus).",
             build=_coverage(kind),
             properties=_COVERAGE_PROPS,
             heavy=True,
@@ -346,7 +366,7 @@ def kind_collections(kind: str, label: str) -> tuple[Collection, ...]:
             id=f"white-zones-{kind}",
             title=f"Zones blanches — {label}",
             description=f"Communes contiguës non couvertes par un(e) {label}, contour dissous "
-            "et simplifié ; vide si aucune coopération de ce type n'est connue.",
+            "et simplifié ; aucune zone sans donnée chargée pour ce type (voir dataStatus).",
             build=_white_zones(kind),
             properties=_ZONE_PROPS,
             heavy=True,

@@ -82,7 +82,8 @@ class Collection:
     # the territory level whose extent this collection shares (its geometries are those
     # territories'): extents are then taken from the light simplified boundaries
     extent_level: str | None = None
-    kind: str | None = None  # per-kind collections: the one cooperation kind they hold
+    kind: str | None = None  # one-kind layers (coverage-pat…): the cooperation kind they hold
+    per_kind: bool = False  # rows per cooperation kind: the document lists each kind's data
 
     def __post_init__(self) -> None:
         """Collection ids travel in URLs and layer names: no dots or slashes."""

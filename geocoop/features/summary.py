@@ -121,8 +121,8 @@ def refresh_summaries(conn: Connection, changed: set[str] | None = None) -> int:
 def collections_changed_by_cooperation(kinds: list[str]) -> set[str]:
     """The collections whose count or extents can change when one cooperation of `kinds`
     changes and its analysis is refreshed incrementally: the cooperations, the white zones
-    and synergies (coverage keeps one row per commune and kind; a kind computed for the
-    first time changes more: recount everything then)."""
+    and synergies (coverage keeps one row per commune and kind; when a kind gains or loses
+    its coverage rows, recount everything instead)."""
     return {"cooperations", "white-zones", "synergy-candidates"} | {
         f"white-zones-{kind}" for kind in kinds
     }

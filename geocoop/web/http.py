@@ -1,7 +1,8 @@
 """Request and response helpers shared by the blueprints (features, tiles, analysis).
 
 Format negotiation, absolute URLs and links, JSON responses, CORS and gzip, the NUL guard,
-the stored counts and extents of the collections. No blueprint imports another blueprint's helpers.
+the stored counts and extents of the collections, the kinds' data status. No blueprint
+imports another blueprint's helpers.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from urllib.parse import urlencode
 from flask import Response, current_app, request, url_for
 
 from geocoop.errors import BadRequest
-from geocoop.features import counts
+from geocoop.features import analysis_collections, counts
 from geocoop.features.cache import VersionedCache
 from geocoop.features.summary import Summary
 from geocoop.features.version import data_version
@@ -118,3 +119,16 @@ def collection_extents(collection) -> list[list[float]]:
     _version, stored = stored_summaries()
     found = stored.get(collection.id)
     return found.extents if found is not None else []
+
+
+def kinds_data_status() -> dict[str, dict]:
+    """Each kind's data status as the per-kind collections and tiles show it
+    (geocoop.features.analysis_collections.kinds_data_status), once per data version."""
+    conn = connection()
+    cache: VersionedCache = current_app.extensions["geocoop.features.cache"]
+    version = data_version(conn)
+    found = cache.get(version, ("data-status",))
+    if found is None:
+        found = analysis_collections.kinds_data_status(conn)
+        cache.put(version, ("data-status",), found, 256 * (len(found) + 1))
+    return found  # type: ignore[return-value]

@@ -1,6 +1,6 @@
 -- The white zones of :kinds (rule "any") as they stand in analysis_commune_kind: id (the
 -- smallest member commune code), a hash of the member codes, the members. A kind without
--- any located cooperation or perimeter has no zones (every commune would be one zone).
+-- data (no placed cooperation: analysis/data_status.py) has no stored row, hence no zone.
 INSERT INTO zone_outline_live (kind_code, zone_id, members_hash, communes)
 SELECT a.kind_code,
        min(a.commune_code) AS zone_id,
@@ -9,7 +9,4 @@ SELECT a.kind_code,
 FROM analysis_commune_kind AS a
 WHERE a.kind_code = ANY (CAST(:kinds AS text[]))
   AND a.zone_id IS NOT NULL
-  AND EXISTS (
-      SELECT 1 FROM cooperation AS c
-      WHERE c.kind_code = a.kind_code AND (c.location IS NOT NULL OR c.perimeter IS NOT NULL))
 GROUP BY a.kind_code, a.zone_id

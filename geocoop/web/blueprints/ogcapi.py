@@ -24,6 +24,7 @@ from geocoop.web.http import (
     collection_links_args,
     finish,
     json_response,
+    kinds_data_status,
     link,
     reject_nul,
     settings,
@@ -183,6 +184,11 @@ def collection_doc(collection) -> dict:
     if boxes:
         # metropolitan France first (what "zoom to layer" shows), then each overseas area
         doc["extent"] = {"spatial": {"bbox": boxes, "crs": SUPPORTED[0].uri}}
+    # no data is not absence: say which kinds have no row here because nothing is loaded
+    if collection.per_kind:
+        doc["dataStatus"] = kinds_data_status()
+    elif collection.kind is not None:
+        doc["dataStatus"] = kinds_data_status().get(collection.kind)
     return doc
 
 

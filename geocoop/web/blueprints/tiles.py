@@ -16,7 +16,14 @@ from geocoop.features.summary import FRANCE_METRO_BBOX
 from geocoop.features.version import data_version
 from geocoop.web import openapi
 from geocoop.web.database import engine
-from geocoop.web.http import collection_extents, finish, json_response, reject_nul, url
+from geocoop.web.http import (
+    collection_extents,
+    finish,
+    json_response,
+    kinds_data_status,
+    reject_nul,
+    url,
+)
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
 MVT = "application/vnd.mapbox-vector-tile"
@@ -75,7 +82,10 @@ def tilejson_doc(collection_id: str, kind: str | None = None) -> dict:
     template = template.replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
     if kind is not None:
         template += f"?kind={kind}"
-    return {
+    # the kind asked for, or the one a one-kind layer (coverage-pat…) holds
+    shown = kind if kind is not None else found.kind
+    status = kinds_data_status().get(shown) if shown is not None else None
+    doc = {
         "tilejson": "3.0.0",
         "name": found.title,
         "description": found.description,
@@ -100,6 +110,13 @@ def tilejson_doc(collection_id: str, kind: str | None = None) -> dict:
             }
         ],
     }
+    if status is not None:
+        # a kind without data has empty tiles: the document says it is « aucune donnée
+        # chargée », not « nothing there »
+        doc["dataStatus"] = status
+        if status["status"] == "none":
+            doc["description"] = f"{found.description} — {status['message']}."
+    return doc
 
 
 @bp.get("/<collection_id>.json")
