@@ -160,10 +160,12 @@ def store_all(conn: Connection, kinds: list[str]) -> dict:
     return report
 
 
-def refresh_kinds(conn: Connection, kinds: list[str]) -> dict:
-    """After an incremental refresh of `kinds`: their profiles (per-profile facts only for
-    kinds with a single profile, i.e. none needed) and the roll-ups holding them."""
-    report = refresh_profiles(conn, kinds, with_facts=False)
+def refresh_kinds(conn: Connection, kinds: list[str], *, with_facts: bool = False) -> dict:
+    """After a refresh of `kinds`: their profiles and the roll-ups holding them. With
+    `with_facts` (the kinds recomputed over every commune: analysis_communes holds them
+    all) the per-profile facts too; without (an incremental refresh), kinds with several
+    profiles are marked incomplete and their partial filters computed live."""
+    report = refresh_profiles(conn, kinds, with_facts=with_facts)
     # every stored set holding a touched kind goes (a kind that lost its data leaves the
     # default set); the sets of the touched kinds and the default set are rewritten
     conn.execute(

@@ -81,8 +81,11 @@ def refresh_all(conn: Connection) -> dict:
         _snapshot(conn)
         pairs = synergy.store_pairs(conn)
         t = lap("synergy_pairs", t)
+        # every kind: the outlines of a kind that has no data any more are removed
+        outlines = zones.store_outlines(conn, every)
+        t = lap("zone_outlines", t)
         stored_facts = facts.store_all(conn, every)
-        t = lap("rollups_profiles", t)
+        lap("rollups_profiles", t)
         communes = conn.execute(text("SELECT count(*) FROM analysis_communes")).scalar()
         white_zones = sum(zone_count.values())
         report = {
@@ -91,12 +94,72 @@ def refresh_all(conn: Connection) -> dict:
             "kinds_without_data": [k for k in every if k not in kinds],
             "rows": rows,
             "white_zones": white_zones,
+            "zone_outlines": outlines,
             "synergy_pairs": pairs,
             **stored_facts,
             "seconds": round(time.perf_counter() - started, 3),
             "phases": phases,
         }
         _record(conn, "full", None, report["seconds"], report)
+    return report
+
+
+def analysis_computed(conn: Connection) -> bool:
+    """Whether a full refresh has stored figures that a partial refresh can build on."""
+    return bool(conn.execute(statement("analysis/analysis_computed")).scalar_one())
+
+
+def refresh_kinds(conn: Connection, kinds: list[str]) -> dict:
+    """Recompute the stored figures of `kinds` only — what an import of a list of those
+    kinds can change — leaving the other kinds' rows alone. Equal to `refresh_all` for
+    those kinds (tests/test_analysis_by_kind.py); the potential links, which pair kinds,
+    are all recomputed. Unknown kind codes are ignored."""
+    started = time.perf_counter()
+    phases: dict[str, float] = {}
+
+    def lap(name: str, t0: float) -> float:
+        now = time.perf_counter()
+        phases[name] = round(now - t0, 3)
+        return now
+
+    with conn.begin_nested():
+        conn.execute(text("SET LOCAL statement_timeout = 0"))  # a batch job, as refresh_all
+        known = kind_table(conn)
+        kinds = sorted({k for k in kinds if k in known})
+        status = data_status(conn)
+        with_data = [k for k in kinds if status[k]["has_data"]]
+        compute.compute(conn, with_data)
+        t = lap("coverage", started)
+        adjacency = zones.ensure_adjacency(conn)
+        t = lap("adjacency" + ("_rebuilt" if adjacency["rebuilt"] else "_checked"), t)
+        zone_count = {kind: zones.assign_zones(conn, kind, work=True) for kind in with_data}
+        t = lap("white_zones", t)
+        removed = conn.execute(statement("analysis/delete_kinds"), {"kinds": kinds}).rowcount
+        rows = conn.execute(statement("analysis/store_full")).rowcount
+        conn.execute(text("ANALYZE analysis_commune_kind"))
+        t = lap("store", t)
+        conn.execute(statement("analysis/snapshot_kinds_delete"), {"kinds": kinds})
+        conn.execute(statement("analysis/snapshot_kinds_insert"), {"kinds": kinds})
+        pairs = synergy.store_pairs(conn)
+        t = lap("synergy_pairs", t)
+        outlines = zones.store_outlines(conn, kinds)
+        t = lap("zone_outlines", t)
+        stored_facts = facts.refresh_kinds(conn, kinds, with_facts=True)
+        lap("rollups_profiles", t)
+        report = {
+            "kinds": kinds,
+            "kinds_without_data": [k for k in kinds if k not in with_data],
+            "rows": rows,
+            "rows_removed": removed,
+            "coverage_rows_changed": rows != removed,
+            "white_zones": sum(zone_count.values()),
+            "zone_outlines": outlines,
+            "synergy_pairs": pairs,
+            **stored_facts,
+            "seconds": round(time.perf_counter() - started, 3),
+            "phases": phases,
+        }
+        _record(conn, "kinds", None, report["seconds"], report)
     return report
 
 
@@ -123,8 +186,10 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
 
     if not data_status(conn)[kind]["has_data"]:
         # its last placed cooperation went: no data, so no figure and no zone any more
-        conn.execute(text("DELETE FROM analysis_commune_kind WHERE kind_code = :k"), {"k": kind})
-        return {"communes": 0, "zones": 0}
+        cleared = conn.execute(
+            text("DELETE FROM analysis_commune_kind WHERE kind_code = :k"), {"k": kind}
+        ).rowcount
+        return {"communes": 0, "zones": 0, "rows_changed": bool(cleared)}
     has_rows = conn.execute(
         text("SELECT EXISTS (SELECT 1 FROM analysis_commune_kind WHERE kind_code = :k)"),
         {"k": kind},
@@ -149,7 +214,7 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
     lap("store")
     if communes is None:
         zones.assign_zones(conn, kind)
-        return {"communes": -1, "zones": -1}
+        return {"communes": -1, "zones": -1, "rows_changed": True}
     after = {c: cov for c, (cov, _z) in _status(conn, kind, communes).items()}
     lap("zone_members")
     result = incremental.update_zones(conn, kind, before, after)
@@ -178,11 +243,13 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
             )
         }
         touched = {"communes": 0, "zones": 0}
+        rows_changed = False  # a kind computed for the first time, or cleared
         phases: dict[str, float] = {}
         outcomes: dict[str, str] = {}
         for kind in sorted(kinds):
             res = _refresh_kind(conn, kind, cooperation_id, table[kind]["service_distance_m"])
             touched = {k: touched[k] + res[k] for k in touched}
+            rows_changed = rows_changed or res.get("rows_changed", False)
             outcomes.update(res.get("outcome", {}))
             for name, seconds in res.get("phases", {}).items():
                 phases[name] = round(phases.get(name, 0) + seconds, 4)
@@ -193,6 +260,9 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
         _snapshot(conn, cooperation_id)
         pairs = synergy.store_pairs(conn, only_id=cooperation_id)
         phases["synergy_pairs"] = round(time.perf_counter() - t0, 4)
+        t0 = time.perf_counter()
+        zones.store_outlines(conn, sorted(kinds))
+        phases["zone_outlines"] = round(time.perf_counter() - t0, 4)
         seconds = round(time.perf_counter() - started, 4)
         report = {
             "cooperation_id": cooperation_id,
@@ -201,6 +271,11 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
             "seconds": seconds,
             "phases": phases,
             "zone_outcomes": outcomes,
+            # which stored collection counts may have changed (geocoop.orchestration): the
+            # kinds touched, and whether coverage rows were added or removed (a kind
+            # computed for the first time, or left without data)
+            "kind_codes": sorted(kinds),
+            "coverage_rows_changed": rows_changed,
         }
         _record(conn, "cooperation", cooperation_id, seconds, report)
     return report
