@@ -230,3 +230,16 @@ def test_fast_path_on_the_bundled_data(demo_engine):
                    *[("region", r) for r in regions[:2]], ("epci", epci)]  # fmt: skip
         _check_random(conn, 3, 40, parents, kinds)
         transaction.rollback()
+
+
+def test_fast_path_after_a_refresh_by_kind(conn):
+    from geocoop.analysis.refresh import refresh_kinds
+
+    rng = random.Random(21)
+    insert_grid(conn, N)
+    _random_cooperations(conn, rng, 8)
+    api.refresh_all(conn)
+    _random_cooperations(conn, rng, 6)  # an import of several kinds
+    refresh_kinds(conn, KINDS)
+    parents = [None, ("departement", "99"), ("epci", "999000001")]
+    _check_random(conn, 21, 40, parents, KINDS)
