@@ -1,7 +1,8 @@
 """The one place that calls both ingest and analysis.
 
-The faces (the `geocoop` commands, the upload API, the admin page and, later, a job queue)
-call these functions; `geocoop.ingest` and `geocoop.analysis` never call each other.
+The faces (the `geocoop` commands) and the upload job queue (`geocoop.jobs`, fed by the
+upload API and the admin page) call these functions; `geocoop.ingest` and
+`geocoop.analysis` never call each other.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ def import_then_refresh(
     path: Path,
     *,
     refresh: bool = True,
+    on_step: Callable[[str], None] | None = None,
     **options,
 ) -> tuple[IngestReport, dict | None]:
     """Run the import `core(conn, path, **options)`, then — after a real import that
@@ -31,10 +33,13 @@ def import_then_refresh(
     connection, so the figures land (or roll back) with the rows in one transaction.
 
     Returns the import report and the refresh figures (None when nothing was refreshed).
+    `on_step("refresh")` is called before the refresh (a job's progress).
     """
     report = core(conn, path, **options)
     refreshed = None
     if refresh and report.accepted and not report.counts.get("dry_run"):
+        if on_step is not None:
+            on_step("refresh")
         # Coverage and white zones are stored: the map must show the new rows at once.
         refreshed = refresh_all(conn)
     return report, refreshed
@@ -45,6 +50,15 @@ def import_cooperations_then_refresh(
 ) -> tuple[IngestReport, dict | None]:
     """Import a cooperation list, then refresh the stored analysis in the same transaction."""
     return import_then_refresh(conn, import_cooperations, path, refresh=refresh, **options)
+
+
+def import_partnerships_then_refresh(
+    conn: Connection, path: Path, *, refresh: bool = True, **options
+) -> tuple[IngestReport, dict | None]:
+    """Import declared partnerships, then refresh the stored analysis in the same transaction."""
+    from geocoop.ingest.partnerships import import_partnerships
+
+    return import_then_refresh(conn, import_partnerships, path, refresh=refresh, **options)
 
 
 def load_bundled(engine: Engine, data_dir: Path) -> Iterator[str]:
