@@ -120,7 +120,9 @@ def test_an_unsupported_extension_is_400_at_once(client, app, token):
         ("faux.geojson", b"\x89PNG\r\n\x1a\n\x00\x00", "binaire"),
     ],
 )
-def test_bad_contents_fail_their_job_with_a_400_problem(client, app, token, name, content, fragment):
+def test_bad_contents_fail_their_job_with_a_400_problem(
+    client, app, token, name, content, fragment
+):
     response = post(
         client,
         "/api/ingest/cooperations",

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection, func, select
 
-from geocoop.errors import NotFound
+from geocoop.errors import BadRequest, NotFound
+from geocoop.ingest.cooperations import check_source
 from geocoop.sql import statement
 
 # One writer per database: the key of the session advisory lock the runner holds.
@@ -36,7 +37,15 @@ def submit(
     actor: str | None,
     options: dict,
 ) -> int:
-    """Queue the upload waiting at `path`; returns the job id (visible once committed)."""
+    """Queue the upload waiting at `path`; returns the job id (visible once committed).
+
+    A source name the import would refuse is refused now (IngestError, 400).
+    """
+    if options.get("source") is not None:
+        check_source(file_name, options["source"])
+    for name, value in options.items():
+        if isinstance(value, str) and "\x00" in value:  # cannot be stored (jsonb, text)
+            raise BadRequest(f"{file_name} : caractère nul dans « {name} ».")
     row = conn.execute(
         statement("jobs/submit"),
         {
