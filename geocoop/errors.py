@@ -68,6 +68,14 @@ class NotFound(GeocoopError):
     title = "Introuvable"
 
 
+class NoData(GeocoopError):
+    """A figure was asked of a kind with no data loaded: there is nothing to say, and an
+    empty answer would read as "nobody there"."""
+
+    status = 409
+    title = "Aucune donnée chargée"
+
+
 class Unauthorized(GeocoopError):
     """A write was attempted without a valid token."""
 

@@ -35,19 +35,67 @@ def test_csv_formula_safe(analysed):
 
 
 def test_white_zones_json_csv_geojson(analysed):
-    body = analysed.get(f"{API}/white-zones?kind=tzcld").get_json()
-    assert body["count"] == 1
+    # no cooperation of the grid has a perimeter: under the perimeter rule the whole grid
+    # is one white zone of the tiers-lieux
+    query = f"{API}/white-zones?kind=tiers_lieu&rule=perimeter"
+    body = analysed.get(query).get_json()
+    assert body["count"] == 1 and body["data_status"]["status"] == "partial"
     zone = body["items"][0]
     assert zone["population"] == 45000 and zone["communes_count"] == 9
     assert "geometry" not in zone
-    geo = analysed.get(f"{API}/white-zones?kind=tzcld&f=geojson")
+    geo = analysed.get(f"{query}&f=geojson")
     assert geo.mimetype == "application/geo+json"
     assert geo.get_json()["features"][0]["geometry"]["type"] == "MultiPolygon"
-    text = analysed.get(f"{API}/white-zones?kind=tzcld&f=csv").get_data(as_text=True)
+    text = analysed.get(f"{query}&f=csv").get_data(as_text=True)
     assert text.startswith("id,rank,kind")
 
 
-@pytest.mark.parametrize("kind", ["tzcld", "pat"])
+def test_kind_without_data_has_no_white_zone_and_says_so(analysed):
+    """TZCLD has no cooperation: no white zone is computed; JSON and GeoJSON carry the
+    data status, CSV and GeoPackage (no room to say it) answer 409, never an empty list."""
+    body = analysed.get(f"{API}/white-zones?kind=tzcld").get_json()
+    assert body["count"] == 0 and body["data_status"]["status"] == "none"
+    assert body["data_status"]["message"] == "aucune donnée chargée"
+    geo = analysed.get(f"{API}/white-zones?kind=tzcld&f=geojson").get_json()
+    assert geo["features"] == [] and geo["data_status"]["has_data"] is False
+    for fmt in ("csv", "gpkg"):
+        response = analysed.get(f"{API}/white-zones?kind=tzcld&f={fmt}")
+        assert response.status_code == 409 and response.mimetype == "application/problem+json"
+        assert (
+            "Aucune donnée chargée pour « Territoire zéro chômeur »"
+            in response.get_json()["detail"]
+        )
+    epci = analysed.get(f"{API}/epci-without?kind=tzcld").get_json()
+    assert epci["count"] == 0 and epci["data_status"]["status"] == "none"
+    assert analysed.get(f"{API}/epci-without?kind=tzcld&f=csv").status_code == 409
+    # coverage: no figure, the note says why (JSON and CSV)
+    cov = analysed.get(f"{API}/coverage?level=commune&parent=35&kind=tzcld").get_json()
+    assert cov["data_status"]["tzcld"]["status"] == "none"
+    assert cov["selection"]["counted"] == [] and cov["selection"]["has_figures"] is False
+    row = cov["items"][0]
+    assert row["population_covered_pct"] is None and row["population_covered"] is None
+    assert row["population"] > 0 and "aucune donnée chargée" in row["data_note"]
+    text = analysed.get(f"{API}/coverage?level=commune&parent=35&kind=tzcld&f=csv")
+    rows = list(csv.DictReader(io.StringIO(text.get_data(as_text=True))))
+    assert rows[0]["population_covered_pct"] == "" and "aucune donnée" in rows[0]["data_note"]
+    # the union of a kind with data and one without counts the first only, and says so
+    both = analysed.get(f"{API}/coverage?level=departement&kind=tzcld,pat").get_json()
+    assert both["selection"]["counted"] == ["pat"]
+    assert both["items"][0]["population_covered_pct"] == 100.0
+    assert "Territoire zéro chômeur" in both["items"][0]["data_note"]
+    # the territory summary: per-kind status, no 0 % for the kind without data
+    summary = analysed.get(f"{API}/territories/departement/35?kind=tzcld,pat").get_json()
+    by_kind = {k["kind"]: k for k in summary["by_kind"]}
+    assert by_kind["tzcld"]["population_covered_pct"] is None
+    assert by_kind["tzcld"]["data_status"]["status"] == "none"
+    assert by_kind["pat"]["data_status"]["status"] == "partial"
+    assert summary["all"]["kinds_counted"] == ["pat"]
+    why = analysed.get(f"{API}/communes/35001/explain?kind=tzcld").get_json()
+    assert why["covered"] is None and "n'est pas couverte" not in why["message"]
+    assert why["message"].startswith("Aucune donnée chargée")
+
+
+@pytest.mark.parametrize("kind", ["tiers_lieu", "pat"])
 @pytest.mark.parametrize("rule", ["any", "distance", "perimeter"])
 def test_white_zones_geopackage_follows_the_rule(analysed, tmp_path, rule, kind):
     """The map's GeoPackage export: same zones as the GeoJSON for the rule chosen,
@@ -82,7 +130,7 @@ def test_summary_explain_support(analysed):
     needs = analysed.get(f"{API}/cooperations/1/support-needs").get_json()
     assert needs["cooperation"]["id"] == 1
     assert analysed.get(f"{API}/synergy-index?level=epci").get_json()["count"] == 1
-    assert analysed.get(f"{API}/epci-without?kind=tzcld").get_json()["count"] == 1
+    assert analysed.get(f"{API}/epci-without?kind=pat").get_json()["count"] == 0
 
 
 @pytest.mark.parametrize(

@@ -124,7 +124,10 @@ def test_distance_override_and_filters_live(conn, grid):
     filtered = api.coverage(
         conn, level="departement", kinds=["tiers_lieu"], filters={"stage": ["emergence"]}
     )
-    assert filtered[0]["population_covered"] == 0 and filtered[0]["cooperations"] == 0
+    # no tiers-lieu has a known stage: no figure (never 0 %), and the note says why
+    assert filtered[0]["population_covered"] is None and filtered[0]["cooperations"] is None
+    assert filtered[0]["population_covered_pct"] is None and filtered[0]["population"] > 0
+    assert "2 coopérations sans stade renseigné, exclues" in filtered[0]["data_note"]
     with pytest.raises(BadRequest):
         api.coverage(conn, level="canton")
     with pytest.raises(BadRequest):
@@ -149,8 +152,11 @@ def test_white_zones(conn, grid):
 def test_epci_without(conn, grid):
     codes = {r["code"] for r in api.epci_without(conn, "tiers_lieu", parent_code="99")}
     assert codes == set()  # each EPCI holds one tiers-lieu
+    # no France services loaded: no EPCI can be said to lack one (not "every EPCI")
+    assert api.epci_without(conn, "france_services", parent_code="99") == []
+    add_cooperation(conn, "france_services", 3, 3, name="FS", commune="99001")
     add = {r["code"] for r in api.epci_without(conn, "france_services", parent_code="99")}
-    assert add == {"999000001", "999000002"}
+    assert add == {"999000002"}
 
 
 def test_explain_distance(conn, grid):

@@ -57,9 +57,18 @@ def test_candidates_scored_and_declared_links_excluded(conn, grid):
 def test_missing_complements(conn, grid):
     rows = api.missing_complements(conn, "departement", parent_code="99", parent_level="region")
     pairs = {(r["has"], r["missing"]) for r in rows}
-    assert ("ptce", "tzcld") in pairs  # weight 0.9, no TZCLD
+    # weight 0.9, but no TZCLD is loaded anywhere: no data is not absence
+    assert ("ptce", "tzcld") not in pairs
     assert ("pat", "tiers_lieu") not in pairs  # both present
     assert all(r["weight"] >= 0.6 for r in rows)
+    conn.execute(  # a TZCLD far from the grid (in no commune of it)
+        text(
+            "INSERT INTO cooperation (kind_code, name, source, source_id, location) "
+            "VALUES ('tzcld', 'TZCLD ailleurs', 't', 'far', ST_SetSRID(ST_MakePoint(10, 60), 4326))"
+        )
+    )
+    rows = api.missing_complements(conn, "departement", parent_code="99", parent_level="region")
+    assert ("ptce", "tzcld") in {(r["has"], r["missing"]) for r in rows}
 
 
 def test_support_needs(conn, grid):

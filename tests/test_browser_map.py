@@ -114,7 +114,7 @@ def figure(page, element_id: str) -> str:
 def test_france_view_loads_clean(live_server, watched):
     page = watched(live_server + "/")
     page.ready()
-    assert page.page.locator("#legend-kinds li").count() >= 5
+    assert page.page.locator("#legend-kinds li").count() == 1  # one meaningful kind
     assert painted_tiles(page) >= 1  # the regions are drawn from the vector tiles
     assert page.page.locator("#chart-dep-body svg rect").count() >= 2
     page.shot("map-france")
@@ -122,13 +122,14 @@ def test_france_view_loads_clean(live_server, watched):
 
 
 def test_filter_changes_markers_and_figures_and_back_restores(live_server, watched):
-    page = watched(live_server + "/?at=8/48.1/-2.8")
-    page.ready()
     every = get_json(live_server + "/api/maps/cooperations")["features"]
     assert every, "the bundled data must hold located cooperations"
+    kinds = sorted({f["properties"]["kind_code"] for f in every})
+    start = ",".join(kinds)
+    page = watched(live_server + f"/?at=8/48.1/-2.8&kinds={start}")
+    page.ready()
     shown_all = figure(page, "fig-cooperations")
     covered_all = figure(page, "fig-covered")
-    kinds = sorted({f["properties"]["kind_code"] for f in every})
     kind = "tiers_lieu" if "tiers_lieu" in kinds else kinds[0]  # the most contrasted map
     # keep only one kind: uncheck every other box
     checked = [
@@ -141,7 +142,13 @@ def test_filter_changes_markers_and_figures_and_back_restores(live_server, watch
     expected = get_json(f"{live_server}/api/maps/cooperations?kinds={kind}")["features"]
     assert figure(page, "fig-cooperations") == f"{len(expected)}"
     assert figure(page, "fig-cooperations") != shown_all or len(kinds) == 1
-    assert f"kinds={kind}" in page.page.url
+    # tiers-lieux alone is the default view: the URL then carries no kinds
+    assert "kinds=" not in page.page.url and f"kinds={start}" not in page.page.url
+    if "france_services" in kinds:  # a context layer: never in the headline figure
+        others = ",".join(k for k in kinds if k != "france_services")
+        without = get_json(f"{live_server}/api/maps/coverage?level=departement&kinds={others}")
+        shown = covered_all.replace("\u202f", "").replace("\xa0", "")
+        assert shown == str(without["totals"]["population_covered"])
     assert page.page.locator("#legend-kinds li").count() == 1
     assert painted_tiles(page) >= 2  # départements drawn (512-px tiles)
     coverage = get_json(f"{live_server}/api/maps/coverage?level=departement&kinds={kind}")
@@ -155,9 +162,7 @@ def test_filter_changes_markers_and_figures_and_back_restores(live_server, watch
     assert figure(other, "fig-cooperations") == f"{len(expected)}"
     # the back button walks back through the filter changes to the first state
     for _ in range(len(kinds) + 12):
-        if page.page.locator("input[name=kinds]:checked").count() > 1 and "kinds=" not in (
-            page.page.url
-        ):
+        if page.page.locator("input[name=kinds]:checked").count() == len(kinds):
             break
         page.page.go_back()
         page.ready()
@@ -340,4 +345,71 @@ def test_coverage_rule_and_distance_change_the_figures(live_server, watched):
     page.ready()
     assert "rule=perimeter" in page.page.url
     page.shot("map-rule-perimeter")
+    page.assert_clean()
+
+
+def test_home_headline_is_one_kind_and_a_kind_without_data_says_so(live_server, watched):
+    """Issue 12: the default view is one cooperation kind — never a « 100 % » made of France
+    services (a context layer) — and a kind without data reads « aucune donnée chargée »,
+    in its checkbox, the legend, the figures and the panel, never 0 %."""
+    fs_status = get_json(f"{live_server}/api/analysis/white-zones?kind=france_services&limit=1")
+    assert fs_status["data_status"]["status"] != "none"  # the bundled data has them
+    page = watched(live_server + "/")
+    page.ready()
+    checked = [
+        b.get_attribute("value") for b in page.page.locator("input[name=kinds]:checked").all()
+    ]
+    assert checked == ["tiers_lieu"]  # the loaded cooperation kind with most rows
+    scope = page.page.locator("#fig-scope")
+    assert scope.get_attribute("data-scope") == "one"
+    assert scope.inner_text().strip() == "Couverture par : Tiers-lieu"
+    headline = figure(page, "fig-covered-pct")
+    assert headline != "100,0 %" and headline != "–"
+    totals = get_json(f"{live_server}/api/maps/coverage?level=departement&kinds=tiers_lieu")
+    shown = float(headline.replace("%", "").replace(",", ".").strip())
+    assert shown == pytest.approx(totals["totals"]["population_covered_pct"], abs=0.05)
+    fs = get_json(f"{live_server}/api/maps/coverage?level=departement&kinds=france_services")
+    assert fs["totals"]["population_covered_pct"] > totals["totals"]["population_covered_pct"]
+    # France services: unchecked, labelled as a context layer
+    assert "couche de contexte" in page.page.locator("label[for=k-france_services]").inner_text()
+    # a kind without data says so next to its checkbox (no count, no 0)
+    ptce = page.page.locator("label[for=k-ptce]").inner_text()
+    assert "aucune donnée chargée" in ptce and "(0)" not in ptce
+    # a partial kind says how much is loaded against the census
+    assert "recensés en 2023" in page.page.locator("label[for=k-tiers_lieu]").inner_text()
+    page.shot("map-home-one-kind")
+    # choosing only the kind without data: no figure at all, and the reason
+    page.page.uncheck("#k-tiers_lieu")
+    page.ready()
+    page.page.check("#k-ptce")
+    page.ready()
+    assert "kinds=ptce" in page.page.url
+    assert scope.get_attribute("data-scope") == "none"
+    assert page.page.locator("#fig-headline").is_hidden()
+    assert "aucune donnée chargée" in page.page.locator("#fig-notes").inner_text()
+    assert (
+        "aucune donnée chargée"
+        in page.page.locator("#legend-kinds li[data-kind=ptce]").inner_text()
+    )
+    assert page.page.locator("#chart-dep-body svg").count() == 0
+    # its panel: no 0 %, no « non couverte »
+    page.page.fill("#search-input", "35238")
+    page.page.wait_for_selector("#search-results li[data-code='35238']")
+    page.page.keyboard.press("Enter")
+    page.page.wait_for_selector("#panel[data-code='35238']", timeout=20_000)
+    page.ready()
+    panel = page.page.locator("#panel").inner_text()
+    assert "aucune donnée chargée" in panel
+    assert "0,0 %" not in panel and "n'est pas couverte" not in panel
+    assert page.page.locator("#panel-covered-all").count() == 0
+    page.shot("map-kind-without-data")
+    page.assert_clean()
+
+
+def test_white_zone_mode_for_a_kind_without_data(live_server, watched):
+    page = watched(live_server + "/?mode=white&wkind=ptce")
+    page.ready()
+    assert page.page.locator(".zone-button").count() == 0
+    assert "aucune donnée chargée" in page.page.locator("#white-list").inner_text()
+    assert page.page.locator("#export-csv").is_hidden()
     page.assert_clean()

@@ -277,3 +277,102 @@ def test_territory_under_a_point(tiny, client):
     assert client.get("/api/maps/at?lon=5&lat=45&level=commune").get_json() is None
     assert client.get("/api/maps/at?lon=x&lat=1").status_code == 400
     assert client.get("/api/maps/at?lon=500&lat=1").status_code == 400
+
+
+def test_kinds_carry_their_data_status_and_one_default(tiny, client):
+    import json
+
+    html = client.get("/").get_data(as_text=True)
+    config = json.loads(html.split('id="geocoop-config">', 1)[1].split("</script>", 1)[0])
+    kinds = {k["code"]: k for k in config["kinds"]}
+    assert kinds["pat"]["data_status"]["status"] == "none"
+    assert kinds["pat"]["data_status"]["message"] == "aucune donnée chargée"
+    assert kinds["ptce"]["data_status"]["message"] == "1 PTCE chargé sur 203 recensés en 2023"
+    assert kinds["ptce"]["data_status"]["reference"]["count"] == 203
+    assert kinds["france_services"]["context"] and kinds["appui"]["context"]
+    # one meaningful kind, never a context layer
+    assert config["defaultKinds"] == ["ptce"]
+    assert config["messages"]["data.none"] == "aucune donnée chargée"
+
+
+def test_map_coverage_without_data_paints_no_zero(tiny, client):
+    body = client.get("/api/maps/coverage?level=departement&kinds=pat").get_json()
+    assert body["rows"][0]["population_covered_pct"] is None
+    assert body["rows"][0]["population"] == 3000
+    assert body["totals"]["population_covered_pct"] is None
+    assert body["totals"]["population_covered"] is None
+    sel = body["selection"]
+    assert sel["scope"] == "none" and sel["without_data"] == ["pat"]
+    assert sel["notes"][0]["message"] == "aucune donnée chargée : Projet alimentaire territorial"
+
+
+def test_map_headline_leaves_context_layers_out(tiny, client, db_engine):
+    with db_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO cooperation (kind_code, name, source, source_id, location) VALUES "
+                "('france_services', 'FS', 't', '3', ST_SetSRID(ST_MakePoint(-1.65, 48.05), 4326))"
+            )
+        )
+    body = client.get(
+        "/api/maps/coverage?level=commune&kinds=ptce,tiers_lieu,france_services"
+    ).get_json()
+    sel = body["selection"]
+    assert sel["kinds"] == ["ptce", "tiers_lieu"] and sel["scope"] == "union"
+    assert sel["context_left_out"] == ["france_services"]
+    alone = client.get("/api/maps/coverage?level=commune&kinds=france_services").get_json()
+    assert alone["selection"]["scope"] == "context"
+    one = client.get("/api/maps/coverage?level=commune&kinds=ptce").get_json()
+    assert one["selection"]["scope"] == "one"
+    assert client.get("/api/maps/coverage?level=commune&kinds=nope").status_code == 400
+
+
+def test_unknown_stage_is_not_zero_on_the_map(tiny, client, db_engine):
+    with db_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO cooperation (kind_code, name, source, source_id, location) VALUES "
+                "('ptce', 'Pôle sans stade', 't', '4', "
+                "ST_SetSRID(ST_MakePoint(-1.65, 48.05), 4326))"
+            )
+        )
+    body = client.get("/api/maps/coverage?level=commune&kinds=ptce&stage=operationnelle").get_json()
+    sel = body["selection"]
+    assert sel["filters"]["stage"]["unknown"] == 1 and sel["filters"]["stage"]["matching"] == 1
+    assert "1 coopération sans stade renseigné, exclue" in [n["message"] for n in sel["notes"]]
+    assert {r["code"]: r["population_covered_pct"] for r in body["rows"]} == {
+        "35238": 100.0,
+        "35051": 100.0,
+    }
+    none = client.get("/api/maps/coverage?level=commune&kinds=ptce&stage=emergence").get_json()
+    assert none["selection"]["scope"] == "none"
+    assert all(r["population_covered_pct"] is None for r in none["rows"])
+    assert none["selection"]["notes"][-1]["code"] == "no_match"
+    # the markers follow the same rule: the pôle without a stage is not drawn
+    markers = client.get("/api/maps/cooperations?kinds=ptce&stage=operationnelle").get_json()
+    assert [f["properties"]["name"] for f in markers["features"]] == ["Pôle <Rennes>"]
+    english = client.get("/api/maps/coverage?level=commune&kinds=ptce&stage=emergence&lang=en")
+    assert english.get_json()["selection"]["notes"][-1]["message_en"].startswith(
+        "no cooperation of the selection matches"
+    )
+
+
+def test_panel_fiche_and_white_zones_say_no_data(tiny, client):
+    panel = client.get("/api/maps/territory/35051?kinds=ptce,pat").get_json()
+    by_kind = {r["kind"]: r for r in panel["coverage"]["by_kind"]}
+    assert by_kind["pat"]["population_covered_pct"] is None
+    assert by_kind["pat"]["data_status"]["status"] == "none"
+    assert by_kind["ptce"]["population_covered_pct"] == 100.0
+    assert panel["coverage"]["selection"]["counted"] == ["ptce"]
+    assert panel["white_zones_without_data"] == ["pat"]
+    assert panel["explanations"]["pat"]["covered"] is None
+    html = client.get("/territoires/35051?kinds=ptce,pat").get_data(as_text=True)
+    row = html.split('data-kind="pat"', 1)[1].split("</tr>", 1)[0]
+    assert "aucune donnée chargée" in row and "%" not in row
+    assert "n&#39;est pas couverte" not in html and "n'est pas couverte" not in html
+    assert 'id="zones-no-data"' in html and "aucune donnée chargée" in html
+    assert 'id="fiche-notes"' in html
+    english = client.get("/territoires/35051?kinds=ptce,pat&lang=en").get_data(as_text=True)
+    assert "no data loaded" in english.split('data-kind="pat"', 1)[1].split("</tr>", 1)[0]
+    zones = client.get("/api/maps/white-zones?kind=pat").get_json()
+    assert zones["features"] == [] and zones["data_status"]["status"] == "none"

@@ -15,7 +15,7 @@ ROOT = "/api/features/collections"
         ("coverage-regions", "region"),
     ],
 )
-@pytest.mark.parametrize("kind", ["tiers_lieu", "pat", "tzcld"])
+@pytest.mark.parametrize("kind", ["tiers_lieu", "pat"])
 def test_rollups_match_the_analysis_api(app, analysed, collection, level, kind):
     from geocoop.analysis.api import coverage
     from geocoop.web.database import engine
@@ -36,6 +36,28 @@ def test_rollups_match_the_analysis_api(app, analysed, collection, level, kind):
         ):
             assert props[field] == row[field], (field, row["code"])
         assert props["population_covered_pct"] == pytest.approx(row["population_covered_pct"])
+
+
+@pytest.mark.parametrize(
+    "collection", ["coverage", "coverage-epci", "coverage-departements", "white-zones"]
+)
+def test_kind_without_data_has_no_row_and_the_collection_says_why(analysed, collection):
+    """No TZCLD loaded: no commune or territory is listed as "not covered", no white zone;
+    the collection document gives each kind's data status."""
+    doc = analysed.get(f"{ROOT}/{collection}/items?kind_code=tzcld").get_json()
+    assert doc["features"] == [] and doc["numberReturned"] == 0
+    meta = analysed.get(f"{ROOT}/{collection}").get_json()
+    assert meta["dataStatus"]["tzcld"] == {
+        "status": "none",
+        "cooperations": 0,
+        "vintage": None,
+        "message": "aucune donnée chargée",
+        "message_en": "no data loaded",
+    }
+    assert meta["dataStatus"]["tiers_lieu"]["status"] == "partial"
+    listed = analysed.get(ROOT).get_json()["collections"]
+    assert "dataStatus" in next(c for c in listed if c["id"] == collection)
+    assert "dataStatus" not in next(c for c in listed if c["id"] == "communes")
 
 
 def test_commune_coverage_explains_itself(analysed):

@@ -86,13 +86,19 @@ def test_coverage_tiles_per_kind(app, grid):
 
     with app.app_context(), engine().begin() as connection:
         refresh_all(connection)
-    doc = grid.get("/tiles/coverage.json?kind=tzcld").get_json()
-    assert doc["tiles"][0].endswith("/tiles/coverage/{z}/{x}/{y}.mvt?kind=tzcld")
+    doc = grid.get("/tiles/coverage.json?kind=tiers_lieu").get_json()
+    assert doc["tiles"][0].endswith("/tiles/coverage/{z}/{x}/{y}.mvt?kind=tiers_lieu")
     assert doc["vector_layers"][0]["fields"]["covered"] == "Boolean"
-    tile = grid.get("/tiles/coverage/10/507/354.mvt?kind=tzcld")
+    assert doc["dataStatus"]["status"] == "partial" and doc["dataStatus"]["cooperations"] == 2
+    tile = grid.get("/tiles/coverage/10/507/354.mvt?kind=tiers_lieu")
     assert tile.status_code == 200
     data = tile.get_data()
-    assert b"coverage" in data and b"35007" in data and b"tzcld" in data
+    assert b"coverage" in data and b"35007" in data and b"tiers_lieu" in data
+    # no TZCLD loaded: no commune is drawn as "not covered"; the TileJSON says why
+    assert grid.get("/tiles/coverage/10/507/354.mvt?kind=tzcld").status_code == 204
+    none = grid.get("/tiles/coverage.json?kind=tzcld").get_json()
+    assert none["dataStatus"]["status"] == "none"
+    assert none["description"].endswith("aucune donnée chargée.")
     other = grid.get("/tiles/coverage/10/507/354.mvt?kind=pat")
     assert other.headers["ETag"] != tile.headers["ETag"]
     assert grid.get("/tiles/coverage/10/507/354.mvt?kind=nope").status_code == 204

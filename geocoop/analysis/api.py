@@ -10,15 +10,18 @@ Shared parameters
 - `parent_code` (+ optional `parent_level`): restrict to territories inside that parent.
   When `parent_level` is omitted it is inferred: a 9-digit code is an EPCI; otherwise the
   parent is a département for levels commune/epci and a région for level departement.
-- `kinds`: list of kind codes (table `kind`); None = every kind except support structures
-  (`is_support`). With several kinds a commune is covered when any of them reaches it.
+- `kinds`: list of kind codes (table `kind`); None = every cooperation kind, not the
+  context layers (support structures `is_support`, public services listed in
+  reference_counts.yaml). With several kinds a commune is covered when any of them
+  reaches it. Kinds without data are never counted (see `data_status`).
 - `rule`: "distance" (a cooperation point within the kind's service distance of the commune
   polygon), "perimeter" (the commune is in a cooperation's territory of action) or "any"
   (either). See docs/analysis.md for thresholds and reference points.
 - `distance_m`: overrides every kind's `service_distance_m` for this query.
 - `filters`: {"category": [...], "socio_economic_model": [...], "stage": [...]} restricting
-  which cooperations count. With the defaults (no distance_m, no filters) figures are read
-  from the stored tables refreshed by `geocoop analyze`; otherwise computed live.
+  which cooperations count: only those whose value is known and matches (see
+  `coverage_status` for how many are unknown). Stored figures are used wherever they hold;
+  only the communes a filter or a distance override changes are computed live.
 """
 
 from __future__ import annotations
@@ -47,7 +50,12 @@ def coverage(
      "area_km2", "area_covered_km2", "cooperations" (located in the territory),
      "cooperations_per_100k", "nearest_distance_m" (edge distance from the territory's
      closest commune to the nearest cooperation; 0 when one is inside; None when none
-     exists)}. population_covered + population_uncovered == population at every level.
+     exists, or — under filters — when it is only known to lie beyond the service
+     distance), "data_note" (French: kinds without data, partial data, cooperations excluded
+     for an unknown value; None when nothing to say)}. population_covered +
+    population_uncovered == population at every level. When no requested kind can be
+    counted (no data, or no cooperation passing the filters) every coverage field is None,
+    never 0.
     """
     from geocoop.analysis.coverage import coverage as _impl
 
@@ -63,6 +71,39 @@ def coverage(
     )
 
 
+def data_status(conn: Connection) -> dict[str, dict]:
+    """Every kind's data status, by code: {"kind", "label", "status": "none" | "partial" |
+    "loaded", "has_data", "cooperations", "placed", "context", "sources": [{"source",
+    "cooperations", "file_name", "imported_at", "vintage", "vintage_from"}], "vintage",
+    "reference": {"count", "approximate", "year", "source", …} | None, "message",
+    "message_en"}. A kind with status "none" has no coverage figure and no white zone."""
+    from geocoop.analysis.data_status import data_status as _impl
+
+    return _impl(conn)
+
+
+def require_data(conn: Connection, kind: str, consequence: str) -> dict:
+    """The kind's data status, or `geocoop.errors.NoData` (409) when no data is loaded:
+    for answers (CSV, GeoPackage) that cannot carry a `data_status` next to an empty list."""
+    from geocoop.analysis.data_status import require_data as _impl
+
+    return _impl(conn, kind, consequence)
+
+
+def coverage_status(
+    conn: Connection, kinds: list[str] | None = None, filters: dict | None = None
+) -> dict:
+    """What the figures of `coverage(kinds=…, filters=…)` are made of:
+    {"kinds", "counted", "without_data", "without_match", "cooperations", "matching",
+     "filters": {field: {"values", "known", "unknown", "matching"}}, "has_figures",
+     "notes": [{"code": "no_data" | "partial" | "unknown" | "no_match", "message",
+     "message_en", …}], "data_status": {kind: …}}."""
+    from geocoop.analysis.params import check_filters, check_kinds
+    from geocoop.analysis.selection import selection_status
+
+    return selection_status(conn, check_kinds(conn, kinds), check_filters(filters))
+
+
 def coverage_summary(
     conn: Connection,
     code: str,
@@ -75,8 +116,10 @@ def coverage_summary(
 
     {"level", "code", "name", "population", "rule",
      "all": {…coverage fields as in `coverage`…},
-     "by_kind": [{"kind", "label", "service_distance_m", …coverage fields…}, …]}
-    `level` may be "france" (code ignored, use "FR").
+     "by_kind": [{"kind", "label", "service_distance_m", …coverage fields…,
+                  "data_status"}, …], "selection": see coverage_status}
+    "all" is the union of the kinds with data ("kinds_counted"); a kind without data has
+    None figures. `level` may be "france" (code ignored, use "FR").
     """
     from geocoop.analysis.coverage import coverage_summary as _impl
 
@@ -94,7 +137,9 @@ def explain_commune(conn: Connection, commune_code: str, kind: str) -> dict:
                   "via": "commune_code" | "epci_code" | "area_share", "area_share"}],
      "nearest": {"cooperation_id", "cooperation_name", "distance_edge_m",
                  "distance_center_m"} | None,
-     "white_zone_id": str | None, "message": French sentence}
+     "white_zone_id": str | None, "data_status", "message": French sentence}
+    For a kind without data: "covered" and the rule flags are None and the message says
+    that nothing can be said.
     Distances: edge = geodesic metres from the commune polygon's nearest point (0 inside);
     center = geodesic metres from the commune's point-on-surface.
     """
@@ -124,6 +169,8 @@ def white_zones(
       any size; "geometry_dissolved" is always true; both omitted when
       with_geometry=False)}]
     With a parent, zones are those of the whole country clipped to the parent's communes.
+    A kind without data has no white zone: [] (check `data_status` before reading it as
+    "no gap").
     """
     from geocoop.analysis.zones import white_zones as _impl
 
@@ -194,7 +241,8 @@ def missing_complements(
 ) -> list[dict]:
     """Territories having kind A but no cooperation of a complementary kind B.
 
-    B is complementary to A when the matrix weight ≥ `missing_threshold` (yaml).
+    B is complementary to A when the matrix weight ≥ `missing_threshold` (yaml). A kind B
+    without any data loaded is never "missing" (no data is not absence).
     [{"level", "code", "name", "population", "has": A, "missing": B, "weight",
       "has_count"}] sorted by weight then population, largest first.
     """
@@ -268,12 +316,15 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
 
 __all__ = [
     "coverage",
+    "coverage_status",
     "coverage_summary",
+    "data_status",
     "epci_without",
     "explain_commune",
     "missing_complements",
     "refresh_all",
     "refresh_for_cooperation",
+    "require_data",
     "support_needs",
     "support_needs_by_territory",
     "synergy_candidates",

@@ -42,14 +42,22 @@ def compute_kind(
     number of points and perimeters used."""
     conn.execute(statement("analysis/reset_kind"))
     counts = conn.execute(statement("analysis/load_kind"), {"kind": kind, **filters}).one()
-    params = {"kind": kind, "distance_m": float(distance_m)}
-    if not counts.points and not counts.perimeters:
-        conn.execute(statement("analysis/commune_empty"), params)
-        return {"points": 0, "perimeters": 0}
-    conn.execute(statement("analysis/commune_distance"), params)
-    if counts.perimeters:
-        conn.execute(statement("analysis/commune_perimeter"), {**params, "area_share": AREA_SHARE})
+    compute_loaded(conn, kind, distance_m, counts.points, counts.perimeters)
     return {"points": counts.points, "perimeters": counts.perimeters}
+
+
+def compute_loaded(
+    conn: Connection, kind: str, distance_m: float, points: int, perimeters: int
+) -> None:
+    """Fill analysis_work for one kind over analysis_communes from the cooperations
+    already in analysis_pts / analysis_perims (`points`, `perimeters` of them)."""
+    params = {"kind": kind, "distance_m": float(distance_m)}
+    if not points and not perimeters:
+        conn.execute(statement("analysis/commune_empty"), params)
+        return
+    conn.execute(statement("analysis/commune_distance"), params)
+    if perimeters:
+        conn.execute(statement("analysis/commune_perimeter"), {**params, "area_share": AREA_SHARE})
 
 
 def compute(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from geocoop.analysis import compute
+from geocoop.analysis import compute, filtered
+from geocoop.analysis.data_status import NO_DATA_FR, data_status
 from geocoop.analysis.params import (
     check_distance,
     check_filters,
@@ -12,24 +13,26 @@ from geocoop.analysis.params import (
     check_kinds,
     check_level,
     check_rule,
-    has_filters,
     kind_table,
     resolve_parent,
     scope_params,
 )
+from geocoop.analysis.selection import note_text, selection_status
 from geocoop.errors import NotFound
 from geocoop.sql import sql_source
 
 STORED, LIVE = compute.STORED_TABLE, compute.WORK_TABLE
-
-
-def _has_stored(conn: Connection, kinds: list[str]) -> bool:
-    return bool(
-        conn.execute(
-            text("SELECT EXISTS (SELECT 1 FROM analysis_commune_kind WHERE kind_code = ANY(:k))"),
-            {"k": kinds},
-        ).scalar()
-    )
+# What a territory row says when nothing can be counted: no figure rather than 0.
+NO_FIGURES = (
+    "communes_covered",
+    "population_covered",
+    "population_uncovered",
+    "population_covered_pct",
+    "area_covered_km2",
+    "cooperations",
+    "cooperations_per_100k",
+    "nearest_distance_m",
+)
 
 
 def _row(r) -> dict:
@@ -66,21 +69,37 @@ def rollup(
     parent: tuple[str, str] | None,
     filters: dict,
     distance_m: float | None,
+    selection: dict | None = None,
 ) -> list[dict]:
-    """Rows of `coverage` for already-validated parameters."""
-    source = STORED
-    if distance_m is not None or has_filters(filters) or not _has_stored(conn, kinds):
-        compute.compute(
-            conn,
-            kinds,
-            distance_m=distance_m,
-            filters=filters,
-            communes=compute.scope_communes(conn, parent),
+    """Rows of `coverage` for already-validated parameters. Only the kinds of the
+    selection that are counted (data loaded, a cooperation passing the filters) make the
+    figures; when none is, every coverage field is None and `data_note` says why."""
+    if selection is None:
+        selection = selection_status(conn, kinds, filters)
+    counted = selection["counted"]
+    source, extra = STORED, {}
+    if counted:
+        source, extra = filtered.prepare_source(
+            conn, selection, filters=filters, distance_m=distance_m, parent=parent
         )
-        source = LIVE
     sql = text(sql_source("analysis/rollup").replace("{source}", source))
-    params = {"level": level, "kinds": kinds, "rule": rule, **scope_params(parent), **filters}
-    return [_row(r) for r in conn.execute(sql, params).mappings()]
+    params = {
+        "level": level,
+        "kinds": counted,
+        "rule": rule,
+        **scope_params(parent),
+        **filters,
+        **extra,
+    }
+    note = note_text(selection)
+    rows = []
+    for r in conn.execute(sql, params).mappings():
+        row = _row(r)
+        if not counted:
+            row.update(dict.fromkeys(NO_FIGURES))
+        row["data_note"] = note
+        rows.append(row)
+    return rows
 
 
 def coverage(
@@ -122,8 +141,10 @@ def coverage_summary(
     table = kind_table(conn)
     parent = None if level == "france" else resolve_parent(conn, level, code, level)
     filters = check_filters(None)
+    status = data_status(conn)
 
-    def one(kind_list: list[str]) -> dict:
+    def one(kind_list: list[str]) -> tuple[dict, dict]:
+        selection = selection_status(conn, kind_list, filters, status=status)
         rows = rollup(
             conn,
             level=level,
@@ -132,21 +153,24 @@ def coverage_summary(
             parent=parent,
             filters=filters,
             distance_m=None,
+            selection=selection,
         )
         if not rows:
             raise NotFound(f"Aucune commune pour {level} {code}.")
-        return rows[0]
+        return rows[0], selection
 
-    total = one(kinds)
+    total, selection = one(kinds)
+    total["kinds_counted"] = selection["counted"]
     by_kind = []
     for kind in kinds:
-        row = one([kind])
+        row, _sel = one([kind])
         by_kind.append(
             {
                 "kind": kind,
                 "label": table[kind]["label"],
                 "service_distance_m": table[kind]["service_distance_m"],
                 **row,
+                "data_status": status[kind],
             }
         )
     return {
@@ -157,6 +181,7 @@ def coverage_summary(
         "rule": rule,
         "all": total,
         "by_kind": by_kind,
+        "selection": selection,
     }
 
 
@@ -172,6 +197,9 @@ def explain_commune(conn: Connection, commune_code: str, kind: str) -> dict:
     """See geocoop.analysis.api.explain_commune."""
     kind = check_kind(conn, kind)
     row = _explain_row(conn, commune_code, kind, STORED)
+    status = data_status(conn)[kind]
+    if not status["has_data"]:
+        return _no_data(row, kind, status)
     if row["kind_code"] is None:
         # never refreshed for this kind: compute this one commune live
         compute.compute(conn, [kind], communes=[commune_code])
@@ -217,7 +245,26 @@ def explain_commune(conn: Connection, commune_code: str, kind: str) -> dict:
         "reasons": reasons,
         "nearest": nearest,
         "white_zone_id": row["white_zone"],
+        "data_status": status,
         "message": _message(row["name"], covered, reasons, nearest, service),
+    }
+
+
+def _no_data(row, kind: str, status: dict) -> dict:
+    """explain_commune for a kind without data: no verdict, and the reason."""
+    return {
+        "commune": {"code": row["code"], "name": row["name"], "population": row["population"]},
+        "kind": kind,
+        "service_distance_m": None,
+        "covered": None,
+        "covered_by_distance": None,
+        "covered_by_perimeter": None,
+        "reasons": [],
+        "nearest": None,
+        "white_zone_id": None,
+        "data_status": status,
+        "message": f"{NO_DATA_FR.capitalize()} pour ce type de coopération : on ne peut pas "
+        f"dire si {row['name']} est couverte.",
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
+from geocoop.analysis.data_status import context_kinds
 from geocoop.errors import BadRequest, NotFound
 from geocoop.models import CATEGORIES, MODELS, STAGES
 
@@ -69,10 +70,12 @@ def kind_table(conn: Connection) -> dict[str, dict]:
 def check_kinds(
     conn: Connection, kinds: list[str] | None, *, allow_support: bool = True
 ) -> list[str]:
-    """Known kind codes; None → every non-support kind."""
+    """Known kind codes; None → every cooperation kind (not the context layers: support
+    structures and public services, see reference_counts.yaml)."""
     table = kind_table(conn)
     if kinds is None:
-        return [code for code, k in table.items() if not k["is_support"]]
+        context = context_kinds({code: k["is_support"] for code, k in table.items()})
+        return [code for code in table if code not in context]
     if isinstance(kinds, str):
         kinds = [k for k in kinds.split(",") if k]
     unknown = [k for k in kinds if k not in table]

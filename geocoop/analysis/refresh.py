@@ -8,6 +8,7 @@ import time
 from sqlalchemy import Connection, text
 
 from geocoop.analysis import compute, incremental, synergy, zones
+from geocoop.analysis.data_status import data_status
 from geocoop.analysis.params import kind_table
 from geocoop.sql import sql_source, statement
 
@@ -58,24 +59,21 @@ def refresh_all(conn: Connection) -> dict:
     with conn.begin_nested():
         # a batch job: the web's statement timeout does not apply to it
         conn.execute(text("SET LOCAL statement_timeout = 0"))
-        kinds = list(kind_table(conn))
-        counts = compute.compute(conn, kinds)
+        every = list(kind_table(conn))
+        # no data is not absence: a kind without any placed cooperation gets no stored
+        # figure and no white zone (readers say « aucune donnée chargée » instead)
+        status = data_status(conn)
+        kinds = [k for k in every if status[k]["has_data"]]
+        compute.compute(conn, kinds)
         t = lap("coverage", started)
         adjacency = zones.ensure_adjacency(conn)
         t = lap("adjacency" + ("_rebuilt" if adjacency["rebuilt"] else "_checked"), t)
-        # Kinds with no cooperation at all leave every commune uncovered: same zones.
-        empty = [k for k in kinds if not (counts[k]["points"] or counts[k]["perimeters"])]
-        zone_count = {}
-        for kind in [k for k in kinds if k not in empty] + empty[:1]:
-            zone_count[kind] = zones.assign_zones(conn, kind, work=True)
+        zone_count = {kind: zones.assign_zones(conn, kind, work=True) for kind in kinds}
         t = lap("white_zones", t)
         # TRUNCATE, not DELETE: no dead rows left behind; readers wait only for this step.
         conn.execute(text("TRUNCATE analysis_commune_kind"))
         conn.exec_driver_sql(sql_source("analysis/indexes_drop"))
-        rows = conn.execute(
-            statement("analysis/store_full"),
-            {"empty": empty[1:], "first_empty": empty[0] if empty else None},
-        ).rowcount
+        rows = conn.execute(statement("analysis/store_full")).rowcount
         conn.exec_driver_sql(sql_source("analysis/indexes_create"))
         # fresh statistics: later incremental queries are planned on the new contents
         conn.execute(text("ANALYZE analysis_commune_kind"))
@@ -84,12 +82,11 @@ def refresh_all(conn: Connection) -> dict:
         pairs = synergy.store_pairs(conn)
         t = lap("synergy_pairs", t)
         communes = conn.execute(text("SELECT count(*) FROM analysis_communes")).scalar()
-        white_zones = sum(zone_count.values()) + zone_count.get(empty[0] if empty else "", 0) * max(
-            len(empty) - 1, 0
-        )
+        white_zones = sum(zone_count.values())
         report = {
             "communes": communes,
             "kinds": len(kinds),
+            "kinds_without_data": [k for k in every if k not in kinds],
             "rows": rows,
             "white_zones": white_zones,
             "synergy_pairs": pairs,
@@ -121,6 +118,10 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
         laps[name] = round(laps.get(name, 0) + now - t0, 4)
         t0 = now
 
+    if not data_status(conn)[kind]["has_data"]:
+        # its last placed cooperation went: no data, so no figure and no zone any more
+        conn.execute(text("DELETE FROM analysis_commune_kind WHERE kind_code = :k"), {"k": kind})
+        return {"communes": 0, "zones": 0}
     has_rows = conn.execute(
         text("SELECT EXISTS (SELECT 1 FROM analysis_commune_kind WHERE kind_code = :k)"),
         {"k": kind},

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import Connection, text
 
+from geocoop.analysis.data_status import data_status
 from geocoop.analysis.params import (
     check_distance,
     check_kinds,
@@ -172,6 +173,8 @@ def missing_complements(
             **_arrays(m["weights"], m["missing_threshold"], distinct=True),
         },
     ).mappings()
+    # no data is not absence: a complement with no cooperation loaded is not "missing"
+    loaded = {k for k, v in data_status(conn).items() if v["has_data"]}
     return [
         {
             "level": level,
@@ -184,6 +187,7 @@ def missing_complements(
             "has_count": int(r["has_count"]),
         }
         for r in rows
+        if r["missing"] in loaded
     ]
 
 

@@ -7,6 +7,7 @@ import json
 from sqlalchemy import Connection, text
 
 from geocoop.analysis import compute
+from geocoop.analysis.data_status import data_status
 from geocoop.analysis.params import (
     check_kind,
     check_limit,
@@ -41,6 +42,8 @@ def white_zones(
     rule = check_rule(rule)
     limit = check_limit(limit)
     parent = resolve_parent(conn, "commune", parent_code, parent_level)
+    if not data_status(conn)[kind]["has_data"]:
+        return []  # no data is not absence: no white zone is computed for this kind
     stored = _stored(conn, kind)
     if rule == "any" and stored:
         members = sql_source("analysis/zones_members_stored")
@@ -92,6 +95,8 @@ def epci_without(
     """See geocoop.analysis.api.epci_without."""
     kind = check_kind(conn, kind)
     parent = resolve_parent(conn, "epci", parent_code, parent_level)
+    if not data_status(conn)[kind]["has_data"]:
+        return []  # without data, no EPCI can be said to lack the kind
     rows = conn.execute(statement("analysis/epci_without"), {"kind": kind, **scope_params(parent)})
     return [
         {

@@ -11,7 +11,10 @@ from geocoop.cli.context import command, engine
 
 @command("analyze")
 @click.option(
-    "--kind", "kinds", multiple=True, help="Type(s) à résumer (défaut : tous sauf appui)."
+    "--kind",
+    "kinds",
+    multiple=True,
+    help="Type(s) à résumer (défaut : les coopérations, sans les couches de contexte).",
 )
 @click.option(
     "--cooperation",
@@ -67,15 +70,22 @@ def analyze(
         return
     click.echo(f"Analyse recalculée en {report['seconds']:.2f} s : {report}")
     for row in summary:
+        if row["population_covered_pct"] is None:  # no data is not absence
+            click.echo(f"France : pas de chiffre ({row['data_note']}).")
+            continue
         click.echo(
             f"France : {row['population_covered_pct']} % de la population couverte "
             f"({row['communes_covered']}/{row['communes_total']} communes)."
         )
     for kind, data in per_kind.items():
         cov = data["couverture"]
+        if cov["population_covered_pct"] is None:
+            click.echo(f"{kind} : {cov['data_note']}.")
+            continue
         click.echo(
             f"{kind} : {cov['population_covered_pct']} % couverts, "
             f"{cov['cooperations']} coopérations."
+            + (f" ({cov['data_note']})" if cov["data_note"] else "")
         )
         for z in data["zones_blanches"]:
             click.echo(

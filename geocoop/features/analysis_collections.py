@@ -20,6 +20,19 @@ from sqlalchemy import (
 from geocoop.features.collections import Collection, Property
 from geocoop.models import AnalysisCommuneKind, AnalysisSynergyPair, Cooperation, Territory
 
+_STATUS_FIELDS = ("status", "cooperations", "vintage", "message", "message_en")
+
+
+def kinds_data_status(conn) -> dict[str, dict]:
+    """Each kind's data status as the per-kind collections and tiles list it: a kind with
+    status "none" has no row in them (no data is not absence, so nothing is stored)."""
+    from geocoop.analysis.data_status import data_status
+
+    return {
+        kind: {f: entry[f] for f in _STATUS_FIELDS} for kind, entry in data_status(conn).items()
+    }
+
+
 _T = Territory.__table__
 _C = Cooperation.__table__
 _ACK = AnalysisCommuneKind.__table__
@@ -194,6 +207,7 @@ ANALYSIS_COLLECTIONS = (
             build=_rollup(level, column),
             properties=_ROLLUP_PROPS,
             keywords=("analyse", "couverture", level),
+            per_kind=True,
         )
         for cid, level, column, label, singular in (
             ("epci", "epci", "epci_code", "EPCI", "EPCI"),
@@ -205,22 +219,26 @@ ANALYSIS_COLLECTIONS = (
         id="coverage",
         title="Couverture des communes par type",
         description="Une ligne par commune et par type de coopération (filtrer par "
-        "kind_code) : couverte ou non, par quelle règle, distance à la plus proche.",
+        "kind_code) : couverte ou non, par quelle règle, distance à la plus proche. Un type "
+        "sans donnée chargée n'a aucune ligne (voir dataStatus).",
         build=_coverage,
         properties=_COVERAGE_PROPS,
         heavy=True,
         tile_minzoom=5,
         keywords=("analyse", "couverture"),
+        per_kind=True,
     ),
     Collection(
         id="white-zones",
         title="Zones blanches",
         description="Groupes de communes contiguës non couvertes, par type de coopération "
-        "(règle « distance ou périmètre »).",
+        "(règle « distance ou périmètre »). Aucune zone pour un type sans donnée chargée "
+        "(voir dataStatus).",
         build=_white_zones,
         properties=_ZONE_PROPS,
         heavy=True,
         keywords=("analyse", "zones blanches"),
+        per_kind=True,
     ),
     Collection(
         id="synergy-candidates",

@@ -60,6 +60,7 @@ class Collection:
     tile_maxzoom: int = 14
     keywords: tuple[str, ...] = field(default_factory=tuple)
     temporal: str | None = None  # the date-time property `datetime` filters on, if any
+    per_kind: bool = False  # rows per cooperation kind: the document lists each kind's data
 
     def prop(self, name: str) -> Property | None:
         """The property called `name`, if this collection has it."""

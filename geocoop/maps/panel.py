@@ -12,6 +12,7 @@ import importlib.util
 from sqlalchemy import Connection
 
 from geocoop.errors import BadRequest
+from geocoop.maps.headline import headline_kinds, scope_label
 from geocoop.maps.kinds import map_kinds
 from geocoop.maps.territory import cooperations_near, find_territory
 
@@ -48,7 +49,9 @@ def coverage_rows(
     distance_m: float | None = None,
     filters: dict | None = None,
 ) -> dict:
-    """Coverage of the territory for all the given kinds together and for each kind."""
+    """Coverage of the territory for the chosen kinds together (context layers left out
+    when a cooperation kind is chosen) and for each kind, each with its data status; a
+    kind without data has no figure (None), never 0 %."""
     api = analysis_api()
     parent_code, parent_level = parent_of(territory)
 
@@ -70,8 +73,32 @@ def coverage_rows(
         found = row([kind["code"]])
         if found is not None:
             distance = distance_m if distance_m is not None else kind["service_distance_m"]
-            by_kind.append({**found, "kind": kind["code"], "service_distance_m": distance})
-    return {"all": row([k["code"] for k in kinds]), "by_kind": by_kind}
+            by_kind.append(
+                {
+                    **found,
+                    "kind": kind["code"],
+                    "service_distance_m": distance,
+                    "context": kind["context"],
+                    "data_status": kind["data_status"],
+                }
+            )
+    counted, left_out = headline_kinds(kinds, [k["code"] for k in kinds])
+    selection = api.coverage_status(conn, counted, filters)
+    context = {k["code"] for k in kinds if k["context"]}
+    return {
+        "all": row(counted),
+        "by_kind": by_kind,
+        "selection": {
+            "kinds": counted,
+            "counted": selection["counted"],
+            "without_data": selection["without_data"],
+            "context_left_out": left_out,
+            "scope": scope_label(selection, counted, context),
+            "has_figures": selection["has_figures"],
+            "filters": selection["filters"],
+            "notes": selection["notes"],
+        },
+    }
 
 
 def _explanations(conn: Connection, commune_code: str, kinds: list[dict]) -> dict[str, dict]:
@@ -84,6 +111,8 @@ def _white_zones(conn: Connection, territory: dict, kinds: list[dict], rule: str
     code, level = territory["code"], territory["level"]
     zones = []
     for kind in kinds:
+        if not kind["data_status"]["has_data"]:
+            continue  # no white zone is computed for a kind without data
         if level == "commune":
             # a commune's zone is the one it belongs to, found in its département's list
             found = api.white_zones(
@@ -131,10 +160,11 @@ def _synergies(conn: Connection, territory: dict, kinds: list[str]) -> list[dict
 
 
 def selected_kinds(conn: Connection, codes: list[str] | None) -> list[dict]:
-    """The kinds asked for (every non-support kind by default); 400 on an unknown code."""
+    """The kinds asked for (every cooperation kind, no context layer, by default); 400 on
+    an unknown code."""
     every = map_kinds(conn)
     if not codes:
-        return [k for k in every if not k["is_support"]]
+        return [k for k in every if not k["context"]]
     known = {k["code"]: k for k in every}
     unknown = [c for c in codes if c not in known]
     if unknown:
@@ -175,5 +205,8 @@ def territory_panel(
     if territory["level"] == "commune":
         panel["explanations"] = _explanations(conn, territory["code"], chosen)
     panel["white_zones"] = _white_zones(conn, territory, chosen, rule)
+    panel["white_zones_without_data"] = [
+        k["code"] for k in chosen if not k["data_status"]["has_data"]
+    ]
     panel["synergies"] = _synergies(conn, territory, [k["code"] for k in chosen])
     return panel

@@ -8,7 +8,10 @@ WITH cc AS (
                    WHEN 'distance' THEN s.covered_distance
                    WHEN 'perimeter' THEN s.covered_perimeter
                    ELSE s.covered_distance OR s.covered_perimeter END) AS covered,
-         min(s.nearest_edge_m) AS nearest_m
+         min(s.nearest_edge_m) AS nearest_m,
+         -- filtered figures (filtered_distance.sql): a nearest point known only to lie
+         -- beyond the kind's service distance
+         min(s.service_distance_m) FILTER (WHERE s.nearest_center_m = -1) AS unknown_beyond_m
   FROM {source} s
   WHERE s.kind_code = ANY (CAST(:kinds AS text[]))
   GROUP BY s.commune_code
@@ -23,7 +26,7 @@ WITH cc AS (
          COALESCE(t.population, 0)::bigint AS pop,
          COALESCE(t.area_km2, ST_Area(t.geom::geography) / 1e6) AS area,
          COALESCE(cc.covered, false) AS covered,
-         cc.nearest_m
+         cc.nearest_m, cc.unknown_beyond_m
   FROM territory t
   LEFT JOIN cc ON cc.commune_code = t.code
   WHERE t.level = 'commune' AND t.geom IS NOT NULL
@@ -55,7 +58,11 @@ WITH cc AS (
          sum(com.area) AS area_km2,
          COALESCE(sum(com.area) FILTER (WHERE com.covered), 0) AS area_covered_km2,
          COALESCE(sum(coops.n), 0) AS cooperations,
-         min(com.nearest_m) AS nearest_m
+         -- exact unless some commune's nearest is only known to lie beyond a distance
+         -- that the known nearest exceeds
+         CASE WHEN min(com.unknown_beyond_m) IS NULL
+                OR min(com.nearest_m) <= min(com.unknown_beyond_m)
+              THEN min(com.nearest_m) END AS nearest_m
   FROM com
   LEFT JOIN coops ON coops.commune_code = com.code
   WHERE com.gcode IS NOT NULL

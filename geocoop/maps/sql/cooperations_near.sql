@@ -13,7 +13,8 @@ JOIN cooperation AS c
 JOIN kind AS k ON k.code = c.kind_code
 WHERE t.id = :territory_id
   AND (CAST(:kinds AS text[]) IS NULL OR c.kind_code = ANY(CAST(:kinds AS text[])))
-  AND (CAST(:categories AS text[]) IS NULL OR c.category = ANY(CAST(:categories AS text[])))
+  AND (CAST(:categories AS text[]) IS NULL
+       OR COALESCE(c.category, k.default_category) = ANY(CAST(:categories AS text[])))
   AND (CAST(:models AS text[]) IS NULL
        OR c.socio_economic_model = ANY(CAST(:models AS text[])))
   AND (CAST(:stages AS text[]) IS NULL OR c.stage = ANY(CAST(:stages AS text[])))

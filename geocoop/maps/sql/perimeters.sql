@@ -9,9 +9,12 @@ SELECT c.id, c.name, c.kind_code, c.stage,
            5
        ) AS geometry
 FROM cooperation AS c
+JOIN kind AS k ON k.code = c.kind_code
 WHERE c.perimeter IS NOT NULL
   AND (CAST(:kinds AS text[]) IS NULL OR c.kind_code = ANY(CAST(:kinds AS text[])))
-  AND (CAST(:categories AS text[]) IS NULL OR c.category = ANY(CAST(:categories AS text[])))
+  -- the effective category, as in the figures and the markers (cooperations.sql)
+  AND (CAST(:categories AS text[]) IS NULL
+       OR COALESCE(c.category, k.default_category) = ANY(CAST(:categories AS text[])))
   AND (CAST(:models AS text[]) IS NULL
        OR c.socio_economic_model = ANY(CAST(:models AS text[])))
   AND (CAST(:stages AS text[]) IS NULL OR c.stage = ANY(CAST(:stages AS text[])))

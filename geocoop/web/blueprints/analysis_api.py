@@ -115,8 +115,9 @@ def coverage():
     a = read(COVERAGE_PARAMS)
     live = a["distance_m"] is not None or _filters(a) is not None or a["f"] == "csv"
     with heavy() if live else nullcontext():
+        conn = connection()
         rows = api.coverage(
-            connection(),
+            conn,
             level=a["level"],
             parent_code=a["parent"],
             parent_level=a["parent_level"],
@@ -125,7 +126,17 @@ def coverage():
             distance_m=a["distance_m"],
             filters=_filters(a),
         )
-        return respond(rows, a["f"], name=f"couverture-{a['level']}")
+        if a["f"] == "csv":  # each row carries its data_note
+            return respond(rows, a["f"], name=f"couverture-{a['level']}")
+        status = api.coverage_status(conn, a["kind"], _filters(a))
+    data = {"count": len(rows), "items": rows, **_status_members(status)}
+    return respond(data, a["f"])
+
+
+def _status_members(selection: dict) -> dict:
+    """The data status (per kind) and how the selection was counted, for JSON answers."""
+    rest = {k: v for k, v in selection.items() if k != "data_status"}
+    return {"data_status": selection["data_status"], "selection": rest}
 
 
 SUMMARY_PARAMS = (P_KINDS, P_RULE, formats("json"))
@@ -225,8 +236,13 @@ def white_zones():
 
 
 def _white_zones(a: dict, spatial: bool):
+    conn = connection()
+    if a["f"] in ("csv", "gpkg"):
+        status = api.require_data(conn, a["kind"], "aucune zone blanche n'est calculée")
+    else:
+        status = api.data_status(conn).get(a["kind"])
     zones = api.white_zones(
-        connection(),
+        conn,
         kind=a["kind"],
         rule=a["rule"],
         limit=a["limit"],
@@ -234,6 +250,8 @@ def _white_zones(a: dict, spatial: bool):
         parent_level=a["parent_level"],
         with_geometry=spatial or a["geometry"],
     )
+    if a["f"] == "json":
+        return respond({"count": len(zones), "items": zones, "data_status": status}, "json")
     if not spatial:
         return respond(zones, a["f"], name=f"zones-blanches-{a['kind']}")
     features = [
@@ -247,7 +265,8 @@ def _white_zones(a: dict, spatial: bool):
     ]
     if a["f"] == "geojson":
         return json_response(
-            {"type": "FeatureCollection", "features": features}, "application/geo+json"
+            {"type": "FeatureCollection", "features": features, "data_status": status},
+            "application/geo+json",
         )
     name = f"zones-blanches-{a['kind']}-{a['rule']}"
     response = Response(features_to_gpkg(features, name), mimetype=GPKG_TYPE)
@@ -262,8 +281,14 @@ EPCI_PARAMS = (P_KIND, P_PARENT, formats("json", "csv"))
 def epci_without():
     """EPCI with no cooperation of the kind, largest population first."""
     a = read(EPCI_PARAMS)
-    rows = api.epci_without(connection(), a["kind"], parent_code=a["parent"])
-    return respond(rows, a["f"], name=f"epci-sans-{a['kind']}")
+    conn = connection()
+    if a["f"] == "csv":
+        api.require_data(conn, a["kind"], "on ne peut pas dire quels EPCI en manquent")
+    rows = api.epci_without(conn, a["kind"], parent_code=a["parent"])
+    if a["f"] == "csv":
+        return respond(rows, a["f"], name=f"epci-sans-{a['kind']}")
+    status = api.data_status(conn).get(a["kind"])
+    return respond({"count": len(rows), "items": rows, "data_status": status}, "json")
 
 
 SYNERGY_PARAMS = (

@@ -28,7 +28,7 @@ from geocoop.features.version import data_version
 from geocoop.maps import folium_maps
 from geocoop.maps.figures import coverage_figures
 from geocoop.maps.filters import parse_filters
-from geocoop.maps.kinds import map_kinds
+from geocoop.maps.kinds import default_kinds, map_kinds
 from geocoop.maps.markers import map_cooperations
 from geocoop.maps.panel import territory_panel
 from geocoop.maps.search import search_territories, territory_at
@@ -111,10 +111,12 @@ def _page_config(lang: str) -> dict:
     if "tiles" in current_app.blueprints:
         tiles = {level: f"/tiles/{name}/{{z}}/{{x}}/{{y}}.mvt"
                  for level, name in TILE_COLLECTIONS.items()}  # fmt: skip
+    kinds = map_kinds(connection())
     return {
         "lang": lang,
         "messages": i18n.messages(lang),
-        "kinds": map_kinds(connection()),
+        "kinds": kinds,
+        "defaultKinds": default_kinds(kinds),
         "baseTiles": settings.base_tiles_url or None,
         "baseAttribution": settings.base_tiles_attribution or None,
         "tiles": tiles,

@@ -167,6 +167,11 @@ def collection_doc(collection) -> dict:
     bbox = collection_extent(collection)
     if bbox:
         doc["extent"] = {"spatial": {"bbox": [bbox], "crs": SUPPORTED[0].uri}}
+    if collection.per_kind:
+        from geocoop.features.analysis_collections import kinds_data_status
+
+        # no data is not absence: say which kinds have no row here because nothing is loaded
+        doc["dataStatus"] = kinds_data_status(connection())
     return doc
 
 

@@ -14,7 +14,7 @@ from geocoop.features import tiles as core
 from geocoop.features.cache import VersionedCache
 from geocoop.features.version import data_version
 from geocoop.web import openapi
-from geocoop.web.database import engine
+from geocoop.web.database import connection, engine
 from geocoop.web.http import collection_extent, finish, json_response, reject_nul, url
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
@@ -72,7 +72,12 @@ def tilejson_doc(collection_id: str, kind: str | None = None) -> dict:
     template = template.replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
     if kind is not None:
         template += f"?kind={kind}"
-    return {
+    status = None
+    if kind is not None:
+        from geocoop.features.analysis_collections import kinds_data_status
+
+        status = kinds_data_status(connection()).get(kind)
+    doc = {
         "tilejson": "3.0.0",
         "name": found.title,
         "description": found.description,
@@ -97,6 +102,13 @@ def tilejson_doc(collection_id: str, kind: str | None = None) -> dict:
             }
         ],
     }
+    if status is not None:
+        # a kind without data has empty tiles: the document says it is « aucune donnée
+        # chargée », not « nothing there »
+        doc["dataStatus"] = status
+        if status["status"] == "none":
+            doc["description"] = f"{found.description} — {status['message']}."
+    return doc
 
 
 @bp.get("/<collection_id>.json")

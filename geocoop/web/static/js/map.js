@@ -7,9 +7,17 @@
   var E = config.endpoints;
   var kindsByCode = {};
   config.kinds.forEach(function (k) { kindsByCode[k.code] = k; });
-  var DEFAULT_KINDS = config.kinds.filter(function (k) { return !k.is_support; }).map(function (k) { return k.code; });
+  // one meaningful kind by default (the server picks it: a cooperation kind with data);
+  // context layers (France services, support structures) are never in it
+  var DEFAULT_KINDS = (config.defaultKinds || []).slice();
   var FRANCE = [[41.3, -5.2], [51.1, 9.6]]; // metropolitan France
-  var WKIND_DEFAULT = (config.kinds.filter(function (k) { return !k.is_support && k.cooperations > 0; })[0] || config.kinds[0]).code;
+  var WKIND_DEFAULT = (config.kinds.filter(function (k) { return !k.context && hasData(k); })[0] || config.kinds[0]).code;
+  function hasData(k) { return !!(k && k.data_status && k.data_status.has_data); }
+  function statusText(k) {
+    if (!k || !k.data_status) return "";
+    return config.lang === "en" ? k.data_status.message_en : k.data_status.message;
+  }
+  function noteText(n) { return config.lang === "en" ? n.message_en : n.message; }
 
   // Leaflet ≥ 1.8 dropped DomEvent.fakeStop, which VectorGrid 1.3 still calls on clicks.
   if (!L.DomEvent.fakeStop) L.DomEvent.fakeStop = function (e) { e._stopped = true; };
@@ -85,13 +93,24 @@
   });
 
   /* ---------- choropleth ---------- */
-  var CLASSES = [ // ColorBrewer YlGnBu: sequential, colour-blind safe
-    { upTo: 20, colour: "#ffffcc" }, { upTo: 40, colour: "#a1dab4" }, { upTo: 60, colour: "#41b6c4" },
-    { upTo: 80, colour: "#2c7fb8" }, { upTo: 100.01, colour: "#253494" },
-  ];
+  var PALETTE = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]; // ColorBrewer YlGnBu
+  var CLASSES = [];
   var NO_DATA = "#d9d9d9";
+  /* Five equal classes between the smallest and the largest figure of the level shown,
+     so the whole colour range is used (a map of 92–100 % is not one flat colour). */
+  function setClasses(values) {
+    var v = values.filter(function (x) { return x !== null && x !== undefined; });
+    CLASSES = [];
+    if (!v.length) return;
+    var lo = Math.floor(Math.min.apply(null, v)), hi = Math.ceil(Math.max.apply(null, v));
+    if (hi === lo) { CLASSES.push({ from: lo, upTo: hi, colour: PALETTE[PALETTE.length - 1] }); return; }
+    var step = (hi - lo) / PALETTE.length;
+    PALETTE.forEach(function (colour, i) {
+      CLASSES.push({ from: lo + i * step, upTo: i === PALETTE.length - 1 ? hi : lo + (i + 1) * step, colour: colour });
+    });
+  }
   function classColour(value) {
-    if (value === null || value === undefined) return NO_DATA;
+    if (value === null || value === undefined || !CLASSES.length) return NO_DATA;
     for (var i = 0; i < CLASSES.length; i++) if (value < CLASSES[i].upTo) return CLASSES[i].colour;
     return CLASSES[CLASSES.length - 1].colour;
   }
@@ -154,7 +173,8 @@
       ? UI.getJSON(E.coverage + "?" + filterQuery(state, { level: level })).then(function (data) {
           coverageByCode = {};
           data.rows.forEach(function (r) { coverageByCode[r.code] = r.population_covered_pct; });
-        }).catch(function () { coverageByCode = {}; })
+          setClasses(data.rows.map(function (r) { return r.population_covered_pct; }));
+        }).catch(function () { coverageByCode = {}; setClasses([]); })
       : Promise.resolve(coverageByCode = {});
     return done.then(function () {
       if (coverageKey !== key) return;
@@ -164,6 +184,7 @@
       choropleth = makeChoropleth(level);
       if (choropleth) choropleth.addTo(map).bringToBack();
       document.getElementById("map").setAttribute("data-level", level);
+      renderScale();
     });
   }
 
@@ -239,38 +260,71 @@
   }
 
   /* ---------- legend, figures, chart ---------- */
-  function renderLegend() {
+  function renderScale() {
     var scale = document.getElementById("legend-coverage");
     scale.textContent = "";
-    var lower = 0;
     CLASSES.forEach(function (c) {
-      var upper = Math.min(100, Math.floor(c.upTo));
-      scale.appendChild(el("li", {}, [el("span", { class: "swatch swatch-" + c.colour.slice(1) }), lower + "–" + upper + " %"]));
-      lower = upper;
+      var text = c.from === c.upTo ? UI.num(c.from, 1) + " %" : UI.num(c.from, 1) + "–" + UI.num(c.upTo, 1) + " %";
+      scale.appendChild(el("li", {}, [el("span", { class: "swatch swatch-" + c.colour.slice(1) }), text]));
     });
-    scale.appendChild(el("li", {}, [el("span", { class: "swatch swatch-nodata" }), "n.d."]));
+    scale.appendChild(el("li", {}, [el("span", { class: "swatch swatch-nodata" }), t("legend.no_figure")]));
+  }
+  function renderLegend() {
+    renderScale();
     var list = document.getElementById("legend-kinds");
     list.textContent = "";
     config.kinds.filter(function (k) { return state.kinds.indexOf(k.code) >= 0; }).forEach(function (k) {
-      list.appendChild(el("li", { "data-kind": k.code }, [UI.kindBadge(k, 18), " " + UI.kindLabel(k)]));
+      var status = hasData(k) && k.data_status.status === "loaded" ? null : statusText(k);
+      list.appendChild(el("li", { "data-kind": k.code, "data-status": k.data_status ? k.data_status.status : null }, [
+        UI.kindBadge(k, 18), " " + UI.kindLabel(k) + (k.context ? " (" + t("kind.context") + ")" : ""),
+        status ? el("span", { class: "data-status", text: " — " + status }) : null]));
     });
     if (state.mode === "white") {
       list.appendChild(el("li", {}, [el("span", { class: "swatch swatch-white-zone" }), t("legend.white")]));
     }
   }
+  function kindNames(codes) {
+    return codes.map(function (c) { return UI.kindLabel(kindsByCode[c]); }).join(", ");
+  }
+  /* What the headline is about, in words: one kind, « au moins une des coopérations
+     cochées », a context layer, or no figure at all. */
+  function scopeText(sel) {
+    var key = "figures.scope." + sel.scope;
+    return t(key).replace("{kind}", kindNames(sel.scope === "context" ? sel.kinds : sel.counted));
+  }
+  function renderNotes(node, sel) {
+    node.textContent = "";
+    var items = (sel.notes || []).map(function (n) {
+      return el("li", { "data-note": n.code, text: noteText(n) });
+    });
+    if (sel.context_left_out && sel.context_left_out.length) {
+      items.push(el("li", { "data-note": "context", text: t("figures.context_left_out").replace("{kinds}", kindNames(sel.context_left_out)) }));
+    }
+    items.forEach(function (li) { node.appendChild(li); });
+    node.hidden = !items.length;
+  }
   function loadFigures() {
     var body = document.getElementById("chart-dep-body");
+    var scope = document.getElementById("fig-scope"), headline = document.getElementById("fig-headline");
+    var notes = document.getElementById("fig-notes");
     if (!state.kinds.length) {
       ["fig-covered-pct", "fig-covered", "fig-uncovered"].forEach(function (id) { document.getElementById(id).textContent = "–"; });
-      body.textContent = "";
+      scope.textContent = t("figures.scope.empty"); scope.setAttribute("data-scope", "empty");
+      body.textContent = ""; notes.textContent = ""; notes.hidden = true;
       return Promise.resolve();
     }
     return UI.getJSON(E.coverage + "?" + filterQuery(state, { level: "departement" })).then(function (data) {
+      var sel = data.selection;
+      scope.textContent = scopeText(sel);
+      scope.setAttribute("data-scope", sel.scope);
+      headline.hidden = !sel.has_figures;
+      renderNotes(notes, sel);
       document.getElementById("fig-covered-pct").textContent = UI.pct(data.totals.population_covered_pct);
       document.getElementById("fig-covered").textContent = UI.num(data.totals.population_covered);
       document.getElementById("fig-uncovered").textContent = UI.num(data.totals.population_uncovered);
-      var rows = data.rows.slice().sort(function (a, b) { return (b.population_uncovered || 0) - (a.population_uncovered || 0); }).slice(0, 15);
       body.textContent = "";
+      if (!sel.has_figures) return;
+      var rows = data.rows.slice().sort(function (a, b) { return (b.population_uncovered || 0) - (a.population_uncovered || 0); }).slice(0, 15);
       body.appendChild(UI.barChart(rows.map(function (r) {
         return { label: r.name + " (" + r.code + ")", value: r.population_uncovered, text: UI.num(r.population_uncovered), colour: "#D55E00" };
       }), { title: t("chart.departements"), labelWidth: 150 }));
@@ -284,13 +338,18 @@
   var kindBox = document.getElementById("kind-options");
   config.kinds.forEach(function (k) {
     var id = "k-" + k.code;
-    kindBox.appendChild(el("div", { class: "kind-option" }, [
+    var status = hasData(k) ? (k.data_status.status === "partial" ? statusText(k) : null) : statusText(k);
+    kindBox.appendChild(el("div", { class: "kind-option" + (k.context ? " kind-context" : ""), "data-status": k.data_status ? k.data_status.status : null }, [
       el("input", { type: "checkbox", id: id, name: "kinds", value: k.code }),
-      el("label", { for: id }, [UI.kindBadge(k, 18), " " + UI.kindLabel(k) + " (" + UI.num(k.cooperations) + ")"]),
+      el("label", { for: id }, [UI.kindBadge(k, 18), " " + UI.kindLabel(k) + (hasData(k) ? " (" + UI.num(k.cooperations) + ")" : ""),
+        k.context ? el("small", { class: "kind-note", text: " " + t("kind.context") }) : null,
+        status ? el("small", { class: "data-status", text: " — " + status }) : null]),
     ]));
   });
   var wkind = document.getElementById("w-kind");
-  config.kinds.forEach(function (k) { wkind.appendChild(el("option", { value: k.code, text: UI.kindLabel(k) })); });
+  config.kinds.forEach(function (k) {
+    wkind.appendChild(el("option", { value: k.code, text: UI.kindLabel(k) + (hasData(k) ? "" : " — " + t("data.none")) }));
+  });
   function fillForm() {
     form.querySelectorAll("input[name=kinds]").forEach(function (box) { box.checked = state.kinds.indexOf(box.value) >= 0; });
     document.getElementById("f-category").value = state.category;
@@ -337,12 +396,19 @@
     document.body.classList.toggle("white-mode", white);
     if (zonesLayer) { map.removeLayer(zonesLayer); zonesLayer = null; }
     if (!white) return Promise.resolve();
+    var wk = kindsByCode[state.wkind];
     ["csv", "geojson", "gpkg"].forEach(function (format) {
       var link = document.getElementById("export-" + format), url = exportUrl(format);
-      link.hidden = !url;
+      link.hidden = !url || !hasData(wk);
       if (url) { link.href = url; link.setAttribute("download", ""); }
     });
     var list = document.getElementById("white-list");
+    if (!hasData(wk)) {
+      // no data is not absence: no zone is computed, and the list says why
+      list.textContent = "";
+      list.appendChild(el("li", { class: "no-data", text: UI.kindLabel(wk) + " : " + t("data.none") }));
+      return Promise.resolve();
+    }
     list.textContent = t("loading");
     var q = new URLSearchParams({ kind: state.wkind, rule: state.rule, limit: "50" });
     return UI.getJSON(E.whiteZones + "?" + q.toString()).then(function (data) {
@@ -460,23 +526,38 @@
     panelBody.appendChild(el("p", {}, [el("a", { href: E.fiche.replace("CODE", encodeURIComponent(tr.code)) + "?" +
       new URLSearchParams({ level: tr.level }).toString() + (qs ? "&" + qs : ""), text: t("panel.fiche") })]));
     if (data.coverage) {
-      var all = data.coverage.all;
+      var all = data.coverage.all, sel = data.coverage.selection;
       var rows = data.coverage.by_kind;
-      var chartRows = rows.map(function (r) {
+      var withFigures = rows.filter(function (r) { return r.population_covered_pct !== null && r.population_covered_pct !== undefined; });
+      var chartRows = withFigures.map(function (r) {
         var k = kindsByCode[r.kind];
         return { label: UI.kindLabel(k), value: r.population_covered_pct || 0, colour: k.colour,
                  text: UI.pct(r.population_covered_pct) + " · " + r.communes_covered + "/" + r.communes_total };
       });
+      // a kind without data says so, in the list and in place of a bar: never 0 %
+      var noData = rows.filter(function (r) { return !hasData(kindsByCode[r.kind]); });
       var list = el("ul", { class: "reasons" }, rows.map(function (r) {
-        return el("li", { "data-kind": r.kind, "data-covered": r.population_covered, "data-pct": r.population_covered_pct },
-          [el("strong", { text: UI.kindLabel(kindsByCode[r.kind]) + " : " }), UI.pct(r.population_covered_pct) + " (" +
-           UI.num(r.population_covered) + " " + t("figures.population") + "). ", el("span", { class: "why", text: reasonFor(r, kindsByCode[r.kind], data) })]);
+        var k = kindsByCode[r.kind];
+        if (!hasData(k)) {
+          return el("li", { "data-kind": r.kind, "data-status": "none" }, [el("strong", { text: UI.kindLabel(k) + " : " }), t("data.none")]);
+        }
+        var partial = k.data_status.status === "partial" ? el("span", { class: "data-status", text: " (" + statusText(k) + ")" }) : null;
+        var figure = r.population_covered_pct === null ? t("figures.no_figure") + ". " :
+          UI.pct(r.population_covered_pct) + " (" + UI.num(r.population_covered) + " " + t("figures.population") + "). ";
+        return el("li", { "data-kind": r.kind, "data-covered": r.population_covered, "data-pct": r.population_covered_pct, "data-status": k.data_status.status },
+          [el("strong", { text: UI.kindLabel(k) + " : " }), figure, partial,
+           r.population_covered_pct === null ? null : el("span", { class: "why", text: " " + reasonFor(r, k, data) })]);
       }));
+      var notes = el("ul", { class: "notes" });
+      renderNotes(notes, sel);
       panelBody.appendChild(section(t("panel.coverage"), [
-        all ? el("p", { id: "panel-covered-all", "data-covered": all.population_covered }, [
+        el("p", { id: "panel-scope", class: "scope", "data-scope": sel.scope, text: scopeText(sel) }),
+        all && sel.has_figures ? el("p", { id: "panel-covered-all", "data-covered": all.population_covered }, [
           el("strong", { text: UI.pct(all.population_covered_pct) }),
           " " + t("figures.covered") + " (" + UI.num(all.population_covered) + "), " + UI.num(all.population_uncovered) + " " + t("figures.uncovered")]) : null,
-        UI.barChart(chartRows, { max: 100, title: t("chart.kinds"), labelWidth: 130 }),
+        notes,
+        chartRows.length ? UI.barChart(chartRows, { max: 100, title: t("chart.kinds"), labelWidth: 130 }) : null,
+        noData.length ? el("p", { class: "no-data", id: "panel-no-data", text: kindNames(noData.map(function (r) { return r.kind; })) + " : " + t("data.none") }) : null,
         el("details", {}, [el("summary", { text: t("panel.why") }), list]),
       ]));
     }
@@ -488,16 +569,18 @@
       return li;
     }))] : [el("p", { text: t("panel.none") })]));
     if (data.white_zones) {
-      panelBody.appendChild(section(t("panel.white_zones"), data.white_zones.length ? [el("ul", { class: "zones" }, data.white_zones.map(function (z) {
+      var zoneNoData = (data.white_zones_without_data || []).length ?
+        el("p", { class: "no-data", text: t("panel.zones_no_data").replace("{kinds}", kindNames(data.white_zones_without_data)) }) : null;
+      panelBody.appendChild(section(t("panel.white_zones"), (data.white_zones.length ? [el("ul", { class: "zones" }, data.white_zones.map(function (z) {
         return el("li", {}, [el("strong", { text: UI.kindLabel(kindsByCode[z.kind]) }), " : " + UI.num(z.population) + " " + t("figures.population") +
-          ", " + z.communes_count + " " + t(z.communes_count === 1 ? "panel.commune" : "panel.communes") + (z.nearest_cooperation_distance_m ? " — " + UI.km(z.nearest_cooperation_distance_m) + (config.lang === "en" ? " to the nearest" : " jusqu'à la plus proche") : "")]);
-      }))] : [el("p", { text: t("panel.none") })]));
+          ", " + z.communes_count + " " + t(z.communes_count === 1 ? "panel.commune" : "panel.communes") + (z.nearest_cooperation_distance_m ? " — " + UI.km(z.nearest_cooperation_distance_m) + " " + t("panel.to_nearest") : "")]);
+      }))] : [zoneNoData && data.white_zones_without_data.length === data.kinds.length ? null : el("p", { text: t("panel.none") })]).concat([zoneNoData])));
     }
     if (data.synergies) {
       panelBody.appendChild(section(t("panel.synergies"), data.synergies.length ? [el("ul", { class: "synergies" }, data.synergies.map(function (s) {
-        var why = s.perimeters_overlap ? (config.lang === "en" ? "perimeters overlap" : "périmètres qui se recouvrent") : UI.km(s.distance_m);
+        var why = s.perimeters_overlap ? t("panel.overlap") : UI.km(s.distance_m);
         return el("li", {}, [el("strong", { text: s.a.name + " ↔ " + s.b.name }), " — " + UI.kindLabel(kindsByCode[s.a.kind]) + " / " +
-          UI.kindLabel(kindsByCode[s.b.kind]) + " : " + why + ", " + (config.lang === "en" ? "complementarity " : "complémentarité ") + s.weight + ", score " + UI.num(s.score, 2)]);
+          UI.kindLabel(kindsByCode[s.b.kind]) + " : " + why + ", " + t("panel.complementarity") + " " + s.weight + ", score " + UI.num(s.score, 2)]);
       }))] : [el("p", { text: t("panel.none") })]));
     }
     if (outline) map.removeLayer(outline);
