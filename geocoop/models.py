@@ -1,5 +1,6 @@
 """The schema: territories, cooperation kinds, cooperations, partnerships, ingest audit,
-and the stored analysis figures (migration 0004; refreshed by `geocoop analyze`).
+the stored analysis figures (migrations 0004 and 0011; refreshed by `geocoop analyze`) and
+the stored counts and extents of the served collections (migration 0011).
 
 Geometries are stored in EPSG:4326 (lon/lat) for interchange; every distance or area is
 computed on `geography` or in a metric CRS, never in degrees (see geocoop/sql/).
@@ -12,6 +13,7 @@ from datetime import datetime
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -279,6 +281,8 @@ class AnalysisCommuneKind(Base):
             postgresql_where=text("reach IS NOT NULL"),
         ),
         Index("ix_analysis_ck_zone", "kind_code", "zone_id"),
+        # per-commune lookups: roll-ups of coverage per territory (migration 0011)
+        Index("ix_analysis_ck_commune", "commune_code"),
         {"prefixes": ["UNLOGGED"]},
     )
 
@@ -360,6 +364,44 @@ class AnalysisRun(Base):
     seconds: Mapped[float | None] = mapped_column(Float)
     report: Mapped[dict | None] = mapped_column(JSONB)
     finished_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=text("now()"), nullable=False
+    )
+
+
+# -- stored white-zone outlines and collection summaries (migration 0011) -------------------
+class AnalysisZone(Base):
+    """One white zone (rule "any") as a dissolved, simplified outline with its figures,
+    kept while its members are unchanged (`members_hash`); written by every refresh."""
+
+    __tablename__ = "analysis_zone"
+    __table_args__ = (
+        PrimaryKeyConstraint("kind_code", "zone_id"),
+        Index("ix_analysis_zone_geom", "geom", postgresql_using="gist"),
+        {"prefixes": ["UNLOGGED"]},
+    )
+
+    kind_code: Mapped[str] = mapped_column(String(32))
+    zone_id: Mapped[str] = mapped_column(String(12))  # smallest member commune code
+    members_hash: Mapped[str] = mapped_column(String(32), nullable=False)  # md5 of the codes
+    communes_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    population: Mapped[int] = mapped_column(Integer, nullable=False)
+    area_km2: Mapped[float] = mapped_column(Float, nullable=False)
+    departements: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
+    geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=False))
+
+
+class CollectionSummary(Base):
+    """A served collection's exact feature count and extents (metropolitan France first),
+    with the data version they describe (geocoop.features.summary)."""
+
+    __tablename__ = "collection_summary"
+    __table_args__ = {"prefixes": ["UNLOGGED"]}
+
+    collection_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    number_matched: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    extents: Mapped[list] = mapped_column(JSONB, nullable=False)  # [[W, S, E, N], …]
+    data_version: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    refreshed_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=text("now()"), nullable=False
     )
 

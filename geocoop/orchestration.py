@@ -2,21 +2,57 @@
 
 The faces (the `geocoop` commands) and the upload job queue (`geocoop.jobs`, fed by the
 upload API and the admin page) call these functions; `geocoop.ingest` and
-`geocoop.analysis` never call each other.
+`geocoop.analysis` never call each other, nor the features layer. After every write that
+changes served data, the counts and extents of the served collections are stored here too
+(`geocoop.features.summary`), in the writer's transaction, so that no request ever counts
+a whole collection or computes an extent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
 from geocoop.analysis import bundled as analysis_bundled
-from geocoop.analysis.refresh import refresh_all
+from geocoop.analysis.refresh import refresh_all, refresh_for_cooperation
+from geocoop.features.summary import (
+    collections_changed_by_cooperation,
+    refresh_summaries,
+    summaries_current,
+)
 from geocoop.ingest import bundled as ingest_bundled
+from geocoop.ingest.boundaries import ingest_boundaries
 from geocoop.ingest.cooperations import import_cooperations
 from geocoop.ingest.report import IngestReport
+
+
+def _with_summaries(conn: Connection, report: dict, changed: set[str] | None = None) -> dict:
+    started = time.perf_counter()
+    report["summaries"] = refresh_summaries(conn, changed)
+    report.setdefault("phases", {})["summaries"] = round(time.perf_counter() - started, 4)
+    return report
+
+
+def refresh_analysis(conn: Connection) -> dict:
+    """Recompute every stored analysis figure (geocoop.analysis.api.refresh_all), then the
+    stored counts and extents of every collection; returns the refresh report."""
+    return _with_summaries(conn, refresh_all(conn))
+
+
+def refresh_analysis_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
+    """Bring the stored figures up to date after one cooperation changed
+    (geocoop.analysis.api.refresh_for_cooperation), then the stored counts of the
+    collections that change could touch (all of them when coverage rows were added or
+    removed: a kind computed for the first time, or left without data); returns the
+    refresh report."""
+    report = refresh_for_cooperation(conn, cooperation_id)
+    changed = None
+    if not report["coverage_rows_changed"]:
+        changed = collections_changed_by_cooperation(report["kind_codes"])
+    return _with_summaries(conn, report, changed)
 
 
 def import_then_refresh(
@@ -30,18 +66,23 @@ def import_then_refresh(
 ) -> tuple[IngestReport, dict | None]:
     """Run the import `core(conn, path, **options)`, then — after a real import that
     accepted rows, unless `refresh` is off — refresh the stored analysis on the same
-    connection, so the figures land (or roll back) with the rows in one transaction.
+    connection, so the figures land (or roll back) with the rows in one transaction. A
+    real import always stores the collections' new counts and extents.
 
     Returns the import report and the refresh figures (None when nothing was refreshed).
     `on_step("refresh")` is called before the refresh (a job's progress).
     """
     report = core(conn, path, **options)
     refreshed = None
-    if refresh and report.accepted and not report.counts.get("dry_run"):
+    if report.counts.get("dry_run"):
+        return report, None
+    if refresh and report.accepted:
         if on_step is not None:
             on_step("refresh")
         # Coverage and white zones are stored: the map must show the new rows at once.
-        refreshed = refresh_all(conn)
+        refreshed = refresh_analysis(conn)
+    else:
+        refresh_summaries(conn)  # counts and extents of the served collections
     return report, refreshed
 
 
@@ -61,8 +102,23 @@ def import_partnerships_then_refresh(
     return import_then_refresh(conn, import_partnerships, path, refresh=refresh, **options)
 
 
+def import_boundaries(conn: Connection, paths: Sequence[Path | str], **options) -> IngestReport:
+    """Import boundary files (geocoop.ingest.boundaries.ingest_boundaries), then store the
+    collections' counts and extents unless the files were already imported."""
+    report = ingest_boundaries(conn, paths, **options)
+    if not report.counts.get("skipped"):
+        refresh_summaries(conn)
+    return report
+
+
 def load_bundled(engine: Engine, data_dir: Path) -> Iterator[str]:
-    """Load the bundled real data of `data_dir`, then compute the stored analysis over it;
-    yield progress lines. Each step skips itself when its work is already done."""
+    """Load the bundled real data of `data_dir`, then compute the stored analysis over it
+    and the collections' counts and extents; yield progress lines. Each step skips itself
+    when its work is already done."""
     yield from ingest_bundled.load_bundled_data(engine, Path(data_dir))
     yield from analysis_bundled.load_bundled(engine, Path(data_dir))
+    with engine.begin() as conn:
+        if summaries_current(conn):
+            return
+        stored = refresh_summaries(conn)
+    yield f"Couches : nombres d'objets et emprises de {stored} collections enregistrés."

@@ -152,12 +152,12 @@ def grid(app, client):
 
 @pytest.fixture
 def analysed(grid, app):
-    """The grid with its stored analysis refreshed."""
-    from geocoop.analysis.api import refresh_all
+    """The grid with its stored analysis (and the collections' counts) refreshed."""
+    from geocoop.orchestration import refresh_analysis
     from geocoop.web.database import engine
 
     with app.app_context(), engine().begin() as connection:
-        refresh_all(connection)
+        refresh_analysis(connection)
     return grid
 
 

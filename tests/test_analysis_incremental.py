@@ -14,9 +14,30 @@ from sqlalchemy import text
 
 from benchmarks.snapshot import stored_snapshot
 from geocoop.analysis import api
+from geocoop.features.version import data_version
+from geocoop.orchestration import refresh_analysis, refresh_analysis_for_cooperation
 from tests.support.analysis_grid import add_cooperation, insert_grid, move_cooperation
 
 N = 6  # 60 km × 60 km, 36 communes
+
+
+def _outlines(conn):
+    return conn.execute(
+        text(
+            "SELECT kind_code, zone_id, members_hash, communes_count, population, "
+            "round(area_km2::numeric, 6), departements, ST_AsText(ST_Normalize(geom), 6) "
+            "FROM analysis_zone ORDER BY 1, 2"
+        )
+    ).all()
+
+
+def _summaries(conn):
+    return conn.execute(
+        text(
+            "SELECT collection_id, number_matched, extents::text, data_version "
+            "FROM collection_summary ORDER BY 1"
+        )
+    ).all()
 
 
 def _pairs(conn):
@@ -33,7 +54,7 @@ def test_random_edits(conn, seed):
         add_cooperation(conn, "tiers_lieu", 5, 5, grid_size=N),
         add_cooperation(conn, "tiers_lieu", 55, 55, grid_size=N),
     ]
-    api.refresh_all(conn)
+    refresh_analysis(conn)  # with the stored counts and extents, as the commands do
     kinds = ["tiers_lieu", "tiers_lieu", "tzcld", "pat"]
     for _step in range(12):
         action = rng.choice(["add", "add", "move", "delete"]) if ids else "add"
@@ -58,11 +79,17 @@ def test_random_edits(conn, seed):
         else:
             coop = ids.pop(rng.randrange(len(ids)))
             conn.execute(text("DELETE FROM cooperation WHERE id = :i"), {"i": coop})
-        api.refresh_for_cooperation(conn, coop)
+        refresh_analysis_for_cooperation(conn, coop)
         incremental, pairs = stored_snapshot(conn), _pairs(conn)
-        api.refresh_all(conn)
+        outlines, summaries = _outlines(conn), _summaries(conn)
+        assert summaries and all(version == data_version(conn) for *_rest, version in summaries)
+        refresh_analysis(conn)
         assert stored_snapshot(conn) == incremental, f"seed {seed}, {action} {coop}"
         assert _pairs(conn) == pairs
+        # white-zone outlines and per-collection counts/extents kept as a full refresh
+        # writes them, stamped with the data version they describe
+        assert _outlines(conn) == outlines, f"seed {seed}, {action} {coop}"
+        assert [s[:3] for s in _summaries(conn)] == [s[:3] for s in summaries]
 
 
 def test_zone_split_merge_and_rename(conn):

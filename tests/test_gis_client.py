@@ -2,12 +2,16 @@
 
 `ogrinfo -so OAPIF:…` lists the collections and `ogr2ogr -f GPKG … communes -spat …`
 copies the features with the right count and CRS, against the app on the bundled data.
+With its default page size (10 before GDAL 3.8) GDAL types every field as the collection's
+JSON schema says (it reads the `describedBy` link), and a decimal survives a copy.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+import time
 
 import pytest
 from sqlalchemy import text
@@ -111,3 +115,73 @@ def test_ogr2ogr_pages_through_a_whole_collection(gdal, live_server, demo_engine
         expected = connection.execute(text("SELECT count(*) FROM cooperation")).scalar_one()
     assert expected > 50  # several pages
     assert pyogrio.read_info(out, layer="cooperations")["features"] == expected
+
+
+# OGR field type (as `ogrinfo -so` prints it) of each JSON-schema property type
+OGR_TYPES = {
+    "string": {"String"},
+    "integer": {"Integer", "Integer64"},
+    "number": {"Real"},
+    "boolean": {"Integer(Boolean)"},
+    "array": {"StringList"},
+    "date-time": {"DateTime"},
+}
+_FIELD = re.compile(r"^(\w+): (\w+(?:\(\w+\))?) \(")
+
+
+def layer_fields(out: str) -> dict[str, dict[str, str]]:
+    """{layer: {field: OGR type}} from `ogrinfo -al -so` output."""
+    layers: dict[str, dict[str, str]] = {}
+    current: dict[str, str] = {}
+    for line in out.splitlines():
+        if line.startswith("Layer name: "):
+            current = layers.setdefault(line.removeprefix("Layer name: ").strip(), {})
+        elif (match := _FIELD.match(line)) is not None:
+            current[match.group(1)] = match.group(2)
+    return layers
+
+
+def test_field_types_with_the_default_page_size_equal_the_schema(gdal, live_server):
+    from geocoop.features.registry import all_collections
+
+    started = time.perf_counter()
+    out = run("ogrinfo", "-ro", "-al", "-so", f"OAPIF:{live_server}/api/features/")
+    seconds = time.perf_counter() - started
+    layers = layer_fields(out)
+    for collection in all_collections():
+        fields = layers[collection.id]
+        for prop in collection.properties:
+            assert fields.get(prop.name) in OGR_TYPES[prop.type], (
+                collection.id,
+                prop.name,
+                prop.type,
+                fields.get(prop.name),
+            )
+    assert seconds < 60, seconds  # every layer's count is stored: no per-page recount
+
+
+def test_a_decimal_survives_ogr2ogr(gdal, live_server, demo_engine, tmp_path):
+    import pyogrio
+    from sqlalchemy import select
+
+    from geocoop.features.query import base_of
+    from geocoop.features.registry import get_collection
+
+    out = tmp_path / "regions.gpkg"
+    # default page size (10): GDAL types the field from the schema, whatever the first page
+    # holds (whole rates such as 100.00 and 0.00 among them)
+    run("ogr2ogr", "-f", "GPKG", str(out), f"OAPIF:{live_server}/api/features/", "coverage-regions")
+    base = base_of(get_collection("coverage-regions"))
+    with demo_engine.connect() as connection:
+        expected = {
+            r.id: float(r.population_covered_pct)
+            for r in connection.execute(select(base.c.id, base.c.population_covered_pct))
+            if r.population_covered_pct is not None
+        }
+    frame = pyogrio.read_dataframe(out, layer="coverage-regions")
+    got = dict(zip(frame["id"], frame["population_covered_pct"], strict=True))
+    decimals = [v for v in expected.values() if v != int(v)]
+    assert decimals, expected  # the bundled data has coverage rates such as 97.31 %
+    assert frame["population_covered_pct"].dtype.kind == "f"
+    for fid, value in expected.items():
+        assert got[fid] == pytest.approx(value, abs=1e-9), fid

@@ -296,9 +296,11 @@ def support_needs_by_territory(conn: Connection, level: str, code: str) -> dict:
 
 
 def refresh_all(conn: Connection) -> dict:
-    """Recompute every stored figure (coverage per commune × kind, white zones, synergy
-    candidates). Returns {"communes", "kinds", "rows", "white_zones", "synergy_pairs",
-    "seconds"}."""
+    """Recompute every stored figure (coverage per commune × kind, white zones and their
+    dissolved outlines, synergy candidates). Returns {"communes", "kinds", "rows",
+    "kinds_without_data", "white_zones", "zone_outlines", "synergy_pairs", "seconds",
+    "phases"}.
+    `geocoop.orchestration.refresh_analysis` also stores the collections' counts."""
     from geocoop.analysis.refresh import refresh_all as _impl
 
     return _impl(conn)
@@ -307,8 +309,11 @@ def refresh_all(conn: Connection) -> dict:
 def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
     """Bring stored figures up to date after one cooperation was added, moved, edited or
     deleted: only the communes it reaches (before and after) are recomputed, then the white
-    zones touching them and its synergy pairs. Call it after the write, in the same
-    transaction. Returns {"cooperation_id", "communes", "zones", "pairs", "seconds"}."""
+    zones touching them, their outlines and its synergy pairs. Call it after the write, in the
+    same transaction. Returns {"cooperation_id", "communes", "zones", "pairs", "seconds",
+    "kind_codes", "coverage_rows_changed", …};
+    `geocoop.orchestration.refresh_analysis_for_cooperation` also updates the collections'
+    stored counts."""
     from geocoop.analysis.refresh import refresh_for_cooperation as _impl
 
     return _impl(conn, cooperation_id)

@@ -81,6 +81,9 @@ def refresh_all(conn: Connection) -> dict:
         _snapshot(conn)
         pairs = synergy.store_pairs(conn)
         t = lap("synergy_pairs", t)
+        # every kind: the outlines of a kind that has no data any more are removed
+        outlines = zones.store_outlines(conn, every)
+        lap("zone_outlines", t)
         communes = conn.execute(text("SELECT count(*) FROM analysis_communes")).scalar()
         white_zones = sum(zone_count.values())
         report = {
@@ -89,6 +92,7 @@ def refresh_all(conn: Connection) -> dict:
             "kinds_without_data": [k for k in every if k not in kinds],
             "rows": rows,
             "white_zones": white_zones,
+            "zone_outlines": outlines,
             "synergy_pairs": pairs,
             "seconds": round(time.perf_counter() - started, 3),
             "phases": phases,
@@ -120,8 +124,10 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
 
     if not data_status(conn)[kind]["has_data"]:
         # its last placed cooperation went: no data, so no figure and no zone any more
-        conn.execute(text("DELETE FROM analysis_commune_kind WHERE kind_code = :k"), {"k": kind})
-        return {"communes": 0, "zones": 0}
+        cleared = conn.execute(
+            text("DELETE FROM analysis_commune_kind WHERE kind_code = :k"), {"k": kind}
+        ).rowcount
+        return {"communes": 0, "zones": 0, "rows_changed": bool(cleared)}
     has_rows = conn.execute(
         text("SELECT EXISTS (SELECT 1 FROM analysis_commune_kind WHERE kind_code = :k)"),
         {"k": kind},
@@ -146,7 +152,7 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
     lap("store")
     if communes is None:
         zones.assign_zones(conn, kind)
-        return {"communes": -1, "zones": -1}
+        return {"communes": -1, "zones": -1, "rows_changed": True}
     after = {c: cov for c, (cov, _z) in _status(conn, kind, communes).items()}
     lap("zone_members")
     result = incremental.update_zones(conn, kind, before, after)
@@ -175,11 +181,13 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
             )
         }
         touched = {"communes": 0, "zones": 0}
+        rows_changed = False  # a kind computed for the first time, or cleared
         phases: dict[str, float] = {}
         outcomes: dict[str, str] = {}
         for kind in sorted(kinds):
             res = _refresh_kind(conn, kind, cooperation_id, table[kind]["service_distance_m"])
             touched = {k: touched[k] + res[k] for k in touched}
+            rows_changed = rows_changed or res.get("rows_changed", False)
             outcomes.update(res.get("outcome", {}))
             for name, seconds in res.get("phases", {}).items():
                 phases[name] = round(phases.get(name, 0) + seconds, 4)
@@ -187,6 +195,9 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
         _snapshot(conn, cooperation_id)
         pairs = synergy.store_pairs(conn, only_id=cooperation_id)
         phases["synergy_pairs"] = round(time.perf_counter() - t0, 4)
+        t0 = time.perf_counter()
+        zones.store_outlines(conn, sorted(kinds))
+        phases["zone_outlines"] = round(time.perf_counter() - t0, 4)
         seconds = round(time.perf_counter() - started, 4)
         report = {
             "cooperation_id": cooperation_id,
@@ -195,6 +206,11 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
             "seconds": seconds,
             "phases": phases,
             "zone_outcomes": outcomes,
+            # which stored collection counts may have changed (geocoop.orchestration): the
+            # kinds touched, and whether coverage rows were added or removed (a kind
+            # computed for the first time, or left without data)
+            "kind_codes": sorted(kinds),
+            "coverage_rows_changed": rows_changed,
         }
         _record(conn, "cooperation", cooperation_id, seconds, report)
     return report

@@ -185,3 +185,23 @@ def assign_zones(
             {"kind": kind, "codes": [c for c, _z in changed], "zones": [z for _c, z in changed]},
         )
     return len(set(zones_of.values()))
+
+
+def store_outlines(conn: Connection, kinds: list[str]) -> dict:
+    """Bring the stored white-zone outlines of `kinds` (table analysis_zone) in line with
+    the zones of analysis_commune_kind: zones whose members changed are dissolved again,
+    the others kept. Returns {"kept", "written", "removed"}."""
+    params = {"kinds": list(kinds)}
+    conn.execute(text("DROP TABLE IF EXISTS zone_outline_live"))
+    conn.execute(
+        text(
+            "CREATE TEMPORARY TABLE zone_outline_live (kind_code text, zone_id text, "
+            "members_hash text, communes text[]) ON COMMIT DROP"
+        )
+    )
+    conn.execute(statement("analysis/zone_outlines_live"), params)
+    removed = conn.execute(statement("analysis/zone_outlines_delete"), params).rowcount
+    written = conn.execute(statement("analysis/zone_outlines_insert"), params).rowcount
+    total = conn.execute(text("SELECT count(*) FROM zone_outline_live")).scalar_one()
+    conn.execute(text("DROP TABLE zone_outline_live"))
+    return {"kept": total - written, "written": written, "removed": removed}

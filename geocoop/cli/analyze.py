@@ -38,6 +38,7 @@ def analyze(
     """Recalcule couverture, zones blanches et synergies / refresh analysis figures."""
     from geocoop.analysis import api
     from geocoop.analysis.params import check_kinds
+    from geocoop.orchestration import refresh_analysis, refresh_analysis_for_cooperation
 
     target = engine()
     try:
@@ -45,9 +46,9 @@ def analyze(
             if kinds:
                 check_kinds(conn, list(kinds))  # refuse before a long refresh
             if cooperation_id is not None:
-                report = api.refresh_for_cooperation(conn, cooperation_id)
+                report = refresh_analysis_for_cooperation(conn, cooperation_id)
             else:
-                report = api.refresh_all(conn)
+                report = refresh_analysis(conn)
             summary = api.coverage(conn, level="france", kinds=list(kinds) or None)
             per_kind = {}
             for kind in kinds or []:

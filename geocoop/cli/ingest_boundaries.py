@@ -76,15 +76,15 @@ def _record_failure(engine, paths, message: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Rapport complet en JSON.")
 def boundaries(paths, mapping, level, vintage, population_year, force, rejects, as_json) -> None:
     """Importe communes, EPCI, départements, régions / import territorial boundaries."""
-    from geocoop.ingest.boundaries import ingest_boundaries
     from geocoop.ingest.boundaries_read import parse_mapping
     from geocoop.ingest.report import write_rejects_csv
+    from geocoop.orchestration import import_boundaries
 
     fields = parse_mapping(mapping)
     target = engine()
     try:
         with target.begin() as conn:
-            report = ingest_boundaries(
+            report = import_boundaries(
                 conn,
                 list(paths),
                 mapping=fields,

@@ -1,31 +1,40 @@
-"""Collections over the stored analysis results (tables of migration 0004).
+"""Collections over the stored analysis results (tables of migrations 0004 and 0011).
 
-- `coverage`: one row per commune × kind (filter `kind_code=pat`), with why it is covered;
-- `white-zones`: the stored white zones (rule "any"), a multipolygon of member communes;
+- `coverage`: one row per commune × kind (filter `kind_code=pat`), with why it is covered,
+  and `coverage-<kind>`: the same for one kind (a layer QGIS 3.22 can pick from the list);
+- `coverage-epci|departements|regions`: per territory × kind, summed over its communes;
+- `white-zones` and `white-zones-<kind>`: the stored white zones (rule "any") as dissolved,
+  simplified outlines (table `analysis_zone`), never for a kind without any cooperation;
 - `synergy-candidates`: pairs of cooperations that could work together (a line a → b).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
-    Float,
     Integer,
-    Numeric,
     case,
     func,
     literal,
     select,
 )
 
-from geocoop.features.collections import Collection, Property
-from geocoop.models import AnalysisCommuneKind, AnalysisSynergyPair, Cooperation, Territory
+from geocoop.features.spec import Collection, Property
+from geocoop.models import (
+    AnalysisCommuneKind,
+    AnalysisSynergyPair,
+    AnalysisZone,
+    Cooperation,
+    Kind,
+    Territory,
+)
 
 _STATUS_FIELDS = ("status", "cooperations", "vintage", "message", "message_en")
 
 
 def kinds_data_status(conn) -> dict[str, dict]:
-    """Each kind's data status as the per-kind collections and tiles list it: a kind with
-    status "none" has no row in them (no data is not absence, so nothing is stored)."""
+    """Each kind's data status as the per-kind collections (`per_kind`, and the one-kind
+    layers `coverage-<kind>`, `white-zones-<kind>`) and tiles list it: a kind with status
+    "none" has no row in them (no data is not absence, so nothing is stored)."""
     from geocoop.analysis.data_status import data_status
 
     return {
@@ -35,33 +44,75 @@ def kinds_data_status(conn) -> dict[str, dict]:
 
 _T = Territory.__table__
 _C = Cooperation.__table__
+_K = Kind.__table__
 _ACK = AnalysisCommuneKind.__table__
 _PAIR = AnalysisSynergyPair.__table__
+_ZONE = AnalysisZone.__table__
+_KIND_CODE = Property("kind_code", "string", "Type de coopération (code)")
+_KIND_LABEL = Property("kind_label", "string", "Type de coopération")
 
 _COVERAGE_PROPS = (
-    Property("kind_code", "string", "Type de coopération"),
+    _KIND_CODE,
+    _KIND_LABEL,
     Property("commune_code", "string", "Code INSEE de la commune"),
     Property("name", "string", "Commune"),
-    Property("population", "integer", "Population"),
+    Property("population", "integer", "Population municipale"),
     Property("departement_code", "string", "Département"),
-    Property("epci_code", "string", "EPCI"),
-    Property("covered", "boolean", "Couverte (distance ou périmètre)"),
+    Property("epci_code", "string", "EPCI (SIREN)"),
+    Property("covered", "boolean", "Couverte", description="Par la distance ou un périmètre."),
     Property("covered_distance", "boolean", "Couverte par la distance de service"),
     Property("covered_perimeter", "boolean", "Couverte par un périmètre d'action"),
-    Property("service_distance_m", "number", "Distance de service (m)"),
-    Property("nearest_cooperation_id", "integer", "Coopération la plus proche"),
-    Property("nearest_edge_m", "number", "Distance à la plus proche (m, depuis le bord)"),
+    Property(
+        "service_distance_m",
+        "integer",
+        "Distance de service (m)",
+        description="Distance à laquelle une coopération de ce type couvre une commune.",
+        unit="m",
+    ),
+    Property(
+        "nearest_cooperation_id",
+        "integer",
+        "Coopération la plus proche",
+        description="Identifiant dans la collection cooperations ; vide s'il n'y en a aucune.",
+    ),
+    Property(
+        "nearest_edge_m",
+        "integer",
+        "Distance à la plus proche (m)",
+        description="Depuis le bord de la commune, arrondie au mètre.",
+        unit="m",
+    ),
     Property("perimeter_via", "string", "Couverture par périmètre via", queryable=False),
-    Property("zone_id", "string", "Zone blanche"),
+    Property(
+        "zone_id",
+        "string",
+        "Zone blanche",
+        description="Identifiant de la zone blanche (plus petit code de commune) ; vide si "
+        "couverte.",
+    ),
 )
 
 
-def _coverage():
-    joined = _ACK.join(_T, (_T.c.level == "commune") & (_T.c.code == _ACK.c.commune_code))
-    return select(
-        func.concat(_ACK.c.kind_code, literal("-"), _ACK.c.commune_code).label("id"),
+def _coverage(kind: str | None = None):
+    def build():
+        joined = _ACK.join(_T, (_T.c.level == "commune") & (_T.c.code == _ACK.c.commune_code)).join(
+            _K, _K.c.code == _ACK.c.kind_code
+        )
+        if kind is None:
+            fid = func.concat(_ACK.c.kind_code, literal("-"), _ACK.c.commune_code)
+        else:
+            fid = _ACK.c.commune_code
+        stmt = select(fid.label("id"), *_coverage_columns()).select_from(joined)
+        return stmt if kind is None else stmt.where(_ACK.c.kind_code == kind)
+
+    return build
+
+
+def _coverage_columns() -> list:
+    return [
         _T.c.geom.label("geom"),
         _ACK.c.kind_code,
+        _K.c.label_fr.label("kind_label"),
         _ACK.c.commune_code,
         _T.c.name,
         _T.c.population,
@@ -72,14 +123,15 @@ def _coverage():
         _ACK.c.covered_perimeter,
         _ACK.c.service_distance_m,
         _ACK.c.nearest_cooperation_id,
-        func.round(_ACK.c.nearest_edge_m).label("nearest_edge_m"),
+        _ACK.c.nearest_edge_m,
         _ACK.c.perimeter_via,
         _ACK.c.zone_id,
-    ).select_from(joined)
+    ]
 
 
 _ROLLUP_PROPS = (
-    Property("kind_code", "string", "Type de coopération"),
+    _KIND_CODE,
+    _KIND_LABEL,
     Property("code", "string", "Code du territoire"),
     Property("name", "string", "Nom"),
     Property("population", "integer", "Population (somme des communes)"),
@@ -87,7 +139,13 @@ _ROLLUP_PROPS = (
     Property("communes_covered", "integer", "Communes couvertes"),
     Property("population_covered", "integer", "Population couverte"),
     Property("population_uncovered", "integer", "Population non couverte"),
-    Property("population_covered_pct", "number", "Part de la population couverte (%)"),
+    Property(
+        "population_covered_pct",
+        "number",
+        "Part de la population couverte (%)",
+        description="De 0,00 à 100,00 ; vide pour un territoire sans population.",
+        unit="%",
+    ),
 )
 
 
@@ -105,6 +163,7 @@ def _rollup(level: str, parent_column: str):
         joined = _ACK.join(
             commune, (commune.c.level == "commune") & (commune.c.code == _ACK.c.commune_code)
         ).join(parent, (parent.c.level == level) & (parent.c.code == commune.c[parent_column]))
+        joined = joined.join(_K, _K.c.code == _ACK.c.kind_code)
         return (
             select(
                 func.concat(_ACK.c.kind_code, literal("-"), parent.c.code).label("id"),
@@ -112,6 +171,7 @@ def _rollup(level: str, parent_column: str):
                 # (min() of a geometry would silently compare and return it as text)
                 parent.c.geom_simplified.label("geom"),
                 _ACK.c.kind_code,
+                _K.c.label_fr.label("kind_label"),
                 parent.c.code,
                 parent.c.name.label("name"),
                 total.cast(Integer).label("population"),
@@ -119,76 +179,99 @@ def _rollup(level: str, parent_column: str):
                 func.count().filter(covered).label("communes_covered"),
                 reached.cast(Integer).label("population_covered"),
                 (total - reached).cast(Integer).label("population_uncovered"),
-                func.round((100.0 * reached / func.nullif(total, 0)).cast(Numeric), 2)
-                .cast(Float)
-                .label("population_covered_pct"),
+                (100.0 * reached / func.nullif(total, 0)).label("population_covered_pct"),
             )
             .select_from(joined)
-            .group_by(_ACK.c.kind_code, parent.c.id, parent.c.code)
+            .group_by(_ACK.c.kind_code, _K.c.label_fr, parent.c.id, parent.c.code)
         )
 
     return build
 
 
 _ZONE_PROPS = (
-    Property("kind_code", "string", "Type de coopération"),
-    Property("zone_id", "string", "Identifiant de zone (plus petit code de commune)"),
+    _KIND_CODE,
+    _KIND_LABEL,
+    Property(
+        "zone_id",
+        "string",
+        "Identifiant de zone",
+        description="Plus petit code INSEE des communes de la zone.",
+    ),
     Property("communes_count", "integer", "Nombre de communes"),
-    Property("population", "integer", "Population"),
-    Property("area_km2", "number", "Superficie (km²)"),
-    Property("departements", "array", "Départements touchés", queryable=False),
+    Property("population", "integer", "Population municipale"),
+    Property(
+        "area_km2", "number", "Superficie (km²)", description="Arrondie à 0,01 km².", unit="km2"
+    ),
+    Property(
+        "departements",
+        "array",
+        "Départements touchés",
+        queryable=False,
+        description="Liste ; séparés par des espaces en CSV et GeoPackage.",
+    ),
 )
 
 
-def _white_zones():
-    joined = _ACK.join(_T, (_T.c.level == "commune") & (_T.c.code == _ACK.c.commune_code))
-    return (
-        select(
-            func.concat(_ACK.c.kind_code, literal("-"), _ACK.c.zone_id).label("id"),
-            func.ST_CollectionExtract(
-                func.ST_Collect(func.coalesce(_T.c.geom_simplified, _T.c.geom)), 3
-            ).label("geom"),
-            _ACK.c.kind_code,
-            _ACK.c.zone_id,
-            func.count().label("communes_count"),
-            func.coalesce(func.sum(_T.c.population), 0).cast(Integer).label("population"),
-            func.round(func.sum(_T.c.area_km2).cast(Numeric), 1).cast(Float).label("area_km2"),
-            func.array_agg(_T.c.departement_code.distinct()).label("departements"),
-        )
-        .select_from(joined)
-        .where(_ACK.c.zone_id.is_not(None))
-        .group_by(_ACK.c.kind_code, _ACK.c.zone_id)
-    )
+def _white_zones(kind: str | None = None):
+    """Stored outlines (analysis_zone): dissolved member communes, simplified."""
+
+    def build():
+        joined = _ZONE.join(_K, _K.c.code == _ZONE.c.kind_code)
+        fid = _ZONE.c.zone_id if kind else func.concat(_ZONE.c.kind_code, "-", _ZONE.c.zone_id)
+        stmt = select(
+            fid.label("id"),
+            _ZONE.c.geom,
+            _ZONE.c.kind_code,
+            _K.c.label_fr.label("kind_label"),
+            _ZONE.c.zone_id,
+            _ZONE.c.communes_count,
+            _ZONE.c.population,
+            _ZONE.c.area_km2,
+            _ZONE.c.departements,
+        ).select_from(joined)
+        return stmt if kind is None else stmt.where(_ZONE.c.kind_code == kind)
+
+    return build
 
 
 _PAIR_PROPS = (
     Property("a_id", "integer", "Coopération A"),
     Property("a_name", "string", "Nom de A"),
-    Property("a_kind", "string", "Type de A"),
+    Property("a_kind", "string", "Type de A (code)"),
+    Property("a_kind_label", "string", "Type de A"),
     Property("b_id", "integer", "Coopération B"),
     Property("b_name", "string", "Nom de B"),
-    Property("b_kind", "string", "Type de B"),
-    Property("distance_m", "number", "Distance (m)"),
+    Property("b_kind", "string", "Type de B (code)"),
+    Property("b_kind_label", "string", "Type de B"),
+    Property("distance_m", "integer", "Distance (m)", description="Arrondie au mètre.", unit="m"),
     Property("perimeters_overlap", "boolean", "Périmètres qui se recouvrent"),
-    Property("weight", "number", "Complémentarité des types (0–1)"),
-    Property("proximity", "number", "Proximité (0–1)"),
-    Property("score", "number", "Score (complémentarité × proximité)"),
+    Property("weight", "number", "Complémentarité des types (0–1)", precision=3),
+    Property("proximity", "number", "Proximité (0–1)", precision=3),
+    Property("score", "number", "Score (complémentarité × proximité)", precision=3),
 )
 
 
 def _synergy_pairs():
     a, b = _C.alias("a"), _C.alias("b")
-    joined = _PAIR.join(a, a.c.id == _PAIR.c.a_id).join(b, b.c.id == _PAIR.c.b_id)
+    ka, kb = _K.alias("ka"), _K.alias("kb")
+    joined = (
+        _PAIR.join(a, a.c.id == _PAIR.c.a_id)
+        .join(b, b.c.id == _PAIR.c.b_id)
+        .join(ka, ka.c.code == a.c.kind_code)
+        .join(kb, kb.c.code == b.c.kind_code)
+    )
     return select(
         func.concat(_PAIR.c.a_id, literal("-"), _PAIR.c.b_id).label("id"),
         func.ST_MakeLine(a.c.location, b.c.location).label("geom"),
         _PAIR.c.a_id,
         a.c.name.label("a_name"),
         a.c.kind_code.label("a_kind"),
+        ka.c.label_fr.label("a_kind_label"),
         _PAIR.c.b_id,
         b.c.name.label("b_name"),
         b.c.kind_code.label("b_kind"),
-        func.round(_PAIR.c.distance_m).label("distance_m"),
+        kb.c.label_fr.label("b_kind_label"),
+        _PAIR.c.distance_m,
         _PAIR.c.perimeters_overlap,
         _PAIR.c.weight,
         _PAIR.c.proximity,
@@ -196,45 +279,54 @@ def _synergy_pairs():
     ).select_from(joined)
 
 
-ANALYSIS_COLLECTIONS = (
-    *(
-        Collection(
-            id=f"coverage-{cid}",
-            title=f"Couverture des {label} par type",
-            description=f"Par {singular} et par type de coopération (filtrer par kind_code) : "
-            "communes et population couvertes (distance ou périmètre), sommées sur ses "
-            "communes ; contour généralisé.",
-            build=_rollup(level, column),
-            properties=_ROLLUP_PROPS,
-            keywords=("analyse", "couverture", level),
-            per_kind=True,
-        )
-        for cid, level, column, label, singular in (
-            ("epci", "epci", "epci_code", "EPCI", "EPCI"),
-            ("departements", "departement", "departement_code", "départements", "département"),
-            ("regions", "region", "region_code", "régions", "région"),
-        )
-    ),
+# coverage summed per EPCI, département and région
+_ROLLUPS: tuple[Collection, ...] = tuple(
+    Collection(
+        id=f"coverage-{cid}",
+        title=f"Couverture des {label} par type",
+        description=f"Par {singular} et par type de coopération (filtrer par kind_code) : "
+        "communes et population couvertes (distance ou périmètre), sommées sur ses "
+        "communes ; contour généralisé. Un type sans donnée chargée n'a aucune ligne (voir "
+        "dataStatus).",
+        build=_rollup(level, column),
+        properties=_ROLLUP_PROPS,
+        keywords=("analyse", "couverture", level),
+        extent_level=level,
+        per_kind=True,
+    )
+    for cid, level, column, label, singular in (
+        ("epci", "epci", "epci_code", "EPCI", "EPCI"),
+        ("departements", "departement", "departement_code", "départements", "département"),
+        ("regions", "region", "region_code", "régions", "région"),
+    )
+)
+
+# Coverage (communes, rolled up), white zones and synergy candidates, all kinds; the
+# registry (features/registry.py) serves them, with the per-kind layers of kind_collections.
+ANALYSIS_COLLECTIONS: tuple[Collection, ...] = (
+    *_ROLLUPS,
     Collection(
         id="coverage",
         title="Couverture des communes par type",
         description="Une ligne par commune et par type de coopération (filtrer par "
-        "kind_code) : couverte ou non, par quelle règle, distance à la plus proche. Un type "
-        "sans donnée chargée n'a aucune ligne (voir dataStatus).",
-        build=_coverage,
+        "kind_code, ou choisir la couche coverage-<type>) : couverte ou non, par quelle "
+        "règle, distance à la plus proche. Un type sans donnée chargée n'a aucune ligne "
+        "(voir dataStatus).",
+        build=_coverage(),
         properties=_COVERAGE_PROPS,
         heavy=True,
         tile_minzoom=5,
         keywords=("analyse", "couverture"),
+        extent_level="commune",
         per_kind=True,
     ),
     Collection(
         id="white-zones",
         title="Zones blanches",
         description="Groupes de communes contiguës non couvertes, par type de coopération "
-        "(règle « distance ou périmètre »). Aucune zone pour un type sans donnée chargée "
-        "(voir dataStatus).",
-        build=_white_zones,
+        "(règle « distance ou périmètre ») : contour dissous et simplifié. Aucune zone "
+        "pour un type sans donnée chargée (voir dataStatus).",
+        build=_white_zones(),
         properties=_ZONE_PROPS,
         heavy=True,
         keywords=("analyse", "zones blanches"),
@@ -251,3 +343,34 @@ ANALYSIS_COLLECTIONS = (
         keywords=("analyse", "synergies"),
     ),
 )
+
+
+def kind_collections(kind: str, label: str) -> tuple[Collection, ...]:
+    """`coverage-<kind>` and `white-zones-<kind>`: one kind per layer, no filter needed."""
+    return (
+        Collection(
+            id=f"coverage-{kind}",
+            title=f"Couverture des communes — {label}",
+            description=f"Une ligne par commune : couverte ou non par un(e) {label} (distance "
+            "ou périmètre), distance à la plus proche, zone blanche ; aucune ligne sans donnée "
+            "chargée pour ce type (voir dataStatus).",
+            build=_coverage(kind),
+            properties=_COVERAGE_PROPS,
+            heavy=True,
+            tile_minzoom=5,
+            keywords=("analyse", "couverture", kind),
+            extent_level="commune",
+            kind=kind,
+        ),
+        Collection(
+            id=f"white-zones-{kind}",
+            title=f"Zones blanches — {label}",
+            description=f"Communes contiguës non couvertes par un(e) {label}, contour dissous "
+            "et simplifié ; aucune zone sans donnée chargée pour ce type (voir dataStatus).",
+            build=_white_zones(kind),
+            properties=_ZONE_PROPS,
+            heavy=True,
+            keywords=("analyse", "zones blanches", kind),
+            kind=kind,
+        ),
+    )

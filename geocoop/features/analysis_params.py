@@ -10,14 +10,19 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from geocoop.errors import BadRequest
+from geocoop.models import DEFAULT_KINDS
 from geocoop.text import safe_cell
 
 LEVELS = ("commune", "epci", "departement", "region")
 RULES = ("any", "distance", "perimeter")
+KIND_CODES = tuple(code for code, *_rest in DEFAULT_KINDS)
+# official codes: région (2 digits), département (2-3, 2A/2B), commune (5), EPCI (SIREN, 9)
+TERRITORY_CODE = r"^([0-9]{2,3}|2[AB]|[0-9]{5}|2[AB][0-9]{3}|[0-9]{9})$"
 
 
 @dataclass(frozen=True)
@@ -32,13 +37,18 @@ class Param:
     default: object = None
     minimum: float | None = None
     maximum: float | None = None
+    pattern: str | None = None  # strings: what the document promises is what is accepted
+    choices: tuple[str, ...] | None = None  # lists: the allowed values
 
     def schema(self) -> dict:
         """OpenAPI schema of the parameter."""
         if self.type == "list":
-            out: dict = {"type": "string", "pattern": r"^[a-z_]{1,32}(,[a-z_]{1,32})*$"}
+            one = "|".join(self.choices) if self.choices else "[a-z_]{1,32}"
+            out: dict = {"type": "string", "pattern": f"^({one})(,({one}))*$"}
         else:
             out = {"type": self.type}
+        if self.pattern:
+            out["pattern"] = self.pattern
         if self.enum:
             out["enum"] = list(self.enum)
         if self.default is not None:
@@ -47,7 +57,7 @@ class Param:
             out["minimum"] = self.minimum
         if self.maximum is not None:
             out["maximum"] = self.maximum
-        if self.type == "string" and not self.enum:
+        if self.type == "string" and not self.enum and not self.pattern:
             out["maxLength"] = 32
         return out
 
@@ -57,10 +67,17 @@ def formats(*names: str) -> Param:
 
 
 P_LEVEL = Param("level", "string", "Niveau des territoires.", enum=LEVELS, required=True)
-P_PARENT = Param("parent", "string", "Code du territoire parent (département, EPCI, région).")
+P_PARENT = Param(
+    "parent",
+    "string",
+    "Code du territoire parent (département, EPCI, région).",
+    pattern=TERRITORY_CODE,
+)
 P_PARENT_LEVEL = Param("parent_level", "string", "Niveau du parent.", enum=LEVELS[1:])
-P_KINDS = Param("kind", "list", "Types de coopération, séparés par des virgules.")
-P_KIND = Param("kind", "string", "Type de coopération (code).", required=True)
+P_KINDS = Param(
+    "kind", "list", "Types de coopération, séparés par des virgules.", choices=KIND_CODES
+)
+P_KIND = Param("kind", "string", "Type de coopération (code).", enum=KIND_CODES, required=True)
 P_RULE = Param("rule", "string", "Règle de couverture.", enum=RULES, default="any")
 P_DISTANCE = Param(
     "distance_m", "number", "Distance de service imposée (m).", minimum=0, maximum=200_000
@@ -109,9 +126,13 @@ def _convert(p: Param, raw: str) -> object:
             value = [v.strip() for v in raw.split(",") if v.strip()]
             if not value or any(len(v) > 32 for v in value):
                 raise ValueError
+            if p.choices and any(v not in p.choices for v in value):
+                raise BadRequest(
+                    f"Paramètre {p.name} : valeurs parmi {', '.join(p.choices)} attendues."
+                )
         else:
             value = raw
-            if len(raw) > 32:
+            if len(raw) > 32 or (p.pattern and not re.match(p.pattern, raw)):
                 raise ValueError
     except ValueError:
         raise BadRequest(f"Paramètre {p.name} : valeur invalide {raw[:40]!r}.") from None

@@ -1,87 +1,37 @@
 """The collections of territories and cooperations: what the API serves, from which table,
-with which queryables (features/registry.py lists every served collection).
+with which properties (features/registry.py lists every served collection).
 
 A collection is a SELECT exposing an `id` column, a `geom` column (EPSG:4326) and its
 properties; filters only ever address columns listed here, so a client-supplied name can
 never reach SQL (CVE-2023-25157-style identifier injection is impossible by construction).
+Registration is `geocoop.features.registry`'s job; this module only defines.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from sqlalchemy import Select, Text, func, select
 
+from geocoop.features.spec import Collection, Property
 from geocoop.models import Cooperation, Kind, Territory
-
-# JSON-schema type of each property type used below
-JSON_TYPES = {
-    "string": {"type": "string"},
-    "integer": {"type": "integer"},
-    "number": {"type": "number"},
-    "date-time": {"type": "string", "format": "date-time"},
-    "array": {"type": "array", "items": {"type": "string"}},
-    "boolean": {"type": "boolean"},
-}
-
-
-@dataclass(frozen=True)
-class Property:
-    """One output property; `queryable` ones can be filtered on (equality and CQL2)."""
-
-    name: str
-    type: str  # a key of JSON_TYPES
-    title: str
-    queryable: bool = True
-    enum: tuple[str, ...] | None = None
-
-    def schema(self) -> dict:
-        """JSON schema of the property (for queryables and the OpenAPI document)."""
-        out = {"title": self.title, **JSON_TYPES[self.type]}
-        if self.enum:
-            out["enum"] = list(self.enum)
-        return out
-
-
-@dataclass(frozen=True)
-class Collection:
-    """A feature collection: its metadata and the SELECT that produces its rows."""
-
-    id: str
-    title: str
-    description: str
-    build: Callable[[], Select]  # columns: id, geom, then one per property (same names)
-    properties: tuple[Property, ...]
-    id_type: str = "string"  # "string" or "integer": how featureId is parsed
-    geometry_type: str = "MultiPolygon"
-    heavy: bool = False  # big polygons: exports bounded more tightly
-    tile_minzoom: int = 0
-    tile_maxzoom: int = 14
-    keywords: tuple[str, ...] = field(default_factory=tuple)
-    temporal: str | None = None  # the date-time property `datetime` filters on, if any
-    per_kind: bool = False  # rows per cooperation kind: the document lists each kind's data
-
-    def prop(self, name: str) -> Property | None:
-        """The property called `name`, if this collection has it."""
-        return next((p for p in self.properties if p.name == name), None)
-
-    @property
-    def queryables(self) -> tuple[Property, ...]:
-        """Properties that may be used in filters."""
-        return tuple(p for p in self.properties if p.queryable)
-
 
 _T = Territory.__table__
 _C = Cooperation.__table__
 _K = Kind.__table__
 
 _TERRITORY_COMMON = (
-    Property("code", "string", "Code officiel (INSEE, SIREN pour les EPCI)"),
+    Property("code", "string", "Code officiel", description="Code INSEE (SIREN pour les EPCI)."),
     Property("name", "string", "Nom"),
-    Property("population", "integer", "Population municipale"),
+    Property("population", "integer", "Population municipale", description="Recensement INSEE."),
     Property("population_year", "integer", "Année de la population"),
-    Property("area_km2", "number", "Superficie (km²)"),
+    Property(
+        "area_km2",
+        "number",
+        "Superficie (km²)",
+        description="Surface calculée sur le contour, arrondie à 0,01 km².",
+        unit="km2",
+    ),
     Property("vintage", "string", "Millésime de la géographie", queryable=False),
 )
 _TERRITORY_PARENTS = {
@@ -95,7 +45,13 @@ _TERRITORY_PARENTS = {
         Property("region_code", "string", "Code de la région"),
         Property("departement_code", "string", "Code du département"),
         Property("epci_code", "string", "SIREN de l'EPCI"),
-        Property("postcodes", "array", "Codes postaux", queryable=False),
+        Property(
+            "postcodes",
+            "array",
+            "Codes postaux",
+            queryable=False,
+            description="Liste ; séparés par des espaces en CSV et GeoPackage.",
+        ),
     ),
 }
 
@@ -119,6 +75,7 @@ def _territory(cid: str, level: str, title: str, description: str, **kw) -> Coll
         build=_territory_builder(level),
         properties=_TERRITORY_COMMON + _TERRITORY_PARENTS[level],
         keywords=("territoire", level),
+        extent_level=level,
         **kw,
     )
 
@@ -139,7 +96,12 @@ _COOPERATION_PROPS = (
     Property("legal_form", "string", "Forme juridique"),
     Property("lead_body", "string", "Porteur"),
     Property("lead_body_type", "string", "Type de porteur"),
-    Property("staff_fte", "number", "Animation (ETP par an)"),
+    Property(
+        "staff_fte",
+        "number",
+        "Animation (ETP par an)",
+        description="Équivalents temps plein, arrondis à 0,01.",
+    ),
     Property("financing", "string", "Financements (séparés par « ; »)", queryable=False),
     Property(
         "stakeholders_list", "string", "Parties prenantes (séparées par « ; »)", queryable=False
@@ -148,12 +110,18 @@ _COOPERATION_PROPS = (
     Property("peer_cooperation", "boolean", "Coopère avec d'autres coopérations du même type"),
     Property("quality_flags", "string", "Signalements qualité (séparés par « ; »)"),
     Property("quality_detail", "string", "Détail des signalements (JSON)", queryable=False),
-    Property("year_founded", "integer", "Année de création"),
+    Property("year_founded", "integer", "Année de création", description="Vide si inconnue."),
     Property("website", "string", "Site web", queryable=False),
     Property("address", "string", "Adresse", queryable=False),
     Property("postcode", "string", "Code postal"),
     Property("commune_code", "string", "Code INSEE de la commune"),
-    Property("location_precision", "string", "Précision de la localisation"),
+    Property(
+        "location_precision",
+        "string",
+        "Précision de la localisation",
+        description="coordinates (coordonnées de la source), geometry, perimeter, insee_code, "
+        "postcode_name, commune_name (centre de la commune).",
+    ),
     Property("source", "string", "Source"),
     Property("colour", "string", "Couleur du type sur la carte", queryable=False),
     Property("updated_at", "date-time", "Dernière mise à jour"),
@@ -187,58 +155,38 @@ def _cooperations() -> Select:
     ).select_from(joined)
 
 
-BASE_COLLECTIONS: tuple[Collection, ...] = tuple(
-    c
-    for c in (
-        _territory("regions", "region", "Régions", "Régions françaises (contours IGN, INSEE)."),
-        _territory(
-            "departements", "departement", "Départements", "Départements (contours IGN, INSEE)."
-        ),
-        _territory(
-            "epci",
-            "epci",
-            "EPCI",
-            "Intercommunalités à fiscalité propre (métropoles, CU, CA, CC).",
-            heavy=True,
-            tile_minzoom=5,
-        ),
-        _territory(
-            "communes",
-            "commune",
-            "Communes",
-            "Communes avec leur population municipale INSEE.",
-            heavy=True,
-            tile_minzoom=7,
-        ),
-        Collection(
-            id="cooperations",
-            title="Coopérations territoriales",
-            description="PTCE, PAT, TZCLD, tiers-lieux, SCIC, CAE, monnaies locales, "
-            "France services… localisés.",
-            build=_cooperations,
-            properties=_COOPERATION_PROPS,
-            id_type="integer",
-            geometry_type="Point",
-            keywords=("coopération", "ESS"),
-            temporal="updated_at",
-        ),
-    )
+# Régions, départements, EPCI and communes, then every located cooperation (all kinds)
+BASE_COLLECTIONS: tuple[Collection, ...] = (
+    _territory("regions", "region", "Régions", "Régions françaises (contours IGN, INSEE)."),
+    _territory(
+        "departements", "departement", "Départements", "Départements (contours IGN, INSEE)."
+    ),
+    _territory(
+        "epci",
+        "epci",
+        "EPCI",
+        "Intercommunalités à fiscalité propre (métropoles, CU, CA, CC).",
+        heavy=True,
+        tile_minzoom=5,
+    ),
+    _territory(
+        "communes",
+        "commune",
+        "Communes",
+        "Communes avec leur population municipale INSEE.",
+        heavy=True,
+        tile_minzoom=7,
+    ),
+    Collection(
+        id="cooperations",
+        title="Coopérations territoriales",
+        description="PTCE, PAT, TZCLD, tiers-lieux, SCIC, CAE, monnaies locales, "
+        "France services… localisés.",
+        build=_cooperations,
+        properties=_COOPERATION_PROPS,
+        id_type="integer",
+        geometry_type="Point",
+        keywords=("coopération", "ESS"),
+        temporal="updated_at",
+    ),
 )
-
-
-def queryables_schema(collection: Collection, schema_id: str) -> dict:
-    """JSON schema of the properties usable in filters (OGC API – Features Part 3)."""
-    props = {p.name: p.schema() for p in collection.queryables}
-    props["geometry"] = {
-        "title": "Géométrie",
-        "format": "geometry-" + collection.geometry_type.lower(),
-        "x-ogc-role": "primary-geometry",
-    }
-    return {
-        "$schema": "https://json-schema.org/draft/2019-09/schema",
-        "$id": schema_id,
-        "type": "object",
-        "title": collection.title,
-        "properties": props,
-        "additionalProperties": False,
-    }

@@ -22,8 +22,8 @@ from sqlalchemy import ColumnElement, and_, bindparam, false, func, not_, or_, t
 from sqlalchemy.sql.expression import literal
 
 from geocoop.errors import BadRequest
-from geocoop.features.collections import Collection
 from geocoop.features.crs import SUPPORTED, Crs
+from geocoop.features.spec import Collection
 
 GEOMETRY_NAMES = ("geometry", "geom")
 _SPATIAL = {

@@ -11,10 +11,10 @@ import tempfile
 from sqlalchemy import Connection
 
 from geocoop.errors import GeocoopError
-from geocoop.features.collections import Collection
 from geocoop.features.crs import Crs
 from geocoop.features.params import ItemQuery
 from geocoop.features.query import item_rows
+from geocoop.features.spec import Collection
 from geocoop.text import safe_cell
 
 
@@ -57,24 +57,34 @@ def to_csv(collection: Collection, rows: list[dict]) -> str:
     return out.getvalue()
 
 
+_NULLABLE = {"integer": "Int64", "boolean": "boolean"}
+
+
 def to_gpkg(collection: Collection, rows: list[dict], crs: Crs) -> bytes:
     """A GeoPackage (one layer named after the collection) with `rows`; geometry given as WKB."""
     import geopandas
     import shapely
 
     names = [p.name for p in collection.properties]
-    data = {"fid_source": [str(r["id"]) for r in rows]}
+    # the feature id keeps its name (the GeoPackage's own integer key is `fid`)
+    ids = [r["id"] for r in rows]
+    data = {"id": ids if collection.id_type == "integer" else [str(i) for i in ids]}
     for prop in collection.properties:
         column = [r[prop.name] for r in rows]
         if prop.type == "array":
             column = [" ".join(v) if v else None for v in column]
+        elif prop.type == "number":  # numeric from PostgreSQL: a Real column, not text
+            column = [None if v is None else float(v) for v in column]
         elif prop.type == "date-time":
             column = [v.isoformat() if v else None for v in column]
         data[prop.name] = column
     geometry = shapely.from_wkb([bytes(r["geometry"]) if r["geometry"] else None for r in rows])
     epsg = "OGC:CRS84" if crs.srid == 4326 else f"EPSG:{crs.srid}"
     frame = geopandas.GeoDataFrame(data, geometry=geometry, crs=epsg)
-    return write_gpkg(frame[["fid_source", *names, "geometry"]], collection.id)
+    for prop in collection.properties:  # nullable dtypes: Integer/Boolean columns, not text
+        if prop.type in _NULLABLE:
+            frame[prop.name] = frame[prop.name].astype(_NULLABLE[prop.type])
+    return write_gpkg(frame[["id", *names, "geometry"]], collection.id)
 
 
 def features_to_gpkg(features: list[dict], layer: str) -> bytes:
@@ -106,7 +116,10 @@ def write_gpkg(frame, layer: str) -> bytes:
     os.close(handle)
     try:
         os.unlink(path)  # the driver wants to create the file itself
-        frame.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
+        # GeoPackage 1.2: GDAL 3.6 (Debian 12, QGIS 3.22) reads 1.4 files with a warning
+        frame.to_file(
+            path, layer=layer, driver="GPKG", engine="pyogrio", dataset_options={"VERSION": "1.2"}
+        )
         with open(path, "rb") as produced:
             return produced.read()
     finally:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from geocoop.errors import BadRequest
-from geocoop.features.collections import Collection
 from geocoop.features.crs import CRS84, Crs, parse_crs
+from geocoop.features.spec import Collection
 
 FORMATS = ("json", "html", "csv", "gpkg")
 ITEMS_PARAMETERS = (

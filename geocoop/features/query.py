@@ -2,19 +2,22 @@
 
 Building each Feature with `json_build_object` + `ST_AsGeoJSON` in SQL avoids decoding
 geometries into Python objects and re-encoding them: the web layer only joins strings.
-`numberMatched` stays cheap: it is exact for free when the page is not full, otherwise a
-count capped at `COUNT_CAP` rows (same WHERE, no geometry) gives it, or it is omitted.
+`numberMatched` stays cheap: it is exact for free when the page is not full, otherwise the
+caller's counter (stored counts, one bounded count per filter: features/counts.py) gives it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     ColumnElement,
     Connection,
+    Numeric,
     Subquery,
     Text,
     and_,
@@ -25,18 +28,32 @@ from sqlalchemy import (
 )
 
 from geocoop.errors import NotFound
-from geocoop.features.collections import Collection
 from geocoop.features.cql2 import compile_filter
 from geocoop.features.crs import CRS84, DECIMALS, Crs
 from geocoop.features.params import Bbox, ItemQuery
+from geocoop.features.spec import Collection, Property
 
 COUNT_CAP = 50_000  # above this many matches numberMatched is omitted (it is optional)
 
 
+def output_value(prop: Property, column):
+    """A property as written: numbers rounded to their decimals (as `numeric`, so JSON keeps
+    the decimal point: `0.00`, `97.31`), integers rounded to whole numbers."""
+    if prop.type == "number":
+        return func.round(cast(column, Numeric), prop.precision)
+    if prop.type == "integer":
+        return cast(column, BigInteger)
+    return column
+
+
 @cache
 def base_of(collection: Collection) -> Subquery:
-    """The collection's SELECT as a named subquery (built once per collection)."""
-    return collection.build().subquery("base")
+    """The collection's SELECT with its values as written, as a named subquery (built once
+    per collection): filters compare against what the client sees."""
+    src = collection.build().subquery("src")
+    columns = [src.c.id, src.c.geom]
+    columns += [output_value(p, src.c[p.name]).label(p.name) for p in collection.properties]
+    return select(*columns).subquery("base")
 
 
 def output_geometry(geom, crs: Crs):
@@ -115,8 +132,14 @@ class Page:
     number_matched: int | None
 
 
-def items_page(conn: Connection, collection: Collection, q: ItemQuery) -> Page:
-    """The features of one `/items` page, plus whether a next page exists."""
+def items_page(
+    conn: Connection, collection: Collection, q: ItemQuery, counter: Callable | None = None
+) -> Page:
+    """The features of one `/items` page, plus whether a next page exists.
+
+    `counter(conn, collection, q, base, clauses)` gives numberMatched when the page alone
+    does not tell it (geocoop.features.counts.MatchCounter); without one, a count capped
+    at COUNT_CAP rows."""
     base = base_of(collection)
     clauses = where_clauses(collection, base, q)
     stmt = (
@@ -132,6 +155,8 @@ def items_page(conn: Connection, collection: Collection, q: ItemQuery) -> Page:
     matched: int | None
     if not has_next and (features or q.offset == 0):
         matched = q.offset + len(features)
+    elif counter is not None:
+        matched = counter(conn, collection, q, base, clauses)
     else:
         matched = count_matches(conn, base, clauses)
     return Page(features, has_next, matched)
@@ -189,13 +214,3 @@ def item_rows(
         .offset(q.offset)
     )
     return [dict(row) for row in conn.execute(stmt).mappings()]
-
-
-def extent(conn: Connection, collection: Collection) -> list[float] | None:
-    """The collection's bounding box in CRS84 (None when empty)."""
-    base = base_of(collection)
-    box = func.ST_Extent(base.c.geom)
-    row = conn.execute(
-        select(func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box))
-    ).one()
-    return None if row[0] is None else [round(float(v), 6) for v in row]

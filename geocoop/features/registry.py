@@ -1,32 +1,47 @@
 """The collection registry: every collection the API serves, listed explicitly.
 
-Territories and cooperations (features/collections.py), then the stored analysis results
-(features/analysis_collections.py). Nothing registers itself at import.
+Territories and cooperations (`collections.BASE_COLLECTIONS`), the stored analysis results
+(`analysis_collections.ANALYSIS_COLLECTIONS`), then one coverage and one white-zones layer
+per cooperation kind of `DEFAULT_KINDS` (`analysis_collections.kind_collections`). This is
+the one owner of registration: nothing registers itself at import, and the definition
+modules never import each other nor this one.
 """
 
 from __future__ import annotations
 
 from geocoop.errors import NotFound
-from geocoop.features.analysis_collections import ANALYSIS_COLLECTIONS
-from geocoop.features.collections import BASE_COLLECTIONS, Collection, queryables_schema
+from geocoop.features.analysis_collections import ANALYSIS_COLLECTIONS, kind_collections
+from geocoop.features.collections import BASE_COLLECTIONS
+from geocoop.features.spec import Collection
+from geocoop.models import DEFAULT_KINDS
 
-__all__ = ["all_collections", "get_collection", "queryables_schema"]
+__all__ = ["all_collections", "get_collection", "kinds"]
+
+
+def kinds() -> tuple[tuple[str, str], ...]:
+    """(code, French label) of the cooperation kinds that get their own layers."""
+    return tuple((code, label) for code, label, *_rest in DEFAULT_KINDS)
 
 
 def _by_id(*groups: tuple[Collection, ...]) -> dict[str, Collection]:
     found: dict[str, Collection] = {}
     for collection in (c for group in groups for c in group):
-        if "." in collection.id or "/" in collection.id:
-            raise ValueError(f"collection id without dots or slashes: {collection.id}")
+        if collection.id in found:
+            raise ValueError(f"collection registered twice: {collection.id}")
         found[collection.id] = collection
     return found
 
 
-_REGISTRY = _by_id(BASE_COLLECTIONS, ANALYSIS_COLLECTIONS)
+_REGISTRY = _by_id(
+    BASE_COLLECTIONS,
+    ANALYSIS_COLLECTIONS,
+    tuple(c for code, label in kinds() for c in kind_collections(code, label)),
+)
 
 
 def all_collections() -> list[Collection]:
-    """Every served collection, in a stable order."""
+    """Every served collection, in a stable order (territories, cooperations, analyses,
+    then the per-kind layers)."""
     return list(_REGISTRY.values())
 
 

@@ -9,7 +9,8 @@ from sqlalchemy import Connection
 
 from geocoop.errors import BadRequest
 from geocoop.features.cache import VersionedCache
-from geocoop.features.collections import Collection
+from geocoop.features.spec import Collection
+from geocoop.models import DEFAULT_KINDS
 from geocoop.sql import statement
 
 MAX_ZOOM = 22
@@ -71,6 +72,7 @@ SOURCES["coverage"] = TileSource(
         ("departement_code", "String"),
         ("epci_code", "String"),
         ("kind_code", "String"),
+        ("kind_label", "String"),
         ("covered", "Boolean"),
         ("covered_distance", "Boolean"),
         ("covered_perimeter", "Boolean"),
@@ -79,6 +81,15 @@ SOURCES["coverage"] = TileSource(
         ("zone_id", "String"),
     ),
     needs_kind=True,
+)
+# one tile set per kind, as the per-kind collections (coverage-pat…): no parameter needed
+SOURCES.update(
+    {
+        f"coverage-{code}": TileSource(
+            "features/tile_coverage", (("kind", code),), SOURCES["coverage"].fields
+        )
+        for code, *_rest in DEFAULT_KINDS
+    }
 )
 _KIND = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 

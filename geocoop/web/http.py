@@ -1,7 +1,8 @@
 """Request and response helpers shared by the blueprints (features, tiles, analysis).
 
 Format negotiation, absolute URLs and links, JSON responses, CORS and gzip, the NUL guard,
-and a collection's cached extent. No blueprint imports another blueprint's helpers.
+the stored counts and extents of the collections, the kinds' data status. No blueprint
+imports another blueprint's helpers.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from urllib.parse import urlencode
 from flask import Response, current_app, request, url_for
 
 from geocoop.errors import BadRequest
-from geocoop.features import query
+from geocoop.features import analysis_collections, counts
 from geocoop.features.cache import VersionedCache
+from geocoop.features.summary import Summary
 from geocoop.features.version import data_version
 from geocoop.web.database import connection
 
@@ -102,14 +104,31 @@ def collection_links_args(args: dict, **changes) -> str:
     return urlencode(merged)
 
 
-def collection_extent(collection) -> list[float] | None:
-    """The collection's bounding box in CRS84, cached until the data changes."""
+def stored_summaries() -> tuple[int, dict[str, Summary]]:
+    """The data version and the counts and extents stored at write time
+    (geocoop.features.summary), read once per data version."""
     conn = connection()
     cache: VersionedCache = current_app.extensions["geocoop.features.cache"]
     version = data_version(conn)
-    key = ("extent", collection.id)
-    found = cache.get(version, key)
+    return version, counts.summaries(conn, cache, version)
+
+
+def collection_extents(collection) -> list[list[float]]:
+    """The collection's stored bounding boxes in CRS84, metropolitan France first, then each
+    overseas area ([] before the first refresh): never computed per request."""
+    _version, stored = stored_summaries()
+    found = stored.get(collection.id)
+    return found.extents if found is not None else []
+
+
+def kinds_data_status() -> dict[str, dict]:
+    """Each kind's data status as the per-kind collections and tiles show it
+    (geocoop.features.analysis_collections.kinds_data_status), once per data version."""
+    conn = connection()
+    cache: VersionedCache = current_app.extensions["geocoop.features.cache"]
+    version = data_version(conn)
+    found = cache.get(version, ("data-status",))
     if found is None:
-        found = query.extent(conn, collection) or []
-        cache.put(version, key, found, 64)
-    return found or None
+        found = analysis_collections.kinds_data_status(conn)
+        cache.put(version, ("data-status",), found, 256 * (len(found) + 1))
+    return found  # type: ignore[return-value]

@@ -97,6 +97,10 @@ def _parameters() -> dict:
     }
 
 
+def _json_only() -> dict:
+    return _param("f", {"type": "string", "enum": ["json"]}, "Format de la réponse.")
+
+
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/parameters/{name}"}
 
@@ -265,6 +269,14 @@ def features_paths() -> dict:
             cid,
             [_ref("f")],
             _ok("Queryables", "application/schema+json"),
+        )
+        paths[f"/collections/{cid}/schema"] = _op(
+            f"schema_{cid}",
+            f"Schéma JSON des objets : {c.title}",
+            cid,
+            [_json_only()],
+            _ok("Queryables", "application/schema+json", html=False),
+            errors=(400, 404),
         )
         own = [
             _param(p.name, {"type": _SCALAR.get(p.type, "string")}, f"Égal à : {p.title}")

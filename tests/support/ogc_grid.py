@@ -107,7 +107,9 @@ def insert_grid(conn) -> None:
 
 def load_grid(app) -> None:
     """Insert the grid through the app's engine and commit (the `app` fixture truncates)."""
+    from geocoop.features.summary import refresh_summaries
     from geocoop.web.database import engine
 
     with app.app_context(), engine().begin() as connection:
         insert_grid(connection)
+        refresh_summaries(connection)  # stored counts and extents, as every write path keeps

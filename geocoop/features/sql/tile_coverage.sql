@@ -10,7 +10,7 @@ WITH bounds AS (
 SELECT ST_AsMVT(tile, CAST(:layer AS text), 4096, 'geom', 'fid')
 FROM (
     SELECT t.id AS fid, t.code, t.name, t.population, t.departement_code, t.epci_code,
-           a.kind_code, (a.covered_distance OR a.covered_perimeter) AS covered,
+           a.kind_code, k.label_fr AS kind_label, (a.covered_distance OR a.covered_perimeter) AS covered,
            a.covered_distance, a.covered_perimeter, round(a.nearest_edge_m) AS nearest_edge_m,
            a.nearest_cooperation_id, a.zone_id,
            ST_AsMVTGeom(
@@ -21,6 +21,7 @@ FROM (
     FROM territory AS t
     JOIN analysis_commune_kind AS a
       ON a.commune_code = t.code AND a.kind_code = CAST(:kind AS text)
+    JOIN kind AS k ON k.code = a.kind_code
     CROSS JOIN bounds AS b
     WHERE t.level = 'commune' AND t.geom && b.env4326
     ORDER BY t.code  -- deterministic bytes for identical data

@@ -1,7 +1,7 @@
 """The upload job queue
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0011
 
 Every upload (API and admin page) becomes a row of `job`; one writer at a time (a
 PostgreSQL advisory lock) claims the oldest queued row with `FOR UPDATE SKIP LOCKED`, runs
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0013"
-down_revision = "0008"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

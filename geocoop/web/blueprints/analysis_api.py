@@ -24,6 +24,7 @@ from geocoop.features.analysis_params import (
     P_PARENT,
     P_PARENT_LEVEL,
     P_RULE,
+    TERRITORY_CODE,
     Param,
     formats,
     read_params,
@@ -79,9 +80,19 @@ COVERAGE_PARAMS = (
     P_KINDS,
     P_RULE,
     P_DISTANCE,
-    Param("category", "list", "Catégories retenues."),
-    Param("socio_economic_model", "list", "Modèles socio-économiques retenus."),
-    Param("stage", "list", "Stades retenus."),
+    Param(
+        "category",
+        "list",
+        "Catégories retenues.",
+        choices=("modelisee", "non_modelisee", "systemique"),
+    ),
+    Param(
+        "socio_economic_model",
+        "list",
+        "Modèles socio-économiques retenus.",
+        choices=("marchande", "non_marchande", "hybride"),
+    ),
+    Param("stage", "list", "Stades retenus.", choices=("emergence", "operationnelle")),
     formats("json", "csv"),
 )
 
@@ -100,7 +111,8 @@ def route(path: str, summary: str, params: tuple[Param, ...], *path_params: tupl
 
 
 _LEVEL_PATH = ("level", {"type": "string", "enum": [*LEVELS, "france"]})
-_CODE_PATH = ("code", {"type": "string", "maxLength": 12})
+# a territory's official code, or FR for the level "france"
+_CODE_PATH = ("code", {"type": "string", "pattern": TERRITORY_CODE.replace("^(", "^(FR|")})
 
 
 def _level(level: str) -> str:

@@ -12,20 +12,23 @@ from datetime import UTC, datetime
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
 from geocoop.errors import BadRequest
-from geocoop.features import export, query, registry
+from geocoop.features import counts, export, query, registry
+from geocoop.features import schema as schemas
 from geocoop.features.cache import VersionedCache
 from geocoop.features.conformance import CONFORMANCE
 from geocoop.features.crs import SUPPORTED, parse_crs
 from geocoop.features.params import ITEMS_PARAMETERS, parse_items_query, single
 from geocoop.web.database import connection
 from geocoop.web.http import (
-    collection_extent,
+    collection_extents,
     collection_links_args,
     finish,
     json_response,
+    kinds_data_status,
     link,
     reject_nul,
     settings,
+    stored_summaries,
     url,
     wanted_format,
 )
@@ -105,6 +108,19 @@ def service_desc():
 
 
 # -- collections -----------------------------------------------------------------
+def schema_links(cid: str) -> list[dict]:
+    """The `describedby` link to the features' JSON schema, twice: GDAL's OAPIF driver
+    types its fields from it instead of guessing from the first page, but up to at least
+    GDAL 3.6 it compares the relation case-sensitively with "describedBy" (relation types
+    are case-insensitive, RFC 8288: both spellings name the same relation)."""
+    href = url("ogcapi.schema", collection_id=cid)
+    title = "Schéma JSON des objets (types, titres)"
+    return [
+        link(href, "describedby", "application/schema+json", title),
+        link(href, "describedBy", "application/schema+json", title + " — GDAL < 3.7"),
+    ]
+
+
 def collection_doc(collection) -> dict:
     """The JSON description of one collection."""
     cid = collection.id
@@ -151,6 +167,7 @@ def collection_doc(collection) -> dict:
                 "application/schema+json",
                 "Propriétés filtrables",
             ),
+            *schema_links(cid),
         ],
     }
     from geocoop.features.tiles import SOURCES
@@ -164,14 +181,15 @@ def collection_doc(collection) -> dict:
                 "Tuiles vectorielles (TileJSON)",
             )
         )
-    bbox = collection_extent(collection)
-    if bbox:
-        doc["extent"] = {"spatial": {"bbox": [bbox], "crs": SUPPORTED[0].uri}}
+    boxes = collection_extents(collection)
+    if boxes:
+        # metropolitan France first (what "zoom to layer" shows), then each overseas area
+        doc["extent"] = {"spatial": {"bbox": boxes, "crs": SUPPORTED[0].uri}}
+    # no data is not absence: say which kinds have no row here because nothing is loaded
     if collection.per_kind:
-        from geocoop.features.analysis_collections import kinds_data_status
-
-        # no data is not absence: say which kinds have no row here because nothing is loaded
-        doc["dataStatus"] = kinds_data_status(connection())
+        doc["dataStatus"] = kinds_data_status()
+    elif collection.kind is not None:
+        doc["dataStatus"] = kinds_data_status().get(collection.kind)
     return doc
 
 
@@ -209,9 +227,22 @@ def queryables(collection_id: str):
     """JSON schema of the properties usable in filters (Part 3)."""
     found = registry.get_collection(collection_id)
     fmt = wanted_format()
-    doc = registry.queryables_schema(found, url("ogcapi.queryables", collection_id=collection_id))
+    doc = schemas.queryables_schema(found, url("ogcapi.queryables", collection_id=collection_id))
     if fmt == "html":
         return _html("queryables.html", doc=doc, collection=found)
+    return json_response(doc, "application/schema+json")
+
+
+@bp.get("/collections/<collection_id>/schema")
+def schema(collection_id: str):
+    """JSON schema of the collection's features (`describedby`): exact types, French titles."""
+    found = registry.get_collection(collection_id)
+    for name in request.args:
+        if name != "f":
+            raise BadRequest(f"Paramètre inconnu : {name[:60]!r}.")
+    if request.args.get("f") not in (None, "json"):
+        raise BadRequest("Paramètre f : valeur json attendue.")
+    doc = schemas.feature_schema(found, url("ogcapi.schema", collection_id=collection_id))
     return json_response(doc, "application/schema+json")
 
 
@@ -261,7 +292,9 @@ def items(collection_id: str):
     if found.heavy:
         # big polygons: smaller pages, clients follow `next` (the standard allows fewer)
         q.limit = min(q.limit, HEAVY_PAGE_SIZE)
-    page = query.items_page(connection(), found, q)
+    version, stored = stored_summaries()
+    cache: VersionedCache = current_app.extensions["geocoop.features.cache"]
+    page = query.items_page(connection(), found, q, counts.MatchCounter(cache, version, stored))
     headers = {"Content-Crs": f"<{q.crs.uri}>"}
     if q.format == "html":
         features = [json.loads(f) for f in page.features]

@@ -12,10 +12,18 @@ from geocoop.errors import BadRequest
 from geocoop.features import registry
 from geocoop.features import tiles as core
 from geocoop.features.cache import VersionedCache
+from geocoop.features.summary import FRANCE_METRO_BBOX
 from geocoop.features.version import data_version
 from geocoop.web import openapi
-from geocoop.web.database import connection, engine
-from geocoop.web.http import collection_extent, finish, json_response, reject_nul, url
+from geocoop.web.database import engine
+from geocoop.web.http import (
+    collection_extents,
+    finish,
+    json_response,
+    kinds_data_status,
+    reject_nul,
+    url,
+)
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
 MVT = "application/vnd.mapbox-vector-tile"
@@ -67,16 +75,16 @@ def tilejson_doc(collection_id: str, kind: str | None = None) -> dict:
     found = registry.get_collection(collection_id)
     source = core.tile_source(found)
     kind = core.check_kind(source, kind)
-    bounds = collection_extent(found) or [-180.0, -85.05, 180.0, 85.05]
+    # metropolitan France first (computed at write time): "zoom to layer" shows France,
+    # not the span from the Antilles to La Réunion
+    bounds = (collection_extents(found) or [FRANCE_METRO_BBOX])[0]
     template = url("tiles.tile", collection_id=collection_id, z=0, x=0, y=0)
     template = template.replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
     if kind is not None:
         template += f"?kind={kind}"
-    status = None
-    if kind is not None:
-        from geocoop.features.analysis_collections import kinds_data_status
-
-        status = kinds_data_status(connection()).get(kind)
+    # the kind asked for, or the one a one-kind layer (coverage-pat…) holds
+    shown = kind if kind is not None else found.kind
+    status = kinds_data_status().get(shown) if shown is not None else None
     doc = {
         "tilejson": "3.0.0",
         "name": found.title,

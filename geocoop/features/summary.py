@@ -1,0 +1,148 @@
+"""Counts and extents of every collection, computed when data is written, read per request.
+
+`refresh_summaries` runs after every write that changes served data — each import and each
+analysis refresh, full or after one cooperation (`geocoop.orchestration` calls it, in the
+writer's transaction): it stores per collection its exact feature count and its extents
+(metropolitan France first, then each overseas area) with the data version they describe.
+A request reads them in one indexed lookup: `numberMatched` of an unfiltered page is the
+stored count while the data version is unchanged (otherwise counted under a bound, never a
+wrong count: features/counts.py); the collection extent and the TileJSON centre never
+trigger a computation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Select, and_, case, cast, func, literal, select, text
+from sqlalchemy.types import Text
+
+from geocoop.features.query import base_of
+from geocoop.features.registry import all_collections
+from geocoop.features.spec import Collection
+from geocoop.features.version import data_version
+from geocoop.models import Territory
+
+# Metropolitan France (Corsica included) in CRS84: a geometry whose bounding-box centre
+# falls in it belongs to the first extent; anything else goes to its overseas area.
+METROPOLE = (-5.6, 41.0, 10.0, 51.6)
+FRANCE_METRO_BBOX = [-5.15, 41.33, 9.57, 51.09]  # shown while nothing is stored yet
+_T = Territory.__table__
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What is stored about one collection."""
+
+    number_matched: int
+    extents: list[list[float]]
+    data_version: int
+
+
+def extents(conn: Connection, geometries: Select) -> list[list[float]]:
+    """Bounding boxes of the `geom` column of `geometries`: metropolitan France first, then
+    one per overseas area (10° cells of each geometry's bounding-box centre)."""
+    g = geometries.subquery("g").c.geom
+    box = func.Box2D(g)
+    cx = (func.ST_XMin(box) + func.ST_XMax(box)) / 2
+    cy = (func.ST_YMin(box) + func.ST_YMax(box)) / 2
+    west, south, east, north = METROPOLE
+    area = case(
+        (and_(cx.between(west, east), cy.between(south, north)), literal("0")),
+        else_=func.concat(
+            cast(func.floor(cx / 10), Text), literal(","), cast(func.floor(cy / 10), Text)
+        ),
+    ).label("area")
+    grouped = select(area, func.ST_Extent(g).label("box")).where(g.is_not(None)).group_by(area)
+    sub = grouped.subquery("b")
+    rows = conn.execute(
+        select(
+            func.ST_XMin(sub.c.box),
+            func.ST_YMin(sub.c.box),
+            func.ST_XMax(sub.c.box),
+            func.ST_YMax(sub.c.box),
+        ).order_by(sub.c.area)
+    ).all()
+    return [[round(float(v), 6) for v in row] for row in rows]
+
+
+def _level_geometries(level: str) -> Select:
+    """The light boundaries of one territory level (same extent as the full ones, to within
+    the simplification tolerance)."""
+    return select(func.coalesce(_T.c.geom_simplified, _T.c.geom).label("geom")).where(
+        _T.c.level == level
+    )
+
+
+def compute_summary(
+    conn: Connection, collection: Collection, level_extents: dict[str, list]
+) -> tuple[int, list[list[float]]]:
+    """Exact count and extents of one collection, as stored."""
+    base = base_of(collection)
+    count = conn.execute(select(func.count()).select_from(base)).scalar_one()
+    if collection.extent_level is not None:
+        if collection.extent_level not in level_extents:
+            level_extents[collection.extent_level] = extents(
+                conn, _level_geometries(collection.extent_level)
+            )
+        boxes = level_extents[collection.extent_level] if count else []
+    else:
+        boxes = extents(conn, select(base.c.geom))
+    return int(count), boxes
+
+
+def refresh_summaries(conn: Connection, changed: set[str] | None = None) -> int:
+    """Recompute and store the count and extents of every collection, or (an incremental
+    write) only of the `changed` ones, the others being restamped with the new data version
+    (the caller knows they did not change); returns how many were recomputed."""
+    stored = read_summaries(conn) if changed is not None else {}
+    level_extents: dict[str, list] = {}
+    rows = []
+    for collection in all_collections():
+        known = stored.get(collection.id)
+        if known is not None and collection.id not in (changed or ()):
+            rows.append({"id": collection.id, "n": known.number_matched, "e": known.extents})
+            continue
+        count, boxes = compute_summary(conn, collection, level_extents)
+        rows.append({"id": collection.id, "n": count, "e": boxes, "new": True})
+    version = data_version(conn)
+    conn.execute(text("DELETE FROM collection_summary"))
+    conn.execute(
+        text(
+            "INSERT INTO collection_summary (collection_id, number_matched, extents, "
+            "data_version) VALUES (:id, :n, CAST(:e AS jsonb), :v)"
+        ),
+        [{"id": r["id"], "n": r["n"], "e": json.dumps(r["e"]), "v": version} for r in rows],
+    )
+    return sum(1 for r in rows if r.get("new"))
+
+
+def collections_changed_by_cooperation(kinds: list[str]) -> set[str]:
+    """The collections whose count or extents can change when one cooperation of `kinds`
+    changes and its analysis is refreshed incrementally: the cooperations, the white zones
+    and synergies (coverage keeps one row per commune and kind; when a kind gains or loses
+    its coverage rows, recount everything instead)."""
+    return {"cooperations", "white-zones", "synergy-candidates"} | {
+        f"white-zones-{kind}" for kind in kinds
+    }
+
+
+def summaries_current(conn: Connection) -> bool:
+    """True when every served collection has a summary describing the current data."""
+    stored = read_summaries(conn)
+    version = data_version(conn)
+    return set(stored) == {c.id for c in all_collections()} and all(
+        s.data_version == version for s in stored.values()
+    )
+
+
+def read_summaries(conn: Connection) -> dict[str, Summary]:
+    """Every stored summary, by collection id (empty before the first refresh)."""
+    rows = conn.execute(
+        text("SELECT collection_id, number_matched, extents, data_version FROM collection_summary")
+    )
+    return {
+        r.collection_id: Summary(int(r.number_matched), list(r.extents), int(r.data_version))
+        for r in rows
+    }
