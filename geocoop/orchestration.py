@@ -17,7 +17,12 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine
 
 from geocoop.analysis import bundled as analysis_bundled
-from geocoop.analysis.refresh import refresh_all, refresh_for_cooperation
+from geocoop.analysis.refresh import (
+    analysis_computed,
+    refresh_all,
+    refresh_for_cooperation,
+    refresh_kinds,
+)
 from geocoop.features.summary import (
     collections_changed_by_cooperation,
     refresh_summaries,
@@ -40,6 +45,14 @@ def refresh_analysis(conn: Connection) -> dict:
     """Recompute every stored analysis figure (geocoop.analysis.api.refresh_all), then the
     stored counts and extents of every collection; returns the refresh report."""
     return _with_summaries(conn, refresh_all(conn))
+
+
+def refresh_analysis_for_kinds(conn: Connection, kinds: list[str]) -> dict:
+    """Recompute the stored figures of `kinds` only (geocoop.analysis.refresh.refresh_kinds),
+    or everything when nothing was ever computed; then the stored counts and extents."""
+    if not analysis_computed(conn):
+        return refresh_analysis(conn)
+    return _with_summaries(conn, refresh_kinds(conn, kinds))
 
 
 def refresh_analysis_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
@@ -80,7 +93,12 @@ def import_then_refresh(
         if on_step is not None:
             on_step("refresh")
         # Coverage and white zones are stored: the map must show the new rows at once.
-        refreshed = refresh_analysis(conn)
+        # An import changes only the kinds of its rows (counts.kinds_touched): those are
+        # recomputed, the others kept.
+        touched = report.counts.get("kinds_touched")
+        refreshed = (
+            refresh_analysis_for_kinds(conn, touched) if touched else refresh_analysis(conn)
+        )
     else:
         refresh_summaries(conn)  # counts and extents of the served collections
     return report, refreshed

@@ -101,6 +101,62 @@ def refresh_all(conn: Connection) -> dict:
     return report
 
 
+def analysis_computed(conn: Connection) -> bool:
+    """Whether a full refresh has stored figures that a partial refresh can build on."""
+    return bool(conn.execute(statement("analysis/analysis_computed")).scalar_one())
+
+
+def refresh_kinds(conn: Connection, kinds: list[str]) -> dict:
+    """Recompute the stored figures of `kinds` only — what an import of a list of those
+    kinds can change — leaving the other kinds' rows alone. Equal to `refresh_all` for
+    those kinds (tests/test_analysis_by_kind.py); the potential links, which pair kinds,
+    are all recomputed. Unknown kind codes are ignored."""
+    started = time.perf_counter()
+    phases: dict[str, float] = {}
+
+    def lap(name: str, t0: float) -> float:
+        now = time.perf_counter()
+        phases[name] = round(now - t0, 3)
+        return now
+
+    with conn.begin_nested():
+        conn.execute(text("SET LOCAL statement_timeout = 0"))  # a batch job, as refresh_all
+        known = kind_table(conn)
+        kinds = sorted({k for k in kinds if k in known})
+        status = data_status(conn)
+        with_data = [k for k in kinds if status[k]["has_data"]]
+        compute.compute(conn, with_data)
+        t = lap("coverage", started)
+        adjacency = zones.ensure_adjacency(conn)
+        t = lap("adjacency" + ("_rebuilt" if adjacency["rebuilt"] else "_checked"), t)
+        zone_count = {kind: zones.assign_zones(conn, kind, work=True) for kind in with_data}
+        t = lap("white_zones", t)
+        removed = conn.execute(statement("analysis/delete_kinds"), {"kinds": kinds}).rowcount
+        rows = conn.execute(statement("analysis/store_full")).rowcount
+        conn.execute(text("ANALYZE analysis_commune_kind"))
+        t = lap("store", t)
+        conn.execute(statement("analysis/snapshot_kinds_delete"), {"kinds": kinds})
+        conn.execute(statement("analysis/snapshot_kinds_insert"), {"kinds": kinds})
+        pairs = synergy.store_pairs(conn)
+        t = lap("synergy_pairs", t)
+        outlines = zones.store_outlines(conn, kinds)
+        lap("zone_outlines", t)
+        report = {
+            "kinds": kinds,
+            "kinds_without_data": [k for k in kinds if k not in with_data],
+            "rows": rows,
+            "rows_removed": removed,
+            "coverage_rows_changed": rows != removed,
+            "white_zones": sum(zone_count.values()),
+            "zone_outlines": outlines,
+            "synergy_pairs": pairs,
+            "seconds": round(time.perf_counter() - started, 3),
+            "phases": phases,
+        }
+        _record(conn, "kinds", None, report["seconds"], report)
+    return report
+
+
 def _status(conn: Connection, kind: str, communes: list[str]) -> dict[str, tuple[bool, str]]:
     rows = conn.execute(
         text(
