@@ -43,6 +43,11 @@ class Settings:
     trusted_hosts: str = ""  # comma-separated Host names accepted; empty: any (development)
     proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
     bundled_data_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "data")
+    jobs_dir: Path = field(default_factory=lambda: _default_data_dir() / "jobs")  # uploads
+    jobs_worker: bool = True  # run queued upload jobs in a thread of each web process
+    heavy_concurrency: int = 2  # live analysis and exports at once, per process (429 above)
+    heavy_statement_timeout_ms: int = 10000  # statement_timeout of those heavy requests
+    idle_in_transaction_timeout_ms: int = 10000  # web sessions idle inside a transaction
 
     @property
     def uses_embedded_db(self) -> bool:

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -41,9 +41,15 @@ def resolve_url(settings: Settings, *, start: bool = True) -> str:
     return cluster.url()
 
 
-def make_engine(url: str, settings: Settings | None = None) -> Engine:
-    """An engine with a bounded pool, liveness checks and a statement timeout."""
+def make_engine(
+    url: str, settings: Settings | None = None, *, idle_in_transaction_ms: int = 0
+) -> Engine:
+    """An engine with a bounded pool, liveness checks and a statement timeout; with
+    `idle_in_transaction_ms`, sessions idle inside a transaction longer are ended."""
     settings = settings or Settings()
+    options = f"-c statement_timeout={int(settings.statement_timeout_ms)}"
+    if idle_in_transaction_ms:
+        options += f" -c idle_in_transaction_session_timeout={int(idle_in_transaction_ms)}"
     try:
         make_url(url)
     except Exception:
@@ -56,10 +62,15 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
         pool_timeout=10,
         connect_args={
             "connect_timeout": 5,
-            "options": f"-c statement_timeout={int(settings.statement_timeout_ms)}",
+            "options": options,
             "application_name": "geocoop",
         },
     )
+
+
+def set_local_statement_timeout(conn: Connection, milliseconds: int) -> None:
+    """`statement_timeout` for the rest of the connection's current transaction only."""
+    conn.execute(select(func.set_config("statement_timeout", str(int(milliseconds)), True)))
 
 
 def engine_for(settings: Settings, *, start: bool = True) -> Engine:

@@ -95,3 +95,14 @@ class LimitExceeded(IngestError):
 
     status = 413
     title = "Limite dépassée"
+
+
+class TooBusy(GeocoopError):
+    """Every slot for this kind of request is taken: come back after `retry_after` s."""
+
+    status = 429
+    title = "Trop de requêtes"
+
+    def __init__(self, message: str, *, retry_after: int = 2) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

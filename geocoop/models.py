@@ -227,6 +227,44 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+JOB_STATUSES = ("queued", "running", "done", "failed")
+JOB_OPERATIONS = ("cooperations", "partnerships")
+
+
+class Job(Base):
+    """One upload waiting for, or run by, the single writer (migration 0013, geocoop/jobs/).
+
+    `path` is the uploaded file kept on disk until the job ends; `report` is the import
+    report once done, `error` a problem (status, title, detail) once failed.
+    """
+
+    __tablename__ = "job"
+    __table_args__ = (
+        CheckConstraint(_in("status", JOB_STATUSES), name="ck_job_status"),
+        CheckConstraint(_in("operation", JOB_OPERATIONS), name="ck_job_operation"),
+        Index("ix_job_pending", "id", postgresql_where=text("status IN ('queued', 'running')")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    operation: Mapped[str] = mapped_column(String(32), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="queued")
+    stage: Mapped[str | None] = mapped_column(String(32))
+    actor: Mapped[str | None] = mapped_column(Text)
+    file_name: Mapped[str] = mapped_column(Text, nullable=False)
+    path: Mapped[str] = mapped_column(Text, nullable=False)
+    options: Mapped[dict] = mapped_column(JSONB, nullable=False, server_default=text("'{}'::jsonb"))
+    report: Mapped[dict | None] = mapped_column(JSONB)
+    error: Mapped[dict | None] = mapped_column(JSONB)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    worker: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 # -- stored analysis (migration 0004) ------------------------------------------------------
 # Derived figures, rebuilt by a full refresh. UNLOGGED where cheaper writes matter: after a
 # crash PostgreSQL empties them and the code computes live until the next `geocoop analyze`.

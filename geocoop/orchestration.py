@@ -1,10 +1,11 @@
 """The one place that calls both ingest and analysis.
 
-The faces (the `geocoop` commands, the upload API, the admin page and, later, a job queue)
-call these functions; `geocoop.ingest` and `geocoop.analysis` never call each other, nor
-the features layer. After every write that changes served data, the counts and extents of
-the served collections are stored here too (`geocoop.features.summary`), in the writer's
-transaction, so that no request ever counts a whole collection or computes an extent.
+The faces (the `geocoop` commands) and the upload job queue (`geocoop.jobs`, fed by the
+upload API and the admin page) call these functions; `geocoop.ingest` and
+`geocoop.analysis` never call each other, nor the features layer. After every write that
+changes served data, the counts and extents of the served collections are stored here too
+(`geocoop.features.summary`), in the writer's transaction, so that no request ever counts
+a whole collection or computes an extent.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ def import_then_refresh(
     path: Path,
     *,
     refresh: bool = True,
+    on_step: Callable[[str], None] | None = None,
     **options,
 ) -> tuple[IngestReport, dict | None]:
     """Run the import `core(conn, path, **options)`, then — after a real import that
@@ -81,12 +83,15 @@ def import_then_refresh(
     real import always stores the collections' new counts and extents.
 
     Returns the import report and the refresh figures (None when nothing was refreshed).
+    `on_step("refresh")` is called before the refresh (a job's progress).
     """
     report = core(conn, path, **options)
     refreshed = None
     if report.counts.get("dry_run"):
         return report, None
     if refresh and report.accepted:
+        if on_step is not None:
+            on_step("refresh")
         # Coverage and white zones are stored: the map must show the new rows at once.
         # An import changes only the kinds of its rows (counts.kinds_touched): those are
         # recomputed, the others kept.
@@ -104,6 +109,15 @@ def import_cooperations_then_refresh(
 ) -> tuple[IngestReport, dict | None]:
     """Import a cooperation list, then refresh the stored analysis in the same transaction."""
     return import_then_refresh(conn, import_cooperations, path, refresh=refresh, **options)
+
+
+def import_partnerships_then_refresh(
+    conn: Connection, path: Path, *, refresh: bool = True, **options
+) -> tuple[IngestReport, dict | None]:
+    """Import declared partnerships, then refresh the stored analysis in the same transaction."""
+    from geocoop.ingest.partnerships import import_partnerships
+
+    return import_then_refresh(conn, import_partnerships, path, refresh=refresh, **options)
 
 
 def import_boundaries(conn: Connection, paths: Sequence[Path | str], **options) -> IngestReport:

@@ -49,6 +49,13 @@ def missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_configure(config):
+    """No upload-job worker thread in the apps the tests build, unless a test asks for one
+    (`jobs_worker=True`): a test runs the queue itself (tests/support/jobs.py)."""
+    os.environ["GEOCOOP_JOBS_WORKER"] = "false"
+    os.environ.setdefault("GEOCOOP_JOBS_DIR", tempfile.mkdtemp(prefix="gcj-", dir="/tmp"))
+
+
 @pytest.fixture(scope="session")
 def pg_cluster():
     """A private PostGIS cluster for this test session."""

@@ -1,4 +1,5 @@
-"""The authenticated upload API: token, size limit, type checks, JSON report, commit."""
+"""The authenticated upload API: token, size limit, type checks; 202 and a job whose end
+carries the JSON report (commit) or the error."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from geocoop.auth import create_token
+from tests.support.jobs import report_of, settle
 
 DATA = Path(__file__).parent / "data" / "cooperations"
 
@@ -49,16 +51,21 @@ def test_upload_imports_commits_and_reports(client, app, token):
     response = post(
         client, "/api/ingest/cooperations", DATA / "good" / "mixte.csv", token, source="api"
     )
-    assert response.status_code == 201, response.get_json()
-    body = response.get_json()
+    assert response.status_code == 202, response.get_json()
+    queued = response.get_json()
+    assert queued["status"] == "queued" and queued["url"] == response.headers["Location"]
+    assert count(app) == 0  # nothing imported until the writer runs the job
+    body = report_of(client, response, token)
     assert body["accepted"] == 7 and body["rejected"] == 0
     assert body["counts"]["inserted"] == 7
     assert count(app) == 7  # committed: visible from another connection
     runs = count(app, "SELECT count(*) FROM ingest_run WHERE actor = 'tests' AND status = 'done'")
     assert runs == 1
-    again = post(
-        client, "/api/ingest/cooperations", DATA / "good" / "mixte.csv", token, source="api"
-    ).get_json()
+    again = report_of(
+        client,
+        post(client, "/api/ingest/cooperations", DATA / "good" / "mixte.csv", token, source="api"),
+        token,
+    )
     assert again["counts"]["unchanged"] == 7 and again["counts"]["inserted"] == 0
 
 
@@ -71,19 +78,36 @@ def test_dry_run_writes_nothing(client, app, token):
         source="api",
         dry_run="true",
     )
-    assert response.status_code == 200
-    assert response.get_json()["counts"]["inserted"] == 7
+    job = settle(client, response, token)
+    assert job["status"] == "done" and job["dry_run"] is True
+    assert job["report"]["counts"]["inserted"] == 7
     assert count(app) == 0
     assert count(app, "SELECT count(*) FROM ingest_run") == 0
 
 
 def test_rejects_come_back_as_json(client, token):
-    body = post(
+    response = post(
         client, "/api/ingest/cooperations", DATA / "bad" / "formules.csv", token, kind="tiers_lieu"
-    ).get_json()
+    )
+    body = report_of(client, response, token)
     assert body["rejected"] == 3
     assert body["rejects"][0]["line"] == 2
     assert body["rejects"][0]["values"]["nom"].startswith("=HYPERLINK")
+
+
+def test_an_unsupported_extension_is_400_at_once(client, app, token):
+    response = post(
+        client,
+        "/api/ingest/cooperations",
+        token=token,
+        content=b"MZ\x90\x00",
+        filename="carte.exe",
+        kind="tiers_lieu",
+    )
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert "non prise en charge" in response.get_json()["detail"]
+    assert count(app, "SELECT count(*) FROM job") == 0
 
 
 @pytest.mark.parametrize(
@@ -92,12 +116,13 @@ def test_rejects_come_back_as_json(client, token):
         ("binaire.csv", (DATA / "bad" / "binaire.csv").read_bytes(), "binaire"),
         ("faux.xlsx", b"nom\nx\n", "signature"),
         ("vide.csv", b"", "vide"),
-        ("carte.exe", b"MZ\x90\x00", "non prise en charge"),
         ("faux.gpkg", b"nom\nx\n", "signature"),
         ("faux.geojson", b"\x89PNG\r\n\x1a\n\x00\x00", "binaire"),
     ],
 )
-def test_bad_types_are_400(client, app, token, name, content, fragment):
+def test_bad_contents_fail_their_job_with_a_400_problem(
+    client, app, token, name, content, fragment
+):
     response = post(
         client,
         "/api/ingest/cooperations",
@@ -106,9 +131,10 @@ def test_bad_types_are_400(client, app, token, name, content, fragment):
         filename=name,
         kind="tiers_lieu",
     )
-    assert response.status_code == 400
-    assert response.mimetype == "application/problem+json"
-    assert fragment in response.get_json()["detail"]
+    job = settle(client, response, token)
+    assert job["status"] == "failed" and job["report"] is None
+    assert job["error"]["status"] == 400 and job["error"]["title"] != "Erreur interne"
+    assert fragment in job["error"]["detail"]
     assert count(app) == 0
 
 
@@ -117,8 +143,9 @@ def test_missing_file_and_unknown_kind_are_400(client, token):
     response = post(
         client, "/api/ingest/cooperations", DATA / "good" / "mixte.csv", token, kind="golf"
     )
-    assert response.status_code == 400
-    assert "golf" in response.get_json()["detail"]
+    job = settle(client, response, token)
+    assert job["status"] == "failed" and job["error"]["status"] == 400
+    assert "golf" in job["error"]["detail"]
 
 
 def test_50_mb_upload_is_413(client, app, token):
@@ -145,8 +172,7 @@ def test_partnerships_upload(client, app, token):
     response = post(
         client, "/api/ingest/partnerships", DATA / "good" / "partenariats.csv", token, source="api"
     )
-    assert response.status_code == 201, response.get_json()
-    body = response.get_json()
+    body = report_of(client, response, token)  # both jobs run, in the order they came
     assert body["accepted"] == 2 and body["rejected"] == 2
     assert count(app, "SELECT count(*) FROM partnership") == 2
 
@@ -176,8 +202,7 @@ def test_real_upload_refreshes_the_stored_analysis(client, app):
     response = client.post(
         "/api/ingest/cooperations", data=data, headers={"Authorization": f"Bearer {token}"}
     )
-    assert response.status_code == 201, response.get_json()
-    assert response.get_json()["refreshed"] is not None
+    assert report_of(client, response, token)["refreshed"] is not None
     stored = client.get(
         "/api/features/collections/coverage/items?kind_code=tiers_lieu&f=json"
     ).get_json()

@@ -15,7 +15,7 @@ from geocoop.config import PROJECT_ROOT
 
 PACKAGE = PROJECT_ROOT / "geocoop"
 FACES = {"cli", "web", "__main__"}
-ORCHESTRATION = {"orchestration"}
+ORCHESTRATION = {"orchestration", "jobs"}
 MIDDLE = {"features", "maps", "analysis", "ingest"}
 MIDDLE_ALLOWED = {("features", "analysis"), ("maps", "analysis"), ("maps", "features")}
 

@@ -1,4 +1,5 @@
-"""The admin page: token login kept as a digest, CSRF on every form, upload and report."""
+"""The admin page: token login kept as a digest, CSRF on every form, upload queued as a job,
+the job's page and its report."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import text
 
 from geocoop.auth import revoke_token
 from tests.conftest import TOKEN_NAME
+from tests.support.jobs import run_jobs, settle
 
 DATA = Path(__file__).parent / "data" / "cooperations"
 
@@ -53,8 +55,15 @@ def test_upload_imports_and_shows_the_report(client, app, token):
     csrf = csrf_of(client)
     response = upload(client, csrf, DATA / "good" / "mixte.csv", source="admin")
     html = response.get_data(as_text=True)
-    assert response.status_code == 201, html[:500]
-    assert 'id="report-counts"' in html
+    assert response.status_code == 202, html[:500]
+    assert 'id="job-status"' in html and "en attente" in html  # queued, the page says so
+    assert 'http-equiv="refresh"' in html  # without JavaScript the page follows the job
+    job_url = response.headers["Location"]
+    assert 'id="jobs"' in html and job_url in html  # listed in the queue
+    run_jobs(app)
+    html = client.get(job_url).get_data(as_text=True)
+    assert 'id="report-counts"' in html and "terminé" in html
+    assert 'http-equiv="refresh"' not in html
     with app.extensions["geocoop.engine"].connect() as conn:
         stored = conn.execute(text("SELECT count(*) FROM cooperation")).scalar_one()
         run = conn.execute(text("SELECT actor, accepted FROM ingest_run")).one()
@@ -76,8 +85,10 @@ def test_upload_answers_json_to_the_page_script(client, token):
         content_type="multipart/form-data",
         headers={"Accept": "application/json"},
     )
-    body = response.get_json()
-    assert response.status_code in (201, 400), body
+    assert response.status_code == 202, response.get_data(as_text=True)[:300]
+    assert response.get_json()["url"] == response.headers["Location"]
+    job = settle(client, response)
+    body = job["report"] or job["error"]
     assert "rejects" in body or "detail" in body
 
 
@@ -101,10 +112,29 @@ def test_a_dry_run_shows_how_each_column_is_read_before_anything_is_stored(clien
     login(client, token)
     path = DATA / "perimeters" / "pat_liste.csv"
     response = upload(client, csrf_of(client), path, kind="pat", dry_run="on")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 201, html[:500]
+    assert response.status_code == 202, response.get_data(as_text=True)[:500]
+    run_jobs(app)
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
     table = html[html.index('id="columns"') :]
     assert "nom_du_projet" in table and "→ name" in table
     assert "code_insee" in table and "→ perimeter (liste de codes)" in table
     with app.extensions["geocoop.engine"].connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM cooperation")).scalar_one() == 0
+
+
+def test_a_job_page_needs_the_login(client, app, token):
+    login(client, token)
+    response = upload(client, csrf_of(client), DATA / "good" / "mixte.csv", source="admin")
+    job_url = response.headers["Location"]
+    client.post("/admin/logout", data={"csrf": csrf_of(client)})
+    assert client.get(job_url).status_code == 302
+    assert client.get(job_url, headers={"Accept": "application/json"}).status_code == 401
+
+
+def test_the_job_list_speaks_english_too(client, app, token):
+    login(client, token)
+    upload(client, csrf_of(client), DATA / "good" / "mixte.csv", source="admin")
+    html = client.get("/admin/?lang=en").get_data(as_text=True)
+    assert "Upload queue" in html and "queued" in html
+    run_jobs(app)
+    assert ">done<" in client.get("/admin/?lang=en").get_data(as_text=True).replace("\n", "")

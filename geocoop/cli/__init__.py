@@ -1,6 +1,6 @@
 """`geocoop …` commands. Thin: parse options, call the core, print a line.
 
-One module per command family (`db`, `tokens`, `serve`, `ingest`, `analyze`); the shared
+One module per command family (`db`, `tokens`, `serve`, `ingest`, `jobs`, `analyze`); the shared
 context (settings, engine, one-line errors) is `geocoop.cli.context`. Errors from the core
 (GeocoopError) are printed as one line and exit non-zero; no traceback reaches the user.
 """
@@ -13,6 +13,7 @@ from geocoop.cli.analyze import analyze
 from geocoop.cli.context import Group
 from geocoop.cli.db import db
 from geocoop.cli.ingest import ingest
+from geocoop.cli.jobs import jobs
 from geocoop.cli.serve import demo, serve
 from geocoop.cli.tokens import token
 
@@ -27,5 +28,5 @@ def main() -> None:
     """
 
 
-for _command in (db, token, serve, demo, ingest, analyze):
+for _command in (db, token, serve, demo, ingest, jobs, analyze):
     main.add_command(_command)

@@ -60,6 +60,19 @@ def kind_lookup(conn: Connection) -> dict[str, str]:
     return lookup
 
 
+def check_source(file_name: str, source: str | None) -> str:
+    """The list's source name (default: the file name without extension), or IngestError."""
+    source = (source or Path(file_name).stem).strip()
+    if not source:
+        raise IngestError(f"{file_name} : nom de source vide.")
+    if len(source) > 200 or any(ord(c) < 32 for c in source):
+        raise IngestError(
+            f"{file_name} : nom de source invalide (200 caractères au plus, sans caractère "
+            "de contrôle)."
+        )
+    return source
+
+
 def import_cooperations(
     conn: Connection,
     path: Path,
@@ -82,14 +95,7 @@ def import_cooperations(
     """
     path = Path(path)
     file_name = file_name or path.name
-    source = (source or Path(file_name).stem).strip()
-    if not source:
-        raise IngestError(f"{file_name} : nom de source vide.")
-    if len(source) > 200 or any(ord(c) < 32 for c in source):
-        raise IngestError(
-            f"{file_name} : nom de source invalide (200 caractères au plus, sans caractère "
-            "de contrôle)."
-        )
+    source = check_source(file_name, source)
     if isinstance(mapping, Path):
         explicit = load_mapping_file(mapping)
     else:

@@ -14,7 +14,7 @@ def create_app(overrides: dict | None = None, settings: Settings | None = None) 
 
     Nothing connects to the database here; the engine connects on first use.
     """
-    from geocoop.web import database, errors, hosts, security
+    from geocoop.web import database, errors, hosts, jobs, limits, security
     from geocoop.web.blueprints import health
 
     settings = settings or load_settings(overrides)
@@ -27,6 +27,8 @@ def create_app(overrides: dict | None = None, settings: Settings | None = None) 
     )
     app.json.ensure_ascii = False
     database.init_app(app)
+    jobs.init_app(app)
+    limits.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     hosts.init_app(app)

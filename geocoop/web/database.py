@@ -12,7 +12,11 @@ from geocoop.db import make_engine, resolve_url
 def init_app(app: Flask) -> None:
     """Create the app's engine (lazily connecting) and close connections after requests."""
     settings = app.config["GEOCOOP"]
-    engine = make_engine(resolve_url(settings, start=False), settings)
+    engine = make_engine(
+        resolve_url(settings, start=False),
+        settings,
+        idle_in_transaction_ms=settings.idle_in_transaction_timeout_ms,
+    )
     app.extensions["geocoop.engine"] = engine
     app.teardown_appcontext(_close_connection)
 

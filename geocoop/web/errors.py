@@ -27,7 +27,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(GeocoopError)
     def _geocoop(exc: GeocoopError):
-        return problem(exc.status, exc.title, exc.message)
+        response = problem(exc.status, exc.title, exc.message)
+        if getattr(exc, "retry_after", None):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -131,6 +131,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "admin.read.ignored": "ignorée",
         "admin.file_name": "Fichier",
         "admin.date": "Date",
+        "admin.jobs": "File d'attente des imports",
+        "admin.job": "Import n°",
+        "admin.job.queued": "en attente",
+        "admin.job.running": "en cours",
+        "admin.job.done": "terminé",
+        "admin.job.failed": "échec",
+        "admin.job.ahead": "import(s) avant celui-ci",
+        "admin.stage.import": "lecture et enregistrement",
+        "admin.stage.refresh": "recalcul de l'analyse",
         "reason.rollup.any": "{covered} commune(s) sur {total} ont une coopération « {kind} » "
         "à moins de {km} km de leur limite ou sont dans son périmètre (règle : {rule}).",
         "reason.rollup.distance": "{covered} commune(s) sur {total} ont une coopération "
@@ -280,6 +289,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "admin.read.ignored": "ignored",
         "admin.file_name": "File",
         "admin.date": "Date",
+        "admin.jobs": "Upload queue",
+        "admin.job": "Job #",
+        "admin.job.queued": "queued",
+        "admin.job.running": "running",
+        "admin.job.done": "done",
+        "admin.job.failed": "failed",
+        "admin.job.ahead": "job(s) ahead of this one",
+        "admin.stage.import": "reading and storing",
+        "admin.stage.refresh": "refreshing the analysis",
         "reason.rollup.any": "{covered} of {total} communes have a « {kind} » cooperation "
         "within {km} km of their boundary or lie in its perimeter (rule: {rule}).",
         "reason.rollup.distance": "{covered} of {total} communes have a « {kind} » "

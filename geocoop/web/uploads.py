@@ -1,57 +1,57 @@
-"""One path for every uploaded import (API and admin page): save the upload to a
-temporary file, import it and refresh the stored analysis after a real import
-(`geocoop.orchestration.import_then_refresh`), then commit — or roll everything back on a
-dry run or an error."""
+"""One path for every upload (API and admin page): keep the file on disk under
+GEOCOOP_JOBS_DIR and queue a job (`geocoop.jobs`); the single writer imports it and
+refreshes the stored analysis (`geocoop.orchestration`), then records the report."""
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable
+import shutil
 from pathlib import Path
 
+from flask import current_app
 from werkzeug.datastructures import FileStorage
 
-from geocoop.ingest.report import IngestReport
-from geocoop.orchestration import import_then_refresh
+from geocoop import jobs
 from geocoop.web.database import connection
+from geocoop.web.jobs import job_document, wake
 
 
-def run_upload(
-    core: Callable[..., IngestReport],
+def clean_name(filename: str | None) -> str:
+    """The client's file name, echoed in reports and stored: no path, no control character."""
+    name = "".join(c for c in Path(filename or "upload").name if ord(c) >= 32)[:200]
+    return name or "upload"
+
+
+def submit_upload(
+    operation: str,
     upload: FileStorage,
     *,
     actor: str | None,
     mapping_upload: FileStorage | None = None,
     **options,
 ) -> dict:
-    """Import `upload` with `core(conn, path, file_name=…, actor=…, **options)`; return the
-    report as a dict, with `refreshed` (the analysis refresh figures, or None)."""
-    # The client's file name is echoed in reports and stored: no control characters.
-    name = "".join(c for c in Path(upload.filename or "upload").name if ord(c) >= 32)[:200]
-    name = name or "upload"
+    """Save `upload` (and its mapping) for a new job of `operation`; return the job's
+    document (status `queued`)."""
+    name = clean_name(upload.filename)
     conn = connection()
-    # The token check opened a read transaction: end it, so that reading a big file never
-    # holds the connection idle in transaction (the import opens its own, with limits).
+    # The token check opened a read transaction: end it, so that saving a big file never
+    # holds the connection idle in transaction.
     conn.rollback()
-    with tempfile.TemporaryDirectory(prefix="geocoop-upload-") as tmp:
-        path = Path(tmp) / f"upload{Path(name).suffix.lower()}"
+    folder = jobs.new_folder(current_app.config["GEOCOOP"].jobs_dir)
+    try:
+        path = folder / f"upload{Path(name).suffix.lower()}"
         upload.save(path)
         if mapping_upload is not None:
-            mapping_path = Path(tmp) / f"mapping{Path(mapping_upload.filename).suffix.lower()}"
+            suffix = Path(mapping_upload.filename or "").suffix.lower()
+            mapping_path = folder / f"mapping{suffix}"
             mapping_upload.save(mapping_path)
-            options["mapping"] = mapping_path
-        try:
-            report, refreshed = import_then_refresh(
-                conn, core, path, file_name=name, actor=actor, **options
-            )
-            dry_run = bool(report.counts.get("dry_run"))
-        except Exception:
-            conn.rollback()
-            raise
-    if dry_run:
-        conn.rollback()
-    else:
+            options["mapping"] = str(mapping_path)
+        job_id = jobs.submit(
+            conn, operation, path=path, file_name=name, actor=actor, options=options
+        )
         conn.commit()
-    body = report.as_dict()
-    body["refreshed"] = refreshed
-    return body
+    except BaseException:
+        conn.rollback()
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    wake()
+    return job_document(job_id)

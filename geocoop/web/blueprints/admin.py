@@ -1,4 +1,5 @@
-"""Token-protected admin page: upload a cooperation file, follow it, read the reject report.
+"""Token-protected admin page: upload a cooperation file (queued as a job), follow the job,
+read the reject report; the latest jobs and imports are listed.
 
 The visitor enters a write token once; the session keeps its SHA-256 only (the cookie is
 signed, not encrypted) and every request re-checks it is still active. Every form carries
@@ -13,6 +14,7 @@ import secrets
 from flask import (
     Blueprint,
     Flask,
+    current_app,
     jsonify,
     redirect,
     render_template,
@@ -28,7 +30,8 @@ from geocoop.maps.admin import recent_runs, run_by_id
 from geocoop.maps.kinds import map_kinds
 from geocoop.web import i18n
 from geocoop.web.database import connection
-from geocoop.web.uploads import run_upload
+from geocoop.web.jobs import job_document, recent_jobs
+from geocoop.web.uploads import submit_upload
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -77,6 +80,7 @@ def _page(status: int = 200, **context):
         admin_name=name,
         csrf=csrf_token(),
         runs=runs,
+        jobs=recent_jobs() if name else [],
         kinds=map_kinds(connection()) if name else [],
         **context,
     )
@@ -112,11 +116,9 @@ def logout():
     return redirect(url_for("admin.index"))
 
 
-def _import(upload, form) -> dict:
-    from geocoop.ingest.cooperations import import_cooperations
-
-    return run_upload(
-        import_cooperations,
+def _submit(upload, form) -> dict:
+    return submit_upload(
+        "cooperations",
         upload,
         actor=_admin_name(),
         kind=form.get("kind") or None,
@@ -127,7 +129,8 @@ def _import(upload, form) -> dict:
 
 @bp.post("/upload")
 def upload():
-    """Import the uploaded cooperation file; the report as HTML, or JSON for the script."""
+    """Queue the uploaded cooperation file: 202 with the job (its page, or JSON for the
+    script, which then polls the job's URL)."""
     if not _csrf_ok():
         return _refused()
     if _admin_name() is None:
@@ -141,14 +144,35 @@ def upload():
             return jsonify({"detail": message}), 400
         return _page(400, error=message)
     try:
-        report = _import(upload_file, request.form)
+        job = _submit(upload_file, request.form)
     except GeocoopError as exc:
         if _wants_json():
             return jsonify({"detail": exc.message}), exc.status
         return _page(exc.status, error=exc.message)
+    url = url_for("admin.job", job_id=job["id"])
     if _wants_json():
-        return jsonify(report), 201
-    return _page(201, report=report)
+        response = jsonify({**job, "url": url})
+        response.status_code = 202
+    else:
+        html, _status = _page(202, job=job)
+        response = current_app.make_response((html, 202))
+    response.headers["Location"] = url
+    return response
+
+
+@bp.get("/jobs/<int:job_id>")
+def job(job_id: int):
+    """One upload job: its progress while it waits or runs, then its report or its error
+    (JSON for the page script, which polls it)."""
+    if _admin_name() is None:
+        if _wants_json():
+            return jsonify({"detail": i18n.translate("admin.bad_token")}), 401
+        return redirect(url_for("admin.index"))
+    found = job_document(job_id)
+    if _wants_json():
+        return jsonify({**found, "url": url_for("admin.job", job_id=job_id)})
+    error = (found["error"] or {}).get("detail")
+    return _page(job=found, report=found["report"], error=error)
 
 
 @bp.errorhandler(RequestEntityTooLarge)

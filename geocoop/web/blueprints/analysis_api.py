@@ -7,6 +7,8 @@ result as JSON or CSV (formula-safe cells).
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from flask import Blueprint, Flask, Response, request
 
 from geocoop.analysis import api
@@ -32,6 +34,7 @@ from geocoop.features.export import features_to_gpkg
 from geocoop.web import openapi
 from geocoop.web.database import connection
 from geocoop.web.http import finish, json_response, reject_nul
+from geocoop.web.limits import heavy
 
 bp = Blueprint("analysis_api", __name__, url_prefix="/api/analysis")
 bp.after_request(finish)
@@ -122,20 +125,22 @@ def _level(level: str) -> str:
 def coverage():
     """Coverage of every territory of a level (inside a parent), JSON or CSV."""
     a = read(COVERAGE_PARAMS)
-    conn = connection()
-    rows = api.coverage(
-        conn,
-        level=a["level"],
-        parent_code=a["parent"],
-        parent_level=a["parent_level"],
-        kinds=a["kind"],
-        rule=a["rule"],
-        distance_m=a["distance_m"],
-        filters=_filters(a),
-    )
-    if a["f"] == "csv":  # each row carries its data_note
-        return respond(rows, a["f"], name=f"couverture-{a['level']}")
-    status = api.coverage_status(conn, a["kind"], _filters(a))
+    live = a["distance_m"] is not None or _filters(a) is not None or a["f"] == "csv"
+    with heavy() if live else nullcontext():
+        conn = connection()
+        rows = api.coverage(
+            conn,
+            level=a["level"],
+            parent_code=a["parent"],
+            parent_level=a["parent_level"],
+            kinds=a["kind"],
+            rule=a["rule"],
+            distance_m=a["distance_m"],
+            filters=_filters(a),
+        )
+        if a["f"] == "csv":  # each row carries its data_note
+            return respond(rows, a["f"], name=f"couverture-{a['level']}")
+        status = api.coverage_status(conn, a["kind"], _filters(a))
     data = {"count": len(rows), "items": rows, **_status_members(status)}
     return respond(data, a["f"])
 
@@ -238,6 +243,11 @@ def white_zones():
     """White zones of a kind, largest population first (JSON, CSV, GeoJSON or GeoPackage)."""
     a = read(ZONES_PARAMS)
     spatial = a["f"] in ("geojson", "gpkg")
+    with heavy() if spatial else nullcontext():
+        return _white_zones(a, spatial)
+
+
+def _white_zones(a: dict, spatial: bool):
     conn = connection()
     if a["f"] in ("csv", "gpkg"):
         status = api.require_data(conn, a["kind"], "aucune zone blanche n'est calculée")

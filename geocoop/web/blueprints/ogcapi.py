@@ -32,6 +32,7 @@ from geocoop.web.http import (
     url,
     wanted_format,
 )
+from geocoop.web.limits import heavy
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/api/features")
 
@@ -320,14 +321,15 @@ def items(collection_id: str):
 
 
 def _export(found, q, *, explicit_limit: bool) -> Response:
-    rows = export.export_rows(
-        connection(), found, q, explicit_limit=explicit_limit, maximum=settings().max_page_size
-    )
-    name = f"{found.id}.{q.format}"
-    if q.format == "csv":
-        response = Response(export.to_csv(found, rows), mimetype=MIMETYPES["csv"])
-    else:
-        response = Response(export.to_gpkg(found, rows, q.crs), mimetype=MIMETYPES["gpkg"])
+    with heavy():  # a whole collection at once: one of the few heavy slots
+        rows = export.export_rows(
+            connection(), found, q, explicit_limit=explicit_limit, maximum=settings().max_page_size
+        )
+        name = f"{found.id}.{q.format}"
+        if q.format == "csv":
+            response = Response(export.to_csv(found, rows), mimetype=MIMETYPES["csv"])
+        else:
+            response = Response(export.to_gpkg(found, rows, q.crs), mimetype=MIMETYPES["gpkg"])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

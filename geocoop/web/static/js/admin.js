@@ -1,13 +1,47 @@
-/* geocoop — admin upload: send the file with progress, then show the report and rejects.
-   Without JavaScript the form posts normally and the server renders the same report. */
+/* geocoop — admin upload: send the file with progress; the server queues it as a job
+   (202 + its URL); poll the job until it ends, then show the report and rejects.
+   Without JavaScript the form posts normally and the job page refreshes itself. */
 (function () {
   "use strict";
   var UI = window.GeocoopUI, t = UI.t, el = UI.el;
   var form = document.getElementById("upload-form");
-  if (!form || !window.FormData) return;
+  if (!window.FormData) return;
   var bar = document.getElementById("upload-progress");
   var status = document.getElementById("upload-status");
+  var statusLine = status;
   var report = document.getElementById("report");
+  var jobPanel = document.getElementById("job");
+
+  function jobLine(job) {
+    var line = t("admin.job") + " " + job.id + " · " + (job.file || "") + " : " + t("admin.job." + job.status);
+    if (job.status === "running" && job.stage) line += " (" + t("admin.stage." + job.stage) + ")";
+    if (job.ahead) line += " · " + job.ahead + " " + t("admin.job.ahead");
+    return line;
+  }
+
+  function follow(url) {
+    var shown = document.getElementById("job-status");
+    var status = jobPanel && !jobPanel.hidden && shown ? shown : statusLine;
+    var xhr = new XMLHttpRequest();
+    xhr.open("GET", url);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.addEventListener("load", function () {
+      var job = {};
+      try { job = JSON.parse(xhr.responseText); } catch (e) { job = { detail: xhr.statusText }; }
+      if (xhr.status !== 200) { status.textContent = job.detail || ("HTTP " + xhr.status); return; }
+      status.textContent = jobLine(job);
+      if (job.status === "done") { show(job.report || {}); }
+      else if (job.status === "failed") { status.textContent = jobLine(job) + " — " + ((job.error || {}).detail || ""); }
+      else { window.setTimeout(function () { follow(url); }, 1500); }
+    });
+    xhr.addEventListener("error", function () { window.setTimeout(function () { follow(url); }, 3000); });
+    xhr.send();
+  }
+
+  // A job page opened while its job waits or runs: follow it.
+  if (jobPanel && !jobPanel.hidden && /queued|running/.test(jobPanel.dataset.status || "")) {
+    follow(jobPanel.dataset.url);
+  }
 
   function show(body) {
     report.hidden = false;
@@ -39,7 +73,7 @@
     }
   }
 
-  form.addEventListener("submit", function (ev) {
+  if (form) form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var xhr = new XMLHttpRequest();
     xhr.open("POST", form.action);
@@ -53,7 +87,8 @@
     xhr.addEventListener("load", function () {
       var body = {};
       try { body = JSON.parse(xhr.responseText); } catch (e) { body = { detail: xhr.statusText }; }
-      if (xhr.status >= 200 && xhr.status < 300) { status.textContent = ""; show(body); }
+      if (xhr.status === 202 && body.url) { status.textContent = jobLine(body); follow(body.url); }
+      else if (xhr.status >= 200 && xhr.status < 300) { status.textContent = ""; show(body); }
       else { status.textContent = body.detail || ("HTTP " + xhr.status); }
     });
     xhr.addEventListener("error", function () { status.textContent = "HTTP error"; });

@@ -1,0 +1,61 @@
+"""`geocoop jobs work / list`: run the upload queue in the foreground, or look at it."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import click
+
+from geocoop.cli.context import engine, group
+
+
+@group()
+def jobs() -> None:
+    """File d'attente des imports envoyés / the upload job queue."""
+
+
+@jobs.command("work")
+@click.option("--once", is_flag=True, help="Vide la file puis s'arrête / drain, then exit.")
+@click.option(
+    "--interval", type=float, default=2.0, show_default=True, help="Secondes entre deux regards."
+)
+def jobs_work(once: bool, interval: float) -> None:
+    """Exécute les imports en attente, un à la fois / run queued uploads, one at a time.
+
+    Any number of these (and of web processes) may run: one writer at a time holds the
+    queue's advisory lock, the others wait their turn.
+    """
+    from geocoop.jobs import run_pending
+
+    target = engine()
+    if once:
+        click.echo(f"{run_pending(target)} import(s) exécuté(s)")
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    click.echo("geocoop jobs : en attente d'imports (Ctrl-C pour arrêter)")
+    try:
+        while not stop.is_set():
+            ran = run_pending(target)
+            if ran:
+                click.echo(f"{ran} import(s) exécuté(s)")
+            stop.wait(interval)
+    except KeyboardInterrupt:
+        pass
+
+
+@jobs.command("list")
+@click.option("--limit", type=int, default=20, show_default=True)
+def jobs_list(limit: int) -> None:
+    """Les derniers imports envoyés / the latest upload jobs."""
+    from geocoop.jobs import recent
+
+    with engine().connect() as conn:
+        for job in recent(conn, limit):
+            counts = "" if job["accepted"] is None else f" {job['accepted']}/{job['rejected']}"
+            stage = f" ({job['stage']})" if job["status"] == "running" and job["stage"] else ""
+            click.echo(
+                f"{job['id']:>6} {job['created_at'][:19]} {job['status']}{stage}"
+                f"{counts} {job['file_name']}" + (f" — {job['error']}" if job["error"] else "")
+            )

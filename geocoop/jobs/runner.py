@@ -1,0 +1,212 @@
+"""The single writer: drain the job queue, one job at a time, one transaction per job.
+
+`run_pending(engine)` takes the PostgreSQL advisory lock `queue.WRITER_LOCK` on its own
+session (without waiting: another process holding it is the writer), queues again the jobs
+a dead worker left running, then claims (`FOR UPDATE SKIP LOCKED`) and runs the queued jobs
+in order. Each job's import, analysis refresh and `done` mark commit together; a failure
+rolls the data back and records the error. `Worker` runs it in a background thread (the
+web process) and `geocoop jobs work` in the foreground.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import socket
+import threading
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from geocoop.errors import GeocoopError
+from geocoop.jobs import queue
+from geocoop.orchestration import (
+    import_cooperations_then_refresh,
+    import_partnerships_then_refresh,
+)
+
+log = logging.getLogger(__name__)
+OPERATIONS = {
+    "cooperations": import_cooperations_then_refresh,
+    "partnerships": import_partnerships_then_refresh,
+}
+HEARTBEAT_S = 5.0
+INTERNAL = {
+    "status": 500,
+    "title": "Erreur interne",
+    "detail": "Une erreur inattendue est survenue.",
+}
+
+
+def worker_name() -> str:
+    """host:pid of this process, recorded on the jobs it runs."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_pending(engine: Engine, *, max_jobs: int | None = None) -> int:
+    """Run queued jobs until the queue is empty (or `max_jobs` ran); returns how many ran.
+
+    Returns 0 at once when another session holds the writer lock.
+    """
+    ran = 0
+    with engine.connect() as conn:
+        locked = queue.try_lock(conn)
+        conn.commit()
+        if not locked:
+            return 0
+        try:
+            for orphan in queue.requeue_orphans(conn):
+                log.warning(
+                    "job %s left running by a dead worker: %s", orphan["id"], orphan["status"]
+                )
+                if orphan["status"] == "failed":
+                    _remove_files(orphan["path"])
+            conn.commit()
+            while max_jobs is None or ran < max_jobs:
+                job = queue.claim(conn, worker_name())
+                conn.commit()
+                if job is None:
+                    break
+                _execute(engine, conn, job)
+                ran += 1
+        finally:
+            try:
+                conn.rollback()
+                queue.unlock(conn)
+                conn.commit()
+            except DBAPIError:
+                conn.invalidate()  # a dead session has lost its lock anyway
+    return ran
+
+
+def _execute(engine: Engine, conn: Connection, job: dict) -> None:
+    options = dict(job["options"] or {})
+    if options.get("mapping"):
+        options["mapping"] = Path(options["mapping"])
+    dry_run = bool(options.get("dry_run"))
+    heartbeat = _Heartbeat(engine, job["id"])
+    heartbeat.start()
+    try:
+        report, refreshed = OPERATIONS[job["operation"]](
+            conn,
+            Path(job["path"]),
+            file_name=job["file_name"],
+            actor=job["actor"],
+            on_step=heartbeat.stage,
+            **options,
+        )
+        body = report.as_dict()
+        body["refreshed"] = refreshed
+        if dry_run:
+            conn.rollback()  # nothing of a dry run is kept but its report
+        queue.finish(conn, job["id"], report=body)
+        conn.commit()
+    except DBAPIError as exc:
+        conn.rollback()
+        if (
+            exc.connection_invalidated
+            or isinstance(exc.orig, psycopg.OperationalError)
+            and not (isinstance(exc.orig, psycopg.errors.QueryCanceled))
+        ):
+            raise  # the database went away: the job stays running and is queued again
+        log.exception("job %s failed in the database", job["id"])
+        _fail(conn, job, _database_problem(exc))
+    except GeocoopError as exc:
+        conn.rollback()
+        _fail(conn, job, {"status": exc.status, "title": exc.title, "detail": exc.message})
+    except Exception:
+        conn.rollback()
+        log.exception("job %s failed", job["id"])
+        _fail(conn, job, INTERNAL)
+    else:
+        _remove_files(job["path"])
+    finally:
+        heartbeat.stop()
+
+
+def _fail(conn: Connection, job: dict, problem: dict) -> None:
+    queue.finish(conn, job["id"], error=problem)
+    conn.commit()
+    _remove_files(job["path"])
+
+
+def _database_problem(exc: DBAPIError) -> dict:
+    if isinstance(exc.orig, psycopg.errors.QueryCanceled):
+        return {
+            "status": 503,
+            "title": "Requête trop longue",
+            "detail": "L'import a dépassé le temps permis.",
+        }
+    return INTERNAL
+
+
+def _remove_files(path: str) -> None:
+    # The upload's own folder (queue.new_folder), with its mapping file if any.
+    shutil.rmtree(Path(path).parent, ignore_errors=True)
+
+
+class _Heartbeat:
+    """Records a running job's stage and a sign of life every few seconds, on a connection
+    of its own (the job's transaction is not committed until the end)."""
+
+    def __init__(self, engine: Engine, job_id: int) -> None:
+        self.engine, self.job_id = engine, job_id
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"geocoop-job-{job_id}", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def stage(self, name: str) -> None:
+        self._beat(name)
+
+    def _run(self) -> None:
+        while not self._stop.wait(HEARTBEAT_S):
+            self._beat(None)
+
+    def _beat(self, stage: str | None) -> None:
+        try:
+            with self.engine.begin() as conn:
+                queue.beat(conn, self.job_id, stage)
+        except DBAPIError:
+            log.warning("job %s: heartbeat not recorded", self.job_id)
+
+
+class Worker:
+    """A background thread that drains the queue now and then, and at once when woken."""
+
+    def __init__(self, engine: Engine, *, interval_s: float = 2.0) -> None:
+        self.engine, self.interval_s = engine, interval_s
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="geocoop-jobs", daemon=True)
+
+    def start(self) -> Worker:
+        self._thread.start()
+        return self
+
+    def wake(self) -> None:
+        """A job was just queued: look at the queue now."""
+        self._wake.set()
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop after the current job (if any)."""
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                run_pending(self.engine)
+            except Exception:  # the database went away: try again at the next tick
+                log.warning("job worker: queue not reachable", exc_info=True)
+            self._wake.wait(self.interval_s)
