@@ -1,7 +1,7 @@
 """Stored roll-ups and per-profile facts: interactive answers without geometry
 
 Revision ID: 0012
-Revises: 0011
+Revises: 0013
 
 - `analysis_rollup`: coverage figures per kind set (each kind, and the default set) × rule
   × territory (EPCI, département, région, France), also per (territory, enclosing parent)
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0011"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
