@@ -205,3 +205,48 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"full data set absent: {SHARED_DATA} not found")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def national_live_server(pg_cluster, shared_data):
+    """All of France as a new user loads it (README « Loading all of France »): every
+    boundary, the tiers-lieux, France services and the 460 PAT with their mapping, one
+    analysis; served on a free loopback port. About two minutes: full_data tests only."""
+    from werkzeug.serving import make_server
+
+    from geocoop.ingest.boundaries_bundled import VINTAGE, bundled_paths
+    from geocoop.orchestration import (
+        import_boundaries,
+        import_cooperations_then_refresh,
+        refresh_analysis,
+    )
+    from geocoop.web import create_app
+
+    pg_cluster.create_database("geocoop_national_ui")
+    url = pg_cluster.url("geocoop_national_ui")
+    engine = make_engine(url, load_settings({"statement_timeout_ms": 900_000, "pool_size": 2}))
+    upgrade(engine)
+    lists = shared_data / "cooperations"
+    with engine.begin() as conn:
+        import_boundaries(conn, bundled_paths(shared_data), vintage=VINTAGE, progress=False)
+        for path, kind, mapping in (
+            (lists / "tiers-lieux-cget-2019" / "CGET_TiersLieux_2019.csv", "tiers_lieu", None),
+            (lists / "france-services" / "liste-fs-20240801.csv", "france_services", None),
+            (
+                lists / "pat-france-2025" / "pats-axe-gouvernance-20250710-win1252.csv",
+                "pat",
+                PROJECT_ROOT / "data" / "mappings" / "pat-france-2025.yaml",
+            ),
+        ):
+            import_cooperations_then_refresh(
+                conn, path, kind=kind, mapping=mapping, allow_join=True, refresh=False
+            )
+        refresh_analysis(conn)
+    engine.dispose()
+    application = create_app({"database_url": url, "secret_key": "test", "pool_size": 4})
+    server = make_server("127.0.0.1", 0, application, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    application.extensions["geocoop.engine"].dispose()

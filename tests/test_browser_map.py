@@ -413,3 +413,32 @@ def test_white_zone_mode_for_a_kind_without_data(live_server, watched):
     assert "aucune donnée chargée" in page.page.locator("#white-list").inner_text()
     assert page.page.locator("#export-csv").is_hidden()
     page.assert_clean()
+
+
+@pytest.mark.full_data
+def test_all_of_france_home_tells_the_truth(national_live_server, watched):
+    """Issue 12 on the national data a new user loads: no « 100 % » headline made of France
+    services, PAT perimeters drawn with their stage known, PTCE « aucune donnée chargée »."""
+    base = national_live_server
+    page = watched(base + "/")
+    page.ready()
+    checked = [
+        b.get_attribute("value") for b in page.page.locator("input[name=kinds]:checked").all()
+    ]
+    assert "france_services" not in checked and len(checked) == 1
+    headline = figure(page, "fig-covered-pct")
+    assert headline not in ("100,0 %", "100 %", "–")
+    fs = get_json(f"{base}/api/maps/coverage?level=region&kinds=france_services")
+    assert fs["totals"]["population_covered_pct"] > 99  # what used to saturate the headline
+    assert "aucune donnée chargée" in page.page.locator("label[for=k-ptce]").inner_text()
+    assert "460" in page.page.locator("label[for=k-pat]").inner_text()
+    # PAT: perimeters drawn, the study's stage filter counts only known stages
+    page.page.goto(base + "/?kinds=pat&stage=emergence")
+    page.ready()
+    perimeters = get_json(f"{base}/api/maps/perimeters?kinds=pat&stage=emergence")
+    assert len(perimeters["features"]) > 200
+    assert page.page.locator(".leaflet-perimeters-pane path").count() > 0
+    status = get_json(f"{base}/api/maps/coverage?level=region&kinds=pat&stage=emergence")
+    assert status["totals"]["population_covered_pct"] not in (None, 0)
+    page.shot("france-pat-emergence")
+    page.assert_clean()
