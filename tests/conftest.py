@@ -180,10 +180,19 @@ def demo_app(pg_cluster, demo_engine):
     """The app on the bundled-data database."""
     from geocoop.web import create_app
 
+    from geocoop.web.jobs import stop_worker
+
+    # the live map's admin page uploads through the job queue: this app runs it
     application = create_app(
-        {"database_url": pg_cluster.url("geocoop_demo"), "secret_key": "test", "pool_size": 4}
+        {
+            "database_url": pg_cluster.url("geocoop_demo"),
+            "secret_key": "test",
+            "pool_size": 4,
+            "jobs_worker": True,
+        }
     )
     yield application
+    stop_worker(application)
     application.extensions["geocoop.engine"].dispose()
 
 

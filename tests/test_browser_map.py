@@ -437,8 +437,9 @@ def test_all_of_france_home_tells_the_truth(national_live_server, watched):
     page.ready()
     perimeters = get_json(f"{base}/api/maps/perimeters?kinds=pat&stage=emergence")
     assert len(perimeters["features"]) > 200
-    assert page.page.locator(".leaflet-perimeters-pane path").count() > 0
+    page.shot("france-pat-emergence")
+    # the map draws on canvas (preferCanvas): the perimeters pane holds its own canvas
+    assert page.page.locator(".leaflet-perimeters-pane canvas").count() == 1
     status = get_json(f"{base}/api/maps/coverage?level=region&kinds=pat&stage=emergence")
     assert status["totals"]["population_covered_pct"] not in (None, 0)
-    page.shot("france-pat-emergence")
     page.assert_clean()

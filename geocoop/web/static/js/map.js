@@ -244,9 +244,10 @@
   }
   var markerCount = 0;
   function loadMarkers() {
-    loadPerimeters().catch(function () {});
-    if (!state.kinds.length) { clusters.clearLayers(); markerCount = 0; return Promise.resolve(); }
-    return UI.getJSON(E.cooperations + "?" + filterQuery(state)).then(function (data) {
+    var perimetersDone = loadPerimeters().catch(function () {});
+    if (!state.kinds.length) { clusters.clearLayers(); markerCount = 0; return perimetersDone; }
+    return Promise.all([perimetersDone, UI.getJSON(E.cooperations + "?" + filterQuery(state))]).then(function (done) {
+      var data = done[1];
       clusters.clearLayers();
       var markers = data.features.map(function (f) {
         var c = f.geometry.coordinates;
