@@ -179,7 +179,6 @@ def demo_engine(pg_cluster):
 def demo_app(pg_cluster, demo_engine):
     """The app on the bundled-data database."""
     from geocoop.web import create_app
-
     from geocoop.web.jobs import stop_worker
 
     # the live map's admin page uploads through the job queue: this app runs it
