@@ -48,6 +48,8 @@ class Settings:
     heavy_concurrency: int = 2  # live analysis and exports at once, per process (429 above)
     heavy_statement_timeout_ms: int = 10000  # statement_timeout of those heavy requests
     idle_in_transaction_timeout_ms: int = 10000  # web sessions idle inside a transaction
+    read_database_urls: str = ""  # comma-separated streaming standbys serving read-only GETs
+    max_replica_lag_s: float = 10.0  # a standby further behind is skipped (primary serves)
 
     @property
     def uses_embedded_db(self) -> bool:
@@ -60,6 +62,8 @@ def _coerce(value: str, current: object) -> object:
         return value.lower() in {"1", "true", "yes", "on"}
     if isinstance(current, int):
         return int(value)
+    if isinstance(current, float):
+        return float(value)
     if isinstance(current, Path):
         return Path(value).expanduser()
     return value

@@ -275,12 +275,31 @@ class EmbeddedCluster:
             "max_connections": "100",
             "synchronous_commit": "off",
             "jit": "off",  # JIT compilation costs more than it saves on our short queries
+            # streaming standbys (`geocoop db replica start`): physical replication over the
+            # socket, WAL kept for a slot at most this much (a standby left stopped for long
+            # is then lost rather than filling the disk)
+            "wal_level": "replica",
+            "max_wal_senders": "10",
+            "max_replication_slots": "10",
+            "max_slot_wal_keep_size": "'2GB'",
+            "hot_standby": "on",
         }
         if self.fast:
             settings.update({"fsync": "off", "full_page_writes": "off"})
         with open(self.pgdata / "postgresql.conf", "a", encoding="utf-8") as conf:
             conf.write("\n# geocoop private cluster\n")
             conf.writelines(f"{k} = {v}\n" for k, v in settings.items())
+        self._allow_local_replication()
+
+    def _allow_local_replication(self) -> None:
+        """pg_hba: the cluster superuser may stream WAL over the Unix socket (initdb's
+        trust template has the line already; keep it true whatever the template)."""
+        hba = self.pgdata / "pg_hba.conf"
+        lines = hba.read_text(encoding="utf-8").splitlines()
+        wanted = ["local", "replication"]
+        if not any(line.split()[:2] == wanted for line in lines if line.strip()):
+            with open(hba, "a", encoding="utf-8") as out:
+                out.write(f"local   replication     {SUPERUSER}   trust\n")
 
     def psql(self, sql: str, db_name: str = "postgres") -> str:
         """Run one SQL statement as the cluster superuser; return its output."""
@@ -341,6 +360,127 @@ class EmbeddedCluster:
                 return
             time.sleep(0.2)
         raise ConfigurationError("Le cluster PostgreSQL ne répond pas.")
+
+
+REPLICATION_SLOT = "geocoop_standby"
+
+
+class StandbyCluster(EmbeddedCluster):
+    """A physical streaming standby of an embedded cluster, in the sibling folder
+    `<data dir>-replica`: `pg_basebackup -R` over the primary's socket, a replication slot
+    on the primary (so it keeps the WAL the standby still needs), its own socket. Real
+    PostgreSQL streaming replication; the standby is read-only (hot standby)."""
+
+    def __init__(self, primary: EmbeddedCluster, slot: str = REPLICATION_SLOT) -> None:
+        super().__init__(
+            primary.data_dir.with_name(primary.data_dir.name + "-replica"),
+            primary.db_name,
+            fast=primary.fast,
+        )
+        if not slot.replace("_", "").isalnum():
+            raise ConfigurationError(f"Nom de slot invalide : {slot!r}")
+        self.primary = primary
+        self.slot = slot
+
+    def start(self) -> bool:
+        """Provision (base backup) if needed and start the standby. True if it started."""
+        if not self.primary.is_running():
+            raise ConfigurationError(
+                "Le cluster principal est arrêté : lancez d'abord `geocoop db start`."
+            )
+        bins = find_binaries()
+        with self._lock():
+            self._check_reachable()
+            if self.storage_dir != self.data_dir:
+                self._prepare_dir(self.storage_dir, 0o755)
+            if not self.is_initialised():
+                self._base_backup(bins)
+            if self.is_running():
+                return False
+            self._prepare_dir(self.socket_dir, 0o700)
+            result = self._run(
+                [
+                    bins.tool("pg_ctl"),
+                    "start",
+                    "-w",
+                    "-t",
+                    "60",
+                    "-D",
+                    str(self.pgdata),
+                    "-l",
+                    str(self.log_file),
+                ]  # fmt: skip
+            )
+            if result.returncode != 0:
+                raise ConfigurationError(
+                    f"Le standby de {self.pgdata} n'a pas démarré : {_tail(self.log_file)}"
+                )
+            return True
+
+    def create_slot(self) -> None:
+        """The primary's physical replication slot of this standby (kept if it exists)."""
+        self.primary.psql(
+            f"SELECT pg_create_physical_replication_slot('{self.slot}') WHERE NOT EXISTS "
+            f"(SELECT 1 FROM pg_replication_slots WHERE slot_name = '{self.slot}')"
+        )
+
+    def drop_slot(self) -> None:
+        """Drop the slot on the primary (the primary stops keeping WAL for the standby)."""
+        if self.primary.is_running():
+            self.primary.psql(
+                f"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                f"WHERE slot_name = '{self.slot}' AND NOT active"
+            )
+
+    def _base_backup(self, bins: PgBinaries) -> None:
+        wal_level = self.primary.psql("SHOW wal_level")
+        if wal_level not in ("replica", "logical"):
+            raise ConfigurationError(
+                f"wal_level = {wal_level} sur le principal : il faut 'replica' "
+                "(redémarrez le cluster après l'avoir changé)."
+            )
+        self.create_slot()
+        self._prepare_dir(self.pgdata, 0o700)
+        self._prepare_dir(self.socket_dir, 0o700)
+        args = [
+            bins.tool("pg_basebackup"),
+            "-D", str(self.pgdata),
+            "-d", f"host={self.primary.socket_dir} port={PORT} user={SUPERUSER} "
+                  f"application_name={self.slot}",
+            "-R",  # standby.signal + primary_conninfo
+            "-X", "stream",
+            "-S", self.slot,  # primary_slot_name too, with -R
+            "-c", "fast",
+        ]  # fmt: skip
+        if self.fast:
+            args.append("--no-sync")
+        result = self._run(args)
+        if result.returncode != 0:
+            shutil.rmtree(self.pgdata, ignore_errors=True)
+            raise ConfigurationError(f"pg_basebackup a échoué : {result.stderr.strip()[-300:]}")
+        try:
+            self.log_file.touch()
+            if os.geteuid() == 0:
+                os.chown(self.log_file, self.user.pw_uid, self.user.pw_gid)
+        except OSError as exc:
+            msg = f"{self.log_file} n'est pas inscriptible ({exc.strerror})"
+            raise ConfigurationError(msg) from None
+        # The copied postgresql.conf names the primary's socket folder: the last line wins.
+        settings = {
+            "unix_socket_directories": f"'{self.socket_dir}'",
+            "hot_standby_feedback": "on",  # vacuum on the primary waits for our readers
+        }
+        with open(self.pgdata / "postgresql.conf", "a", encoding="utf-8") as conf:
+            conf.write("\n# geocoop streaming standby\n")
+            conf.writelines(f"{k} = {v}\n" for k, v in settings.items())
+
+    def remove(self) -> None:
+        """Stop the standby, drop its slot and delete its folder."""
+        self.stop()
+        self.drop_slot()
+        shutil.rmtree(self.storage_dir, ignore_errors=True)
+        if self.data_dir != self.storage_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 def _tail(path: Path, lines: int = 3) -> str:

@@ -69,3 +69,76 @@ def db_upgrade() -> None:
     target = engine(migrated=False)
     upgrade(target)
     click.echo(f"Schéma à jour : {current_revision(target)} (tête {head_revision()}).")
+
+
+@db.group("replica")
+def replica() -> None:
+    """Standby de lecture local (réplication en flux) / local streaming read replica."""
+
+
+def _standby():
+    from geocoop.db import embedded_cluster
+    from geocoop.embedded import StandbyCluster
+
+    current = settings()
+    if not current.uses_embedded_db:
+        raise GeocoopError(
+            "GEOCOOP_DATABASE_URL est défini : le standby local ne réplique que le cluster "
+            "privé (pour un serveur à vous, voir docs/operations.md)."
+        )
+    return StandbyCluster(embedded_cluster(current))
+
+
+@replica.command("start")
+def replica_start() -> None:
+    """Crée (pg_basebackup) et démarre le standby / provision and start the standby."""
+    standby = _standby()
+    standby.primary.start()
+    started = standby.start()
+    click.echo(("Démarré" if started else "Déjà démarré") + f" : {standby.pgdata}")
+    click.echo(f"GEOCOOP_READ_DATABASE_URLS={standby.url()}")
+
+
+@replica.command("stop")
+@click.option("--remove", is_flag=True, help="Supprime aussi le dossier et le slot / also delete.")
+def replica_stop(remove: bool) -> None:
+    """Arrête le standby / stop the standby (its slot keeps WAL until --remove)."""
+    standby = _standby()
+    if remove:
+        standby.remove()
+        click.echo(f"Standby supprimé (dossier et slot {standby.slot}).")
+    else:
+        click.echo("Arrêté." if standby.stop() else "Le standby ne tournait pas.")
+
+
+@replica.command("url")
+def replica_url() -> None:
+    """Affiche l'URL du standby / print the standby's URL (GEOCOOP_READ_DATABASE_URLS)."""
+    click.echo(_standby().url())
+
+
+@replica.command("status")
+def replica_status() -> None:
+    """Retard et état du standby et du principal / standby lag and primary's senders."""
+    from geocoop.db import make_engine
+    from geocoop.replication import primary_replication, probe
+
+    current = settings()
+    standby = _standby()
+    report: dict = {"standby": str(standby.pgdata), "running": standby.is_running()}
+    if report["running"]:
+        engine = make_engine(standby.url(), current)
+        try:
+            report.update(probe(engine, "standby", current.max_replica_lag_s).as_dict())
+        finally:
+            engine.dispose()
+    if standby.primary.is_running():
+        engine = make_engine(standby.primary.url(), current)
+        try:
+            with engine.connect() as conn:
+                report["primary"] = primary_replication(conn)
+        finally:
+            engine.dispose()
+    click.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    if not report["running"]:
+        sys.exit(3)

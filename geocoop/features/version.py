@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geocoop.sql import statement
 
-_VERSION = text(
-    "SELECT last_value + (CASE WHEN is_called THEN 1 ELSE 0 END) FROM geocoop_data_version"
-)
-
 
 def data_version(conn: Connection) -> int:
-    """A number that changes whenever served data or analysis results change."""
-    return int(conn.execute(_VERSION).scalar_one())
+    """A number that changes whenever served data or analysis results change (on a
+    streaming standby: the WAL replay position, see features/sql/data_version.sql)."""
+    return int(conn.execute(statement("features/data_version")).scalar_one())
 
 
 def data_modified(conn: Connection) -> datetime | None:

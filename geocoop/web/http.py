@@ -21,6 +21,7 @@ from geocoop.features import analysis_collections, counts
 from geocoop.features.cache import VersionedCache
 from geocoop.features.summary import Summary
 from geocoop.features.version import data_modified, data_version
+from geocoop.web.database import cache as routed_cache
 from geocoop.web.database import connection
 
 _COMPRESSIBLE = (
@@ -116,7 +117,7 @@ def stored_summaries() -> tuple[int, dict[str, Summary]]:
     """The data version and the counts and extents stored at write time
     (geocoop.features.summary), read once per data version."""
     conn = connection()
-    cache: VersionedCache = current_app.extensions["geocoop.features.cache"]
+    cache: VersionedCache = routed_cache("geocoop.features.cache")
     version = data_version(conn)
     return version, counts.summaries(conn, cache, version)
 
@@ -133,7 +134,7 @@ def kinds_data_status() -> dict[str, dict]:
     """Each kind's data status as the per-kind collections and tiles show it
     (geocoop.features.analysis_collections.kinds_data_status), once per data version."""
     conn = connection()
-    cache: VersionedCache = current_app.extensions["geocoop.features.cache"]
+    cache: VersionedCache = routed_cache("geocoop.features.cache")
     version = data_version(conn)
     found = cache.get(version, ("data-status",))
     if found is None:
@@ -145,7 +146,7 @@ def kinds_data_status() -> dict[str, dict]:
 def _modified(version: int):
     """`Last-Modified` of the data version (seconds), read once per version; None before
     the first write."""
-    cache: VersionedCache = current_app.extensions["geocoop.features.cache"]
+    cache: VersionedCache = routed_cache("geocoop.features.cache")
     found = cache.get(version, ("modified",))
     if found is None:
         stamp = data_modified(connection())

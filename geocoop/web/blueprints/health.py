@@ -5,14 +5,19 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from geocoop.status import database_status
-from geocoop.web.database import connection
+from geocoop.web.database import connection, replicas_report
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
 def healthz():
-    """Database reachable, PostGIS version, migration head, row counts."""
+    """Database reachable, PostGIS version, migration head, row counts (on the primary);
+    with read replicas, each one's state and lag (a replica down does not make this 503:
+    reads fall back to the primary)."""
     status = database_status(connection())
     status["ok"] = status["migration"] == status["migration_head"]
+    replicas = replicas_report()
+    if replicas:
+        status["replicas"] = replicas
     return jsonify(status), (200 if status["ok"] else 503)

@@ -33,6 +33,7 @@ from geocoop.maps.markers import map_cooperations
 from geocoop.maps.panel import territory_panel
 from geocoop.maps.search import search_territories, territory_at
 from geocoop.web import i18n
+from geocoop.web.database import cache as routed_cache
 from geocoop.web.database import connection
 
 bp = Blueprint("maps", __name__)
@@ -61,7 +62,7 @@ def _cached_json(build: Callable[[], object], mimetype: str = "application/json"
     if request.if_none_match.contains(etag):
         response = Response(status=304)
     else:
-        cache: VersionedCache = current_app.extensions["geocoop.maps.cache"]
+        cache: VersionedCache = routed_cache("geocoop.maps.cache")
         body = cache.get(version, key)
         if body is None:
             body = json.dumps(build(), ensure_ascii=False, default=str).encode("utf-8")

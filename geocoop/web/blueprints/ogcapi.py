@@ -18,6 +18,7 @@ from geocoop.features.cache import VersionedCache
 from geocoop.features.conformance import CONFORMANCE
 from geocoop.features.crs import SUPPORTED, parse_crs
 from geocoop.features.params import ITEMS_PARAMETERS, parse_items_query, single
+from geocoop.web.database import cache as routed_cache
 from geocoop.web.database import connection
 from geocoop.web.http import (
     collection_extents,
@@ -294,7 +295,7 @@ def items(collection_id: str):
     if q.format in ("csv", "gpkg"):
         return _export(found, q, explicit_limit="limit" in args)
     version, stored = stored_summaries()
-    cache: VersionedCache = current_app.extensions["geocoop.features.cache"]
+    cache: VersionedCache = routed_cache("geocoop.features.cache")
     counter = counts.MatchCounter(cache, version, stored)
     if q.profile == "umap" and q.format == "json":
         q.limit = webmap.page_limit(found, q, "limit" in args, conf.max_page_size)

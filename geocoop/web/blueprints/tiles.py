@@ -6,7 +6,7 @@ one sequence read (304) and a cached tile never outlives a change of data or ana
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, request
 
 from geocoop.errors import BadRequest
 from geocoop.features import registry
@@ -15,7 +15,8 @@ from geocoop.features.cache import VersionedCache
 from geocoop.features.summary import FRANCE_METRO_BBOX
 from geocoop.features.version import data_version
 from geocoop.web import openapi
-from geocoop.web.database import engine
+from geocoop.web.database import cache as routed_cache
+from geocoop.web.database import request_connect
 from geocoop.web.http import (
     collection_extents,
     finish,
@@ -56,13 +57,13 @@ def tile(collection_id: str, z: int, x: int, y: int):
     kind = core.check_kind(core.tile_source(found), kind)
     core.check_tile(z, x, y)
     # Autocommit: a tile is one read, so no BEGIN/ROLLBACK round trips around it.
-    with engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    with request_connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         version = data_version(conn)
         etag = f"{version}.{collection_id}.{kind or ''}.{z}.{x}.{y}"
         if request.if_none_match.contains(etag):
             response = Response(status=304)
         else:
-            cache: VersionedCache = current_app.extensions["geocoop.tiles.cache"]
+            cache: VersionedCache = routed_cache("geocoop.tiles.cache")
             data = core.cached_tile(conn, cache, version, found, z, x, y, kind)
             response = Response(data, status=200 if data else 204, mimetype=MVT)
     response.set_etag(etag)
