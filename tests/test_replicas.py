@@ -1,0 +1,253 @@
+"""Reads on a real PostgreSQL streaming standby of the session cluster (`geocoop db replica`'s
+code: pg_basebackup -R and a replication slot): rows stream to it, pure GETs are served by
+it, a session that wrote reads its writes on the primary, and a standby stopped or lagging
+beyond GEOCOOP_MAX_REPLICA_LAG_S is skipped without an error."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from geocoop.config import PROJECT_ROOT
+from geocoop.db import make_engine
+from geocoop.embedded import StandbyCluster
+from geocoop.errors import ConfigurationError
+from geocoop.features.version import data_version
+from geocoop.replication import parse_lsn, wal_insert_lsn
+from tests.conftest import TOKEN_NAME, missing, truncate_data
+
+DATA = Path(__file__).parent / "data" / "cooperations"
+MAX_LAG_S = 1.0
+ITEMS = "/api/features/collections/communes/items"
+
+
+@pytest.fixture(scope="module")
+def standby(pg_cluster):
+    """A streaming standby of the session cluster, in its sibling folder."""
+    replica = StandbyCluster(pg_cluster)
+    try:
+        replica.start()
+    except ConfigurationError as exc:
+        replica.remove()
+        missing(f"no streaming standby: {exc.message}")
+    yield replica
+    replica.remove()
+
+
+@pytest.fixture(scope="module")
+def standby_engine(standby, db_engine):
+    engine = make_engine(standby.url("geocoop_test"))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def app(pg_cluster, db_engine, standby):
+    """The app on the test database, reading from the standby."""
+    from geocoop.web import create_app
+    from geocoop.web.database import dispose
+
+    application = create_app(
+        {
+            "database_url": pg_cluster.url("geocoop_test"),
+            "read_database_urls": standby.url("geocoop_test"),
+            "max_replica_lag_s": MAX_LAG_S,
+            "secret_key": "test",
+            "pool_size": 2,
+        }
+    )
+    application.config["TESTING"] = True
+    yield application
+    dispose(application)
+    truncate_data(db_engine)
+
+
+def replay_lsn(standby_engine) -> int:
+    with standby_engine.connect() as conn:
+        return parse_lsn(conn.execute(text("SELECT pg_last_wal_replay_lsn()::text")).scalar())
+
+
+def wait_replayed(db_engine, standby_engine, timeout: float = 15) -> None:
+    """Until the standby has replayed everything the primary has written so far."""
+    with db_engine.connect() as conn:
+        target = wal_insert_lsn(conn)
+    deadline = time.monotonic() + timeout
+    while replay_lsn(standby_engine) < target:
+        assert time.monotonic() < deadline, "the standby did not catch up"
+        time.sleep(0.05)
+
+
+def fresh_probes(app) -> None:
+    app.extensions["geocoop.replicas"].invalidate()
+
+
+def served_by(response) -> str:
+    return response.headers["X-Geocoop-Database"]
+
+
+def test_rows_written_on_the_primary_stream_to_the_read_only_standby(
+    token, db_engine, standby_engine
+):
+    wait_replayed(db_engine, standby_engine)
+    with db_engine.connect() as primary, standby_engine.connect() as replica:
+        sql = text("SELECT count(*) FROM territory")
+        assert replica.execute(sql).scalar() == primary.execute(sql).scalar() > 0
+        assert replica.execute(text("SELECT pg_is_in_recovery()")).scalar() is True
+        names = text("SELECT name FROM api_token")
+        assert replica.execute(names).scalars().all() == [TOKEN_NAME]
+        with pytest.raises(DBAPIError, match="read-only"):
+            replica.execute(text("DELETE FROM api_token"))
+
+
+def test_the_standby_data_version_follows_replay(token, db_engine, standby_engine):
+    """nextval() WAL-logs only every 32 values: on a standby the version is the replay
+    position, so caches there change with every replayed write."""
+    wait_replayed(db_engine, standby_engine)
+    with standby_engine.connect() as conn:
+        before = data_version(conn)
+    with db_engine.begin() as conn:
+        conn.execute(text("UPDATE territory SET population = population + 1"))
+    wait_replayed(db_engine, standby_engine)
+    with standby_engine.connect() as conn:
+        assert data_version(conn) > before
+
+
+def test_pure_reads_go_to_the_standby_writes_and_admin_to_the_primary(
+    app, client, token, db_engine, standby_engine
+):
+    from geocoop.web.database import connection
+
+    wait_replayed(db_engine, standby_engine)
+    fresh_probes(app)
+    response = client.get(ITEMS)
+    assert response.status_code == 200
+    assert served_by(response) == "replica 1"
+    assert len(response.get_json()["features"]) > 0  # the rows the primary wrote
+    for method, path, recovery in (
+        ("GET", ITEMS, True),
+        ("GET", "/tiles/communes/0/0/0.mvt", True),
+        ("POST", "/api/ingest/cooperations", False),
+        ("GET", "/admin/", False),
+        ("GET", "/api/ingest/jobs/1", False),
+    ):
+        with app.test_request_context(path, method=method):
+            in_recovery = connection().execute(text("SELECT pg_is_in_recovery()")).scalar()
+            assert in_recovery is recovery, (method, path)
+    assert served_by(client.get("/tiles/communes/0/0/0.mvt")) == "replica 1"
+    assert served_by(client.get("/healthz")) == "primary"
+
+
+def test_a_session_reads_its_own_writes(app, client, token, db_engine, standby_engine):
+    wait_replayed(db_engine, standby_engine)
+    fresh_probes(app)
+    assert served_by(client.get(ITEMS)) == "replica 1"
+    with standby_engine.connect() as conn:
+        conn.execute(text("SELECT pg_wal_replay_pause()"))
+    try:
+        upload = {"file": (io.BytesIO((DATA / "good" / "mixte.csv").read_bytes()), "mixte.csv")}
+        response = client.post(
+            "/api/ingest/cooperations",
+            data={**upload, "kind": "tiers_lieu"},
+            headers={"Authorization": f"Bearer {token}"},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 202
+        assert served_by(response) == "primary"
+        fresh_probes(app)
+        # the standby has not replayed this session's write: the primary answers
+        assert served_by(client.get(ITEMS)) == "primary"
+    finally:
+        with standby_engine.connect() as conn:
+            conn.execute(text("SELECT pg_wal_replay_resume()"))
+    wait_replayed(db_engine, standby_engine)
+    fresh_probes(app)
+    assert served_by(client.get(ITEMS)) == "replica 1"
+
+
+def test_a_lagging_standby_is_skipped(app, client, token, db_engine, standby_engine):
+    wait_replayed(db_engine, standby_engine)
+    with standby_engine.connect() as conn:
+        conn.execute(text("SELECT pg_wal_replay_pause()"))
+    try:
+        time.sleep(MAX_LAG_S + 0.3)
+        with db_engine.begin() as conn:
+            conn.execute(text("UPDATE territory SET population = population + 1"))
+            target = wal_insert_lsn(conn)
+        deadline = time.monotonic() + 10
+        with standby_engine.connect() as conn:
+            while parse_lsn(
+                conn.execute(text("SELECT pg_last_wal_receive_lsn()::text")).scalar()
+            ) < target:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        fresh_probes(app)
+        response = client.get(ITEMS)
+        assert response.status_code == 200 and served_by(response) == "primary"
+        health = client.get("/healthz").get_json()
+        (replica,) = health["replicas"]
+        assert replica["state"] == "lagging" and replica["lag_s"] > MAX_LAG_S
+        assert health["ok"] is True
+    finally:
+        with standby_engine.connect() as conn:
+            conn.execute(text("SELECT pg_wal_replay_resume()"))
+    wait_replayed(db_engine, standby_engine)
+    health = client.get("/healthz").get_json()
+    assert health["replicas"][0]["state"] == "ok"
+    assert served_by(client.get(ITEMS)) == "replica 1"
+
+
+def test_a_stopped_standby_falls_back_to_the_primary(app, client, token, standby):
+    fresh_probes(app)
+    assert served_by(client.get(ITEMS)) == "replica 1"  # a pooled connection to it
+    standby.stop()
+    try:
+        for _ in range(3):
+            response = client.get(ITEMS)
+            assert response.status_code == 200
+            assert served_by(response) == "primary"
+            assert len(response.get_json()["features"]) > 0
+        assert client.get("/tiles/communes/0/0/0.mvt").status_code in (200, 204)
+        health = client.get("/healthz")
+        assert health.status_code == 200
+        assert health.get_json()["replicas"][0]["state"] == "down"
+    finally:
+        standby.start()
+    fresh_probes(app)
+    deadline = time.monotonic() + 15
+    while served_by(client.get(ITEMS)) != "replica 1":
+        assert time.monotonic() < deadline, "the restarted standby was never used again"
+        time.sleep(0.2)
+        fresh_probes(app)
+
+
+def test_cli_replica_status_reports_streaming(pg_cluster, standby, standby_engine):
+    env = {
+        **os.environ,
+        "GEOCOOP_DATA_DIR": str(pg_cluster.data_dir),
+        "GEOCOOP_DB_NAME": "geocoop_test",
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+    env.pop("GEOCOOP_DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "geocoop", "db", "replica", "status"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["running"] is True and report["state"] == "ok"
+    senders = [r for r in report["primary"] if r["what"] == "sender"]
+    slots = [r for r in report["primary"] if r["what"] == "slot"]
+    assert senders[0]["state"] == "streaming" and senders[0]["name"] == standby.slot
+    assert slots[0]["name"] == standby.slot and slots[0]["active"] is True
