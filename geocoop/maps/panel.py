@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 from geocoop.errors import BadRequest
 from geocoop.maps.headline import headline_kinds, scope_label
 from geocoop.maps.kinds import map_kinds
-from geocoop.maps.territory import cooperations_near, find_territory
+from geocoop.maps.territory import cooperations_inside, cooperations_near, find_territory
 
 NEAREST_SHOWN = 10
 ZONES_PER_KIND = 3
@@ -194,7 +194,10 @@ def territory_panel(
         "rule": rule,
         "distance_m": distance_m,
         "cooperations_near": near,
-        "cooperations_inside": sum(1 for c in near if c["distance_m"] == 0),
+        # an exact count: the list above is capped (NEAR_LIMIT)
+        "cooperations_inside": cooperations_inside(
+            conn, territory["id"], kinds=[k["code"] for k in chosen], filters=filters
+        ),
         "analysis": analysis_api() is not None,
     }
     if analysis_api() is None:

@@ -127,6 +127,7 @@ def _page_config(lang: str) -> dict:
             "search": url_for("maps.search"),
             "at": url_for("maps.at"),
             "territory": url_for("maps.territory_json", code="CODE"),
+            "communes": url_for("maps.territory_communes", code="CODE"),
             "whiteZones": url_for("maps.white_zones"),
             "fiche": url_for("maps.fiche", code="CODE"),
             "cooperationItem": _item_url("cooperations"),
@@ -222,6 +223,34 @@ def _panel(code: str):
         rule=filters.rule,
         distance_m=filters.distance_m,
         filters=filters.analysis_filters(),
+    )
+
+
+@bp.get("/api/maps/territory/<code>/communes")
+def territory_communes(code: str):
+    """Per kind, the territory's communes covered and not covered (`?format=csv`: a file)."""
+    from geocoop.maps.communes import communes_csv
+    from geocoop.maps.communes import territory_communes as communes_of
+
+    filters = parse_filters(_args())
+    answer = communes_of(
+        connection(),
+        code,
+        request.args.get("level") or None,
+        kinds=list(filters.kinds) or None,
+        rule=filters.rule,
+        distance_m=filters.distance_m,
+        filters=filters.analysis_filters(),
+    )
+    if request.args.get("format") == "csv":
+        lang = i18n.current_language()
+        tr = answer["territory"]
+        response = Response(communes_csv(answer, lang), mimetype="text/csv")
+        name = f"geocoop-communes-{tr['level']}-{tr['code']}.csv"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return current_app.response_class(
+        json.dumps(answer, ensure_ascii=False, default=str), mimetype="application/json"
     )
 
 
