@@ -62,3 +62,37 @@ def test_count_inside_is_not_capped_by_the_list(tiny, client, db_engine):  # noq
     assert panel["cooperations_inside"] == 231  # …the count is not
     html = client.get("/territoires/35238?kinds=ptce").get_data(as_text=True)
     assert ">231<" in html
+
+
+def test_support_section_counts_stages_financing_and_says_no_data(tiny, client, db_engine):  # noqa: F811
+    with db_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO cooperation (kind_code, name, stage, socio_economic_model, "
+                "financing_sources, staff_fte, source, source_id, commune_code, location) "
+                "VALUES ('pat', 'PAT du pays', 'emergence', NULL, "
+                "ARRAY['PNA', 'LEADER'], 1.5, 's', '1', '35051', "
+                "ST_SetSRID(ST_MakePoint(-1.65, 48.05), 4326)), "
+                "('pat', 'PAT voisin', NULL, 'hybride', ARRAY['PNA'], NULL, 's', '2', "
+                "'35238', ST_SetSRID(ST_MakePoint(-1.72, 48.05), 4326))"
+            )
+        )
+    support = client.get("/api/maps/territory/243500139").get_json()["support"]
+    # Pôle <Rennes> (opérationnelle) and the two PAT; the far tiers-lieu is outside
+    assert support["cooperations"] == 3
+    assert support["by_stage"] == {"operationnelle": 1, "emergence": 1, "unknown": 1}
+    assert {f["scheme"]: f["cooperations"] for f in support["financing"]} == {
+        "PNA": 2,
+        "LEADER": 1,
+    }
+    assert support["staff_fte"] == 1.5 and support["with_staff"] == 1
+    needs = {n["need"] for n in support["needs"]}
+    assert {"animation_interne", "pairs_reseaux", "animation_gouvernance"} <= needs
+    # no support structure loaded: no "0 without support", no figure at all
+    assert support["support_structures"]["has_data"] is False
+    assert support["support_structures"]["communes_without"] is None
+    html = client.get("/territoires/243500139").get_data(as_text=True)
+    assert 'id="fiche-support"' in html and "aucune donnée chargée" in html
+    assert "PNA" in html and "LEADER" in html
+    english = client.get("/territoires/243500139?lang=en").get_data(as_text=True)
+    assert "no data loaded" in english and "Where to support" in english

@@ -79,9 +79,7 @@ def territory_communes(
         "territory": {k: territory[k] for k in ("level", "code", "name", "population")},
         "rule": rule,
         "distance_m": distance_m,
-        "kinds": [
-            _kind_communes(conn, territory, k, rule, distance_m, filters) for k in chosen
-        ],
+        "kinds": [_kind_communes(conn, territory, k, rule, distance_m, filters) for k in chosen],
     }
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 from geocoop.errors import BadRequest
 from geocoop.maps.headline import headline_kinds, scope_label
 from geocoop.maps.kinds import map_kinds
+from geocoop.maps.support import territory_support
 from geocoop.maps.territory import cooperations_inside, cooperations_near, find_territory
 
 NEAREST_SHOWN = 10
@@ -212,4 +213,5 @@ def territory_panel(
         k["code"] for k in chosen if not k["data_status"]["has_data"]
     ]
     panel["synergies"] = _synergies(conn, territory, [k["code"] for k in chosen])
+    panel["support"] = territory_support(conn, territory)
     return panel

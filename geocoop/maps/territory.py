@@ -55,7 +55,10 @@ def cooperations_near(
 
 
 def cooperations_inside(
-    conn: Connection, territory_id: int, *, kinds: list[str] | None = None,
+    conn: Connection,
+    territory_id: int,
+    *,
+    kinds: list[str] | None = None,
     filters: dict | None = None,
 ) -> int:
     """How many cooperations lie inside the territory: an exact count, not the length of

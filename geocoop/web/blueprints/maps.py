@@ -265,13 +265,36 @@ def territory_json(code: str):
 @bp.get("/territoires/<code>")
 def fiche(code: str):
     """The printable territory fiche."""
+    from geocoop.maps.communes import territory_communes as communes_of
+
     panel = _panel(code)
+    territory = panel["territory"]
+    communes = None
+    if territory["level"] != "commune" and panel.get("analysis"):
+        filters = parse_filters(_args())
+        communes = communes_of(
+            connection(),
+            territory["code"],
+            territory["level"],
+            kinds=list(filters.kinds) or None,
+            rule=filters.rule,
+            distance_m=filters.distance_m,
+            filters=filters.analysis_filters(),
+        )
     query = request.query_string.decode()
     suffix = f"?{query}" if query else ""
     return render_template(
         "maps/fiche.html",
         panel=panel,
-        territory=panel["territory"],
+        territory=territory,
+        communes=communes,
+        communes_csv=url_for(
+            "maps.territory_communes",
+            code=territory["code"],
+            level=territory["level"],
+            format="csv",
+            **request.args,
+        ),
         map_url=url_for("maps.fiche_map", code=code) + suffix,
         download_url=url_for("maps.fiche_map_download", code=code) + suffix,
     )
