@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from sqlalchemy import text
 
@@ -96,3 +97,16 @@ def test_support_section_counts_stages_financing_and_says_no_data(tiny, client, 
     assert "PNA" in html and "LEADER" in html
     english = client.get("/territoires/243500139?lang=en").get_data(as_text=True)
     assert "no data loaded" in english and "Where to support" in english
+
+
+def test_english_fiche_is_english_and_french_uses_decimal_commas(tiny, client):  # noqa: F811
+    english = client.get("/territoires/35238?kinds=ptce,tiers_lieu&lang=en").get_data(as_text=True)
+    main = english.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "«" not in main and "»" not in main
+    for french in ("est couverte", "n'est pas couverte", "n&#39;est pas couverte", " du bord "):
+        assert french not in main
+    assert "is covered" in main and "is not covered" in main
+    french = client.get("/territoires/35238?kinds=ptce,tiers_lieu&lang=fr").get_data(as_text=True)
+    sentence = french.split('data-kind="tiers_lieu"', 1)[1].split("</tr>", 1)[0]
+    assert "n&#39;est pas couverte" in sentence
+    assert re.search(r"\d,\d km", sentence) and not re.search(r"\d\.\d km", sentence)

@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 from geocoop.errors import BadRequest
 from geocoop.maps.headline import headline_kinds, scope_label
 from geocoop.maps.kinds import map_kinds
+from geocoop.maps.sentences import explanation
 from geocoop.maps.support import territory_support
 from geocoop.maps.territory import cooperations_inside, cooperations_near, find_territory
 
@@ -104,7 +105,13 @@ def coverage_rows(
 
 def _explanations(conn: Connection, commune_code: str, kinds: list[dict]) -> dict[str, dict]:
     api = analysis_api()
-    return {k["code"]: api.explain_commune(conn, commune_code, k["code"]) for k in kinds}
+    out = {}
+    for k in kinds:
+        expl = api.explain_commune(conn, commune_code, k["code"])
+        # one sentence per language (decimal comma in French, no « » in English)
+        expl["message"], expl["message_en"] = explanation(expl, "fr"), explanation(expl, "en")
+        out[k["code"]] = expl
+    return out
 
 
 def _white_zones(conn: Connection, territory: dict, kinds: list[dict], rule: str) -> list[dict]:

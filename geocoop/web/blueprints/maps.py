@@ -123,6 +123,7 @@ def _page_config(lang: str) -> dict:
         "endpoints": {
             "cooperations": url_for("maps.cooperations"),
             "perimeters": url_for("maps.perimeters"),
+            "labels": url_for("maps.labels"),
             "coverage": url_for("maps.coverage"),
             "search": url_for("maps.search"),
             "at": url_for("maps.at"),
@@ -170,6 +171,23 @@ def at():
         raise BadRequest("Paramètres lon et lat (nombres) requis.") from None
     level = request.args.get("level", "commune")
     return jsonify(territory_at(connection(), lon, lat, level))
+
+
+@bp.get("/api/maps/labels")
+def labels():
+    """Place names of `?level=` in `?bbox=w,s,e,n` (most populated first, `?limit=`)."""
+    from geocoop.maps.labels import place_labels
+
+    try:
+        bbox = tuple(float(v) for v in request.args.get("bbox", "").split(","))
+        limit = int(request.args.get("limit", 150))
+        min_population = int(request.args.get("min_population", 0))
+    except ValueError:
+        raise BadRequest("Paramètres bbox (4 nombres), limit et min_population attendus.") from None
+    level = request.args.get("level", "region")
+    return _cached_json(
+        lambda: place_labels(connection(), level, bbox, limit=limit, min_population=min_population)
+    )
 
 
 @bp.get("/api/maps/cooperations")
