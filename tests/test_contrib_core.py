@@ -159,9 +159,7 @@ def test_validation_creates_the_cooperation_through_the_import_and_refreshes(org
         )
     ).scalar_one()
     assert covered >= 1  # the stored analysis knows it at once
-    status = org.execute(
-        text("SELECT status, decided_by, cooperation_id FROM proposal")
-    ).one()
+    status = org.execute(text("SELECT status, decided_by, cooperation_id FROM proposal")).one()
     assert status.status == "validated" and status.cooperation_id == result["cooperation_id"]
     actions = org.execute(text("SELECT action FROM edit_log ORDER BY id")).scalars().all()
     assert actions == ["propose", "validate", "create"]
@@ -170,7 +168,7 @@ def test_validation_creates_the_cooperation_through_the_import_and_refreshes(org
 
 def test_an_invalid_record_is_refused_with_the_import_reason(org):
     proposal_id = propose(org)
-    org.execute(text("UPDATE proposal SET fields = '{\"website\": \"=HYPERLINK(1)\"}'"))
+    org.execute(text('UPDATE proposal SET fields = \'{"website": "=HYPERLINK(1)"}\''))
     with pytest.raises(IngestError, match="formule"):
         validate_proposal_then_refresh(org, principal(org, "admin"), proposal_id)
 
@@ -208,20 +206,21 @@ def test_an_editor_edits_its_scope_only_and_every_change_is_logged(org):
     assert result["after"]["commune_code"] == "35238"  # moved into Rennes
     assert result["after"]["point"] == [-1.72, 48.1]
     log = org.execute(
-        text("SELECT actor, member_id, before->>'stage', after->>'stage' FROM edit_log "
-             "WHERE action = 'edit'")
+        text(
+            "SELECT actor, member_id, before->>'stage', after->>'stage' FROM edit_log "
+            "WHERE action = 'edit'"
+        )
     ).one()
     assert log[0] == "tzcld-bzh/editor" and log[1] == editor.member_id
     assert (log[2], log[3]) == (None, "operationnelle")
-    with pytest.raises(Forbidden):
-        edit_cooperation(org, principal(org, "editor", ["pat"], name="pat-ed"), coop_id, {"name": "x"})
-    with pytest.raises(Forbidden):
-        edit_cooperation(
-            org, principal(org, "editor", ["tzcld"], ["56"], name="morbihan"), coop_id, {"name": "x"}
-        )
-    with pytest.raises(Forbidden):
-        edit_cooperation(org, principal(org, "moderator", ["tzcld"], name="m") and
-                         principal(org, "contributor", name="c"), coop_id, {"name": "x"})
+    others = [
+        principal(org, "editor", ["pat"], name="pat-ed"),  # another kind
+        principal(org, "editor", ["tzcld"], ["56"], name="morbihan"),  # another territory
+        principal(org, "contributor", name="c"),  # proposes only
+    ]
+    for other in others:
+        with pytest.raises(Forbidden):
+            edit_cooperation(org, other, coop_id, {"name": "x"})
     with pytest.raises(FieldErrors):
         edit_cooperation(org, editor, coop_id, {"fields": {"stage": "bientôt"}})
     with pytest.raises(BadRequest):

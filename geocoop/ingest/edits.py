@@ -54,7 +54,7 @@ def check_scope(conn: Connection, principal: Principal, cooperation_id: int) -> 
 def clean_patch(patch: object) -> dict:
     """The parameters of the UPDATE for a JSON patch {name, fields, point: [lon, lat]}."""
     if not isinstance(patch, dict) or not patch:
-        raise BadRequest("Corps JSON attendu : {\"name\", \"fields\", \"point\"}.")
+        raise BadRequest('Corps JSON attendu : {"name", "fields", "point"}.')
     unknown = set(patch) - PATCH_KEYS
     if unknown:
         raise BadRequest(f"Clé(s) inconnue(s) : {', '.join(sorted(unknown))}.")
