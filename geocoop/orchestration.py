@@ -100,9 +100,7 @@ def import_then_refresh(
         # An import changes only the kinds of its rows (counts.kinds_touched): those are
         # recomputed, the others kept.
         touched = report.counts.get("kinds_touched")
-        refreshed = (
-            refresh_analysis_for_kinds(conn, touched) if touched else refresh_analysis(conn)
-        )
+        refreshed = refresh_analysis_for_kinds(conn, touched) if touched else refresh_analysis(conn)
     else:
         refresh_summaries(conn)  # counts and extents of the served collections
     return report, refreshed
@@ -167,9 +165,7 @@ def validate_proposal_then_refresh(
         source_id=f"p{proposal_id}",
         actor=f"{principal.organisation or 'admin'}/{principal.name}",
     )
-    proposals.mark_decided(
-        conn, principal, proposal, "validated", cooperation_id=cooperation_id
-    )
+    proposals.mark_decided(conn, principal, proposal, "validated", cooperation_id=cooperation_id)
     record_change(
         conn,
         actor=principal,
