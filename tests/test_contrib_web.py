@@ -161,3 +161,48 @@ def test_moderation_then_edit_then_history(web, app):
     assert history["items"][1]["actor"] == "tzcld-bzh/e"
     assert history["items"][1]["before"]["name"] == "TZCLD de Bruz"
     assert "contact" not in str(history)
+
+
+def test_the_cli_creates_organisations_and_members_and_prints_the_token(app, pg_cluster):
+    from click.testing import CliRunner
+
+    from geocoop.cli import main
+
+    runner = CliRunner()
+    env = {"GEOCOOP_DATABASE_URL": pg_cluster.url("geocoop_test")}
+    created = runner.invoke(main, ["org", "create", "pat-bzh", "Réseau PAT Bretagne"], env=env)
+    assert created.exit_code == 0, created.output
+    added = runner.invoke(
+        main,
+        [
+            "member",
+            "add",
+            "pat-bzh",
+            "Lou",
+            "--role",
+            "moderator",
+            "--kinds",
+            "pat,tzcld",
+            "--territory",
+            "35",
+            "--territory",
+            "region:53",
+        ],
+        env=env,
+    )
+    assert added.exit_code == 0, added.output
+    token = added.output.strip()
+    assert token.startswith("gc_")
+    client = app.test_client()
+    me = client.get("/api/contrib/me", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert me == {
+        "name": "Lou",
+        "role": "moderator",
+        "organisation": "pat-bzh",
+        "kinds": ["pat", "tzcld"],
+        "territories": ["departement:35", "region:53"],
+    }
+    listed = runner.invoke(main, ["member", "list"], env=env)
+    assert "pat-bzh\tLou\tmoderator\tpat,tzcld" in listed.output and token not in listed.output
+    wrong = runner.invoke(main, ["member", "add", "pat-bzh", "Max", "--role", "editor"], env=env)
+    assert wrong.exit_code == 1 and "--kinds" in wrong.output

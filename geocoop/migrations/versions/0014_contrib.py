@@ -30,7 +30,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("slug", sa.String(64), nullable=False, unique=True),
         sa.Column("name", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=NOW),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
     )
     op.create_table(
         "member",
@@ -45,7 +45,7 @@ def upgrade() -> None:
         sa.Column("role", sa.String(16), nullable=False),
         sa.Column("kinds", ARRAY(sa.String(32))),
         sa.Column("territories", ARRAY(sa.String(24))),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=NOW),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
         sa.Column("disabled_at", sa.DateTime(timezone=True)),
         sa.UniqueConstraint("organisation_id", "name", name="uq_member_org_name"),
         sa.CheckConstraint(
