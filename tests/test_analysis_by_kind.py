@@ -15,7 +15,12 @@ from geocoop.orchestration import (
     refresh_analysis,
     refresh_analysis_for_kinds,
 )
-from tests.support.analysis_grid import add_cooperation, insert_grid, move_cooperation
+from tests.support.analysis_grid import (
+    add_cooperation,
+    add_random_cooperation,
+    insert_grid,
+    move_cooperation,
+)
 
 N = 6
 KINDS = ["tiers_lieu", "tzcld", "pat"]
@@ -56,21 +61,13 @@ def test_refresh_by_kind_equals_a_full_refresh(conn, seed):
         for _edit in range(rng.randint(1, 4)):  # a batch of edits, like one import
             action = rng.choice(["add", "add", "move", "delete", "rekind"]) if ids else "add"
             if action == "add":
-                kind = rng.choice(KINDS)
-                perimeter = None
-                if kind == "pat" and rng.random() < 0.5:
-                    x0, y0 = rng.uniform(0, 40), rng.uniform(0, 40)
-                    perimeter = (x0, y0, x0 + rng.uniform(5, 20), y0 + rng.uniform(5, 20))
-                coop = add_cooperation(
-                    conn,
-                    kind,
-                    rng.uniform(0.5, 59.5),
-                    rng.uniform(0.5, 59.5),
-                    perimeter_km=perimeter,
-                    grid_size=N,
-                )
+                coop = add_random_cooperation(conn, rng, KINDS, N)
                 ids.append(coop)
-                touched.add(kind)
+                touched.add(
+                    conn.execute(
+                        text("SELECT kind_code FROM cooperation WHERE id = :i"), {"i": coop}
+                    ).scalar_one()
+                )
                 continue
             coop = rng.choice(ids)
             kind = conn.execute(

@@ -16,7 +16,12 @@ from benchmarks.snapshot import stored_snapshot
 from geocoop.analysis import api
 from geocoop.features.version import data_version
 from geocoop.orchestration import refresh_analysis, refresh_analysis_for_cooperation
-from tests.support.analysis_grid import add_cooperation, insert_grid, move_cooperation
+from tests.support.analysis_grid import (
+    add_cooperation,
+    add_random_cooperation,
+    insert_grid,
+    move_cooperation,
+)
 
 N = 6  # 60 km × 60 km, 36 communes
 
@@ -59,19 +64,7 @@ def test_random_edits(conn, seed):
     for _step in range(12):
         action = rng.choice(["add", "add", "move", "delete"]) if ids else "add"
         if action == "add":
-            kind = rng.choice(kinds)
-            perimeter = None
-            if kind == "pat" and rng.random() < 0.5:
-                x0, y0 = rng.uniform(0, 40), rng.uniform(0, 40)
-                perimeter = (x0, y0, x0 + rng.uniform(5, 20), y0 + rng.uniform(5, 20))
-            coop = add_cooperation(
-                conn,
-                kind,
-                rng.uniform(0.5, 59.5),
-                rng.uniform(0.5, 59.5),
-                perimeter_km=perimeter,
-                grid_size=N,
-            )
+            coop = add_random_cooperation(conn, rng, kinds, N)
             ids.append(coop)
         elif action == "move":
             coop = rng.choice(ids)

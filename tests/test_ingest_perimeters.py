@@ -19,13 +19,6 @@ DATA = PROJECT_ROOT / "tests" / "data" / "cooperations"
 HERE = DATA / "perimeters"
 
 
-@pytest.fixture
-def communes(conn):
-    """The synthetic territories of tests/data/cooperations/communes.sql."""
-    conn.execute(text((DATA / "communes.sql").read_text(encoding="utf-8")))
-    return conn
-
-
 def stored(conn, source: str) -> dict:
     result = conn.execute(
         text(

@@ -132,7 +132,7 @@ def test_single_feature(grid):
     [
         "bbox=1,2,3",
         "bbox=a,b,c,d",
-        "bbox=3,2,1,4",
+        "bbox=1,4,3,2",  # south above north (west > east crosses the antimeridian: valid)
         "limit=-1",
         "limit=0",
         "limit=abc",

@@ -46,30 +46,45 @@ def _snapshot(conn: Connection, coop_id: int | None = None) -> None:
     )
 
 
+class _Laps:
+    """Seconds per phase of a refresh (its report's "phases")."""
+
+    def __init__(self) -> None:
+        self.started = self.last = time.perf_counter()
+        self.phases: dict[str, float] = {}
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases[name] = round(now - self.last, 3)
+        self.last = now
+
+    def total(self) -> float:
+        return round(time.perf_counter() - self.started, 3)
+
+
+def _compute_with_zones(conn: Connection, kinds: list[str], lap: _Laps) -> dict[str, int]:
+    """analysis_work for `kinds` with their white zones; returns the zone count per kind.
+    A batch job: the web's statement timeout does not apply to it."""
+    conn.execute(text("SET LOCAL statement_timeout = 0"))
+    compute.compute(conn, kinds)
+    lap("coverage")
+    adjacency = zones.ensure_adjacency(conn)
+    lap("adjacency" + ("_rebuilt" if adjacency["rebuilt"] else "_checked"))
+    zone_count = {kind: zones.assign_zones(conn, kind, work=True) for kind in kinds}
+    lap("white_zones")
+    return zone_count
+
+
 def refresh_all(conn: Connection) -> dict:
     """See geocoop.analysis.api.refresh_all."""
-    started = time.perf_counter()
-    phases: dict[str, float] = {}
-
-    def lap(name: str, t0: float) -> float:
-        now = time.perf_counter()
-        phases[name] = round(now - t0, 3)
-        return now
-
+    lap = _Laps()
     with conn.begin_nested():
-        # a batch job: the web's statement timeout does not apply to it
-        conn.execute(text("SET LOCAL statement_timeout = 0"))
         every = list(kind_table(conn))
         # no data is not absence: a kind without any placed cooperation gets no stored
         # figure and no white zone (readers say « aucune donnée chargée » instead)
         status = data_status(conn)
         kinds = [k for k in every if status[k]["has_data"]]
-        compute.compute(conn, kinds)
-        t = lap("coverage", started)
-        adjacency = zones.ensure_adjacency(conn)
-        t = lap("adjacency" + ("_rebuilt" if adjacency["rebuilt"] else "_checked"), t)
-        zone_count = {kind: zones.assign_zones(conn, kind, work=True) for kind in kinds}
-        t = lap("white_zones", t)
+        zone_count = _compute_with_zones(conn, kinds, lap)
         # TRUNCATE, not DELETE: no dead rows left behind; readers wait only for this step.
         conn.execute(text("TRUNCATE analysis_commune_kind"))
         conn.exec_driver_sql(sql_source("analysis/indexes_drop"))
@@ -77,15 +92,15 @@ def refresh_all(conn: Connection) -> dict:
         conn.exec_driver_sql(sql_source("analysis/indexes_create"))
         # fresh statistics: later incremental queries are planned on the new contents
         conn.execute(text("ANALYZE analysis_commune_kind"))
-        t = lap("store", t)
+        lap("store")
         _snapshot(conn)
         pairs = synergy.store_pairs(conn)
-        t = lap("synergy_pairs", t)
+        lap("synergy_pairs")
         # every kind: the outlines of a kind that has no data any more are removed
         outlines = zones.store_outlines(conn, every)
-        t = lap("zone_outlines", t)
+        lap("zone_outlines")
         stored_facts = facts.store_all(conn, every)
-        lap("rollups_profiles", t)
+        lap("rollups_profiles")
         communes = conn.execute(text("SELECT count(*) FROM analysis_communes")).scalar()
         white_zones = sum(zone_count.values())
         report = {
@@ -97,8 +112,8 @@ def refresh_all(conn: Connection) -> dict:
             "zone_outlines": outlines,
             "synergy_pairs": pairs,
             **stored_facts,
-            "seconds": round(time.perf_counter() - started, 3),
-            "phases": phases,
+            "seconds": lap.total(),
+            "phases": lap.phases,
         }
         _record(conn, "full", None, report["seconds"], report)
     return report
@@ -114,38 +129,25 @@ def refresh_kinds(conn: Connection, kinds: list[str]) -> dict:
     kinds can change — leaving the other kinds' rows alone. Equal to `refresh_all` for
     those kinds (tests/test_analysis_by_kind.py); the potential links, which pair kinds,
     are all recomputed. Unknown kind codes are ignored."""
-    started = time.perf_counter()
-    phases: dict[str, float] = {}
-
-    def lap(name: str, t0: float) -> float:
-        now = time.perf_counter()
-        phases[name] = round(now - t0, 3)
-        return now
-
+    lap = _Laps()
     with conn.begin_nested():
-        conn.execute(text("SET LOCAL statement_timeout = 0"))  # a batch job, as refresh_all
         known = kind_table(conn)
         kinds = sorted({k for k in kinds if k in known})
         status = data_status(conn)
         with_data = [k for k in kinds if status[k]["has_data"]]
-        compute.compute(conn, with_data)
-        t = lap("coverage", started)
-        adjacency = zones.ensure_adjacency(conn)
-        t = lap("adjacency" + ("_rebuilt" if adjacency["rebuilt"] else "_checked"), t)
-        zone_count = {kind: zones.assign_zones(conn, kind, work=True) for kind in with_data}
-        t = lap("white_zones", t)
+        zone_count = _compute_with_zones(conn, with_data, lap)
         removed = conn.execute(statement("analysis/delete_kinds"), {"kinds": kinds}).rowcount
         rows = conn.execute(statement("analysis/store_full")).rowcount
         conn.execute(text("ANALYZE analysis_commune_kind"))
-        t = lap("store", t)
+        lap("store")
         conn.execute(statement("analysis/snapshot_kinds_delete"), {"kinds": kinds})
         conn.execute(statement("analysis/snapshot_kinds_insert"), {"kinds": kinds})
         pairs = synergy.store_pairs(conn)
-        t = lap("synergy_pairs", t)
+        lap("synergy_pairs")
         outlines = zones.store_outlines(conn, kinds)
-        t = lap("zone_outlines", t)
+        lap("zone_outlines")
         stored_facts = facts.refresh_kinds(conn, kinds, with_facts=True)
-        lap("rollups_profiles", t)
+        lap("rollups_profiles")
         report = {
             "kinds": kinds,
             "kinds_without_data": [k for k in kinds if k not in with_data],
@@ -156,8 +158,8 @@ def refresh_kinds(conn: Connection, kinds: list[str]) -> dict:
             "zone_outlines": outlines,
             "synergy_pairs": pairs,
             **stored_facts,
-            "seconds": round(time.perf_counter() - started, 3),
-            "phases": phases,
+            "seconds": lap.total(),
+            "phases": lap.phases,
         }
         _record(conn, "kinds", None, report["seconds"], report)
     return report

@@ -29,13 +29,22 @@ ITEMS_PARAMETERS = (
     "filter",
     "filter-lang",
     "filter-crs",
+    "profile",
+    "properties",
+    "lang",
 )
+PROFILES = ("umap",)  # web-map profile: complete, light, labelled layers (features/webmap.py)
+LANGS = ("fr", "en")
+_NAME_MAX = 60
 MAX_OFFSET = 1_000_000  # deeper paging is a crawl: use a bbox or a filter instead
 
 
 @dataclass(frozen=True)
 class Bbox:
-    """A bounding box in the coordinates of `crs`, already in x/y (east, north) order."""
+    """A bounding box in the coordinates of `crs`, already in x/y (east, north) order.
+
+    In CRS84/EPSG:4326 a box crossing the antimeridian has `minx > maxx` (OGC API –
+    Features Part 1): it covers [minx, 180] and [-180, maxx]."""
 
     minx: float
     miny: float
@@ -57,6 +66,9 @@ class ItemQuery:
     filter_crs: Crs = CRS84
     format: str = "json"
     period: tuple[datetime | None, datetime | None] | None = None  # from `datetime`
+    profile: str | None = None  # "umap": see geocoop.features.webmap
+    properties: tuple[str, ...] | None = None  # the selected properties, in their order
+    lang: str = "fr"  # language of the `description` of the umap profile
 
 
 def single(args: Mapping[str, Sequence[str]], name: str) -> str | None:
@@ -100,11 +112,38 @@ def parse_bbox(value: str | None, crs: Crs) -> Bbox | None:
     a1, b1, a2, b2 = numbers
     # EPSG:4326 as a URI is latitude-first (OGC API – Features Part 2)
     minx, miny, maxx, maxy = (b1, a1, b2, a2) if crs.lat_first else (a1, b1, a2, b2)
-    if minx > maxx or miny > maxy:
+    if miny > maxy or (minx > maxx and crs.srid != 4326):
         raise BadRequest("Paramètre bbox : le coin bas-gauche doit précéder le coin haut-droit.")
-    if crs.srid == 4326 and (minx < -180 or maxx > 180 or miny < -90 or maxy > 90):
-        raise BadRequest("Paramètre bbox : longitude dans [-180, 180], latitude dans [-90, 90].")
+    if crs.srid == 4326:
+        minx, maxx = normalise_longitudes(minx, maxx)
+        miny, maxy = max(miny, -90.0), min(maxy, 90.0)
+        if miny > maxy:  # entirely beyond a pole: clamped onto it
+            miny = maxy = 90.0 if miny >= 90 else -90.0
     return Bbox(minx, miny, maxx, maxy, crs)
+
+
+def _wrap(lon: float) -> float:
+    """`lon` brought into [-180, 180) (180 itself is kept: it is a valid east edge)."""
+    if -180.0 <= lon <= 180.0:
+        return lon
+    return (lon + 180.0) % 360.0 - 180.0
+
+
+def normalise_longitudes(west: float, east: float) -> tuple[float, float]:
+    """The west and east edges of a CRS84 box, any longitudes accepted (web maps send
+    boxes beyond ±180° at small zooms or past the antimeridian): a box 360° wide or more is
+    the whole world; otherwise both edges are wrapped into [-180, 180], and a box that then
+    crosses the antimeridian keeps west > east (OGC API – Features Part 1)."""
+    if west <= east and east - west >= 360.0:
+        return -180.0, 180.0
+    if west > east:  # already crossing, as the standard writes it
+        west, east = _wrap(west), _wrap(east)
+        return (-180.0, 180.0) if west <= east else (west, east)
+    shift = 360.0 * math.floor((west + 180.0) / 360.0)
+    west, east = west - shift, east - shift
+    if east > 180.0:
+        east -= 360.0  # crosses the antimeridian: west > east
+    return west, east
 
 
 def _instant(text: str, end: bool) -> datetime | None:
@@ -194,6 +233,12 @@ def parse_items_query(
     if lang not in (None, "cql2-text"):
         raise BadRequest("Paramètre filter-lang : seul cql2-text est pris en charge.")
     cql = single(args, "filter")
+    profile = single(args, "profile")
+    if profile not in (None, *PROFILES):
+        raise BadRequest(f"Paramètre profile : valeur parmi {', '.join(PROFILES)} attendue.")
+    language = single(args, "lang") or "fr"
+    if language not in LANGS:
+        raise BadRequest(f"Paramètre lang : valeur parmi {', '.join(LANGS)} attendue.")
     return ItemQuery(
         limit=parse_int(single(args, "limit"), "limit", default_limit, 1, max_limit),
         offset=parse_int(single(args, "offset"), "offset", 0, 0, MAX_OFFSET),
@@ -204,4 +249,22 @@ def parse_items_query(
         filter_crs=parse_crs(single(args, "filter-crs"), "filter-crs"),
         format=fmt,
         period=parse_datetime(single(args, "datetime")),
+        profile=profile,
+        properties=parse_properties(collection, single(args, "properties")),
+        lang=language,
     )
+
+
+def parse_properties(collection: Collection, value: str | None) -> tuple[str, ...] | None:
+    """`properties=a,b`: the selected properties (OGC API – Features Part 6), each one of
+    the collection's (400 otherwise); an empty value selects none."""
+    if value is None:
+        return None
+    names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
+    for name in names:
+        if collection.prop(name) is None:
+            raise BadRequest(
+                f"Paramètre properties : propriété inconnue de {collection.id} : "
+                f"{name[:_NAME_MAX]!r}. Voir /schema pour la liste."
+            )
+    return names

@@ -24,6 +24,7 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    or_,
     select,
 )
 
@@ -65,18 +66,27 @@ def output_geometry(geom, crs: Crs):
     return geom
 
 
+def envelopes(bbox: Bbox) -> list:
+    """The box as EPSG:4326 envelopes: one, or two when it crosses the antimeridian."""
+    if bbox.crs.srid == 4326 and bbox.minx > bbox.maxx:
+        spans = [(bbox.minx, 180.0), (-180.0, bbox.maxx)]
+    else:
+        spans = [(bbox.minx, bbox.maxx)]
+    boxes = []
+    for west, east in spans:
+        envelope = func.ST_MakeEnvelope(
+            literal(west), literal(bbox.miny), literal(east), literal(bbox.maxy), bbox.crs.srid
+        )
+        if bbox.crs.srid != 4326:
+            envelope = func.ST_Transform(envelope, 4326)
+        boxes.append(envelope)
+    return boxes
+
+
 def bbox_filter(geom, bbox: Bbox) -> ColumnElement[bool]:
-    """Features whose geometry intersects `bbox` (index-assisted)."""
-    envelope = func.ST_MakeEnvelope(
-        literal(bbox.minx),
-        literal(bbox.miny),
-        literal(bbox.maxx),
-        literal(bbox.maxy),
-        bbox.crs.srid,
-    )
-    if bbox.crs.srid != 4326:
-        envelope = func.ST_Transform(envelope, 4326)
-    return func.ST_Intersects(geom, envelope)
+    """Features whose geometry intersects `bbox` (index-assisted; both halves of a box
+    crossing the antimeridian)."""
+    return or_(*(func.ST_Intersects(geom, envelope) for envelope in envelopes(bbox)))
 
 
 def where_clauses(collection: Collection, base: Subquery, q: ItemQuery) -> list:
@@ -100,10 +110,16 @@ def where_clauses(collection: Collection, base: Subquery, q: ItemQuery) -> list:
     return clauses
 
 
-def feature_json(collection: Collection, base: Subquery, crs: Crs):
-    """SQL expression producing one GeoJSON Feature as text."""
+def feature_json(
+    collection: Collection, base: Subquery, crs: Crs, properties: tuple[str, ...] | None = None
+):
+    """SQL expression producing one GeoJSON Feature as text (only the `properties` named,
+    in their order, when given)."""
     props = []
-    for prop in collection.properties:
+    chosen = collection.properties
+    if properties is not None:
+        chosen = tuple(p for name in properties if (p := collection.prop(name)) is not None)
+    for prop in chosen:
         props += [literal(prop.name), base.c[prop.name]]
     geometry = cast(
         func.ST_AsGeoJSON(output_geometry(base.c.geom, crs), DECIMALS.get(crs.srid, 7), 0), JSON
@@ -133,7 +149,11 @@ class Page:
 
 
 def items_page(
-    conn: Connection, collection: Collection, q: ItemQuery, counter: Callable | None = None
+    conn: Connection,
+    collection: Collection,
+    q: ItemQuery,
+    counter: Callable | None = None,
+    properties: tuple[str, ...] | None = None,
 ) -> Page:
     """The features of one `/items` page, plus whether a next page exists.
 
@@ -143,7 +163,7 @@ def items_page(
     base = base_of(collection)
     clauses = where_clauses(collection, base, q)
     stmt = (
-        select(feature_json(collection, base, q.crs))
+        select(feature_json(collection, base, q.crs, properties))
         .where(and_(True, *clauses))
         .order_by(base.c.id)
         .limit(q.limit + 1)

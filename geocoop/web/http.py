@@ -7,17 +7,20 @@ imports another blueprint's helpers.
 
 from __future__ import annotations
 
+import functools
 import gzip
+import hashlib
 import json
+from collections.abc import Callable
 from urllib.parse import urlencode
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, make_response, request, url_for
 
 from geocoop.errors import BadRequest
 from geocoop.features import analysis_collections, counts
 from geocoop.features.cache import VersionedCache
 from geocoop.features.summary import Summary
-from geocoop.features.version import data_version
+from geocoop.features.version import data_modified, data_version
 from geocoop.web.database import connection
 
 _COMPRESSIBLE = (
@@ -30,6 +33,11 @@ _COMPRESSIBLE = (
     "application/x-protobuf",
     "application/vnd.mapbox-vector-tile",
 )
+
+
+# Browsers revalidate after a minute (a 304 costs one sequence read); shared caches (a CDN,
+# a reverse proxy) may serve a page for 5 minutes after an import changed it.
+FEATURES_CACHE_CONTROL = "public, max-age=60, s-maxage=300"
 
 
 def settings():
@@ -132,3 +140,48 @@ def kinds_data_status() -> dict[str, dict]:
         found = analysis_collections.kinds_data_status(conn)
         cache.put(version, ("data-status",), found, 256 * (len(found) + 1))
     return found  # type: ignore[return-value]
+
+
+def _modified(version: int):
+    """`Last-Modified` of the data version (seconds), read once per version; None before
+    the first write."""
+    cache: VersionedCache = current_app.extensions["geocoop.features.cache"]
+    found = cache.get(version, ("modified",))
+    if found is None:
+        stamp = data_modified(connection())
+        found = stamp.replace(microsecond=0) if stamp is not None else False
+        cache.put(version, ("modified",), found, 64)
+    return found or None
+
+
+def conditional(view: Callable) -> Callable:
+    """HTTP caching of a read view from the data version: a strong `ETag` (version + URL +
+    negotiated type), `Last-Modified`, `Cache-Control`; a matching `If-None-Match` (or,
+    without it, `If-Modified-Since`) is a 304 after one sequence read, before any query."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        version = data_version(connection())
+        modified = _modified(version)
+        accept = "" if "f" in request.args else request.headers.get("Accept", "")
+        key = (request.path, tuple(sorted(request.args.items(multi=True))), accept)
+        etag = f"{version}-{hashlib.sha256(repr(key).encode()).hexdigest()[:20]}"
+        if request.if_none_match:
+            fresh = request.if_none_match.contains(etag)
+        else:
+            since = request.if_modified_since
+            fresh = bool(modified and since and since >= modified)
+        if fresh:
+            response = Response(status=304)
+        else:
+            response = make_response(view(*args, **kwargs))
+            if response.status_code != 200:
+                return response
+        response.set_etag(etag)
+        if modified:
+            response.last_modified = modified
+        response.headers["Cache-Control"] = FEATURES_CACHE_CONTROL
+        response.vary.add("Accept")
+        return response
+
+    return wrapper

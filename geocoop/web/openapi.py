@@ -94,6 +94,25 @@ def _parameters() -> dict:
             {"type": "string", "format": "uri", "enum": crs_enum},
             "SCR des géométries du filtre.",
         ),
+        "profile": _param(
+            "profile",
+            {"type": "string", "enum": ["umap"]},
+            "umap : couche complète pour une carte web qui ne pagine pas (toute l'emprise "
+            "jusqu'à 5 000 polygones ou 10 000 objets, sinon un échantillon réparti et un "
+            "objet d'avertissement), géométries découpées et simplifiées à l'échelle de "
+            "bbox, propriétés name, description, colour (docs/api.md, uMap).",
+        ),
+        "properties": _param(
+            "properties",
+            {"type": "array", "items": {"type": "string"}},
+            "Propriétés à renvoyer, séparées par des virgules (Part 6) ; avec profile=umap, "
+            "ajoutées à name, description et colour.",
+        ),
+        "lang": _param(
+            "lang",
+            {"type": "string", "enum": ["fr", "en"], "default": "fr"},
+            "Langue de description (profile=umap).",
+        ),
     }
 
 

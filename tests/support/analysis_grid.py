@@ -169,3 +169,21 @@ def lonlat(x_km: float, y_km: float) -> tuple[float, float]:
 
     tr = Transformer.from_crs(2154, 4326, always_xy=True)
     return tr.transform(X0 + x_km * 1000, Y0 + y_km * 1000)
+
+
+def add_random_cooperation(conn: Connection, rng, kinds: list[str], grid_size: int) -> int:
+    """A cooperation of a random kind of `kinds` at a random place of the grid; a PAT gets
+    a random rectangular perimeter half of the time (the random-edit tests)."""
+    kind = rng.choice(kinds)
+    perimeter = None
+    if kind == "pat" and rng.random() < 0.5:
+        x0, y0 = rng.uniform(0, 40), rng.uniform(0, 40)
+        perimeter = (x0, y0, x0 + rng.uniform(5, 20), y0 + rng.uniform(5, 20))
+    return add_cooperation(
+        conn,
+        kind,
+        rng.uniform(0.5, grid_size * 10 - 0.5),
+        rng.uniform(0.5, grid_size * 10 - 0.5),
+        perimeter_km=perimeter,
+        grid_size=grid_size,
+    )

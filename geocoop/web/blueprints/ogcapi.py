@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
 from geocoop.errors import BadRequest
-from geocoop.features import counts, export, query, registry
+from geocoop.features import counts, export, query, registry, webmap
 from geocoop.features import schema as schemas
 from geocoop.features.cache import VersionedCache
 from geocoop.features.conformance import CONFORMANCE
@@ -22,6 +22,7 @@ from geocoop.web.database import connection
 from geocoop.web.http import (
     collection_extents,
     collection_links_args,
+    conditional,
     finish,
     json_response,
     kinds_data_status,
@@ -194,6 +195,7 @@ def collection_doc(collection) -> dict:
 
 
 @bp.get("/collections")
+@conditional
 def collections():
     """Every collection with its metadata."""
     fmt = wanted_format()
@@ -212,6 +214,7 @@ def collections():
 
 
 @bp.get("/collections/<collection_id>")
+@conditional
 def collection(collection_id: str):
     """One collection's metadata."""
     found = registry.get_collection(collection_id)
@@ -277,6 +280,7 @@ def _page_links(collection_id: str, q, has_next: bool, fmt_type: str) -> list[di
 
 
 @bp.get("/collections/<collection_id>/items")
+@conditional
 def items(collection_id: str):
     """A page of features, filtered by bbox, properties and CQL2; GeoJSON, HTML, CSV or GPKG."""
     found = registry.get_collection(collection_id)
@@ -289,12 +293,16 @@ def items(collection_id: str):
     )
     if q.format in ("csv", "gpkg"):
         return _export(found, q, explicit_limit="limit" in args)
+    version, stored = stored_summaries()
+    cache: VersionedCache = current_app.extensions["geocoop.features.cache"]
+    counter = counts.MatchCounter(cache, version, stored)
+    if q.profile == "umap" and q.format == "json":
+        q.limit = webmap.page_limit(found, q, "limit" in args, conf.max_page_size)
+        return _web_map_page(found, q, counter)
     if found.heavy:
         # big polygons: smaller pages, clients follow `next` (the standard allows fewer)
         q.limit = min(q.limit, HEAVY_PAGE_SIZE)
-    version, stored = stored_summaries()
-    cache: VersionedCache = current_app.extensions["geocoop.features.cache"]
-    page = query.items_page(connection(), found, q, counts.MatchCounter(cache, version, stored))
+    page = query.items_page(connection(), found, q, counter, properties=q.properties)
     headers = {"Content-Crs": f"<{q.crs.uri}>"}
     if q.format == "html":
         features = [json.loads(f) for f in page.features]
@@ -320,6 +328,25 @@ def items(collection_id: str):
     return response
 
 
+def _web_map_page(found, q, counter) -> Response:
+    """The `umap` profile: the whole bbox up to the documented bound, or an even sample
+    and a notice feature; light geometries; name, description and colour."""
+    page = webmap.items_page(connection(), found, q, counter)
+    meta = {
+        "numberReturned": len(page.features) - (1 if page.truncated else 0),
+        "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "truncated": page.truncated,
+        "links": _page_links(found.id, q, False, GEOJSON),
+    }
+    if page.number_matched is not None:
+        meta["numberMatched"] = page.number_matched
+    tail = json.dumps(meta, ensure_ascii=False)[1:]
+    body = '{"type":"FeatureCollection","features":[' + ",".join(page.features) + "]," + tail
+    response = json_response(body, GEOJSON)
+    response.headers["Content-Crs"] = f"<{q.crs.uri}>"
+    return response
+
+
 def _export(found, q, *, explicit_limit: bool) -> Response:
     with heavy():  # a whole collection at once: one of the few heavy slots
         rows = export.export_rows(
@@ -335,6 +362,7 @@ def _export(found, q, *, explicit_limit: bool) -> Response:
 
 
 @bp.get("/collections/<collection_id>/items/<feature_id>")
+@conditional
 def feature(collection_id: str, feature_id: str):
     """One feature by its id."""
     found = registry.get_collection(collection_id)
