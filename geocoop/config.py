@@ -48,6 +48,8 @@ class Settings:
     heavy_concurrency: int = 2  # live analysis and exports at once, per process (429 above)
     heavy_statement_timeout_ms: int = 10000  # statement_timeout of those heavy requests
     idle_in_transaction_timeout_ms: int = 10000  # web sessions idle inside a transaction
+    proposal_min_seconds: int = 3  # a proposal form sent faster than this is a robot's
+    proposals_per_hour: int = 5  # proposals accepted per client address and hour
 
     @property
     def uses_embedded_db(self) -> bool:

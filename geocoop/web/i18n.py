@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask import Flask, request, session
 
+from geocoop.web.messages_contrib import MESSAGES as CONTRIB_MESSAGES
+
 LANGUAGES = ("fr", "en")
 DEFAULT = "fr"
 
@@ -429,6 +431,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fiche.data_status": "Data",
     },
 }
+
+
+for _lang, _table in CONTRIB_MESSAGES.items():
+    MESSAGES[_lang].update(_table)
 
 
 def current_language() -> str:
