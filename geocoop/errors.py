@@ -83,6 +83,13 @@ class Unauthorized(GeocoopError):
     title = "Jeton requis"
 
 
+class Forbidden(GeocoopError):
+    """The token is valid but its role or scope does not allow this write."""
+
+    status = 403
+    title = "Accès refusé"
+
+
 class IngestError(GeocoopError):
     """A file cannot be ingested; the message names file, line/feature and field."""
 

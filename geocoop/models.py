@@ -216,7 +216,11 @@ class IngestRun(Base):
 
 
 class ApiToken(Base):
-    """A write token: only its SHA-256 is stored; revoked tokens stay for the audit."""
+    """A write token: only its SHA-256 is stored; revoked tokens stay for the audit.
+
+    A token without `member_id` is an administrator's (`geocoop token create`); a member's
+    token carries that member's role and scope (migration 0014).
+    """
 
     __tablename__ = "api_token"
 
@@ -225,6 +229,106 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member.id", ondelete="CASCADE"), index=True
+    )
+
+
+# -- contribution: organisations, members, proposals, edit log (migration 0014) -----------
+ROLES = ("contributor", "editor", "moderator", "admin")
+PROPOSAL_STATUSES = ("pending", "validated", "rejected")
+
+
+class Organisation(Base):
+    """A network or a collectivité whose members maintain cooperations."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Member(Base):
+    """A person or service of an organisation, with a role and a scope.
+
+    `kinds` (kind codes) and `territories` ("departement:35", "epci:243500139"…) limit an
+    editor or a moderator; NULL means no limit on that axis (an admin has none).
+    """
+
+    __tablename__ = "member"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "name", name="uq_member_org_name"),
+        CheckConstraint(_in("role", ROLES), name="ck_member_role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), nullable=False
+    )
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    kinds: Mapped[list[str] | None] = mapped_column(ARRAY(String(32)))
+    territories: Mapped[list[str] | None] = mapped_column(ARRAY(String(24)))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Proposal(Base):
+    """A cooperation proposed by anyone, waiting for a moderator; never public before.
+
+    `fields` holds the study's fields as submitted (validated); `contact` is private and
+    never published nor logged; `client_hash` (keyed hash of the client address) only
+    serves the rate limit.
+    """
+
+    __tablename__ = "proposal"
+    __table_args__ = (
+        CheckConstraint(_in("status", PROPOSAL_STATUSES), name="ck_proposal_status"),
+        Index("ix_proposal_pending", "id", postgresql_where=text("status = 'pending'")),
+        Index("ix_proposal_client", "client_hash", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="pending")
+    kind_code: Mapped[str] = mapped_column(ForeignKey("kind.code"), nullable=False)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    fields: Mapped[dict] = mapped_column(JSONB, nullable=False, server_default=text("'{}'::jsonb"))
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    commune_code: Mapped[str | None] = mapped_column(String(5))
+    perimeter_codes: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    contact: Mapped[str | None] = mapped_column(Text)
+    client_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    cooperation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cooperation.id", ondelete="SET NULL")
+    )
+
+
+class EditLog(Base):
+    """One change: who (member, or the token's name), when, what (before/after JSON)."""
+
+    __tablename__ = "edit_log"
+    __table_args__ = (Index("ix_edit_log_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(Text, nullable=False)
+    action: Mapped[str] = mapped_column(String(32), nullable=False)
+    entity: Mapped[str] = mapped_column(String(32), nullable=False)
+    entity_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    before: Mapped[dict | None] = mapped_column(JSONB)
+    after: Mapped[dict | None] = mapped_column(JSONB)
 
 
 JOB_STATUSES = ("queued", "running", "done", "failed")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine
 
@@ -32,6 +33,9 @@ from geocoop.ingest import bundled as ingest_bundled
 from geocoop.ingest.boundaries import ingest_boundaries
 from geocoop.ingest.cooperations import import_cooperations
 from geocoop.ingest.report import IngestReport
+
+if TYPE_CHECKING:
+    from geocoop.auth import Principal
 
 
 def _with_summaries(conn: Connection, report: dict, changed: set[str] | None = None) -> dict:
@@ -96,9 +100,7 @@ def import_then_refresh(
         # An import changes only the kinds of its rows (counts.kinds_touched): those are
         # recomputed, the others kept.
         touched = report.counts.get("kinds_touched")
-        refreshed = (
-            refresh_analysis_for_kinds(conn, touched) if touched else refresh_analysis(conn)
-        )
+        refreshed = refresh_analysis_for_kinds(conn, touched) if touched else refresh_analysis(conn)
     else:
         refresh_summaries(conn)  # counts and extents of the served collections
     return report, refreshed
@@ -140,3 +142,56 @@ def load_bundled(engine: Engine, data_dir: Path) -> Iterator[str]:
             return
         stored = refresh_summaries(conn)
     yield f"Couches : nombres d'objets et emprises de {stored} collections enregistrés."
+
+
+def validate_proposal_then_refresh(
+    conn: Connection, principal: Principal, proposal_id: int
+) -> dict:
+    """A moderator validates a pending proposal of its scope: the cooperation is created
+    through the import path (geocoop.ingest.record: same checks, located in PostGIS,
+    source "propositions"), the decision and the creation are logged, and the stored
+    analysis is refreshed for that cooperation — all in the caller's transaction."""
+    from geocoop.audit import record_change
+    from geocoop.ingest import proposals
+    from geocoop.ingest.edits import snapshot
+    from geocoop.ingest.record import import_record
+
+    proposal = proposals.proposal_in_scope(conn, principal, proposal_id)
+    cooperation_id, report = import_record(
+        conn,
+        proposals.import_values(proposal),
+        kind=proposal["kind_code"],
+        source=proposals.SOURCE,
+        source_id=f"p{proposal_id}",
+        actor=f"{principal.organisation or 'admin'}/{principal.name}",
+    )
+    proposals.mark_decided(conn, principal, proposal, "validated", cooperation_id=cooperation_id)
+    record_change(
+        conn,
+        actor=principal,
+        action="create",
+        entity="cooperation",
+        entity_id=cooperation_id,
+        after=snapshot(conn, cooperation_id),
+    )
+    refreshed = refresh_analysis_for_cooperation(conn, cooperation_id)
+    return {
+        "id": proposal_id,
+        "status": "validated",
+        "cooperation_id": cooperation_id,
+        "run_id": report.counts.get("run_id"),
+        "refresh": {k: refreshed.get(k) for k in ("kind_codes", "coverage_rows_changed")},
+    }
+
+
+def edit_cooperation_then_refresh(
+    conn: Connection, principal: Principal, cooperation_id: int, patch: object
+) -> dict:
+    """An editor's change to a cooperation of its scope (geocoop.ingest.edits), logged,
+    then the stored analysis refreshed for it when something changed."""
+    from geocoop.ingest.edits import edit_cooperation
+
+    result = edit_cooperation(conn, principal, cooperation_id, patch)
+    if result["after"] != result["before"]:
+        refresh_analysis_for_cooperation(conn, cooperation_id)
+    return result

@@ -148,6 +148,28 @@ def explain_commune(conn: Connection, commune_code: str, kind: str) -> dict:
     return _impl(conn, commune_code, kind)
 
 
+def commune_coverage(
+    conn: Connection,
+    level: str,
+    code: str,
+    kind: str,
+    *,
+    rule: Rule = "any",
+    distance_m: float | None = None,
+    filters: dict | None = None,
+) -> list[dict]:
+    """Every commune of one territory with its coverage by `kind`, largest population first.
+
+    [{"code", "name", "population", "covered", "covered_by_distance",
+      "covered_by_perimeter", "nearest_cooperation_id", "nearest_name", "nearest_m",
+      "perimeter_name"}] — the same communes and verdicts the roll-ups count, so the
+    uncovered ones of an EPCI are exactly `communes_total - communes_covered` of it.
+    """
+    from geocoop.analysis.communes import commune_coverage as _impl
+
+    return _impl(conn, level, code, kind, rule=rule, distance_m=distance_m, filters=filters)
+
+
 def white_zones(
     conn: Connection,
     *,

@@ -1,8 +1,9 @@
 """`geocoop …` commands. Thin: parse options, call the core, print a line.
 
-One module per command family (`db`, `tokens`, `serve`, `ingest`, `jobs`, `analyze`); the shared
-context (settings, engine, one-line errors) is `geocoop.cli.context`. Errors from the core
-(GeocoopError) are printed as one line and exit non-zero; no traceback reaches the user.
+One module per command family (`db`, `tokens`, `members`, `serve`, `ingest`, `jobs`,
+`analyze`); the shared context (settings, engine, one-line errors) is
+`geocoop.cli.context`. Errors from the core (GeocoopError) are printed as one line and exit
+non-zero; no traceback reaches the user.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from geocoop.cli.context import Group
 from geocoop.cli.db import db
 from geocoop.cli.ingest import ingest
 from geocoop.cli.jobs import jobs
+from geocoop.cli.members import member, org
 from geocoop.cli.serve import demo, serve
 from geocoop.cli.tokens import token
 
@@ -28,5 +30,5 @@ def main() -> None:
     """
 
 
-for _command in (db, token, serve, demo, ingest, jobs, analyze):
+for _command in (db, token, org, member, serve, demo, ingest, jobs, analyze):
     main.add_command(_command)

@@ -29,6 +29,8 @@ def engine(migrated: bool = True):
     from geocoop.db import check_migrated, engine_for
 
     result = engine_for(settings())
+    # the pool's connections close with the command (not at interpreter exit)
+    click.get_current_context().find_root().call_on_close(result.dispose)
     if migrated:
         check_migrated(result)
     return result

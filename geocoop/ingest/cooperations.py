@@ -113,7 +113,7 @@ def import_cooperations(
     if "name" not in column_map.columns:
         likely = likely_name_columns(table.columns)
         hint = (
-            f" ; colonne probable : « {likely[0]} » (columns: {{name: \"{likely[0]}\"}})"
+            f' ; colonne probable : « {likely[0]} » (columns: {{name: "{likely[0]}"}})'
             if likely
             else " (délimiteur ? sinon donnez un fichier de correspondance avec columns.name)"
         )

@@ -483,9 +483,7 @@ def build_mapping(headers: list[str], explicit: dict | None, file_name: str) -> 
                 taken.add(match)
                 break
     if "name" not in mapping.columns:
-        match = next(
-            (h for h in headers if h not in taken and _looks_like_name(keys[h])), None
-        )
+        match = next((h for h in headers if h not in taken and _looks_like_name(keys[h])), None)
         if match:
             mapping.columns["name"] = match
             mapping.guessed["name"] = "header prefix"

@@ -231,6 +231,7 @@ def read_xlsx(path: Path, file_name: str | None = None, budget_s: float | None =
     shapes = xlsx_guard.check_workbook(path, file_name, deadline)
 
     from openpyxl import load_workbook  # after the checks: a refusal costs no import
+
     unreadable = (
         zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError, TypeError,
         AttributeError, ParseError, EOFError, zlib.error,

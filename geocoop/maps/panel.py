@@ -14,7 +14,9 @@ from sqlalchemy import Connection
 from geocoop.errors import BadRequest
 from geocoop.maps.headline import headline_kinds, scope_label
 from geocoop.maps.kinds import map_kinds
-from geocoop.maps.territory import cooperations_near, find_territory
+from geocoop.maps.sentences import explanation
+from geocoop.maps.support import territory_support
+from geocoop.maps.territory import cooperations_inside, cooperations_near, find_territory
 
 NEAREST_SHOWN = 10
 ZONES_PER_KIND = 3
@@ -103,7 +105,13 @@ def coverage_rows(
 
 def _explanations(conn: Connection, commune_code: str, kinds: list[dict]) -> dict[str, dict]:
     api = analysis_api()
-    return {k["code"]: api.explain_commune(conn, commune_code, k["code"]) for k in kinds}
+    out = {}
+    for k in kinds:
+        expl = api.explain_commune(conn, commune_code, k["code"])
+        # one sentence per language (decimal comma in French, no « » in English)
+        expl["message"], expl["message_en"] = explanation(expl, "fr"), explanation(expl, "en")
+        out[k["code"]] = expl
+    return out
 
 
 def _white_zones(conn: Connection, territory: dict, kinds: list[dict], rule: str) -> list[dict]:
@@ -194,7 +202,10 @@ def territory_panel(
         "rule": rule,
         "distance_m": distance_m,
         "cooperations_near": near,
-        "cooperations_inside": sum(1 for c in near if c["distance_m"] == 0),
+        # an exact count: the list above is capped (NEAR_LIMIT)
+        "cooperations_inside": cooperations_inside(
+            conn, territory["id"], kinds=[k["code"] for k in chosen], filters=filters
+        ),
         "analysis": analysis_api() is not None,
     }
     if analysis_api() is None:
@@ -209,4 +220,5 @@ def territory_panel(
         k["code"] for k in chosen if not k["data_status"]["has_data"]
     ]
     panel["synergies"] = _synergies(conn, territory, [k["code"] for k in chosen])
+    panel["support"] = territory_support(conn, territory)
     return panel

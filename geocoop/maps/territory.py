@@ -52,3 +52,27 @@ def cooperations_near(
         },
     )
     return [dict(r._mapping) for r in rows]
+
+
+def cooperations_inside(
+    conn: Connection,
+    territory_id: int,
+    *,
+    kinds: list[str] | None = None,
+    filters: dict | None = None,
+) -> int:
+    """How many cooperations lie inside the territory: an exact count, not the length of
+    the capped list of `cooperations_near`."""
+    filters = filters or {}
+    return int(
+        conn.execute(
+            statement("maps/cooperations_inside"),
+            {
+                "territory_id": territory_id,
+                "kinds": kinds or None,
+                "categories": filters.get("category") or None,
+                "models": filters.get("socio_economic_model") or None,
+                "stages": filters.get("stage") or None,
+            },
+        ).scalar_one()
+    )

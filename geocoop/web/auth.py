@@ -6,8 +6,8 @@ import functools
 
 from flask import g, request
 
-from geocoop.auth import verify_token
-from geocoop.errors import Unauthorized
+from geocoop.auth import Principal, verify_principal, verify_token
+from geocoop.errors import Forbidden, Unauthorized
 from geocoop.web.database import connection
 
 
@@ -31,3 +31,29 @@ def require_token(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def require_role(role: str):
+    """Refuse the request with 401 without an active token, 403 below `role`
+    (contributor < editor < moderator < admin); sets `g.principal`. The scope (kinds,
+    territories) is checked by the core function the view calls."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            principal = verify_principal(connection(), request_token())
+            if principal is None:
+                raise Unauthorized("Jeton absent, invalide ou révoqué.")
+            if not principal.has_role(role):
+                raise Forbidden(f"Ce jeton ({principal.role}) ne permet pas cette action.")
+            g.principal = principal
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def current_principal() -> Principal:
+    """The principal `require_role` found for this request."""
+    return g.principal

@@ -28,6 +28,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(GeocoopError)
     def _geocoop(exc: GeocoopError):
         response = problem(exc.status, exc.title, exc.message)
+        if getattr(exc, "errors", None):  # a form's fields, each with its reason
+            response.set_data(
+                app.json.dumps({**response.get_json(), "errors": exc.errors}).encode()
+            )
         if getattr(exc, "retry_after", None):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask import Flask, request, session
 
+from geocoop.web.messages_contrib import MESSAGES as CONTRIB_MESSAGES
+
 LANGUAGES = ("fr", "en")
 DEFAULT = "fr"
 
@@ -163,6 +165,58 @@ MESSAGES: dict[str, dict[str, str]] = {
         "figures.scope.none": "Pas de chiffre pour cette sélection",
         "figures.scope.empty": "Aucun type coché",
         "figures.context_left_out": "Couches de contexte affichées mais non comptées : {kinds}",
+        "communes.title": "Communes couvertes et non couvertes",
+        "communes.uncovered": "Communes non couvertes",
+        "communes.covered": "Communes couvertes",
+        "communes.summary": "{kind} : {uncovered} commune(s) non couverte(s) sur {total}, "
+        "{population} habitants à l'écart",
+        "communes.csv": "Télécharger la liste (CSV)",
+        "communes.nearest": "Coopération la plus proche",
+        "communes.sort": "Trier par",
+        "communes.by_population": "population",
+        "communes.by_name": "nom",
+        "communes.by_distance": "distance",
+        "communes.in_perimeter": "dans le périmètre",
+        "communes.none_uncovered": "Toutes les communes sont couvertes.",
+        "communes.none_covered": "Aucune commune couverte.",
+        "support.title": "Où accompagner, quoi financer ?",
+        "support.by_stage": "Coopérations situées ici, par stade",
+        "support.needs": "Besoins d'accompagnement et de financement (tableaux de l'étude)",
+        "support.needs_none": "Aucun besoin déduit : le stade des coopérations situées ici n'est "
+        "pas renseigné.",
+        "support.cooperations": "coopération(s)",
+        "support.structures": "Structures d'appui",
+        "support.structures_none_data": "Structures d'appui : aucune donnée chargée — impossible "
+        "de dire si le territoire en manque.",
+        "support.structures_missing": "{communes} commune(s) ({population} habitants) sans "
+        "structure d'appui à portée.",
+        "support.structures_all": "Toutes les communes ont une structure d'appui à portée.",
+        "support.emergence_without": "Coopérations en émergence sans structure d'appui à portée : "
+        "{count}",
+        "support.financing": "Financements mobilisés (données PAT)",
+        "support.financing_none": "Aucun financement renseigné pour les coopérations situées ici.",
+        "support.staff": "Animation : {fte} ETP déclarés par {count} coopération(s).",
+        "support.staff_none": "Animation : aucun ETP renseigné.",
+        "support.unknown": "non renseigné",
+        "support.dimension.accompagnement": "Accompagnement",
+        "support.dimension.financement": "Financement",
+        "labels.title": "Noms de lieux",
+        "punct.colon": " :",
+        "need.animation_interne": "Animation interne, fonctions supports et métiers (gouvernance, "
+        "animation)",
+        "need.pairs_reseaux": "Accompagnement par des pairs ou des réseaux d'appui",
+        "need.tiers_de_confiance": "Tiers de confiance, aide à la définition du projet",
+        "need.appui_strategique": "Appui stratégique, animation territoriale de la coopération",
+        "need.animation_gouvernance": "Maintenir une animation interne pour préserver une "
+        "gouvernance partagée",
+        "need.developpement_territorial": "Impulsion de nouveaux chantiers : mission de "
+        "développement territorial",
+        "need.financement_ess": "Revenus d'activité ; besoins de financement communs aux "
+        "entreprises de l'ESS",
+        "need.financement_complet": "Financement complet de la structure par des aides publiques "
+        "ou privées",
+        "need.hybridation": "Hybridation des ressources : revenus d'activité, emprunts, "
+        "subventions, dons",
         "panel.zones_no_data": "Aucune zone blanche calculée pour {kinds} : aucune donnée chargée.",
         "panel.to_nearest": "jusqu'à la plus proche",
         "panel.overlap": "périmètres qui se recouvrent",
@@ -298,12 +352,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "admin.job.ahead": "job(s) ahead of this one",
         "admin.stage.import": "reading and storing",
         "admin.stage.refresh": "refreshing the analysis",
-        "reason.rollup.any": "{covered} of {total} communes have a « {kind} » cooperation "
+        "reason.rollup.any": "{covered} of {total} communes have a “{kind}” cooperation "
         "within {km} km of their boundary or lie in its perimeter (rule: {rule}).",
-        "reason.rollup.distance": "{covered} of {total} communes have a « {kind} » "
+        "reason.rollup.distance": "{covered} of {total} communes have a “{kind}” "
         "cooperation within {km} km of their boundary (rule: {rule}).",
         "reason.rollup.perimeter": "{covered} of {total} communes lie in the perimeter of a "
-        "« {kind} » cooperation (rule: {rule}).",
+        "“{kind}” cooperation (rule: {rule}).",
         "rule.any": "distance or perimeter",
         "rule.distance": "distance",
         "rule.perimeter": "perimeter",
@@ -321,6 +375,54 @@ MESSAGES: dict[str, dict[str, str]] = {
         "figures.scope.none": "No figure for this selection",
         "figures.scope.empty": "No kind ticked",
         "figures.context_left_out": "Context layers shown but not counted: {kinds}",
+        "communes.title": "Communes covered and not covered",
+        "communes.uncovered": "Communes not covered",
+        "communes.covered": "Communes covered",
+        "communes.summary": "{kind}: {uncovered} of {total} communes not covered, {population} "
+        "inhabitants left out",
+        "communes.csv": "Download the list (CSV)",
+        "communes.nearest": "Nearest cooperation",
+        "communes.sort": "Sort by",
+        "communes.by_population": "population",
+        "communes.by_name": "name",
+        "communes.by_distance": "distance",
+        "communes.in_perimeter": "inside the perimeter",
+        "communes.none_uncovered": "Every commune is covered.",
+        "communes.none_covered": "No commune is covered.",
+        "support.title": "Where to support, what to fund?",
+        "support.by_stage": "Cooperations located here, by stage",
+        "support.needs": "Support and financing needs (the study's tables)",
+        "support.needs_none": "No need derived: the stage of the cooperations located here is not "
+        "given.",
+        "support.cooperations": "cooperation(s)",
+        "support.structures": "Support structures",
+        "support.structures_none_data": "Support structures: no data loaded — whether the "
+        "territory lacks them cannot be told.",
+        "support.structures_missing": "{communes} commune(s) ({population} inhabitants) without a "
+        "support structure within reach.",
+        "support.structures_all": "Every commune has a support structure within reach.",
+        "support.emergence_without": "Cooperations in emergence without a support structure "
+        "within reach: {count}",
+        "support.financing": "Financing used (PAT data)",
+        "support.financing_none": "No financing given for the cooperations located here.",
+        "support.staff": "Animation: {fte} FTE declared by {count} cooperation(s).",
+        "support.staff_none": "Animation: no FTE given.",
+        "support.unknown": "not given",
+        "support.dimension.accompagnement": "Support",
+        "support.dimension.financement": "Financing",
+        "labels.title": "Place names",
+        "punct.colon": ":",
+        "need.animation_interne": "Internal animation, support functions and trades (governance, "
+        "animation)",
+        "need.pairs_reseaux": "Support from peers or support networks",
+        "need.tiers_de_confiance": "A trusted third party, help in defining the project",
+        "need.appui_strategique": "Strategic support, territorial animation of the cooperation",
+        "need.animation_gouvernance": "Keep an internal animation to preserve a shared governance",
+        "need.developpement_territorial": "New projects: a territorial development mission",
+        "need.financement_ess": "Activity income; financing needs common to social economy "
+        "enterprises",
+        "need.financement_complet": "Full funding of the structure by public or private grants",
+        "need.hybridation": "Hybrid resources: activity income, loans, grants, donations",
         "panel.zones_no_data": "No white zone computed for {kinds}: no data loaded.",
         "panel.to_nearest": "to the nearest",
         "panel.overlap": "perimeters overlap",
@@ -329,6 +431,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fiche.data_status": "Data",
     },
 }
+
+
+for _lang, _table in CONTRIB_MESSAGES.items():
+    MESSAGES[_lang].update(_table)
 
 
 def current_language() -> str:

@@ -3,10 +3,11 @@
 from geocoop.web.blueprints import (
     admin,  # token-protected admin pages
     analysis_api,  # /api/analysis/…
+    contrib,  # /proposer (public form), /api/contrib/… (members' tokens)
     ingest_api,  # POST /api/ingest/… (token)
     maps,  # HTML map pages
     ogcapi,  # OGC API – Features
     tiles,  # vector tiles
 )
 
-AREAS = (ingest_api, ogcapi, tiles, analysis_api, maps, admin)
+AREAS = (ingest_api, ogcapi, tiles, analysis_api, maps, admin, contrib)

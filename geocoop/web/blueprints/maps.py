@@ -124,10 +124,12 @@ def _page_config(lang: str) -> dict:
         "endpoints": {
             "cooperations": url_for("maps.cooperations"),
             "perimeters": url_for("maps.perimeters"),
+            "labels": url_for("maps.labels"),
             "coverage": url_for("maps.coverage"),
             "search": url_for("maps.search"),
             "at": url_for("maps.at"),
             "territory": url_for("maps.territory_json", code="CODE"),
+            "communes": url_for("maps.territory_communes", code="CODE"),
             "whiteZones": url_for("maps.white_zones"),
             "fiche": url_for("maps.fiche", code="CODE"),
             "cooperationItem": _item_url("cooperations"),
@@ -170,6 +172,23 @@ def at():
         raise BadRequest("Paramètres lon et lat (nombres) requis.") from None
     level = request.args.get("level", "commune")
     return jsonify(territory_at(connection(), lon, lat, level))
+
+
+@bp.get("/api/maps/labels")
+def labels():
+    """Place names of `?level=` in `?bbox=w,s,e,n` (most populated first, `?limit=`)."""
+    from geocoop.maps.labels import place_labels
+
+    try:
+        bbox = tuple(float(v) for v in request.args.get("bbox", "").split(","))
+        limit = int(request.args.get("limit", 150))
+        min_population = int(request.args.get("min_population", 0))
+    except ValueError:
+        raise BadRequest("Paramètres bbox (4 nombres), limit et min_population attendus.") from None
+    level = request.args.get("level", "region")
+    return _cached_json(
+        lambda: place_labels(connection(), level, bbox, limit=limit, min_population=min_population)
+    )
 
 
 @bp.get("/api/maps/cooperations")
@@ -226,6 +245,34 @@ def _panel(code: str):
     )
 
 
+@bp.get("/api/maps/territory/<code>/communes")
+def territory_communes(code: str):
+    """Per kind, the territory's communes covered and not covered (`?format=csv`: a file)."""
+    from geocoop.maps.communes import communes_csv
+    from geocoop.maps.communes import territory_communes as communes_of
+
+    filters = parse_filters(_args())
+    answer = communes_of(
+        connection(),
+        code,
+        request.args.get("level") or None,
+        kinds=list(filters.kinds) or None,
+        rule=filters.rule,
+        distance_m=filters.distance_m,
+        filters=filters.analysis_filters(),
+    )
+    if request.args.get("format") == "csv":
+        lang = i18n.current_language()
+        tr = answer["territory"]
+        response = Response(communes_csv(answer, lang), mimetype="text/csv")
+        name = f"geocoop-communes-{tr['level']}-{tr['code']}.csv"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return current_app.response_class(
+        json.dumps(answer, ensure_ascii=False, default=str), mimetype="application/json"
+    )
+
+
 @bp.get("/api/maps/territory/<code>")
 def territory_json(code: str):
     """The territory panel's figures (JSON)."""
@@ -237,13 +284,36 @@ def territory_json(code: str):
 @bp.get("/territoires/<code>")
 def fiche(code: str):
     """The printable territory fiche."""
+    from geocoop.maps.communes import territory_communes as communes_of
+
     panel = _panel(code)
+    territory = panel["territory"]
+    communes = None
+    if territory["level"] != "commune" and panel.get("analysis"):
+        filters = parse_filters(_args())
+        communes = communes_of(
+            connection(),
+            territory["code"],
+            territory["level"],
+            kinds=list(filters.kinds) or None,
+            rule=filters.rule,
+            distance_m=filters.distance_m,
+            filters=filters.analysis_filters(),
+        )
     query = request.query_string.decode()
     suffix = f"?{query}" if query else ""
     return render_template(
         "maps/fiche.html",
         panel=panel,
-        territory=panel["territory"],
+        territory=territory,
+        communes=communes,
+        communes_csv=url_for(
+            "maps.territory_communes",
+            code=territory["code"],
+            level=territory["level"],
+            format="csv",
+            **request.args,
+        ),
         map_url=url_for("maps.fiche_map", code=code) + suffix,
         download_url=url_for("maps.fiche_map_download", code=code) + suffix,
     )

@@ -62,6 +62,7 @@
     return q.toString();
   }
   var state = readState();
+  var linkHasView = !!state.at; // a link with t= but no view zooms to the territory
   function pushState() {
     var qs = stateQuery(state, true);
     history.pushState(null, "", qs ? "?" + qs : window.location.pathname);
@@ -84,6 +85,7 @@
     }
   }
   applyView();
+  var placeLabels = window.GeocoopLabels ? window.GeocoopLabels.attach(map, E.labels) : null;
   map.on("moveend", function () {
     var c = map.getCenter();
     state.at = [map.getZoom(), c.lat.toFixed(4), c.lng.toFixed(4)].join("/");
@@ -506,7 +508,7 @@
   }
   function reasonFor(row, kind, data) {
     var explanation = data.explanations && data.explanations[row.kind];
-    if (explanation && explanation.message) return explanation.message;
+    if (explanation && explanation.message) return (config.lang === "en" && explanation.message_en) || explanation.message;
     var values = { covered: row.communes_covered, total: row.communes_total, kind: UI.kindLabel(kind),
                    km: UI.num(row.service_distance_m / 1000), rule: t("rule." + data.rule) };
     return t("reason.rollup." + data.rule).replace(/\{(\w+)\}/g, function (_m, name) { return values[name]; });
@@ -561,6 +563,8 @@
         noData.length ? el("p", { class: "no-data", id: "panel-no-data", text: kindNames(noData.map(function (r) { return r.kind; })) + " : " + t("data.none") }) : null,
         el("details", {}, [el("summary", { text: t("panel.why") }), list]),
       ]));
+      // which communes: filled by loadCommunes once the panel is drawn
+      if (tr.level !== "commune") panelBody.appendChild(el("div", { id: "panel-communes-slot" }));
     }
     var near = data.cooperations_near.slice(0, 10);
     panelBody.appendChild(section(t("panel.nearest"), near.length ? [el("ol", { class: "nearest" }, near.map(function (c) {
@@ -581,9 +585,10 @@
       panelBody.appendChild(section(t("panel.synergies"), data.synergies.length ? [el("ul", { class: "synergies" }, data.synergies.map(function (s) {
         var why = s.perimeters_overlap ? t("panel.overlap") : UI.km(s.distance_m);
         return el("li", {}, [el("strong", { text: s.a.name + " ↔ " + s.b.name }), " — " + UI.kindLabel(kindsByCode[s.a.kind]) + " / " +
-          UI.kindLabel(kindsByCode[s.b.kind]) + " : " + why + ", " + t("panel.complementarity") + " " + s.weight + ", score " + UI.num(s.score, 2)]);
+          UI.kindLabel(kindsByCode[s.b.kind]) + t("punct.colon") + " " + why + ", " + t("panel.complementarity") + " " + UI.num(s.weight, 2) + ", score " + UI.num(s.score, 2)]);
       }))] : [el("p", { text: t("panel.none") })]));
     }
+    if (data.support && window.GeocoopStudy) panelBody.appendChild(window.GeocoopStudy.support(data.support));
     if (outline) map.removeLayer(outline);
     if (tr.geometry) {
       outline = L.geoJSON(tr.geometry, { style: { color: "#000000", weight: 3, fill: false, dashArray: "6 4" }, interactive: false }).addTo(map);
@@ -591,26 +596,60 @@
     panel.hidden = false;
     panel.setAttribute("data-code", tr.code);
   }
-  function openPanel(focus) {
+  /* The covered / uncovered communes of the open territory, per kind, with a CSV link. */
+  function loadCommunes(tr) {
+    var slot = document.getElementById("panel-communes-slot");
+    if (!slot || !E.communes || !window.GeocoopStudy) return Promise.resolve();
+    var q = filterQuery(state, { level: tr.level });
+    var lang = new URLSearchParams(window.location.search).get("lang");
+    var url = E.communes.replace("CODE", encodeURIComponent(tr.code)) + "?" + q;
+    return UI.getJSON(url).then(function (answer) {
+      if (panel.getAttribute("data-code") !== tr.code) return;
+      slot.replaceWith(window.GeocoopStudy.communes(answer, kindsByCode,
+        url + "&format=csv" + (lang ? "&lang=" + encodeURIComponent(lang) : "")));
+    }).catch(function (err) { slot.textContent = err.message; });
+  }
+  var returnFocus = null;
+  function openPanel(focus, zoom) {
     if (!state.t) { closePanel(); return Promise.resolve(); }
     var q = filterQuery(state, state.tl ? { level: state.tl } : {});
+    if (focus && document.activeElement && document.activeElement !== document.body) returnFocus = document.activeElement;
     panel.hidden = false;
     panel.removeAttribute("data-code");
     panelBody.textContent = t("loading");
     return UI.getJSON(E.territory.replace("CODE", encodeURIComponent(state.t)) + "?" + q).then(function (data) {
       renderPanel(data);
+      var tr = data.territory;
+      // a shared link (t= without a view) opens on the territory, not on France
+      if (zoom && tr.west !== null && tr.west !== undefined) {
+        var wide = window.innerWidth > 760;
+        map.fitBounds([[tr.south, tr.west], [tr.north, tr.east]],
+          { maxZoom: 12, paddingTopLeft: [20, 20], paddingBottomRight: [wide ? Math.min(420, window.innerWidth / 2) : 20, 20] });
+      }
       if (focus) panel.focus();
+      return loadCommunes(tr);
     }).catch(function (err) { panelBody.textContent = err.message; });
   }
+  // Escape closes the panel and gives the focus back to where it came from
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape" || panel.hidden) return;
+    if (document.activeElement === searchInput && !results.hidden) return; // the list first
+    state.t = ""; state.tl = ""; pushState(); closePanel();
+    var back = returnFocus && document.body.contains(returnFocus) ? returnFocus : document.getElementById("map");
+    returnFocus = null;
+    back.focus();
+  });
 
   /* ---------- everything together ---------- */
+  var firstLoad = true;
   function refresh() {
     renderLegend();
     coverageKey = null;
     var markersDone = loadMarkers().then(function () {
       document.getElementById("fig-cooperations").textContent = UI.num(markerCount);
     });
-    var work = [loadCoverage(), markersDone, loadFigures(), loadWhiteZones(), openPanel()];
+    var work = [loadCoverage(), markersDone, placeLabels ? placeLabels.refresh() : Promise.resolve(), loadFigures(), loadWhiteZones(), openPanel(false, firstLoad && !linkHasView)];
+    firstLoad = false;
     document.body.setAttribute("data-ready", "false");
     return Promise.all(work.map(function (p) { return p.catch(function () {}); })).then(function () {
       document.body.setAttribute("data-ready", "true");

@@ -1,0 +1,56 @@
+"""The edit log: every proposal, decision and edit — who, when, before/after JSON."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, insert, select
+
+from geocoop.auth import Principal
+from geocoop.models import EditLog
+
+
+def record_change(
+    conn: Connection,
+    *,
+    actor: Principal | str,
+    action: str,
+    entity: str,
+    entity_id: int,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> int:
+    """Append one change to `edit_log` (in the caller's transaction); its id."""
+    member_id = actor.member_id if isinstance(actor, Principal) else None
+    name = actor.name if isinstance(actor, Principal) else actor
+    if isinstance(actor, Principal) and actor.organisation:
+        name = f"{actor.organisation}/{actor.name}"
+    return conn.execute(
+        insert(EditLog)
+        .values(
+            member_id=member_id,
+            actor=name,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=before,
+            after=after,
+        )
+        .returning(EditLog.id)
+    ).scalar_one()
+
+
+def history(conn: Connection, entity: str, entity_id: int, limit: int = 200) -> list[dict]:
+    """The changes of one entity, oldest first."""
+    rows = conn.execute(
+        select(
+            EditLog.id,
+            EditLog.at,
+            EditLog.actor,
+            EditLog.action,
+            EditLog.before,
+            EditLog.after,
+        )
+        .where(EditLog.entity == entity, EditLog.entity_id == entity_id)
+        .order_by(EditLog.id)
+        .limit(limit)
+    )
+    return [{**r._mapping, "at": r.at.isoformat()} for r in rows]
