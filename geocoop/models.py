@@ -370,8 +370,9 @@ class Job(Base):
 
 
 # -- stored analysis (migration 0004) ------------------------------------------------------
-# Derived figures, rebuilt by a full refresh. UNLOGGED where cheaper writes matter: after a
-# crash PostgreSQL empties them and the code computes live until the next `geocoop analyze`.
+# Derived figures, rebuilt by a full refresh. Logged since migration 0015 (they were
+# UNLOGGED, which streaming standbys cannot read); the code still computes live whenever
+# they are empty, until the next `geocoop analyze`.
 class AnalysisCommuneKind(Base):
     """Coverage of one commune by one kind: nearest cooperation, perimeter, white zone."""
 
@@ -387,7 +388,6 @@ class AnalysisCommuneKind(Base):
         Index("ix_analysis_ck_zone", "kind_code", "zone_id"),
         # per-commune lookups: roll-ups of coverage per territory (migration 0011)
         Index("ix_analysis_ck_commune", "commune_code"),
-        {"prefixes": ["UNLOGGED"]},
     )
 
     kind_code: Mapped[str] = mapped_column(String(32))
@@ -422,7 +422,7 @@ class AnalysisAdjacency(Base):
     """Two communes whose polygons touch (both directions): the graph of white zones."""
 
     __tablename__ = "analysis_adjacency"
-    __table_args__ = (PrimaryKeyConstraint("a", "b"), {"prefixes": ["UNLOGGED"]})
+    __table_args__ = (PrimaryKeyConstraint("a", "b"),)
 
     a: Mapped[str] = mapped_column(String(5))
     b: Mapped[str] = mapped_column(String(5))
@@ -481,7 +481,6 @@ class AnalysisZone(Base):
     __table_args__ = (
         PrimaryKeyConstraint("kind_code", "zone_id"),
         Index("ix_analysis_zone_geom", "geom", postgresql_using="gist"),
-        {"prefixes": ["UNLOGGED"]},
     )
 
     kind_code: Mapped[str] = mapped_column(String(32))
@@ -499,7 +498,6 @@ class CollectionSummary(Base):
     with the data version they describe (geocoop.features.summary)."""
 
     __tablename__ = "collection_summary"
-    __table_args__ = {"prefixes": ["UNLOGGED"]}
 
     collection_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     number_matched: Mapped[int] = mapped_column(BigInteger, nullable=False)
@@ -581,7 +579,6 @@ class AnalysisRollup(Base):
     __tablename__ = "analysis_rollup"
     __table_args__ = (
         PrimaryKeyConstraint("kinds", "rule", "level", "parent_level", "parent_code", "code"),
-        {"prefixes": ["UNLOGGED"]},
     )
 
     kinds: Mapped[str] = mapped_column(String(400))
@@ -603,7 +600,6 @@ class AnalysisKindState(Base):
     """Per kind: whether its per-profile facts match its stored facts."""
 
     __tablename__ = "analysis_kind_state"
-    __table_args__ = ({"prefixes": ["UNLOGGED"]},)
 
     kind_code: Mapped[str] = mapped_column(String(32), primary_key=True)
     profiles_complete: Mapped[bool] = mapped_column(Boolean, nullable=False)
@@ -613,7 +609,7 @@ class AnalysisProfile(Base):
     """The cooperations of a kind sharing one (effective category, model, stage)."""
 
     __tablename__ = "analysis_profile"
-    __table_args__ = (PrimaryKeyConstraint("kind_code", "profile_id"), {"prefixes": ["UNLOGGED"]})
+    __table_args__ = (PrimaryKeyConstraint("kind_code", "profile_id"),)
 
     kind_code: Mapped[str] = mapped_column(String(32))
     profile_id: Mapped[int] = mapped_column(Integer)
@@ -630,7 +626,6 @@ class AnalysisCommuneProfile(Base):
     __tablename__ = "analysis_commune_profile"
     __table_args__ = (
         PrimaryKeyConstraint("kind_code", "profile_id", "commune_code"),
-        {"prefixes": ["UNLOGGED"]},
     )
 
     kind_code: Mapped[str] = mapped_column(String(32))
