@@ -624,9 +624,7 @@ class AnalysisCommuneProfile(Base):
     cooperations (kinds with several profiles only)."""
 
     __tablename__ = "analysis_commune_profile"
-    __table_args__ = (
-        PrimaryKeyConstraint("kind_code", "profile_id", "commune_code"),
-    )
+    __table_args__ = (PrimaryKeyConstraint("kind_code", "profile_id", "commune_code"),)
 
     kind_code: Mapped[str] = mapped_column(String(32))
     profile_id: Mapped[int] = mapped_column(Integer)

@@ -184,9 +184,10 @@ def test_a_lagging_standby_is_skipped(app, client, token, db_engine, standby_eng
             target = wal_insert_lsn(conn)
         deadline = time.monotonic() + 10
         with standby_engine.connect() as conn:
-            while parse_lsn(
-                conn.execute(text("SELECT pg_last_wal_receive_lsn()::text")).scalar()
-            ) < target:
+            while (
+                parse_lsn(conn.execute(text("SELECT pg_last_wal_receive_lsn()::text")).scalar())
+                < target
+            ):
                 assert time.monotonic() < deadline
                 time.sleep(0.05)
         fresh_probes(app)
