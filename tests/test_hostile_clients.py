@@ -324,3 +324,30 @@ def test_session_cookie_flags(make_app):
     response = proxied.get("/admin/", headers={"X-Forwarded-Proto": "https"})
     set_cookie = response.headers["Set-Cookie"]
     assert "Secure" in set_cookie and "HttpOnly" in set_cookie and "SameSite=Lax" in set_cookie
+
+
+def test_failed_token_attempts_are_throttled_per_client(client, token, caplog):
+    """Issue 15: after 10 refused tokens within a minute, 429 with Retry-After — even for
+    the right token — and the refusals are logged without the token."""
+    import logging
+
+    caplog.set_level(logging.WARNING, logger="geocoop.auth")
+    url = "/api/ingest/jobs"
+    for _ in range(10):
+        wrong = client.get(url, headers={"Authorization": "Bearer gc_wrong-secret-value"})
+        assert wrong.status_code == 401
+    blocked = client.get(url, headers={"Authorization": f"Bearer {token}"})
+    assert blocked.status_code == 429
+    assert int(blocked.headers["Retry-After"]) >= 1
+    assert blocked.get_json()["title"] == "Trop de requêtes"
+    assert "gc_wrong-secret-value" not in caplog.text and "jeton refusé" in caplog.text
+    # another address is not affected
+    other = client.get(
+        url, headers={"Authorization": f"Bearer {token}"}, environ_base={"REMOTE_ADDR": "10.0.0.9"}
+    )
+    assert other.status_code == 200
+    # the admin login says so on its page
+    page = client.get("/admin/").get_data(as_text=True)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    login = client.post("/admin/login", data={"csrf": csrf, "token": token})
+    assert login.status_code == 429 and login.headers["Retry-After"]

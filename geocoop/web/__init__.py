@@ -14,7 +14,7 @@ def create_app(overrides: dict | None = None, settings: Settings | None = None) 
 
     Nothing connects to the database here; the engine connects on first use.
     """
-    from geocoop.web import database, errors, hosts, jobs, limits, security
+    from geocoop.web import database, errors, hosts, jobs, limits, security, throttle
     from geocoop.web.blueprints import health
 
     settings = settings or load_settings(overrides)
@@ -29,6 +29,7 @@ def create_app(overrides: dict | None = None, settings: Settings | None = None) 
     database.init_app(app)
     jobs.init_app(app)
     limits.init_app(app)
+    throttle.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     hosts.init_app(app)

@@ -9,6 +9,7 @@ from flask import g, request
 from geocoop.auth import Principal, verify_principal, verify_token
 from geocoop.errors import Forbidden, Unauthorized
 from geocoop.web.database import connection
+from geocoop.web.throttle import check_client, token_accepted, token_failed
 
 
 def request_token() -> str | None:
@@ -24,9 +25,14 @@ def require_token(view):
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        name = verify_token(connection(), request_token())
+        check_client()
+        sent = request_token()
+        name = verify_token(connection(), sent)
         if name is None:
+            if sent:
+                token_failed()
             raise Unauthorized("Jeton d'écriture absent, invalide ou révoqué.")
+        token_accepted()
         g.token_name = name
         return view(*args, **kwargs)
 
@@ -41,9 +47,14 @@ def require_role(role: str):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            principal = verify_principal(connection(), request_token())
+            check_client()
+            sent = request_token()
+            principal = verify_principal(connection(), sent)
             if principal is None:
+                if sent:
+                    token_failed()
                 raise Unauthorized("Jeton absent, invalide ou révoqué.")
+            token_accepted()
             if not principal.has_role(role):
                 raise Forbidden(f"Ce jeton ({principal.role}) ne permet pas cette action.")
             g.principal = principal

@@ -25,12 +25,13 @@ from flask import (
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from geocoop.auth import active_token_name, token_digest
-from geocoop.errors import GeocoopError
+from geocoop.errors import GeocoopError, TooBusy
 from geocoop.maps.admin import recent_runs, run_by_id
 from geocoop.maps.kinds import map_kinds
 from geocoop.web import i18n
 from geocoop.web.database import connection
 from geocoop.web.jobs import job_document, recent_jobs
+from geocoop.web.throttle import check_client, token_accepted, token_failed
 from geocoop.web.uploads import submit_upload
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -98,10 +99,17 @@ def login():
     """Check a write token and remember its digest in the session."""
     if not _csrf_ok():
         return _refused()
+    try:
+        check_client()
+    except TooBusy as exc:
+        html, status = _page(429, error=exc.message)
+        return html, status, {"Retry-After": str(exc.retry_after)}
     token = (request.form.get("token") or "").strip()
     digest = token_digest(token) if token and len(token) <= 200 else None
     if active_token_name(connection(), digest) is None:
+        token_failed()
         return _page(401, error=i18n.translate("admin.bad_token"))
+    token_accepted()
     session["admin_token"] = digest
     session["csrf"] = secrets.token_urlsafe(32)  # a fresh token once logged in
     return redirect(url_for("admin.index"))
