@@ -143,6 +143,18 @@ class EmbeddedCluster:
         )
 
     # -- helpers -------------------------------------------------------------
+    def _pg_ctl_start(self, bins: PgBinaries, what: str) -> None:
+        """`pg_ctl start` on this data directory (waits up to 60 s); a clear error naming
+        `what` and the log's last lines (a full disk said so) when it does not start."""
+        self._prepare_dir(self.socket_dir, 0o700)
+        start = ["start", "-w", "-t", "60", "-D", str(self.pgdata), "-l", str(self.log_file)]
+        result = self._run([bins.tool("pg_ctl"), *start])
+        if result.returncode != 0:
+            tail = _tail(self.log_file)
+            if "No space left on device" in tail:
+                tail = f"disque plein ({tail})"
+            raise ConfigurationError(f"{what} de {self.pgdata} n'a pas démarré : {tail}")
+
     def _run(self, args: list[str], **kwargs) -> subprocess.CompletedProcess:
         if os.geteuid() == 0 and self.user.pw_uid != 0:
             args = ["runuser", "-u", self.user.pw_name, "--", *args]
@@ -209,27 +221,7 @@ class EmbeddedCluster:
                 self._initdb(bins)
             started = False
             if not self.is_running():
-                self._prepare_dir(self.socket_dir, 0o700)
-                result = self._run(
-                    [
-                        bins.tool("pg_ctl"),
-                        "start",
-                        "-w",
-                        "-t",
-                        "60",
-                        "-D",
-                        str(self.pgdata),
-                        "-l",
-                        str(self.log_file),
-                    ]
-                )
-                if result.returncode != 0:
-                    tail = _tail(self.log_file)
-                    if "No space left on device" in tail:
-                        tail = f"disque plein ({tail})"
-                    raise ConfigurationError(
-                        f"Le cluster PostgreSQL de {self.pgdata} n'a pas démarré : {tail}"
-                    )
+                self._pg_ctl_start(bins, "Le cluster PostgreSQL")
                 started = True
             self.create_database(self.db_name)
             return started
@@ -397,24 +389,7 @@ class StandbyCluster(EmbeddedCluster):
                 self._base_backup(bins)
             if self.is_running():
                 return False
-            self._prepare_dir(self.socket_dir, 0o700)
-            result = self._run(
-                [
-                    bins.tool("pg_ctl"),
-                    "start",
-                    "-w",
-                    "-t",
-                    "60",
-                    "-D",
-                    str(self.pgdata),
-                    "-l",
-                    str(self.log_file),
-                ]  # fmt: skip
-            )
-            if result.returncode != 0:
-                raise ConfigurationError(
-                    f"Le standby de {self.pgdata} n'a pas démarré : {_tail(self.log_file)}"
-                )
+            self._pg_ctl_start(bins, "Le standby")
             return True
 
     def create_slot(self) -> None:

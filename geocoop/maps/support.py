@@ -8,6 +8,8 @@ loaded —, the financing schemes they use and the animation staff they declare.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from sqlalchemy import Connection
 
 from geocoop.analysis import api
@@ -20,20 +22,26 @@ def territory_support(conn: Connection, territory: dict, kinds: list[str] | None
     """Everything the panel's and the fiche's support section shows for `territory`."""
     level, code = territory["level"], territory["code"]
     params = {"level": level, "code": code, "kinds": kinds or None}
-    staff = conn.execute(statement("maps/territory_profile"), params).mappings().all()
+    rows = conn.execute(statement("maps/territory_cooperations"), params).mappings().all()
+    by_profile: Counter = Counter(
+        (r["stage"], r["category"], r["socio_economic_model"]) for r in rows
+    )
     profiles = [
-        {
-            "stage": r["stage"],
-            "category": r["category"],
-            "socio_economic_model": r["socio_economic_model"],
-            "cooperations": int(r["cooperations"]),
-        }
-        for r in staff
+        {"stage": stage, "category": category, "socio_economic_model": model, "cooperations": n}
+        for (stage, category, model), n in sorted(
+            by_profile.items(), key=lambda item: (-item[1], [v or "" for v in item[0]])
+        )
     ]
+    schemes: Counter = Counter(
+        scheme
+        for r in rows
+        for scheme in {s for s in (r["financing_sources"] or []) if s.strip()}
+    )
     financing = [
-        {"scheme": r["scheme"], "cooperations": int(r["cooperations"])}
-        for r in conn.execute(statement("maps/territory_financing"), params).mappings()
+        {"scheme": scheme, "cooperations": n}
+        for scheme, n in sorted(schemes.items(), key=lambda item: (-item[1], item[0]))
     ]
+    staffed = [float(r["staff_fte"]) for r in rows if r["staff_fte"] is not None]
     needs = api.support_needs_by_territory(conn, level, code)
     status = api.data_status(conn).get(SUPPORT_KIND)
     support_loaded = bool(status and status["has_data"])
@@ -47,8 +55,8 @@ def territory_support(conn: Connection, territory: dict, kinds: list[str] | None
         "profiles": profiles,
         "needs": needs["needs"],
         "financing": financing,
-        "with_staff": sum(int(r["with_staff"]) for r in staff),
-        "staff_fte": round(sum(float(r["staff_fte"]) for r in staff), 2),
+        "with_staff": len(staffed),
+        "staff_fte": round(sum(staffed), 2),
         # without any support structure loaded, "none within reach" would be a lie
         "support_structures": {
             "has_data": support_loaded,

@@ -1,9 +1,9 @@
--- The cooperations (not support structures) located in one territory, by stage ×
--- effective category × socio-economic model (NULL = not given), with the animation staff
--- they declare. Kinds restricted by :kinds (NULL = every cooperation kind).
-SELECT c.stage, COALESCE(c.category, k.default_category) AS category,
-       c.socio_economic_model, count(*) AS cooperations,
-       count(c.staff_fte) AS with_staff, COALESCE(sum(c.staff_fte), 0) AS staff_fte
+-- The cooperations (not support structures) located in one territory, probable duplicates
+-- counted once, with the study's dimensions (effective category; NULL = not given), the
+-- animation staff and the financing schemes they declare. Kinds restricted by :kinds
+-- (NULL = every cooperation kind). Aggregated in geocoop/maps/support.py.
+SELECT c.id, c.stage, COALESCE(c.category, k.default_category) AS category,
+       c.socio_economic_model, c.staff_fte, c.financing_sources
 FROM cooperation AS c
 JOIN kind AS k ON k.code = c.kind_code
 JOIN territory AS tc ON tc.level = 'commune' AND tc.code = c.commune_code
@@ -14,5 +14,3 @@ WHERE NOT k.is_support
     OR (CAST(:level AS text) = 'epci' AND tc.epci_code = CAST(:code AS text))
     OR (CAST(:level AS text) = 'departement' AND tc.departement_code = CAST(:code AS text))
     OR (CAST(:level AS text) = 'region' AND tc.region_code = CAST(:code AS text)))
-GROUP BY 1, 2, 3
-ORDER BY count(*) DESC
