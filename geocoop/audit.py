@@ -1,4 +1,5 @@
-"""The edit log: every proposal, decision and edit — who, when, before/after JSON."""
+"""The edit log: every proposal, decision and edit — who, when, how (`via`), before/after
+JSON, and which change a revert undid."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ def record_change(
     entity_id: int,
     before: dict | None = None,
     after: dict | None = None,
+    via: str | None = None,
+    reverts: int | None = None,
 ) -> int:
     """Append one change to `edit_log` (in the caller's transaction); its id."""
     member_id = actor.member_id if isinstance(actor, Principal) else None
@@ -33,6 +36,8 @@ def record_change(
             entity_id=entity_id,
             before=before,
             after=after,
+            via=via,
+            reverts=reverts,
         )
         .returning(EditLog.id)
     ).scalar_one()
@@ -48,6 +53,8 @@ def history(conn: Connection, entity: str, entity_id: int, limit: int = 200) -> 
             EditLog.action,
             EditLog.before,
             EditLog.after,
+            EditLog.via,
+            EditLog.reverts,
         )
         .where(EditLog.entity == entity, EditLog.entity_id == entity_id)
         .order_by(EditLog.id)

@@ -173,6 +173,7 @@ def validate_proposal_then_refresh(
         entity="cooperation",
         entity_id=cooperation_id,
         after=snapshot(conn, cooperation_id),
+        via="proposal",
     )
     refreshed = refresh_analysis_for_cooperation(conn, cooperation_id)
     return {
@@ -194,4 +195,25 @@ def edit_cooperation_then_refresh(
     result = edit_cooperation(conn, principal, cooperation_id, patch)
     if result["after"] != result["before"]:
         refresh_analysis_for_cooperation(conn, cooperation_id)
+    return result
+
+
+def write_feature_then_refresh(
+    conn: Connection, operation: str, principal: Principal, *args, **kwargs
+) -> dict:
+    """One OGC API – Features – Part 4 write on `cooperations` (`operation`: create,
+    replace, update, delete; geocoop.ingest.feature_writes), logged, then the stored
+    analysis refreshed for that cooperation when something changed — the incremental path,
+    in the caller's transaction. Returns {id, before, after}."""
+    from geocoop.ingest import feature_writes
+
+    write = {
+        "create": feature_writes.create_feature,
+        "replace": feature_writes.replace_feature,
+        "update": feature_writes.update_feature,
+        "delete": feature_writes.delete_feature,
+    }[operation]
+    result = write(conn, principal, *args, **kwargs)
+    if result["after"] != result["before"]:
+        refresh_analysis_for_cooperation(conn, result["id"])
     return result

@@ -123,6 +123,7 @@ def submit_proposal(conn: Connection, data: dict, *, client_hash: str | None, pe
         entity="proposal",
         entity_id=proposal_id,
         after=public_view(data),
+        via="proposal",
     )
     return proposal_id
 
@@ -219,6 +220,7 @@ def mark_decided(
         entity_id=proposal["id"],
         before={"status": "pending"},
         after={"status": status, "reason": reason, "cooperation_id": cooperation_id},
+        via="proposal",
     )
 
 

@@ -7,7 +7,8 @@ from geocoop.web.blueprints import (
     ingest_api,  # POST /api/ingest/… (token)
     maps,  # HTML map pages
     ogcapi,  # OGC API – Features
+    ogcapi_write,  # OGC API – Features – Part 4 on cooperations (members' tokens)
     tiles,  # vector tiles
 )
 
-AREAS = (ingest_api, ogcapi, tiles, analysis_api, maps, admin, contrib)
+AREAS = (ingest_api, ogcapi, ogcapi_write, tiles, analysis_api, maps, admin, contrib)

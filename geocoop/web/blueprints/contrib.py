@@ -30,6 +30,7 @@ from geocoop.audit import history
 from geocoop.errors import BadRequest, GeocoopError
 from geocoop.ingest import proposals
 from geocoop.ingest.contrib_fields import FieldErrors
+from geocoop.ingest.feature_writes import check_version
 from geocoop.maps.kinds import map_kinds
 from geocoop.orchestration import (
     edit_cooperation_then_refresh,
@@ -40,6 +41,8 @@ from geocoop.web.auth import current_principal, require_role
 from geocoop.web.csrf import csrf_ok, csrf_token
 from geocoop.web.database import connection
 from geocoop.web.http import settings
+from geocoop.web.openapi import add_paths
+from geocoop.web.openapi_writes import contrib_paths
 
 bp = Blueprint("contrib", __name__)
 api = Blueprint("contrib_api", __name__, url_prefix="/api/contrib")
@@ -52,6 +55,7 @@ def register(app: Flask) -> None:
     i18n.init_app(app)
     app.register_blueprint(bp)
     app.register_blueprint(api)
+    add_paths(app, "contrib", contrib_paths)
 
 
 def _signer() -> URLSafeTimedSerializer:
@@ -151,14 +155,14 @@ def pending():
     return jsonify({"count": len(items), "items": items})
 
 
-@api.get("/proposals/<int:proposal_id>")
+@api.get("/proposals/<int(max=2147483647):proposal_id>")
 @require_role("moderator")
 def proposal(proposal_id: int):
     """One pending proposal of the moderator's scope."""
     return jsonify(proposals.proposal_in_scope(connection(), current_principal(), proposal_id))
 
 
-@api.post("/proposals/<int:proposal_id>/validate")
+@api.post("/proposals/<int(max=2147483647):proposal_id>/validate")
 @require_role("moderator")
 def validate(proposal_id: int):
     """Create the cooperation through the import path, refresh its analysis, log it."""
@@ -168,7 +172,7 @@ def validate(proposal_id: int):
     return jsonify(result)
 
 
-@api.post("/proposals/<int:proposal_id>/reject")
+@api.post("/proposals/<int(max=2147483647):proposal_id>/reject")
 @require_role("moderator")
 def reject(proposal_id: int):
     """Reject with a reason (`reason`, JSON or form field)."""
@@ -179,17 +183,21 @@ def reject(proposal_id: int):
     return jsonify(result)
 
 
-@api.patch("/cooperations/<int:cooperation_id>")
+@api.patch("/cooperations/<int(max=2147483647):cooperation_id>")
 @require_role("editor")
 def edit(cooperation_id: int):
-    """Edit name, fields, point of a cooperation of the editor's scope; {before, after}."""
+    """Edit name, fields, point of a cooperation of the editor's scope; {before, after}.
+    With If-Match (the item's ETag, /api/features/…), a stale version is a 412."""
     conn = connection()
+    if "If-Match" in request.headers:
+        tags = sorted(request.if_match.as_set()) or ["-"]
+        check_version(conn, cooperation_id, tags, request.if_match.star_tag)
     result = edit_cooperation_then_refresh(conn, current_principal(), cooperation_id, _json_body())
     conn.commit()
     return jsonify(result)
 
 
-@api.get("/cooperations/<int:cooperation_id>/history")
+@api.get("/cooperations/<int(max=2147483647):cooperation_id>/history")
 def cooperation_history(cooperation_id: int):
     """Every logged change of one cooperation, oldest first (public)."""
     items = history(connection(), "cooperation", cooperation_id)
