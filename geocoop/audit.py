@@ -43,8 +43,22 @@ def record_change(
     ).scalar_one()
 
 
+HIDDEN_FIELDS = frozenset({"derived_fields", "source_id"})  # bookkeeping, not what changed
+
+
+def changed_fields(before: dict | None, after: dict | None) -> list[dict]:
+    """The fields whose value differs between two states: [{field, before, after}]."""
+    before, after = before or {}, after or {}
+    keys = sorted((set(before) | set(after)) - HIDDEN_FIELDS)
+    return [
+        {"field": k, "before": before.get(k), "after": after.get(k)}
+        for k in keys
+        if before.get(k) != after.get(k)
+    ]
+
+
 def history(conn: Connection, entity: str, entity_id: int, limit: int = 200) -> list[dict]:
-    """The changes of one entity, oldest first."""
+    """The changes of one entity, oldest first, each with the fields it changed."""
     rows = conn.execute(
         select(
             EditLog.id,
@@ -60,4 +74,7 @@ def history(conn: Connection, entity: str, entity_id: int, limit: int = 200) -> 
         .order_by(EditLog.id)
         .limit(limit)
     )
-    return [{**r._mapping, "at": r.at.isoformat()} for r in rows]
+    return [
+        {**r._mapping, "at": r.at.isoformat(), "changes": changed_fields(r.before, r.after)}
+        for r in rows
+    ]

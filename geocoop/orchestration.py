@@ -217,3 +217,13 @@ def write_feature_then_refresh(
     if result["after"] != result["before"]:
         refresh_analysis_for_cooperation(conn, result["id"])
     return result
+
+
+def revert_change_then_refresh(conn: Connection, principal: Principal, change_id: int) -> dict:
+    """Undo one logged change of a cooperation (geocoop.ingest.revert), logged as a revert,
+    then the stored analysis refreshed for that cooperation."""
+    from geocoop.ingest.revert import revert_change
+
+    result = revert_change(conn, principal, change_id)
+    refresh_analysis_for_cooperation(conn, result["id"])
+    return result

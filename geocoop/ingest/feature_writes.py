@@ -242,7 +242,7 @@ def create_feature(conn: Connection, principal: Principal, feature: object) -> d
     return {"id": cooperation_id, "before": None, "after": after}
 
 
-def _replace(
+def rewrite(
     conn: Connection,
     principal: Principal,
     cooperation_id: int,
@@ -250,6 +250,8 @@ def _replace(
     record: dict,
     keep_perimeter: bool = True,
 ) -> dict:
+    """Write `record` over the cooperation whose stored state is `before` (same source
+    and source_id, the import's validation, the scope checked after); its new state."""
     record = _keep_unsent(record, before, keep_perimeter)
     kind = None if "kind" in record else before["kind_code"]
     _write(
@@ -272,24 +274,29 @@ def replace_feature(
     record = feature_record(feature, cooperation_id)
     before = check_scope(conn, principal, cooperation_id)
     check_version(conn, cooperation_id, if_match, star)
-    after = _replace(conn, principal, cooperation_id, before, record)
+    after = rewrite(conn, principal, cooperation_id, before, record)
     _log(conn, principal, "replace", cooperation_id, before, after)
     return {"id": cooperation_id, "before": before, "after": after}
 
 
+# the served name each import field is written back under (aliases: the list forms)
+SERVED_NAME = {field: name for name, field in WRITABLE.items()}
+
+
 def current_feature(before: dict) -> dict:
-    """The stored state as a Feature whose properties use the import's field names (what
-    a merge patch applies to); a derived category and a derived point are left out."""
+    """The stored state as the Feature a client would send back (served property names;
+    a derived category and a derived point are left out): what a merge patch applies to,
+    and what a revert writes back."""
     properties = {}
     for field, key in SNAPSHOT_FIELDS.items():
         if before.get(key) is not None:
-            properties[field] = before[key]
+            properties[SERVED_NAME[field]] = before[key]
     if "category" in (before.get("derived_fields") or []):
         properties.pop("category", None)
     geometry = None
     if before.get("point") and before.get("location_precision") == "coordinates":
         geometry = {"type": "Point", "coordinates": before["point"]}
-    return {"properties": properties, "geometry": geometry}
+    return {"type": "Feature", "properties": properties, "geometry": geometry}
 
 
 def update_feature(
@@ -312,23 +319,23 @@ def update_feature(
     before = check_scope(conn, principal, cooperation_id)
     check_version(conn, cooperation_id, if_match, star)
     base = current_feature(before)
-    properties = dict(base["properties"])  # import field names
+    properties = base["properties"]
     for name, value in changes.items():
         if name in READ_ONLY:
             continue
-        field = WRITABLE[name]
+        served = SERVED_NAME[WRITABLE[name]]  # one name per field ("financing" too)
         if value is None:
-            properties.pop(field, None)
+            properties.pop(served, None)
         else:
-            properties[field] = value
+            properties[served] = value
     geometry = patch["geometry"] if "geometry" in patch else base["geometry"]
-    inverse = {v: k for k, v in WRITABLE.items()}  # back to served names, for the record
-    merged = {inverse[f]: v for f, v in properties.items()}
+    if "geometry" in patch and "commune_code" not in changes:
+        properties.pop("commune_code", None)  # a moved point takes the commune under it
     record = feature_record(
-        {"type": "Feature", "properties": merged, "geometry": geometry}, cooperation_id
+        {"type": "Feature", "properties": properties, "geometry": geometry}, cooperation_id
     )
     # the merged record carries the perimeter unless the patch cleared it
-    after = _replace(conn, principal, cooperation_id, before, record, keep_perimeter=False)
+    after = rewrite(conn, principal, cooperation_id, before, record, keep_perimeter=False)
     _log(conn, principal, "update", cooperation_id, before, after)
     return {"id": cooperation_id, "before": before, "after": after}
 

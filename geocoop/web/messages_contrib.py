@@ -133,3 +133,73 @@ MESSAGES: dict[str, dict[str, str]] = {
         "accompaniment.externe": "External",
     },
 }
+
+# The history page of a cooperation (/cooperations/<id>/historique).
+HISTORY: dict[str, dict[str, str]] = {
+    "fr": {
+        "history.title": "Historique",
+        "history.intro": "Chaque changement de cette coopération : qui, quand, par quel "
+        "moyen, et les valeurs avant et après.",
+        "history.none": "Aucun changement enregistré pour cette coopération.",
+        "history.deleted": "Cette coopération a été supprimée ; son historique reste.",
+        "history.when": "Quand",
+        "history.who": "Qui",
+        "history.via": "Par",
+        "history.what": "Changement",
+        "history.field": "Champ",
+        "history.before": "Avant",
+        "history.after": "Après",
+        "history.empty": "(vide)",
+        "history.reverts": "annule le changement n°",
+        "history.revert.help": "Un éditeur peut annuler le dernier changement avec son jeton "
+        "(POST /api/contrib/changes/<n°>/revert ou la page de modération).",
+        "history.json": "Historique en JSON",
+        "history.on_map": "Voir sur la carte",
+        "action.create": "création",
+        "action.update": "modification",
+        "action.replace": "remplacement",
+        "action.edit": "modification",
+        "action.delete": "suppression",
+        "action.revert": "annulation",
+        "via.import": "import de fichier",
+        "via.proposal": "proposition validée",
+        "via.api": "API des membres",
+        "via.ogcapi": "OGC API (SIG)",
+        "via.revert": "annulation",
+        "via.map": "carte",
+    },
+    "en": {
+        "history.title": "History",
+        "history.intro": "Every change of this cooperation: who, when, through what, and the "
+        "values before and after.",
+        "history.none": "No change recorded for this cooperation.",
+        "history.deleted": "This cooperation was deleted; its history remains.",
+        "history.when": "When",
+        "history.who": "Who",
+        "history.via": "Through",
+        "history.what": "Change",
+        "history.field": "Field",
+        "history.before": "Before",
+        "history.after": "After",
+        "history.empty": "(empty)",
+        "history.reverts": "reverts change no.",
+        "history.revert.help": "An editor can revert the last change with their token "
+        "(POST /api/contrib/changes/<no.>/revert or the moderation page).",
+        "history.json": "History as JSON",
+        "history.on_map": "See on the map",
+        "action.create": "creation",
+        "action.update": "update",
+        "action.replace": "replacement",
+        "action.edit": "edit",
+        "action.delete": "deletion",
+        "action.revert": "revert",
+        "via.import": "file import",
+        "via.proposal": "validated proposal",
+        "via.api": "members' API",
+        "via.ogcapi": "OGC API (GIS)",
+        "via.revert": "revert",
+        "via.map": "map",
+    },
+}
+for _lang, _table in HISTORY.items():
+    MESSAGES[_lang].update(_table)

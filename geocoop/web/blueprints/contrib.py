@@ -27,13 +27,15 @@ from flask import (
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from geocoop.audit import history
-from geocoop.errors import BadRequest, GeocoopError
+from geocoop.errors import BadRequest, GeocoopError, NotFound
 from geocoop.ingest import proposals
 from geocoop.ingest.contrib_fields import FieldErrors
+from geocoop.ingest.edits import snapshot
 from geocoop.ingest.feature_writes import check_version
 from geocoop.maps.kinds import map_kinds
 from geocoop.orchestration import (
     edit_cooperation_then_refresh,
+    revert_change_then_refresh,
     validate_proposal_then_refresh,
 )
 from geocoop.web import i18n
@@ -124,6 +126,24 @@ def propose():
     return redirect(url_for("contrib.thanks"), 303)
 
 
+@bp.get("/cooperations/<int(max=2147483647):cooperation_id>/historique")
+def history_page(cooperation_id: int):
+    """A cooperation's history (public): every change, who, when, how, before/after."""
+    conn = connection()
+    items = history(conn, "cooperation", cooperation_id)
+    current = snapshot(conn, cooperation_id)
+    if current is None and not items:
+        raise NotFound(f"Aucune coopération n° {cooperation_id}.")
+    last = current or next((i["before"] for i in reversed(items) if i["before"]), {})
+    return render_template(
+        "contrib/history.html",
+        cooperation_id=cooperation_id,
+        name=(last or {}).get("name") or f"n° {cooperation_id}",
+        deleted=current is None,
+        items=items,
+    )
+
+
 @bp.get("/proposer/merci")
 def thanks():
     """Thank-you page: the proposal waits for a moderator."""
@@ -202,3 +222,13 @@ def cooperation_history(cooperation_id: int):
     """Every logged change of one cooperation, oldest first (public)."""
     items = history(connection(), "cooperation", cooperation_id)
     return jsonify({"count": len(items), "items": items})
+
+
+@api.post("/changes/<int(max=2147483647):change_id>/revert")
+@require_role("editor")
+def revert(change_id: int):
+    """Undo one change of a cooperation of the editor's scope (itself logged)."""
+    conn = connection()
+    result = revert_change_then_refresh(conn, current_principal(), change_id)
+    conn.commit()
+    return jsonify(result)
