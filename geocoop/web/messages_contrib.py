@@ -203,3 +203,71 @@ HISTORY: dict[str, dict[str, str]] = {
 }
 for _lang, _table in HISTORY.items():
     MESSAGES[_lang].update(_table)
+
+# The moderation page (/moderation) and the revert button of the history page.
+MODERATION: dict[str, dict[str, str]] = {
+    "fr": {
+        "moderation.title": "Modération des propositions",
+        "moderation.intro": "Entrez le jeton que votre organisation vous a remis (geocoop "
+        "member add) : vous verrez les propositions de votre périmètre.",
+        "moderation.token": "Jeton de membre",
+        "moderation.role": "Ce jeton est celui d'un contributeur : la modération demande un "
+        "rôle éditeur ou modérateur.",
+        "moderation.signed_out": "Session expirée ou jeton révoqué : entrez à nouveau votre "
+        "jeton.",
+        "moderation.kinds": "types",
+        "moderation.territories": "territoires",
+        "moderation.queue": "Propositions en attente",
+        "moderation.empty": "Aucune proposition en attente dans votre périmètre.",
+        "moderation.commune": "commune",
+        "moderation.perimeter": "périmètre",
+        "moderation.contact": "Contact (privé)",
+        "moderation.validate": "Valider",
+        "moderation.reject": "Refuser",
+        "moderation.reason": "Motif du refus",
+        "moderation.revert": "Annuler un changement",
+        "moderation.revert.help": "Ouvrez l'historique d'une coopération (lien « Historique » "
+        "de sa fiche, ou /cooperations/<n°>/historique) : son dernier changement porte un "
+        "bouton « Annuler ».",
+        "moderation.done.validated": "Proposition validée :",
+        "moderation.done.rejected": "Proposition refusée :",
+        "moderation.done.reverted": "Changement annulé :",
+        "history.revert": "Annuler ce changement",
+        "role.contributor": "contributeur",
+        "role.editor": "éditeur",
+        "role.moderator": "modérateur",
+        "role.admin": "administrateur",
+    },
+    "en": {
+        "moderation.title": "Moderation of proposals",
+        "moderation.intro": "Enter the token your organisation gave you (geocoop member "
+        "add): you will see the proposals of your scope.",
+        "moderation.token": "Member token",
+        "moderation.role": "This is a contributor's token: moderation needs an editor or "
+        "moderator role.",
+        "moderation.signed_out": "Session expired or token revoked: enter your token again.",
+        "moderation.kinds": "kinds",
+        "moderation.territories": "territories",
+        "moderation.queue": "Pending proposals",
+        "moderation.empty": "No pending proposal in your scope.",
+        "moderation.commune": "commune",
+        "moderation.perimeter": "perimeter",
+        "moderation.contact": "Contact (private)",
+        "moderation.validate": "Validate",
+        "moderation.reject": "Reject",
+        "moderation.reason": "Reason for rejecting",
+        "moderation.revert": "Revert a change",
+        "moderation.revert.help": "Open a cooperation's history (/cooperations/<no.>/"
+        "historique): its last change has a « Revert » button.",
+        "moderation.done.validated": "Proposal validated:",
+        "moderation.done.rejected": "Proposal rejected:",
+        "moderation.done.reverted": "Change reverted:",
+        "history.revert": "Revert this change",
+        "role.contributor": "contributor",
+        "role.editor": "editor",
+        "role.moderator": "moderator",
+        "role.admin": "administrator",
+    },
+}
+for _lang, _table in MODERATION.items():
+    MESSAGES[_lang].update(_table)

@@ -39,7 +39,7 @@ from geocoop.orchestration import (
     validate_proposal_then_refresh,
 )
 from geocoop.web import i18n
-from geocoop.web.auth import current_principal, require_role
+from geocoop.web.auth import current_principal, require_role, signed_in_member
 from geocoop.web.csrf import csrf_ok, csrf_token
 from geocoop.web.database import connection
 from geocoop.web.http import settings
@@ -135,8 +135,11 @@ def history_page(cooperation_id: int):
     if current is None and not items:
         raise NotFound(f"Aucune coopération n° {cooperation_id}.")
     last = current or next((i["before"] for i in reversed(items) if i["before"]), {})
+    member = signed_in_member()
     return render_template(
         "contrib/history.html",
+        csrf=csrf_token(),
+        member=member,
         cooperation_id=cooperation_id,
         name=(last or {}).get("name") or f"n° {cooperation_id}",
         deleted=current is None,
