@@ -134,3 +134,43 @@ def test_the_history_page_in_french_and_english(web, app, tmp_path):
     assert "History — TZCLD de Bruz" in english and "file import" in english
     assert "Historique" not in english and "création" not in english
     assert web.get("/cooperations/999999/historique").status_code == 404
+
+
+def test_the_public_changelog_per_territory_and_kind_in_html_atom_json(web, app, tmp_path):
+    from xml.etree import ElementTree
+
+    from geocoop.ingest.proposals import clean_proposal, submit_proposal
+
+    import_csv(app, tmp_path / "tzcld.csv", "TZCLD de Bruz;35047;\nTZCLD de Vannes;56260;\n")
+    with app.extensions["geocoop.engine"].begin() as conn:
+        form = {"kind": "tzcld", "name": "Pas encore validée", "commune_code": "35238"}
+        submit_proposal(conn, clean_proposal(conn, form), client_hash=None, per_hour=-1)
+    every = web.get("/changements?f=json").get_json()
+    assert {i["name"] for i in every["items"]} == {"TZCLD de Bruz", "TZCLD de Vannes"}
+    ille = web.get("/changements?f=json&territoire=35").get_json()["items"]
+    assert [(i["name"], i["commune_name"], i["action"]) for i in ille] == [
+        ("TZCLD de Bruz", "Bruz", "create")
+    ]
+    assert web.get("/changements?f=json&territoire=region:53").get_json()["count"] == 2
+    assert web.get("/changements?f=json&kind=pat").get_json()["count"] == 0
+    assert web.get("/changements?kind=nope").status_code == 400
+    assert web.get("/changements?territoire=35;DROP").status_code == 400
+    assert web.get("/changements?limit=100000").status_code == 400
+
+    atom = web.get("/changements?f=atom&territoire=35")
+    assert atom.mimetype == "application/atom+xml"
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ElementTree.fromstring(atom.get_data())
+    entries = feed.findall("a:entry", ns)
+    assert len(entries) == 1 and "TZCLD de Bruz (Bruz)" in entries[0].find("a:title", ns).text
+    assert (
+        feed.find("a:link[@rel='self']", ns)
+        .get("href")
+        .endswith("/changements?f=atom&territoire=35")
+    )
+    html = web.get("/changements?territoire=35", headers={"Accept": "text/html"})
+    page = html.get_data(as_text=True)
+    assert "Derniers changements" in page and "TZCLD de Bruz" in page
+    assert "Vannes" not in page and "application/atom+xml" in page
+    english = web.get("/changements?f=html&lang=en").get_data(as_text=True)
+    assert "Latest changes" in english and "creation" in english

@@ -271,3 +271,34 @@ MODERATION: dict[str, dict[str, str]] = {
 }
 for _lang, _table in MODERATION.items():
     MESSAGES[_lang].update(_table)
+
+# The public changelog (/changements).
+CHANGES: dict[str, dict[str, str]] = {
+    "fr": {
+        "changes.title": "Derniers changements",
+        "changes.intro": "Les coopérations ajoutées, modifiées ou supprimées récemment, par "
+        "import, proposition validée ou modification d'un membre. Suivez votre territoire "
+        "avec le flux Atom.",
+        "changes.all": "tous les types",
+        "changes.territory": "Territoire",
+        "changes.territory.help": "Code d'une commune (35238), d'un EPCI (243500139), d'un "
+        "département (35) ; une région s'écrit region:53.",
+        "changes.filter": "Filtrer",
+        "changes.atom": "Flux Atom de cette sélection",
+        "changes.none": "Aucun changement pour cette sélection.",
+    },
+    "en": {
+        "changes.title": "Latest changes",
+        "changes.intro": "Cooperations recently added, changed or deleted, by import, "
+        "validated proposal or a member's edit. Follow your territory with the Atom feed.",
+        "changes.all": "all kinds",
+        "changes.territory": "Territory",
+        "changes.territory.help": "Code of a commune (35238), an EPCI (243500139), a "
+        "département (35); a région is written region:53.",
+        "changes.filter": "Filter",
+        "changes.atom": "Atom feed of this selection",
+        "changes.none": "No change for this selection.",
+    },
+}
+for _lang, _table in CHANGES.items():
+    MESSAGES[_lang].update(_table)

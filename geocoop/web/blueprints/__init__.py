@@ -3,6 +3,7 @@
 from geocoop.web.blueprints import (
     admin,  # token-protected admin pages
     analysis_api,  # /api/analysis/…
+    changelog,  # /changements: the public changelog (HTML, Atom, JSON)
     contrib,  # /proposer (public form), /api/contrib/… (members' tokens)
     ingest_api,  # POST /api/ingest/… (token)
     maps,  # HTML map pages
@@ -12,4 +13,15 @@ from geocoop.web.blueprints import (
     tiles,  # vector tiles
 )
 
-AREAS = (ingest_api, ogcapi, ogcapi_write, tiles, analysis_api, maps, admin, contrib, moderation)
+AREAS = (
+    ingest_api,
+    ogcapi,
+    ogcapi_write,
+    tiles,
+    analysis_api,
+    maps,
+    admin,
+    contrib,
+    moderation,
+    changelog,
+)
