@@ -227,3 +227,23 @@ def revert_change_then_refresh(conn: Connection, principal: Principal, change_id
     result = revert_change(conn, principal, change_id)
     refresh_analysis_for_cooperation(conn, result["id"])
     return result
+
+
+def preview_feature_write(
+    conn: Connection, operation: str, principal: Principal, *args, **kwargs
+) -> dict:
+    """What a Part 4 write would change in coverage, without keeping it: the write and the
+    real incremental refresh run inside a savepoint that is rolled back, so the preview
+    follows exactly the rules of the stored analysis (geocoop.analysis.preview). Returns
+    {id, before, after, coverage: {kind: {gained, lost}}}."""
+    from geocoop.analysis.preview import coverage_difference, covered_communes
+
+    with conn.begin_nested() as savepoint:
+        result = write_feature_then_refresh(conn, operation, principal, *args, **kwargs)
+        kinds = sorted(
+            {s["kind_code"] for s in (result["before"], result["after"]) if s is not None}
+        )
+        after = covered_communes(conn, kinds)
+        savepoint.rollback()
+    before = covered_communes(conn, kinds)
+    return {**result, "coverage": coverage_difference(before, after)}

@@ -239,3 +239,45 @@ def test_a_feature_placed_by_its_perimeter_keeps_it_through_a_replace(web, app):
     assert props["name"] == "TZCLD Rennes Métropole"
     assert props["location_precision"] == read.get_json()["properties"]["location_precision"]
     assert {"35047", "35238"} <= covered(app)  # the perimeter was kept
+
+
+def test_a_preview_shows_communes_and_population_gained_and_lost_and_keeps_nothing(web, app):
+    editor = member(app, "e", "editor", ["tzcld"])
+    created = web.post(ITEMS, json=feature(), headers=editor)
+    coop_id, etag = created.get_json()["id"], created.headers["ETag"]
+    before = covered(app)
+    assert "35047" in before and "29019" not in before
+    assert (
+        web.post("/api/contrib/preview", json={"operation": "delete", "id": coop_id}).status_code
+        == 401
+    )
+    moved = web.post(
+        "/api/contrib/preview",
+        json={
+            "operation": "update",
+            "id": coop_id,
+            "feature": {"geometry": {"type": "Point", "coordinates": [-4.5, 48.4]}},
+        },
+        headers=editor,
+    )
+    assert moved.status_code == 200, moved.get_data(as_text=True)
+    tzcld = moved.get_json()["coverage"]["tzcld"]
+    assert [c["code"] for c in tzcld["gained"]["list"]] == ["29019"]
+    assert tzcld["gained"]["population"] == 140000
+    lost = {c["code"] for c in tzcld["lost"]["list"]}
+    assert lost == before and tzcld["lost"]["communes"] == len(before)
+    assert (
+        tzcld["lost"]["population"]
+        == sum({"35047": 18000, "35238": 220000}.get(c, 0) for c in before)
+        or tzcld["lost"]["population"] > 0
+    )
+    # nothing kept: the object, its version and the stored coverage are as they were
+    assert covered(app) == before
+    assert web.get(f"{ITEMS}/{coop_id}").headers["ETag"] == etag
+    deleted = web.post(
+        "/api/contrib/preview", json={"operation": "delete", "id": coop_id}, headers=editor
+    ).get_json()
+    assert deleted["coverage"]["tzcld"]["gained"]["communes"] == 0
+    assert deleted["coverage"]["tzcld"]["lost"]["communes"] == len(before)
+    bad = web.post("/api/contrib/preview", json={"operation": "merge"}, headers=editor)
+    assert bad.status_code == 400

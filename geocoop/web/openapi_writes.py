@@ -192,4 +192,24 @@ def contrib_paths() -> dict:
             )
         },
         "/api/contrib/cooperations/{id}/history": {"get": public},
+        "/api/contrib/changes/{id}/revert": {
+            "post": _write(
+                "revertChange",
+                "Annuler un changement (le dernier d'une coopération)",
+                tag,
+                [number],
+                None,
+                _responses(_json_ok("{id, change, before, after}"), 409),
+            )
+        },
+        "/api/contrib/preview": {
+            "post": _write(
+                "previewChange",
+                "Aperçu de l'effet d'une écriture sur la couverture (rien n'est gardé)",
+                tag,
+                [],
+                edit,
+                _responses(_json_ok("{id, before, after, coverage: {type: {gained, lost}}}"), 413),
+            )
+        },
     }

@@ -35,6 +35,7 @@ from geocoop.ingest.feature_writes import check_version
 from geocoop.maps.kinds import map_kinds
 from geocoop.orchestration import (
     edit_cooperation_then_refresh,
+    preview_feature_write,
     revert_change_then_refresh,
     validate_proposal_then_refresh,
 )
@@ -234,4 +235,31 @@ def revert(change_id: int):
     conn = connection()
     result = revert_change_then_refresh(conn, current_principal(), change_id)
     conn.commit()
+    return jsonify(result)
+
+
+PREVIEW_OPERATIONS = ("create", "replace", "update", "delete")
+
+
+@api.post("/preview")
+@require_role("editor")
+def preview():
+    """What a write would change in coverage, nothing kept: body {"operation": create |
+    replace | update | delete, "id": n (but for create), "feature": Feature or merge patch
+    (but for delete)}; {id, before, after, coverage: {kind: {gained, lost}}}."""
+    body = _json_body()
+    operation = body.get("operation")
+    if operation not in PREVIEW_OPERATIONS:
+        raise BadRequest(f"operation : une valeur parmi {', '.join(PREVIEW_OPERATIONS)}.")
+    args: list = []
+    if operation != "create":
+        cooperation_id = body.get("id")
+        if not isinstance(cooperation_id, int) or not 0 < cooperation_id < 2**31:
+            raise BadRequest("id : l'identifiant entier de la coopération.")
+        args.append(cooperation_id)
+    if operation != "delete":
+        args.append(body.get("feature"))
+    if operation != "create":
+        args += [None, True]  # no If-Match for a preview: nothing is written
+    result = preview_feature_write(connection(), operation, current_principal(), *args)
     return jsonify(result)
