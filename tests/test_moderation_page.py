@@ -110,3 +110,30 @@ def test_an_editor_reverts_from_the_history_page(web, app):
         " AND entity = 'cooperation'",
     )
     assert actions == "create,revert"
+
+
+def test_the_map_editor_previews_then_saves_with_the_version_it_showed(web, app):
+    sign_in(web, secret(app, "m", "moderator", ["tzcld"], ["35"]))
+    bruz = scalar(app, "SELECT id FROM proposal WHERE name = 'TZCLD de Bruz'")
+    web.post(f"/moderation/proposals/{bruz}/validate", data={"csrf": csrf(web)})
+    coop = scalar(app, "SELECT id FROM cooperation")
+    page = web.get(f"/moderation/cooperations/{coop}/editer").get_data(as_text=True)
+    assert "Modifier sur la carte" in page and 'id="edit-map"' in page
+    config = re.search(r'id="geocoop-config">(.*?)</script>', page, re.S)[1]
+    import json
+
+    config = json.loads(config)
+    headers = {"X-CSRF-Token": config["csrf"]}
+    body = {"perimeter": "243500139 35288", "fields": {"stage": "operationnelle"}}
+    assert web.post(config["preview"], json=body).status_code == 403  # no CSRF header
+    preview = web.post(config["preview"], json=body, headers=headers).get_json()
+    gained = preview["coverage"]["tzcld"]["gained"]
+    assert "35288" in {c["code"] for c in gained["list"]}  # Saint-Martin, 30 km away
+    assert scalar(app, "SELECT perimeter_codes IS NULL FROM cooperation")  # nothing kept
+    saved = web.post(config["save"], json={**body, "etag": config["etag"]}, headers=headers)
+    assert saved.status_code == 200, saved.get_data(as_text=True)
+    assert scalar(app, "SELECT stage FROM cooperation") == "operationnelle"
+    stale = web.post(config["save"], json={**body, "etag": config["etag"]}, headers=headers)
+    assert stale.status_code == 412  # the page's version is gone
+    html = web.get(saved.get_json()["history"]).get_data(as_text=True)
+    assert "modification" in html and 'id="edit-link"' in html

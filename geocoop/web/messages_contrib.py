@@ -302,3 +302,63 @@ CHANGES: dict[str, dict[str, str]] = {
 }
 for _lang, _table in CHANGES.items():
     MESSAGES[_lang].update(_table)
+
+# The map editor (/moderation/cooperations/<id>/editer).
+EDITOR: dict[str, dict[str, str]] = {
+    "fr": {
+        "edit.title": "Modifier sur la carte",
+        "edit.intro": "Cliquez sur la carte pour déplacer le point, ou choisissez d'ajouter "
+        "au périmètre la commune ou l'EPCI cliqué. « Aperçu » montre, avant tout "
+        "enregistrement, les communes et la population gagnées ou perdues par la couverture.",
+        "edit.mode": "Un clic sur la carte…",
+        "edit.mode.point": "déplace le point",
+        "edit.mode.commune": "ajoute la commune au périmètre",
+        "edit.mode.epci": "ajoute l'EPCI au périmètre",
+        "edit.map": "Carte : cliquez pour déplacer le point ou choisir le périmètre",
+        "edit.precision": "précision",
+        "edit.field.name": "Nom",
+        "edit.field.stage": "Stade (emergence, operationnelle)",
+        "edit.field.category": "Catégorie (modelisee, non_modelisee, systemique)",
+        "edit.field.socio_economic_model": "Modèle (marchande, non_marchande, hybride)",
+        "edit.field.website": "Site web",
+        "edit.preview": "Aperçu de la couverture",
+        "edit.save": "Enregistrer",
+        "edit.delete": "Supprimer",
+        "edit.preview.title": "Effet sur la couverture",
+        "edit.gained": "Communes gagnées :",
+        "edit.lost": "Communes perdues :",
+        "edit.inhabitants": "habitants",
+        "edit.none": "aucune",
+        "edit.confirm_delete": "Supprimer cette coopération ? (le changement reste dans "
+        "l'historique et peut être annulé)",
+    },
+    "en": {
+        "edit.title": "Edit on the map",
+        "edit.intro": "Click on the map to move the point, or choose to add the clicked "
+        "commune or EPCI to the perimeter. « Preview » shows, before anything is saved, the "
+        "communes and population the coverage would gain or lose.",
+        "edit.mode": "A click on the map…",
+        "edit.mode.point": "moves the point",
+        "edit.mode.commune": "adds the commune to the perimeter",
+        "edit.mode.epci": "adds the EPCI to the perimeter",
+        "edit.map": "Map: click to move the point or pick the perimeter",
+        "edit.precision": "precision",
+        "edit.field.name": "Name",
+        "edit.field.stage": "Stage (emergence, operationnelle)",
+        "edit.field.category": "Category (modelisee, non_modelisee, systemique)",
+        "edit.field.socio_economic_model": "Model (marchande, non_marchande, hybride)",
+        "edit.field.website": "Website",
+        "edit.preview": "Preview the coverage",
+        "edit.save": "Save",
+        "edit.delete": "Delete",
+        "edit.preview.title": "Effect on coverage",
+        "edit.gained": "Communes gained:",
+        "edit.lost": "Communes lost:",
+        "edit.inhabitants": "inhabitants",
+        "edit.none": "none",
+        "edit.confirm_delete": "Delete this cooperation? (the change stays in the history "
+        "and can be reverted)",
+    },
+}
+for _lang, _table in EDITOR.items():
+    MESSAGES[_lang].update(_table)

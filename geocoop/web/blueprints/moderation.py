@@ -12,15 +12,32 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from geocoop.auth import principal_for_digest, token_digest
-from geocoop.errors import GeocoopError, TooBusy
+from geocoop.errors import BadRequest, GeocoopError, TooBusy, Unauthorized
 from geocoop.ingest import proposals
-from geocoop.orchestration import revert_change_then_refresh, validate_proposal_then_refresh
+from geocoop.ingest.edits import check_scope
+from geocoop.ingest.feature_writes import current_feature, state_tag
+from geocoop.members import parse_territory
+from geocoop.orchestration import (
+    preview_feature_write,
+    revert_change_then_refresh,
+    validate_proposal_then_refresh,
+    write_feature_then_refresh,
+)
 from geocoop.web import i18n
 from geocoop.web.auth import MEMBER_SESSION_KEY, signed_in_member
-from geocoop.web.csrf import csrf_ok, csrf_token
+from geocoop.web.csrf import csrf_header_ok, csrf_ok, csrf_token
 from geocoop.web.database import connection
 from geocoop.web.throttle import check_client, token_accepted, token_failed
 
@@ -137,3 +154,85 @@ def revert(change_id: int):
         lambda conn, who: revert_change_then_refresh(conn, who, change_id),
         f"reverted:{change_id}",
     )
+
+
+# -- editing on the map ------------------------------------------------------------------
+EDITABLE = ("name", "stage", "category", "socio_economic_model", "website")
+
+
+@bp.get(f"/cooperations/<int(max={MAX_ID}):cooperation_id>/editer")
+def edit_page(cooperation_id: int):
+    """The map editor of one cooperation of the signed-in editor's scope: move the point
+    (a click), pick a perimeter (communes or EPCI under clicks), edit fields, preview the
+    coverage change, save (If-Match: the version shown), delete."""
+    principal = signed_in_member()
+    if principal is None:
+        return redirect(url_for("moderation.index"), 303)
+    conn = connection()
+    before = check_scope(conn, principal, cooperation_id)
+    return render_template(
+        "moderation/edit.html",
+        principal=principal,
+        cooperation_id=cooperation_id,
+        state=before,
+        feature=current_feature(before),
+        etag=state_tag(conn, cooperation_id),
+        editable=EDITABLE,
+        csrf=csrf_token(),
+    )
+
+
+def _patch(body: dict) -> dict:
+    """The merge patch of the editor's JSON: {point, perimeter (codes), fields}."""
+    properties: dict = {}
+    fields = body.get("fields") or {}
+    if not isinstance(fields, dict) or set(fields) - set(EDITABLE):
+        raise BadRequest(f"fields : clés parmi {', '.join(EDITABLE)}.")
+    properties.update({k: (v if v != "" else None) for k, v in fields.items()})
+    if "perimeter" in body:
+        codes = str(body["perimeter"] or "").replace(",", " ").split()
+        if len(codes) > 300:
+            raise BadRequest("périmètre : 300 territoires au plus.")
+        properties["perimeter_codes"] = sorted({parse_territory(c) for c in codes}) or None
+    patch: dict = {"properties": properties}
+    if body.get("point") is not None:
+        patch["geometry"] = {"type": "Point", "coordinates": body["point"]}
+    return patch
+
+
+def _editor_json(cooperation_id: int):
+    if not csrf_header_ok():
+        raise BadRequest(i18n.translate("admin.bad_csrf"), status=403)
+    principal = signed_in_member()
+    if principal is None:
+        raise Unauthorized(i18n.translate("moderation.signed_out"))
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or (request.content_length or 0) > 64 * 1024:
+        raise BadRequest("Corps JSON attendu (64 Ko au plus).")
+    return principal, body
+
+
+@bp.post(f"/cooperations/<int(max={MAX_ID}):cooperation_id>/apercu")
+def edit_preview(cooperation_id: int):
+    """The coverage change the edit would make (nothing kept)."""
+    principal, body = _editor_json(cooperation_id)
+    result = preview_feature_write(
+        connection(), "update", principal, cooperation_id, _patch(body), None, True
+    )
+    return jsonify({"coverage": result["coverage"], "after": result["after"]})
+
+
+@bp.post(f"/cooperations/<int(max={MAX_ID}):cooperation_id>/enregistrer")
+def edit_save(cooperation_id: int):
+    """Save the edit if the cooperation is still the version the page showed (412 else)."""
+    principal, body = _editor_json(cooperation_id)
+    conn = connection()
+    etag = str(body.get("etag") or "-")
+    if body.get("delete"):
+        write_feature_then_refresh(conn, "delete", principal, cooperation_id, [etag])
+    else:
+        write_feature_then_refresh(conn, "update", principal, cooperation_id, _patch(body), [etag])
+    conn.commit()
+    history = url_for("contrib.history_page", cooperation_id=cooperation_id)
+    return jsonify({"history": history})
+
