@@ -21,6 +21,11 @@
       vectorTileLayerStyles: { departements: { weight: 1, color: "#555", fill: true,
         fillColor: "#f4f4f4", fillOpacity: 1 } },
     }).addTo(map);
+    // the communes from zoom 7: what a click picks for a perimeter
+    L.vectorGrid.protobuf(config.communes, {
+      rendererFactory: L.canvas.tile, interactive: false, maxNativeZoom: 15, minZoom: 7,
+      vectorTileLayerStyles: { communes: { weight: 0.5, color: "#999", fill: false } },
+    }).addTo(map);
   }
   var marker = config.point
     ? L.circleMarker(start, { radius: 8, color: "#0072B2", weight: 3 }).addTo(map) : null;
@@ -49,10 +54,14 @@
 
   function body() {
     var fields = {};
+    // only what the editor changed: a derived category sent back would become declared
     document.querySelectorAll(".edit-field").forEach(function (input) {
-      fields[input.getAttribute("data-field")] = input.value.trim();
+      if (input.value.trim() !== input.defaultValue.trim()) {
+        fields[input.getAttribute("data-field")] = input.value.trim();
+      }
     });
-    var out = { fields: fields, perimeter: perimeter.value, etag: config.etag };
+    var out = { fields: fields, etag: config.etag };
+    if (perimeter.value.trim() !== perimeter.defaultValue.trim()) out.perimeter = perimeter.value;
     if (point) out.point = point;
     return out;
   }
