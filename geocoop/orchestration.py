@@ -247,3 +247,14 @@ def preview_feature_write(
         savepoint.rollback()
     before = covered_communes(conn, kinds)
     return {**result, "coverage": coverage_difference(before, after)}
+
+
+def merge_then_refresh(conn: Connection, principal: Principal, keep_id: int, drop_id: int) -> dict:
+    """Merge two cooperations (geocoop.ingest.merge), logged, then the stored analysis
+    refreshed for both (the dropped one leaves its communes)."""
+    from geocoop.ingest.merge import merge_cooperations
+
+    result = merge_cooperations(conn, principal, keep_id, drop_id)
+    refresh_analysis_for_cooperation(conn, drop_id)
+    refresh_analysis_for_cooperation(conn, keep_id)
+    return result

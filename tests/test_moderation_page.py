@@ -137,3 +137,35 @@ def test_the_map_editor_previews_then_saves_with_the_version_it_showed(web, app)
     assert stale.status_code == 412  # the page's version is gone
     html = web.get(saved.get_json()["history"]).get_data(as_text=True)
     assert "modification" in html and 'id="edit-link"' in html
+
+
+def test_flagged_duplicates_are_listed_and_merged_then_the_merge_reverts(web, app, tmp_path):
+    from geocoop.orchestration import import_cooperations_then_refresh
+
+    csv = tmp_path / "doublons.csv"
+    csv.write_text(
+        "id;nom;latitude;longitude;site web\n"
+        "a1;TZCLD de Bruz;48.0;-1.75;\n"
+        "a2;TZCLD de  Bruz;48.0002;-1.7502;https://tzcld-bruz.example.org\n",
+        encoding="utf-8",
+    )
+    with app.extensions["geocoop.engine"].begin() as conn:
+        import_cooperations_then_refresh(conn, csv, kind="tzcld", source="liste")
+    with app.extensions["geocoop.engine"].connect() as conn:
+        first, second = conn.execute(text("SELECT id FROM cooperation ORDER BY id")).scalars()
+    sign_in(web, secret(app, "e", "editor", ["tzcld"], ["35"]))
+    page = web.get("/moderation/").get_data(as_text=True)
+    assert f'id="merge-{first}-{second}"' in page
+    token = csrf(web)
+    assert web.post("/moderation/merge", data={"keep": first, "drop": second}).status_code == 403
+    done = web.post("/moderation/merge", data={"csrf": token, "keep": first, "drop": second})
+    assert done.status_code == 303, done.get_data(as_text=True)
+    assert scalar(app, "SELECT count(*) FROM cooperation") == 1
+    assert scalar(app, "SELECT website FROM cooperation") == "https://tzcld-bruz.example.org"
+    assert 'class="merge-form"' not in web.get("/moderation/").get_data(as_text=True)
+    dropped = scalar(
+        app, f"SELECT max(id) FROM edit_log WHERE entity_id = {second} AND action = 'merge'"
+    )
+    back = web.post(f"/moderation/changes/{dropped}/revert", data={"csrf": token})
+    assert back.status_code == 303
+    assert scalar(app, f"SELECT name FROM cooperation WHERE id = {second}") == "TZCLD de  Bruz"

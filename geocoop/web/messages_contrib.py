@@ -232,6 +232,13 @@ MODERATION: dict[str, dict[str, str]] = {
         "moderation.done.validated": "Proposition validée :",
         "moderation.done.rejected": "Proposition refusée :",
         "moderation.done.reverted": "Changement annulé :",
+        "moderation.done.merged": "Fusion faite, coopération gardée :",
+        "moderation.duplicates": "Doublons signalés par les imports",
+        "moderation.duplicates.help": "Même lieu (100 m au plus), noms presque identiques. "
+        "Fusionner garde une fiche, complétée des champs qui lui manquent, et supprime "
+        "l'autre ; les deux changements restent dans l'historique et s'annulent.",
+        "moderation.keep": "Fusionner en gardant",
+        "action.merge": "fusion",
         "history.revert": "Annuler ce changement",
         "role.contributor": "contributeur",
         "role.editor": "éditeur",
@@ -262,6 +269,13 @@ MODERATION: dict[str, dict[str, str]] = {
         "moderation.done.validated": "Proposal validated:",
         "moderation.done.rejected": "Proposal rejected:",
         "moderation.done.reverted": "Change reverted:",
+        "moderation.done.merged": "Merged, cooperation kept:",
+        "moderation.duplicates": "Duplicates flagged by the imports",
+        "moderation.duplicates.help": "Same place (100 m at most), names nearly identical. "
+        "Merging keeps one entry, completed with the fields it lacks, and deletes the "
+        "other; both changes stay in the history and can be reverted.",
+        "moderation.keep": "Merge, keeping",
+        "action.merge": "merge",
         "history.revert": "Revert this change",
         "role.contributor": "contributor",
         "role.editor": "editor",

@@ -28,8 +28,10 @@ from geocoop.errors import BadRequest, GeocoopError, TooBusy, Unauthorized
 from geocoop.ingest import proposals
 from geocoop.ingest.edits import check_scope
 from geocoop.ingest.feature_writes import current_feature, state_tag
+from geocoop.ingest.merge import flagged_duplicates
 from geocoop.members import parse_territory
 from geocoop.orchestration import (
+    merge_then_refresh,
     preview_feature_write,
     revert_change_then_refresh,
     validate_proposal_then_refresh,
@@ -53,13 +55,16 @@ def register(app: Flask) -> None:
 
 def _page(status: int = 200, **context):
     principal = signed_in_member()
-    queue = []
+    queue, duplicates = [], []
     if principal is not None and principal.has_role("moderator"):
         queue = proposals.pending_proposals(connection(), principal)
+    if principal is not None:
+        duplicates = flagged_duplicates(connection(), principal)
     html = render_template(
         "moderation/index.html",
         principal=principal,
         queue=queue,
+        duplicates=duplicates,
         csrf=csrf_token(),
         done=request.args.get("done"),
         **context,
@@ -156,6 +161,19 @@ def revert(change_id: int):
     )
 
 
+@bp.post("/merge")
+def merge():
+    """Merge two cooperations of the editor's scope (flagged duplicates first): `keep`
+    takes what it lacks of `drop`, which is deleted."""
+    try:
+        keep, drop = int(request.form.get("keep", "")), int(request.form.get("drop", ""))
+    except ValueError:
+        keep = drop = 0
+    if not (0 < keep <= MAX_ID and 0 < drop <= MAX_ID) and csrf_ok():
+        return _page(400, error="keep / drop : deux identifiants de coopération.")
+    return _act(lambda conn, who: merge_then_refresh(conn, who, keep, drop), f"merged:{keep}")
+
+
 # -- editing on the map ------------------------------------------------------------------
 EDITABLE = ("name", "stage", "category", "socio_economic_model", "website")
 
@@ -235,4 +253,3 @@ def edit_save(cooperation_id: int):
     conn.commit()
     history = url_for("contrib.history_page", cooperation_id=cooperation_id)
     return jsonify({"history": history})
-
