@@ -185,3 +185,14 @@ def test_a_decimal_survives_ogr2ogr(gdal, live_server, demo_engine, tmp_path):
     assert frame["population_covered_pct"].dtype.kind == "f"
     for fid, value in expected.items():
         assert got[fid] == pytest.approx(value, abs=1e-9), fid
+
+
+def test_gdal_opens_an_empty_tile(gdal, live_server):
+    # a tile far out in the Pacific (no commune) and one over Rennes, as GDAL's MVT driver
+    # reads them over HTTP: the empty one is a layer with 0 features, not an error
+    tiles = f"/vsicurl/{live_server}/tiles/communes"
+    empty = run("ogrinfo", "-ro", "-al", "-so", f"{tiles}/10/0/0.mvt")
+    assert "Layer name: communes" in empty and "Feature Count: 0" in empty, empty
+    full = run("ogrinfo", "-ro", "-al", "-so", f"{tiles}/10/507/354.mvt")
+    count = int(re.search(r"Feature Count: (\d+)", full).group(1))
+    assert count > 10, full
