@@ -374,3 +374,190 @@ def kind_collections(kind: str, label: str) -> tuple[Collection, ...]:
             kind=kind,
         ),
     )
+
+
+# -- wide layers: one row per territory, one column per kind (thematic maps) -------------
+_UNKNOWN = (
+    "vide (NULL) : aucune donnée chargée pour ce type — inconnu, et non « non couverte » "
+    "(voir dataStatus)"
+)
+
+
+def _wide_commune_props(kinds: tuple[tuple[str, str], ...]) -> tuple[Property, ...]:
+    return (
+        Property("code", "string", "Code INSEE de la commune"),
+        Property("name", "string", "Commune"),
+        Property("population", "integer", "Population municipale"),
+        Property("departement_code", "string", "Département"),
+        Property("epci_code", "string", "EPCI (SIREN)"),
+        *(
+            Property(
+                f"covered_{code}",
+                "boolean",
+                f"Couverte — {label}",
+                description="Vrai : couverte par la distance ou un périmètre ; faux : non "
+                f"couverte ; {_UNKNOWN}.",
+            )
+            for code, label in kinds
+        ),
+        Property(
+            "kinds_with_data",
+            "integer",
+            "Types avec données",
+            description="Nombre de types de coopération dont les données sont chargées.",
+        ),
+        Property(
+            "kinds_covered",
+            "integer",
+            "Types présents",
+            description="Parmi les types avec données, combien couvrent la commune.",
+        ),
+    )
+
+
+def _wide_communes(kinds: tuple[tuple[str, str], ...]):
+    """One row per commune; each kind's column looks up its stored coverage row (primary
+    key kind_code, commune_code): no row means no data for that kind, hence NULL."""
+
+    def build():
+        def per_commune(*where):
+            return select(func.count()).where(_ACK.c.commune_code == _T.c.code, *where)
+
+        covered = _ACK.c.covered_distance | _ACK.c.covered_perimeter
+        columns = [
+            _T.c.code.label("id"),
+            _T.c.geom,
+            _T.c.code,
+            _T.c.name,
+            _T.c.population,
+            _T.c.departement_code,
+            _T.c.epci_code,
+        ]
+        columns += [
+            select(covered)
+            .where(_ACK.c.commune_code == _T.c.code, _ACK.c.kind_code == code)
+            .scalar_subquery()
+            .label(f"covered_{code}")
+            for code, _label in kinds
+        ]
+        columns += [
+            per_commune().scalar_subquery().label("kinds_with_data"),
+            per_commune(covered).scalar_subquery().label("kinds_covered"),
+        ]
+        return select(*columns).where(_T.c.level == "commune")
+
+    return build
+
+
+def _wide_rollup_props(kinds: tuple[tuple[str, str], ...], singular: str) -> tuple[Property, ...]:
+    return (
+        Property("code", "string", f"Code du {singular}"),
+        Property("name", "string", "Nom"),
+        Property("population", "integer", "Population (somme des communes)"),
+        Property("communes_total", "integer", "Communes"),
+        *(
+            Property(
+                f"covered_pct_{code}",
+                "number",
+                f"Population couverte — {label} (%)",
+                description=f"De 0,00 à 100,00 (distance ou périmètre) ; {_UNKNOWN}.",
+                unit="%",
+            )
+            for code, label in kinds
+        ),
+    )
+
+
+def _wide_rollup(kinds: tuple[tuple[str, str], ...], level: str, parent_column: str):
+    """Per territory of `level`, each kind's share of population covered, from the stored
+    per-commune rows; a kind without rows (no data) gives NULL, not 0 %."""
+
+    def build():
+        commune = _T.alias("c")
+        parent = _T.alias("p")
+        covered = _ACK.c.covered_distance | _ACK.c.covered_perimeter
+        population = func.coalesce(commune.c.population, 0)
+        communes = (
+            select(
+                commune.c[parent_column].label("parent_code"),
+                func.sum(population).label("population"),
+                func.count().label("communes_total"),
+            )
+            .where(commune.c.level == "commune")
+            .group_by(commune.c[parent_column])
+            .subquery("n")
+        )
+        joined = _ACK.join(
+            commune, (commune.c.level == "commune") & (commune.c.code == _ACK.c.commune_code)
+        )
+        per_kind = [
+            (
+                100.0
+                * func.sum(case((covered, population), else_=0)).filter(_ACK.c.kind_code == code)
+                / func.nullif(func.sum(population).filter(_ACK.c.kind_code == code), 0)
+            ).label(f"covered_pct_{code}")
+            for code, _label in kinds
+        ]
+        shares = (
+            select(commune.c[parent_column].label("parent_code"), *per_kind)
+            .select_from(joined)
+            .group_by(commune.c[parent_column])
+            .subquery("k")
+        )
+        return (
+            select(
+                parent.c.code.label("id"),
+                parent.c.geom_simplified.label("geom"),
+                parent.c.code,
+                parent.c.name,
+                communes.c.population.cast(Integer).label("population"),
+                communes.c.communes_total,
+                *(shares.c[f"covered_pct_{code}"] for code, _label in kinds),
+            )
+            .select_from(
+                parent.join(communes, communes.c.parent_code == parent.c.code).outerjoin(
+                    shares, shares.c.parent_code == parent.c.code
+                )
+            )
+            .where(parent.c.level == level)
+        )
+
+    return build
+
+
+def wide_collections(kinds: tuple[tuple[str, str], ...]) -> tuple[Collection, ...]:
+    """`coverage-wide` (one row per commune, one yes/no/unknown column per kind) and its
+    roll-ups per EPCI, département and région (one share of population per kind)."""
+    wide = Collection(
+        id="coverage-wide",
+        title="Couverture des communes, tous types (une colonne par type)",
+        description="Une ligne par commune, une colonne covered_<type> par type de "
+        "coopération pour les cartes thématiques : vrai (couverte), faux (non couverte) ou "
+        "vide quand aucune donnée n'est chargée pour ce type (inconnu, pas « non »).",
+        build=_wide_communes(kinds),
+        properties=_wide_commune_props(kinds),
+        heavy=True,
+        keywords=("analyse", "couverture", "commune"),
+        extent_level="commune",
+        per_kind=True,
+    )
+    rollups = tuple(
+        Collection(
+            id=f"coverage-wide-{cid}",
+            title=f"Couverture des {label}, tous types (une colonne par type)",
+            description=f"Une ligne par {singular}, une colonne covered_pct_<type> par type : "
+            "part de la population couverte (distance ou périmètre), vide quand aucune "
+            "donnée n'est chargée pour ce type ; contour généralisé.",
+            build=_wide_rollup(kinds, level, column),
+            properties=_wide_rollup_props(kinds, singular),
+            keywords=("analyse", "couverture", level),
+            extent_level=level,
+            per_kind=True,
+        )
+        for cid, level, column, label, singular in (
+            ("epci", "epci", "epci_code", "EPCI", "EPCI"),
+            ("departements", "departement", "departement_code", "départements", "département"),
+            ("regions", "region", "region_code", "régions", "région"),
+        )
+    )
+    return (wide, *rollups)
