@@ -34,7 +34,7 @@ QGIS_TYPES = {
     "date-time": {"QDateTime"},
     "array": {"QStringList"},
 }
-LAYERS = ("coverage-regions", "cooperations", "coverage-pat")
+LAYERS = ("coverage-regions", "cooperations", "coverage-pat", "kinds", "coverage-wide")
 # EPSG:3857 boxes: Rennes (communes drawn) and the middle of the Pacific (empty tiles)
 RENNES_3857 = [-200_000.0, 6_130_000.0, -160_000.0, 6_160_000.0]
 PACIFIC_3857 = [-15_000_000.0, 0.0, -14_900_000.0, 100_000.0]

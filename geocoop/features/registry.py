@@ -1,6 +1,7 @@
 """The collection registry: every collection the API serves, listed explicitly.
 
-Territories and cooperations (`collections.BASE_COLLECTIONS`), the stored analysis results
+Territories and cooperations (`collections.BASE_COLLECTIONS`), the kinds and declared
+partnerships (`collections.REFERENCE_COLLECTIONS`), the stored analysis results
 (`analysis_collections.ANALYSIS_COLLECTIONS`), the wide one-column-per-kind coverage layers
 (`analysis_collections.wide_collections`), then one coverage and one white-zones layer
 per cooperation kind of `DEFAULT_KINDS` (`analysis_collections.kind_collections`). This is
@@ -16,7 +17,7 @@ from geocoop.features.analysis_collections import (
     kind_collections,
     wide_collections,
 )
-from geocoop.features.collections import BASE_COLLECTIONS
+from geocoop.features.collections import BASE_COLLECTIONS, REFERENCE_COLLECTIONS
 from geocoop.features.spec import Collection
 from geocoop.models import DEFAULT_KINDS
 
@@ -39,6 +40,7 @@ def _by_id(*groups: tuple[Collection, ...]) -> dict[str, Collection]:
 
 _REGISTRY = _by_id(
     BASE_COLLECTIONS,
+    REFERENCE_COLLECTIONS,
     ANALYSIS_COLLECTIONS,
     wide_collections(kinds()),
     tuple(c for code, label in kinds() for c in kind_collections(code, label)),
