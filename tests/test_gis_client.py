@@ -196,3 +196,21 @@ def test_gdal_opens_an_empty_tile(gdal, live_server):
     full = run("ogrinfo", "-ro", "-al", "-so", f"{tiles}/10/507/354.mvt")
     count = int(re.search(r"Feature Count: (\d+)", full).group(1))
     assert count > 10, full
+
+
+def test_ogr2ogr_reads_an_analysis_answer_as_a_layer(gdal, live_server, tmp_path):
+    import json
+    import urllib.request
+
+    import pyogrio
+
+    query = f"{live_server}/api/analysis/coverage?level=departement&kind=pat"
+    with urllib.request.urlopen(query, timeout=60) as response:
+        items = {r["code"]: r for r in json.load(response)["items"]}
+    out = tmp_path / "coverage.gpkg"
+    run("ogr2ogr", "-f", "GPKG", str(out), query + "&f=geojson")
+    frame = pyogrio.read_dataframe(out)
+    assert len(frame) == len(items) > 0
+    assert set(frame.geometry.geom_type) <= {"Polygon", "MultiPolygon"}
+    for code, share in zip(frame["code"], frame["population_covered_pct"], strict=True):
+        assert share == pytest.approx(items[code]["population_covered_pct"], abs=1e-9)
