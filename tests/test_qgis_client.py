@@ -1,6 +1,6 @@
 """QGIS itself (Debian's python3-qgis, QGIS 3.22) opens the live server's layers, headless.
 
-One run of tests/support/qgis_probe.py by /usr/bin/python3 (the virtualenv cannot import the
+One run of benchmarks/qgis_probe.py by /usr/bin/python3 (the virtualenv cannot import the
 qgis bindings) opens OGC API – Features collections with QGIS's own "OAPIF" provider and
 draws the vector tiles with QgsVectorTileLayer, offscreen (QT_QPA_PLATFORM=offscreen). The
 test compares what QGIS read with the database: field types as the JSON schema says
@@ -24,7 +24,7 @@ from tests.conftest import missing
 pytestmark = pytest.mark.gis_client
 
 DEBIAN_PYTHON = "/usr/bin/python3"
-PROBE = Path(__file__).parent / "support" / "qgis_probe.py"
+PROBE = Path(__file__).resolve().parent.parent / "benchmarks" / "qgis_probe.py"
 # QGIS field type names of each JSON-schema property type
 QGIS_TYPES = {
     "string": {"QString"},

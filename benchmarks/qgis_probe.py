@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -41,6 +42,13 @@ def plain(value):
 
 
 def open_oapif(spec: dict) -> dict:
+    started = time.perf_counter()
+    out = read_oapif(spec)
+    out["seconds"] = round(time.perf_counter() - started, 3)  # open and read every feature
+    return out
+
+
+def read_oapif(spec: dict) -> dict:
     uri = (
         f"pagingEnabled='true' restrictToRequestBBOX='0' typename='{spec['typename']}' "
         f"url='{spec['url']}' version='OGC_API_FEATURES'"
