@@ -339,10 +339,11 @@ def render(results: list, found: dict, timings: dict) -> str:
     national, bundled = found[NATIONAL], found[BUNDLED]
     lines = [
         SECTION_START,
-        "## GIS clients on all of France (GDAL's OAPIF driver)",
+        "## GIS clients on all of France (GDAL's OAPIF driver, QGIS 3.22)",
         "",
         "Measured by `benchmarks/bench_gis_clients.py` in one run on this machine (2 cores, "
-        "shared with other jobs), Debian's GDAL "
+        f"shared with other jobs: load average {os.getloadavg()[0]:.1f} when the report was "
+        "written), Debian's GDAL "
         f"{gdal_version()} (the client of Debian 12 and QGIS 3.22). Server: gunicorn, 2 sync "
         "workers, loopback. **National**: all of France as the README loads it "
         f"({_n(national[0])} communes, {_n(national[1])} cooperations: tiers-lieux 2019, "
@@ -356,6 +357,13 @@ def render(results: list, found: dict, timings: dict) -> str:
     for label, nat, bun in results:
         lines.append(f"| {label} | {_cell(nat)} | {_cell(bun)} | {nat['s'] / bun['s']:.1f}× |")
     lines += ["", *targets(results)]
+    lines += [
+        "",
+        "Reproduce: `GEOCOOP_BENCH_PGDATA=/tmp/gis-pg .venv/bin/python -m "
+        "benchmarks.bench_gis_clients` (builds the national database once and keeps it "
+        "there: boundaries ~30 s, analysis ~3 min; QGIS figures need Debian's "
+        "python3-qgis).",
+    ]
     if timings:
         built = ", ".join(f"{k} {v:.0f} s" for k, v in timings.items())
         lines += ["", f"Building the national database in this run: {built}."]
