@@ -23,7 +23,9 @@ WHITE = (
 
 
 def _clean(engine) -> None:
-    """Remove what the scenario wrote; the TZCLD analysis goes back to « no data »."""
+    """Remove what the scenario wrote (its two cooperations, their log, the proposal, the
+    organisation); the TZCLD analysis goes back to « no data ». The bundled cooperations
+    and their import log are left alone."""
     with engine.begin() as conn:
         ids = (
             conn.execute(
@@ -32,21 +34,24 @@ def _clean(engine) -> None:
             .scalars()
             .all()
         )
-        ids += (
-            conn.execute(text("SELECT entity_id FROM edit_log WHERE entity = 'cooperation'"))
-            .scalars()
-            .all()
+        conn.execute(text("DELETE FROM cooperation WHERE id = ANY(:i)"), {"i": ids})
+        conn.execute(
+            text(
+                "DELETE FROM edit_log WHERE entity = 'proposal' "
+                "OR (entity = 'cooperation' AND entity_id = ANY(:i))"
+            ),
+            {"i": ids},
         )
-        conn.execute(text("DELETE FROM cooperation WHERE id = ANY(:i)"), {"i": sorted(set(ids))})
-        conn.execute(text("DELETE FROM edit_log"))
         conn.execute(text("DELETE FROM proposal"))
         conn.execute(text("DELETE FROM ingest_run WHERE source IN ('tzcld-demo', 'propositions')"))
         conn.execute(text("DELETE FROM organisation WHERE slug = 'tzcld-demo'"))
-        for coop_id in sorted(set(ids)):
+        for coop_id in ids:
             refresh_analysis_for_cooperation(conn, coop_id)
 
 
 def test_propose_validate_move_history_revert(live_server, watched, demo_engine):  # noqa: F811
+    with demo_engine.connect() as conn:
+        bundled = conn.execute(text("SELECT count(*) FROM cooperation")).scalar_one()
     try:
         with demo_engine.begin() as conn:
             create_organisation(conn, "tzcld-demo", "TZCLD démo")
@@ -129,3 +134,5 @@ def test_propose_validate_move_history_revert(live_server, watched, demo_engine)
         moderator.assert_clean()
     finally:
         _clean(demo_engine)
+        with demo_engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM cooperation")).scalar_one() == bundled
