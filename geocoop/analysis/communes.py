@@ -7,11 +7,11 @@ panel's counts.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geocoop.analysis import compute
 from geocoop.analysis.params import check_filters, check_kind, check_level, check_rule
-from geocoop.sql import sql_source, statement
+from geocoop.sql import composed, table
 
 
 def commune_coverage(
@@ -32,12 +32,12 @@ def commune_coverage(
     rule = check_rule(rule)
     checked = check_filters(filters)
     source = compute.STORED_TABLE
-    stored = conn.execute(statement("analysis/commune_stored"), {"kind": kind}).scalar()
+    stored = kind in compute.stored_kinds(conn, [kind])
     if any(checked.values()) or not stored:
         scope = compute.scope_communes(conn, (level, code))
         compute.compute(conn, [kind], distance_m=distance_m, filters=checked, communes=scope)
         source = compute.WORK_TABLE
-    sql = text(sql_source("analysis/commune_list").replace("{source}", source))
+    sql = composed("analysis/commune_list", source=table(source))
     rows = conn.execute(
         sql, {"level": level, "code": code, "kind": kind, "rule": rule, "distance_m": distance_m}
     ).mappings()

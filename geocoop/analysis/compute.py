@@ -17,6 +17,12 @@ STORED_TABLE, WORK_TABLE = "analysis_commune_kind", "analysis_work"
 NO_FILTERS: dict = {"category": None, "socio_economic_model": None, "stage": None}
 
 
+def stored_kinds(conn: Connection, kinds: list[str]) -> set[str]:
+    """Those of `kinds` whose per-commune figures are stored (a refresh computed them)."""
+    rows = conn.execute(statement("analysis/facts_kinds_with_facts"), {"kinds": list(kinds)})
+    return {r[0] for r in rows}
+
+
 def prepare(conn: Connection) -> None:
     """Create (or empty) the scratch tables of this transaction."""
     conn.exec_driver_sql(sql_source("analysis/prepare_work"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geocoop.analysis import compute, facts, filtered
 from geocoop.analysis.data_status import NO_DATA_FR, data_status
@@ -19,7 +19,7 @@ from geocoop.analysis.params import (
 )
 from geocoop.analysis.selection import note_text, selection_status
 from geocoop.errors import NotFound
-from geocoop.sql import sql_source
+from geocoop.sql import composed, table
 
 STORED, LIVE = compute.STORED_TABLE, compute.WORK_TABLE
 # What a territory row says when nothing can be counted: no figure rather than 0.
@@ -128,12 +128,12 @@ def rollup_computed(
     if selection is None:
         selection = selection_status(conn, kinds, filters)
     counted = selection["counted"]
-    source, extra = STORED, {}
+    source, extra = table(STORED), {}
     if counted:
         source, extra = filtered.prepare_source(
             conn, selection, filters=filters, distance_m=distance_m, parent=parent
         )
-    sql = text(sql_source("analysis/rollup").replace("{source}", source))
+    sql = composed("analysis/rollup", source=source)
     params = {
         "level": level,
         "kinds": counted,
@@ -229,7 +229,7 @@ def coverage_summary(
 
 
 def _explain_row(conn: Connection, code: str, kind: str, source: str):
-    sql = text(sql_source("analysis/explain").replace("{source}", source))
+    sql = composed("analysis/explain", source=table(source))
     row = conn.execute(sql, {"code": code, "kind": kind}).mappings().first()
     if row is None:
         raise NotFound(f"Commune introuvable : {code}.")

@@ -6,11 +6,11 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geocoop.analysis.params import check_level
 from geocoop.errors import ConfigurationError, NotFound
-from geocoop.sql import sql_source, statement
+from geocoop.sql import composed, fragment, statement
 
 RULES_FILE = Path(__file__).resolve().parent / "support_rules.yaml"
 KEYS = ("stage", "category", "socio_economic_model")
@@ -50,10 +50,8 @@ def needs_of(coop: dict) -> list[dict]:
 
 
 def _rows(conn: Connection, coop_id: int | None, level: str, code: str | None):
-    sql = text(
-        sql_source("analysis/support_cooperations").replace(
-            "{coop_territory}", sql_source("analysis/coop_territory")
-        )
+    sql = composed(
+        "analysis/support_cooperations", coop_territory=fragment("analysis/coop_territory")
     )
     return conn.execute(sql, {"id": coop_id, "code": code, "level": level}).mappings().all()
 
@@ -94,8 +92,7 @@ def support_needs_by_territory(conn: Connection, level: str, code: str) -> dict:
     name = "France"
     if level != "france":
         name = conn.execute(
-            text("SELECT name FROM territory WHERE level = :l AND code = :c"),
-            {"l": level, "c": code},
+            statement("analysis/territory_name"), {"level": level, "code": code}
         ).scalar()
         if name is None:
             raise NotFound(f"Territoire introuvable : {level} {code}.")

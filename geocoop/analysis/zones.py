@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, TextClause
 
 from geocoop.analysis import compute
 from geocoop.analysis.data_status import data_status
@@ -15,16 +15,7 @@ from geocoop.analysis.params import (
     resolve_parent,
     scope_params,
 )
-from geocoop.sql import sql_source, statement
-
-
-def _stored(conn: Connection, kind: str) -> bool:
-    return bool(
-        conn.execute(
-            text("SELECT EXISTS (SELECT 1 FROM analysis_commune_kind WHERE kind_code = :k)"),
-            {"k": kind},
-        ).scalar()
-    )
+from geocoop.sql import composed, fragment, statement, table
 
 
 def white_zones(
@@ -44,16 +35,16 @@ def white_zones(
     parent = resolve_parent(conn, "commune", parent_code, parent_level)
     if not data_status(conn)[kind]["has_data"]:
         return []  # no data is not absence: no white zone is computed for this kind
-    stored = _stored(conn, kind)
+    stored = kind in compute.stored_kinds(conn, [kind])
     if rule == "any" and stored:
-        members = sql_source("analysis/zones_members_stored")
+        members = fragment("analysis/zones_members_stored")
     else:
         source = compute.STORED_TABLE
         if not stored:
             compute.compute(conn, [kind])
             source = compute.WORK_TABLE
-        members = sql_source("analysis/zones_members_live").replace("{source}", source)
-    sql = text(sql_source("analysis/white_zones").replace("{members}", members))
+        members = fragment("analysis/zones_members_live", source=table(source))
+    sql = composed("analysis/white_zones", members=members)
     params = {
         "kind": kind,
         "rule": rule,
@@ -116,25 +107,16 @@ def epci_without(
 def ensure_adjacency(conn: Connection, *, check: bool = True) -> dict:
     """Build the commune adjacency graph when missing or (check=True) when any commune
     polygon changed since it was built. Returns {"rebuilt": bool, "pairs": n}."""
-    state = conn.execute(
-        text(
-            "SELECT signature, pairs FROM analysis_adjacency_state WHERE id = 1 "
-            "AND EXISTS (SELECT 1 FROM analysis_adjacency)"  # unlogged: empty after a crash
-        )
-    ).first()
+    state = conn.execute(statement("analysis/adjacency_state")).first()
     if state is not None and not check:
         return {"rebuilt": False, "pairs": state.pairs}
     signature = conn.execute(statement("analysis/adjacency_signature")).scalar() or ""
     if state is not None and state.signature == signature:
         return {"rebuilt": False, "pairs": state.pairs}
-    conn.execute(text("DELETE FROM analysis_adjacency"))
+    conn.execute(statement("analysis/adjacency_clear"))
     pairs = conn.execute(statement("analysis/adjacency_build")).rowcount
-    conn.execute(text("ANALYZE analysis_adjacency"))
-    conn.execute(text("DELETE FROM analysis_adjacency_state"))
-    conn.execute(
-        text("INSERT INTO analysis_adjacency_state (id, signature, pairs) VALUES (1, :s, :p)"),
-        {"s": signature, "p": pairs},
-    )
+    conn.execute(statement("analysis/adjacency_analyze"))
+    conn.execute(statement("analysis/adjacency_state_store"), {"s": signature, "p": pairs})
     return {"rebuilt": True, "pairs": pairs}
 
 
@@ -169,11 +151,11 @@ def assign_zones(
     refresh) over the members of `zones` plus the communes `extra` — a set the caller keeps
     closed under adjacency. In the stored table, or (work=True, full refresh) the scratch
     one. Only changed zone ids are written; returns the number of zones."""
-    table = compute.WORK_TABLE if work else compute.STORED_TABLE
+    scratch_or_stored = table(compute.WORK_TABLE if work else compute.STORED_TABLE)
     params = {"kind": kind, "zones": zones, "extra": extra}
 
-    def sql(name: str):
-        return text(sql_source(f"analysis/{name}").replace("{table}", table))
+    def sql(name: str) -> TextClause:
+        return composed(f"analysis/{name}", table=scratch_or_stored)
 
     current = dict(conn.execute(sql("zones_nodes"), params).all())
     edges = conn.execute(sql("zones_edges"), params).all()
@@ -192,16 +174,11 @@ def store_outlines(conn: Connection, kinds: list[str]) -> dict:
     the zones of analysis_commune_kind: zones whose members changed are dissolved again,
     the others kept. Returns {"kept", "written", "removed"}."""
     params = {"kinds": list(kinds)}
-    conn.execute(text("DROP TABLE IF EXISTS zone_outline_live"))
-    conn.execute(
-        text(
-            "CREATE TEMPORARY TABLE zone_outline_live (kind_code text, zone_id text, "
-            "members_hash text, communes text[]) ON COMMIT DROP"
-        )
-    )
+    conn.execute(statement("analysis/zone_outline_live_drop"))
+    conn.execute(statement("analysis/zone_outline_live_create"))
     conn.execute(statement("analysis/zone_outlines_live"), params)
     removed = conn.execute(statement("analysis/zone_outlines_delete"), params).rowcount
     written = conn.execute(statement("analysis/zone_outlines_insert"), params).rowcount
-    total = conn.execute(text("SELECT count(*) FROM zone_outline_live")).scalar_one()
-    conn.execute(text("DROP TABLE zone_outline_live"))
+    total = conn.execute(statement("analysis/zone_outline_live_count")).scalar_one()
+    conn.execute(statement("analysis/zone_outline_live_drop"))
     return {"kept": total - written, "written": written, "removed": removed}
