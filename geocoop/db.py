@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, func, select, text
+from sqlalchemy import Connection, Engine, create_engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -68,9 +68,20 @@ def make_engine(
     )
 
 
+def set_local(conn: Connection, name: str, value: str) -> None:
+    """A server setting (`statement_timeout`, `work_mem`…) for the rest of the
+    connection's current transaction only (`SET LOCAL`, with the value bound)."""
+    conn.execute(select(func.set_config(name, value, True)))
+
+
+def current_setting(conn: Connection, name: str) -> str:
+    """The value of a server setting now (to restore it after a `set_local`)."""
+    return str(conn.execute(select(func.current_setting(name))).scalar_one())
+
+
 def set_local_statement_timeout(conn: Connection, milliseconds: int) -> None:
     """`statement_timeout` for the rest of the connection's current transaction only."""
-    conn.execute(select(func.set_config("statement_timeout", str(int(milliseconds)), True)))
+    set_local(conn, "statement_timeout", str(int(milliseconds)))
 
 
 def engine_for(settings: Settings, *, start: bool = True) -> Engine:
@@ -84,7 +95,7 @@ def check_reachable(engine: Engine) -> None:
     """Raise DatabaseUnavailable with a one-line reason when the server does not answer."""
     try:
         with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+            conn.execute(select(1))
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connexion refusée"
         where = engine.url.render_as_string(hide_password=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Select, and_, case, cast, func, literal, select, text
+from sqlalchemy import Connection, Select, and_, case, cast, func, literal, select
 from sqlalchemy.types import Text
 
 from geocoop.features.query import base_of
@@ -23,6 +23,7 @@ from geocoop.features.registry import all_collections
 from geocoop.features.spec import Collection
 from geocoop.features.version import data_version
 from geocoop.models import Territory
+from geocoop.sql import statement
 
 # Metropolitan France (Corsica included) in CRS84: a geometry whose bounding-box centre
 # falls in it belongs to the first extent; anything else goes to its overseas area.
@@ -107,12 +108,9 @@ def refresh_summaries(conn: Connection, changed: set[str] | None = None) -> int:
         count, boxes = compute_summary(conn, collection, level_extents)
         rows.append({"id": collection.id, "n": count, "e": boxes, "new": True})
     version = data_version(conn)
-    conn.execute(text("DELETE FROM collection_summary"))
+    conn.execute(statement("features/summary_clear"))
     conn.execute(
-        text(
-            "INSERT INTO collection_summary (collection_id, number_matched, extents, "
-            "data_version) VALUES (:id, :n, CAST(:e AS jsonb), :v)"
-        ),
+        statement("features/summary_insert"),
         [{"id": r["id"], "n": r["n"], "e": json.dumps(r["e"]), "v": version} for r in rows],
     )
     return sum(1 for r in rows if r.get("new"))
@@ -139,9 +137,7 @@ def summaries_current(conn: Connection) -> bool:
 
 def read_summaries(conn: Connection) -> dict[str, Summary]:
     """Every stored summary, by collection id (empty before the first refresh)."""
-    rows = conn.execute(
-        text("SELECT collection_id, number_matched, extents, data_version FROM collection_summary")
-    )
+    rows = conn.execute(statement("features/summary_read"))
     return {
         r.collection_id: Summary(int(r.number_matched), list(r.extents), int(r.data_version))
         for r in rows

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geocoop.ingest.boundaries_coverage import (
     clean_coverage,
@@ -150,17 +150,8 @@ def simplify_communes(
     EPCI / départements / régions listed in `dissolve` (stg_dissolved, for
     boundaries_dissolve.sql). Returns (communes simplified, communes with a defect)."""
     _check()
-    present = (
-        conn.execute(
-            text(
-                "SELECT departement_code FROM stg_attr WHERE level = 'commune' UNION "
-                "SELECT DISTINCT departement_code FROM territory WHERE level = 'commune'"
-            )
-        )
-        .scalars()
-        .all()
-    )
-    conn.execute(text("TRUNCATE stg_simplified, stg_dissolved"))
+    present = conn.execute(statement("ingest/simplify_departements_commune")).scalars().all()
+    conn.execute(statement("ingest/simplify_clear_commune"))
     total = defects = 0
     for srid, deps in sorted(_zones(present, departements).items()):
         sent, bad = _simplify_communes_zone(conn, deps, srid, dissolve or {}, tolerance_m)
@@ -177,14 +168,9 @@ def simplify_level(
     `departements` (the whole zone, so edges shared with earlier imports stay shared)."""
     _check()
     present = (
-        conn.execute(
-            text("SELECT DISTINCT departement_code FROM territory WHERE level = :level"),
-            {"level": level},
-        )
-        .scalars()
-        .all()
+        conn.execute(statement("ingest/simplify_departements"), {"level": level}).scalars().all()
     )
-    conn.execute(text("TRUNCATE stg_simplified"))
+    conn.execute(statement("ingest/simplify_clear"))
     for srid, deps in sorted(_zones(present, departements).items()):
         _simplify(
             conn,
