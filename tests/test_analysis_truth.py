@@ -16,6 +16,7 @@ from sqlalchemy import text
 from benchmarks.snapshot import stored_snapshot
 from geocoop.analysis import api, compute, filtered
 from geocoop.analysis.data_status import data_status
+from geocoop.sql import table
 from tests.support.analysis_grid import add_cooperation, insert_grid
 
 NNBSP = "\u202f"
@@ -202,7 +203,7 @@ def test_only_affected_communes_are_recomputed(conn, grid):
         conn, selection, filters={**filters, "stage": None, "category": ["non_modelisee"]},
         distance_m=None, parent=None,
     )  # fmt: skip
-    assert source == compute.STORED_TABLE
+    assert source == table(compute.STORED_TABLE)  # the stored table itself, no union
 
 
 def test_no_cooperation_with_the_value_gives_no_figure(conn, grid):
