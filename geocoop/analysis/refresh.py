@@ -59,7 +59,11 @@ def _compute_with_zones(conn: Connection, kinds: list[str], lap: _Laps) -> dict[
 
 
 def refresh_all(conn: Connection) -> dict:
-    """See geocoop.analysis.api.refresh_all."""
+    """Recompute every stored figure (coverage per commune × kind, white zones and their
+    dissolved outlines, synergy candidates). Returns {"communes", "kinds", "rows",
+    "kinds_without_data", "white_zones", "zone_outlines", "synergy_pairs", "seconds",
+    "phases"}.
+    `geocoop.orchestration.refresh_analysis` also stores the collections' counts."""
     lap = _Laps()
     with conn.begin_nested():
         every = list(kind_table(conn))
@@ -200,7 +204,13 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
 
 
 def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
-    """See geocoop.analysis.api.refresh_for_cooperation."""
+    """Bring stored figures up to date after one cooperation was added, moved, edited or
+    deleted: only the communes it reaches (before and after) are recomputed, then the white
+    zones touching them, their outlines and its synergy pairs. Call it after the write, in the
+    same transaction. Returns {"cooperation_id", "communes", "zones", "pairs", "seconds",
+    "kind_codes", "coverage_rows_changed", …};
+    `geocoop.orchestration.refresh_analysis_for_cooperation` also updates the collections'
+    stored counts."""
     started = time.perf_counter()
     with conn.begin_nested():
         table = kind_table(conn)

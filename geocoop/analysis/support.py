@@ -57,7 +57,14 @@ def _rows(conn: Connection, coop_id: int | None, level: str, code: str | None):
 
 
 def support_needs(conn: Connection, cooperation_id: int) -> dict:
-    """See geocoop.analysis.api.support_needs."""
+    """Accompaniment and financing needs of one cooperation (support_rules.yaml).
+
+    {"cooperation": {"id", "name", "kind", "category", "socio_economic_model", "stage"},
+     "needs": [{"dimension": "accompagnement" | "financement", "need" (code),
+                "label" (French), "source" (study table)}],
+     "support_in_reach": bool, "nearest_support": {"cooperation_id", "name",
+     "distance_m"} | None, "support_distance_m"}
+    """
     rows = _rows(conn, int(cooperation_id), "commune", None)
     if not rows:
         raise NotFound(f"Coopération introuvable (ou structure d'appui) : {cooperation_id}.")
@@ -87,7 +94,13 @@ def support_needs(conn: Connection, cooperation_id: int) -> dict:
 
 
 def support_needs_by_territory(conn: Connection, level: str, code: str) -> dict:
-    """See geocoop.analysis.api.support_needs_by_territory."""
+    """Needs aggregated over the cooperations located in one territory.
+
+    {"level", "code", "name", "cooperations", "by_stage": {stage: n},
+     "needs": [{"dimension", "need", "label", "cooperations"}],
+     "emergence_without_support": [{"id", "name", "kind", "nearest_support_m"}],
+     "communes_without_support": n, "population_without_support": n}
+    """
     check_level(level)
     name = "France"
     if level != "france":

@@ -89,7 +89,15 @@ def synergy_candidates(
     kinds: list[str] | None = None,
     limit: int = 100,
 ) -> list[dict]:
-    """See geocoop.analysis.api.synergy_candidates."""
+    """Pairs of cooperations that could work together and have no declared partnership.
+
+    A pair qualifies when the perimeters overlap or the points are within `max_distance_m`
+    (default: `max_distance_m` of complementarity.yaml) and the matrix weight of their kinds
+    is > 0. score = weight × proximity, proximity = 1 when perimeters overlap, else
+    1 − distance/max_distance. Best score first:
+    [{"a": {"id", "name", "kind", "commune_code"}, "b": {…}, "distance_m",
+      "perimeters_overlap": bool, "weight", "proximity", "score"}]
+    """
     m = matrix(conn)
     distance = check_distance(max_distance_m) or m["max_distance_m"]
     if distance > m["max_distance_m"]:
@@ -146,7 +154,13 @@ def missing_complements(
     parent_code: str | None = None,
     parent_level: str | None = None,
 ) -> list[dict]:
-    """See geocoop.analysis.api.missing_complements."""
+    """Territories having kind A but no cooperation of a complementary kind B.
+
+    B is complementary to A when the matrix weight ≥ `missing_threshold` (yaml). A kind B
+    without any data loaded is never "missing" (no data is not absence).
+    [{"level", "code", "name", "population", "has": A, "missing": B, "weight",
+      "has_count"}] sorted by weight then population, largest first.
+    """
     check_level(level)
     parent = resolve_parent(conn, level, parent_code, parent_level)
     m = matrix(conn)
@@ -182,7 +196,12 @@ def synergy_index(
     parent_code: str | None = None,
     parent_level: str | None = None,
 ) -> list[dict]:
-    """See geocoop.analysis.api.synergy_index."""
+    """Per territory: declared links / potential links (complementary pairs within reach).
+
+    [{"level", "code", "name", "cooperations", "potential_links", "declared_links",
+      "undeclared_links", "index" (0–1, None when no potential link)}]
+    A link counts in a territory when at least one of its two cooperations is located there.
+    """
     check_level(level)
     parent = resolve_parent(conn, level, parent_code, parent_level)
     rows = conn.execute(

@@ -28,7 +28,20 @@ def white_zones(
     parent_level: str | None = None,
     with_geometry: bool = True,
 ) -> list[dict]:
-    """See geocoop.analysis.api.white_zones."""
+    """Maximal groups of adjacent uncovered communes, largest population first.
+
+    [{"id" (smallest member commune code, stable), "rank", "kind", "rule",
+      "communes" ([codes]), "communes_count", "population", "area_km2",
+      "departements" ([codes]), "epci" ([codes]),
+      "nearest_cooperation_distance_m" (edge distance from the zone to the closest
+      cooperation of the kind; None when the kind has none),
+      "geometry" (GeoJSON MultiPolygon: the dissolved outline of the simplified polygons,
+      any size; "geometry_dissolved" is always true; both omitted when
+      with_geometry=False)}]
+    With a parent, zones are those of the whole country clipped to the parent's communes.
+    A kind without data has no white zone: [] (check `data_status` before reading it as
+    "no gap").
+    """
     kind = check_kind(conn, kind)
     rule = check_rule(rule)
     limit = check_limit(limit)
@@ -83,7 +96,12 @@ def epci_without(
     parent_code: str | None = None,
     parent_level: str | None = None,
 ) -> list[dict]:
-    """See geocoop.analysis.api.epci_without."""
+    """EPCI with no cooperation of `kind` located in any of their communes (inside the parent,
+    a département unless `parent_level` says "region").
+
+    [{"code", "name", "departement_code", "population", "communes_total",
+      "nearest_distance_m"}] sorted by population, largest first.
+    """
     kind = check_kind(conn, kind)
     parent = resolve_parent(conn, "epci", parent_code, parent_level)
     if not data_status(conn)[kind]["has_data"]:
