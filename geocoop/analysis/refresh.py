@@ -169,8 +169,7 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
         # its last placed cooperation went: no data, so no figure and no zone any more
         cleared = conn.execute(statement("analysis/kind_clear"), {"k": kind}).rowcount
         return {"communes": 0, "zones": 0, "rows_changed": bool(cleared)}
-    has_rows = conn.execute(statement("analysis/commune_stored"), {"kind": kind}).scalar()
-    if not has_rows:
+    if kind not in compute.stored_kinds(conn, [kind]):
         communes = None  # never computed: the whole kind
     else:
         communes = [

@@ -66,10 +66,11 @@ def read_sources(
 
 
 def _copy(
-    conn: Connection, sql: str, rows: Iterable[tuple], progress: bool, label: str, total: int
+    conn: Connection, name: str, rows: Iterable[tuple], progress: bool, label: str, total: int
 ) -> None:
+    """COPY `rows` with the named statement (text format), with a progress bar."""
     raw = conn.connection.driver_connection
-    with raw.cursor() as cur, cur.copy(sql) as copy:
+    with raw.cursor() as cur, cur.copy(sql_source(name)) as copy:
         for row in tqdm(
             rows, desc=label, total=total, unit="ligne", disable=not progress, leave=False
         ):
@@ -87,8 +88,7 @@ def _stage(conn: Connection, plan: Plan, progress: bool) -> None:
     _run_script(conn, "ingest/boundaries_staging")
     _copy(
         conn,
-        "COPY stg_attr (level, code, name, name_search, region_code, departement_code, "
-        "epci_code, postcodes, population, population_year, vintage) FROM STDIN",
+        "ingest/boundaries_copy_attr",
         plan.attrs,
         progress,
         "attributs",
@@ -96,7 +96,7 @@ def _stage(conn: Connection, plan: Plan, progress: bool) -> None:
     )
     _copy(
         conn,
-        "COPY stg_part (code, part_code, file, seq, geom) FROM STDIN",
+        "ingest/boundaries_copy_part",
         plan.parts,
         progress,
         "polygones",
@@ -104,7 +104,7 @@ def _stage(conn: Connection, plan: Plan, progress: bool) -> None:
     )
     _copy(
         conn,
-        "COPY stg_upper (level, code, file, seq, geom) FROM STDIN",
+        "ingest/boundaries_copy_upper",
         plan.upper,
         progress,
         "polygones (niveaux)",
@@ -112,7 +112,7 @@ def _stage(conn: Connection, plan: Plan, progress: bool) -> None:
     )
     _copy(
         conn,
-        "COPY stg_change (old_code, new_code, effective, source) FROM STDIN",
+        "ingest/boundaries_copy_change",
         plan.changes,
         progress,
         "codes",
@@ -120,7 +120,7 @@ def _stage(conn: Connection, plan: Plan, progress: bool) -> None:
     )
     _copy(
         conn,
-        "COPY stg_alias (name_search, code, name, source) FROM STDIN",
+        "ingest/boundaries_copy_alias",
         plan.aliases,
         progress,
         "anciens noms",

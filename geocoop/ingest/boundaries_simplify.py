@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
+from psycopg import sql
 from sqlalchemy import Connection
 
 from geocoop.ingest.boundaries_coverage import (
@@ -21,7 +22,7 @@ from geocoop.ingest.boundaries_coverage import (
     run_parallel,
     simplify_coverage,
 )
-from geocoop.sql import statement
+from geocoop.sql import fragment, statement
 
 TOLERANCE_M = 500.0  # metres: below one pixel up to zoom 8 (≈ 600 m/px), halves the vertices
 SNAP_M = 1.0  # vertices closer than a metre are one node when cleaning the coverage
@@ -52,10 +53,10 @@ def _zones(departements_present: list[str], touched: set[str]) -> dict[int, list
 
 
 def _simplify(
-    conn: Connection, sql: str, params: dict, key: str, srid: int, tolerance_m: float
+    conn: Connection, name: str, params: dict, key: str, srid: int, tolerance_m: float
 ) -> int:
     """Clean + simplify one zone's coverage and COPY it into stg_simplified; rows sent."""
-    rows = conn.execute(statement(sql), {**params, "srid": srid}).all()
+    rows = conn.execute(statement(name), {**params, "srid": srid}).all()
     if not rows:
         return 0
     geoms = shapely.from_wkb([bytes(r.wkb) for r in rows])
@@ -65,7 +66,7 @@ def _simplify(
     simplified = simplify_coverage(cleaned, tolerance_m)
     _copy_binary(
         conn,
-        f"stg_simplified ({key}, srid, geom)",
+        _simplified_copy(key),
         ["int4" if key == "id" else "text", "int4", "bytea"],
         ((getattr(row, key), srid, wkb) for row, wkb in zip(rows, _wkb(simplified), strict=True)),
     )
@@ -76,11 +77,18 @@ def _wkb(geoms) -> list:
     return shapely.to_wkb(geoms)
 
 
-def _copy_binary(conn: Connection, target: str, types: list[str], rows) -> None:
+def _simplified_copy(key: str) -> sql.Composable:
+    """The COPY into stg_simplified keyed by `key`: "id" (stored) or "code" (staged)."""
+    if key not in ("id", "code"):
+        raise ValueError(f"not a key of stg_simplified: {key!r}")
+    return fragment("ingest/simplify_copy", key=sql.Identifier(key))
+
+
+def _copy_binary(conn: Connection, copy_sql: sql.Composable, types: list[str], rows) -> None:
     """Binary COPY: geometries go as plain WKB bytes, which PostGIS's binary input
     (geometry_recv) reads directly — no hex encoding on either side."""
     raw = conn.connection.driver_connection
-    with raw.cursor() as cur, cur.copy(f"COPY {target} FROM STDIN (FORMAT BINARY)") as copy:
+    with raw.cursor() as cur, cur.copy(copy_sql) as copy:
         copy.set_types(types)
         for row in rows:
             copy.write_row(row)
@@ -102,7 +110,7 @@ def _simplify_communes_zone(
     simplified = simplify_coverage(cleaned, tolerance_m)
     _copy_binary(
         conn,
-        "stg_simplified (code, srid, geom)",
+        _simplified_copy("code"),
         ["text", "int4", "bytea"],
         ((row.code, srid, wkb) for row, wkb in zip(rows, _wkb(simplified), strict=True)),
     )
@@ -112,7 +120,7 @@ def _simplify_communes_zone(
     ]
     _copy_binary(
         conn,
-        "stg_dissolved (level, code, srid, geom, geom_simplified)",
+        fragment("ingest/simplify_copy_dissolved"),
         ["text", "text", "int4", "bytea", "bytea"],
         dissolved,
     )
