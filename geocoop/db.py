@@ -44,8 +44,11 @@ def resolve_url(settings: Settings, *, start: bool = True) -> str:
 def make_engine(
     url: str, settings: Settings | None = None, *, idle_in_transaction_ms: int = 0
 ) -> Engine:
-    """An engine with a bounded pool, liveness checks and a statement timeout; with
-    `idle_in_transaction_ms`, sessions idle inside a transaction longer are ended."""
+    """An engine with a bounded pool, liveness checks and a statement timeout.
+
+    With
+    `idle_in_transaction_ms`, sessions idle inside a transaction longer are ended.
+    """
     settings = settings or Settings()
     options = f"-c statement_timeout={int(settings.statement_timeout_ms)}"
     if idle_in_transaction_ms:
@@ -69,8 +72,11 @@ def make_engine(
 
 
 def set_local(conn: Connection, name: str, value: str) -> None:
-    """A server setting (`statement_timeout`, `work_mem`…) for the rest of the
-    connection's current transaction only (`SET LOCAL`, with the value bound)."""
+    """Set a server setting for the rest of the current transaction.
+
+    A server setting (`statement_timeout`, `work_mem`…) for the rest of the
+    connection's current transaction only (`SET LOCAL`, with the value bound).
+    """
     conn.execute(select(func.set_config(name, value, True)))
 
 

@@ -69,8 +69,10 @@ class NotFound(GeocoopError):
 
 
 class NoData(GeocoopError):
-    """A figure was asked of a kind with no data loaded: there is nothing to say, and an
-    empty answer would read as "nobody there"."""
+    """A figure was asked of a kind with no data loaded.
+
+    There is nothing to say, and an empty answer would read as "nobody there".
+    """
 
     status = 409
     title = "Aucune donnée chargée"

@@ -24,9 +24,12 @@ def commune_coverage(
     distance_m: float | None = None,
     filters: dict | None = None,
 ) -> list[dict]:
-    """The communes of territory (`level`, `code`), largest population first: population,
+    """The communes of one territory with their coverage by one kind.
+
+    The communes of territory (`level`, `code`), largest population first: population,
     `covered` under `rule` (at `distance_m`, default the kind's service distance), how,
-    the nearest cooperation and its distance to the commune's boundary (metres)."""
+    the nearest cooperation and its distance to the commune's boundary (metres).
+    """
     check_level(level)
     kind = check_kind(conn, kind)
     rule = check_rule(rule)

@@ -48,9 +48,12 @@ def compute_kind(
     filters: dict[str, list[str] | None],
     profile: dict | None = None,
 ) -> dict:
-    """Fill analysis_work for one kind over the communes of analysis_communes; returns the
-    number of points and perimeters used. `profile` ({"category", "socio_economic_model",
-    "stage"}, None values included) keeps only the cooperations of exactly that profile."""
+    """Fill analysis_work for one kind over the communes of analysis_communes.
+
+    Returns the number of points and perimeters used. `profile` ({"category",
+    "socio_economic_model", "stage"}, None values included) keeps only the cooperations of exactly
+    that profile.
+    """
     exact = NO_PROFILE
     if profile is not None:
         exact = {
@@ -68,8 +71,11 @@ def compute_kind(
 def compute_loaded(
     conn: Connection, kind: str, distance_m: float, points: int, perimeters: int
 ) -> None:
-    """Fill analysis_work for one kind over analysis_communes from the cooperations
-    already in analysis_pts / analysis_perims (`points`, `perimeters` of them)."""
+    """Fill analysis_work for one kind from the cooperations already loaded.
+
+    Fill analysis_work for one kind over analysis_communes from the cooperations
+    already in analysis_pts / analysis_perims (`points`, `perimeters` of them).
+    """
     params = {"kind": kind, "distance_m": float(distance_m)}
     if not points and not perimeters:
         conn.execute(statement("analysis/commune_empty"), params)

@@ -71,11 +71,13 @@ def rollup(
     distance_m: float | None,
     selection: dict | None = None,
 ) -> list[dict]:
-    """Rows of `coverage` for already-validated parameters. Only the kinds of the
-    selection that are counted (data loaded, a cooperation passing the filters) make the
-    figures; when none is, every coverage field is None and `data_note` says why. Read
-    from the stored roll-ups and facts when they can answer (geocoop/analysis/facts.py),
-    else computed (`rollup_computed`)."""
+    """Rows of `coverage` for already-validated parameters.
+
+    Only the kinds of the selection that are counted (data loaded, a cooperation passing the
+    filters) make the figures; when none is, every coverage field is None and `data_note` says
+    why. Read from the stored roll-ups and facts when they can answer
+    (geocoop/analysis/facts.py), else computed (`rollup_computed`).
+    """
     if selection is None:
         selection = selection_status(conn, kinds, filters)
     counted = selection["counted"]
@@ -123,8 +125,11 @@ def rollup_computed(
     distance_m: float | None,
     selection: dict | None = None,
 ) -> list[dict]:
-    """Rows of `rollup` (before the data notes) from the stored table, or computed for the
-    filters / distance (analysis/filtered.py)."""
+    """Rows of `rollup`, from the stored table or computed live.
+
+    Rows of `rollup` (before the data notes) from the stored table, or computed for the
+    filters / distance (analysis/filtered.py).
+    """
     if selection is None:
         selection = selection_status(conn, kinds, filters)
     counted = selection["counted"]

@@ -1,4 +1,6 @@
-"""Per-commune figures for a selection: stored ones whenever they hold, recomputed only
+"""Per-commune figures for a selection: stored where they hold, else recomputed.
+
+Per-commune figures for a selection: stored ones whenever they hold, recomputed only
 where a filter or a distance override changes them.
 
 For each counted kind:
@@ -31,9 +33,12 @@ def prepare_source(
     distance_m: float | None,
     parent: tuple[str, str] | None,
 ) -> tuple[sql.Composable, dict]:
-    """The rows of the counted kinds as a SQL source for rollup.sql and its extra bound
+    """The rows of the counted kinds as a SQL source for rollup.sql, with its parameters.
+
+    The rows of the counted kinds as a SQL source for rollup.sql and its extra bound
     parameters: the stored table itself when it holds for every kind, else the union of
-    the stored rows of some kinds and `analysis_work` (filled here) for the others."""
+    the stored rows of some kinds and `analysis_work` (filled here) for the others.
+    """
     counted = selection["counted"]
     stored = compute.stored_kinds(conn, counted)
     whole, delta, live = [], [], []
@@ -65,8 +70,11 @@ def _delta(
     filters: dict[str, list[str] | None],
     parent: tuple[str, str] | None,
 ) -> int:
-    """analysis_work rows of `kind` under `filters`: stored where they hold, recomputed
-    for the affected communes. Returns how many communes were recomputed."""
+    """analysis_work rows of `kind` under `filters`, recomputed only where they change.
+
+    analysis_work rows of `kind` under `filters`: stored where they hold, recomputed
+    for the affected communes. Returns how many communes were recomputed.
+    """
     conn.execute(statement("analysis/reset_kind"))
     counts = conn.execute(
         statement("analysis/load_kind"), {"kind": kind, **filters, **compute.NO_PROFILE}

@@ -82,8 +82,11 @@ def _shrink(conn: Connection, kind: str, zone: str, covered: list[str]) -> str:
 
 
 def _grow(conn: Connection, kind: str, uncovered: list[str]) -> None:
-    """The communes `uncovered` joined the uncovered set: merge them and the zones they
-    touch; the largest zone of each merged group lends its label."""
+    """Merge newly uncovered communes with each other and the zones they touch.
+
+    The communes `uncovered` joined the uncovered set: merge them and the zones they
+    touch; the largest zone of each merged group lends its label.
+    """
     rows = conn.execute(
         statement("analysis/zones_attach"), {"kind": kind, "communes": uncovered}
     ).all()
@@ -116,8 +119,11 @@ def update_zones(
     before: dict[str, tuple[bool, str | None]],
     after: dict[str, bool],
 ) -> dict:
-    """Bring stored zones of `kind` up to date after the communes of `before` (covered,
-    old label) were recomputed (now covered = `after`; their labels were cleared)."""
+    """Bring the stored zones of `kind` up to date after some communes were recomputed.
+
+    Bring stored zones of `kind` up to date after the communes of `before` (covered,
+    old label) were recomputed (now covered = `after`; their labels were cleared).
+    """
     _set(conn, kind, [(c, z) for c, (cov, z) in before.items() if not cov and not after[c]])
     newly_covered: dict[str, list[str]] = defaultdict(list)
     for c, (cov, z) in before.items():

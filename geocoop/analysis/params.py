@@ -69,8 +69,11 @@ def kind_table(conn: Connection) -> dict[str, dict]:
 def check_kinds(
     conn: Connection, kinds: list[str] | None, *, allow_support: bool = True
 ) -> list[str]:
-    """Known kind codes; None → every cooperation kind (not the context layers: support
-    structures and public services, see reference_counts.yaml)."""
+    """Known kind codes; None means every cooperation kind.
+
+    Known kind codes; None → every cooperation kind (not the context layers: support
+    structures and public services, see reference_counts.yaml).
+    """
     table = kind_table(conn)
     if kinds is None:
         context = context_kinds({code: k["is_support"] for code, k in table.items()})

@@ -169,9 +169,12 @@ def note_text(selection: dict, lang: str = "fr") -> str | None:
 def coverage_status(
     conn: Connection, kinds: list[str] | None = None, filters: dict | None = None
 ) -> dict:
-    """What the figures of `coverage(kinds=…, filters=…)` are made of:
+    """What the figures of `coverage(kinds=…, filters=…)` are made of.
+
+    What the figures of `coverage(kinds=…, filters=…)` are made of:
     {"kinds", "counted", "without_data", "without_match", "cooperations", "matching",
      "filters": {field: {"values", "known", "unknown", "matching"}}, "has_figures",
      "notes": [{"code": "no_data" | "partial" | "unknown" | "no_match", "message",
-     "message_en", …}], "data_status": {kind: …}}."""
+     "message_en", …}], "data_status": {kind: …}}.
+    """
     return selection_status(conn, check_kinds(conn, kinds), check_filters(filters))

@@ -96,7 +96,9 @@ def epci_without(
     parent_code: str | None = None,
     parent_level: str | None = None,
 ) -> list[dict]:
-    """EPCI with no cooperation of `kind` located in any of their communes (inside the parent,
+    """EPCI with no cooperation of `kind` located in any of their communes.
+
+    EPCI with no cooperation of `kind` located in any of their communes (inside the parent,
     a département unless `parent_level` says "region").
 
     [{"code", "name", "departement_code", "population", "communes_total",
@@ -123,8 +125,11 @@ def epci_without(
 
 
 def ensure_adjacency(conn: Connection, *, check: bool = True) -> dict:
-    """Build the commune adjacency graph when missing or (check=True) when any commune
-    polygon changed since it was built. Returns {"rebuilt": bool, "pairs": n}."""
+    """Build the commune adjacency graph when missing or out of date.
+
+    Build the commune adjacency graph when missing or (check=True) when any commune
+    polygon changed since it was built. Returns {"rebuilt": bool, "pairs": n}.
+    """
     state = conn.execute(statement("analysis/adjacency_state")).first()
     if state is not None and not check:
         return {"rebuilt": False, "pairs": state.pairs}
@@ -164,11 +169,14 @@ def assign_zones(
     extra: list[str] | None = None,
     work: bool = False,
 ) -> int:
-    """White zones of `kind` (rule "any") as connected components of uncovered communes in
+    """Label the white zones of `kind` as connected components of uncovered communes.
+
+    White zones of `kind` (rule "any") as connected components of uncovered communes in
     the adjacency graph; zone id = smallest commune code. Over every commune, or (incremental
     refresh) over the members of `zones` plus the communes `extra` — a set the caller keeps
     closed under adjacency. In the stored table, or (work=True, full refresh) the scratch
-    one. Only changed zone ids are written; returns the number of zones."""
+    one. Only changed zone ids are written; returns the number of zones.
+    """
     scratch_or_stored = table(compute.WORK_TABLE if work else compute.STORED_TABLE)
     params = {"kind": kind, "zones": zones, "extra": extra}
 
@@ -188,9 +196,12 @@ def assign_zones(
 
 
 def store_outlines(conn: Connection, kinds: list[str]) -> dict:
-    """Bring the stored white-zone outlines of `kinds` (table analysis_zone) in line with
+    """Bring the stored white-zone outlines of `kinds` in line with the zones.
+
+    Bring the stored white-zone outlines of `kinds` (table analysis_zone) in line with
     the zones of analysis_commune_kind: zones whose members changed are dissolved again,
-    the others kept. Returns {"kept", "written", "removed"}."""
+    the others kept. Returns {"kept", "written", "removed"}.
+    """
     params = {"kinds": list(kinds)}
     conn.execute(statement("analysis/zone_outline_live_drop"))
     conn.execute(statement("analysis/zone_outline_live_create"))

@@ -24,8 +24,11 @@ def settings() -> Settings:
 
 
 def engine(migrated: bool = True):
-    """An engine on the configured database (starting the private cluster if needed);
-    with `migrated`, refuse a database whose schema is not at the head revision."""
+    """An engine on the configured database.
+
+    An engine on the configured database (starting the private cluster if needed);
+    with `migrated`, refuse a database whose schema is not at the head revision.
+    """
     from geocoop.db import check_migrated, engine_for
 
     result = engine_for(settings())

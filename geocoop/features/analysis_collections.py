@@ -32,9 +32,12 @@ _STATUS_FIELDS = ("status", "cooperations", "vintage", "message", "message_en")
 
 
 def kinds_data_status(conn) -> dict[str, dict]:
-    """Each kind's data status as the per-kind collections (`per_kind`, and the one-kind
+    """Each kind's data status as the per-kind collections and tiles list it.
+
+    Each kind's data status as the per-kind collections (`per_kind`, and the one-kind
     layers `coverage-<kind>`, `white-zones-<kind>`) and tiles list it: a kind with status
-    "none" has no row in them (no data is not absence, so nothing is stored)."""
+    "none" has no row in them (no data is not absence, so nothing is stored).
+    """
     from geocoop.analysis.data_status import data_status
 
     return {
@@ -150,8 +153,11 @@ _ROLLUP_PROPS = (
 
 
 def _rollup(level: str, parent_column: str):
-    """Coverage of each territory of `level` per kind, summed over its communes (rule
-    "any": distance or perimeter), from the stored per-commune figures."""
+    """Coverage of each territory of `level` per kind, from the stored figures.
+
+    Coverage of each territory of `level` per kind, summed over its communes (rule
+    "any": distance or perimeter), from the stored per-commune figures.
+    """
 
     def build():
         commune = _T.alias("c")

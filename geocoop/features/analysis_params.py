@@ -89,8 +89,7 @@ FILTERS = ("category", "socio_economic_model", "stage")
 
 
 def read_params(params: tuple[Param, ...], args: Mapping[str, Sequence[str]]) -> dict:
-    """The declared parameters in `args` (name → values), typed; 400 on unknown or invalid
-    ones."""
+    """The declared parameters in `args` (name → values), typed; 400 on unknown or invalid ones."""
     declared = {p.name: p for p in params}
     for name in args:
         if name not in declared:

@@ -38,8 +38,11 @@ COUNT_CAP = 50_000  # above this many matches numberMatched is omitted (it is op
 
 
 def output_value(prop: Property, column):
-    """A property as written: numbers rounded to their decimals (as `numeric`, so JSON keeps
-    the decimal point: `0.00`, `97.31`), integers rounded to whole numbers."""
+    """A property as written: numbers rounded to their decimals.
+
+    A property as written: numbers rounded to their decimals (as `numeric`, so JSON keeps
+    the decimal point: `0.00`, `97.31`), integers rounded to whole numbers.
+    """
     if prop.type == "number":
         return func.round(cast(column, Numeric), prop.precision)
     if prop.type == "integer":
@@ -49,8 +52,11 @@ def output_value(prop: Property, column):
 
 @cache
 def base_of(collection: Collection) -> Subquery:
-    """The collection's SELECT with its values as written, as a named subquery (built once
-    per collection): filters compare against what the client sees."""
+    """The collection's SELECT with its values as written, as a named subquery.
+
+    The collection's SELECT with its values as written, as a named subquery (built once
+    per collection): filters compare against what the client sees.
+    """
     src = collection.build().subquery("src")
     columns = [src.c.id, src.c.geom]
     columns += [output_value(p, src.c[p.name]).label(p.name) for p in collection.properties]
@@ -84,8 +90,11 @@ def envelopes(bbox: Bbox) -> list:
 
 
 def bbox_filter(geom, bbox: Bbox) -> ColumnElement[bool]:
-    """Features whose geometry intersects `bbox` (index-assisted; both halves of a box
-    crossing the antimeridian)."""
+    """Features whose geometry intersects `bbox`.
+
+    Features whose geometry intersects `bbox` (index-assisted; both halves of a box
+    crossing the antimeridian).
+    """
     return or_(*(func.ST_Intersects(geom, envelope) for envelope in envelopes(bbox)))
 
 
@@ -113,8 +122,11 @@ def where_clauses(collection: Collection, base: Subquery, q: ItemQuery) -> list:
 def feature_json(
     collection: Collection, base: Subquery, crs: Crs, properties: tuple[str, ...] | None = None
 ):
-    """SQL expression producing one GeoJSON Feature as text (only the `properties` named,
-    in their order, when given)."""
+    """SQL expression producing one GeoJSON Feature as text.
+
+    SQL expression producing one GeoJSON Feature as text (only the `properties` named,
+    in their order, when given).
+    """
     props = []
     chosen = collection.properties
     if properties is not None:

@@ -42,8 +42,11 @@ class Summary:
 
 
 def extents(conn: Connection, geometries: Select) -> list[list[float]]:
-    """Bounding boxes of the `geom` column of `geometries`: metropolitan France first, then
-    one per overseas area (10° cells of each geometry's bounding-box centre)."""
+    """Bounding boxes of the `geom` column of `geometries`.
+
+    Metropolitan France first, then one per overseas area (10° cells of each geometry's bounding-box
+    centre).
+    """
     g = geometries.subquery("g").c.geom
     box = func.Box2D(g)
     cx = (func.ST_XMin(box) + func.ST_XMax(box)) / 2
@@ -69,8 +72,11 @@ def extents(conn: Connection, geometries: Select) -> list[list[float]]:
 
 
 def _level_geometries(level: str) -> Select:
-    """The light boundaries of one territory level (same extent as the full ones, to within
-    the simplification tolerance)."""
+    """The light boundaries of one territory level.
+
+    The light boundaries of one territory level (same extent as the full ones, to within
+    the simplification tolerance).
+    """
     return select(func.coalesce(_T.c.geom_simplified, _T.c.geom).label("geom")).where(
         _T.c.level == level
     )
@@ -94,9 +100,12 @@ def compute_summary(
 
 
 def refresh_summaries(conn: Connection, changed: set[str] | None = None) -> int:
-    """Recompute and store the count and extents of every collection, or (an incremental
+    """Recompute and store the count and extents of every (or every changed) collection.
+
+    Recompute and store the count and extents of every collection, or (an incremental
     write) only of the `changed` ones, the others being restamped with the new data version
-    (the caller knows they did not change); returns how many were recomputed."""
+    (the caller knows they did not change); returns how many were recomputed.
+    """
     stored = read_summaries(conn) if changed is not None else {}
     level_extents: dict[str, list] = {}
     rows = []
@@ -117,10 +126,13 @@ def refresh_summaries(conn: Connection, changed: set[str] | None = None) -> int:
 
 
 def collections_changed_by_cooperation(kinds: list[str]) -> set[str]:
-    """The collections whose count or extents can change when one cooperation of `kinds`
+    """The collections one cooperation's incremental refresh can change.
+
+    The collections whose count or extents can change when one cooperation of `kinds`
     changes and its analysis is refreshed incrementally: the cooperations, the white zones
     and synergies (coverage keeps one row per commune and kind; when a kind gains or loses
-    its coverage rows, recount everything instead)."""
+    its coverage rows, recount everything instead).
+    """
     return {"cooperations", "white-zones", "synergy-candidates"} | {
         f"white-zones-{kind}" for kind in kinds
     }

@@ -296,9 +296,12 @@ def ingest_boundaries(
 
 @contextmanager
 def _gc_paused():
-    """A national import creates millions of long-lived, acyclic objects (rows, records,
+    """Pause CPython's cyclic garbage collector for a national import.
+
+    A national import creates millions of long-lived, acyclic objects (rows, records,
     geometries): CPython's cyclic collector rescans them all again and again (3–4 s of a
-    12 s import, measured). Paused for the import; reference counting still frees them."""
+    12 s import, measured). Paused for the import; reference counting still frees them.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:

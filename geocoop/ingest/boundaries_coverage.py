@@ -65,11 +65,14 @@ def _cross(p1: np.ndarray, p2: np.ndarray, q1: np.ndarray, q2: np.ndarray) -> np
 
 
 def coverage_defects(geoms: np.ndarray, tolerance: float) -> np.ndarray:
-    """Boolean mask of the polygons with an edge that does not match its neighbour's:
+    """Boolean mask of the polygons with an edge that does not match its neighbour's.
+
+    Boolean mask of the polygons with an edge that does not match its neighbour's:
     a vertex within `tolerance` of another polygon's unshared edge (near-miss nodes,
     T-junctions, parallel edges), crossing unshared edges, or an unshared edge inside
     another polygon (overlaps). Same polygons as GEOS's `coverage_invalid_edges`, at
-    about half its cost."""
+    about half its cost.
+    """
     bad = np.zeros(len(geoms), dtype=bool)
     if len(geoms) < 2:
         return bad
@@ -188,8 +191,11 @@ def simplify_coverage(
 
 
 def union_groups(geoms: np.ndarray, keys: np.ndarray, wanted: set[str]) -> dict[str, object]:
-    """Coverage union (linear time, exact on a clean coverage) of the polygons sharing
-    each key in `wanted`."""
+    """Coverage union of the polygons sharing each key in `wanted`.
+
+    Coverage union (linear time, exact on a clean coverage) of the polygons sharing
+    each key in `wanted`.
+    """
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
     unions = {}
@@ -211,10 +217,13 @@ def dissolve_levels(
     region_of: dict[str, str],
     wanted: dict[str, set[str]],
 ) -> dict[str, dict[str, object]]:
-    """Coverage unions of communes into EPCI, départements and régions ({level: {code:
+    """Coverage unions of communes into EPCI, départements and régions.
+
+    Coverage unions of communes into EPCI, départements and régions ({level: {code:
     geometry}} for the codes in `wanted`). Each level is built from the one below where it
     nests: a département from its EPCI that lie wholly inside it (plus the communes of the
-    others), a région from its départements, so internal edges are dissolved once."""
+    others), a région from its départements, so internal edges are dissolved once.
+    """
     regions = wanted.get("region") or set()
     deps = (wanted.get("departement") or set()) | {d for d, r in region_of.items() if r in regions}
     deps_of_epci: dict[str, set[str]] = {}

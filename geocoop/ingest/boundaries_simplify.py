@@ -85,8 +85,10 @@ def _simplified_copy(key: str) -> sql.Composable:
 
 
 def _copy_binary(conn: Connection, copy_sql: sql.Composable, types: list[str], rows) -> None:
-    """Binary COPY: geometries go as plain WKB bytes, which PostGIS's binary input
-    (geometry_recv) reads directly — no hex encoding on either side."""
+    """Binary COPY: geometries go as plain WKB bytes.
+
+    Which PostGIS's binary input (geometry_recv) reads directly — no hex encoding on either side.
+    """
     raw = conn.connection.driver_connection
     with raw.cursor() as cur, cur.copy(copy_sql) as copy:
         copy.set_types(types)
@@ -97,8 +99,11 @@ def _copy_binary(conn: Connection, copy_sql: sql.Composable, types: list[str], r
 def _simplify_communes_zone(
     conn: Connection, deps: list[str], srid: int, dissolve: dict[str, set[str]], tolerance_m: float
 ) -> tuple[int, int]:
-    """One zone's communes: cleaned, simplified (→ stg_simplified) and dissolved into the
-    EPCI / départements / régions of `dissolve` at both resolutions (→ stg_dissolved)."""
+    """One zone's communes: cleaned, simplified and dissolved.
+
+    One zone's communes: cleaned, simplified (→ stg_simplified) and dissolved into the
+    EPCI / départements / régions of `dissolve` at both resolutions (→ stg_dissolved).
+    """
     rows = conn.execute(
         statement("ingest/boundaries_simplify_source_commune"),
         {"departements": deps, "srid": srid},
@@ -152,11 +157,14 @@ def simplify_communes(
     dissolve: dict[str, set[str]] | None = None,
     tolerance_m: float = TOLERANCE_M,
 ) -> tuple[int, int]:
-    """Simplify staged communes (res_geom) together with the stored communes of every zone
+    """Simplify the staged communes together with the stored ones of their zones.
+
+    Simplify staged communes (res_geom) together with the stored communes of every zone
     they touch, before the merge, so each row is written once; stored neighbours whose
     simplified edge moved are updated. The same cleaned coverage is dissolved into the
     EPCI / départements / régions listed in `dissolve` (stg_dissolved, for
-    boundaries_dissolve.sql). Returns (communes simplified, communes with a defect)."""
+    boundaries_dissolve.sql). Returns (communes simplified, communes with a defect).
+    """
     _check()
     present = conn.execute(statement("ingest/simplify_departements_commune")).scalars().all()
     conn.execute(statement("ingest/simplify_clear_commune"))
@@ -172,8 +180,11 @@ def simplify_communes(
 def simplify_level(
     conn: Connection, level: str, departements: set[str], tolerance_m: float = TOLERANCE_M
 ) -> int:
-    """Recompute geom_simplified of stored `level` rows in every zone touched by
-    `departements` (the whole zone, so edges shared with earlier imports stay shared)."""
+    """Recompute geom_simplified of stored `level` rows in the touched zones.
+
+    Recompute geom_simplified of stored `level` rows in every zone touched by
+    `departements` (the whole zone, so edges shared with earlier imports stay shared).
+    """
     _check()
     present = (
         conn.execute(statement("ingest/simplify_departements"), {"level": level}).scalars().all()

@@ -1,4 +1,6 @@
-"""The fields a person may give for one cooperation (proposal form, editor's PATCH):
+"""The fields a person may give for one cooperation, bounded and checked.
+
+The fields a person may give for one cooperation (proposal form, editor's PATCH):
 bounded, checked against the study's vocabulary, each error named by its field.
 
 Codes are the import's (geocoop.models: CATEGORIES, MODELS, STAGES); lists are split like
@@ -83,8 +85,11 @@ def clean_point(lon: object, lat: object) -> tuple[float, float] | None:
 
 
 def clean_study_fields(data: dict, errors: dict[str, str], *, partial: bool = False) -> dict:
-    """The study's fields of `data`, validated; problems go to `errors`. With `partial`
-    only the keys present are returned (an edit), else every field (None when empty)."""
+    """The study's fields of `data`, validated; problems go to `errors`.
+
+    With `partial` only the keys present are returned (an edit), else every field (None when
+    empty).
+    """
     cleaned: dict = {}
     for name in STUDY_FIELDS:
         if partial and name not in data:

@@ -48,8 +48,11 @@ DERIVED_CATEGORY = {"pat": "modelisee", "ptce": "modelisee", "tzcld": "modelisee
 
 
 def split_list(value: str) -> list[str]:
-    """'PNA, LEADER (Europe, FEADER); Région' → ['PNA', 'LEADER (Europe, FEADER)', 'Région']:
-    separators inside brackets do not split."""
+    """Split a list on commas and semicolons, except inside brackets.
+
+    'PNA, LEADER (Europe, FEADER); Région' → ['PNA', 'LEADER (Europe, FEADER)', 'Région']:
+    separators inside brackets do not split.
+    """
     items, depth, current = [], 0, []
     for char in value or "":
         if char in "([{":

@@ -149,8 +149,11 @@ def _remove_files(path: str) -> None:
 
 
 class _Heartbeat:
-    """Records a running job's stage and a sign of life every few seconds, on a connection
-    of its own (the job's transaction is not committed until the end)."""
+    """Record a running job's stage and a sign of life every few seconds.
+
+    Records a running job's stage and a sign of life every few seconds, on a connection
+    of its own (the job's transaction is not committed until the end).
+    """
 
     def __init__(self, engine: Engine, job_id: int) -> None:
         self.engine, self.job_id = engine, job_id

@@ -21,9 +21,12 @@ def place_labels(
     limit: int = 150,
     min_population: int = 0,
 ) -> list[dict]:
-    """Names and label points of the territories of `level` in `bbox` (west, south, east,
+    """Names and label points of the territories of `level` in `bbox`.
+
+    Names and label points of the territories of `level` in `bbox` (west, south, east,
     north), most populated first: the page draws them in that order and skips any that
-    would overlap one already drawn."""
+    would overlap one already drawn.
+    """
     if level not in LEVELS:
         raise BadRequest(f"Niveau inconnu : {level!r}.")
     if len(bbox) != 4 or not all(math.isfinite(v) for v in bbox):

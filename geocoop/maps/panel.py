@@ -42,9 +42,12 @@ def coverage_rows(
     distance_m: float | None = None,
     filters: dict | None = None,
 ) -> dict:
-    """Coverage of the territory for the chosen kinds together (context layers left out
+    """Coverage of the territory for the chosen kinds together and for each kind.
+
+    Coverage of the territory for the chosen kinds together (context layers left out
     when a cooperation kind is chosen) and for each kind, each with its data status; a
-    kind without data has no figure (None), never 0 %. The analysis's coverage_summary."""
+    kind without data has no figure (None), never 0 %. The analysis's coverage_summary.
+    """
     counted, left_out = headline_kinds(kinds, [k["code"] for k in kinds])
     try:
         summary = analysis_api().coverage_summary(
@@ -148,8 +151,11 @@ def _synergies(conn: Connection, territory: dict, kinds: list[str]) -> list[dict
 
 
 def selected_kinds(conn: Connection, codes: list[str] | None) -> list[dict]:
-    """The kinds asked for (every cooperation kind, no context layer, by default); 400 on
-    an unknown code."""
+    """The kinds asked for; 400 on an unknown code.
+
+    The kinds asked for (every cooperation kind, no context layer, by default); 400 on
+    an unknown code.
+    """
     every = map_kinds(conn)
     if not codes:
         return [k for k in every if not k["context"]]

@@ -1,10 +1,13 @@
-"""Failed token attempts are throttled per client address: after `MAX_FAILURES` failures
+"""Failed token attempts are throttled per client address.
+
+After `MAX_FAILURES` failures
 within `WINDOW_S` seconds, every token check from that address answers 429 with
 `Retry-After` until the window has passed. A success clears the address. Failures are
 logged with the address and never with the token. Kept per process (each gunicorn worker
 counts its own): an attacker spread over W workers gets W × MAX_FAILURES tries a window,
 still far too few to guess a 32-byte token; the reverse proxy's own limit is the second
-line (docs/operations.md)."""
+line (docs/operations.md).
+"""
 
 from __future__ import annotations
 
