@@ -90,6 +90,7 @@ class EmbeddedCluster:
     """One private PostgreSQL + PostGIS cluster living in `data_dir`."""
 
     def __init__(self, data_dir: Path, db_name: str = "geocoop", *, fast: bool = False) -> None:
+        """The cluster of `data_dir` serving `db_name` (`fast`: durability off, for tests)."""
         self.data_dir = Path(data_dir).resolve()
         self.db_name = db_name
         self.fast = fast  # tests: fsync off, throw-away clusters
@@ -137,7 +138,7 @@ class EmbeddedCluster:
         )
 
     def libpq_dsn(self, db_name: str | None = None) -> str:
-        """libpq connection string (for psql, ogr2ogr, psycopg)."""
+        """Libpq connection string (for psql, ogr2ogr, psycopg)."""
         return (
             f"host={self.socket_dir} port={PORT} user={SUPERUSER} dbname={db_name or self.db_name}"
         )
@@ -373,6 +374,7 @@ class StandbyCluster(EmbeddedCluster):
     """
 
     def __init__(self, primary: EmbeddedCluster, slot: str = REPLICATION_SLOT) -> None:
+        """The standby of `primary`, streaming through replication slot `slot`."""
         super().__init__(
             primary.data_dir.with_name(primary.data_dir.name + "-replica"),
             primary.db_name,

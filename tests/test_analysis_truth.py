@@ -57,8 +57,11 @@ FIGURES = ("code", "communes_covered", "population_covered")
 
 
 def _same(fast, live, distance: float) -> None:
-    """Same coverage; the same nearest distance, or none when the nearest that passes is
-    only known to lie beyond the service distance (not searched for by the fast path)."""
+    """Same coverage, and the same nearest distance when it is known.
+
+    Same coverage; the same nearest distance, or none when the nearest that passes is
+    only known to lie beyond the service distance (not searched for by the fast path).
+    """
     assert [{k: r[k] for k in FIGURES} for r in fast] == [{k: r[k] for k in FIGURES} for r in live]
     for f, v in zip(fast, live, strict=True):
         if f["nearest_distance_m"] is None and v["nearest_distance_m"] is not None:

@@ -1,6 +1,9 @@
-"""The named SQL files (geocoop/**/sql/*.sql) compose safely: a `{placeholder}` filled by
+"""The named SQL files compose safely.
+
+The named SQL files (geocoop/**/sql/*.sql) compose safely: a `{placeholder}` filled by
 geocoop.sql.composed never sits in a comment (a multi-line fragment would end the comment
-and turn the rest of its text into SQL), and a file with placeholders has no other brace."""
+and turn the rest of its text into SQL), and a file with placeholders has no other brace.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""One reference definition of a white zone (docs/analysis.md, "White zones"), and every
+"""One reference definition of a white zone, and every other path agreeing with it.
+
+One reference definition of a white zone (docs/analysis.md, "White zones"), and every
 other path that computes zones agreeing with it.
 
 Reference: the connected components of a kind's uncovered communes (rule « any ») in the
@@ -44,8 +46,10 @@ def _grid_edges(n: int) -> list[tuple[str, str]]:
 
 
 def _check(conn, edges: list[tuple[str, str]], *, live: bool, where: str) -> int:
-    """Every path agrees with the reference for every kind with data; returns the number
-    of zones seen."""
+    """Every path agrees with the reference for every kind with data.
+
+    Returns the number of zones seen.
+    """
     seen = 0
     for kind in ("tiers_lieu", "pat"):
         nodes = wz.uncovered(conn, kind)

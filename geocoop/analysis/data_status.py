@@ -93,7 +93,7 @@ def _messages(count: int, ref: dict | None) -> tuple[str, str]:
 
 
 def data_status(conn: Connection) -> dict[str, dict]:
-    """Every kind's data status, by kind code:
+    """Every kind's data status, by kind code.
 
     {"kind", "label", "label_en", "status": "none" | "partial" | "loaded",
      "has_data": bool (status ≠ none), "cooperations", "placed" (with a point or a

@@ -57,10 +57,12 @@ class Group(click.Group):
     """A group whose subcommands all get `friendly_errors`."""
 
     def command(self, *args, **kwargs):
+        """A subcommand whose errors are made friendly."""
         decorator = super().command(*args, **kwargs)
         return lambda f: decorator(friendly_errors(f))
 
     def group(self, *args, **kwargs):
+        """A subgroup of the same class, so its subcommands get friendly errors too."""
         kwargs.setdefault("cls", Group)
         return super().group(*args, **kwargs)
 

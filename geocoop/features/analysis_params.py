@@ -63,6 +63,7 @@ class Param:
 
 
 def formats(*names: str) -> Param:
+    """The `f` parameter offering `names`, the first one by default."""
     return Param("f", "string", "Format de la réponse.", enum=names, default=names[0])
 
 

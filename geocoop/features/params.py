@@ -44,7 +44,8 @@ class Bbox:
     """A bounding box in the coordinates of `crs`, already in x/y (east, north) order.
 
     In CRS84/EPSG:4326 a box crossing the antimeridian has `minx > maxx` (OGC API –
-    Features Part 1): it covers [minx, 180] and [-180, maxx]."""
+    Features Part 1): it covers [minx, 180] and [-180, maxx].
+    """
 
     minx: float
     miny: float

@@ -171,7 +171,8 @@ def items_page(
 
     `counter(conn, collection, q, base, clauses)` gives numberMatched when the page alone
     does not tell it (geocoop.features.counts.MatchCounter); without one, a count capped
-    at COUNT_CAP rows."""
+    at COUNT_CAP rows.
+    """
     base = base_of(collection)
     clauses = where_clauses(collection, base, q)
     stmt = (

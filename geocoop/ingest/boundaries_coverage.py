@@ -28,7 +28,8 @@ def _lone_segments(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     """Segments of polygon rings that no other ring has (start, end, owner index).
 
     Exact shared edges appear twice, once per side; what is left is the coverage's outer
-    boundary (coast, borders) and the defects."""
+    boundary (coast, borders) and the defects.
+    """
     parts, owner = shapely.get_parts(geoms, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
     xy, ring_of = shapely.get_coordinates(rings, return_index=True)
@@ -111,7 +112,8 @@ def clean_coverage(
     GEOS coverage_clean runs on the defective polygons and two rings of neighbours. Its
     snapping may still move an edge on the patch's rim, shared with a polygon left out:
     the rim is checked, and the patch grows around what it finds (then the whole coverage
-    is cleaned, after `attempts` tries)."""
+    is cleaned, after `attempts` tries).
+    """
     bad = coverage_defects(geoms, snapping_distance)
     if not bad.any():
         return geoms, 0
@@ -172,7 +174,8 @@ def simplify_coverage(
     A slice is simplified with two rings of neighbours around it and only its own
     polygons are kept: an edge's simplification depends on its nodes and the vertices
     near it, all inside that margin, so the result is identical to simplifying the whole
-    coverage at once (checked polygon by polygon on all of France: tests)."""
+    coverage at once (checked polygon by polygon on all of France: tests).
+    """
     threads = threads or workers()
     if threads <= 1 or len(geoms) < split_min:
         return shapely.coverage_simplify(geoms, tolerance)

@@ -161,7 +161,7 @@ def _decompressed_chunks(path: Path) -> Iterator[bytes]:
 def text_lines(path: Path, header_fields: list[str] | None = None) -> Iterator[str]:
     """Lines of a UTF-8 text file, decompressed on a background thread.
 
-    Lines (with their "\\n") of a UTF-8 text file, lzma/xz decompressed on a background
+    Lines (each with its newline) of a UTF-8 text file, lzma/xz decompressed on a background
     thread as they are read; errors as read_bytes + decode_utf8 (file, line, column).
     """
     if path.suffix.lower() not in (".lzma", ".xz"):

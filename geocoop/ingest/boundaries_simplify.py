@@ -39,7 +39,7 @@ def zone_srid(departement_code: str | None) -> int:
 
 
 def has_coverage_simplify() -> bool:
-    """shapely was built against GEOS ≥ 3.12 (coverage simplification available)."""
+    """Shapely was built against GEOS ≥ 3.12 (coverage simplification available)."""
     return hasattr(shapely, "coverage_clean") and shapely.geos_version >= (3, 14, 0)
 
 

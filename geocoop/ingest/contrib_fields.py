@@ -32,6 +32,7 @@ class FieldErrors(BadRequest):
     """Several fields are invalid; `errors` maps each field to its reason (French)."""
 
     def __init__(self, errors: dict[str, str]) -> None:
+        """The errors by field, joined into one French message."""
         detail = " ; ".join(f"{name} : {reason}" for name, reason in errors.items())
         super().__init__(f"Champs invalides — {detail}.")
         self.errors = errors

@@ -72,6 +72,7 @@ class RowRejected(Exception):
     """A row cannot be kept; carries the field and reason for the report."""
 
     def __init__(self, field_name: str | None, reason: str) -> None:
+        """The field at fault (None: the whole row) and the reason (French)."""
         super().__init__(reason)
         self.field = field_name
         self.reason = reason
@@ -138,6 +139,7 @@ class RowBuilder:
             )
 
     def get(self, values: dict[str, str], field_name: str) -> str:
+        """The stripped value of `field_name` in `values` ("" when not mapped or empty)."""
         header = self.mapping.columns.get(field_name)
         return (values.get(header) or "").strip() if header else ""
 

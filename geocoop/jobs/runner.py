@@ -186,12 +186,14 @@ class Worker:
     """A background thread that drains the queue now and then, and at once when woken."""
 
     def __init__(self, engine: Engine, *, interval_s: float = 2.0) -> None:
+        """A worker on `engine` looking at the queue every `interval_s` seconds."""
         self.engine, self.interval_s = engine, interval_s
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="geocoop-jobs", daemon=True)
 
     def start(self) -> Worker:
+        """Start the thread; returns the worker."""
         self._thread.start()
         return self
 

@@ -24,6 +24,7 @@ SYNERGIES_SHOWN = 8
 
 
 def analysis_api():
+    """The analysis API module, or None while the analysis package is incomplete."""
     # The analysis package is optional at import time so the map still serves its
     # outlines and cooperations on a database where figures were never computed.
     if importlib.util.find_spec("geocoop.analysis.coverage") is None:

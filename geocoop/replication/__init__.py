@@ -99,6 +99,7 @@ class Replica:
     """One standby: its engine and its last probed state."""
 
     def __init__(self, name: str, engine: Engine) -> None:
+        """The standby `name` reached through `engine`, not yet probed."""
         self.name = name
         self.engine = engine
         self.state = ReplicaState(name)
@@ -114,6 +115,7 @@ class ReplicaSet:
     """
 
     def __init__(self, replicas: list[Replica], max_lag_s: float, ttl_s: float = 1.0) -> None:
+        """Choose among `replicas` those at most `max_lag_s` behind, probed every `ttl_s`."""
         self.replicas = replicas
         self.max_lag_s = max_lag_s
         self.ttl_s = ttl_s

@@ -31,6 +31,7 @@ class TokenThrottle:
     """Failure times per client address (in-process, thread-safe, bounded)."""
 
     def __init__(self, max_failures: int = MAX_FAILURES, window_s: float = WINDOW_S) -> None:
+        """Refuse after `max_failures` failures within `window_s` seconds."""
         self.max_failures, self.window_s = max_failures, window_s
         self._failures: OrderedDict[str, list[float]] = OrderedDict()
         self._lock = threading.Lock()

@@ -1,5 +1,7 @@
-"""White zones read back from every path that computes them, as {commune: zone id}, and the
-reference definition they must agree with (docs/analysis.md, "White zones").
+"""White zones read back from every path that computes them.
+
+As {commune: zone id}, and the reference definition they must agree with (docs/analysis.md, "White
+zones").
 
 Zone ids are named canonically (the smallest member code), so partitions compare by
 equality whatever labels a path stored.
@@ -29,8 +31,11 @@ def uncovered(conn: Connection, kind: str) -> list[str]:
 
 
 def reference(nodes: list[str], edges: list[tuple[str, str]]) -> Partition:
-    """The reference: connected components of the uncovered communes in the graph of
-    communes whose polygons intersect, by union-find, named by their smallest code."""
+    """The reference partition of white zones.
+
+    The reference: connected components of the uncovered communes in the graph of
+    communes whose polygons intersect, by union-find, named by their smallest code.
+    """
     return zones.components(sorted(nodes), edges)
 
 
@@ -58,9 +63,12 @@ def stored(conn: Connection, kind: str) -> Partition:
 
 
 def clustered(conn: Connection, kind: str) -> Partition:
-    """The zones `ST_ClusterDBSCAN(eps 0)` finds live (zones_members_live.sql, the path of
+    """The zones `ST_ClusterDBSCAN(eps 0)` finds live.
+
+    The zones `ST_ClusterDBSCAN(eps 0)` finds live (zones_members_live.sql, the path of
     rules « distance » / « perimeter » and of kinds never refreshed), here for rule « any »
-    over the stored figures."""
+    over the stored figures.
+    """
     sql = composed("analysis/zones_members_live", source=table(compute.STORED_TABLE))
     rows = conn.execute(sql, {"kind": kind, "rule": "any"})
     return {r.commune_code: r.zone_id for r in rows}

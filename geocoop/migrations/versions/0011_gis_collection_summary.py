@@ -1,4 +1,4 @@
-"""gis collection summary: stored white-zone outlines and per-collection counts and extents
+"""gis collection summary: stored white-zone outlines and per-collection counts and extents.
 
 Revision ID: 0011
 Revises: 0008
