@@ -171,7 +171,6 @@ def coverage_status(
 ) -> dict:
     """What the figures of `coverage(kinds=…, filters=…)` are made of.
 
-    What the figures of `coverage(kinds=…, filters=…)` are made of:
     {"kinds", "counted", "without_data", "without_match", "cooperations", "matching",
      "filters": {field: {"values", "known", "unknown", "matching"}}, "has_figures",
      "notes": [{"code": "no_data" | "partial" | "unknown" | "no_match", "message",

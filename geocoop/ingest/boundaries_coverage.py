@@ -68,8 +68,7 @@ def _cross(p1: np.ndarray, p2: np.ndarray, q1: np.ndarray, q2: np.ndarray) -> np
 def coverage_defects(geoms: np.ndarray, tolerance: float) -> np.ndarray:
     """Boolean mask of the polygons with an edge that does not match its neighbour's.
 
-    Boolean mask of the polygons with an edge that does not match its neighbour's:
-    a vertex within `tolerance` of another polygon's unshared edge (near-miss nodes,
+    Such an edge is a vertex within `tolerance` of another polygon's unshared edge (near-miss nodes,
     T-junctions, parallel edges), crossing unshared edges, or an unshared edge inside
     another polygon (overlaps). Same polygons as GEOS's `coverage_invalid_edges`, at
     about half its cost.

@@ -139,8 +139,8 @@ def collection_extents(collection) -> list[list[float]]:
 def kinds_data_status() -> dict[str, dict]:
     """Each kind's data status as the per-kind collections and tiles show it.
 
-    Each kind's data status as the per-kind collections and tiles show it
-    (geocoop.features.analysis_collections.kinds_data_status), once per data version.
+    Read through geocoop.features.analysis_collections.kinds_data_status, once per data
+    version.
     """
     conn = connection()
     cache: VersionedCache = routed_cache("geocoop.features.cache")
