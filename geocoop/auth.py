@@ -109,8 +109,7 @@ def verify_principal(conn: Connection, token: str | None) -> Principal | None:
 def active_token_name(conn: Connection, digest: str | None) -> str | None:
     """Name of the active administrator token with this digest, or None.
 
-    Name of the active administrator token with this digest, or None (a member's
-    token is not an upload or admin-page token unless the member is an admin).
+    A member's token is not an upload or admin-page token unless the member is an admin.
     """
     principal = principal_for_digest(conn, digest)
     if principal is None or principal.role != "admin":

@@ -504,8 +504,8 @@ class AnalysisZone(Base):
 class CollectionSummary(Base):
     """A served collection's exact feature count and extents.
 
-    A served collection's exact feature count and extents (metropolitan France first),
-    with the data version they describe (geocoop.features.summary).
+    Extents with metropolitan France first, and the data version they describe
+    (geocoop.features.summary).
     """
 
     __tablename__ = "collection_summary"

@@ -51,8 +51,8 @@ def reference_table(path: Path = REFERENCE_FILE) -> dict:
 def context_kinds(rows: dict[str, bool]) -> set[str]:
     """Codes of the context layers among `rows`.
 
-    Codes of the context layers among `rows` (code → is_support): support structures
-    and the public services listed in reference_counts.yaml.
+    `rows` maps code → is_support; the context layers are the support structures and the
+    public services listed in reference_counts.yaml.
     """
     listed = set(reference_table()["context_kinds"])
     return {code for code, is_support in rows.items() if is_support or code in listed}

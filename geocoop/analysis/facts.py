@@ -42,8 +42,7 @@ def kinds_key(kinds: list[str]) -> str:
 def _kind_sets(conn: Connection, touched: set[str] | None) -> list[list[str]]:
     """The stored kind sets: each kind with stored facts, and the default set.
 
-    The stored kind sets: each kind with stored facts, and the default set (every
-    non-support kind with stored facts: what a request for every kind counts).
+    Every non-support kind with stored facts: what a request for every kind counts.
     """
     table = kind_table(conn)
     stored = {r[0] for r in conn.execute(statement("analysis/facts_stored_kinds"))}

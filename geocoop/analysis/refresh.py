@@ -63,11 +63,10 @@ def _compute_with_zones(conn: Connection, kinds: list[str], lap: _Laps) -> dict[
 def refresh_all(conn: Connection) -> dict:
     """Recompute every stored figure.
 
-    Recompute every stored figure (coverage per commune × kind, white zones and their
-    dissolved outlines, synergy candidates). Returns {"communes", "kinds", "rows",
-    "kinds_without_data", "white_zones", "zone_outlines", "synergy_pairs", "seconds",
-    "phases"}.
-    `geocoop.orchestration.refresh_analysis` also stores the collections' counts.
+    Coverage per commune × kind, white zones and their dissolved outlines, synergy candidates.
+    Returns {"communes", "kinds", "rows", "kinds_without_data", "white_zones", "zone_outlines",
+    "synergy_pairs", "seconds", "phases"}. `geocoop.orchestration.refresh_analysis` also stores the
+    collections' counts.
     """
     lap = _Laps()
     with conn.begin_nested():

@@ -98,8 +98,7 @@ def epci_without(
 ) -> list[dict]:
     """EPCI with no cooperation of `kind` located in any of their communes.
 
-    EPCI with no cooperation of `kind` located in any of their communes (inside the parent,
-    a département unless `parent_level` says "region").
+    Inside the parent, a département unless `parent_level` says "region".
 
     [{"code", "name", "departement_code", "population", "communes_total",
       "nearest_distance_m"}] sorted by population, largest first.

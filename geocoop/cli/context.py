@@ -26,8 +26,8 @@ def settings() -> Settings:
 def engine(migrated: bool = True):
     """An engine on the configured database.
 
-    An engine on the configured database (starting the private cluster if needed);
-    with `migrated`, refuse a database whose schema is not at the head revision.
+    It starts the private cluster if needed. With `migrated`, refuse a database whose schema is not
+    at the head revision.
     """
     from geocoop.db import check_migrated, engine_for
 

@@ -133,9 +133,8 @@ def _wrap(lon: float) -> float:
 def normalise_longitudes(west: float, east: float) -> tuple[float, float]:
     """The west and east edges of a CRS84 box, any longitudes accepted.
 
-    The west and east edges of a CRS84 box, any longitudes accepted (web maps send
-    boxes beyond ±180° at small zooms or past the antimeridian): a box 360° wide or more is
-    the whole world; otherwise both edges are wrapped into [-180, 180], and a box that then
+    Web maps send boxes beyond ±180° at small zooms or past the antimeridian. A box 360° wide or
+    more is the whole world; otherwise both edges are wrapped into [-180, 180], and a box that then
     crosses the antimeridian keeps west > east (OGC API – Features Part 1).
     """
     if west <= east and east - west >= 360.0:

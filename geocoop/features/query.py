@@ -40,8 +40,8 @@ COUNT_CAP = 50_000  # above this many matches numberMatched is omitted (it is op
 def output_value(prop: Property, column):
     """A property as written: numbers rounded to their decimals.
 
-    A property as written: numbers rounded to their decimals (as `numeric`, so JSON keeps
-    the decimal point: `0.00`, `97.31`), integers rounded to whole numbers.
+    As `numeric`, so JSON keeps the decimal point: `0.00`, `97.31`. Integers rounded to whole
+    numbers.
     """
     if prop.type == "number":
         return func.round(cast(column, Numeric), prop.precision)

@@ -50,8 +50,7 @@ _REGISTRY = _by_id(
 def all_collections() -> list[Collection]:
     """Every served collection, in a stable order.
 
-    Every served collection, in a stable order (territories, cooperations, analyses,
-    then the per-kind layers).
+    Territories, cooperations, analyses, then the per-kind layers.
     """
     return list(_REGISTRY.values())
 

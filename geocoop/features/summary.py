@@ -74,8 +74,7 @@ def extents(conn: Connection, geometries: Select) -> list[list[float]]:
 def _level_geometries(level: str) -> Select:
     """The light boundaries of one territory level.
 
-    The light boundaries of one territory level (same extent as the full ones, to within
-    the simplification tolerance).
+    Same extent as the full ones, to within the simplification tolerance.
     """
     return select(func.coalesce(_T.c.geom_simplified, _T.c.geom).label("geom")).where(
         _T.c.level == level

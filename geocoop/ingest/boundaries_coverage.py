@@ -221,10 +221,10 @@ def dissolve_levels(
 ) -> dict[str, dict[str, object]]:
     """Coverage unions of communes into EPCI, départements and régions.
 
-    Coverage unions of communes into EPCI, départements and régions ({level: {code:
-    geometry}} for the codes in `wanted`). Each level is built from the one below where it
-    nests: a département from its EPCI that lie wholly inside it (plus the communes of the
-    others), a région from its départements, so internal edges are dissolved once.
+    Returns {level: {code: geometry}} for the codes in `wanted`. Each level is built from
+    the one below where it nests: a département from its EPCI that lie wholly inside it
+    (plus the communes of the others), a région from its départements, so internal edges are
+    dissolved once.
     """
     regions = wanted.get("region") or set()
     deps = (wanted.get("departement") or set()) | {d for d, r in region_of.items() if r in regions}

@@ -105,8 +105,7 @@ def _perimeter(conn: Connection, value: str, errors: dict) -> list[str] | None:
 def submit_proposal(conn: Connection, data: dict, *, client_hash: str | None, per_hour: int) -> int:
     """Store a checked proposal as pending.
 
-    Store a checked proposal as pending (TooBusy past `per_hour` from one client);
-    logged without its contact. Never commits.
+    Raises TooBusy past `per_hour` from one client. Logged without its contact. Never commits.
     """
     if client_hash and per_hour >= 0:
         recent = conn.execute(

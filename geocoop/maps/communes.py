@@ -73,8 +73,8 @@ def territory_communes(
 ) -> dict:
     """Per kind, the communes of the territory covered and not covered.
 
-    Per kind, the communes of the territory covered and not covered (largest population
-    first), with their nearest cooperation; a kind without data lists none (it says so).
+    Largest population first, each with its nearest cooperation; a kind without data lists none
+    (it says so).
     """
     territory = find_territory(conn, code, level)
     chosen = selected_kinds(conn, kinds)

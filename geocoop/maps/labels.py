@@ -23,9 +23,8 @@ def place_labels(
 ) -> list[dict]:
     """Names and label points of the territories of `level` in `bbox`.
 
-    Names and label points of the territories of `level` in `bbox` (west, south, east,
-    north), most populated first: the page draws them in that order and skips any that
-    would overlap one already drawn.
+    `bbox` is (west, south, east, north). Most populated first: the page draws them in that
+    order and skips any that would overlap one already drawn.
     """
     if level not in LEVELS:
         raise BadRequest(f"Niveau inconnu : {level!r}.")

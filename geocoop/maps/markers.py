@@ -13,8 +13,7 @@ from geocoop.sql import statement
 def map_cooperations(conn: Connection, filters: MapFilters) -> dict:
     """A FeatureCollection of the located cooperations matching `filters`.
 
-    A FeatureCollection of the located cooperations matching `filters` (points,
-    5 decimals ≈ 1 m), with the fields of the popup card as properties.
+    Points to 5 decimals (≈ 1 m), with the fields of the popup card as properties.
     """
     features = []
     for row in conn.execute(statement("maps/cooperations"), filters.sql_params()):

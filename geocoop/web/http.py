@@ -116,8 +116,7 @@ def collection_links_args(args: dict, **changes) -> str:
 def stored_summaries() -> tuple[int, dict[str, Summary]]:
     """The data version and the counts and extents stored at write time.
 
-    The data version and the counts and extents stored at write time (geocoop.features.summary),
-    read once per data version.
+    Stored by geocoop.features.summary; read once per data version.
     """
     conn = connection()
     cache: VersionedCache = routed_cache("geocoop.features.cache")
