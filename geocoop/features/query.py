@@ -54,8 +54,7 @@ def output_value(prop: Property, column):
 def base_of(collection: Collection) -> Subquery:
     """The collection's SELECT with its values as written, as a named subquery.
 
-    The collection's SELECT with its values as written, as a named subquery (built once
-    per collection): filters compare against what the client sees.
+    Built once per collection. Filters compare against what the client sees.
     """
     src = collection.build().subquery("src")
     columns = [src.c.id, src.c.geom]
@@ -92,8 +91,7 @@ def envelopes(bbox: Bbox) -> list:
 def bbox_filter(geom, bbox: Bbox) -> ColumnElement[bool]:
     """Features whose geometry intersects `bbox`.
 
-    Features whose geometry intersects `bbox` (index-assisted; both halves of a box
-    crossing the antimeridian).
+    Index-assisted; a box crossing the antimeridian matches both its halves.
     """
     return or_(*(func.ST_Intersects(geom, envelope) for envelope in envelopes(bbox)))
 
@@ -124,8 +122,7 @@ def feature_json(
 ):
     """SQL expression producing one GeoJSON Feature as text.
 
-    SQL expression producing one GeoJSON Feature as text (only the `properties` named,
-    in their order, when given).
+    Only the `properties` named, in their order, when given.
     """
     props = []
     chosen = collection.properties

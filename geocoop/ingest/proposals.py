@@ -164,8 +164,7 @@ def pending_proposals(conn: Connection, principal: Principal, limit: int = 100) 
 def proposal_in_scope(conn: Connection, principal: Principal, proposal_id: int) -> dict:
     """One pending proposal of the moderator's scope.
 
-    One pending proposal of the moderator's scope (NotFound outside it: a moderator
-    learns nothing of other scopes).
+    Raises NotFound outside it: a moderator learns nothing of other scopes.
     """
     _require_moderator(principal)
     row = conn.execute(
