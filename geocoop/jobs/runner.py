@@ -149,8 +149,11 @@ def _remove_files(path: str) -> None:
 
 
 class _Heartbeat:
-    """Records a running job's stage and a sign of life every few seconds, on a connection
-    of its own (the job's transaction is not committed until the end)."""
+    """Record a running job's stage and a sign of life every few seconds.
+
+    Records a running job's stage and a sign of life every few seconds, on a connection
+    of its own (the job's transaction is not committed until the end).
+    """
 
     def __init__(self, engine: Engine, job_id: int) -> None:
         self.engine, self.job_id = engine, job_id
@@ -183,12 +186,14 @@ class Worker:
     """A background thread that drains the queue now and then, and at once when woken."""
 
     def __init__(self, engine: Engine, *, interval_s: float = 2.0) -> None:
+        """A worker on `engine` looking at the queue every `interval_s` seconds."""
         self.engine, self.interval_s = engine, interval_s
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="geocoop-jobs", daemon=True)
 
     def start(self) -> Worker:
+        """Start the thread; returns the worker."""
         self._thread.start()
         return self
 
