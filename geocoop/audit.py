@@ -1,5 +1,8 @@
-"""The edit log: every proposal, decision and edit — who, when, how (`via`), before/after
-JSON, and which change a revert undid."""
+"""The edit log.
+
+Every proposal, decision and edit — who, when, how (`via`), before/after JSON, and which change a
+revert undid.
+"""
 
 from __future__ import annotations
 

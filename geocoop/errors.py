@@ -104,13 +104,16 @@ class MethodNotAllowed(GeocoopError):
     title = "Méthode non permise"
 
     def __init__(self, message: str, *, allow: str) -> None:
+        """`allow`: the methods the resource accepts (the `Allow` header)."""
         super().__init__(message)
         self.headers = {"Allow": allow}
 
 
 class PreconditionFailed(GeocoopError):
-    """An `If-Match` names a version of the object that is no longer the current one: the
-    object changed since the client read it (optimistic concurrency)."""
+    """An `If-Match` names a version of the object that is no longer the current one.
+
+    The object changed since the client read it (optimistic concurrency).
+    """
 
     status = 412
     title = "Précondition échouée"

@@ -222,10 +222,12 @@ def edit_cooperation_then_refresh(
 def write_feature_then_refresh(
     conn: Connection, operation: str, principal: Principal, *args, **kwargs
 ) -> dict:
-    """One OGC API – Features – Part 4 write on `cooperations` (`operation`: create,
-    replace, update, delete; geocoop.ingest.feature_writes), logged, then the stored
-    analysis refreshed for that cooperation when something changed — the incremental path,
-    in the caller's transaction. Returns {id, before, after}."""
+    """One OGC API – Features – Part 4 write on `cooperations` (`operation`.
+
+    Create, replace, update, delete; geocoop.ingest.feature_writes), logged, then the stored
+    analysis refreshed for that cooperation when something changed — the incremental path, in
+    the caller's transaction. Returns {id, before, after}.
+    """
     from geocoop.ingest import feature_writes
 
     write = {
@@ -241,8 +243,11 @@ def write_feature_then_refresh(
 
 
 def revert_change_then_refresh(conn: Connection, principal: Principal, change_id: int) -> dict:
-    """Undo one logged change of a cooperation (geocoop.ingest.revert), logged as a revert,
-    then the stored analysis refreshed for that cooperation."""
+    """Undo one logged change of a cooperation, then refresh.
+
+    Undo one logged change of a cooperation (geocoop.ingest.revert), logged as a revert, then
+    the stored analysis refreshed for that cooperation.
+    """
     from geocoop.ingest.revert import revert_change
 
     result = revert_change(conn, principal, change_id)
@@ -253,10 +258,12 @@ def revert_change_then_refresh(conn: Connection, principal: Principal, change_id
 def preview_feature_write(
     conn: Connection, operation: str, principal: Principal, *args, **kwargs
 ) -> dict:
-    """What a Part 4 write would change in coverage, without keeping it: the write and the
-    real incremental refresh run inside a savepoint that is rolled back, so the preview
-    follows exactly the rules of the stored analysis (geocoop.analysis.preview). Returns
-    {id, before, after, coverage: {kind: {gained, lost}}}."""
+    """What a Part 4 write would change in coverage, without keeping it.
+
+    The write and the real incremental refresh run inside a savepoint that is rolled back, so
+    the preview follows exactly the rules of the stored analysis (geocoop.analysis.preview).
+    Returns {id, before, after, coverage: {kind: {gained, lost}}}.
+    """
     from geocoop.analysis.preview import coverage_difference, covered_communes
 
     with conn.begin_nested() as savepoint:
@@ -271,8 +278,11 @@ def preview_feature_write(
 
 
 def merge_then_refresh(conn: Connection, principal: Principal, keep_id: int, drop_id: int) -> dict:
-    """Merge two cooperations (geocoop.ingest.merge), logged, then the stored analysis
-    refreshed for both (the dropped one leaves its communes)."""
+    """Merge two cooperations, then refresh the analysis for both.
+
+    Merge two cooperations (geocoop.ingest.merge), logged, then the stored analysis refreshed
+    for both (the dropped one leaves its communes).
+    """
     from geocoop.ingest.merge import merge_cooperations
 
     result = merge_cooperations(conn, principal, keep_id, drop_id)

@@ -1,8 +1,10 @@
-"""The contribution scenario of issue 17 in real headless Chromium, on the bundled data: a
-visitor proposes a TZCLD with a perimeter (Rennes Métropole) → a moderator signs in and
-validates it → it is served and the TZCLD white zones shrink → the editor moves it on the
-map, previews the coverage change, saves → the history shows both changes → revert.
-No console error, no request leaving loopback. Everything it wrote is removed after."""
+"""The contribution scenario of issue 17 in real headless Chromium, on the bundled data.
+
+A visitor proposes a TZCLD with a perimeter (Rennes Métropole) → a moderator signs in and validates
+it → it is served and the TZCLD white zones shrink → the editor moves it on the map, previews the
+coverage change, saves → the history shows both changes → revert. No console error, no request
+leaving loopback. Everything it wrote is removed after.
+"""
 
 from __future__ import annotations
 
@@ -23,9 +25,12 @@ WHITE = (
 
 
 def _clean(engine) -> None:
-    """Remove what the scenario wrote (its two cooperations, their log, the proposal, the
-    organisation); the TZCLD analysis goes back to « no data ». The bundled cooperations
-    and their import log are left alone."""
+    """Remove what the scenario wrote.
+
+    Remove what the scenario wrote (its two cooperations, their log, the proposal, the
+    organisation); the TZCLD analysis goes back to « no data ». The bundled cooperations and
+    their import log are left alone.
+    """
     with engine.begin() as conn:
         ids = (
             conn.execute(

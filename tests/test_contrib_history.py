@@ -1,7 +1,10 @@
-"""History of a cooperation: every change (file import, OGC API write, deletion) logged
-with who, when, how, before/after; the public history page (French, English) and JSON;
-reverting one change with a member's token (itself logged), on a real PostGIS
-(tests/data/cooperations/communes.sql: Bruz 35047, Rennes 35238 in département 35)."""
+"""History of a cooperation.
+
+Every change (file import, OGC API write, deletion) logged with who, when, how, before/after; the
+public history page (French, English) and JSON; reverting one change with a member's token (itself
+logged), on a real PostGIS (tests/data/cooperations/communes.sql: Bruz 35047, Rennes 35238 in
+département 35).
+"""
 
 from __future__ import annotations
 

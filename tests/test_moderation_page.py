@@ -1,7 +1,9 @@
-"""The moderation page (/moderation): sign-in with a member's token, the queue of its scope
-only, validate / reject with a reason, revert from the history page; CSRF on every form;
-French and English (tests/data/cooperations/communes.sql: Bruz 35047 in the département
-35, Vannes 56260 in the Morbihan)."""
+"""The moderation page (/moderation).
+
+Sign-in with a member's token, the queue of its scope only, validate / reject with a reason, revert
+from the history page; CSRF on every form; French and English (tests/data/cooperations/communes.sql:
+Bruz 35047 in the département 35, Vannes 56260 in the Morbihan).
+"""
 
 from __future__ import annotations
 

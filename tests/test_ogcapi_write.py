@@ -1,8 +1,10 @@
-"""OGC API – Features – Part 4 on `cooperations` over HTTP, on a real PostGIS: create,
-replace, update (merge patch), delete; tokens, roles and scopes; ETag / If-Match (412,
-428); the import's validation as problem+json; the stored coverage after every write;
-the history of each change (tests/data/cooperations/communes.sql: Rennes 35238 and Bruz
-35047 in Rennes Métropole 243500139 / Ille-et-Vilaine 35; Vannes 56260 in the Morbihan)."""
+"""OGC API – Features – Part 4 on `cooperations` over HTTP, on a real PostGIS.
+
+Create, replace, update (merge patch), delete; tokens, roles and scopes; ETag / If-Match (412, 428);
+the import's validation as problem+json; the stored coverage after every write; the history of each
+change (tests/data/cooperations/communes.sql: Rennes 35238 and Bruz 35047 in Rennes Métropole
+243500139 / Ille-et-Vilaine 35; Vannes 56260 in the Morbihan).
+"""
 
 from __future__ import annotations
 

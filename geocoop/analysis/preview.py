@@ -1,5 +1,8 @@
-"""What a change would do to coverage: the covered communes of some kinds, and the
-difference between two such states (communes and population gained and lost)."""
+"""What a change would do to coverage.
+
+The covered communes of some kinds, and the difference between two such states (communes and
+population gained and lost).
+"""
 
 from __future__ import annotations
 
@@ -14,14 +17,16 @@ def covered_communes(conn: Connection, kinds: list[str]) -> dict[tuple[str, str]
     """{(kind, commune code): {name, population}} of the stored analysis."""
     rows = conn.execute(statement("analysis/covered_communes"), {"kinds": kinds})
     return {
-        (r.kind_code, r.commune_code): {"name": r.name, "population": r.population}
-        for r in rows
+        (r.kind_code, r.commune_code): {"name": r.name, "population": r.population} for r in rows
     }
 
 
 def coverage_difference(before: dict, after: dict) -> dict:
-    """Communes and population gained and lost between two `covered_communes` states, per
-    kind (a population unknown in the commune list counts as unknown, not as zero)."""
+    """Communes and population gained and lost, per kind.
+
+    Communes and population gained and lost between two `covered_communes` states, per kind (a
+    population unknown in the commune list counts as unknown, not as zero).
+    """
     kinds = sorted({k for k, _c in before} | {k for k, _c in after})
     out = {}
     for kind in kinds:

@@ -1,5 +1,8 @@
-"""The OGC conformance classes the Features API implements (QGIS checks them before CQL2
-and before offering to edit a layer)."""
+"""The OGC conformance classes the Features API implements.
+
+The OGC conformance classes the Features API implements (QGIS checks them before CQL2 and before
+offering to edit a layer).
+"""
 
 CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",

@@ -45,8 +45,11 @@ def check_scope(conn: Connection, principal: Principal, cooperation_id: int) -> 
 
 
 def check_owner(conn: Connection, principal: Principal, source: str) -> None:
-    """Forbidden when `source` belongs to another organisation than the principal's (an
-    organisation owns the source named by its slug; other sources are shared)."""
+    """Refuse a source owned by another organisation.
+
+    Forbidden when `source` belongs to another organisation than the principal's (an
+    organisation owns the source named by its slug; other sources are shared).
+    """
     if principal.role == "admin":
         return
     owner = conn.execute(statement("ingest/source_owner"), {"source": source}).scalar()
@@ -57,8 +60,11 @@ def check_owner(conn: Connection, principal: Principal, source: str) -> None:
 def check_kind_and_place(
     conn: Connection, principal: Principal, kind: str, cooperation_id: int
 ) -> None:
-    """Forbidden unless the stored cooperation `cooperation_id` (of kind `kind`) lies in
-    the principal's kinds and territories."""
+    """Refuse a cooperation outside the principal's kinds or territories.
+
+    Forbidden unless the stored cooperation `cooperation_id` (of kind `kind`) lies in the
+    principal's kinds and territories.
+    """
     if principal.role == "admin":
         return
     if not principal.covers_kind(kind):

@@ -1,17 +1,18 @@
-"""OGC API – Features – Part 4 on `cooperations`: create, replace, update and delete one
-cooperation given as a GeoJSON Feature, with exactly the import's validation.
+"""OGC API – Features – Part 4 on `cooperations`.
 
-A feature's properties are the served ones (geocoop.features.collections). Writable ones
-are renamed to the import's field names and the record goes through
-geocoop.ingest.record.import_record — the RowBuilder, locating and merge of a spreadsheet
-row, so the same errors. Read-only ones (kind_label, quality_flags, source, updated_at…)
-are accepted and ignored, so a client can send back what it read. The geometry is a Point
-in CRS84, or null (then placed by commune_code or perimeter_codes).
+Create, replace, update and delete one cooperation given as a GeoJSON Feature, with exactly the
+import's validation.
 
-Scope (geocoop.ingest.edits): role editor or above, the member's kinds and territories
-before and after the write, and the source's organisation. Concurrency: `check_version`
-compares the client's If-Match with the state tag of the stored row. Every accepted write
-is logged (geocoop.audit, via "ogcapi"); the analysis refresh is the orchestration's.
+A feature's properties are the served ones (geocoop.features.collections). Writable ones are renamed
+to the import's field names and the record goes through geocoop.ingest.record.import_record — the
+RowBuilder, locating and merge of a spreadsheet row, so the same errors. Read-only ones (kind_label,
+quality_flags, source, updated_at…) are accepted and ignored, so a client can send back what it
+read. The geometry is a Point in CRS84, or null (then placed by commune_code or perimeter_codes).
+
+Scope (geocoop.ingest.edits): role editor or above, the member's kinds and territories before and
+after the write, and the source's organisation. Concurrency: `check_version` compares the client's
+If-Match with the state tag of the stored row. Every accepted write is logged (geocoop.audit, via
+"ogcapi"); the analysis refresh is the orchestration's.
 """
 
 from __future__ import annotations
@@ -88,8 +89,11 @@ def state_tag(conn: Connection, cooperation_id: int) -> str | None:
 def check_version(
     conn: Connection, cooperation_id: int, if_match: Iterable[str] | None, star: bool = False
 ) -> None:
-    """PreconditionRequired without If-Match, PreconditionFailed when none of its tags is
-    the stored state's (a tag may carry a representation suffix after '-')."""
+    """Check If-Match against the stored state (428, 412).
+
+    PreconditionRequired without If-Match, PreconditionFailed when none of its tags is the
+    stored state's (a tag may carry a representation suffix after '-').
+    """
     tags = list(if_match or ())
     if not tags and not star:
         raise PreconditionRequired(
@@ -142,8 +146,11 @@ def _point(geometry: object) -> tuple[float, float] | None:
 
 
 def feature_record(feature: object, feature_id: int | None = None) -> dict[str, str]:
-    """The import record of a GeoJSON Feature (BadRequest on its shape, FieldErrors on
-    unknown properties); values as the import reads cells."""
+    """The import record of a GeoJSON Feature.
+
+    The import record of a GeoJSON Feature (BadRequest on its shape, FieldErrors on unknown
+    properties); values as the import reads cells.
+    """
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         raise BadRequest('Corps attendu : un objet GeoJSON {"type": "Feature", …}.')
     if feature_id is not None and feature.get("id") not in (None, feature_id, str(feature_id)):
@@ -168,10 +175,13 @@ def feature_record(feature: object, feature_id: int | None = None) -> dict[str, 
 
 
 def _keep_unsent(record: dict[str, str], before: dict, keep_perimeter: bool) -> dict[str, str]:
-    """What a replacement keeps of the stored state: the perimeter when none is sent (GET
-    does not serve it), a derived category sent back unchanged (it stays derived), and a
-    point sent back unchanged when it was not given by coordinates (it stays derived from
-    the commune or the perimeter), with the commune a perimeter gave."""
+    """What a replacement keeps of the stored state.
+
+    The perimeter when none is sent (GET does not serve it), a derived category sent back
+    unchanged (it stays derived), and a point sent back unchanged when it was not given by
+    coordinates (it stays derived from the commune or the perimeter), with the commune a
+    perimeter gave.
+    """
     if keep_perimeter and "perimeter" not in record and before.get("perimeter_codes"):
         record["perimeter"] = ";".join(before["perimeter_codes"])
     derived = before.get("derived_fields") or []
@@ -207,8 +217,11 @@ def _write(
     source: str,
     source_id: str,
 ) -> int:
-    """Import the record under (source, source_id), then check the result is inside the
-    principal's scope; the savepoint undoes the write when it is not."""
+    """Import the record, then check the result is in scope.
+
+    Import the record under (source, source_id), then check the result is inside the principal's
+    scope; the savepoint undoes the write when it is not.
+    """
     with conn.begin_nested():
         cooperation_id, _report = import_record(
             conn, record, kind=kind, source=source, source_id=source_id, actor=_actor(principal)
@@ -250,8 +263,11 @@ def rewrite(
     record: dict,
     keep_perimeter: bool = True,
 ) -> dict:
-    """Write `record` over the cooperation whose stored state is `before` (same source
-    and source_id, the import's validation, the scope checked after); its new state."""
+    """Write `record` over a stored cooperation; its new state.
+
+    Write `record` over the cooperation whose stored state is `before` (same source and
+    source_id, the import's validation, the scope checked after); its new state.
+    """
     record = _keep_unsent(record, before, keep_perimeter)
     kind = None if "kind" in record else before["kind_code"]
     _write(
@@ -268,8 +284,11 @@ def replace_feature(
     if_match: Iterable[str] | None,
     star: bool = False,
 ) -> dict:
-    """Replace a cooperation of the principal's scope by a Feature (absent properties are
-    cleared, except the perimeter); {id, before, after}."""
+    """Replace a cooperation of the principal's scope by a Feature.
+
+    Replace a cooperation of the principal's scope by a Feature (absent properties are cleared,
+    except the perimeter); {id, before, after}.
+    """
     _require_editor(principal)
     record = feature_record(feature, cooperation_id)
     before = check_scope(conn, principal, cooperation_id)
@@ -284,9 +303,11 @@ SERVED_NAME = {field: name for name, field in WRITABLE.items()}
 
 
 def current_feature(before: dict) -> dict:
-    """The stored state as the Feature a client would send back (served property names;
-    a derived category and a derived point are left out): what a merge patch applies to,
-    and what a revert writes back."""
+    """The stored state as the Feature a client would send back (served property names.
+
+    A derived category and a derived point are left out): what a merge patch applies to, and
+    what a revert writes back.
+    """
     properties = {}
     for field, key in SNAPSHOT_FIELDS.items():
         if before.get(key) is not None:
@@ -307,8 +328,11 @@ def update_feature(
     if_match: Iterable[str] | None,
     star: bool = False,
 ) -> dict:
-    """Apply a JSON merge patch (RFC 7396) of a Feature — `properties` (null clears one)
-    and/or `geometry` — then validate the result like a replacement; {id, before, after}."""
+    """Apply a JSON merge patch (RFC 7396) of a Feature.
+
+    Apply a JSON merge patch (RFC 7396) of a Feature — `properties` (null clears one) and/or
+    `geometry` — then validate the result like a replacement; {id, before, after}.
+    """
     _require_editor(principal)
     if not isinstance(patch, dict) or set(patch) - {"type", "id", "properties", "geometry"}:
         raise BadRequest('Corps attendu : {"properties": {…}, "geometry": …} (merge patch).')

@@ -1,7 +1,10 @@
-"""Merge two cooperations that are one (a probable duplicate flagged by the import, or
-found by an editor): the kept one takes the fields it lacks from the other — through the
-import's validation — and its partnerships; the other is deleted. Both changes are logged
-(action "merge"), so each can be reverted like any change (geocoop.ingest.revert)."""
+"""Merge two cooperations that are one.
+
+Merge two cooperations that are one (a probable duplicate flagged by the import, or found by an
+editor): the kept one takes the fields it lacks from the other — through the import's validation —
+and its partnerships; the other is deleted. Both changes are logged (action "merge"), so each can be
+reverted like any change (geocoop.ingest.revert).
+"""
 
 from __future__ import annotations
 
@@ -30,8 +33,10 @@ def flagged_duplicates(conn: Connection, principal: Principal, limit: int = 50) 
 def merge_cooperations(
     conn: Connection, principal: Principal, keep_id: int, drop_id: int, via: str = VIA
 ) -> dict:
-    """Merge `drop_id` into `keep_id` (both in the principal's scope, same kind);
-    {id, dropped, before, after}."""
+    """Merge `drop_id` into `keep_id` (both in the principal's scope, same kind).
+
+    {id, dropped, before, after}.
+    """
     if keep_id == drop_id:
         raise BadRequest("Une coopération ne se fusionne pas avec elle-même.")
     keep = check_scope(conn, principal, keep_id)

@@ -1,12 +1,13 @@
-"""Revert one logged change of a cooperation: the state before it comes back, through the
-import's validation (geocoop.ingest.feature_writes), and the revert is itself logged.
+"""Revert one logged change of a cooperation.
 
-Only the last change of a cooperation's fields can be reverted as such: when the stored
-state is no longer the change's `after`, later changes would be silently undone, so the
-revert is refused (409) and names what to revert first. A revert of a creation deletes
-the cooperation; of a deletion, recreates it under the same id (its declared partnerships
-are gone with it and are not restored). Scope: as for an edit (role editor, kinds,
-territories, the source's organisation).
+The state before it comes back, through the import's validation (geocoop.ingest.feature_writes), and
+the revert is itself logged.
+
+Only the last change of a cooperation's fields can be reverted as such: when the stored state is no
+longer the change's `after`, later changes would be silently undone, so the revert is refused (409)
+and names what to revert first. A revert of a creation deletes the cooperation; of a deletion,
+recreates it under the same id (its declared partnerships are gone with it and are not restored).
+Scope: as for an edit (role editor, kinds, territories, the source's organisation).
 """
 
 from __future__ import annotations

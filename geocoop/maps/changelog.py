@@ -1,9 +1,11 @@
-"""The public changelog of cooperations: what changed lately, per territory and kind, so
-that a collectivité can follow its territory (HTML, Atom and JSON: geocoop.web).
+"""The public changelog of cooperations.
 
-Every logged change of a cooperation appears — imports, validated proposals, edits,
-deletions, reverts — never a pending proposal nor its contact (proposals are not
-cooperations until validated, and their contact is never logged).
+What changed lately, per territory and kind, so that a collectivité can follow its territory (HTML,
+Atom and JSON: geocoop.web).
+
+Every logged change of a cooperation appears — imports, validated proposals, edits, deletions,
+reverts — never a pending proposal nor its contact (proposals are not cooperations until validated,
+and their contact is never logged).
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ def changelog(
     limit: int = 50,
     before_id: int | None = None,
 ) -> list[dict]:
-    """The latest changes, newest first; `territory` as a network head types it ("35",
-    "243500139", "region:53"); `before_id` pages back."""
+    """The latest changes, newest first.
+
+    `territory` as a network head types it ("35", "243500139", "region:53"); `before_id` pages
+    back.
+    """
     if not 1 <= limit <= MAX_ITEMS:
         raise BadRequest(f"limit : entre 1 et {MAX_ITEMS}.")
     if (

@@ -15,8 +15,11 @@ MEMBER_SESSION_KEY = "member_token"  # the digest a member signed in with (/mode
 
 
 def signed_in_member() -> Principal | None:
-    """The member this session signed in with on the moderation page, if its token is
-    still active and its role editor or above (re-read on every request)."""
+    """The member signed in on the moderation page, if still active.
+
+    The member this session signed in with on the moderation page, if its token is still active
+    and its role editor or above (re-read on every request).
+    """
     principal = principal_for_digest(connection(), session.get(MEMBER_SESSION_KEY))
     return principal if principal is not None and principal.has_role("editor") else None
 

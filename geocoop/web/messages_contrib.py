@@ -216,8 +216,7 @@ MODERATION: dict[str, dict[str, str]] = {
         "moderation.token": "Jeton de membre",
         "moderation.role": "Ce jeton est celui d'un contributeur : la modération demande un "
         "rôle éditeur ou modérateur.",
-        "moderation.signed_out": "Session expirée ou jeton révoqué : entrez à nouveau votre "
-        "jeton.",
+        "moderation.signed_out": "Session expirée ou jeton révoqué : entrez à nouveau votre jeton.",
         "moderation.kinds": "types",
         "moderation.territories": "territoires",
         "moderation.queue": "Propositions en attente",

@@ -1,8 +1,10 @@
-"""The write operations of the OpenAPI documents: OGC API – Features – Part 4 on the
-writable collections, and the members' API /api/contrib (docs/contributing-data.md).
+"""The write operations of the OpenAPI documents.
 
-Every one needs a member's token (`bearerAuth`); geocoop.web.openapi merges these into
-the Features paths, and the contrib area adds `contrib_paths` to the full document.
+OGC API – Features – Part 4 on the writable collections, and the members' API /api/contrib
+(docs/contributing-data.md).
+
+Every one needs a member's token (`bearerAuth`); geocoop.web.openapi merges these into the Features
+paths, and the contrib area adds `contrib_paths` to the full document.
 """
 
 from __future__ import annotations
@@ -49,8 +51,10 @@ def _write(op_id: str, summary: str, tag: str, params: list, body: dict | None, 
 
 
 def feature_write_operations(cid: str, id_schema: dict) -> dict[str, dict]:
-    """Part 4 operations of collection `cid`: {path: {method: operation}}, relative to
-    the Features API."""
+    """Part 4 operations of collection `cid`: {path: {method.
+
+    Operation}}, relative to the Features API.
+    """
     feature_id = {"name": "featureId", "in": "path", "required": True, "schema": id_schema}
     with_etag = {
         "description": "L'objet enregistré (ETag : sa nouvelle version).",

@@ -1,4 +1,4 @@
-"""History: each logged change says how it came (`via`) and which change it reverts
+"""History: each logged change says how it came (`via`) and which change it reverts.
 
 Revision ID: 0016
 Revises: 0015

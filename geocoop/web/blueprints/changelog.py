@@ -1,6 +1,8 @@
-"""The public changelog (/changements): the latest changes of cooperations per territory
-and kind, as a page (HTML), an Atom feed (a feed reader follows a territory) and JSON.
-A thin view over geocoop.maps.changelog."""
+"""The public changelog (/changements).
+
+The latest changes of cooperations per territory and kind, as a page (HTML), an Atom feed (a feed
+reader follows a territory) and JSON. A thin view over geocoop.maps.changelog.
+"""
 
 from __future__ import annotations
 

@@ -213,7 +213,9 @@ def reject(proposal_id: int):
 @require_role("editor")
 def edit(cooperation_id: int):
     """Edit name, fields, point of a cooperation of the editor's scope; {before, after}.
-    With If-Match (the item's ETag, /api/features/…), a stale version is a 412."""
+
+    With If-Match (the item's ETag, /api/features/…), a stale version is a 412.
+    """
     conn = connection()
     if "If-Match" in request.headers:
         tags = sorted(request.if_match.as_set()) or ["-"]
@@ -246,9 +248,11 @@ PREVIEW_OPERATIONS = ("create", "replace", "update", "delete")
 @api.post("/preview")
 @require_role("editor")
 def preview():
-    """What a write would change in coverage, nothing kept: body {"operation": create |
-    replace | update | delete, "id": n (but for create), "feature": Feature or merge patch
-    (but for delete)}; {id, before, after, coverage: {kind: {gained, lost}}}."""
+    """What a write would change in coverage, nothing kept: body {"operation".
+
+    Create | replace | update | delete, "id": n (but for create), "feature": Feature or merge
+    patch (but for delete)}; {id, before, after, coverage: {kind: {gained, lost}}}.
+    """
     body = _json_body()
     operation = body.get("operation")
     if operation not in PREVIEW_OPERATIONS:

@@ -1,11 +1,13 @@
-"""The moderation page (/moderation): a member signs in with its token, sees the pending
-proposals of its scope, validates them or rejects them with a reason; an editor reverts a
-change. Thin views over geocoop.ingest.proposals and geocoop.orchestration.
+"""The moderation page (/moderation).
 
-Like the admin page: the session keeps the token's SHA-256 only (signed cookie) and every
-request re-reads the member's role and scope from the database (a revoked token or a
-disabled member is signed out at once); every form carries the session's CSRF token, and
-failed sign-ins are throttled per client.
+A member signs in with its token, sees the pending proposals of its scope, validates them or rejects
+them with a reason; an editor reverts a change. Thin views over geocoop.ingest.proposals and
+geocoop.orchestration.
+
+Like the admin page: the session keeps the token's SHA-256 only (signed cookie) and every request
+re-reads the member's role and scope from the database (a revoked token or a disabled member is
+signed out at once); every form carries the session's CSRF token, and failed sign-ins are throttled
+per client.
 """
 
 from __future__ import annotations
@@ -116,8 +118,10 @@ def logout():
 
 
 def _act(action, done: str):
-    """Run `action(conn, principal)` for a signed-in member behind a valid CSRF token;
-    commit and go back to the page (saying `done`), or show the refusal."""
+    """Run `action(conn, principal)` for a signed-in member behind a valid CSRF token.
+
+    Commit and go back to the page (saying `done`), or show the refusal.
+    """
     if not csrf_ok():
         return _refused()
     principal = signed_in_member()
@@ -163,8 +167,10 @@ def revert(change_id: int):
 
 @bp.post("/merge")
 def merge():
-    """Merge two cooperations of the editor's scope (flagged duplicates first): `keep`
-    takes what it lacks of `drop`, which is deleted."""
+    """Merge two cooperations of the editor's scope (flagged duplicates first).
+
+    `keep` takes what it lacks of `drop`, which is deleted.
+    """
     try:
         keep, drop = int(request.form.get("keep", "")), int(request.form.get("drop", ""))
     except ValueError:
@@ -180,9 +186,11 @@ EDITABLE = ("name", "stage", "category", "socio_economic_model", "website")
 
 @bp.get(f"/cooperations/<int(max={MAX_ID}):cooperation_id>/editer")
 def edit_page(cooperation_id: int):
-    """The map editor of one cooperation of the signed-in editor's scope: move the point
-    (a click), pick a perimeter (communes or EPCI under clicks), edit fields, preview the
-    coverage change, save (If-Match: the version shown), delete."""
+    """The map editor of one cooperation of the signed-in editor's scope.
+
+    Move the point (a click), pick a perimeter (communes or EPCI under clicks), edit fields,
+    preview the coverage change, save (If-Match: the version shown), delete.
+    """
     principal = signed_in_member()
     if principal is None:
         return redirect(url_for("moderation.index"), 303)

@@ -371,9 +371,11 @@ def _export(found, q, *, explicit_limit: bool) -> Response:
 
 @bp.get("/collections/<collection_id>/items/<feature_id>")
 def feature(collection_id: str, feature_id: str):
-    """One feature by its id. A writable collection's item (Part 4) carries the object's
-    own version as its strong ETag, what a write's If-Match names; the others are cached
-    on the data version."""
+    """One feature by its id.
+
+    A writable collection's item (Part 4) carries the object's own version as its strong ETag,
+    what a write's If-Match names; the others are cached on the data version.
+    """
     found = registry.get_collection(collection_id)
     if found.id in WRITABLE_COLLECTIONS:
         return _versioned_feature(found, feature_id)
@@ -386,8 +388,11 @@ def _cached_feature(found, feature_id: str) -> Response:
 
 
 def _versioned_feature(found, feature_id: str) -> Response:
-    """The item with ETag = its state tag (plus a suffix for another format or CRS, so
-    each representation has its own strong tag; If-Match compares the state part)."""
+    """The item with its state tag as strong ETag.
+
+    The item with ETag = its state tag (plus a suffix for another format or CRS, so each
+    representation has its own strong tag; If-Match compares the state part).
+    """
     response = _feature_response(found, feature_id)  # NotFound first
     value = query.parse_feature_id(found, feature_id)
     tag = state_tag(connection(), int(value))

@@ -69,8 +69,11 @@ def _body(types: tuple[str, ...]) -> object:
 
 
 def _if_match() -> tuple[list[str], bool]:
-    """The strong tags of If-Match, and whether it is `*`; a header holding only weak
-    tags is kept as a tag that never matches (If-Match compares strongly)."""
+    """The strong tags of If-Match, and whether it is `*`.
+
+    A header holding only weak tags is kept as a tag that never matches (If-Match compares
+    strongly).
+    """
     header = request.if_match
     tags = sorted(header.as_set())
     if not tags and not header.star_tag and "If-Match" in request.headers:
