@@ -179,18 +179,31 @@ def white_zones(
     parent_code: str | None = None,
     parent_level: str | None = None,
     with_geometry: bool = True,
+    split: bool = False,
 ) -> list[dict]:
     """Maximal groups of adjacent uncovered communes, largest population first.
 
-    [{"id" (smallest member commune code, stable), "rank", "kind", "rule",
+    [{"id" (smallest member commune code, stable; "<zone>-<département>" when split),
+      "rank", "kind", "rule", "name" / "name_en" (« Zone autour de Guingamp (22) », from
+      the most populated commune, plus « : 3 départements » when it spans several),
+      "zone_id" (the whole zone's id), "departement" (the part's, None unless split),
+      "main_commune", "main_commune_name",
       "communes" ([codes]), "communes_count", "population", "area_km2",
-      "departements" ([codes]), "epci" ([codes]),
-      "nearest_cooperation_distance_m" (edge distance from the zone to the closest
-      cooperation of the kind; None when the kind has none),
+      "departements" ([codes]), "departement_names", "epci" ([codes]),
+      "zone_communes_count", "zone_population", "zone_departements_count" (the whole
+      zone, neither clipped to the parent nor split),
+      "nearest_cooperation_id", "nearest_cooperation_name",
+      "nearest_cooperation_distance_m" (geodesic edge distance in metres from the zone to
+      the closest cooperation of the kind; None when the kind has none),
+      "service_distance_m" (the kind's), "reason" / "reason_en" (the sentence),
+      "part_of" / "part_of_en" (for a split part of a zone spanning several
+      départements: what the whole is; else None),
       "geometry" (GeoJSON MultiPolygon: the dissolved outline of the simplified polygons,
       any size; "geometry_dissolved" is always true; both omitted when
       with_geometry=False)}]
     With a parent, zones are those of the whole country clipped to the parent's communes.
+    With split=True each zone is cut by département (one row per zone × département,
+    ranked by the part's population).
     A kind without data has no white zone: [] (check `data_status` before reading it as
     "no gap").
     """
@@ -204,6 +217,7 @@ def white_zones(
         parent_code=parent_code,
         parent_level=parent_level,
         with_geometry=with_geometry,
+        split=split,
     )
 
 

@@ -234,6 +234,14 @@ ZONES_PARAMS = (
     P_PARENT,
     P_PARENT_LEVEL,
     Param("geometry", "boolean", "Inclure la géométrie (JSON).", default=False),
+    Param(
+        "split",
+        "string",
+        "Découpage des zones : none (zones entières) ou departement (une ligne par zone et "
+        "département, avec l'identifiant de la zone entière).",
+        enum=("none", "departement"),
+        default="none",
+    ),
     formats("json", "csv", "geojson", "gpkg"),
 )
 
@@ -261,6 +269,7 @@ def _white_zones(a: dict, spatial: bool):
         parent_code=a["parent"],
         parent_level=a["parent_level"],
         with_geometry=spatial or a["geometry"],
+        split=a["split"] == "departement",
     )
     if a["f"] == "json":
         return respond({"count": len(zones), "items": zones, "data_status": status}, "json")
@@ -281,6 +290,8 @@ def _white_zones(a: dict, spatial: bool):
             "application/geo+json",
         )
     name = f"zones-blanches-{a['kind']}-{a['rule']}"
+    if a["split"] == "departement":
+        name += "-par-departement"
     response = Response(features_to_gpkg(features, name), mimetype=GPKG_TYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.gpkg"'
     return response

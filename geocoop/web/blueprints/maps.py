@@ -131,6 +131,7 @@ def _page_config(lang: str) -> dict:
             "territory": url_for("maps.territory_json", code="CODE"),
             "communes": url_for("maps.territory_communes", code="CODE"),
             "whiteZones": url_for("maps.white_zones"),
+            "areas": url_for("maps.areas"),
             "fiche": url_for("maps.fiche", code="CODE"),
             "cooperationItem": _item_url("cooperations"),
             "exports": {
@@ -212,12 +213,33 @@ def coverage():
     """Coverage per territory of `?level=` under the map filters, with totals."""
     level = request.args.get("level", "departement")
     filters = parse_filters(_args())
-    return _cached_json(lambda: coverage_figures(connection(), level, filters))
+    area = _area()
+    return _cached_json(lambda: coverage_figures(connection(), level, filters, area=area))
+
+
+def _area() -> tuple[str, str] | None:
+    """The région (`?region=`) or département (`?departement=`) chosen on the map."""
+    for level in ("departement", "region"):
+        code = request.args.get(level)
+        if code:
+            if len(code) > 3 or not code.isalnum():
+                raise BadRequest(f"Code de {level} invalide.")
+            return level, code.upper()
+    return None
+
+
+@bp.get("/api/maps/areas")
+def areas():
+    """Régions and départements for the map's selector, with their boxes."""
+    from geocoop.maps.areas import area_choices
+
+    return _cached_json(lambda: area_choices(connection()))
 
 
 @bp.get("/api/maps/white-zones")
 def white_zones():
-    """White zones of `?kind=` ranked by population, as GeoJSON (geometry simplified)."""
+    """White zones of `?kind=` ranked by population, as GeoJSON (geometry simplified);
+    `?region=` / `?departement=` clip them, `?split=departement` cuts them by département."""
     from geocoop.maps.zones import white_zone_collection
 
     filters = parse_filters(_args())
@@ -226,8 +248,14 @@ def white_zones():
         limit = int(request.args.get("limit", 50))
     except ValueError:
         raise BadRequest("Le paramètre limit doit être un entier.") from None
+    split = request.args.get("split", "none")
+    if split not in ("none", "departement"):
+        raise BadRequest("Le paramètre split vaut none ou departement.")
+    area = _area()
     return _cached_json(
-        lambda: white_zone_collection(connection(), kind, filters.rule, limit),
+        lambda: white_zone_collection(
+            connection(), kind, filters.rule, limit, area=area, split=split == "departement"
+        ),
         "application/geo+json",
     )
 
