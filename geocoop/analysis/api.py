@@ -331,6 +331,46 @@ def support_needs_by_territory(conn: Connection, level: str, code: str) -> dict:
     return _impl(conn, level, code)
 
 
+def funder_ranking(
+    conn: Connection,
+    *,
+    level: str = "departement",
+    parent_code: str | None = None,
+    parent_level: str | None = None,
+    kind: str | None = None,
+    sort: str = "white_population",
+    limit: int | None = None,
+) -> dict:
+    """« Où accompagner, quoi financer ? »: the EPCI or départements (inside a région or
+    département parent) ranked by need, largest first, unknown last.
+
+    {"level", "parent", "kinds", "kind", "sort", "count",
+     "rows": [{"rank", "code", "name", "population", "white_population" (inhabitants
+       of communes no cooperation of the kinds reaches, rule any; None when no kind has
+       data), "white_communes", "cooperations" (located there), "emergence",
+       "operational", "stage_unknown", "emergence_without_support" (None when no support
+       structure is loaded), "financing_full" / "financing_hybrid" / "financing_ess"
+       (operational cooperations by model: the study's financing needs),
+       "operational_model_unknown", "financing_declared" (cooperations naming their
+       financing schemes), "with_staff", "staff_fte" (None when none declares it)}],
+     "sources": {figure: {"source", "vintage", "rule", "rule_en", …}}}
+    `kind` (one code) restricts every figure to that kind; None = every cooperation kind
+    (not the context layers). `sort`: white_population | emergence_without_support |
+    emergence | financing_full.
+    """
+    from geocoop.analysis.funders import funder_ranking as _impl
+
+    return _impl(
+        conn,
+        level=level,
+        parent_code=parent_code,
+        parent_level=parent_level,
+        kind=kind,
+        sort=sort,
+        limit=limit,
+    )
+
+
 def refresh_all(conn: Connection) -> dict:
     """Recompute every stored figure (coverage per commune × kind, white zones and their
     dissolved outlines, synergy candidates). Returns {"communes", "kinds", "rows",
@@ -362,6 +402,7 @@ __all__ = [
     "data_status",
     "epci_without",
     "explain_commune",
+    "funder_ranking",
     "missing_complements",
     "refresh_all",
     "refresh_for_cooperation",

@@ -15,6 +15,7 @@ from geocoop.analysis import api
 from geocoop.errors import BadRequest
 from geocoop.features.analysis_params import (
     FILTERS,
+    KIND_CODES,
     LEVELS,
     P_DISTANCE,
     P_KIND,
@@ -312,6 +313,58 @@ def epci_without():
         return respond(rows, a["f"], name=f"epci-sans-{a['kind']}")
     status = api.data_status(conn).get(a["kind"])
     return respond({"count": len(rows), "items": rows, "data_status": status}, "json")
+
+
+FUNDER_PARAMS = (
+    Param(
+        "level",
+        "string",
+        "Niveau des territoires.",
+        enum=("epci", "departement"),
+        default="departement",
+    ),
+    P_PARENT,
+    Param("parent_level", "string", "Niveau du parent.", enum=("departement", "region")),
+    Param("kind", "string", "Type de coopération (tous par défaut).", enum=KIND_CODES),
+    Param(
+        "sort",
+        "string",
+        "Classement : population en zone blanche, coopérations en émergence sans appui, "
+        "en émergence, besoins de financement complet.",
+        enum=("white_population", "emergence_without_support", "emergence", "financing_full"),
+        default="white_population",
+    ),
+    Param("limit", "integer", "Nombre maximal de territoires.", minimum=1, maximum=2000),
+    formats("json", "csv"),
+)
+
+
+@route("/funder-ranking", "Où accompagner, quoi financer ? Territoires classés", FUNDER_PARAMS)
+def funder_ranking():
+    """EPCI or départements ranked by need (white zones, emergence, financing), JSON or
+    CSV; every figure's source, vintage and rule in the JSON, in columns in the CSV."""
+    a = read(FUNDER_PARAMS)
+    answer = api.funder_ranking(
+        connection(),
+        level=a["level"],
+        parent_code=a["parent"],
+        parent_level=a["parent_level"],
+        kind=a["kind"],
+        sort=a["sort"],
+        limit=a["limit"],
+    )
+    if a["f"] == "csv":
+        src = answer["sources"]
+        notes = {
+            "population_source": f"{src['population']['source']} {src['population']['vintage']}",
+            "cooperations_source": src["cooperations"]["source"],
+            "white_population_rule": src["white_population"]["rule"],
+            "support_rule": src["emergence_without_support"]["rule"],
+            "financing_rule": src["financing"]["rule"],
+        }
+        rows = [{**r, **notes} for r in answer["rows"]]
+        return respond(rows, "csv", name=f"ou-accompagner-{a['level']}")
+    return respond(answer, "json")
 
 
 SYNERGY_PARAMS = (

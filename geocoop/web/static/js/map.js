@@ -35,7 +35,17 @@
       mode: q.get("mode") === "white" ? "white" : "coverage",
       wkind: kindsByCode[q.get("wkind")] ? q.get("wkind") : WKIND_DEFAULT,
       t: q.get("t") || "", tl: q.get("tl") || "", at: q.get("at") || "",
+      area: readArea(q),
     };
+  }
+  /* The région (region=53) or département (departement=22) chosen on the map, or null. */
+  function readArea(q) {
+    var levels = ["departement", "region"];
+    for (var i = 0; i < levels.length; i++) {
+      var code = q.get(levels[i]);
+      if (code && /^[0-9AB]{2,3}$/i.test(code)) return { level: levels[i], code: code.toUpperCase() };
+    }
+    return null;
   }
   function isDefaultKinds(kinds) {
     return kinds.length === DEFAULT_KINDS.length && DEFAULT_KINDS.every(function (k) { return kinds.indexOf(k) >= 0; });
@@ -46,6 +56,7 @@
     FILTER_KEYS.forEach(function (k) { if (s[k]) q.set(k, s[k]); });
     if (s.rule && s.rule !== "any") q.set("rule", s.rule);
     if (s.mode === "white") { q.set("mode", "white"); q.set("wkind", s.wkind); }
+    if (s.area) q.set(s.area.level, s.area.code);
     if (s.t) { q.set("t", s.t); if (s.tl) q.set("tl", s.tl); }
     if (withView && s.at) q.set("at", s.at);
     var lang = new URLSearchParams(window.location.search).get("lang");
@@ -62,7 +73,7 @@
     return q.toString();
   }
   var state = readState();
-  var linkHasView = !!state.at; // a link with t= but no view zooms to the territory
+  var linkHasView = !!state.at; // a link with t= or an area but no view zooms there
   function pushState() {
     var qs = stateQuery(state, true);
     history.pushState(null, "", qs ? "?" + qs : window.location.pathname);
@@ -316,7 +327,14 @@
       body.textContent = ""; notes.textContent = ""; notes.hidden = true;
       return Promise.resolve();
     }
-    return UI.getJSON(E.coverage + "?" + filterQuery(state, { level: "departement" })).then(function (data) {
+    var figureQuery = { level: "departement" };
+    if (state.area) {
+      // inside a région: its départements; inside a département: its EPCI
+      figureQuery = { level: state.area.level === "region" ? "departement" : "epci" };
+      figureQuery[state.area.level] = state.area.code;
+    }
+    document.getElementById("chart-dep-title").textContent = t(state.area ? "chart.area" : "chart.departements");
+    return UI.getJSON(E.coverage + "?" + filterQuery(state, figureQuery)).then(function (data) {
       var sel = data.selection;
       scope.textContent = scopeText(sel);
       scope.setAttribute("data-scope", sel.scope);
@@ -330,7 +348,7 @@
       var rows = data.rows.slice().sort(function (a, b) { return (b.population_uncovered || 0) - (a.population_uncovered || 0); }).slice(0, 15);
       body.appendChild(UI.barChart(rows.map(function (r) {
         return { label: r.name + " (" + r.code + ")", value: r.population_uncovered, text: UI.num(r.population_uncovered), colour: "#D55E00" };
-      }), { title: t("chart.departements"), labelWidth: 150 }));
+      }), { title: t(state.area ? "chart.area" : "chart.departements"), labelWidth: 150 }));
     }).catch(function (err) {
       body.textContent = err.message;
     });
@@ -361,6 +379,7 @@
     document.getElementById("f-distance").value = state.distance_km;
     document.getElementById("f-rule").value = state.rule;
     wkind.value = state.wkind;
+    areaSelect.value = areaValue(state.area);
   }
   function readForm() {
     state.kinds = Array.prototype.map.call(form.querySelectorAll("input[name=kinds]:checked"), function (b) { return b.value; });
@@ -378,6 +397,31 @@
   });
   wkind.addEventListener("change", function () { state.wkind = wkind.value; pushState(); refresh(); });
 
+  /* ---------- région / département selector ---------- */
+  var areaSelect = document.getElementById("area-select");
+  var areaBoxes = {};
+  function areaValue(a) { return a ? a.level + ":" + a.code : ""; }
+  function zoomToArea() {
+    var box = state.area && areaBoxes[areaValue(state.area)];
+    if (box) map.fitBounds([[box.south, box.west], [box.north, box.east]], { padding: [10, 10] });
+  }
+  var areasLoaded = (E.areas ? UI.getJSON(E.areas) : Promise.resolve([])).then(function (areas) {
+    areas.forEach(function (a) {
+      areaBoxes[areaValue(a)] = a;
+      // a département is indented under its région; the text says which is which
+      var label = a.level === "region" ? a.name : "\u2003" + a.name + " (" + a.code + ")";
+      areaSelect.appendChild(el("option", { value: areaValue(a), text: label, "data-level": a.level }));
+    });
+    areaSelect.value = areaValue(state.area);
+  }).catch(function () {});
+  areaSelect.addEventListener("change", function () {
+    var v = areaSelect.value.split(":");
+    state.area = v.length === 2 ? { level: v[0], code: v[1] } : null;
+    pushState();
+    if (state.area) zoomToArea(); else map.fitBounds(FRANCE);
+    refresh();
+  });
+
   /* ---------- white-zone mode ---------- */
   var zonesLayer = null;
   var modeButton = document.getElementById("mode-toggle");
@@ -388,7 +432,8 @@
   function exportUrl(format) {
     var base = E.exports[format];
     if (!base) return null;
-    var q = { kind: state.wkind, rule: state.rule, limit: "1000", f: format };
+    var q = { kind: state.wkind, rule: state.rule, limit: "1000", split: "departement", f: format };
+    if (state.area) { q.parent = state.area.code; q.parent_level = state.area.level; }
     return base + "?" + new URLSearchParams(q).toString();
   }
   function loadWhiteZones() {
@@ -413,24 +458,32 @@
       return Promise.resolve();
     }
     list.textContent = t("loading");
-    var q = new URLSearchParams({ kind: state.wkind, rule: state.rule, limit: "50" });
+    // zones spanning several départements come split by département (parent id kept)
+    var q = new URLSearchParams({ kind: state.wkind, rule: state.rule, limit: "50", split: "departement" });
+    if (state.area) q.set(state.area.level, state.area.code);
+    var en = config.lang === "en";
     return UI.getJSON(E.whiteZones + "?" + q.toString()).then(function (data) {
       list.textContent = "";
       zonesLayer = L.geoJSON(data, {
         style: { color: "#000000", weight: 1.5, fillColor: "#D55E00", fillOpacity: 0.55 },
         onEachFeature: function (f, layer) {
-          layer.bindTooltip("#" + f.properties.rank + " — " + UI.num(f.properties.population) + " " + t("figures.population"));
+          layer.bindTooltip("#" + f.properties.rank + " " + (en ? f.properties.name_en : f.properties.name) + " — " +
+            UI.num(f.properties.population) + " " + t("figures.population"));
         },
       }).addTo(map);
       var layers = zonesLayer.getLayers();
       if (!data.features.length) list.appendChild(el("li", { text: t("white.none") }));
       data.features.forEach(function (f, i) {
         var p = f.properties;
-        var button = el("button", { type: "button", class: "zone-button", "data-population": p.population, "aria-label": t("white.zoom") + " #" + p.rank },
-          [el("strong", { text: "#" + p.rank }), " " + UI.num(p.population) + " " + t("figures.population") + " · " +
-           p.communes_count + " " + t(p.communes_count === 1 ? "panel.commune" : "panel.communes") + " · " + (p.departements || []).join(", ")]);
+        var name = en ? p.name_en : p.name, reason = en ? p.reason_en : p.reason, part = en ? p.part_of_en : p.part_of;
+        var figures = UI.num(p.population) + " " + t("figures.population") + " · " + UI.num(p.communes_count) + " " +
+          t(p.communes_count === 1 ? "panel.commune" : "panel.communes") + " · " + (p.departement_names || []).join(", ");
+        var button = el("button", { type: "button", class: "zone-button", "data-population": p.population, "data-zone": p.zone_id,
+                                    "aria-label": t("white.zoom") + " #" + p.rank + " " + name + ", " + figures },
+          [el("strong", { class: "zone-name", text: "#" + p.rank + " " + name }), el("br"), figures]);
         button.addEventListener("click", function () { map.fitBounds(layers[i].getBounds(), { maxZoom: 11 }); layers[i].openTooltip(); });
-        list.appendChild(el("li", { class: "zone-item" }, [button]));
+        list.appendChild(el("li", { class: "zone-item", "data-id": p.id, "data-nearest-m": p.nearest_cooperation_distance_m }, [button,
+          el("p", { class: "zone-reason", text: reason }), part ? el("p", { class: "zone-part", text: part }) : null]));
       });
     }).catch(function (err) { list.textContent = err.message; });
   }
@@ -648,7 +701,8 @@
     var markersDone = loadMarkers().then(function () {
       document.getElementById("fig-cooperations").textContent = UI.num(markerCount);
     });
-    var work = [loadCoverage(), markersDone, placeLabels ? placeLabels.refresh() : Promise.resolve(), loadFigures(), loadWhiteZones(), openPanel(false, firstLoad && !linkHasView)];
+    if (firstLoad && state.area && !linkHasView && !state.t) areasLoaded.then(zoomToArea);
+    var work = [areasLoaded, loadCoverage(), markersDone, placeLabels ? placeLabels.refresh() : Promise.resolve(), loadFigures(), loadWhiteZones(), openPanel(false, firstLoad && !linkHasView)];
     firstLoad = false;
     document.body.setAttribute("data-ready", "false");
     return Promise.all(work.map(function (p) { return p.catch(function () {}); })).then(function () {
