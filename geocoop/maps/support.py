@@ -33,7 +33,9 @@ def territory_support(conn: Connection, territory: dict, kinds: list[str] | None
         )
     ]
     schemes: Counter = Counter(
-        scheme for r in rows for scheme in {s for s in (r["financing_sources"] or []) if s.strip()}
+        scheme
+        for r in rows
+        for scheme in {s for s in (r["financing_sources"] or []) if s.strip()}
     )
     financing = [
         {"scheme": scheme, "cooperations": n}
