@@ -57,3 +57,18 @@ def test_bad_parameters(analysed):
     assert analysed.get(f"{API}?sort=nope").status_code == 400
     assert analysed.get(f"{API}?kind=france_services").status_code == 400
     assert analysed.get(f"{API}?parent=200000001&parent_level=departement").status_code == 404
+
+
+def test_page_in_french_and_english(analysed):
+    page = analysed.get("/ou-accompagner?level=epci&kind=tiers_lieu").get_data(as_text=True)
+    assert "Où accompagner, quoi financer ?" in page
+    assert 'data-code="200000001"' in page and 'data-count="1"' in page
+    # no support structure loaded: the column says « inconnu », the page says why
+    assert 'id="funders-no-support"' in page and ">inconnu</abbr>" in page
+    assert "Labo de l'ESS" in page or "Labo de l&#39;ESS" in page
+    assert "/api/analysis/funder-ranking?f=csv&amp;level=epci" in page
+    english = analysed.get("/ou-accompagner?lang=en&kind=tzcld").get_data(as_text=True)
+    assert "Where to support, what to fund?" in english and ">unknown</abbr>" in english
+    assert "inconnu" not in english and "Habitants" not in english
+    assert 'id="funders-no-data"' in english
+    assert analysed.get("/ou-accompagner?sort=nope").status_code == 400

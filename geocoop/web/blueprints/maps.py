@@ -260,6 +260,45 @@ def white_zones():
     )
 
 
+@bp.get("/ou-accompagner")
+def funders():
+    """« Où accompagner, quoi financer ? »: territories ranked by need (a GET form: level,
+    `area=region:53|departement:22`, kind, sort), with every figure's source and rule."""
+    from geocoop.analysis.api import funder_ranking
+    from geocoop.maps.areas import area_choices
+    from geocoop.maps.kinds import cooperation_kinds
+
+    conn = connection()
+    level = request.args.get("level") or "departement"
+    area = request.args.get("area") or ""
+    parent_level, _, parent_code = area.partition(":")
+    kind = request.args.get("kind") or None
+    sort = request.args.get("sort") or "white_population"
+    ranking = funder_ranking(
+        conn,
+        level=level,
+        parent_code=parent_code or None,
+        parent_level=parent_level or None,
+        kind=kind,
+        sort=sort,
+    )
+    exports = {
+        "level": level,
+        "sort": sort,
+        **({"kind": kind} if kind else {}),
+        **({"parent": parent_code, "parent_level": parent_level} if parent_code else {}),
+    }
+    return render_template(
+        "maps/funders.html",
+        ranking=ranking,
+        kinds=cooperation_kinds(map_kinds(conn)),
+        areas=area_choices(conn),
+        chosen={"level": level, "area": area, "kind": kind or "", "sort": sort},
+        csv_url=url_for("analysis_api.funder_ranking", f="csv", **exports),
+        json_url=url_for("analysis_api.funder_ranking", **exports),
+    )
+
+
 def _panel(code: str):
     filters = parse_filters(_args())
     return territory_panel(
