@@ -73,7 +73,7 @@ _PARTS = {
     "_rels/.rels": (
         '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
         'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
-        'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        "schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" "
         'Target="xl/workbook.xml"/></Relationships>'
     ),
     "xl/workbook.xml": (
@@ -324,26 +324,20 @@ CASES: dict[str, Case] = {
         "lignes",
     ),
     "xlsx_colonne_lointaine.xlsx": Case(
-        _xlsx(
-            "xlsx_colonne_lointaine.xlsx",
-            f'<sheetData>{header_row()}<row r="2">{cell("XFD2", 1)}</row></sheetData>',
-        ),  # fmt: skip
+        _xlsx("xlsx_colonne_lointaine.xlsx", f"<sheetData>{header_row()}"
+              f'<row r="2">{cell("XFD2", 1)}</row></sheetData>'),  # fmt: skip
         413,
         "colonnes",
     ),
     "xlsx_trop_de_cellules.xlsx": Case(
-        _xlsx(
-            "xlsx_trop_de_cellules.xlsx",
-            f'<sheetData>{header_row()}<row r="2500">{cell("ALL2500", 1)}</row></sheetData>',
-        ),  # fmt: skip
+        _xlsx("xlsx_trop_de_cellules.xlsx", f"<sheetData>{header_row()}"
+              f'<row r="2500">{cell("ALL2500", 1)}</row></sheetData>'),  # fmt: skip
         413,
         "cellules",
     ),
     "xlsx_cellule_geante.xlsx": Case(
-        _xlsx(
-            "xlsx_cellule_geante.xlsx",
-            f'<sheetData>{header_row()}<row r="2">{cell("B2", "x" * 40000)}</row></sheetData>',
-        ),  # fmt: skip
+        _xlsx("xlsx_cellule_geante.xlsx", f"<sheetData>{header_row()}"
+              f"<row r=\"2\">{cell('B2', 'x' * 40000)}</row></sheetData>"),  # fmt: skip
         413,
         "32767 caractères",
     ),
@@ -376,26 +370,20 @@ CASES: dict[str, Case] = {
         "DOCTYPE",
     ),
     "xlsx_nombre_illisible.xlsx": Case(
-        _xlsx(
-            "xlsx_nombre_illisible.xlsx",
-            f'<sheetData>{header_row()}<row r="2"><c r="A2" t="n"><v>zz</v></c></row></sheetData>',
-        ),  # fmt: skip
+        _xlsx("xlsx_nombre_illisible.xlsx", f"<sheetData>{header_row()}"
+              '<row r="2"><c r="A2" t="n"><v>zz</v></c></row></sheetData>'),  # fmt: skip
         400,
         "classeur XLSX illisible",
     ),
     "xlsx_chaine_partagee_absente.xlsx": Case(
-        _xlsx(
-            "xlsx_chaine_partagee_absente.xlsx",
-            f'<sheetData>{header_row()}<row r="2"><c r="B2" t="s"><v>99</v></c></row></sheetData>',
-        ),  # fmt: skip
+        _xlsx("xlsx_chaine_partagee_absente.xlsx", f"<sheetData>{header_row()}"
+              '<row r="2"><c r="B2" t="s"><v>99</v></c></row></sheetData>'),  # fmt: skip
         400,
         "classeur XLSX illisible",
     ),
     "xlsx_caractere_nul.xlsx": Case(
-        _xlsx(
-            "xlsx_caractere_nul.xlsx",
-            f'<sheetData>{header_row()}<row r="2">{cell("B2", "a&#0;b")}</row></sheetData>',
-        ),  # fmt: skip
+        _xlsx("xlsx_caractere_nul.xlsx", f"<sheetData>{header_row()}"
+              f"<row r=\"2\">{cell('B2', 'a&#0;b')}</row></sheetData>"),  # fmt: skip
         400,
         "XML invalide",
     ),

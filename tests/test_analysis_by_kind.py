@@ -107,6 +107,8 @@ def test_an_import_refreshes_only_the_kinds_it_touched(communes):
     assert report.counts["kinds_touched"] == ["pat"]
     assert refreshed["kinds"] == ["pat"]
     counts = dict(
-        conn.execute(text("SELECT kind_code, count(*) FROM analysis_commune_kind GROUP BY 1")).all()
+        conn.execute(
+            text("SELECT kind_code, count(*) FROM analysis_commune_kind GROUP BY 1")
+        ).all()
     )
     assert counts == {"tiers_lieu": tiers, "pat": tiers}  # every commune, for both kinds
