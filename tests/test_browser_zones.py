@@ -109,8 +109,7 @@ def test_funder_ranking_page(live_server, watched):  # noqa: F811
     assert rows.count() == api["count"] > 0
     for row, expected in zip(rows.all()[:10], api["rows"][:10], strict=False):
         assert row.get_attribute("data-code") == expected["code"]
-        cells = row.locator("td")
-        white = cells.nth(2).get_attribute("data-value")
+        white = row.locator("td[data-col=white_population]").get_attribute("data-value")
         assert white == (
             "" if expected["white_population"] is None else str(expected["white_population"])
         )
@@ -120,8 +119,18 @@ def test_funder_ranking_page(live_server, watched):  # noqa: F811
     page.page.wait_for_url(lambda url: "sort=emergence" in url)
     counts = [
         int(r.get_attribute("data-value"))
-        for r in page.page.locator("#funders-table tbody tr td:nth-child(7)").all()
+        for r in page.page.locator("#funders-table tbody tr td[data-col=emergence]").all()
     ]
     assert counts == sorted(counts, reverse=True)
+    # per kind, each kind with data has its own white-zone column, checked against the API
+    for kind in api["kinds_with_data"]:
+        first = rows.first.locator(f"td[data-col=white_{kind}]").get_attribute("data-value")
+        again = get_json(
+            f"{live_server}/api/analysis/funder-ranking?level=epci&parent=53&parent_level=region"
+            f"&kind={kind}&sort=emergence"
+        )
+        code = rows.first.get_attribute("data-code")
+        mine = next(r for r in again["rows"] if r["code"] == code)
+        assert first == ("" if mine["white_population"] is None else str(mine["white_population"]))
     page.shot("funders-ranking")
     page.assert_clean()

@@ -29,6 +29,13 @@ def test_ranking_on_the_grid(analysed):
     assert row["white_population"] == cover["items"][0]["population_uncovered"]
     assert "distance de service" in body["sources"]["white_population"]["rule"]
     assert body["sources"]["population"]["vintage"] == "2021"
+    # and each kind with data apart; a kind without data gets no column at all
+    assert set(row["white_population_by_kind"]) == set(body["kinds_with_data"])
+    assert "tzcld" not in body["kinds_with_data"]
+    alone = analysed.get("/api/analysis/coverage?level=epci&parent=35&kind=tiers_lieu")
+    assert row["white_population_by_kind"]["tiers_lieu"] == (
+        alone.get_json()["items"][0]["population_uncovered"]
+    )
 
 
 def test_kind_without_data_is_unknown_not_zero(analysed):

@@ -344,10 +344,11 @@ def funder_ranking(
     """« Où accompagner, quoi financer ? »: the EPCI or départements (inside a région or
     département parent) ranked by need, largest first, unknown last.
 
-    {"level", "parent", "kinds", "kind", "sort", "count",
+    {"level", "parent", "kinds", "kind", "kinds_with_data", "sort", "count",
      "rows": [{"rank", "code", "name", "population", "white_population" (inhabitants
        of communes no cooperation of the kinds reaches, rule any; None when no kind has
-       data), "white_communes", "cooperations" (located there), "emergence",
+       data), "white_population_by_kind" ({kind: n | None} for each kind with data,
+       when several kinds are asked), "white_communes", "cooperations" (located there), "emergence",
        "operational", "stage_unknown", "emergence_without_support" (None when no support
        structure is loaded), "financing_full" / "financing_hybrid" / "financing_ess"
        (operational cooperations by model: the study's financing needs),

@@ -128,6 +128,15 @@ def funder_ranking(
         raise BadRequest("Une couche de contexte n'est pas une coopération à financer.")
     pl, pc = parent or (None, None)
     cover = coverage(conn, level=level, parent_code=pc, parent_level=pl, kinds=kinds)
+    # each kind with data apart too: a funder of PAT looks at PAT's white zones
+    with_data = [k for k in kinds if status[k]["has_data"]]
+    by_kind = {
+        k: {
+            r["code"]: r["population_uncovered"]
+            for r in coverage(conn, level=level, parent_code=pc, parent_level=pl, kinds=[k])
+        }
+        for k in (with_data if len(kinds) > 1 else [])
+    }
     facts = {
         r["code"]: r
         for r in conn.execute(
@@ -150,6 +159,7 @@ def funder_ranking(
                 if c["communes_covered"] is None
                 else c["communes_total"] - c["communes_covered"]
             ),
+            "white_population_by_kind": {k: by_kind[k].get(c["code"]) for k in by_kind},
             **{key: int(f.get(key) or 0) for key in COUNTS},
             "emergence_without_support": (
                 int(f.get("emergence_without_support") or 0) if support_known else None
@@ -167,6 +177,7 @@ def funder_ranking(
         "parent": None if parent is None else {"level": parent[0], "code": parent[1]},
         "kinds": kinds,
         "kind": kind,
+        "kinds_with_data": with_data,
         "sort": sort,
         "count": len(rows),
         "rows": rows,
