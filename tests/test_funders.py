@@ -33,8 +33,9 @@ def test_ranking_on_the_grid(analysed):
     assert set(row["white_population_by_kind"]) == set(body["kinds_with_data"])
     assert "tzcld" not in body["kinds_with_data"]
     alone = analysed.get("/api/analysis/coverage?level=epci&parent=35&kind=tiers_lieu")
-    assert row["white_population_by_kind"]["tiers_lieu"] == (
-        alone.get_json()["items"][0]["population_uncovered"]
+    assert (
+        row["white_population_by_kind"]["tiers_lieu"]
+        == (alone.get_json()["items"][0]["population_uncovered"])
     )
 
 
@@ -79,3 +80,15 @@ def test_page_in_french_and_english(analysed):
     assert "inconnu" not in english and "Habitants" not in english
     assert 'id="funders-no-data"' in english
     assert analysed.get("/ou-accompagner?sort=nope").status_code == 400
+
+
+def test_english_data_status_reads_naturally(analysed):
+    """Issue 13: English sentences built for English (singular, nouns, no French order)."""
+    body = analysed.get("/api/analysis/white-zones?kind=pat").get_json()["data_status"]
+    assert (
+        body["message_en"] == "1 food project (PAT) loaded out of 460 recognised by the "
+        "Ministry of Agriculture in 2025"
+    )
+    cov = analysed.get("/api/analysis/coverage?level=departement&kind=tzcld,pat").get_json()
+    notes = {n["code"]: n["message_en"] for n in cov["selection"]["notes"]}
+    assert notes["no_data"] == "no data loaded for Zero long-term unemployment territory"
