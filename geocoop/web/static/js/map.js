@@ -630,7 +630,8 @@
       var zoneNoData = (data.white_zones_without_data || []).length ?
         el("p", { class: "no-data", text: t("panel.zones_no_data").replace("{kinds}", kindNames(data.white_zones_without_data)) }) : null;
       panelBody.appendChild(section(t("panel.white_zones"), (data.white_zones.length ? [el("ul", { class: "zones" }, data.white_zones.map(function (z) {
-        return el("li", {}, [el("strong", { text: UI.kindLabel(kindsByCode[z.kind]) }), " : " + UI.num(z.population) + " " + t("figures.population") +
+        return el("li", {}, [el("strong", { text: UI.kindLabel(kindsByCode[z.kind]) }), t("punct.colon") + " " +
+          (config.lang === "en" ? z.name_en : z.name) + ", " + UI.num(z.population) + " " + t("figures.population") +
           ", " + z.communes_count + " " + t(z.communes_count === 1 ? "panel.commune" : "panel.communes") + (z.nearest_cooperation_distance_m ? " — " + UI.km(z.nearest_cooperation_distance_m) + " " + t("panel.to_nearest") : "")]);
       }))] : [zoneNoData && data.white_zones_without_data.length === data.kinds.length ? null : el("p", { text: t("panel.none") })]).concat([zoneNoData])));
     }
