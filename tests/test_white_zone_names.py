@@ -23,7 +23,7 @@ def test_zone_has_a_name_and_a_reason(analysed):
     assert zone["nearest_cooperation_distance_m"] == 0
     assert zone["nearest_cooperation_id"] == 3
     assert zone["reason"].startswith("Aucun périmètre « Tiers-lieu » n'inclut ces communes")
-    assert "(id 3)" in zone["reason"] and zone["reason_en"].startswith("No Third place perimeter")
+    assert "(id 3)" in zone["reason"] and zone["reason_en"].startswith("No third place perimeter")
     assert zone["zone_id"] == zone["id"] == "35001" and zone["part_of"] is None
 
 

@@ -29,6 +29,8 @@ def zone_name(row: dict, lang: str) -> str:
 def zone_reason(row: dict, kind_label: str, rule: str, lang: str) -> str:
     """Why the zone is white: the nearest cooperation of the kind and how far it is, against
     the service distance of the rule used."""
+    if lang == "en" and kind_label[1:2].islower():
+        kind_label = kind_label[0].lower() + kind_label[1:]  # mid-sentence, not an acronym
     service = row["service_distance_m"]
     nearest_m = row["nearest_m"]
     name = row["nearest_name"]

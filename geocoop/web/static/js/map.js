@@ -454,7 +454,7 @@
     if (!hasData(wk)) {
       // no data is not absence: no zone is computed, and the list says why
       list.textContent = "";
-      list.appendChild(el("li", { class: "no-data", text: UI.kindLabel(wk) + " : " + t("data.none") }));
+      list.appendChild(el("li", { class: "no-data", text: UI.kindLabel(wk) + t("punct.colon") + " " + t("data.none") }));
       return Promise.resolve();
     }
     list.textContent = t("loading");
@@ -576,7 +576,7 @@
     panelBody.appendChild(el("h2", { id: "panel-title", text: tr.name }));
     panelBody.appendChild(el("p", { class: "panel-meta" }, [levelLabel(tr.level) + " " + tr.code +
       (tr.departement_name && tr.level !== "departement" ? " · " + tr.departement_name : "")]));
-    panelBody.appendChild(el("p", { class: "panel-population" }, [t("panel.population") + " : ",
+    panelBody.appendChild(el("p", { class: "panel-population" }, [t("panel.population") + t("punct.colon") + " ",
       el("strong", { id: "panel-population", text: UI.num(tr.population) }),
       tr.population_year ? " (INSEE " + tr.population_year + ")" : ""]));
     panelBody.appendChild(el("p", {}, [el("a", { href: E.fiche.replace("CODE", encodeURIComponent(tr.code)) + "?" +
@@ -595,13 +595,13 @@
       var list = el("ul", { class: "reasons" }, rows.map(function (r) {
         var k = kindsByCode[r.kind];
         if (!hasData(k)) {
-          return el("li", { "data-kind": r.kind, "data-status": "none" }, [el("strong", { text: UI.kindLabel(k) + " : " }), t("data.none")]);
+          return el("li", { "data-kind": r.kind, "data-status": "none" }, [el("strong", { text: UI.kindLabel(k) + t("punct.colon") + " " }), t("data.none")]);
         }
         var partial = k.data_status.status === "partial" ? el("span", { class: "data-status", text: " (" + statusText(k) + ")" }) : null;
         var figure = r.population_covered_pct === null ? t("figures.no_figure") + ". " :
           UI.pct(r.population_covered_pct) + " (" + UI.num(r.population_covered) + " " + t("figures.population") + "). ";
         return el("li", { "data-kind": r.kind, "data-covered": r.population_covered, "data-pct": r.population_covered_pct, "data-status": k.data_status.status },
-          [el("strong", { text: UI.kindLabel(k) + " : " }), figure, partial,
+          [el("strong", { text: UI.kindLabel(k) + t("punct.colon") + " " }), figure, partial,
            r.population_covered_pct === null ? null : el("span", { class: "why", text: " " + reasonFor(r, k, data) })]);
       }));
       var notes = el("ul", { class: "notes" });
@@ -613,7 +613,7 @@
           " " + t("figures.covered") + " (" + UI.num(all.population_covered) + "), " + UI.num(all.population_uncovered) + " " + t("figures.uncovered")]) : null,
         notes,
         chartRows.length ? UI.barChart(chartRows, { max: 100, title: t("chart.kinds"), labelWidth: 130 }) : null,
-        noData.length ? el("p", { class: "no-data", id: "panel-no-data", text: kindNames(noData.map(function (r) { return r.kind; })) + " : " + t("data.none") }) : null,
+        noData.length ? el("p", { class: "no-data", id: "panel-no-data", text: kindNames(noData.map(function (r) { return r.kind; })) + t("punct.colon") + " " + t("data.none") }) : null,
         el("details", {}, [el("summary", { text: t("panel.why") }), list]),
       ]));
       // which communes: filled by loadCommunes once the panel is drawn
