@@ -78,6 +78,8 @@ def test_page_in_french_and_english(analysed):
     english = analysed.get("/ou-accompagner?lang=en&kind=tzcld").get_data(as_text=True)
     assert "Where to support, what to fund?" in english and ">unknown</abbr>" in english
     assert "inconnu" not in english and "Habitants" not in english
+    assert "populations légales" not in english and "Tiers-lieu" not in english
+    assert " :" not in english.split("<main", 1)[1]
     assert 'id="funders-no-data"' in english
     assert analysed.get("/ou-accompagner?sort=nope").status_code == 400
 

@@ -45,15 +45,14 @@ def _sources(conn: Connection, kinds: list[str], status: dict, level: str) -> di
         for s in status[k]["sources"]
         if status[k]["has_data"]
     ]
-    distances = ", ".join(
-        f"{status[k]['label']} {round(d / 1000)} km"
-        for k, d in _service_distances(conn, kinds).items()
-        if status[k]["has_data"]
-    )
+    reach = [(k, d) for k, d in _service_distances(conn, kinds).items() if status[k]["has_data"]]
+    distances = ", ".join(f"{status[k]['label']} {round(d / 1000)} km" for k, d in reach)
+    distances_en = ", ".join(f"{status[k]['label_en']} {round(d / 1000)} km" for k, d in reach)
     support = status.get(SUPPORT_KIND)
     return {
         "population": {
             "source": f"INSEE, populations légales ({years[2] or 'COG'})",
+            "source_en": f"INSEE, legal populations ({years[2] or 'COG'})",
             "vintage": pop_year,
         },
         "cooperations": {
@@ -69,7 +68,7 @@ def _sources(conn: Connection, kinds: list[str], status: dict, level: str) -> di
             f"n'atteint : ni à moins de sa distance de service ({distances or '—'}), "
             "ni dans un périmètre.",
             "rule_en": "Inhabitants of communes no cooperation of the chosen kinds "
-            f"reaches: none within its service distance ({distances or '—'}), "
+            f"reaches: none within its service distance ({distances_en or '—'}), "
             "no perimeter.",
         },
         "emergence_without_support": {
