@@ -4,8 +4,10 @@ ranking page. Every figure is checked against the API."""
 
 from __future__ import annotations
 
+import urllib.request
 from urllib.parse import parse_qs, urlparse
 
+import pyogrio
 import pytest
 
 from tests.test_browser_map import browser, get_json, watched  # noqa: F401 - fixtures
@@ -23,7 +25,7 @@ def _inside(point: tuple[float, float], box: dict) -> bool:
     return box["south"] <= point[0] <= box["north"] and box["west"] <= point[1] <= box["east"]
 
 
-def test_selector_zooms_and_filters_the_named_white_zones(live_server, watched):  # noqa: F811
+def test_selector_zooms_and_filters_the_named_white_zones(live_server, watched, tmp_path):  # noqa: F811
     areas = {f"{a['level']}:{a['code']}": a for a in get_json(live_server + "/api/maps/areas")}
     page = watched(live_server + f"/?mode=white&wkind={KIND}")
     page.ready()
@@ -57,6 +59,14 @@ def test_selector_zooms_and_filters_the_named_white_zones(live_server, watched):
     # the exports keep the area and the split
     href = page.page.locator("#export-gpkg").get_attribute("href")
     assert "parent=22" in href and "split=departement" in href
+    path = tmp_path / "zones.gpkg"
+    with urllib.request.urlopen(live_server + href, timeout=60) as response:  # noqa: S310
+        path.write_bytes(response.read())
+    frame = pyogrio.read_dataframe(path)
+    assert list(frame["name"])[: len(api)] == [f["properties"]["name"] for f in api]
+    assert list(frame["nearest_cooperation_distance_m"])[:3] == [
+        f["properties"]["nearest_cooperation_distance_m"] for f in api[:3]
+    ]
     page.shot("map-white-zones-named")
     # the link is shareable: opened afresh, same selection, same place, same list
     shared = watched(page.page.url.split("&at=")[0].split("?at=")[0])

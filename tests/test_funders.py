@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 API = "/api/analysis/funder-ranking"
 
@@ -75,6 +76,9 @@ def test_page_in_french_and_english(analysed):
     assert 'id="funders-no-support"' in page and ">inconnu</abbr>" in page
     assert "Labo de l'ESS" in page or "Labo de l&#39;ESS" in page
     assert "/api/analysis/funder-ranking?f=csv&amp;level=epci" in page
+    # each territory links to its fiche, which opens (its ?level= used to clash)
+    fiche = re.search(r'href="(/territoires/200000001\?level=epci)"', page).group(1)
+    assert analysed.get(fiche).status_code == 200
     english = analysed.get("/ou-accompagner?lang=en&kind=tzcld").get_data(as_text=True)
     assert "Where to support, what to fund?" in english and ">unknown</abbr>" in english
     assert "inconnu" not in english and "Habitants" not in english

@@ -85,3 +85,13 @@ def test_split_by_departement_on_real_data(demo_app):
     inside = client.get(f"/api/maps/white-zones?kind={kind}&departement={dep}&split=departement")
     for f in inside.get_json()["features"]:
         assert f["properties"]["departements"] == [dep]
+
+
+def test_panel_and_fiche_name_their_zones(analysed):
+    query = "level=departement&kinds=tiers_lieu&rule=perimeter"
+    panel = analysed.get(f"/api/maps/territory/35?{query}").get_json()
+    assert panel["white_zones"][0]["name"] == "Zone autour de Commune 9 (35)"
+    fiche = analysed.get(f"/territoires/35?{query}").get_data(as_text=True)
+    assert "Zone autour de Commune 9 (35)" in fiche
+    english = analysed.get(f"/territoires/35?{query}&lang=en").get_data(as_text=True)
+    assert "Area around Commune 9 (35)" in english and "No third place perimeter" in english

@@ -374,12 +374,11 @@ def fiche(code: str):
         panel=panel,
         territory=territory,
         communes=communes,
+        # the page's own ?level= (the panel's fiche link carries it) must not clash
         communes_csv=url_for(
             "maps.territory_communes",
             code=territory["code"],
-            level=territory["level"],
-            format="csv",
-            **request.args,
+            **{**request.args, "level": territory["level"], "format": "csv"},
         ),
         map_url=url_for("maps.fiche_map", code=code) + suffix,
         download_url=url_for("maps.fiche_map_download", code=code) + suffix,
