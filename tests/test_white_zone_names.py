@@ -28,15 +28,18 @@ def test_zone_has_a_name_and_a_reason(analysed):
 
 
 def test_distance_reason_gives_metres_and_threshold(analysed):
-    """Under the distance rule the PTCE at (-1.75, 48.05) leaves the far corner
-    uncovered: the zone says how far the PTCE is, in metres, against its threshold."""
-    zones = analysed.get(f"{API}/white-zones?kind=ptce&rule=distance").get_json()["items"]
-    if not zones:  # the PTCE's service distance reaches the whole grid
-        return
+    """Under the distance rule (tiers-lieux, 15 km) the southern row is out of reach: both
+    tiers-lieux stand 0.15° of latitude (16.7 km) north of it, one above 35001's top edge,
+    the other above 35003's; the tie goes to the smaller id."""
+    zones = analysed.get(f"{API}/white-zones?kind=tiers_lieu&rule=distance").get_json()["items"]
     zone = zones[0]
-    assert zone["nearest_cooperation_name"] == "PTCE du Carré"
-    assert zone["nearest_cooperation_distance_m"] > zone["service_distance_m"]
-    assert "à moins de" in zone["reason"] and " m." in zone["reason"]
+    assert zone["id"] == "35001" and zone["service_distance_m"] == 15000
+    assert 16_600 < zone["nearest_cooperation_distance_m"] < 16_750
+    assert zone["nearest_cooperation_id"] == 3
+    assert zone["reason"].startswith("Aucune coopération « Tiers-lieu » à moins de 15 km : ")
+    assert zone["reason"].endswith(" (id 3), est à 16\u202f678 m.")
+    assert zone["reason_en"].startswith("No third place within 15 km: the nearest, ")
+    assert zone["reason_en"].endswith("(id 3) is 16,678 m away.")
 
 
 def test_exports_carry_name_and_reason(analysed, tmp_path):

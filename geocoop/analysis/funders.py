@@ -3,11 +3,11 @@ each figure with its source, vintage and rule; unknown stays unknown (None), nev
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geocoop.analysis.coverage import coverage
 from geocoop.analysis.data_status import data_status
-from geocoop.analysis.params import check_kinds, resolve_parent
+from geocoop.analysis.params import check_kinds, kind_table, resolve_parent
 from geocoop.errors import BadRequest
 from geocoop.sql import statement
 
@@ -31,13 +31,7 @@ COUNTS = (
 
 def _sources(conn: Connection, kinds: list[str], status: dict, level: str) -> dict:
     """Where each figure comes from, its vintage and its rule (French and English)."""
-    years = conn.execute(
-        text(
-            "SELECT min(population_year), max(population_year), min(vintage) FROM territory "
-            "WHERE level = :l"
-        ),
-        {"l": level},
-    ).one()
+    years = conn.execute(statement("analysis/funder_population_vintage"), {"level": level}).one()
     pop_year = str(years[1]) if years[0] == years[1] else f"{years[0]}–{years[1]}"
     coop_sources = [
         f"{s['source']} ({s['vintage'] or '?'})"
@@ -96,11 +90,8 @@ def _sources(conn: Connection, kinds: list[str], status: dict, level: str) -> di
 
 
 def _service_distances(conn: Connection, kinds: list[str]) -> dict[str, float]:
-    rows = conn.execute(
-        text("SELECT code, service_distance_m FROM kind WHERE code = ANY (:k) ORDER BY code"),
-        {"k": kinds},
-    )
-    return {r[0]: float(r[1]) for r in rows}
+    table = kind_table(conn)
+    return {k: table[k]["service_distance_m"] for k in sorted(kinds)}
 
 
 def funder_ranking(
