@@ -23,8 +23,6 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import text
-
 from benchmarks.throwaway import throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,12 +56,15 @@ def write_csv(path: Path, rows: int) -> None:
             )
 
 
-def run(code: str, args: list[str], env: dict) -> dict:
-    """Run `code` in a child Python; its exit status, seconds, peak MB and first line."""
+def run(code: str, args: list[str], env: dict, checkout: Path) -> dict:
+    """Run `code` in a child Python inside `checkout` (`-c` puts the working directory
+    first on the path: that checkout's geocoop is the one run); its exit status, seconds,
+    peak MB and first line."""
     start = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-c", code, *args],
         env=env,
+        cwd=checkout,
         capture_output=True,
         text=True,
         timeout=3600,
@@ -84,27 +85,35 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--before", type=Path, help="another checkout to compare with")
     args = parser.parse_args()
-    with throwaway_database("gcstream-") as (cluster, engine):
+    with throwaway_database("gcstream-") as (cluster, _engine):
         path = Path(os.environ.get("TMPDIR", "/tmp")) / f"geocoop-stream-{os.getpid()}.csv"
         write_csv(path, args.rows)
         size_mb = path.stat().st_size / 2**20
-        base_env = {**os.environ, "GEOCOOP_DATABASE_URL": cluster.url("geocoop_bench")}
+        base_env = dict(os.environ)
         command = [
             "ingest", "cooperations", str(path), "--kind", "tiers_lieu", "--source",
             "million", "--no-analyze",
         ]  # fmt: skip
         results: dict[str, dict] = {}
         try:
-            results["csv module (baseline)"] = run(CSV_ONLY, [str(path)], base_env)
+            results["csv module (baseline)"] = run(CSV_ONLY, [str(path)], base_env, ROOT)
             checkouts = [("after", ROOT)]
             if args.before:
                 checkouts.insert(0, ("before", args.before.resolve()))
             for label, checkout in checkouts:
-                with engine.begin() as conn:  # every run imports into the same empty table
-                    conn.execute(text("TRUNCATE cooperation, ingest_run CASCADE"))
-                env = {**base_env, "PYTHONPATH": str(checkout)}
-                results[label] = run(CLI, command, env)
-                print(label, results[label])
+                # each checkout imports into an empty database migrated by its own code
+                name = f"geocoop_{label}"
+                cluster.create_database(name)
+                env = {
+                    **base_env,
+                    "GEOCOOP_DATABASE_URL": cluster.url(name),
+                    "PYTHONPATH": str(checkout),
+                }
+                upgrade = run(CLI, ["db", "upgrade"], env, checkout)
+                if upgrade["exit"]:
+                    raise SystemExit(f"{label}: db upgrade failed: {upgrade['summary']}")
+                results[label] = run(CLI, command, env, checkout)
+                print(label, results[label], flush=True)
         finally:
             path.unlink(missing_ok=True)
     load = os.getloadavg()[0]

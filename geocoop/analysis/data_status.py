@@ -21,6 +21,8 @@ from geocoop.sql import statement
 REFERENCE_FILE = Path(__file__).resolve().parent / "reference_counts.yaml"
 NO_DATA_FR = "aucune donnée chargée"
 NO_DATA_EN = "no data loaded"
+RECOMPUTING_FR = "chiffres en cours de recalcul"
+RECOMPUTING_EN = "figures being recomputed"
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 
 
@@ -100,7 +102,8 @@ def data_status(conn: Connection) -> dict[str, dict]:
      "vintage" ("2019" or "2020, 2024"; None without data),
      "reference": {"count", "approximate", "year", "source", …} | None,
      "message" (French, e.g. « 1 512 tiers-lieux chargés sur ~3 500 recensés en 2023 »,
-     « aucune donnée chargée »), "message_en"}
+     « aucune donnée chargée »), "message_en",
+     "recomputing": bool — rows committed, figures being recomputed (the message says so)}
     "none" = no cooperation, or none with a point or a perimeter; "partial" = fewer
     cooperations than the reference count; "loaded" = otherwise (complete or no reference).
     """
@@ -119,6 +122,7 @@ def data_status(conn: Connection) -> dict[str, dict]:
                 "cooperations": 0,
                 "placed": 0,
                 "sources": [],
+                "recomputing": bool(r["recomputing"]),
             },
         )
         if r["source"] is None:
@@ -151,6 +155,8 @@ def data_status(conn: Connection) -> dict[str, dict]:
         if count and not entry["placed"]:
             fr = f"{fr}, aucune localisée ({NO_DATA_FR} sur la carte)"
             en = f"{en}, none located ({NO_DATA_EN} on the map)"
+        if entry["recomputing"]:
+            fr, en = f"{fr} ; {RECOMPUTING_FR}", f"{en}; {RECOMPUTING_EN}"
         entry.update(
             status=status,
             has_data=status != "none",

@@ -116,6 +116,7 @@ def _execute(engine: Engine, conn: Connection, job: dict) -> None:
             file_name=job["file_name"],
             actor=job["actor"],
             on_step=heartbeat.stage,
+            commit_between=not dry_run,  # rows first, then their kinds' refresh
             **options,
         )
         body = report.as_dict()
