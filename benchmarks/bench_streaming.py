@@ -152,7 +152,9 @@ def main() -> None:
         "(`coop_stage_summary.sql`). What still grows with the file: the set of ids seen "
         "(duplicate check), the rejects kept for the report, and the rows naming partners. "
         "XLSX, GeoJSON and GeoPackage files are still read whole (bounded by their own "
-        "limits: docs/hostile.md).",
+        "limits: docs/hostile.md). The time of both imports goes to PostGIS (locating the "
+        "points, the probable-duplicate search over a million points), not to reading the "
+        "file: it moves with the machine's load, the memory does not.",
         "",
     ]
     body = "\n".join(lines)
