@@ -9,6 +9,9 @@ white zone is computed for it, and every page says « aucune donnée chargée »
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -91,7 +94,34 @@ def _messages(count: int, ref: dict | None) -> tuple[str, str]:
     )
 
 
+# Within status_memo(): each connection's data status, computed once (a page asks for it
+# from a dozen places: legend, selection notes, panel sections…).
+_MEMO: ContextVar[dict | None] = ContextVar("geocoop_data_status_memo", default=None)
+
+
+@contextmanager
+def status_memo() -> Iterator[None]:
+    """Compute `data_status` once per connection inside this block — for work under
+    which the data cannot change (a read-only request), never around a write."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
 def data_status(conn: Connection) -> dict[str, dict]:
+    """Every kind's data status (see `_data_status`), once per connection within
+    `status_memo()`."""
+    memo = _MEMO.get()
+    if memo is None:
+        return _data_status(conn)
+    if conn not in memo:
+        memo[conn] = _data_status(conn)
+    return memo[conn]
+
+
+def _data_status(conn: Connection) -> dict[str, dict]:
     """Every kind's data status, by kind code:
 
     {"kind", "label", "label_en", "status": "none" | "partial" | "loaded",
