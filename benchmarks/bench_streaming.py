@@ -1,5 +1,6 @@
-"""Streaming imports: a CSV of 10^6 cooperation rows through `geocoop ingest cooperations`,
-peak memory (RSS) and time of the importing process.
+"""Streaming imports: a CSV of 10^6 cooperation rows through `geocoop ingest cooperations`.
+
+Peak memory (RSS) and time of the importing process.
 
 Baselines measured in the same run, on the same file and database:
 - reading the file with Python's csv module alone (time and peak RSS of that process);
@@ -57,9 +58,11 @@ def write_csv(path: Path, rows: int) -> None:
 
 
 def run(code: str, args: list[str], env: dict, checkout: Path) -> dict:
-    """Run `code` in a child Python inside `checkout` (`-c` puts the working directory
-    first on the path: that checkout's geocoop is the one run); its exit status, seconds,
-    peak MB and first line."""
+    """Run `code` in a child Python inside `checkout`: exit status, seconds, peak MB, line.
+
+    `-c` puts the working directory first on the path: that checkout's geocoop is the one
+    run.
+    """
     start = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-c", code, *args],

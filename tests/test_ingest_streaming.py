@@ -1,5 +1,7 @@
-"""Streaming imports: a CSV's rows are read from disk as they are validated and copied,
-never held in memory all at once (the 10^6-row figure is benchmarks/bench_streaming.py)."""
+"""Streaming imports: a CSV's rows are read from disk as they are validated and copied.
+
+Never held in memory all at once (the 10^6-row figure is benchmarks/bench_streaming.py).
+"""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from geocoop.ingest.tabular import open_csv, read_csv
 
 
 def write_rows(path: Path, rows: int, extra: str = "") -> Path:
-    """`rows` cooperations with coordinates (in the synthetic communes' area or not: the
-    importer keeps points outside any commune), then `extra` lines."""
+    """`rows` cooperations with coordinates (in the synthetic communes' area or not.
+
+    The importer keeps points outside any commune), then `extra` lines.
+    """
     with open(path, "w", encoding="utf-8") as handle:
         handle.write("id;nom;latitude;longitude;description\n")
         for i in range(rows):

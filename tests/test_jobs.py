@@ -113,8 +113,11 @@ def test_a_job_that_kills_every_worker_is_given_up(client, app, token):
 
 
 def test_a_worker_killed_mid_job_leaves_it_to_the_next(client, app, token, pg_cluster):
-    """A real `geocoop jobs work` is SIGKILLed while its job waits on a lock; the next
-    writer queues the job again and completes it."""
+    """A worker killed mid-job leaves the job to the next writer.
+
+    A real `geocoop jobs work` is SIGKILLed while its job waits on a lock; the next
+    writer queues the job again and completes it.
+    """
     response = post(client, token, source="api")
     engine = app.extensions["geocoop.engine"]
     env = {**os.environ, "GEOCOOP_DATABASE_URL": pg_cluster.url("geocoop_test")}
@@ -184,8 +187,10 @@ def test_the_web_worker_thread_runs_the_queue(pg_cluster, db_engine, token, tmp_
 
 
 def _aged_jobs(app, tmp_path) -> dict[str, int]:
-    """Five jobs: done 40 days ago, failed 40 days ago, done 2 days ago, and a queued and
-    a running job created 40 days ago (never pruned, whatever their age)."""
+    """Five jobs: done 40 days ago, failed 40 days ago, done 2 days ago.
+
+    And a queued and a running job created 40 days ago (never pruned, whatever their age).
+    """
     ids = {}
     engine = app.extensions["geocoop.engine"]
     with engine.begin() as conn:

@@ -1,5 +1,8 @@
-"""An import commits its rows first, then refreshes its kinds' figures in a transaction of
-its own; in between, those kinds say « en cours de recalcul » / "being recomputed"."""
+"""An import commits its rows first.
+
+Then refreshes its kinds' figures in a transaction of its own; in between, those kinds say « en
+cours de recalcul » / "being recomputed".
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""A read-only request computes every kind's data status once, however many of its parts
-(legend, selection notes, panel sections) ask for it; writes never reuse it."""
+"""A read-only request computes every kind's data status once.
+
+However many of its parts (legend, selection notes, panel sections) ask for it; writes never reuse
+it.
+"""
 
 from __future__ import annotations
 

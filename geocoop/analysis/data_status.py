@@ -54,8 +54,11 @@ def reference_table(path: Path = REFERENCE_FILE) -> dict:
 
 
 def context_kinds(rows: dict[str, bool]) -> set[str]:
-    """Codes of the context layers among `rows` (code → is_support): support structures
-    and the public services listed in reference_counts.yaml."""
+    """Codes of the context layers among `rows`.
+
+    `rows` maps code → is_support; the context layers are the support structures and the
+    public services listed in reference_counts.yaml.
+    """
     listed = set(reference_table()["context_kinds"])
     return {code for code, is_support in rows.items() if is_support or code in listed}
 
@@ -101,8 +104,10 @@ _MEMO: ContextVar[dict | None] = ContextVar("geocoop_data_status_memo", default=
 
 @contextmanager
 def status_memo() -> Iterator[None]:
-    """Compute `data_status` once per connection inside this block — for work under
-    which the data cannot change (a read-only request), never around a write."""
+    """Compute `data_status` once per connection inside this block.
+
+    For work under which the data cannot change (a read-only request), never around a write.
+    """
     token = _MEMO.set({})
     try:
         yield
@@ -111,8 +116,10 @@ def status_memo() -> Iterator[None]:
 
 
 def data_status(conn: Connection) -> dict[str, dict]:
-    """Every kind's data status (see `_data_status`), once per connection within
-    `status_memo()`."""
+    """Every kind's data status, computed once per connection within `status_memo()`.
+
+    See `_data_status` for its fields.
+    """
     memo = _MEMO.get()
     if memo is None:
         return _data_status(conn)
@@ -122,7 +129,7 @@ def data_status(conn: Connection) -> dict[str, dict]:
 
 
 def _data_status(conn: Connection) -> dict[str, dict]:
-    """Every kind's data status, by kind code:
+    """Every kind's data status, by kind code.
 
     {"kind", "label", "label_en", "status": "none" | "partial" | "loaded",
      "has_data": bool (status ≠ none), "cooperations", "placed" (with a point or a
@@ -206,9 +213,11 @@ def kinds_with_data(conn: Connection, kinds: list[str]) -> list[str]:
 
 
 def require_data(conn: Connection, kind: str, consequence: str) -> dict:
-    """The kind's data status; NoData (409) when it has none — for answers such as a CSV
-    file that have no room to say so (`consequence`: « aucune zone blanche n'est
-    calculée », …)."""
+    """The kind's data status; NoData (409) when it has none.
+
+    For answers such as a CSV file that have no room to say so (`consequence`: « aucune zone blanche
+    n'est calculée », …).
+    """
     status = data_status(conn).get(kind)
     if status is not None and not status["has_data"]:
         raise NoData(

@@ -1,5 +1,7 @@
-"""`geocoop jobs work / list / prune`: run the upload queue in the foreground, look at it,
-or delete its old finished jobs."""
+"""`geocoop jobs work / list / prune`: run the upload queue in the foreground, look at it.
+
+Or delete its old finished jobs.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Import a list of cooperations (CSV, XLSX, GeoJSON, GeoPackage): the core function that
-the CLI (`geocoop ingest cooperations`) and the upload API both call.
+"""Import a list of cooperations (CSV, XLSX, GeoJSON, GeoPackage).
+
+The core function that the CLI (`geocoop ingest cooperations`) and the upload API both call.
 
 Every row read is either merged into `cooperation` or kept as a reject (line, original
 values, reason). The whole import runs in one savepoint: it lands entirely or not at all;
@@ -226,8 +227,10 @@ def import_cooperations(
 def _valid_rows(
     builder: RowBuilder, records, report: IngestReport, personal: set[str], partnered: list
 ) -> Iterator[CoopRow]:
-    """The accepted rows, one at a time as the file is read; rejects go to the report and
-    rows naming partners are also kept in `partnered`."""
+    """The accepted rows, one at a time as the file is read.
+
+    Rejects go to the report and rows naming partners are also kept in `partnered`.
+    """
     table = records.table
     seen: dict[str, int] = {}
     for position, (line, values) in enumerate(table.rows):

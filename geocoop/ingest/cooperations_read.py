@@ -70,9 +70,11 @@ def sniff_format(path: Path, file_name: str) -> str:
 
 
 def read_records(path: Path, file_name: str, *, stream: bool = False) -> Records:
-    """Read any supported cooperation file; with `stream`, a CSV file's rows are read from
-    disk at each iteration instead of being held in memory (the other formats are read
-    whole)."""
+    """Read any supported cooperation file; with `stream`.
+
+    A CSV file's rows are read from disk at each iteration instead of being held in memory (the
+    other formats are read whole).
+    """
     fmt = sniff_format(path, file_name)
     if fmt == "csv":
         return Records((open_csv if stream else read_csv)(path, file_name), fmt=fmt)
@@ -125,8 +127,11 @@ def _check_zip(path: Path, file_name: str) -> None:
 
 
 def _single_layer(layers, file_name: str, fmt: str) -> None:
-    """Refuse a file of several layers (reading only the first would drop rows silently),
-    or of none."""
+    """Refuse a file of several layers, or of none.
+
+    Refuse a file of several layers (reading only the first would drop rows silently),
+    or of none.
+    """
     if len(layers) == 0:
         raise IngestError(f"{file_name} : fichier {fmt} illisible (aucune couche).")
     if len(layers) > 1:

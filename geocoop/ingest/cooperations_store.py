@@ -6,11 +6,12 @@ import json
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
+from psycopg import sql
 from psycopg.types.json import Jsonb
 from sqlalchemy import Connection
 
 from geocoop.ingest.cooperations_rows import CoopRow
-from geocoop.sql import statement
+from geocoop.sql import fragment, statement
 from geocoop.text import normalize_name
 
 STAGE_COLUMNS = (
@@ -88,18 +89,23 @@ def _stage_tuple(row: CoopRow) -> tuple:
 
 
 def stage_rows(conn: Connection, rows: Iterable[CoopRow]) -> None:
-    """Create the staging table and bulk-load `rows` into it with COPY, as they come (a
-    generator is consumed row by row: nothing is held but COPY's own buffer)."""
+    """Create the staging table and bulk-load `rows` into it with COPY.
+
+    As they come (a generator is consumed row by row: nothing is held but COPY's own buffer).
+    """
     conn.execute(statement("ingest/coop_stage_create"))
     cursor = conn.connection.driver_connection.cursor()
-    with cursor.copy(f"COPY coop_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
+    columns = sql.SQL(", ").join(map(sql.Identifier, STAGE_COLUMNS))
+    with cursor.copy(fragment("ingest/coop_stage_copy", columns=columns)) as copy:
         for row in rows:
             copy.write_row(_stage_tuple(row))
 
 
 def staged_summary(conn: Connection) -> dict:
-    """Count of the staged rows, by location precision (None: kept without a place), the
-    derived fields ({field: rows}) and the partial perimeters."""
+    """Count of the staged rows, by location precision (None: kept without a place).
+
+    The derived fields ({field: rows}) and the partial perimeters.
+    """
     row = conn.execute(statement("ingest/coop_stage_summary")).one()
     return {
         "total": int(row.total),

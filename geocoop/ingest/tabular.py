@@ -56,8 +56,10 @@ class Table:
 
 
 def detect_delimiter(lines: Iterable[str]) -> str:
-    """The delimiter giving the most columns consistently over the first records (`lines`
-    is read once per candidate delimiter, and only as far as those records)."""
+    """The delimiter giving the most columns consistently over the first records.
+
+    `lines` is read once per candidate delimiter, and only as far as those records.
+    """
     best, best_score = ",", (0, 0)
     for delim in DELIMITERS:
         reader = csv.reader(iter(lines), delimiter=delim)
@@ -111,8 +113,11 @@ def _unique_headers(raw: list[str], file_name: str) -> tuple[list[str], list[str
 
 
 def _fit(record: list[str], headers: list[str]) -> tuple[dict[str, str], str | None]:
-    """Pair a record with the headers; a reason when its width does not match or a value
-    holds a NUL byte (PostgreSQL text cannot store it)."""
+    """Pair a record with the headers, or say why it cannot be.
+
+    Pair a record with the headers; a reason when its width does not match or a value
+    holds a NUL byte (PostgreSQL text cannot store it).
+    """
     values = [v.strip() for v in record]
     if any("\x00" in v for v in values):
         values = [v.replace("\x00", "") for v in values]
@@ -131,16 +136,17 @@ def _fit(record: list[str], headers: list[str]) -> tuple[dict[str, str], str | N
 
 
 class CsvLines:
-    """The text lines of a CSV file, each ending with "\\n", iterable any number of times.
+    r"""The text lines of a CSV file, each ending with "\n", iterable any number of times.
 
     Decoded as UTF-16 (BOM), UTF-8 (BOM tolerated) or, line by line, Windows-1252/Latin-1;
-    \\r\\n and a lone \\r are line ends.
+    \r\n and a lone \r are line ends.
 
     Built by a first pass over the file that settles the encoding label and its warning
     and refuses NUL bytes; nothing of the file is kept (UTF-16 aside).
     """
 
     def __init__(self, path: Path, file_name: str) -> None:
+        """Survey `path` (named `file_name` in messages)."""
         self.path, self.file_name = path, file_name
         with open(path, "rb") as handle:
             head = handle.read(8192)
@@ -180,8 +186,10 @@ class CsvLines:
         ]
 
     def _decoded(self) -> Iterator[tuple[str, str, int]]:
-        """(line with its "\\n", how it was decoded: ascii / utf-8 / legacy / utf-16, number
-        of the physical line split on "\\n" only)."""
+        r"""Each line with its "\n", how it was decoded and its physical number.
+
+        How: ascii / utf-8 / legacy / utf-16; the physical line is split on "\n" only.
+        """
         if self.utf16:
             try:
                 text = self.path.read_bytes().decode("utf-16")
@@ -217,17 +225,22 @@ class CsvLines:
                 yield line + end, how, number
 
     def __iter__(self) -> Iterator[str]:
+        """The lines, read from disk again."""
         return (line for line, _how, _number in self._decoded())
 
 
 class CsvRows:
-    """The data rows of a CSV file as (line, values), read from disk at each iteration;
-    an iteration refills the table's `bad_rows` and `blank_rows`, and sets `count`."""
+    """The data rows of a CSV file as (line, values), read from disk at each iteration.
+
+    An iteration refills the table's `bad_rows` and `blank_rows`, and sets `count`.
+    """
 
     def __init__(self, lines: CsvLines, table: Table) -> None:
+        """The rows of `lines` under `table`'s header and delimiter."""
         self.lines, self.table, self.count = lines, table, 0
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """(line number, values) of each well-formed data row."""
         table = self.table
         table.bad_rows, table.blank_rows, self.count = [], 0, 0
         header_seen = False

@@ -93,8 +93,10 @@ def run_pending(engine: Engine, *, max_jobs: int | None = None, retention_days: 
 
 
 def prune_finished(engine: Engine, days: int) -> int:
-    """Delete the jobs finished more than `days` days ago (and any leftover upload folder);
-    how many. Safe beside a running writer: it never touches queued or running jobs."""
+    """Delete the jobs finished more than `days` days ago (and any leftover upload folder).
+
+    How many. Safe beside a running writer: it never touches queued or running jobs.
+    """
     with engine.begin() as conn:
         pruned = queue.prune(conn, days)
     for old in pruned:
@@ -170,8 +172,11 @@ def _remove_files(path: str) -> None:
 
 
 class _Heartbeat:
-    """Records a running job's stage and a sign of life every few seconds, on a connection
-    of its own (the job's transaction is not committed until the end)."""
+    """Record a running job's stage and a sign of life every few seconds.
+
+    Records a running job's stage and a sign of life every few seconds, on a connection
+    of its own (the job's transaction is not committed until the end).
+    """
 
     def __init__(self, engine: Engine, job_id: int) -> None:
         self.engine, self.job_id = engine, job_id
@@ -204,6 +209,7 @@ class Retention:
     """When the next `run_pending` should also prune: at most once per PRUNE_EVERY_S."""
 
     def __init__(self, days: int, every_s: float = PRUNE_EVERY_S) -> None:
+        """Prune finished jobs older than `days` (0: never), at most every `every_s`."""
         self.days, self.every_s = days, every_s
         self._next = 0.0
 
@@ -219,7 +225,13 @@ class Retention:
 class Worker:
     """A background thread that drains the queue now and then, and at once when woken."""
 
-    def __init__(self, engine: Engine, *, interval_s: float = 2.0, retention_days: int = 0) -> None:
+    def __init__(
+        self, engine: Engine, *, interval_s: float = 2.0, retention_days: int = 0
+    ) -> None:
+        """A worker on `engine` looking at the queue every `interval_s` seconds.
+
+        It also prunes finished jobs older than `retention_days`, at most hourly.
+        """
         self.engine, self.interval_s = engine, interval_s
         self.retention = Retention(retention_days)
         self._wake = threading.Event()
@@ -227,6 +239,7 @@ class Worker:
         self._thread = threading.Thread(target=self._run, name="geocoop-jobs", daemon=True)
 
     def start(self) -> Worker:
+        """Start the thread; returns the worker."""
         self._thread.start()
         return self
 

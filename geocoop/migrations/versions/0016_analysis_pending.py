@@ -1,4 +1,4 @@
-"""Kinds whose stored figures are being recomputed after an import
+"""Kinds whose stored figures are being recomputed after an import.
 
 Revision ID: 0016
 Revises: 0015
