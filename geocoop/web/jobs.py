@@ -30,7 +30,9 @@ class _State:
             if self.worker is None:
                 settings = self.settings
                 engine = make_engine(resolve_url(settings, start=False), _small(settings))
-                self.worker = jobs.Worker(engine).start()
+                self.worker = jobs.Worker(
+                    engine, retention_days=settings.jobs_retention_days
+                ).start()
 
     def stop(self) -> None:
         with self.lock:
