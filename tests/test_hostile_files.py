@@ -206,3 +206,33 @@ def test_import_transaction_has_an_idle_timeout(communes, tmp_path):
     import_cooperations(communes, path, kind="tiers_lieu")
     shown = communes.execute(text("SHOW idle_in_transaction_session_timeout")).scalar_one()
     assert shown == "5min"
+
+
+def test_unclosed_quote_is_reported_where_it_opens(communes, tmp_path):
+    """Issue 15: the row where the quote opens is rejected with its line and field, the
+    lines after it are read on their own: rows read = accepted + rejected = data lines."""
+    path, _ = CASES["csv_guillemet_non_ferme.csv"].build(tmp_path, 1)
+    report = import_cooperations(communes, path, kind="tiers_lieu")
+    [reject] = report.rejects
+    assert (reject.file, reject.line, reject.field) == (path.name, 2, "nom")
+    assert reject.values["nom"] == '"La Fabrique'
+    assert report.counts["rows_read"] == 3 == report.accepted + len(report.rejects)
+
+
+def test_unclosed_quote_through_the_cli(cli_env, db_engine, tmp_path):
+    from tests.conftest import truncate_data
+
+    with db_engine.begin() as conn:
+        conn.execute(text((DATA / "communes.sql").read_text(encoding="utf-8")))
+    path, _ = CASES["csv_guillemet_non_ferme.csv"].build(tmp_path, 1)
+    rejects = tmp_path / "rejets.csv"
+    args = [sys.executable, "-m", "geocoop", "ingest", "cooperations", str(path)]
+    args += ["--kind", "tiers_lieu", "--no-analyze", "--dry-run", "--rejects", str(rejects)]
+    try:
+        result = subprocess.run(args, capture_output=True, text=True, env=cli_env, timeout=120)
+    finally:
+        truncate_data(db_engine)
+    assert result.returncode == 0, result.stderr
+    assert "3 ligne(s) lue(s), 2 acceptée(s), 1 rejetée(s)" in result.stdout, result.stdout
+    written = rejects.read_text(encoding="utf-8-sig")
+    assert "guillemet ouvert ligne 2, champ « nom », jamais fermé" in written

@@ -220,7 +220,8 @@ def _validate(
 ) -> list[CoopRow]:
     table = records.table
     for line, values, problem in table.bad_rows:
-        report.reject(line, None, problem, {k: v for k, v in values.items() if k not in personal})
+        kept = {k: v for k, v in values.items() if k not in personal}
+        report.reject(line, table.bad_fields.get(line), problem, kept)
     rows: list[CoopRow] = []
     seen: dict[str, int] = {}
     for position, (line, values) in enumerate(table.rows):

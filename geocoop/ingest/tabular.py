@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -33,6 +34,7 @@ class Table:
     bad_rows: list[tuple[int, dict[str, str], str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     blank_rows: int = 0
+    bad_fields: dict[int, str] = field(default_factory=dict)  # line → field at fault
     encoding: str = "utf-8"
     delimiter: str | None = None
 
@@ -156,6 +158,78 @@ def _fit(record: list[str], headers: list[str]) -> tuple[dict[str, str], str | N
     return dict(zip(headers, values, strict=True)), None
 
 
+def _records(text: str, delimiter: str, file_name: str):
+    """(first line, record, None) for each CSV record; a quote opened and never closed is
+    yielded as (first line, the raw fields of its line, (line, field index)) and the text
+    after that line is read again on its own — else the csv module would swallow every
+    following line into one value and the row count would be wrong."""
+    lines: list[str] | None = None
+    offset = 0  # physical lines before the part being read
+    while True:
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        previous_end, last = 0, None
+        try:
+            for record in reader:
+                start, previous_end = previous_end + 1, reader.line_num
+                if last is not None:
+                    yield last
+                last = (offset + start, record, None)
+        except csv.Error as exc:
+            raise IngestError(
+                f"{file_name}, ligne {offset + reader.line_num} : CSV illisible ({exc})."
+            ) from None
+        if last is None:
+            return
+        first = last[0] - offset
+        if lines is None:
+            lines = text.split("\n")
+        raw = "\n".join(lines[first - 1 : previous_end])
+        opened = _unclosed_quote(raw, delimiter) if '"' in raw else None
+        if opened is None:
+            yield last
+            return
+        line, index = opened
+        fields = next(csv.reader([lines[first - 1 + line]], delimiter=delimiter,
+                                 quoting=csv.QUOTE_NONE), [])  # fmt: skip
+        yield (offset + first, fields, (offset + first + line, index))
+        rest = first + line  # lines of this part consumed, the opening line included
+        lines = lines[rest:]
+        text = "\n".join(lines)
+        offset += rest
+
+
+_QUOTE_TOKENS = {d: re.compile('"|\n|' + re.escape(d)) for d in DELIMITERS}
+
+
+def _unclosed_quote(raw: str, delimiter: str) -> tuple[int, int] | None:
+    """(line offset in `raw`, field index) of a quote that opens a field and never closes,
+    following the csv module's reading (a quote opens a field only at its start; `""` inside
+    is a quote)."""
+    line = field_index = 0
+    quoted, opened, skip = False, None, -1
+    for match in _QUOTE_TOKENS[delimiter].finditer(raw):
+        pos, token = match.start(), match.group()
+        if pos == skip:
+            continue
+        if quoted:
+            if token == '"':
+                if raw.startswith('"', pos + 1):
+                    skip = pos + 1  # an escaped quote
+                else:
+                    quoted = False
+            elif token == "\n":
+                line += 1
+            continue
+        if token == '"':
+            if pos == 0 or raw[pos - 1] in (delimiter, "\n"):
+                quoted, opened = True, (line, field_index)
+        elif token == "\n":
+            line, field_index = line + 1, 0
+        else:
+            field_index += 1
+    return opened if quoted else None
+
+
 def read_csv(path: Path, file_name: str | None = None) -> Table:
     """Read a CSV file whatever its delimiter and encoding."""
     file_name = file_name or path.name
@@ -171,34 +245,45 @@ def read_csv(path: Path, file_name: str | None = None) -> Table:
             "fichier corrompu ou binaire ?"
         )
     delimiter = detect_delimiter(text)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     table: Table | None = None
-    previous_end = 0
-    try:
-        for record in reader:
-            start, previous_end = previous_end + 1, reader.line_num
-            if not record or not any(v.strip() for v in record):
-                if table is not None:
-                    table.blank_rows += 1
-                continue
+    for start, record, unclosed in _records(text, delimiter, file_name):
+        if unclosed is not None:
+            line, index = unclosed
             if table is None:
-                headers, renamed = _unique_headers(record, file_name)
-                table = Table(
-                    headers,
-                    encoding=encoding,
-                    delimiter=delimiter,
-                    warnings=warnings + renamed,
+                raise IngestError(
+                    f"{file_name}, ligne {line}, colonne {index + 1} : guillemet ouvert "
+                    "jamais fermé dans la ligne d'en-tête."
                 )
-                continue
-            values, problem = _fit(record, table.columns)
-            if problem:
-                table.bad_rows.append((start, values, problem))
-            else:
-                table.rows.append((start, values))
-    except csv.Error as exc:
-        raise IngestError(
-            f"{file_name}, ligne {reader.line_num} : CSV illisible ({exc})."
-        ) from None
+            column = table.columns[index] if index < len(table.columns) else f"n° {index + 1}"
+            values = dict(zip(table.columns, (v.strip() for v in record), strict=False))
+            table.bad_rows.append(
+                (
+                    start,
+                    values,
+                    f"guillemet ouvert ligne {line}, champ « {column} », jamais fermé ; "
+                    "les lignes suivantes sont lues à part",
+                )
+            )
+            table.bad_fields[start] = column
+            continue
+        if not record or not any(v.strip() for v in record):
+            if table is not None:
+                table.blank_rows += 1
+            continue
+        if table is None:
+            headers, renamed = _unique_headers(record, file_name)
+            table = Table(
+                headers,
+                encoding=encoding,
+                delimiter=delimiter,
+                warnings=warnings + renamed,
+            )
+            continue
+        values, problem = _fit(record, table.columns)
+        if problem:
+            table.bad_rows.append((start, values, problem))
+        else:
+            table.rows.append((start, values))
     if table is None:
         raise IngestError(f"{file_name} : aucune ligne d'en-tête.")
     return table
