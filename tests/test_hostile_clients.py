@@ -351,3 +351,43 @@ def test_failed_token_attempts_are_throttled_per_client(client, token, caplog):
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
     login = client.post("/admin/login", data={"csrf": csrf, "token": token})
     assert login.status_code == 429 and login.headers["Retry-After"]
+
+
+def _upload_with(client, csrf: str):
+    data = {
+        "csrf": csrf,
+        "kind": "tiers_lieu",
+        "dry_run": "on",
+        "file": (io.BytesIO((DATA / "good" / "mixte.csv").read_bytes()), "mixte.csv"),
+    }
+    return client.post(
+        "/admin/upload",
+        data=data,
+        content_type="multipart/form-data",
+        headers={"Accept": "application/json"},
+    )
+
+
+def test_logout_ends_the_session_server_side(app, token):
+    """Issue 15: a copy of the session cookie taken before logout no longer uploads."""
+    client = app.test_client()
+    client.post("/admin/login", data={"csrf": _csrf(client), "token": token})
+    csrf = _csrf(client)
+    stolen = client.get_cookie("session").value
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert _upload_with(thief, csrf).status_code == 202  # the copy works while logged in
+    assert client.post("/admin/logout", data={"csrf": csrf}).status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("session", stolen)
+    response = _upload_with(replay, csrf)
+    assert response.status_code == 401, response.get_data(as_text=True)[:300]
+    assert "Se déconnecter" not in replay.get("/admin/").get_data(as_text=True)
+    with app.extensions["geocoop.engine"].connect() as conn:
+        ended = conn.execute(text("SELECT count(*) FROM admin_session WHERE ended_at IS NOT NULL"))
+        assert ended.scalar_one() == 1
+        assert "gc_" not in str(conn.execute(text("SELECT * FROM admin_session")).all())
+    # logging in again opens a new session; the old copy stays dead
+    client.post("/admin/login", data={"csrf": _csrf(client), "token": token})
+    assert _upload_with(client, _csrf(client)).status_code == 202
+    assert _upload_with(replay, csrf).status_code == 401
