@@ -35,6 +35,9 @@ class Settings:
     statement_timeout_ms: int = 15000
     pool_size: int = 5
     workers: int = 2
+    threads: int = 4  # gunicorn threads per worker; half of them may be receiving bodies
+    body_timeout_s: float = 30.0  # a request body must arrive within this…
+    body_min_kbps: int = 64  # …plus one second per this many KiB (else 408)
     max_upload_mb: int = 20
     max_page_size: int = 10000
     default_page_size: int = 100

@@ -6,20 +6,14 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from geocoop.auth import create_token
-from geocoop.config import PROJECT_ROOT
 from geocoop.errors import BadRequest, GeocoopError
 from tests.support.jobs import report_of
 from tests.test_ogcapi_grid import load_grid
@@ -184,50 +178,13 @@ def test_oversized_upload_is_a_413_with_its_title(small_app):
 
 
 # -- gunicorn's own answers ----------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def gunicorn(pg_cluster, db_engine):
     """The production server (gunicorn.conf.py, one worker) on a free loopback port."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "GEOCOOP_DATABASE_URL": pg_cluster.url("geocoop_test"),
-        "GEOCOOP_PORT": str(port),
-        "GEOCOOP_WORKERS": "1",
-        "GEOCOOP_SECRET_KEY": "test",
-        "PYTHONPATH": str(PROJECT_ROOT),
-    }
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "-c",
-            str(PROJECT_ROOT / "gunicorn.conf.py"),
-            "geocoop.web.wsgi:app",
-        ],
-        env=env,
-        cwd=PROJECT_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2):
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("gunicorn did not come up")
-            time.sleep(0.3)
-    yield port
-    process.terminate()
-    process.wait(timeout=30)
+    from tests.support.gunicorn import gunicorn as serve
+
+    with serve(pg_cluster.url("geocoop_test")) as server:
+        yield server.port
 
 
 def _raw(port: int, request: bytes) -> tuple[int, dict, bytes]:
