@@ -26,18 +26,20 @@ def jobs_work(once: bool, interval: float) -> None:
     Any number of these (and of web processes) may run: one writer at a time holds the
     queue's advisory lock, the others wait their turn.
     """
+    from geocoop.cli.context import settings
     from geocoop.jobs import run_pending
 
     target = engine()
+    memory_mb = settings().job_memory_mb
     if once:
-        click.echo(f"{run_pending(target)} import(s) exécuté(s)")
+        click.echo(f"{run_pending(target, memory_mb=memory_mb)} import(s) exécuté(s)")
         return
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     click.echo("geocoop jobs : en attente d'imports (Ctrl-C pour arrêter)")
     try:
         while not stop.is_set():
-            ran = run_pending(target)
+            ran = run_pending(target, memory_mb=memory_mb)
             if ran:
                 click.echo(f"{ran} import(s) exécuté(s)")
             stop.wait(interval)

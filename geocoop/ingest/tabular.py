@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from geocoop.errors import IngestError
+from geocoop.errors import IngestError, LimitExceeded
 from geocoop.ingest import xlsx_guard
 
 DELIMITERS = (",", ";", "\t")
@@ -84,11 +83,24 @@ def decode_text(data: bytes, file_name: str) -> tuple[str, str, list[str]]:
     )
 
 
+def _lines(text: str):
+    """The lines of `text`, ends kept, one at a time: `io.StringIO(text)` would first copy
+    the whole text (4 bytes a character once a single one is not Latin-1)."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
 def detect_delimiter(text: str) -> str:
     """The delimiter giving the most columns consistently over the first records."""
     best, best_score = ",", (0, 0)
     for delim in DELIMITERS:
-        reader = csv.reader(io.StringIO(text), delimiter=delim)
+        reader = csv.reader(_lines(text), delimiter=delim)
         widths = []
         try:
             for record in reader:
@@ -166,7 +178,7 @@ def _records(text: str, delimiter: str, file_name: str):
     lines: list[str] | None = None
     offset = 0  # physical lines before the part being read
     while True:
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        reader = csv.reader(_lines(text), delimiter=delimiter)
         previous_end, last = 0, None
         try:
             for record in reader:
@@ -246,47 +258,60 @@ def read_csv(path: Path, file_name: str | None = None) -> Table:
         )
     delimiter = detect_delimiter(text)
     table: Table | None = None
-    for start, record, unclosed in _records(text, delimiter, file_name):
-        if unclosed is not None:
-            line, index = unclosed
+    start, out_of_memory = 1, False
+    records = _records(text, delimiter, file_name)
+    try:
+        for start, record, unclosed in records:
+            if unclosed is not None:
+                _unclosed_row(table, start, record, unclosed, file_name)
+                continue
+            if not record or not any(v.strip() for v in record):
+                if table is not None:
+                    table.blank_rows += 1
+                continue
             if table is None:
-                raise IngestError(
-                    f"{file_name}, ligne {line}, colonne {index + 1} : guillemet ouvert "
-                    "jamais fermé dans la ligne d'en-tête."
+                headers, renamed = _unique_headers(record, file_name)
+                table = Table(
+                    headers,
+                    encoding=encoding,
+                    delimiter=delimiter,
+                    warnings=warnings + renamed,
                 )
-            column = table.columns[index] if index < len(table.columns) else f"n° {index + 1}"
-            values = dict(zip(table.columns, (v.strip() for v in record), strict=False))
-            table.bad_rows.append(
-                (
-                    start,
-                    values,
-                    f"guillemet ouvert ligne {line}, champ « {column} », jamais fermé ; "
-                    "les lignes suivantes sont lues à part",
-                )
-            )
-            table.bad_fields[start] = column
-            continue
-        if not record or not any(v.strip() for v in record):
-            if table is not None:
-                table.blank_rows += 1
-            continue
-        if table is None:
-            headers, renamed = _unique_headers(record, file_name)
-            table = Table(
-                headers,
-                encoding=encoding,
-                delimiter=delimiter,
-                warnings=warnings + renamed,
-            )
-            continue
-        values, problem = _fit(record, table.columns)
-        if problem:
-            table.bad_rows.append((start, values, problem))
-        else:
-            table.rows.append((start, values))
+                continue
+            values, problem = _fit(record, table.columns)
+            if problem:
+                table.bad_rows.append((start, values, problem))
+            else:
+                table.rows.append((start, values))
+    except MemoryError:
+        table, out_of_memory = None, True  # the rows let go before anything else is built
+        records.close()
+    if out_of_memory:  # under a job's memory cap (geocoop.jobs.isolate)
+        raise LimitExceeded(
+            f"{file_name}, ligne {start} : mémoire de l'import dépassée ; "
+            "fichier trop grand pour ce serveur, découpez-le."
+        )
     if table is None:
         raise IngestError(f"{file_name} : aucune ligne d'en-tête.")
     return table
+
+
+def _unclosed_row(table, start: int, record: list[str], unclosed, file_name: str) -> None:
+    """Reject the row where a quote opens and never closes (in the header: refuse)."""
+    line, index = unclosed
+    if table is None:
+        raise IngestError(
+            f"{file_name}, ligne {line}, colonne {index + 1} : guillemet ouvert "
+            "jamais fermé dans la ligne d'en-tête."
+        )
+    column = table.columns[index] if index < len(table.columns) else f"n° {index + 1}"
+    values = dict(zip(table.columns, (v.strip() for v in record), strict=False))
+    reason = (
+        f"guillemet ouvert ligne {line}, champ « {column} », jamais fermé ; "
+        "les lignes suivantes sont lues à part"
+    )
+    table.bad_rows.append((start, values, reason))
+    table.bad_fields[start] = column
 
 
 def _cell_text(value: object) -> str:

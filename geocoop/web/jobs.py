@@ -30,7 +30,7 @@ class _State:
             if self.worker is None:
                 settings = self.settings
                 engine = make_engine(resolve_url(settings, start=False), _small(settings))
-                self.worker = jobs.Worker(engine).start()
+                self.worker = jobs.Worker(engine, memory_mb=settings.job_memory_mb).start()
 
     def stop(self) -> None:
         with self.lock:
