@@ -19,8 +19,8 @@ import uuid
 import pytest
 from sqlalchemy import text
 
+from benchmarks.hostile import CASES
 from geocoop.auth import create_token
-from tests.hostile import CASES
 from tests.support.gunicorn import gunicorn
 
 SLOW_CLIENTS = 8

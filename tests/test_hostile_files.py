@@ -1,4 +1,4 @@
-"""The hostile corpus (tests/hostile.py) through the core, the API, the admin page and the CLI.
+"""The hostile corpus (benchmarks/hostile.py) through the core, the API, the admin page and the CLI.
 
 Every case gets its documented answer (docs/hostile.md): refused with a 400/413 and a message
 naming the problem — never a 500, a traceback or a server path — or imported with its rows
@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from benchmarks.hostile import CASES, Case
 from geocoop.auth import create_token
 from geocoop.config import PROJECT_ROOT
 from geocoop.errors import IngestError
 from geocoop.ingest.cooperations import import_cooperations
-from tests.hostile import CASES, Case
 from tests.support.jobs import run_jobs, settle
 
 DATA = Path(__file__).parent / "data" / "cooperations"
@@ -184,9 +184,9 @@ def test_cli_answer(cli_env, tmp_path, name):
 
 
 def test_xlsx_reading_stops_at_its_time_budget(tmp_path):
+    from benchmarks.hostile import data_row, header_row, write_xlsx
     from geocoop.errors import LimitExceeded
     from geocoop.ingest.tabular import read_xlsx
-    from tests.hostile import data_row, header_row, write_xlsx
 
     path = tmp_path / "lent.xlsx"
     rows = "".join(data_row(n) for n in range(2, 3000))
