@@ -50,7 +50,8 @@ class BodyDeadline:
         if not length and not chunked:
             return self.app(environ, start_response)
         if self.max_bytes is not None and length > self.max_bytes:
-            return self.app(environ, start_response)  # Flask answers 413 without reading
+            _stop_reading(environ)  # Flask answers 413 from the length, without reading
+            return self.app(environ, start_response)
         if not self.slots.acquire(blocking=False):
             _stop_reading(environ)
             return _problem(
