@@ -198,7 +198,8 @@ def _write(rows, args) -> None:
     lines += [
         "",
         "« before »: the same gunicorn.conf.py and server on the code of main before the "
-        "body limit, same run, same database; `/healthz` given 10 s, 3 tries. Behind nginx "
+        "body limit, same run, same cluster (a database migrated by that code); `/healthz` "
+        "given 10 s, 3 tries. Behind nginx "
         "(`proxy_request_buffering on`, docs/operations.md) they never reach gunicorn.",
         "",
     ]
