@@ -52,7 +52,12 @@ def fuzz(scale: int) -> tuple[str, float]:
         capture_output=True,
         text=True,
     )
-    summary = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
+    lines = result.stdout.strip().splitlines() or ["(no output)"]
+    summary = lines[-1]
+    failed = [line.split(" - ")[0] for line in lines if line.startswith("FAILED ")]
+    if failed:  # name them, with the first lines of their assertion, in the run's log
+        print("\n".join(line for line in lines if line.startswith("E  "))[:4000])
+        summary += " — " + "; ".join(failed)
     print(f"fuzz ×{scale}: {summary}")
     return summary, time.monotonic() - start
 
