@@ -236,3 +236,24 @@ def test_unclosed_quote_through_the_cli(cli_env, db_engine, tmp_path):
     assert "3 ligne(s) lue(s), 2 acceptée(s), 1 rejetée(s)" in result.stdout, result.stdout
     written = rejects.read_text(encoding="utf-8-sig")
     assert "guillemet ouvert ligne 2, champ « nom », jamais fermé" in written
+
+
+@pytest.mark.parametrize(
+    ("body", "rows", "rejected"),
+    [
+        ('id;nom;lat\r\n1;"a""b;2\r\n2;x;3\r\n', [3], [(2, "nom")]),  # an escaped quote inside
+        ('id;nom;lat\n1;"a;b";2\n2;"x";3\n', [2, 3], []),  # quotes closed: nothing to say
+        ('id;nom;lat\n1;"a\nb";2\n2;x;3\n', [2, 4], []),  # a closed quote may span lines
+        ('id,nom,lat\n1,"abc,2\n2,x,3\n3,y,4', [3, 4], [(2, "nom")]),
+        ('id;nom;lat\n1;a;2\n2;x;"3', [2], [(3, "lat")]),  # in the last line, no newline
+        ('id;nom;lat\n1;"a\nb";2\n2;"x;3\n3;y;4\n', [2, 5], [(4, "nom")]),  # after a good one
+    ],
+)
+def test_unclosed_quote_lines(tmp_path, body, rows, rejected):
+    from geocoop.ingest.tabular import read_csv
+
+    path = tmp_path / "liste.csv"
+    path.write_text(body, encoding="utf-8")
+    table = read_csv(path)
+    assert [line for line, _values in table.rows] == rows
+    assert [(line, table.bad_fields[line]) for line, _v, _r in table.bad_rows] == rejected
