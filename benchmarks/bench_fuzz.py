@@ -62,19 +62,35 @@ def fuzz(scale: int) -> tuple[str, float]:
     return summary, time.monotonic() - start
 
 
+# The CLI behind a wrapper that records its own peak resident size (VmHWM) at exit:
+# wait4's ru_maxrss would carry over the launching process's peak across exec.
+_PEAK_WRAPPER = """
+import atexit, os, runpy, sys
+def _peak():
+    with open('/proc/self/status') as status:
+        for line in status:
+            if line.startswith('VmHWM:'):
+                with open(os.environ['GEOCOOP_BENCH_PEAK'], 'w') as out:
+                    out.write(line.split()[1])
+atexit.register(_peak)
+sys.argv = ['geocoop', *sys.argv[1:]]
+runpy.run_module('geocoop', run_name='__main__', alter_sys=True)
+"""
+
+
 def _cli(args: list[str], env: dict) -> tuple[int, str, float, float]:
     """Run the CLI once: exit code, its output, seconds, peak memory (MiB) of that process."""
-    start = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "geocoop", *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    out = process.stdout.read().decode("utf-8", "replace")
-    _pid, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, out, time.monotonic() - start, usage.ru_maxrss / 1024
+    with tempfile.NamedTemporaryFile(prefix="gcpeak-") as peak_file:
+        start = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, "-c", _PEAK_WRAPPER, *args],
+            env={**env, "GEOCOOP_BENCH_PEAK": peak_file.name},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        seconds = time.monotonic() - start
+        peak_kib = int(Path(peak_file.name).read_text() or 0)
+    return result.returncode, result.stdout.decode("utf-8", "replace"), seconds, peak_kib / 1024
 
 
 def corpus(scale: int, url: str) -> list[dict]:
@@ -131,8 +147,8 @@ def _corpus_lines(results: list[dict], scale: int) -> list[str]:
         "",
         f"{len(cases)} cases of `benchmarks/hostile.py`, each through "
         "`geocoop ingest cooperations … --dry-run` in a process of its own (wall time "
-        "includes the interpreter's start; peak memory is that process's maximum resident "
-        f"size). **{crashes} crash(es)** (a traceback or a signal); "
+        "includes the interpreter's start; peak memory is that process's own high-water "
+        f"resident size, VmHWM). **{crashes} crash(es)** (a traceback or a signal); "
         f"{len(cases) - len(wrong)} of {len(cases)} answered as docs/hostile.md says"
         + (f" (not: {', '.join(wrong)})" if wrong else "")
         + f". Baseline, same run: a good two-row CSV, {base['seconds']:.2f} s and "
@@ -223,8 +239,12 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--corpus-scale", type=int, default=2)
+    parser.add_argument(
+        "--corpus-only", action="store_true", help="rerun the corpus, keep the rest of the doc"
+    )
     args = parser.parse_args()
-    summary, fuzz_s = fuzz(args.scale)
+    if not args.corpus_only:
+        summary, fuzz_s = fuzz(args.scale)
     tmp = Path(tempfile.mkdtemp(prefix="gcc-", dir="/tmp"))
     cluster = EmbeddedCluster(tmp / "db", "geocoop_corpus", fast=True)
     cluster.start()
@@ -236,6 +256,12 @@ def main() -> None:
     finally:
         cluster.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+    doc = ROOT / "docs" / "performance-fuzz.md"
+    if args.corpus_only:
+        kept = doc.read_text(encoding="utf-8").split("## The hostile corpus")[0]
+        doc.write_text(kept + "\n".join(_corpus_lines(hostile, args.corpus_scale)), "utf-8")
+        print("wrote docs/performance-fuzz.md (corpus section)")
+        return
     big = million_rows(args.rows)
     summary = re.sub(r"\s+", " ", summary)
     lines = [
