@@ -121,9 +121,10 @@ def refresh_summaries(conn: Connection, changed: set[str] | None = None) -> int:
 def collections_changed_by_cooperation(kinds: list[str]) -> set[str]:
     """The collections whose count or extents can change when one cooperation of `kinds`
     changes and its analysis is refreshed incrementally: the cooperations, the white zones
-    and synergies (coverage keeps one row per commune and kind; when a kind gains or loses
+    and synergies, the partnerships (a deleted cooperation takes its own; a moved one moves
+    their lines) (coverage keeps one row per commune and kind; when a kind gains or loses
     its coverage rows, recount everything instead)."""
-    return {"cooperations", "white-zones", "synergy-candidates"} | {
+    return {"cooperations", "white-zones", "synergy-candidates", "partnerships"} | {
         f"white-zones-{kind}" for kind in kinds
     }
 

@@ -144,6 +144,28 @@ def render_tile(
     return bytes(data or b"")
 
 
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        if not value:
+            out.append(byte)
+            return bytes(out)
+        out.append(byte | 0x80)
+
+
+def empty_tile(layer: str) -> bytes:
+    """A valid MVT holding one layer named `layer` and no feature (version 2, extent 4096).
+
+    ST_AsMVT over no row gives zero bytes, which GDAL's MVT driver (3.6) refuses to open
+    (it identifies a tile by its first layer); this layer-only tile opens as a layer with
+    0 features, and MapLibre/Leaflet/QGIS draw nothing, as for an empty tile.
+    """
+    name = layer.encode("utf-8")
+    body = b"\x78\x02" + b"\x0a" + _varint(len(name)) + name + b"\x28" + _varint(4096)
+    return b"\x1a" + _varint(len(body)) + body  # Tile.layers (field 3) = Layer
+
+
 def cached_tile(
     conn: Connection,
     cache: VersionedCache,

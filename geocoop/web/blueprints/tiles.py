@@ -51,7 +51,7 @@ def _no_params() -> None:
 
 @bp.get("/<collection_id>/<int:z>/<int:x>/<int:y>.mvt")
 def tile(collection_id: str, z: int, x: int, y: int):
-    """One Mapbox vector tile (204 when empty)."""
+    """One Mapbox vector tile (an empty one is a layer without features, never 204)."""
     kind = _kind_only()
     found = registry.get_collection(collection_id)
     kind = core.check_kind(core.tile_source(found), kind)
@@ -65,7 +65,9 @@ def tile(collection_id: str, z: int, x: int, y: int):
         else:
             cache: VersionedCache = routed_cache("geocoop.tiles.cache")
             data = core.cached_tile(conn, cache, version, found, z, x, y, kind)
-            response = Response(data, status=200 if data else 204, mimetype=MVT)
+            # GDAL's MVT driver cannot open a 204 or zero bytes: an empty tile is a layer
+            # with no feature, named like the full ones
+            response = Response(data or core.empty_tile(collection_id), mimetype=MVT)
     response.set_etag(etag)
     response.headers["Cache-Control"] = CACHE_CONTROL
     return response
@@ -219,10 +221,9 @@ def openapi_paths() -> dict:
                 ],
                 "responses": {
                     "200": {
-                        "description": "Tuile.",
+                        "description": "Tuile (vide : une couche sans objet).",
                         "content": {MVT: {"schema": {"type": "string", "format": "binary"}}},
                     },
-                    "204": {"description": "Tuile vide."},
                     "304": {"description": "Inchangée (ETag)."},
                     "400": problem,
                     "404": problem,
