@@ -118,7 +118,9 @@ def corpus(scale: int, url: str) -> list[dict]:
                 else code == 0
             )
             crash = "Traceback" in out or code not in (0, 1)
-            expected = case is None or case.fragment in out
+            rejects = path.with_name(f"{path.stem}.rejets.csv")  # reasons in full
+            said = out + (rejects.read_text("utf-8-sig") if rejects.exists() else "")
+            expected = case is None or case.fragment in said
             results.append(
                 {
                     "name": name,
