@@ -174,11 +174,12 @@ def _execute(engine: Engine, conn: Connection, job: dict, *, memory_mb: int = 0)
 
 def memory_problem(file_name: str, memory_mb: int) -> dict:
     """The problem of an import that went past its memory cap."""
+    limit = f"limite {memory_mb} Mio, GEOCOOP_JOB_MEMORY_MB" if memory_mb else "mémoire du serveur"
     return {
         "status": 413,
         "title": "Limite dépassée",
-        "detail": f"{file_name} : mémoire de l'import dépassée (limite {memory_mb} Mio, "
-        "GEOCOOP_JOB_MEMORY_MB) ; découpez le fichier ou simplifiez ses géométries.",
+        "detail": f"{file_name} : mémoire de l'import dépassée ({limit}) ; "
+        "découpez le fichier ou simplifiez ses géométries.",
     }
 
 
