@@ -93,8 +93,11 @@ def build_national(engine) -> dict:
 
 
 def prepare(cluster) -> dict:
-    """Both databases migrated, loaded and with current summaries (a reused cluster built
-    by an older checkout gets the summaries of the collections served now)."""
+    """Both databases migrated, loaded and with current summaries.
+
+    Both databases migrated, loaded and with current summaries (a reused cluster built
+    by an older checkout gets the summaries of the collections served now).
+    """
     from geocoop.config import load_settings
     from geocoop.db import make_engine, upgrade
     from geocoop.features.summary import refresh_summaries, summaries_current
@@ -249,8 +252,11 @@ PROBE = Path(__file__).resolve().parent / "qgis_probe.py"
 
 
 def qgis_open(base: str, layer: str) -> dict:
-    """QGIS's OAPIF provider, headless: seconds to open the layer and read every feature
-    (QGIS pages with the API's maximum page size), measured inside the QGIS process."""
+    """QGIS's OAPIF provider, headless: seconds to open the layer and read it all.
+
+    QGIS's OAPIF provider, headless: seconds to open the layer and read every feature
+    (QGIS pages with the API's maximum page size), measured inside the QGIS process.
+    """
     import json
 
     spec = {"oapif": [{"url": f"{base}/api/features/", "typename": layer, "values": []}]}
@@ -271,7 +277,7 @@ def qgis_open(base: str, layer: str) -> dict:
 
 
 def serve(cluster, name: str, work: Path):
-    """gunicorn (2 sync workers) on the database `name`; (process, base URL)."""
+    """Gunicorn (2 sync workers) on the database `name`; (process, base URL)."""
     port = free_port()
     env = {**os.environ, "GEOCOOP_DATABASE_URL": cluster.url(name), "PYTHONPATH": str(ROOT)}
     gunicorn = str(Path(sys.executable).parent / "gunicorn")

@@ -1,5 +1,8 @@
-"""/api/analysis/… with f=geojson: the same rows as JSON, each with a geometry (territory
-outlines, lines between pairs), checkable by hand on the 3×3 grid of 0.1° squares."""
+"""/api/analysis/… with f=geojson: the same rows as JSON, with geometries.
+
+/api/analysis/… with f=geojson: the same rows as JSON, each with a geometry (territory
+outlines, lines between pairs), checkable by hand on the 3×3 grid of 0.1° squares.
+"""
 
 from __future__ import annotations
 

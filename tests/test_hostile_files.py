@@ -209,8 +209,10 @@ def test_import_transaction_has_an_idle_timeout(communes, tmp_path):
 
 
 def test_unclosed_quote_is_reported_where_it_opens(communes, tmp_path):
-    """Issue 15: the row where the quote opens is rejected with its line and field, the
-    lines after it are read on their own: rows read = accepted + rejected = data lines."""
+    """Issue 15: the row where the quote opens is rejected with its line and field.
+
+    The lines after it are read on their own: rows read = accepted + rejected = data lines.
+    """
     path, _ = CASES["csv_guillemet_non_ferme.csv"].build(tmp_path, 1)
     report = import_cooperations(communes, path, kind="tiers_lieu")
     [reject] = report.rejects

@@ -1,6 +1,8 @@
-"""Each upload job runs in a child process with a memory cap (geocoop.jobs.isolate): a file
-that explodes in memory stops with a clear 413 naming the file and the line, the database
-unchanged, the worker's own process untouched."""
+"""Each upload job runs in a child process with a memory cap (geocoop.jobs.isolate).
+
+A file that explodes in memory stops with a clear 413 naming the file and the line, the
+database unchanged, the worker's own process untouched.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""The kinds (a table without geometry) and the declared partnerships (a line A → B) as
-OGC API collections: typed schemas, French titles, null geometry where there is none."""
+"""The kinds and the declared partnerships as OGC API collections.
+
+The kinds (a table without geometry) and the declared partnerships (a line A → B) as
+OGC API collections: typed schemas, French titles, null geometry where there is none.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,9 @@
 """Public analysis API: what the CLI, the HTTP layer and the map call.
 
+The functions are defined in their own modules (coverage, communes, zones, synergy,
+support, selection, data_status, refresh) with their full docstrings; this module only
+re-exports them, so callers have one name to import.
+
 Every function takes a SQLAlchemy Connection, never commits, and returns plain dicts/lists
 ready for `json.dumps` (numbers are int/float, geometries GeoJSON dicts, no Decimal).
 Bad parameters raise `geocoop.errors.BadRequest`, unknown codes `geocoop.errors.NotFound`,
@@ -26,328 +30,28 @@ Shared parameters
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from geocoop.analysis.communes import commune_coverage
+from geocoop.analysis.coverage import coverage, coverage_summary, explain_commune
+from geocoop.analysis.data_status import data_status, require_data
+from geocoop.analysis.funders import funder_ranking
+from geocoop.analysis.refresh import refresh_all, refresh_for_cooperation
+from geocoop.analysis.selection import coverage_status
+from geocoop.analysis.support import support_needs, support_needs_by_territory
+from geocoop.analysis.synergy import missing_complements, synergy_candidates, synergy_index
+from geocoop.analysis.zones import epci_without, white_zones
 
 Rule = str  # "distance" | "perimeter" | "any"
 
-
-def coverage(
-    conn: Connection,
-    *,
-    level: str,
-    parent_code: str | None = None,
-    parent_level: str | None = None,
-    kinds: list[str] | None = None,
-    rule: Rule = "any",
-    distance_m: float | None = None,
-    filters: dict | None = None,
-) -> list[dict]:
-    """Coverage of every territory of `level` (inside the parent, if any).
-
-    One dict per territory, sorted by code:
-    {"level", "code", "name", "population", "communes_total", "communes_covered",
-     "population_covered", "population_uncovered", "population_covered_pct" (0–100),
-     "area_km2", "area_covered_km2", "cooperations" (located in the territory),
-     "cooperations_per_100k", "nearest_distance_m" (edge distance from the territory's
-     closest commune to the nearest cooperation; 0 when one is inside; None when none
-     exists, or — under filters — when it is only known to lie beyond the service
-     distance), "data_note" (French: kinds without data, partial data, cooperations excluded
-     for an unknown value; None when nothing to say)}. population_covered +
-    population_uncovered == population at every level. When no requested kind can be
-    counted (no data, or no cooperation passing the filters) every coverage field is None,
-    never 0.
-    """
-    from geocoop.analysis.coverage import coverage as _impl
-
-    return _impl(
-        conn,
-        level=level,
-        parent_code=parent_code,
-        parent_level=parent_level,
-        kinds=kinds,
-        rule=rule,
-        distance_m=distance_m,
-        filters=filters,
-    )
-
-
-def data_status(conn: Connection) -> dict[str, dict]:
-    """Every kind's data status, by code: {"kind", "label", "status": "none" | "partial" |
-    "loaded", "has_data", "cooperations", "placed", "context", "sources": [{"source",
-    "cooperations", "file_name", "imported_at", "vintage", "vintage_from"}], "vintage",
-    "reference": {"count", "approximate", "year", "source", …} | None, "message",
-    "message_en"}. A kind with status "none" has no coverage figure and no white zone."""
-    from geocoop.analysis.data_status import data_status as _impl
-
-    return _impl(conn)
-
-
-def require_data(conn: Connection, kind: str, consequence: str) -> dict:
-    """The kind's data status, or `geocoop.errors.NoData` (409) when no data is loaded:
-    for answers (CSV, GeoPackage) that cannot carry a `data_status` next to an empty list."""
-    from geocoop.analysis.data_status import require_data as _impl
-
-    return _impl(conn, kind, consequence)
-
-
-def coverage_status(
-    conn: Connection, kinds: list[str] | None = None, filters: dict | None = None
-) -> dict:
-    """What the figures of `coverage(kinds=…, filters=…)` are made of:
-    {"kinds", "counted", "without_data", "without_match", "cooperations", "matching",
-     "filters": {field: {"values", "known", "unknown", "matching"}}, "has_figures",
-     "notes": [{"code": "no_data" | "partial" | "unknown" | "no_match", "message",
-     "message_en", …}], "data_status": {kind: …}}."""
-    from geocoop.analysis.params import check_filters, check_kinds
-    from geocoop.analysis.selection import selection_status
-
-    return selection_status(conn, check_kinds(conn, kinds), check_filters(filters))
-
-
-def coverage_summary(
-    conn: Connection,
-    code: str,
-    level: str,
-    *,
-    kinds: list[str] | None = None,
-    rule: Rule = "any",
-) -> dict:
-    """One territory's coverage, per kind and for all kinds together.
-
-    {"level", "code", "name", "population", "rule",
-     "all": {…coverage fields as in `coverage`…},
-     "by_kind": [{"kind", "label", "service_distance_m", …coverage fields…,
-                  "data_status"}, …], "selection": see coverage_status}
-    "all" is the union of the kinds with data ("kinds_counted"); a kind without data has
-    None figures. `level` may be "france" (code ignored, use "FR").
-    """
-    from geocoop.analysis.coverage import coverage_summary as _impl
-
-    return _impl(conn, code, level, kinds=kinds, rule=rule)
-
-
-def explain_commune(conn: Connection, commune_code: str, kind: str) -> dict:
-    """Why one commune counts (or not) as covered by `kind`, from the stored figures.
-
-    {"commune": {"code", "name", "population"}, "kind", "service_distance_m",
-     "covered": bool, "covered_by_distance": bool, "covered_by_perimeter": bool,
-     "reasons": [{"rule": "distance", "cooperation_id", "cooperation_name",
-                  "distance_edge_m", "distance_center_m"} |
-                 {"rule": "perimeter", "cooperation_id", "cooperation_name",
-                  "via": "commune_code" | "epci_code" | "area_share", "area_share"}],
-     "nearest": {"cooperation_id", "cooperation_name", "distance_edge_m",
-                 "distance_center_m"} | None,
-     "white_zone_id": str | None, "data_status", "message": French sentence}
-    For a kind without data: "covered" and the rule flags are None and the message says
-    that nothing can be said.
-    Distances: edge = geodesic metres from the commune polygon's nearest point (0 inside);
-    center = geodesic metres from the commune's point-on-surface.
-    """
-    from geocoop.analysis.coverage import explain_commune as _impl
-
-    return _impl(conn, commune_code, kind)
-
-
-def commune_coverage(
-    conn: Connection,
-    level: str,
-    code: str,
-    kind: str,
-    *,
-    rule: Rule = "any",
-    distance_m: float | None = None,
-    filters: dict | None = None,
-) -> list[dict]:
-    """Every commune of one territory with its coverage by `kind`, largest population first.
-
-    [{"code", "name", "population", "covered", "covered_by_distance",
-      "covered_by_perimeter", "nearest_cooperation_id", "nearest_name", "nearest_m",
-      "perimeter_name"}] — the same communes and verdicts the roll-ups count, so the
-    uncovered ones of an EPCI are exactly `communes_total - communes_covered` of it.
-    """
-    from geocoop.analysis.communes import commune_coverage as _impl
-
-    return _impl(conn, level, code, kind, rule=rule, distance_m=distance_m, filters=filters)
-
-
-def white_zones(
-    conn: Connection,
-    *,
-    kind: str,
-    rule: Rule = "any",
-    limit: int = 20,
-    parent_code: str | None = None,
-    parent_level: str | None = None,
-    with_geometry: bool = True,
-) -> list[dict]:
-    """Maximal groups of adjacent uncovered communes, largest population first.
-
-    [{"id" (smallest member commune code, stable), "rank", "kind", "rule",
-      "communes" ([codes]), "communes_count", "population", "area_km2",
-      "departements" ([codes]), "epci" ([codes]),
-      "nearest_cooperation_distance_m" (edge distance from the zone to the closest
-      cooperation of the kind; None when the kind has none),
-      "geometry" (GeoJSON MultiPolygon: the dissolved outline of the simplified polygons,
-      any size; "geometry_dissolved" is always true; both omitted when
-      with_geometry=False)}]
-    With a parent, zones are those of the whole country clipped to the parent's communes.
-    A kind without data has no white zone: [] (check `data_status` before reading it as
-    "no gap").
-    """
-    from geocoop.analysis.zones import white_zones as _impl
-
-    return _impl(
-        conn,
-        kind=kind,
-        rule=rule,
-        limit=limit,
-        parent_code=parent_code,
-        parent_level=parent_level,
-        with_geometry=with_geometry,
-    )
-
-
-def epci_without(
-    conn: Connection,
-    kind: str,
-    *,
-    parent_code: str | None = None,
-    parent_level: str | None = None,
-) -> list[dict]:
-    """EPCI with no cooperation of `kind` located in any of their communes (inside the parent,
-    a département unless `parent_level` says "region").
-
-    [{"code", "name", "departement_code", "population", "communes_total",
-      "nearest_distance_m"}] sorted by population, largest first.
-    """
-    from geocoop.analysis.zones import epci_without as _impl
-
-    return _impl(conn, kind, parent_code=parent_code, parent_level=parent_level)
-
-
-def synergy_candidates(
-    conn: Connection,
-    *,
-    max_distance_m: float | None = None,
-    parent_code: str | None = None,
-    parent_level: str | None = None,
-    kinds: list[str] | None = None,
-    limit: int = 100,
-) -> list[dict]:
-    """Pairs of cooperations that could work together and have no declared partnership.
-
-    A pair qualifies when the perimeters overlap or the points are within `max_distance_m`
-    (default: `max_distance_m` of complementarity.yaml) and the matrix weight of their kinds
-    is > 0. score = weight × proximity, proximity = 1 when perimeters overlap, else
-    1 − distance/max_distance. Best score first:
-    [{"a": {"id", "name", "kind", "commune_code"}, "b": {…}, "distance_m",
-      "perimeters_overlap": bool, "weight", "proximity", "score"}]
-    """
-    from geocoop.analysis.synergy import synergy_candidates as _impl
-
-    return _impl(
-        conn,
-        max_distance_m=max_distance_m,
-        parent_code=parent_code,
-        parent_level=parent_level,
-        kinds=kinds,
-        limit=limit,
-    )
-
-
-def missing_complements(
-    conn: Connection,
-    level: str,
-    parent_code: str | None = None,
-    parent_level: str | None = None,
-) -> list[dict]:
-    """Territories having kind A but no cooperation of a complementary kind B.
-
-    B is complementary to A when the matrix weight ≥ `missing_threshold` (yaml). A kind B
-    without any data loaded is never "missing" (no data is not absence).
-    [{"level", "code", "name", "population", "has": A, "missing": B, "weight",
-      "has_count"}] sorted by weight then population, largest first.
-    """
-    from geocoop.analysis.synergy import missing_complements as _impl
-
-    return _impl(conn, level, parent_code=parent_code, parent_level=parent_level)
-
-
-def synergy_index(
-    conn: Connection,
-    level: str,
-    parent_code: str | None = None,
-    parent_level: str | None = None,
-) -> list[dict]:
-    """Per territory: declared links / potential links (complementary pairs within reach).
-
-    [{"level", "code", "name", "cooperations", "potential_links", "declared_links",
-      "undeclared_links", "index" (0–1, None when no potential link)}]
-    A link counts in a territory when at least one of its two cooperations is located there.
-    """
-    from geocoop.analysis.synergy import synergy_index as _impl
-
-    return _impl(conn, level, parent_code=parent_code, parent_level=parent_level)
-
-
-def support_needs(conn: Connection, cooperation_id: int) -> dict:
-    """Accompaniment and financing needs of one cooperation (support_rules.yaml).
-
-    {"cooperation": {"id", "name", "kind", "category", "socio_economic_model", "stage"},
-     "needs": [{"dimension": "accompagnement" | "financement", "need" (code),
-                "label" (French), "source" (study table)}],
-     "support_in_reach": bool, "nearest_support": {"cooperation_id", "name",
-     "distance_m"} | None, "support_distance_m"}
-    """
-    from geocoop.analysis.support import support_needs as _impl
-
-    return _impl(conn, cooperation_id)
-
-
-def support_needs_by_territory(conn: Connection, level: str, code: str) -> dict:
-    """Needs aggregated over the cooperations located in one territory.
-
-    {"level", "code", "name", "cooperations", "by_stage": {stage: n},
-     "needs": [{"dimension", "need", "label", "cooperations"}],
-     "emergence_without_support": [{"id", "name", "kind", "nearest_support_m"}],
-     "communes_without_support": n, "population_without_support": n}
-    """
-    from geocoop.analysis.support import support_needs_by_territory as _impl
-
-    return _impl(conn, level, code)
-
-
-def refresh_all(conn: Connection) -> dict:
-    """Recompute every stored figure (coverage per commune × kind, white zones and their
-    dissolved outlines, synergy candidates). Returns {"communes", "kinds", "rows",
-    "kinds_without_data", "white_zones", "zone_outlines", "synergy_pairs", "seconds",
-    "phases"}.
-    `geocoop.orchestration.refresh_analysis` also stores the collections' counts."""
-    from geocoop.analysis.refresh import refresh_all as _impl
-
-    return _impl(conn)
-
-
-def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
-    """Bring stored figures up to date after one cooperation was added, moved, edited or
-    deleted: only the communes it reaches (before and after) are recomputed, then the white
-    zones touching them, their outlines and its synergy pairs. Call it after the write, in the
-    same transaction. Returns {"cooperation_id", "communes", "zones", "pairs", "seconds",
-    "kind_codes", "coverage_rows_changed", …};
-    `geocoop.orchestration.refresh_analysis_for_cooperation` also updates the collections'
-    stored counts."""
-    from geocoop.analysis.refresh import refresh_for_cooperation as _impl
-
-    return _impl(conn, cooperation_id)
-
-
 __all__ = [
+    "Rule",
+    "commune_coverage",
     "coverage",
     "coverage_status",
     "coverage_summary",
     "data_status",
     "epci_without",
     "explain_commune",
+    "funder_ranking",
     "missing_complements",
     "refresh_all",
     "refresh_for_cooperation",

@@ -36,6 +36,7 @@ def reference_table(path: Path = REFERENCE_FILE) -> dict:
                 "year": int(ref["year"]),
                 "noun_fr": str(ref["noun_fr"]),
                 "noun_en": str(ref["noun_en"]),
+                "noun_en_one": str(ref.get("noun_en_one") or ref["noun_en"]),
                 "what_fr": str(ref["what_fr"]),
                 "what_en": str(ref["what_en"]),
                 "source": " ".join(str(ref["source"]).split()),
@@ -49,8 +50,11 @@ def reference_table(path: Path = REFERENCE_FILE) -> dict:
 
 
 def context_kinds(rows: dict[str, bool]) -> set[str]:
-    """Codes of the context layers among `rows` (code → is_support): support structures
-    and the public services listed in reference_counts.yaml."""
+    """Codes of the context layers among `rows`.
+
+    `rows` maps code → is_support; the context layers are the support structures and the
+    public services listed in reference_counts.yaml.
+    """
     listed = set(reference_table()["context_kinds"])
     return {code for code, is_support in rows.items() if is_support or code in listed}
 
@@ -84,13 +88,14 @@ def _messages(count: int, ref: dict | None) -> tuple[str, str]:
     return (
         f"{_number(count, 'fr')} {ref['noun_fr']} chargé{'s' if count > 1 else ''} sur {tilde}"
         f"{_number(ref['count'], 'fr')} {ref['what_fr']} en {ref['year']}",
-        f"{_number(count, 'en')} {ref['noun_en']} loaded out of {tilde}"
+        f"{_number(count, 'en')} {ref['noun_en_one' if count == 1 else 'noun_en']} loaded "
+        f"out of {tilde}"
         f"{_number(ref['count'], 'en')} {ref['what_en']} in {ref['year']}",
     )
 
 
 def data_status(conn: Connection) -> dict[str, dict]:
-    """Every kind's data status, by kind code:
+    """Every kind's data status, by kind code.
 
     {"kind", "label", "label_en", "status": "none" | "partial" | "loaded",
      "has_data": bool (status ≠ none), "cooperations", "placed" (with a point or a
@@ -150,7 +155,7 @@ def data_status(conn: Connection) -> dict[str, dict]:
         fr, en = _messages(count, ref)
         if count and not entry["placed"]:
             fr = f"{fr}, aucune localisée ({NO_DATA_FR} sur la carte)"
-            en = f"{en}, none located ({NO_DATA_EN} on the map)"
+            en = f"{en}, none located: nothing to show on the map"
         entry.update(
             status=status,
             has_data=status != "none",
@@ -170,9 +175,11 @@ def kinds_with_data(conn: Connection, kinds: list[str]) -> list[str]:
 
 
 def require_data(conn: Connection, kind: str, consequence: str) -> dict:
-    """The kind's data status; NoData (409) when it has none — for answers such as a CSV
-    file that have no room to say so (`consequence`: « aucune zone blanche n'est
-    calculée », …)."""
+    """The kind's data status; NoData (409) when it has none.
+
+    For answers such as a CSV file that have no room to say so (`consequence`: « aucune zone blanche
+    n'est calculée », …).
+    """
     status = data_status(conn).get(kind)
     if status is not None and not status["has_data"]:
         raise NoData(

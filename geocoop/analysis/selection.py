@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from geocoop.analysis.data_status import NO_DATA_EN, NO_DATA_FR, data_status
+from geocoop.analysis.params import check_filters, check_kinds
 from geocoop.sql import statement
 
 FIELDS = ("category", "socio_economic_model", "stage")
@@ -118,7 +119,7 @@ def _notes(kinds, status, without_data, fields, total, matching) -> list[dict]:
                 "code": "no_data",
                 "kinds": without_data,
                 "message": f"{NO_DATA_FR} : {fr}",
-                "message_en": f"{NO_DATA_EN}: {en}",
+                "message_en": f"{NO_DATA_EN} for {en}",
             }
         )
     for kind in kinds:
@@ -142,7 +143,7 @@ def _notes(kinds, status, without_data, fields, total, matching) -> list[dict]:
                     "field": field,
                     "count": info["unknown"],
                     "message": f"{_coops(info['unknown'], 'fr')} sans {fr_word}, exclue{plural}",
-                    "message_en": f"{_coops(info['unknown'], 'en')} without {en_word}, excluded",
+                    "message_en": (f"{_coops(info['unknown'], 'en')} without {en_word}, left out"),
                 }
             )
     if total and not matching:
@@ -150,10 +151,10 @@ def _notes(kinds, status, without_data, fields, total, matching) -> list[dict]:
         if unknown_everywhere:
             field = unknown_everywhere[0]
             fr = f"aucune coopération de la sélection n'a de {_WORDS[field][2]} : pas de chiffre"
-            en = f"no cooperation of the selection has {_WORDS[field][1]}: no figure"
+            en = f"no cooperation of the selection has {_WORDS[field][1]}: no figure to show"
         else:
             fr = "aucune coopération de la sélection ne correspond aux filtres : pas de chiffre"
-            en = "no cooperation of the selection matches the filters: no figure"
+            en = "no cooperation of the selection matches the filters: no figure to show"
         notes.append({"code": "no_match", "message": fr, "message_en": en})
     return notes
 
@@ -163,3 +164,16 @@ def note_text(selection: dict, lang: str = "fr") -> str | None:
     key = "message_en" if lang == "en" else "message"
     parts = [n[key] for n in selection["notes"]]
     return " ; ".join(parts) if parts else None
+
+
+def coverage_status(
+    conn: Connection, kinds: list[str] | None = None, filters: dict | None = None
+) -> dict:
+    """What the figures of `coverage(kinds=…, filters=…)` are made of.
+
+    {"kinds", "counted", "without_data", "without_match", "cooperations", "matching",
+     "filters": {field: {"values", "known", "unknown", "matching"}}, "has_figures",
+     "notes": [{"code": "no_data" | "partial" | "unknown" | "no_match", "message",
+     "message_en", …}], "data_status": {kind: …}}.
+    """
+    return selection_status(conn, check_kinds(conn, kinds), check_filters(filters))

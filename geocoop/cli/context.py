@@ -24,8 +24,11 @@ def settings() -> Settings:
 
 
 def engine(migrated: bool = True):
-    """An engine on the configured database (starting the private cluster if needed);
-    with `migrated`, refuse a database whose schema is not at the head revision."""
+    """An engine on the configured database.
+
+    It starts the private cluster if needed. With `migrated`, refuse a database whose schema is not
+    at the head revision.
+    """
     from geocoop.db import check_migrated, engine_for
 
     result = engine_for(settings())
@@ -54,10 +57,12 @@ class Group(click.Group):
     """A group whose subcommands all get `friendly_errors`."""
 
     def command(self, *args, **kwargs):
+        """A subcommand whose errors are made friendly."""
         decorator = super().command(*args, **kwargs)
         return lambda f: decorator(friendly_errors(f))
 
     def group(self, *args, **kwargs):
+        """A subgroup of the same class, so its subcommands get friendly errors too."""
         kwargs.setdefault("cls", Group)
         return super().group(*args, **kwargs)
 

@@ -36,9 +36,12 @@ _STATUS_FIELDS = ("status", "cooperations", "vintage", "message", "message_en")
 
 
 def kinds_data_status(conn) -> dict[str, dict]:
-    """Each kind's data status as the per-kind collections (`per_kind`, and the one-kind
+    """Each kind's data status as the per-kind collections and tiles list it.
+
+    Each kind's data status as the per-kind collections (`per_kind`, and the one-kind
     layers `coverage-<kind>`, `white-zones-<kind>`) and tiles list it: a kind with status
-    "none" has no row in them (no data is not absence, so nothing is stored)."""
+    "none" has no row in them (no data is not absence, so nothing is stored).
+    """
     from geocoop.analysis.data_status import data_status
 
     return {
@@ -155,8 +158,10 @@ _ROLLUP_PROPS = (
 
 
 def _stored_rollup(level: str, kind):
-    """Conditions on the stored roll-up (analysis_rollup, written by every refresh) of one
-    kind, rule "any", the whole territory of `level`."""
+    """Conditions on the stored roll-up of one kind, rule "any", a whole territory.
+
+    The roll-up is analysis_rollup, written by every refresh; the territory is of `level`.
+    """
     return (
         (_ROLLUP.c.kinds == kind)
         & (_ROLLUP.c.rule == "any")
@@ -172,9 +177,11 @@ def _has_data(kind):
 
 
 def _rollup(level: str):
-    """Coverage of each territory of `level` per kind (rule "any": distance or perimeter),
-    read from the stored roll-ups: the figures of /api/analysis/coverage, one indexed row
-    per territory and kind instead of an aggregation of every commune per page."""
+    """Coverage of each territory of `level` per kind, from the stored roll-ups.
+
+    Rule "any" (distance or perimeter): the figures of /api/analysis/coverage, one indexed
+    row per territory and kind instead of an aggregation of every commune per page.
+    """
 
     def build():
         parent = _T.alias("p")
@@ -437,8 +444,11 @@ def _wide_commune_props(kinds: tuple[tuple[str, str], ...]) -> tuple[Property, .
 
 
 def _wide_communes(kinds: tuple[tuple[str, str], ...]):
-    """One row per commune; each kind's column looks up its stored coverage row (primary
-    key kind_code, commune_code): no row means no data for that kind, hence NULL."""
+    """One row per commune, one stored coverage lookup per kind.
+
+    One row per commune; each kind's column looks up its stored coverage row (primary
+    key kind_code, commune_code): no row means no data for that kind, hence NULL.
+    """
 
     def build():
         def per_commune(*where):
@@ -490,8 +500,11 @@ def _wide_rollup_props(kinds: tuple[tuple[str, str], ...], singular: str) -> tup
 
 
 def _wide_rollup(kinds: tuple[tuple[str, str], ...], level: str, parent_column: str):
-    """Per territory of `level`, each kind's share of population covered, read from the
-    stored roll-ups (one indexed row per cell); a kind without data gives NULL, not 0 %."""
+    """Per territory of `level`, each kind's share of population covered.
+
+    Read from the stored roll-ups (one indexed row per cell); a kind without data gives NULL, not 0
+    %.
+    """
 
     def build():
         commune = _T.alias("c")
@@ -537,8 +550,11 @@ def _wide_rollup(kinds: tuple[tuple[str, str], ...], level: str, parent_column: 
 
 
 def wide_collections(kinds: tuple[tuple[str, str], ...]) -> tuple[Collection, ...]:
-    """`coverage-wide` (one row per commune, one yes/no/unknown column per kind) and its
-    roll-ups per EPCI, département and région (one share of population per kind)."""
+    """`coverage-wide` and its roll-ups per EPCI, département and région.
+
+    `coverage-wide` (one row per commune, one yes/no/unknown column per kind) and its
+    roll-ups per EPCI, département and région (one share of population per kind).
+    """
     wide = Collection(
         id="coverage-wide",
         title="Couverture des communes, tous types (une colonne par type)",

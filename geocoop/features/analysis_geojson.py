@@ -1,5 +1,6 @@
-"""GeoJSON of the /api/analysis answers (`f=geojson`): their rows with a geometry, so that
-`ogr2ogr` and QGIS read them as layers.
+"""GeoJSON of the /api/analysis answers (`f=geojson`).
+
+Their rows with a geometry, so that `ogr2ogr` and QGIS read them as layers.
 
 Territory rows get the territory's light outline (the one the map draws); pairs of
 cooperations a line from A to B. A row whose place is unknown (France as a whole, an
@@ -23,8 +24,11 @@ def _collection(features: list[dict], **members) -> dict:
 def territory_features(
     conn: Connection, rows: list[dict], *, level: str | None = None, **members
 ) -> dict:
-    """A FeatureCollection of territory rows (each with "code", and "level" unless every
-    row is of `level`), each with its outline; `members` are added to the collection."""
+    """A FeatureCollection of territory rows, each with its outline.
+
+    A FeatureCollection of territory rows (each with "code", and "level" unless every
+    row is of `level`), each with its outline; `members` are added to the collection.
+    """
     keys = [(row.get("level") or level, row["code"]) for row in rows]
     shapes: dict[tuple[str, str], dict] = {}
     if keys:
@@ -41,8 +45,11 @@ def territory_features(
 
 
 def pair_features(conn: Connection, rows: list[dict], **members) -> dict:
-    """A FeatureCollection of cooperation pairs ({"a": {"id"…}, "b": {"id"…}, …}), each a
-    line from A to B (null when either is unlocated); A and B flattened to a_*/b_*."""
+    """A FeatureCollection of cooperation pairs, each a line from A to B.
+
+    A FeatureCollection of cooperation pairs ({"a": {"id"…}, "b": {"id"…}, …}), each a
+    line from A to B (null when either is unlocated); A and B flattened to a_*/b_*.
+    """
     ids = sorted({row[side]["id"] for row in rows for side in ("a", "b")})
     points: dict[int, list[float]] = {}
     if ids:

@@ -1,4 +1,6 @@
-"""The collections of territories and cooperations: what the API serves, from which table,
+"""The collections of territories and cooperations that the API serves.
+
+The collections of territories and cooperations: what the API serves, from which table,
 with which properties (features/registry.py lists every served collection).
 
 A collection is a SELECT exposing an `id` column, a `geom` column (EPSG:4326) and its

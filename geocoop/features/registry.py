@@ -48,8 +48,10 @@ _REGISTRY = _by_id(
 
 
 def all_collections() -> list[Collection]:
-    """Every served collection, in a stable order (territories, cooperations, analyses,
-    then the per-kind layers)."""
+    """Every served collection, in a stable order.
+
+    Territories, cooperations, analyses, then the per-kind layers.
+    """
     return list(_REGISTRY.values())
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, TextClause
 
 from geocoop.errors import BadRequest
 from geocoop.features.cache import VersionedCache
 from geocoop.features.spec import Collection
 from geocoop.models import DEFAULT_KINDS
-from geocoop.sql import statement
+from geocoop.sql import composed, fragment
 
 MAX_ZOOM = 22
 DETAIL_ZOOM = 10  # from this zoom on, full-resolution boundaries
@@ -127,6 +128,12 @@ def tile_source(collection: Collection) -> TileSource:
     return source
 
 
+@cache
+def _tile_statement(name: str) -> TextClause:
+    """A tile statement with the shared tile-bounds CTE (composed once per statement)."""
+    return composed(name, bounds=fragment("features/tile_bounds"))
+
+
 def render_tile(
     conn: Connection, collection: Collection, z: int, x: int, y: int, kind: str | None = None
 ) -> bytes:
@@ -140,7 +147,7 @@ def render_tile(
     params.update(dict(source.params))
     if kind is not None:
         params["kind"] = kind
-    data = conn.execute(statement(source.sql), params).scalar_one()
+    data = conn.execute(_tile_statement(source.sql), params).scalar_one()
     return bytes(data or b"")
 
 

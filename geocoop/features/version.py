@@ -10,8 +10,10 @@ from geocoop.sql import statement
 
 
 def data_version(conn: Connection) -> int:
-    """A number that changes whenever served data or analysis results change (on a
-    streaming standby: the WAL replay position, see features/sql/data_version.sql)."""
+    """A number that changes whenever served data or analysis results change.
+
+    On a streaming standby: the WAL replay position, see features/sql/data_version.sql.
+    """
     return int(conn.execute(statement("features/data_version")).scalar_one())
 
 

@@ -92,8 +92,11 @@ def _value_text(value: object) -> str:
 
 
 def _repaired(geom):
-    """`geom` made valid; None when GEOS cannot repair it (bench_fuzz found rings of tiny
-    and huge coordinates whose overlay is « mixed-dimension »: a GEOSException, a 500)."""
+    """`geom` made valid, or None when GEOS cannot repair it.
+
+    bench_fuzz found rings of tiny and huge coordinates whose overlay GEOS calls
+    « mixed-dimension » (a GEOSException, so a 500): the other method is tried.
+    """
     import numpy as np
     from shapely import make_valid
     from shapely.errors import GEOSException
@@ -140,8 +143,11 @@ def _check_zip(path: Path, file_name: str) -> None:
 
 
 def _single_layer(layers, file_name: str, fmt: str) -> None:
-    """Refuse a file of several layers (reading only the first would drop rows silently),
-    or of none."""
+    """Refuse a file of several layers, or of none.
+
+    Refuse a file of several layers (reading only the first would drop rows silently),
+    or of none.
+    """
     if len(layers) == 0:
         raise IngestError(f"{file_name} : fichier {fmt} illisible (aucune couche).")
     if len(layers) > 1:

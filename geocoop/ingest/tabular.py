@@ -39,8 +39,10 @@ class Table:
 
 
 def decode_text(data: bytes, file_name: str) -> tuple[str, str, list[str]]:
-    """Text of a file: UTF-16 with its BOM, UTF-8 (BOM tolerated), else cp1252/latin-1
-    line by line.
+    """Text of a file, whatever its encoding among UTF-16, UTF-8 and cp1252.
+
+    Text of a file: UTF-16 with its BOM, UTF-8 (BOM tolerated), else cp1252/latin-1 line by line.
+
 
     Returns (text, encoding label, warnings).
     """
@@ -84,8 +86,11 @@ def decode_text(data: bytes, file_name: str) -> tuple[str, str, list[str]]:
 
 
 def _lines(text: str):
-    """The lines of `text`, ends kept, one at a time: `io.StringIO(text)` would first copy
-    the whole text (4 bytes a character once a single one is not Latin-1)."""
+    """The lines of `text`, ends kept, one at a time.
+
+    `io.StringIO(text)` would first copy the whole text (4 bytes a character once a single
+    one is not Latin-1).
+    """
     start, size = 0, len(text)
     while start < size:
         end = text.find("\n", start)
@@ -151,8 +156,11 @@ def _unique_headers(raw: list[str], file_name: str) -> tuple[list[str], list[str
 
 
 def _fit(record: list[str], headers: list[str]) -> tuple[dict[str, str], str | None]:
-    """Pair a record with the headers; a reason when its width does not match or a value
-    holds a NUL byte (PostgreSQL text cannot store it)."""
+    """Pair a record with the headers, or say why it cannot be.
+
+    Pair a record with the headers; a reason when its width does not match or a value
+    holds a NUL byte (PostgreSQL text cannot store it).
+    """
     values = [v.strip() for v in record]
     if any("\x00" in v for v in values):
         values = [v.replace("\x00", "") for v in values]
@@ -171,10 +179,13 @@ def _fit(record: list[str], headers: list[str]) -> tuple[dict[str, str], str | N
 
 
 def _records(text: str, delimiter: str, file_name: str):
-    """(first line, record, None) for each CSV record; a quote opened and never closed is
-    yielded as (first line, the raw fields of its line, (line, field index)) and the text
-    after that line is read again on its own — else the csv module would swallow every
-    following line into one value and the row count would be wrong."""
+    """(first line, record, None) for each CSV record.
+
+    A quote opened and never closed is yielded as (first line, the raw fields of its line,
+    (line, field index)) and the text after that line is read again on its own — else the
+    csv module would swallow every following line into one value and the row count would
+    be wrong.
+    """
     lines: list[str] | None = None
     offset = 0  # physical lines before the part being read
     while True:
@@ -214,9 +225,11 @@ _QUOTE_TOKENS = {d: re.compile('"|\n|' + re.escape(d)) for d in DELIMITERS}
 
 
 def _unclosed_quote(raw: str, delimiter: str) -> tuple[int, int] | None:
-    """(line offset in `raw`, field index) of a quote that opens a field and never closes,
-    following the csv module's reading (a quote opens a field only at its start; `""` inside
-    is a quote)."""
+    """(line offset in `raw`, field index) of a quote that opens a field and never closes.
+
+    Follows the csv module's reading: a quote opens a field only at its start; `""` inside
+    is a quote.
+    """
     line = field_index = 0
     quoted, opened, skip = False, None, -1
     for match in _QUOTE_TOKENS[delimiter].finditer(raw):

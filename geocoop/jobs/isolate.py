@@ -1,5 +1,7 @@
-"""One job in a child process whose memory is capped: a file that explodes in memory stops
-its own import with a clear error, never the web process or the worker that runs it.
+"""One job in a child process whose memory is capped.
+
+A file that explodes in memory stops its own import with a clear error, never the web
+process or the worker that runs it.
 
 `run_capped(work, memory_mb)` forks; the child dies with its parent (`PR_SET_PDEATHSIG`:
 a killed worker cannot leave an import running behind the lock), limits its data segment
@@ -27,8 +29,10 @@ class DatabaseGone(Exception):
 
 
 def run_capped(work: Callable[[], None], memory_mb: int) -> int:
-    """Run `work()` in a forked child capped at `memory_mb` MiB more than now; return its
-    exit status (0 done, DATABASE_GONE, another code, or -signal when killed)."""
+    """Run `work()` in a forked child capped at `memory_mb` MiB more than now.
+
+    Returns its exit status: 0 done, DATABASE_GONE, another code, or -signal when killed.
+    """
     pid = os.fork()
     if pid == 0:  # the child: never returns
         code = 1

@@ -205,8 +205,11 @@ def _remove_files(path: str) -> None:
 
 
 class _Heartbeat:
-    """Records a running job's stage and a sign of life every few seconds, on a connection
-    of its own (the job's transaction is not committed until the end)."""
+    """Record a running job's stage and a sign of life every few seconds.
+
+    Records a running job's stage and a sign of life every few seconds, on a connection
+    of its own (the job's transaction is not committed until the end).
+    """
 
     def __init__(self, engine: Engine, job_id: int) -> None:
         self.engine, self.job_id = engine, job_id
@@ -241,12 +244,17 @@ class Worker:
     def __init__(
         self, engine: Engine, *, interval_s: float = 2.0, memory_mb: int = DEFAULT_MEMORY_MB
     ) -> None:
+        """A worker on `engine` looking at the queue every `interval_s` seconds.
+
+        Each job runs in a child capped at `memory_mb` MiB (0: no child, no cap).
+        """
         self.engine, self.interval_s, self.memory_mb = engine, interval_s, memory_mb
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="geocoop-jobs", daemon=True)
 
     def start(self) -> Worker:
+        """Start the thread; returns the worker."""
         self._thread.start()
         return self
 

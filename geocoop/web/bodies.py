@@ -40,11 +40,13 @@ class BodyDeadline:
     def __init__(
         self, app, *, slots: int, timeout_s: float, min_kbps: int, max_bytes: int | None
     ) -> None:
+        """Wrap `app`: `slots` bodies at once, each within `timeout_s` + size / `min_kbps`."""
         self.app = app
         self.slots = threading.BoundedSemaphore(max(1, slots))
         self.timeout_s, self.min_kbps, self.max_bytes = timeout_s, max(1, min_kbps), max_bytes
 
     def __call__(self, environ, start_response):
+        """Receive the body (if any) whole and in time, then call the application."""
         length = _length(environ)
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         if not length and not chunked:

@@ -102,8 +102,11 @@ def request_engine() -> Engine:
 
 
 def request_connect() -> Connection:
-    """A new connection on `request_engine()`; a standby that refuses it is marked down
-    and the primary serves instead."""
+    """A new connection on `request_engine()`, the primary when a standby refuses.
+
+    A new connection on `request_engine()`; a standby that refuses it is marked down
+    and the primary serves instead.
+    """
     chosen = _route()
     if chosen is not None:
         try:
@@ -122,9 +125,11 @@ def connection() -> Connection:
 
 
 def cache(name: str) -> VersionedCache:
-    """The app's cache `name` for the database this request reads: data versions of a
-    standby (WAL replay positions) and of the primary are not comparable, so each database
-    has caches of its own."""
+    """The app's cache `name` for the database this request reads.
+
+    Data versions of a standby (WAL replay positions) and of the primary are not comparable, so each
+    database has caches of its own.
+    """
     primary: VersionedCache = current_app.extensions[name]
     chosen = _route() if replica_set() is not None else None
     if chosen is None:

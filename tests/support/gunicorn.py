@@ -32,6 +32,7 @@ class Server:
 
     @property
     def base(self) -> str:
+        """The server's root URL."""
         return f"http://127.0.0.1:{self.port}"
 
     def workers(self) -> set[int]:
@@ -50,8 +51,11 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def gunicorn(database_url: str, **settings: str) -> Iterator[Server]:
-    """gunicorn -c gunicorn.conf.py geocoop.web.wsgi:app with GEOCOOP_* `settings`
-    (one worker unless told), up when /healthz answers; stopped at the end."""
+    """The production server with GEOCOOP_* `settings`, up when /healthz answers.
+
+    `gunicorn -c gunicorn.conf.py geocoop.web.wsgi:app`, one worker unless told; stopped at
+    the end.
+    """
     port = free_port()
     env = {
         **os.environ,

@@ -1,4 +1,4 @@
-"""Admin page sessions kept server-side
+"""Admin page sessions kept server-side.
 
 Revision ID: 0016
 Revises: 0015
