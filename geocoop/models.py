@@ -241,7 +241,7 @@ class ApiToken(Base):
 
 
 class AdminSession(Base):
-    """A logged-in admin page (migration 0016).
+    """A logged-in admin page (migration 0017).
 
     The cookie holds a random key, this row its SHA-256; logout sets `ended_at`, so a copy
     of the cookie stops working.

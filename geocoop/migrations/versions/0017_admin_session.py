@@ -1,7 +1,7 @@
 """Admin page sessions kept server-side.
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 
 The admin page's signed cookie used to carry the token's digest itself, so a copy of the
 cookie kept working after « Se déconnecter ». Now the cookie carries a random session key
@@ -12,8 +12,8 @@ ends the row, and a replayed cookie finds no live session (issue 15).
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
