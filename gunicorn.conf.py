@@ -8,9 +8,12 @@ import os
 
 bind = f"{os.environ.get('GEOCOOP_HOST', '127.0.0.1')}:{os.environ.get('GEOCOOP_PORT', '8000')}"
 workers = int(os.environ.get("GEOCOOP_WORKERS", "2"))
-threads = 4
+# gthread: a thread per request in flight, the idle connections in the worker's poller.
+# geocoop.web.bodies lets at most half the threads receive a body at once, each within a
+# time limit, so slow senders cannot take every thread (docs/operations.md).
+threads = int(os.environ.get("GEOCOOP_THREADS", "4"))
 worker_class = "gthread"
-timeout = 30  # request timeout: longer than the statement timeout (15 s by default)
+timeout = 30  # worker heartbeat: longer than the statement timeout (15 s by default)
 graceful_timeout = 10
 accesslog = "-"
 # No query strings or bodies in the access log: they may carry names or tokens.

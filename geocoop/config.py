@@ -35,6 +35,9 @@ class Settings:
     statement_timeout_ms: int = 15000
     pool_size: int = 5
     workers: int = 2
+    threads: int = 4  # gunicorn threads per worker; half of them may be receiving bodies
+    body_timeout_s: float = 30.0  # a request body must arrive within this…
+    body_min_kbps: int = 64  # …plus one second per this many KiB (else 408)
     max_upload_mb: int = 20
     max_page_size: int = 10000
     default_page_size: int = 100
@@ -46,6 +49,7 @@ class Settings:
     jobs_dir: Path = field(default_factory=lambda: _default_data_dir() / "jobs")  # uploads
     jobs_worker: bool = True  # run queued upload jobs in a thread of each web process
     jobs_retention_days: int = 30  # finished jobs older than this are deleted; 0 keeps all
+    job_memory_mb: int = 1024  # memory cap of one upload job's process (0: no child, no cap)
     heavy_concurrency: int = 2  # live analysis and exports at once, per process (429 above)
     heavy_statement_timeout_ms: int = 10000  # statement_timeout of those heavy requests
     idle_in_transaction_timeout_ms: int = 10000  # web sessions idle inside a transaction

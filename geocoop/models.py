@@ -239,6 +239,23 @@ class ApiToken(Base):
     )
 
 
+
+class AdminSession(Base):
+    """A logged-in admin page (migration 0018).
+
+    The cookie holds a random key, this row its SHA-256; logout sets `ended_at`, so a copy
+    of the cookie stops working.
+    """
+
+    __tablename__ = "admin_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
 # -- contribution: organisations, members, proposals, edit log (migration 0014) -----------
 ROLES = ("contributor", "editor", "moderator", "admin")
 PROPOSAL_STATUSES = ("pending", "validated", "rejected")

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import zipfile
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -165,3 +166,36 @@ def test_polygon_of_a_million_vertices_is_bounded(cli_env, tmp_path):
     assert code == 0 or (err.startswith("Erreur :") and "Traceback" not in err)
     assert peak < 2048, f"peak {peak:.0f} MB"
     print(f"exit {code}, peak {peak:.0f} MB: {err.strip()[:120]}")
+
+
+# Found by benchmarks/bench_fuzz.py at full size: GEOS refuses to repair these rings
+# (« Overlay input is mixed-dimension ») and divides by zero on the way.
+GEOS_UNREPAIRABLE = [
+    [(1e-300, 485493.315), (1.0, 3.964e-120), (0.0, -488472.301), (3.964e-120, 2.0),
+     (3.964e-120, -488472.301), (2.0, 2.0), (1e-300, 485493.315)],
+    [(1e-300, 2.0), (1e-300, 485493.315), (485553.0, 5e-324), (1.0, -488472.301),
+     (5e-324, 5e-324), (-3.964e-120, 2.0), (485553.0, 485553.0), (-1.0, -488472.301),
+     (1e-300, 2.0)],
+    [(2.0, 3.964e-120), (3.964e-120, 1.0), (3.964e-120, 1.0), (-3.964e-120, 5e-324),
+     (-488472.301, 3.964e-120), (485493.315, 5e-324), (-3.964e-120, 0.0),
+     (-488472.301, 485553.0), (2.0, 3.964e-120)],
+]  # fmt: skip
+
+
+def test_polygon_geos_cannot_repair_is_not_a_crash(conn, tmp_path):
+    from shapely import Polygon, make_valid
+    from shapely.errors import GEOSException
+
+    with pytest.raises(GEOSException), np.errstate(all="ignore"):  # GEOS's default repair
+        make_valid(Polygon(GEOS_UNREPAIRABLE[0], GEOS_UNREPAIRABLE[1:]))
+    feature = {
+        "type": "Feature",
+        "properties": {"id": "1", "nom": "Fuzz"},
+        "geometry": {"type": "Polygon", "coordinates": GEOS_UNREPAIRABLE},
+    }
+    path = tmp_path / "irreparable.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    with conn.begin_nested() as savepoint:
+        report = import_cooperations(conn, path, kind="pat", source="fuzz-geom")
+        savepoint.rollback()
+    assert report.accepted + len(report.rejects) == 1  # repaired the other way, or rejected

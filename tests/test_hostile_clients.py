@@ -9,20 +9,14 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from geocoop.auth import create_token
-from geocoop.config import PROJECT_ROOT
 from geocoop.errors import BadRequest, GeocoopError
 from tests.support.jobs import report_of
 from tests.test_ogcapi_grid import load_grid
@@ -187,50 +181,13 @@ def test_oversized_upload_is_a_413_with_its_title(small_app):
 
 
 # -- gunicorn's own answers ----------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def gunicorn(pg_cluster, db_engine):
     """The production server (gunicorn.conf.py, one worker) on a free loopback port."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "GEOCOOP_DATABASE_URL": pg_cluster.url("geocoop_test"),
-        "GEOCOOP_PORT": str(port),
-        "GEOCOOP_WORKERS": "1",
-        "GEOCOOP_SECRET_KEY": "test",
-        "PYTHONPATH": str(PROJECT_ROOT),
-    }
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "-c",
-            str(PROJECT_ROOT / "gunicorn.conf.py"),
-            "geocoop.web.wsgi:app",
-        ],
-        env=env,
-        cwd=PROJECT_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2):
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("gunicorn did not come up")
-            time.sleep(0.3)
-    yield port
-    process.terminate()
-    process.wait(timeout=30)
+    from tests.support.gunicorn import gunicorn as serve
+
+    with serve(pg_cluster.url("geocoop_test")) as server:
+        yield server.port
 
 
 def _raw(port: int, request: bytes) -> tuple[int, dict, bytes]:
@@ -357,3 +314,43 @@ def test_failed_token_attempts_are_throttled_per_client(client, token, caplog):
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
     login = client.post("/admin/login", data={"csrf": csrf, "token": token})
     assert login.status_code == 429 and login.headers["Retry-After"]
+
+
+def _upload_with(client, csrf: str):
+    data = {
+        "csrf": csrf,
+        "kind": "tiers_lieu",
+        "dry_run": "on",
+        "file": (io.BytesIO((DATA / "good" / "mixte.csv").read_bytes()), "mixte.csv"),
+    }
+    return client.post(
+        "/admin/upload",
+        data=data,
+        content_type="multipart/form-data",
+        headers={"Accept": "application/json"},
+    )
+
+
+def test_logout_ends_the_session_server_side(app, token):
+    """Issue 15: a copy of the session cookie taken before logout no longer uploads."""
+    client = app.test_client()
+    client.post("/admin/login", data={"csrf": _csrf(client), "token": token})
+    csrf = _csrf(client)
+    stolen = client.get_cookie("session").value
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert _upload_with(thief, csrf).status_code == 202  # the copy works while logged in
+    assert client.post("/admin/logout", data={"csrf": csrf}).status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("session", stolen)
+    response = _upload_with(replay, csrf)
+    assert response.status_code == 401, response.get_data(as_text=True)[:300]
+    assert "Se déconnecter" not in replay.get("/admin/").get_data(as_text=True)
+    with app.extensions["geocoop.engine"].connect() as conn:
+        ended = conn.execute(text("SELECT count(*) FROM admin_session WHERE ended_at IS NOT NULL"))
+        assert ended.scalar_one() == 1
+        assert "gc_" not in str(conn.execute(text("SELECT * FROM admin_session")).all())
+    # logging in again opens a new session; the old copy stays dead
+    client.post("/admin/login", data={"csrf": _csrf(client), "token": token})
+    assert _upload_with(client, _csrf(client)).status_code == 202
+    assert _upload_with(replay, csrf).status_code == 401

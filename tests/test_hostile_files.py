@@ -1,4 +1,4 @@
-"""The hostile corpus (tests/hostile.py) through the core, the API, the admin page and the CLI.
+"""The hostile corpus (benchmarks/hostile.py) through the core, the API, the admin page and the CLI.
 
 Every case gets its documented answer (docs/hostile.md): refused with a 400/413 and a message
 naming the problem — never a 500, a traceback or a server path — or imported with its rows
@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from benchmarks.hostile import CASES, Case
 from geocoop.auth import create_token
 from geocoop.config import PROJECT_ROOT
 from geocoop.errors import IngestError
 from geocoop.ingest.cooperations import import_cooperations
-from tests.hostile import CASES, Case
 from tests.support.jobs import run_jobs, settle
 
 DATA = Path(__file__).parent / "data" / "cooperations"
@@ -184,9 +184,9 @@ def test_cli_answer(cli_env, tmp_path, name):
 
 
 def test_xlsx_reading_stops_at_its_time_budget(tmp_path):
+    from benchmarks.hostile import data_row, header_row, write_xlsx
     from geocoop.errors import LimitExceeded
     from geocoop.ingest.tabular import read_xlsx
-    from tests.hostile import data_row, header_row, write_xlsx
 
     path = tmp_path / "lent.xlsx"
     rows = "".join(data_row(n) for n in range(2, 3000))
@@ -206,3 +206,56 @@ def test_import_transaction_has_an_idle_timeout(communes, tmp_path):
     import_cooperations(communes, path, kind="tiers_lieu")
     shown = communes.execute(text("SHOW idle_in_transaction_session_timeout")).scalar_one()
     assert shown == "5min"
+
+
+def test_unclosed_quote_is_reported_where_it_opens(communes, tmp_path):
+    """Issue 15: the row where the quote opens is rejected with its line and field.
+
+    The lines after it are read on their own: rows read = accepted + rejected = data lines.
+    """
+    path, _ = CASES["csv_guillemet_non_ferme.csv"].build(tmp_path, 1)
+    report = import_cooperations(communes, path, kind="tiers_lieu")
+    [reject] = report.rejects
+    assert (reject.file, reject.line, reject.field) == (path.name, 2, "nom")
+    assert reject.values["nom"] == '"La Fabrique'
+    assert report.counts["rows_read"] == 3 == report.accepted + len(report.rejects)
+
+
+def test_unclosed_quote_through_the_cli(cli_env, db_engine, tmp_path):
+    from tests.conftest import truncate_data
+
+    with db_engine.begin() as conn:
+        conn.execute(text((DATA / "communes.sql").read_text(encoding="utf-8")))
+    path, _ = CASES["csv_guillemet_non_ferme.csv"].build(tmp_path, 1)
+    rejects = tmp_path / "rejets.csv"
+    args = [sys.executable, "-m", "geocoop", "ingest", "cooperations", str(path)]
+    args += ["--kind", "tiers_lieu", "--no-analyze", "--dry-run", "--rejects", str(rejects)]
+    try:
+        result = subprocess.run(args, capture_output=True, text=True, env=cli_env, timeout=120)
+    finally:
+        truncate_data(db_engine)
+    assert result.returncode == 0, result.stderr
+    assert "3 ligne(s) lue(s), 2 acceptée(s), 1 rejetée(s)" in result.stdout, result.stdout
+    written = rejects.read_text(encoding="utf-8-sig")
+    assert "guillemet ouvert ligne 2, champ « nom », jamais fermé" in written
+
+
+@pytest.mark.parametrize(
+    ("body", "rows", "rejected"),
+    [
+        ('id;nom;lat\r\n1;"a""b;2\r\n2;x;3\r\n', [3], [(2, "nom")]),  # an escaped quote inside
+        ('id;nom;lat\n1;"a;b";2\n2;"x";3\n', [2, 3], []),  # quotes closed: nothing to say
+        ('id;nom;lat\n1;"a\nb";2\n2;x;3\n', [2, 4], []),  # a closed quote may span lines
+        ('id,nom,lat\n1,"abc,2\n2,x,3\n3,y,4', [3, 4], [(2, "nom")]),
+        ('id;nom;lat\n1;a;2\n2;x;"3', [2], [(3, "lat")]),  # in the last line, no newline
+        ('id;nom;lat\n1;"a\nb";2\n2;"x;3\n3;y;4\n', [2, 5], [(4, "nom")]),  # after a good one
+    ],
+)
+def test_unclosed_quote_lines(tmp_path, body, rows, rejected):
+    from geocoop.ingest.tabular import read_csv
+
+    path = tmp_path / "liste.csv"
+    path.write_text(body, encoding="utf-8")
+    table = read_csv(path)
+    assert [line for line, _values in table.rows] == rows
+    assert [(line, table.bad_fields[line]) for line, _v, _r in table.bad_rows] == rejected

@@ -171,3 +171,13 @@ def test_flagged_duplicates_are_listed_and_merged_then_the_merge_reverts(web, ap
     back = web.post(f"/moderation/changes/{dropped}/revert", data={"csrf": token})
     assert back.status_code == 303
     assert scalar(app, f"SELECT name FROM cooperation WHERE id = {second}") == "TZCLD de  Bruz"
+
+
+def test_sign_out_ends_the_session_server_side(web, app):
+    """Issue 15: a copy of the moderation cookie taken before « sign out » no longer works."""
+    assert sign_in(web, secret(app, "m", "moderator", ["tzcld"], ["35"])).status_code == 303
+    stolen = web.get_cookie("session").value
+    assert web.post("/moderation/logout", data={"csrf": csrf(web)}).status_code == 303
+    replay = app.test_client()
+    replay.set_cookie("session", stolen)
+    assert "TZCLD de Bruz" not in replay.get("/moderation/").get_data(as_text=True)

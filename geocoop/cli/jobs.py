@@ -29,12 +29,14 @@ def jobs_work(once: bool, interval: float) -> None:
     Any number of these (and of web processes) may run: one writer at a time holds the
     queue's advisory lock, the others wait their turn.
     """
+    from geocoop.cli.context import settings
     from geocoop.jobs import Retention, run_pending
 
     target = engine()
     retention = Retention(settings().jobs_retention_days)
+    memory_mb = settings().job_memory_mb
     if once:
-        ran = run_pending(target, retention_days=retention.due())
+        ran = run_pending(target, retention_days=retention.due(), memory_mb=memory_mb)
         click.echo(f"{ran} import(s) exécuté(s)")
         return
     stop = threading.Event()
@@ -42,7 +44,7 @@ def jobs_work(once: bool, interval: float) -> None:
     click.echo("geocoop jobs : en attente d'imports (Ctrl-C pour arrêter)")
     try:
         while not stop.is_set():
-            ran = run_pending(target, retention_days=retention.due())
+            ran = run_pending(target, retention_days=retention.due(), memory_mb=memory_mb)
             if ran:
                 click.echo(f"{ran} import(s) exécuté(s)")
             stop.wait(interval)

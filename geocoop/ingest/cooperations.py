@@ -43,6 +43,7 @@ from geocoop.ingest.report import (
     safe_cell,
     start_run,
 )
+from geocoop.ingest.tabular import within_memory
 from geocoop.models import PRECISIONS
 from geocoop.sql import statement
 from geocoop.text import normalize_name
@@ -147,7 +148,7 @@ def import_cooperations(
             f"apostrophe : {', '.join(formula_headers[:10])}"
         )
     builder = RowBuilder(column_map, kinds, kind, TerritoryIndex.load(conn))
-    builder.scan_code_lists(table.rows)
+    within_memory(table, file_name, lambda: builder.scan_code_lists(table.rows))
     if builder.codes_are_perimeters:
         report.warnings.append(
             f"colonne {column_map.columns['commune_code']} : listes de codes, lue comme "
@@ -159,7 +160,11 @@ def import_cooperations(
     with conn.begin_nested() as savepoint:
         conn.execute(statement("ingest/coop_import_timeout"), {"timeout": IMPORT_TIMEOUT})
         run_id = start_run(conn, TARGET, file_name, file_checksum(path), source, actor)
-        stage_rows(conn, _valid_rows(builder, records, report, personal, partnered))
+        within_memory(
+            table,
+            file_name,
+            lambda: stage_rows(conn, _valid_rows(builder, records, report, personal, partnered)),
+        )
         lost = {r["line"] for r in locate_staged(conn)}
         if lost:
             for line, values in _rows_at(records.table, lost):
@@ -258,7 +263,8 @@ def _valid_rows(
         yield row
     # A stream knows its malformed rows once it has been read through.
     for line, values, problem in table.bad_rows:
-        report.reject(line, None, problem, {k: v for k, v in values.items() if k not in personal})
+        kept = {k: v for k, v in values.items() if k not in personal}
+        report.reject(line, table.bad_fields.get(line), problem, kept)
 
 
 def _rows_at(table, lines: set[int]) -> Iterator[tuple[int, dict[str, str]]]:

@@ -95,13 +95,33 @@ def _value_text(value: object) -> str:
     return str(value).strip()
 
 
+def _repaired(geom):
+    """`geom` made valid, or None when GEOS cannot repair it.
+
+    bench_fuzz found rings of tiny and huge coordinates whose overlay GEOS calls
+    « mixed-dimension » (a GEOSException, so a 500): the other method is tried.
+    """
+    import numpy as np
+    from shapely import make_valid
+    from shapely.errors import GEOSException
+
+    with np.errstate(all="ignore"):  # such coordinates also divide by zero inside GEOS
+        for options in ({}, {"method": "structure", "keep_collapsed": False}):
+            try:
+                return make_valid(geom, **options)
+            except GEOSException:
+                continue
+    return None
+
+
 def _polygonal_wkt(geom) -> str | None:
     """WKT of the polygonal part of `geom`, repaired; None when nothing of area remains."""
-    from shapely import make_valid
     from shapely.geometry import MultiPolygon, Polygon
 
     if not geom.is_valid:
-        geom = make_valid(geom)
+        geom = _repaired(geom)
+        if geom is None:
+            return None
     parts = [g for g in getattr(geom, "geoms", [geom]) if isinstance(g, Polygon | MultiPolygon)]
     # Empty interior rings survive make_valid but PostGIS refuses their WKT: drop them.
     polygons = [

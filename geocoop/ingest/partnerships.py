@@ -120,7 +120,7 @@ def import_partnerships(
     report = IngestReport(file=file_name, target=TARGET)
     report.warnings.extend(table.warnings)
     for line, values, problem in table.bad_rows:
-        report.reject(line, None, problem, values)
+        report.reject(line, table.bad_fields.get(line), problem, values)
     conn.execute(statement("ingest/import_idle_timeout"), {"idle": IMPORT_IDLE_TIMEOUT})
     directory = _directory(conn)
     pairs: dict[tuple[int, int], int] = {}

@@ -16,15 +16,19 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import time
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
-from geocoop.errors import IngestError
+from geocoop.errors import IngestError, LimitExceeded
 from geocoop.ingest import xlsx_guard
 
+T = TypeVar("T")
 DELIMITERS = (",", ";", "\t")
 _SAMPLE_RECORDS = 30
 
@@ -40,6 +44,7 @@ class Table:
     bad_rows: list[tuple[int, dict[str, str], str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     blank_rows: int = 0
+    bad_fields: dict[int, str] = field(default_factory=dict)  # line → field at fault
     encoding: str = "utf-8"
     delimiter: str | None = None
 
@@ -238,39 +243,161 @@ class CsvRows:
     def __init__(self, lines: CsvLines, table: Table) -> None:
         """The rows of `lines` under `table`'s header and delimiter."""
         self.lines, self.table, self.count = lines, table, 0
+        self.line = 0  # the first line of the record being read (for a memory error)
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
         """(line number, values) of each well-formed data row."""
         table = self.table
-        table.bad_rows, table.blank_rows, self.count = [], 0, 0
+        table.bad_rows, table.bad_fields, table.blank_rows, self.count = [], {}, 0, 0
         header_seen = False
-        for start, record in _records(self.lines, table.delimiter, self.lines.file_name):
-            if not record or not any(v.strip() for v in record):
-                table.blank_rows += header_seen
-                continue
-            if not header_seen:
-                header_seen = True
-                continue
-            values, problem = _fit(record, table.columns)
-            if problem:
-                table.bad_rows.append((start, values, problem))
-            else:
-                self.count += 1
-                yield start, values
+        start, out_of_memory = 1, False
+        records = _records(self.lines, table.delimiter, self.lines.file_name)
+        try:
+            for start, record, unclosed in records:
+                self.line = start
+                if unclosed is not None:
+                    if header_seen:
+                        _unclosed_row(table, start, record, unclosed)
+                        continue
+                    _refuse_unclosed_header(self.lines.file_name, unclosed)
+                if not record or not any(v.strip() for v in record):
+                    table.blank_rows += header_seen
+                    continue
+                if not header_seen:
+                    header_seen = True
+                    continue
+                values, problem = _fit(record, table.columns)
+                if problem:
+                    table.bad_rows.append((start, values, problem))
+                else:
+                    self.count += 1
+                    yield start, values
+        except MemoryError:
+            table.bad_rows, out_of_memory = [], True  # let go before anything else is built
+            records.close()
+        if out_of_memory:  # under a job's memory cap (geocoop.jobs.isolate)
+            raise LimitExceeded(
+                f"{self.lines.file_name}, ligne {start} : mémoire de l'import dépassée ; "
+                "fichier trop grand pour ce serveur, découpez-le."
+            )
+
+
+class _Feed:
+    """The lines handed to csv.reader, keeping the raw lines of the record being read.
+
+    `replay` holds lines to read again before the source's next ones (after a quote that
+    never closes, the lines after its opening line are read on their own).
+    """
+
+    def __init__(self, source: Iterator[str]) -> None:
+        """Feed the lines of `source`."""
+        self.source, self.replay, self.current = source, deque(), []
+
+    def __iter__(self) -> _Feed:
+        """The feed itself (csv.reader pulls one line at a time)."""
+        return self
+
+    def __next__(self) -> str:
+        """The next line, replayed lines first."""
+        line = self.replay.popleft() if self.replay else next(self.source)
+        self.current.append(line)
+        return line
 
 
 def _records(lines: Iterable[str], delimiter: str, file_name: str):
-    """(first line, record) of every CSV record; a malformed file is an IngestError."""
-    reader = csv.reader(iter(lines), delimiter=delimiter)
-    previous_end = 0
-    try:
-        for record in reader:
-            start, previous_end = previous_end + 1, reader.line_num
-            yield start, record
-    except csv.Error as exc:
-        raise IngestError(
-            f"{file_name}, ligne {reader.line_num} : CSV illisible ({exc})."
-        ) from None
+    """(first line, record, None) of every CSV record; a malformed file is an IngestError.
+
+    A quote opened and never closed is yielded as (first line, the raw fields of its line,
+    (line, field index)) and the lines after that line are read again on their own — else
+    the csv module would swallow every following line into one value and the row count
+    would be wrong. Only the last record can be such a one: it is held back one step, with
+    its raw lines, and nothing else of the file is kept.
+    """
+    feed = _Feed(iter(lines))
+    offset = 0  # lines consumed before the current reader started
+    while True:
+        reader = csv.reader(feed, delimiter=delimiter)
+        previous_end, last, last_raw = 0, None, []
+        feed.current = []
+        try:
+            for record in reader:
+                start, previous_end = previous_end + 1, reader.line_num
+                if last is not None:
+                    yield last
+                last, last_raw, feed.current = (offset + start, record, None), feed.current, []
+        except csv.Error as exc:
+            raise IngestError(
+                f"{file_name}, ligne {offset + reader.line_num} : CSV illisible ({exc})."
+            ) from None
+        if last is None:
+            return
+        raw = "".join(last_raw)
+        opened = _unclosed_quote(raw, delimiter) if '"' in raw else None
+        if opened is None:
+            yield last
+            return
+        line, index = opened
+        first = last[0]
+        opening = last_raw[line].rstrip("\n")
+        fields = next(csv.reader([opening], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+        yield (first, fields, (first + line, index))
+        feed.replay.extend(last_raw[line + 1 :])
+        offset = first + line  # the opening line included
+
+
+_QUOTE_TOKENS = {d: re.compile('"|\n|' + re.escape(d)) for d in DELIMITERS}
+
+
+def _unclosed_quote(raw: str, delimiter: str) -> tuple[int, int] | None:
+    """(line offset in `raw`, field index) of a quote that opens a field and never closes.
+
+    Follows the csv module's reading: a quote opens a field only at its start; `""` inside
+    is a quote.
+    """
+    line = field_index = 0
+    quoted, opened, skip = False, None, -1
+    for match in _QUOTE_TOKENS[delimiter].finditer(raw):
+        pos, token = match.start(), match.group()
+        if pos == skip:
+            continue
+        if quoted:
+            if token == '"':
+                if raw.startswith('"', pos + 1):
+                    skip = pos + 1  # an escaped quote
+                else:
+                    quoted = False
+            elif token == "\n":
+                line += 1
+            continue
+        if token == '"':
+            if pos == 0 or raw[pos - 1] in (delimiter, "\n"):
+                quoted, opened = True, (line, field_index)
+        elif token == "\n":
+            line, field_index = line + 1, 0
+        else:
+            field_index += 1
+    return opened if quoted else None
+
+
+def _refuse_unclosed_header(file_name: str, unclosed: tuple[int, int]) -> None:
+    line, index = unclosed
+    raise IngestError(
+        f"{file_name}, ligne {line}, colonne {index + 1} : guillemet ouvert "
+        "jamais fermé dans la ligne d'en-tête."
+    )
+
+
+def _unclosed_row(table: Table, start: int, record: list[str], unclosed) -> None:
+    """Reject the row where a quote opens and never closes."""
+    line, index = unclosed
+    column = table.columns[index] if index < len(table.columns) else f"n° {index + 1}"
+    values = dict(zip(table.columns, (v.strip() for v in record), strict=False))
+    reason = (
+        f"guillemet ouvert ligne {line}, champ « {column} », jamais fermé ; "
+        "les lignes suivantes sont lues à part"
+    )
+    table.bad_rows.append((start, values, reason))
+    table.bad_fields[start] = column
 
 
 def open_csv(path: Path, file_name: str | None = None) -> Table:
@@ -278,7 +405,9 @@ def open_csv(path: Path, file_name: str | None = None) -> Table:
     file_name = file_name or path.name
     lines = CsvLines(path, file_name)
     delimiter = detect_delimiter(lines)
-    for _start, record in _records(lines, delimiter, file_name):
+    for _start, record, unclosed in _records(lines, delimiter, file_name):
+        if unclosed is not None:
+            _refuse_unclosed_header(file_name, unclosed)
         if record and any(v.strip() for v in record):
             headers, renamed = _unique_headers(record, file_name)
             break
@@ -289,6 +418,24 @@ def open_csv(path: Path, file_name: str | None = None) -> Table:
     )
     table.rows = CsvRows(lines, table)
     return table
+
+
+def within_memory(table: Table, file_name: str, work: Callable[[], T]) -> T:
+    """`work()`; past the import's memory cap, a LimitExceeded naming the line being read.
+
+    The MemoryError is let go (and the frames holding rows with it) before the error is
+    built, so that building it does not fail too.
+    """
+    try:
+        return work()
+    except MemoryError:
+        pass
+    line = getattr(table.rows, "line", 0)
+    where = f"{file_name}, ligne {line}" if line else file_name
+    raise LimitExceeded(
+        f"{where} : mémoire de l'import dépassée ; fichier trop grand pour ce serveur, "
+        "découpez-le."
+    )
 
 
 def read_csv(path: Path, file_name: str | None = None) -> Table:

@@ -7,6 +7,10 @@ in order, and deletes the jobs finished longer ago than the retention (`retentio
 Each job's import, analysis refresh and `done` mark commit together; a failure
 rolls the data back and records the error. `Worker` runs it in a background thread (the
 web process) and `geocoop jobs work` in the foreground.
+
+Each job runs in a forked child whose memory is capped at `memory_mb` (GEOCOOP_JOB_MEMORY_MB,
+`geocoop.jobs.isolate`): over it the import stops with a 413 naming the file (and the line
+when it was reading one), the data rolled back, and the process serving the web goes on.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import socket
 import threading
 import time
@@ -25,6 +30,7 @@ from sqlalchemy.exc import DBAPIError
 
 from geocoop.errors import GeocoopError
 from geocoop.jobs import queue
+from geocoop.jobs.isolate import DATABASE_GONE, DatabaseGone, run_capped
 from geocoop.orchestration import (
     import_cooperations_then_refresh,
     import_partnerships_then_refresh,
@@ -37,6 +43,7 @@ OPERATIONS = {
 }
 HEARTBEAT_S = 5.0
 PRUNE_EVERY_S = 3600.0  # the retention is in days: looking once an hour is plenty
+DEFAULT_MEMORY_MB = 1024
 INTERNAL = {
     "status": 500,
     "title": "Erreur interne",
@@ -49,10 +56,17 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def run_pending(engine: Engine, *, max_jobs: int | None = None, retention_days: int = 0) -> int:
+def run_pending(
+    engine: Engine,
+    *,
+    max_jobs: int | None = None,
+    retention_days: int = 0,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+) -> int:
     """Run queued jobs until the queue is empty (or `max_jobs` ran); returns how many ran.
 
-    With `retention_days` > 0, first delete the jobs finished longer ago than that.
+    With `retention_days` > 0, first delete the jobs finished longer ago than that. Each
+    job runs in a child process capped at `memory_mb` MiB (0: in this process, no cap).
     Returns 0 at once when another session holds the writer lock.
     """
     ran = 0
@@ -80,7 +94,10 @@ def run_pending(engine: Engine, *, max_jobs: int | None = None, retention_days: 
                 conn.commit()
                 if job is None:
                     break
-                _execute(engine, conn, job)
+                if memory_mb > 0:
+                    _execute_capped(engine, conn, job, memory_mb)
+                else:
+                    _execute(engine, conn, job)
                 ran += 1
         finally:
             try:
@@ -104,13 +121,39 @@ def prune_finished(engine: Engine, days: int) -> int:
     return len(pruned)
 
 
-def _execute(engine: Engine, conn: Connection, job: dict) -> None:
+def _execute_capped(engine: Engine, conn: Connection, job: dict, memory_mb: int) -> None:
+    """Run the job in a child capped at `memory_mb`; record its end if the child could not."""
+
+    def work() -> None:
+        engine.dispose(close=False)  # the parent's pooled connections stay the parent's
+        with engine.connect() as child_conn:
+            try:
+                _execute(engine, child_conn, job, memory_mb=memory_mb)
+            except DBAPIError as exc:
+                raise DatabaseGone from exc
+
+    code = run_capped(work, memory_mb)
+    if code == 0:
+        return
+    if code == DATABASE_GONE:
+        raise DatabaseGone(f"job {job['id']}: the database went away")
+    if queue.describe(conn, job["id"])["status"] != "running":
+        conn.rollback()
+        return  # the child recorded the job's end before it failed
+    conn.rollback()
+    how = f"signal {signal.Signals(-code).name}" if code < 0 else f"code {code}"
+    log.error("job %s: its process ended with %s", job["id"], how)
+    _fail(conn, job, {**INTERNAL, "detail": f"L'import s'est arrêté brutalement ({how})."})
+
+
+def _execute(engine: Engine, conn: Connection, job: dict, *, memory_mb: int = 0) -> None:
     options = dict(job["options"] or {})
     if options.get("mapping"):
         options["mapping"] = Path(options["mapping"])
     dry_run = bool(options.get("dry_run"))
     heartbeat = _Heartbeat(engine, job["id"])
     heartbeat.start()
+    out_of_memory = False
     try:
         report, refreshed = OPERATIONS[job["operation"]](
             conn,
@@ -140,6 +183,8 @@ def _execute(engine: Engine, conn: Connection, job: dict) -> None:
     except GeocoopError as exc:
         conn.rollback()
         _fail(conn, job, {"status": exc.status, "title": exc.title, "detail": exc.message})
+    except MemoryError:
+        out_of_memory = True  # handled below, once the import's frames are let go
     except Exception:
         conn.rollback()
         log.exception("job %s failed", job["id"])
@@ -148,6 +193,21 @@ def _execute(engine: Engine, conn: Connection, job: dict) -> None:
         _remove_files(job["path"])
     finally:
         heartbeat.stop()
+    if out_of_memory:
+        conn.rollback()
+        log.warning("job %s: over its memory cap of %s MiB", job["id"], memory_mb)
+        _fail(conn, job, memory_problem(job["file_name"], memory_mb))
+
+
+def memory_problem(file_name: str, memory_mb: int) -> dict:
+    """The problem of an import that went past its memory cap."""
+    limit = f"limite {memory_mb} Mio, GEOCOOP_JOB_MEMORY_MB" if memory_mb else "mémoire du serveur"
+    return {
+        "status": 413,
+        "title": "Limite dépassée",
+        "detail": f"{file_name} : mémoire de l'import dépassée ({limit}) ; "
+        "découpez le fichier ou simplifiez ses géométries.",
+    }
 
 
 def _fail(conn: Connection, job: dict, problem: dict) -> None:
@@ -226,13 +286,19 @@ class Worker:
     """A background thread that drains the queue now and then, and at once when woken."""
 
     def __init__(
-        self, engine: Engine, *, interval_s: float = 2.0, retention_days: int = 0
+        self,
+        engine: Engine,
+        *,
+        interval_s: float = 2.0,
+        retention_days: int = 0,
+        memory_mb: int = DEFAULT_MEMORY_MB,
     ) -> None:
         """A worker on `engine` looking at the queue every `interval_s` seconds.
 
-        It also prunes finished jobs older than `retention_days`, at most hourly.
+        It also prunes finished jobs older than `retention_days`, at most hourly; each job
+        runs in a child capped at `memory_mb` MiB (0: no child, no cap).
         """
-        self.engine, self.interval_s = engine, interval_s
+        self.engine, self.interval_s, self.memory_mb = engine, interval_s, memory_mb
         self.retention = Retention(retention_days)
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -257,7 +323,9 @@ class Worker:
         while not self._stop.is_set():
             self._wake.clear()
             try:
-                run_pending(self.engine, retention_days=self.retention.due())
+                run_pending(
+                    self.engine, retention_days=self.retention.due(), memory_mb=self.memory_mb
+                )
             except Exception:  # the database went away: try again at the next tick
                 log.warning("job worker: queue not reachable", exc_info=True)
             self._wake.wait(self.interval_s)

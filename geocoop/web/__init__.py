@@ -25,6 +25,7 @@ def create_app(overrides: dict | None = None, settings: Settings | None = None) 
         throttle,
     )
     from geocoop.web.blueprints import health
+    from geocoop.web.bodies import BodyDeadline
 
     settings = settings or load_settings(overrides)
     app = Flask(__name__)
@@ -43,6 +44,13 @@ def create_app(overrides: dict | None = None, settings: Settings | None = None) 
     security.init_app(app)
     hosts.init_app(app)
     status_memo.init_app(app)
+    app.wsgi_app = BodyDeadline(
+        app.wsgi_app,
+        slots=settings.threads // 2,
+        timeout_s=settings.body_timeout_s,
+        min_kbps=settings.body_min_kbps,
+        max_bytes=app.config["MAX_CONTENT_LENGTH"],
+    )
     app.register_blueprint(health.bp)
     _register_areas(app)
     return app

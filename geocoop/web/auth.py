@@ -6,12 +6,13 @@ import functools
 
 from flask import g, request, session
 
+from geocoop.admin_sessions import session_token
 from geocoop.auth import Principal, principal_for_digest, verify_principal, verify_token
 from geocoop.errors import Forbidden, Unauthorized
 from geocoop.web.database import connection
 from geocoop.web.throttle import check_client, token_accepted, token_failed
 
-MEMBER_SESSION_KEY = "member_token"  # the digest a member signed in with (/moderation)
+MEMBER_SESSION_KEY = "member_session"  # key of the server-side session (/moderation)
 
 
 def signed_in_member() -> Principal | None:
@@ -20,7 +21,9 @@ def signed_in_member() -> Principal | None:
     The member this session signed in with on the moderation page, if its token is still active
     and its role editor or above (re-read on every request).
     """
-    principal = principal_for_digest(connection(), session.get(MEMBER_SESSION_KEY))
+    conn = connection()
+    digest = session_token(conn, session.get(MEMBER_SESSION_KEY))  # ended at logout
+    principal = principal_for_digest(conn, digest)
     return principal if principal is not None and principal.has_role("editor") else None
 
 

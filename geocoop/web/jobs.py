@@ -31,7 +31,9 @@ class _State:
                 settings = self.settings
                 engine = make_engine(resolve_url(settings, start=False), _small(settings))
                 self.worker = jobs.Worker(
-                    engine, retention_days=settings.jobs_retention_days
+                    engine,
+                    retention_days=settings.jobs_retention_days,
+                    memory_mb=settings.job_memory_mb,
                 ).start()
 
     def stop(self) -> None:

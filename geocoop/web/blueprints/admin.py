@@ -3,9 +3,10 @@
 Token-protected admin page: upload a cooperation file (queued as a job), follow the job,
 read the reject report; the latest jobs and imports are listed.
 
-The visitor enters a write token once; the session keeps its SHA-256 only (the cookie is
-signed, not encrypted) and every request re-checks it is still active. Every form carries
-a per-session CSRF token.
+The visitor enters a write token once; the signed cookie then carries a random session key
+whose SHA-256, with the token's, is kept server-side (`geocoop.admin_sessions`): logout ends
+that row, so a copy of the cookie stops working, and every request re-checks the token is
+still active. Every form carries a per-session CSRF token.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from flask import (
 )
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from geocoop.admin_sessions import end_session, open_session, session_token
 from geocoop.auth import active_token_name, token_digest
 from geocoop.errors import GeocoopError, TooBusy
 from geocoop.maps.admin import recent_runs, run_by_id
@@ -37,6 +39,7 @@ from geocoop.web.throttle import check_client, token_accepted, token_failed
 from geocoop.web.uploads import submit_upload
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+SESSION_KEY = "admin_session"  # the cookie's random key of the server-side session
 
 
 def register(app: Flask) -> None:
@@ -68,7 +71,8 @@ def _refused():
 
 
 def _admin_name() -> str | None:
-    return active_token_name(connection(), session.get("admin_token"))
+    conn = connection()
+    return active_token_name(conn, session_token(conn, session.get(SESSION_KEY)))
 
 
 def _wants_json() -> bool:
@@ -112,17 +116,23 @@ def login():
         token_failed()
         return _page(401, error=i18n.translate("admin.bad_token"))
     token_accepted()
-    session["admin_token"] = digest
+    conn = connection()
+    end_session(conn, session.get(SESSION_KEY))
+    session[SESSION_KEY] = open_session(conn, digest)
+    conn.commit()
     session["csrf"] = secrets.token_urlsafe(32)  # a fresh token once logged in
     return redirect(url_for("admin.index"))
 
 
 @bp.post("/logout")
 def logout():
-    """Forget the token."""
+    """End the session server-side (a copy of the cookie no longer works) and forget it."""
     if not _csrf_ok():
         return _refused()
-    session.pop("admin_token", None)
+    conn = connection()
+    end_session(conn, session.pop(SESSION_KEY, None))
+    conn.commit()
+    session["csrf"] = secrets.token_urlsafe(32)
     return redirect(url_for("admin.index"))
 
 

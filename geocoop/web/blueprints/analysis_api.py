@@ -498,6 +498,8 @@ def openapi_paths() -> dict:
                     "200": {"description": "Succès.", "content": content},
                     "400": problem,
                     "404": problem,
+                    "409": problem,  # no data loaded for that kind (NoData): never an empty list
+                    "429": problem,  # every heavy slot taken (Retry-After)
                     "503": problem,
                 },
             }

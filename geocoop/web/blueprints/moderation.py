@@ -25,6 +25,7 @@ from flask import (
     url_for,
 )
 
+from geocoop.admin_sessions import end_session, open_session
 from geocoop.auth import principal_for_digest, token_digest
 from geocoop.errors import BadRequest, GeocoopError, TooBusy, Unauthorized
 from geocoop.ingest import proposals
@@ -103,17 +104,22 @@ def login():
     token_accepted()
     if not principal.has_role("editor"):
         return _page(403, error=i18n.translate("moderation.role"))
-    session[MEMBER_SESSION_KEY] = digest
+    conn = connection()
+    end_session(conn, session.get(MEMBER_SESSION_KEY))
+    session[MEMBER_SESSION_KEY] = open_session(conn, digest)  # kept server-side
+    conn.commit()
     session["csrf"] = secrets.token_urlsafe(32)  # a fresh token once signed in
     return redirect(url_for("moderation.index"), 303)
 
 
 @bp.post("/logout")
 def logout():
-    """Forget the token."""
+    """End the session server-side (a copy of the cookie no longer works) and forget it."""
     if not csrf_ok():
         return _refused()
-    session.pop(MEMBER_SESSION_KEY, None)
+    conn = connection()
+    end_session(conn, session.pop(MEMBER_SESSION_KEY, None))
+    conn.commit()
     return redirect(url_for("moderation.index"), 303)
 
 

@@ -434,6 +434,21 @@ CASES: dict[str, Case] = {
         "« nom » colonne 4 → nom_2",
         accepted=1,
     ),
+    "csv_guillemet_non_ferme.csv": Case(
+        _csv(
+            "csv_guillemet_non_ferme.csv",
+            'id;nom;code_insee\n1;"La Fabrique;35238\n2;Pôle Sud;35047\n3;Le Lieu;35238\n',
+        ),
+        201,
+        "guillemet ouvert ligne 2, champ « nom », jamais fermé",
+        accepted=2,
+        rejected=1,
+    ),
+    "csv_guillemet_entete.csv": Case(
+        _csv("csv_guillemet_entete.csv", 'id;"nom;code_insee\n1;A;35238\n2;B;35047\n'),
+        400,
+        "ligne 1, colonne 2 : guillemet ouvert jamais fermé",
+    ),
     "csv_binaire_pdf.csv": Case(
         _csv("csv_binaire_pdf.csv", b"%PDF-1.4\n\x00\x01\x02" * 10), 400, "binaire"
     ),

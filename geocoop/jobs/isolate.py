@@ -1,0 +1,73 @@
+"""One job in a child process whose memory is capped.
+
+A file that explodes in memory stops its own import with a clear error, never the web
+process or the worker that runs it.
+
+`run_capped(work, memory_mb)` forks; the child dies with its parent (`PR_SET_PDEATHSIG`:
+a killed worker cannot leave an import running behind the lock), limits its data segment
+(`RLIMIT_DATA`: heap and private mappings, so Python gets `MemoryError` instead of the
+kernel's OOM killer picking a victim) to what it uses now plus `memory_mb`, runs `work`
+and exits. The parent waits and reads the exit status.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import resource
+import signal
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+DATABASE_GONE = 3  # exit code: the database went away, the job stays running
+_PR_SET_PDEATHSIG = 1
+
+
+class DatabaseGone(Exception):
+    """The child lost the database: its job is left running, to be queued again."""
+
+
+def run_capped(work: Callable[[], None], memory_mb: int) -> int:
+    """Run `work()` in a forked child capped at `memory_mb` MiB more than now.
+
+    Returns its exit status: 0 done, DATABASE_GONE, another code, or -signal when killed.
+    """
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 1
+        try:
+            _die_with_parent()
+            _cap_data(memory_mb)
+            work()
+            code = 0
+        except DatabaseGone:
+            code = DATABASE_GONE
+        except BaseException:
+            log.exception("job child failed")
+        finally:
+            os._exit(code)
+    _pid, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+def _die_with_parent() -> None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        log.warning("job child: PR_SET_PDEATHSIG unavailable")
+
+
+def _data_now() -> int:
+    """Bytes of this process's data segment now (VmData)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _cap_data(memory_mb: int) -> None:
+    limit = _data_now() + memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
