@@ -1,6 +1,7 @@
 """A real uMap (the Django app from PyPI, in its own virtualenv `.venv-umap/`, installed by
 scripts/setup.sh) served by gunicorn on loopback, with its own database in a geocoop
-test/benchmark cluster, holding one map whose layers are geocoop's documented remote-data URLs (docs/api.md).
+test/benchmark cluster, holding one map whose layers are geocoop's documented remote-data
+URLs (docs/api.md).
 
 No network: uMap's static files are served from the package (DEBUG static URLs), and the
 map's base layer is a blank one-pixel image (a `data:` URL), never a tile server.
