@@ -195,3 +195,13 @@ def edit_cooperation_then_refresh(
     if result["after"] != result["before"]:
         refresh_analysis_for_cooperation(conn, cooperation_id)
     return result
+
+
+def purge_caches(cache_urls: str) -> list:
+    """After a committed write: ban the stale answers in each shared HTTP cache of the
+    comma-separated `cache_urls` (GEOCOOP_CACHE_PURGE_URLS; geocoop.features.purge).
+    Nothing to do without caches; returns each cache's answer."""
+    from geocoop.features.purge import send_bans
+
+    caches = [u.strip() for u in cache_urls.split(",") if u.strip()]
+    return send_bans(caches) if caches else []

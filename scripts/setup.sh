@@ -14,6 +14,8 @@ pg_ver=$(basename "$(dirname "${pg_bin:-/usr/lib/postgresql/15/bin}")")
 [ -f "/usr/share/postgresql/$pg_ver/extension/postgis.control" ] || need_pkgs+=("postgresql-$pg_ver-postgis-3")
 command -v ogrinfo >/dev/null || need_pkgs+=(gdal-bin)
 command -v chromium >/dev/null || need_pkgs+=(chromium)
+# Varnish: the shared HTTP cache of the purge test and the cache benchmark
+[ -x /usr/sbin/varnishd ] || need_pkgs+=(varnish)
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

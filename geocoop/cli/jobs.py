@@ -7,7 +7,7 @@ import threading
 
 import click
 
-from geocoop.cli.context import engine, group
+from geocoop.cli.context import engine, group, settings
 
 
 @group()
@@ -29,15 +29,16 @@ def jobs_work(once: bool, interval: float) -> None:
     from geocoop.jobs import run_pending
 
     target = engine()
+    purge = settings().cache_purge_urls
     if once:
-        click.echo(f"{run_pending(target)} import(s) exécuté(s)")
+        click.echo(f"{run_pending(target, purge_urls=purge)} import(s) exécuté(s)")
         return
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     click.echo("geocoop jobs : en attente d'imports (Ctrl-C pour arrêter)")
     try:
         while not stop.is_set():
-            ran = run_pending(target)
+            ran = run_pending(target, purge_urls=purge)
             if ran:
                 click.echo(f"{ran} import(s) exécuté(s)")
             stop.wait(interval)

@@ -26,6 +26,7 @@ from geocoop.jobs import queue
 from geocoop.orchestration import (
     import_cooperations_then_refresh,
     import_partnerships_then_refresh,
+    purge_caches,
 )
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,10 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def run_pending(engine: Engine, *, max_jobs: int | None = None) -> int:
+def run_pending(engine: Engine, *, max_jobs: int | None = None, purge_urls: str = "") -> int:
     """Run queued jobs until the queue is empty (or `max_jobs` ran); returns how many ran.
+    After each committed import, the shared HTTP caches of `purge_urls`
+    (GEOCOOP_CACHE_PURGE_URLS) are told to forget the stale answers.
 
     Returns 0 at once when another session holds the writer lock.
     """
@@ -70,7 +73,8 @@ def run_pending(engine: Engine, *, max_jobs: int | None = None) -> int:
                 conn.commit()
                 if job is None:
                     break
-                _execute(engine, conn, job)
+                if _execute(engine, conn, job):
+                    purge_caches(purge_urls)  # committed: shared caches drop stale answers
                 ran += 1
         finally:
             try:
@@ -82,7 +86,8 @@ def run_pending(engine: Engine, *, max_jobs: int | None = None) -> int:
     return ran
 
 
-def _execute(engine: Engine, conn: Connection, job: dict) -> None:
+def _execute(engine: Engine, conn: Connection, job: dict) -> bool:
+    """Run one job; True when it committed a write."""
     options = dict(job["options"] or {})
     if options.get("mapping"):
         options["mapping"] = Path(options["mapping"])
@@ -123,8 +128,10 @@ def _execute(engine: Engine, conn: Connection, job: dict) -> None:
         _fail(conn, job, INTERNAL)
     else:
         _remove_files(job["path"])
+        return not dry_run
     finally:
         heartbeat.stop()
+    return False
 
 
 def _fail(conn: Connection, job: dict, problem: dict) -> None:
@@ -182,8 +189,8 @@ class _Heartbeat:
 class Worker:
     """A background thread that drains the queue now and then, and at once when woken."""
 
-    def __init__(self, engine: Engine, *, interval_s: float = 2.0) -> None:
-        self.engine, self.interval_s = engine, interval_s
+    def __init__(self, engine: Engine, *, interval_s: float = 2.0, purge_urls: str = "") -> None:
+        self.engine, self.interval_s, self.purge_urls = engine, interval_s, purge_urls
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="geocoop-jobs", daemon=True)
@@ -206,7 +213,7 @@ class Worker:
         while not self._stop.is_set():
             self._wake.clear()
             try:
-                run_pending(self.engine)
+                run_pending(self.engine, purge_urls=self.purge_urls)
             except Exception:  # the database went away: try again at the next tick
                 log.warning("job worker: queue not reachable", exc_info=True)
             self._wake.wait(self.interval_s)
