@@ -17,6 +17,7 @@ from geocoop.config import PROJECT_ROOT
 
 VARNISHD = "/usr/sbin/varnishd"
 VCL = PROJECT_ROOT / "deploy" / "varnish.vcl"
+_NAMES: dict[str, Path] = {}  # base URL -> varnishd -n folder (for varnishstat)
 
 
 def installed() -> bool:
@@ -55,6 +56,7 @@ def varnish(backend_port: int, memory: str = "256m") -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    _NAMES[base] = workdir / "n"
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -69,6 +71,28 @@ def varnish(backend_port: int, memory: str = "256m") -> Iterator[str]:
                 time.sleep(0.2)
         yield base
     finally:
+        _NAMES.pop(base, None)
         process.terminate()
         process.wait(timeout=15)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def stats(base: str) -> dict[str, int]:
+    """Cache hits and misses so far of the Varnish at `base` (varnishstat)."""
+    out = subprocess.run(
+        [
+            "varnishstat",
+            "-n",
+            str(_NAMES[base]),
+            "-1",
+            "-f",
+            "MAIN.cache_hit",
+            "-f",
+            "MAIN.cache_miss",
+        ],  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    values = {row.split()[0]: int(row.split()[1]) for row in out.splitlines() if row.strip()}
+    return {"hit": values.get("MAIN.cache_hit", 0), "miss": values.get("MAIN.cache_miss", 0)}

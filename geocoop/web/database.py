@@ -10,6 +10,8 @@ primary's WAL position (`geocoop_lsn`, signed session cookie): read-your-writes.
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Flask, Response, current_app, g, has_request_context, request, session
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -162,8 +164,30 @@ def _after_request(response: Response) -> Response:
     return response
 
 
+def retry_read_on_primary(exc: BaseException) -> Response | None:
+    """A pure read whose standby died mid-request runs once more on the primary (the
+    standby is marked down first); None when that does not apply — the caller answers 503.
+    Stopping a standby then costs no error at all, not even to the requests in flight."""
+    chosen = g.get("geocoop_route")
+    if chosen is None or g.get("geocoop_retried") or not _read_only_request():
+        return None
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines() or ["?"]
+    replica_set().mark_down(chosen, reason[0])
+    conn = g.pop("geocoop_conn", None)
+    if conn is not None:
+        with contextlib.suppress(SQLAlchemyError):
+            conn.invalidate()
+    g.geocoop_route = None
+    g.geocoop_retried = True
+    try:
+        return current_app.make_response(current_app.dispatch_request())
+    except Exception as again:  # noqa: BLE001 (answered by the app's own handlers)
+        return current_app.make_response(current_app.handle_user_exception(again))
+
+
 def _close_connection(exc: BaseException | None) -> None:
     g.pop("geocoop_route", None)
+    g.pop("geocoop_retried", None)
     conn = g.pop("geocoop_conn", None)
     if conn is None:
         return
