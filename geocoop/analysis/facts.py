@@ -21,7 +21,7 @@ whenever `answer` returns None (facts never stored, or stale for the request).
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geocoop.analysis import compute
 from geocoop.analysis.params import has_filters, kind_table, scope_params
@@ -41,7 +41,7 @@ def _kind_sets(conn: Connection, touched: set[str] | None) -> list[list[str]]:
     """The stored kind sets: each kind with stored facts, and the default set (every
     non-support kind with stored facts: what a request for every kind counts)."""
     table = kind_table(conn)
-    stored = {r[0] for r in conn.execute(text("SELECT kind_code FROM analysis_kind_state"))}
+    stored = {r[0] for r in conn.execute(statement("analysis/facts_stored_kinds"))}
     sets = [[k] for k in table if k in stored]
     default = [k for k, v in table.items() if not v["is_support"] and k in stored]
     if touched is not None:
@@ -55,24 +55,16 @@ def store_rollups(conn: Connection, touched: set[str] | None = None) -> int:
     """(Re)write the roll-ups of every stored kind set holding a touched kind (all when
     None). Kinds without any stored profile had no cooperation when their facts were
     computed: they cover nothing and are left out of the aggregation. Returns rows."""
-    with_coops = {
-        r[0] for r in conn.execute(text("SELECT DISTINCT kind_code FROM analysis_profile"))
-    }
+    with_coops = {r[0] for r in conn.execute(statement("analysis/facts_kinds_with_profiles"))}
     rows = 0
     empty_key = None  # the roll-up of a set whose kinds cover nothing, computed once
     for kinds in _kind_sets(conn, touched):
         key = kinds_key(kinds)
         counted = [k for k in kinds if k in with_coops]
-        conn.execute(text("DELETE FROM analysis_rollup WHERE kinds = :k"), {"k": key})
+        conn.execute(statement("analysis/facts_rollup_delete"), {"k": key})
         if not counted and empty_key is not None:
             rows += conn.execute(
-                text(
-                    "INSERT INTO analysis_rollup SELECT CAST(:k AS text), rule, parent_level, "
-                    "parent_code, level, code, communes_total, communes_covered, population, "
-                    "population_covered, area_km2, area_covered_km2, nearest_m "
-                    "FROM analysis_rollup WHERE kinds = :e"
-                ),
-                {"k": key, "e": empty_key},
+                statement("analysis/facts_rollup_copy"), {"k": key, "e": empty_key}
             ).rowcount
             continue
         rows += conn.execute(
@@ -100,18 +92,10 @@ def refresh_profiles(conn: Connection, kinds: list[str], *, with_facts: bool) ->
     table = kind_table(conn)
     now = _profiles_now(conn, kinds)
     params = {"kinds": kinds}
-    for name in ("analysis_commune_profile", "analysis_profile", "analysis_kind_state"):
-        conn.execute(text(f"DELETE FROM {name} WHERE kind_code = ANY (:kinds)"), params)
+    conn.execute(statement("analysis/facts_profiles_clear"), params)
     computed = 0
     with_facts_rows = {
-        r[0]
-        for r in conn.execute(
-            text(
-                "SELECT k FROM unnest(CAST(:kinds AS text[])) AS k WHERE EXISTS "
-                "(SELECT 1 FROM analysis_commune_kind a WHERE a.kind_code = k)"
-            ),
-            params,
-        )
+        r[0] for r in conn.execute(statement("analysis/facts_kinds_with_facts"), params)
     }
     for kind in kinds:
         if kind not in with_facts_rows:
@@ -119,16 +103,13 @@ def refresh_profiles(conn: Connection, kinds: list[str], *, with_facts: bool) ->
         profiles = now.get(kind, [])
         for pid, (category, model, stage, count) in enumerate(profiles, start=1):
             conn.execute(
-                text(
-                    "INSERT INTO analysis_profile (kind_code, profile_id, category, "
-                    "socio_economic_model, stage, cooperations) VALUES (:k, :i, :c, :m, :s, :n)"
-                ),
+                statement("analysis/facts_profile_insert"),
                 {"k": kind, "i": pid, "c": category, "m": model, "s": stage, "n": count},
             )
         complete = len(profiles) <= 1
         if not complete and with_facts:
             for pid, (category, model, stage, _count) in enumerate(profiles, start=1):
-                conn.execute(text("DELETE FROM analysis_work WHERE kind_code = :k"), {"k": kind})
+                conn.execute(statement("analysis/work_clear_kind"), {"k": kind})
                 compute.compute_kind(
                     conn,
                     kind,
@@ -140,10 +121,10 @@ def refresh_profiles(conn: Connection, kinds: list[str], *, with_facts: bool) ->
                     statement("analysis/facts_profile_store"), {"kind": kind, "profile_id": pid}
                 )
                 computed += 1
-            conn.execute(text("DELETE FROM analysis_work WHERE kind_code = :k"), {"k": kind})
+            conn.execute(statement("analysis/work_clear_kind"), {"k": kind})
             complete = True
         conn.execute(
-            text("INSERT INTO analysis_kind_state (kind_code, profiles_complete) VALUES (:k, :c)"),
+            statement("analysis/facts_kind_state_insert"),
             {"k": kind, "c": complete},
         )
     return {"profiles": sum(len(v) for v in now.values()), "profile_facts": computed}
@@ -153,10 +134,10 @@ def store_all(conn: Connection, kinds: list[str]) -> dict:
     """After a full refresh (analysis_communes = every commune) of `kinds` (every kind:
     those without stored facts are dropped): profiles, their facts and every roll-up."""
     report = refresh_profiles(conn, kinds, with_facts=True)
-    conn.execute(text("ANALYZE analysis_commune_profile"))
-    conn.execute(text("TRUNCATE analysis_rollup"))
+    conn.execute(statement("analysis/facts_profiles_analyze"))
+    conn.execute(statement("analysis/facts_rollup_truncate"))
     report["rollup_rows"] = store_rollups(conn)
-    conn.execute(text("ANALYZE analysis_rollup"))
+    conn.execute(statement("analysis/facts_rollup_analyze"))
     return report
 
 
@@ -168,10 +149,7 @@ def refresh_kinds(conn: Connection, kinds: list[str], *, with_facts: bool = Fals
     report = refresh_profiles(conn, kinds, with_facts=with_facts)
     # every stored set holding a touched kind goes (a kind that lost its data leaves the
     # default set); the sets of the touched kinds and the default set are rewritten
-    conn.execute(
-        text("DELETE FROM analysis_rollup WHERE string_to_array(kinds, ',') && :k"),
-        {"k": list(kinds)},
-    )
+    conn.execute(statement("analysis/facts_rollup_delete_kinds"), {"k": list(kinds)})
     report["rollup_rows"] = store_rollups(conn, set(kinds))
     return report
 
@@ -181,21 +159,11 @@ def _stored_state(conn: Connection, kinds: list[str]) -> dict | None:
     a kind's facts were never stored with their profiles."""
     state = {
         r.kind_code: {"complete": bool(r.profiles_complete), "profiles": []}
-        for r in conn.execute(
-            text("SELECT kind_code, profiles_complete FROM analysis_kind_state "
-                 "WHERE kind_code = ANY (:k)"),
-            {"k": kinds},
-        )
-    }  # fmt: skip
+        for r in conn.execute(statement("analysis/facts_kind_state"), {"k": kinds})
+    }
     if len(state) < len(kinds):
         return None
-    for r in conn.execute(
-        text(
-            "SELECT kind_code, profile_id, category, socio_economic_model, stage, cooperations "
-            "FROM analysis_profile WHERE kind_code = ANY (:k) ORDER BY kind_code, profile_id"
-        ),
-        {"k": kinds},
-    ):
+    for r in conn.execute(statement("analysis/facts_profiles_stored"), {"k": kinds}):
         state[r.kind_code]["profiles"].append(
             (r.profile_id, r.category, r.socio_economic_model, r.stage, int(r.cooperations))
         )
@@ -252,13 +220,7 @@ def answer(
         key = kinds_key(kinds)
         if (
             stored_scope is not None
-            and conn.execute(
-                text(
-                    "SELECT EXISTS (SELECT 1 FROM analysis_rollup WHERE kinds = :k "
-                    "AND rule = 'any' AND level = 'france' AND parent_level = '' AND code = 'FR')"
-                ),
-                {"k": key},
-            ).scalar()
+            and conn.execute(statement("analysis/facts_rollup_stored"), {"k": key}).scalar()
         ):
             return (
                 conn.execute(
@@ -311,7 +273,7 @@ def answer_totals(
     """Rows whose only meaningful fields are those that do not depend on the kinds
     (communes, population, area: when no kind is counted), read from any stored kind
     set; None when nothing is stored."""
-    kind = conn.execute(text("SELECT min(kind_code) FROM analysis_kind_state")).scalar()
+    kind = conn.execute(statement("analysis/facts_any_kind")).scalar()
     if kind is None:
         return None
     return answer(

@@ -5,45 +5,28 @@ from __future__ import annotations
 import json
 import time
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geocoop.analysis import compute, facts, incremental, synergy, zones
 from geocoop.analysis.data_status import data_status
 from geocoop.analysis.params import kind_table
+from geocoop.db import set_local_statement_timeout
 from geocoop.sql import sql_source, statement
-
-_COVERED = "(covered_distance OR covered_perimeter)"
 
 
 def _record(
     conn: Connection, scope: str, coop_id: int | None, seconds: float, report: dict
 ) -> None:
     conn.execute(
-        text(
-            "INSERT INTO analysis_run (scope, cooperation_id, seconds, report) "
-            "VALUES (:s, :c, :t, CAST(:r AS jsonb))"
-        ),
+        statement("analysis/run_record"),
         {"s": scope, "c": coop_id, "t": seconds, "r": json.dumps(report)},
     )
 
 
 def _snapshot(conn: Connection, coop_id: int | None = None) -> None:
     params = {"i": coop_id}
-    conn.execute(
-        text(
-            "DELETE FROM analysis_cooperation_state "
-            "WHERE CAST(:i AS integer) IS NULL OR cooperation_id = :i"
-        ),
-        params,
-    )
-    conn.execute(
-        text(
-            "INSERT INTO analysis_cooperation_state "
-            "SELECT id, kind_code, location, perimeter, perimeter_codes FROM cooperation "
-            "WHERE CAST(:i AS integer) IS NULL OR id = :i"
-        ),
-        params,
-    )
+    conn.execute(statement("analysis/snapshot_delete"), params)
+    conn.execute(statement("analysis/snapshot_insert"), params)
 
 
 class _Laps:
@@ -65,7 +48,7 @@ class _Laps:
 def _compute_with_zones(conn: Connection, kinds: list[str], lap: _Laps) -> dict[str, int]:
     """analysis_work for `kinds` with their white zones; returns the zone count per kind.
     A batch job: the web's statement timeout does not apply to it."""
-    conn.execute(text("SET LOCAL statement_timeout = 0"))
+    set_local_statement_timeout(conn, 0)
     compute.compute(conn, kinds)
     lap("coverage")
     adjacency = zones.ensure_adjacency(conn)
@@ -85,13 +68,11 @@ def refresh_all(conn: Connection) -> dict:
         status = data_status(conn)
         kinds = [k for k in every if status[k]["has_data"]]
         zone_count = _compute_with_zones(conn, kinds, lap)
-        # TRUNCATE, not DELETE: no dead rows left behind; readers wait only for this step.
-        conn.execute(text("TRUNCATE analysis_commune_kind"))
+        conn.execute(statement("analysis/store_truncate"))
         conn.exec_driver_sql(sql_source("analysis/indexes_drop"))
         rows = conn.execute(statement("analysis/store_full")).rowcount
         conn.exec_driver_sql(sql_source("analysis/indexes_create"))
-        # fresh statistics: later incremental queries are planned on the new contents
-        conn.execute(text("ANALYZE analysis_commune_kind"))
+        conn.execute(statement("analysis/store_analyze"))
         lap("store")
         _snapshot(conn)
         pairs = synergy.store_pairs(conn)
@@ -101,7 +82,7 @@ def refresh_all(conn: Connection) -> dict:
         lap("zone_outlines")
         stored_facts = facts.store_all(conn, every)
         lap("rollups_profiles")
-        communes = conn.execute(text("SELECT count(*) FROM analysis_communes")).scalar()
+        communes = conn.execute(statement("analysis/communes_count")).scalar()
         white_zones = sum(zone_count.values())
         report = {
             "communes": communes,
@@ -138,7 +119,7 @@ def refresh_kinds(conn: Connection, kinds: list[str]) -> dict:
         zone_count = _compute_with_zones(conn, with_data, lap)
         removed = conn.execute(statement("analysis/delete_kinds"), {"kinds": kinds}).rowcount
         rows = conn.execute(statement("analysis/store_full")).rowcount
-        conn.execute(text("ANALYZE analysis_commune_kind"))
+        conn.execute(statement("analysis/store_analyze"))
         lap("store")
         conn.execute(statement("analysis/snapshot_kinds_delete"), {"kinds": kinds})
         conn.execute(statement("analysis/snapshot_kinds_insert"), {"kinds": kinds})
@@ -166,13 +147,7 @@ def refresh_kinds(conn: Connection, kinds: list[str]) -> dict:
 
 
 def _status(conn: Connection, kind: str, communes: list[str]) -> dict[str, tuple[bool, str]]:
-    rows = conn.execute(
-        text(
-            f"SELECT commune_code, {_COVERED} AS covered, zone_id FROM analysis_commune_kind "
-            "WHERE kind_code = :k AND commune_code = ANY (:c)"
-        ),
-        {"k": kind, "c": communes},
-    )
+    rows = conn.execute(statement("analysis/commune_status"), {"k": kind, "c": communes})
     return {r.commune_code: (bool(r.covered), r.zone_id) for r in rows}
 
 
@@ -188,14 +163,9 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
 
     if not data_status(conn)[kind]["has_data"]:
         # its last placed cooperation went: no data, so no figure and no zone any more
-        cleared = conn.execute(
-            text("DELETE FROM analysis_commune_kind WHERE kind_code = :k"), {"k": kind}
-        ).rowcount
+        cleared = conn.execute(statement("analysis/kind_clear"), {"k": kind}).rowcount
         return {"communes": 0, "zones": 0, "rows_changed": bool(cleared)}
-    has_rows = conn.execute(
-        text("SELECT EXISTS (SELECT 1 FROM analysis_commune_kind WHERE kind_code = :k)"),
-        {"k": kind},
-    ).scalar()
+    has_rows = conn.execute(statement("analysis/commune_stored"), {"kind": kind}).scalar()
     if not has_rows:
         communes = None  # never computed: the whole kind
     else:
@@ -236,13 +206,7 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
         table = kind_table(conn)
         kinds = {
             r[0]
-            for r in conn.execute(
-                text(
-                    "SELECT kind_code FROM cooperation WHERE id = :i UNION "
-                    "SELECT kind_code FROM analysis_cooperation_state WHERE cooperation_id = :i"
-                ),
-                {"i": cooperation_id},
-            )
+            for r in conn.execute(statement("analysis/cooperation_kinds"), {"i": cooperation_id})
         }
         touched = {"communes": 0, "zones": 0}
         rows_changed = False  # a kind computed for the first time, or cleared

@@ -1,0 +1,2 @@
+-- How many communes the last computation covered.
+SELECT count(*) FROM analysis_communes

@@ -1,0 +1,2 @@
+-- Fresh statistics after the per-profile facts were rewritten.
+ANALYZE analysis_commune_profile

@@ -1,0 +1,2 @@
+-- Fresh statistics after every roll-up was rewritten.
+ANALYZE analysis_rollup
