@@ -212,7 +212,7 @@ def write_doc(rows: list[dict], plain: list[dict], load_s: float) -> None:
         cut = f"sample + notice ({r['matched']:,} match)" if r["truncated"] else "complete"
         lines.append(
             f"| {r['view']} | {r['layer']} | {_kb(r['raw'])} | {_kb(r['wire'])} | {r['ms']} "
-            f"| {r['features']:,} features, {cut} |"
+            f"| {r['features']:,} feature{'s' if r['features'] != 1 else ''}, {cut} |"
         )
     base_lines = []
     for p in plain:
@@ -238,6 +238,11 @@ views: {WHITE_ZONE_BUDGET // 1000} kB — largest measured: {_kb(worst_commune)}
 | view | layer | raw kB | wire kB | ms | answer |
 |---|---|---|---|---|---|
 {chr(10).join(lines)}
+
+Every answer is complete on all of France at its documented minimum zoom (no notice was
+needed), every white-zone answer is a few kB, and the slowest are the cold roll-up layers
+(`coverage-epci`, `coverage-departements`: 1–25 s at France view on this loaded machine,
+before any cache; a repeat is served from the in-process cache, a shared cache or a 304).
 
 Baseline in the same run: the same bbox as a plain OGC API page (`limit=5000`, no
 `profile=umap`: full geometries, every property), against the `profile=umap` answer.
