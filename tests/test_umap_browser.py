@@ -35,7 +35,7 @@ def umap_site(pg_cluster, live_server):
         yield site
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def umap_page(umap_site):
     """The uMap map open in Chromium; every answer of geocoop and every off-loopback
     request recorded."""
@@ -115,7 +115,10 @@ def _popup(page, layer: str, predicate: str = "true") -> str:
     return text
 
 
-def test_umap_draws_geocoop_layers_at_france_region_and_commune_views(umap_page):
+def test_umap_draws_geocoop_layers_at_every_view(umap_page):
+    """One pass over the views (each move costs uMap seconds): layers asked and drawn, no
+    400, popups and the truncation notice at région view, white zones light at commune
+    view."""
     page, seen = umap_page
     sizes = {}
     for view in VIEWS:
@@ -135,6 +138,8 @@ def test_umap_draws_geocoop_layers_at_france_region_and_commune_views(umap_page)
         assert counts["Couverture des EPCI (PAT)"] > 0, (view, counts)
         if view == "commune":
             assert counts["Communes"] > 0, counts
+        if view == "region":
+            _popups_and_notice(page, counts)
         sizes[view] = {
             r.url: len(r.body()) for r in answers if r.status == 200 and "white-zones" in r.url
         }
@@ -145,9 +150,8 @@ def test_umap_draws_geocoop_layers_at_france_region_and_commune_views(umap_page)
     assert seen["errors"] == []
 
 
-def test_umap_default_popup_shows_description_and_truncation_notice(umap_page):
-    page, seen = umap_page
-    counts, _answers = _show(page, seen, "region")
+def _popups_and_notice(page, counts: dict[str, int]) -> None:
+    """At région view: uMap's default popups and the notice of the truncated layer."""
     # uMap's default popup: the feature's name, then its `description` (key figures)
     text = _popup(page, "Départements")
     assert "Département" in text and "habitants" in text, text
