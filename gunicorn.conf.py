@@ -18,7 +18,7 @@ access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 
 def on_starting(server):
-    """gunicorn's own 400/414/431 answers in problem+json, as the application's."""
+    """Gunicorn's own 400/414/431 answers in problem+json, as the application's."""
     from geocoop.web.gunicorn_errors import install
 
     install()

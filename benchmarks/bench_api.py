@@ -52,6 +52,30 @@ from geocoop.sql import statement
 ROOT = Path(__file__).resolve().parent.parent
 
 OUT = ROOT / "docs" / "performance-api.md"
+# the section bench_gis_clients writes into OUT; this benchmark's rewrite keeps it
+SECTION_START = "<!-- bench_gis_clients: start -->"
+SECTION_END = "<!-- bench_gis_clients: end -->"
+
+
+def section_of(text_: str) -> str:
+    """The marked section of a report (empty when absent)."""
+    start_at, end_at = text_.find(SECTION_START), text_.find(SECTION_END)
+    if start_at < 0 or end_at < start_at:
+        return ""
+    return text_[start_at : end_at + len(SECTION_END)] + "\n"
+
+
+def replace_section(path: Path, section: str) -> None:
+    """Write `section` into `path` in place of its marked section, or at its end."""
+    current = path.read_text(encoding="utf-8") if path.exists() else ""
+    old = section_of(current)
+    if old:
+        updated = current.replace(old, section_of(section))
+    else:
+        updated = current.rstrip("\n") + "\n\n" + section_of(section)
+    path.write_text(updated, encoding="utf-8")
+
+
 BRETAGNE = ("22", "29", "35", "56")
 REPEAT = 3  # each tile measured three times each way, median kept
 VIEW = """
@@ -431,7 +455,8 @@ def main() -> int:
         )
         print(report)
         if not args.no_write:
-            OUT.write_text(report, encoding="utf-8")
+            kept = section_of(OUT.read_text(encoding="utf-8")) if OUT.exists() else ""
+            OUT.write_text(report + ("\n" + kept if kept else ""), encoding="utf-8")
             print(f"written: {OUT}")
         engine.dispose()
         return 0

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""The France map in real Chromium: time to paint and bytes transferred, against a naive
+"""The France map in real Chromium against a naive folium map.
+
+The France map in real Chromium: time to paint and bytes transferred, against a naive
 folium map embedding every commune as GeoJSON (what a user would build first).
 
 Provisions a throw-away PostGIS cluster in /tmp and loads all of France: the documented
@@ -151,6 +153,7 @@ class Measure:
     """One cold page load: wall time to painted and encoded bytes received."""
 
     def __init__(self, browser):
+        """A fresh context and page, cache disabled, every response counted."""
         self.context = browser.new_context(viewport={"width": 1280, "height": 800})
         self.page = self.context.new_page()
         self.cdp = self.context.new_cdp_session(self.page)
@@ -185,6 +188,7 @@ class Measure:
             route.abort()
 
     def close(self) -> None:
+        """Close the page's context."""
         self.context.close()
 
 

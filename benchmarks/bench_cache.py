@@ -1,6 +1,8 @@
-"""Beyond one machine, measured (issue #19): a primary and one real streaming standby
-(`geocoop db replica`'s code) on loopback, gunicorn reading from the standby, and Debian's
-Varnish in front (deploy/varnish.vcl), on the bundled data.
+"""Beyond one machine, measured (issue #19): a primary, a standby, Varnish in front.
+
+A primary and one real streaming standby (`geocoop db replica`'s code) on loopback,
+gunicorn reading from the standby, and Debian's Varnish in front (deploy/varnish.vcl), on
+the bundled data.
 
 1. Reads routed: the share of the load's answers served by the standby
    (`X-Geocoop-Database`), and by the primary when no standby is configured (baseline).
@@ -48,7 +50,7 @@ READS = [
 
 
 def gunicorn(port: int, env: dict) -> subprocess.Popen:
-    """gunicorn with the project's configuration on `port`."""
+    """Start gunicorn with the project's configuration on `port`."""
     return subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),

@@ -53,8 +53,11 @@ SERVICE = {"tiers_lieu": 15000, "pat": 30000}
 
 
 def load_pats(conn) -> int:
-    """The 460 PATs: perimeter = their commune codes, point = a point of their first
-    commune, stage from the labellisation level."""
+    """The 460 PATs with their perimeters, points and stages.
+
+    The 460 PATs: perimeter = their commune codes, point = a point of their first
+    commune, stage from the labellisation level.
+    """
     with open(PAT / "pat-fiches-2025.csv", encoding="utf-8", newline="") as handle:
         stage = {r["id"]: STAGES.get(r["niveaux_de_labelisation"]) for r in csv.DictReader(handle)}
     rows = []

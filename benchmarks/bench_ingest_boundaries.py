@@ -131,8 +131,11 @@ def ours(cluster: EmbeddedCluster, db: str) -> tuple[float, float, dict]:
 
 
 def floor() -> dict[str, float]:
-    """Lower bounds measured without any database: reading + validating the files, and
-    GEOS's coverage simplification of the metropolitan communes on one thread."""
+    """Lower bounds measured without any database.
+
+    Reading + validating the files, and GEOS's coverage simplification of the metropolitan communes
+    on one thread.
+    """
     import gc
 
     import numpy as np

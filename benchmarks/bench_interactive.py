@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""What people wait on, on all of France: territory summaries, panel data, commune lists,
-explanations, white-zone lists, the printable fiche and the map's live filters.
+"""What people wait on, on all of France.
+
+Territory summaries, panel data, commune lists, explanations, white-zone lists, the printable fiche
+and the map's live filters.
 
 Builds a national database once (all communes of France by the boundaries loader, the real
 tiers-lieux, France services and PAT lists by the cooperation importer, then the stored

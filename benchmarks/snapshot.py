@@ -1,4 +1,6 @@
-"""The stored analysis figures in a canonical form, to compare two refreshes row for row
+"""The stored analysis figures in a canonical form, to compare two refreshes.
+
+The stored analysis figures in a canonical form, to compare two refreshes row for row
 (incremental against full: tests/test_analysis_incremental.py, benchmarks/bench_analysis.py).
 """
 
@@ -17,6 +19,9 @@ ORDER BY kind_code, commune_code
 
 
 def stored_snapshot(conn: Connection) -> list[tuple]:
-    """The stored per-commune figures, zones named canonically (smallest member code), so
-    an incremental and a full refresh can be compared row for row."""
+    """The stored per-commune figures, zones named canonically.
+
+    The stored per-commune figures, zones named canonically (smallest member code), so
+    an incremental and a full refresh can be compared row for row.
+    """
     return [tuple(r) for r in conn.execute(text(SNAPSHOT_SQL))]

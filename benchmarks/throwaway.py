@@ -19,8 +19,11 @@ from geocoop.embedded import EmbeddedCluster
 def throwaway_database(
     prefix: str, db_name: str = "geocoop_bench", pool_size: int = 2
 ) -> Iterator[tuple[EmbeddedCluster, Engine]]:
-    """A fresh cluster with one migrated database; removed afterwards, whatever happens.
-    Statements may run for 10 minutes (national loads)."""
+    """A fresh cluster with one migrated database, removed afterwards.
+
+    A fresh cluster with one migrated database; removed afterwards, whatever happens.
+    Statements may run for 10 minutes (national loads).
+    """
     tmp = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
     cluster = EmbeddedCluster(tmp, db_name, fast=True)
     cluster.start()

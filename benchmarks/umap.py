@@ -1,4 +1,6 @@
-"""A real uMap (the Django app from PyPI, in its own virtualenv `.venv-umap/`, installed by
+"""A real uMap on loopback, with a map of geocoop's remote-data layers.
+
+uMap (the Django app from PyPI, in its own virtualenv `.venv-umap/`, installed by
 scripts/setup.sh) served by gunicorn on loopback, with its own database in a geocoop
 test/benchmark cluster, holding one map whose layers are geocoop's documented remote-data
 URLs (docs/api.md).
@@ -121,8 +123,11 @@ def _wait(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
 def umap_site(
     cluster: EmbeddedCluster, geocoop_url: str, layers: list[dict] | None = None
 ) -> Iterator[UmapSite]:
-    """uMap migrated into a new database `umap` of `cluster`, one public map of `layers`
-    (default LAYERS) reading `geocoop_url`, its dev server on a free loopback port."""
+    """Run uMap with one map of geocoop layers; yield where it is.
+
+    uMap is migrated into a new database `umap` of `cluster`, holds one public map of
+    `layers` (default LAYERS) reading `geocoop_url`, and is served on a free loopback port.
+    """
     cluster.create_database("umap")
     workdir = Path(tempfile.mkdtemp(prefix="gcumap-", dir="/tmp"))
     port = free_port()
@@ -140,9 +145,12 @@ def umap_site(
     process = subprocess.Popen(
         [
             str(UMAP_VENV / "bin" / "gunicorn"),
-            "--bind", f"127.0.0.1:{port}",
-            "--workers", "1",
-            "--threads", "8",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "8",
             "umap.wsgi:application",
         ],  # fmt: skip
         env=env,

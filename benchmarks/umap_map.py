@@ -1,6 +1,8 @@
-"""Run inside uMap's own virtualenv (`umap shell < umap_map.py`, see benchmarks/umap.py):
-one public map whose layers are geocoop remote-data URLs, a blank base layer; prints the
-map's path. Never imported by geocoop."""
+"""Run inside uMap's own virtualenv (`umap shell < umap_map.py`, see benchmarks/umap.py).
+
+One public map whose layers are geocoop remote-data URLs, a blank base layer; prints the
+map's path. Never imported by geocoop.
+"""
 
 import json
 import os
@@ -45,8 +47,9 @@ for rank, layer in enumerate(json.loads(os.environ["UMAP_LAYERS"])):
     if layer.get("type"):
         options["type"] = layer["type"]
     body = json.dumps({"type": "FeatureCollection", "features": [], "_umap_options": options})
-    datalayer = DataLayer(uuid=uuid.uuid4(), map=made, name=layer["name"], rank=rank,
-                          settings=options)
+    datalayer = DataLayer(
+        uuid=uuid.uuid4(), map=made, name=layer["name"], rank=rank, settings=options
+    )
     datalayer.geojson.save("layer.geojson", ContentFile(body.encode()), save=False)
     datalayer.save()
 print(made.get_absolute_url())

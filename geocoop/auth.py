@@ -60,8 +60,11 @@ class Principal:
 
 
 def principal_for_digest(conn: Connection, digest: str | None) -> Principal | None:
-    """The principal of the active token with this digest (None: unknown, revoked, or its
-    member disabled). A token without member is an administrator's."""
+    """The principal of the active token with this digest, or None.
+
+    The principal of the active token with this digest (None: unknown, revoked, or its
+    member disabled). A token without member is an administrator's.
+    """
     if not digest:
         return None
     row = conn.execute(
@@ -104,8 +107,10 @@ def verify_principal(conn: Connection, token: str | None) -> Principal | None:
 
 
 def active_token_name(conn: Connection, digest: str | None) -> str | None:
-    """Name of the active administrator token with this digest, or None (a member's
-    token is not an upload or admin-page token unless the member is an admin)."""
+    """Name of the active administrator token with this digest, or None.
+
+    A member's token is not an upload or admin-page token unless the member is an admin.
+    """
     principal = principal_for_digest(conn, digest)
     if principal is None or principal.role != "admin":
         return None
@@ -113,8 +118,11 @@ def active_token_name(conn: Connection, digest: str | None) -> str | None:
 
 
 def create_token(conn: Connection, name: str, member_id: int | None = None) -> str:
-    """Create a token called `name` (a member's when `member_id` is given, else an
-    administrator's); return the clear token (never stored)."""
+    """Create a token called `name` and return it in clear (never stored).
+
+    Create a token called `name` (a member's when `member_id` is given, else an
+    administrator's); return the clear token (never stored).
+    """
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     conn.execute(
         ApiToken.__table__.insert().values(

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, func, select, text
+from sqlalchemy import Connection, Engine, create_engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -44,8 +44,11 @@ def resolve_url(settings: Settings, *, start: bool = True) -> str:
 def make_engine(
     url: str, settings: Settings | None = None, *, idle_in_transaction_ms: int = 0
 ) -> Engine:
-    """An engine with a bounded pool, liveness checks and a statement timeout; with
-    `idle_in_transaction_ms`, sessions idle inside a transaction longer are ended."""
+    """An engine with a bounded pool, liveness checks and a statement timeout.
+
+    With
+    `idle_in_transaction_ms`, sessions idle inside a transaction longer are ended.
+    """
     settings = settings or Settings()
     options = f"-c statement_timeout={int(settings.statement_timeout_ms)}"
     if idle_in_transaction_ms:
@@ -68,9 +71,23 @@ def make_engine(
     )
 
 
+def set_local(conn: Connection, name: str, value: str) -> None:
+    """Set a server setting for the rest of the current transaction.
+
+    A server setting (`statement_timeout`, `work_mem`…) for the rest of the
+    connection's current transaction only (`SET LOCAL`, with the value bound).
+    """
+    conn.execute(select(func.set_config(name, value, True)))
+
+
+def current_setting(conn: Connection, name: str) -> str:
+    """The value of a server setting now (to restore it after a `set_local`)."""
+    return str(conn.execute(select(func.current_setting(name))).scalar_one())
+
+
 def set_local_statement_timeout(conn: Connection, milliseconds: int) -> None:
     """`statement_timeout` for the rest of the connection's current transaction only."""
-    conn.execute(select(func.set_config("statement_timeout", str(int(milliseconds)), True)))
+    set_local(conn, "statement_timeout", str(int(milliseconds)))
 
 
 def engine_for(settings: Settings, *, start: bool = True) -> Engine:
@@ -84,7 +101,7 @@ def check_reachable(engine: Engine) -> None:
     """Raise DatabaseUnavailable with a one-line reason when the server does not answer."""
     try:
         with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+            conn.execute(select(1))
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connexion refusée"
         where = engine.url.render_as_string(hide_password=True)

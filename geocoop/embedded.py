@@ -90,6 +90,7 @@ class EmbeddedCluster:
     """One private PostgreSQL + PostGIS cluster living in `data_dir`."""
 
     def __init__(self, data_dir: Path, db_name: str = "geocoop", *, fast: bool = False) -> None:
+        """The cluster of `data_dir` serving `db_name` (`fast`: durability off, for tests)."""
         self.data_dir = Path(data_dir).resolve()
         self.db_name = db_name
         self.fast = fast  # tests: fsync off, throw-away clusters
@@ -137,15 +138,18 @@ class EmbeddedCluster:
         )
 
     def libpq_dsn(self, db_name: str | None = None) -> str:
-        """libpq connection string (for psql, ogr2ogr, psycopg)."""
+        """Libpq connection string (for psql, ogr2ogr, psycopg)."""
         return (
             f"host={self.socket_dir} port={PORT} user={SUPERUSER} dbname={db_name or self.db_name}"
         )
 
     # -- helpers -------------------------------------------------------------
     def _pg_ctl_start(self, bins: PgBinaries, what: str) -> None:
-        """`pg_ctl start` on this data directory (waits up to 60 s); a clear error naming
-        `what` and the log's last lines (a full disk said so) when it does not start."""
+        """`pg_ctl start` on this data directory, with a clear error when it fails.
+
+        `pg_ctl start` on this data directory (waits up to 60 s); a clear error naming
+        `what` and the log's last lines (a full disk said so) when it does not start.
+        """
         self._prepare_dir(self.socket_dir, 0o700)
         start = ["start", "-w", "-t", "60", "-D", str(self.pgdata), "-l", str(self.log_file)]
         result = self._run([bins.tool("pg_ctl"), *start])
@@ -284,8 +288,11 @@ class EmbeddedCluster:
         self._allow_local_replication()
 
     def _allow_local_replication(self) -> None:
-        """pg_hba: the cluster superuser may stream WAL over the Unix socket (initdb's
-        trust template has the line already; keep it true whatever the template)."""
+        """pg_hba: let the cluster superuser stream WAL over the Unix socket.
+
+        pg_hba: the cluster superuser may stream WAL over the Unix socket (initdb's
+        trust template has the line already; keep it true whatever the template).
+        """
         hba = self.pgdata / "pg_hba.conf"
         lines = hba.read_text(encoding="utf-8").splitlines()
         wanted = ["local", "replication"]
@@ -358,12 +365,16 @@ REPLICATION_SLOT = "geocoop_standby"
 
 
 class StandbyCluster(EmbeddedCluster):
-    """A physical streaming standby of an embedded cluster, in the sibling folder
+    """A physical streaming standby of an embedded cluster.
+
+    In the sibling folder
     `<data dir>-replica`: `pg_basebackup -R` over the primary's socket, a replication slot
     on the primary (so it keeps the WAL the standby still needs), its own socket. Real
-    PostgreSQL streaming replication; the standby is read-only (hot standby)."""
+    PostgreSQL streaming replication; the standby is read-only (hot standby).
+    """
 
     def __init__(self, primary: EmbeddedCluster, slot: str = REPLICATION_SLOT) -> None:
+        """The standby of `primary`, streaming through replication slot `slot`."""
         super().__init__(
             primary.data_dir.with_name(primary.data_dir.name + "-replica"),
             primary.db_name,

@@ -26,6 +26,7 @@ class GeocoopError(Exception):
     title = "Erreur interne"
 
     def __init__(self, message: str, *, status: int | None = None) -> None:
+        """An error with its public message; `status` overrides the class's HTTP status."""
         super().__init__(message)
         self.message = message
         if status is not None:
@@ -69,8 +70,10 @@ class NotFound(GeocoopError):
 
 
 class NoData(GeocoopError):
-    """A figure was asked of a kind with no data loaded: there is nothing to say, and an
-    empty answer would read as "nobody there"."""
+    """A figure was asked of a kind with no data loaded.
+
+    There is nothing to say, and an empty answer would read as "nobody there".
+    """
 
     status = 409
     title = "Aucune donnée chargée"
@@ -111,5 +114,6 @@ class TooBusy(GeocoopError):
     title = "Trop de requêtes"
 
     def __init__(self, message: str, *, retry_after: int = 2) -> None:
+        """Too busy: try again after `retry_after` seconds (the Retry-After header)."""
         super().__init__(message)
         self.retry_after = retry_after

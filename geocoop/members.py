@@ -28,8 +28,11 @@ def _name(value: str, what: str) -> str:
 
 
 def parse_territory(value: str) -> str:
-    """'35' → 'departement:35', '243500139' → 'epci:243500139', '35238' →
-    'commune:35238', 'region:53' kept; a région must be written with its level."""
+    """A member's territory written as `level:code`.
+
+    '35' → 'departement:35', '243500139' → 'epci:243500139', '35238' →
+    'commune:35238', 'region:53' kept; a région must be written with its level.
+    """
     value = (value or "").strip().upper()
     level, _, code = value.rpartition(":")
     level = level.lower()

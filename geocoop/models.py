@@ -1,4 +1,6 @@
-"""The schema: territories, cooperation kinds, cooperations, partnerships, ingest audit,
+"""The schema: territories, kinds, cooperations and the stored figures.
+
+The schema: territories, cooperation kinds, cooperations, partnerships, ingest audit,
 the stored analysis figures (migrations 0004 and 0011; refreshed by `geocoop analyze`) and
 the stored counts and extents of the served collections (migration 0011).
 
@@ -94,8 +96,11 @@ class CommuneCodeChange(Base):
 
 
 class CommuneAlias(Base):
-    """Another name a current commune answers to: its communes déléguées / associées and
-    the communes merged into it, so lists written with those names still locate."""
+    """Another name a current commune answers to.
+
+    Its communes déléguées / associées and the communes merged into it, so lists written with those
+    names still locate.
+    """
 
     __tablename__ = "commune_alias"
 
@@ -474,8 +479,11 @@ class AnalysisRun(Base):
 
 # -- stored white-zone outlines and collection summaries (migration 0011) -------------------
 class AnalysisZone(Base):
-    """One white zone (rule "any") as a dissolved, simplified outline with its figures,
-    kept while its members are unchanged (`members_hash`); written by every refresh."""
+    """One white zone as a dissolved, simplified outline with its figures.
+
+    One white zone (rule "any") as a dissolved, simplified outline with its figures,
+    kept while its members are unchanged (`members_hash`); written by every refresh.
+    """
 
     __tablename__ = "analysis_zone"
     __table_args__ = (
@@ -494,8 +502,11 @@ class AnalysisZone(Base):
 
 
 class CollectionSummary(Base):
-    """A served collection's exact feature count and extents (metropolitan France first),
-    with the data version they describe (geocoop.features.summary)."""
+    """A served collection's exact feature count and extents.
+
+    Extents with metropolitan France first, and the data version they describe
+    (geocoop.features.summary).
+    """
 
     __tablename__ = "collection_summary"
 
@@ -573,8 +584,11 @@ DEFAULT_KINDS = [
 
 # -- stored roll-ups and per-profile facts (migration 0012) --------------------------------
 class AnalysisRollup(Base):
-    """Coverage of one territory (inside an enclosing parent, or '' for none) for a kind set
-    (comma-joined sorted codes) under a rule, aggregated from analysis_commune_kind."""
+    """Coverage of one territory for a kind set under a rule.
+
+    Coverage of one territory (inside an enclosing parent, or '' for none) for a kind set
+    (comma-joined sorted codes) under a rule, aggregated from analysis_commune_kind.
+    """
 
     __tablename__ = "analysis_rollup"
     __table_args__ = (
@@ -620,8 +634,11 @@ class AnalysisProfile(Base):
 
 
 class AnalysisCommuneProfile(Base):
-    """Nearest edge distance and perimeter coverage of one commune by one profile's
-    cooperations (kinds with several profiles only)."""
+    """Coverage of one commune by the cooperations of one profile.
+
+    Nearest edge distance and perimeter coverage of one commune by one profile's
+    cooperations (kinds with several profiles only).
+    """
 
     __tablename__ = "analysis_commune_profile"
     __table_args__ = (PrimaryKeyConstraint("kind_code", "profile_id", "commune_code"),)

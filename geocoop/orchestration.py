@@ -46,25 +46,33 @@ def _with_summaries(conn: Connection, report: dict, changed: set[str] | None = N
 
 
 def refresh_analysis(conn: Connection) -> dict:
-    """Recompute every stored analysis figure (geocoop.analysis.api.refresh_all), then the
-    stored counts and extents of every collection; returns the refresh report."""
+    """Recompute every stored analysis figure, then the collections' counts and extents.
+
+    Recompute every stored analysis figure (geocoop.analysis.api.refresh_all), then the
+    stored counts and extents of every collection; returns the refresh report.
+    """
     return _with_summaries(conn, refresh_all(conn))
 
 
 def refresh_analysis_for_kinds(conn: Connection, kinds: list[str]) -> dict:
-    """Recompute the stored figures of `kinds` only (geocoop.analysis.refresh.refresh_kinds),
-    or everything when nothing was ever computed; then the stored counts and extents."""
+    """Recompute the stored figures of `kinds` only, then the counts and extents.
+
+    Recompute the stored figures of `kinds` only (geocoop.analysis.refresh.refresh_kinds),
+    or everything when nothing was ever computed; then the stored counts and extents.
+    """
     if not analysis_computed(conn):
         return refresh_analysis(conn)
     return _with_summaries(conn, refresh_kinds(conn, kinds))
 
 
 def refresh_analysis_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
-    """Bring the stored figures up to date after one cooperation changed
-    (geocoop.analysis.api.refresh_for_cooperation), then the stored counts of the
-    collections that change could touch (all of them when coverage rows were added or
-    removed: a kind computed for the first time, or left without data); returns the
-    refresh report."""
+    """Refresh the stored figures after one cooperation changed, then the counts.
+
+    Bring the stored figures up to date after one cooperation changed
+    (geocoop.analysis.api.refresh_for_cooperation), then the stored counts of the collections that
+    change could touch (all of them when coverage rows were added or removed: a kind computed for
+    the first time, or left without data); returns the refresh report.
+    """
     report = refresh_for_cooperation(conn, cooperation_id)
     changed = None
     if not report["coverage_rows_changed"]:
@@ -81,7 +89,9 @@ def import_then_refresh(
     on_step: Callable[[str], None] | None = None,
     **options,
 ) -> tuple[IngestReport, dict | None]:
-    """Run the import `core(conn, path, **options)`, then — after a real import that
+    """Run an import, then refresh the stored analysis in the same transaction.
+
+    Run the import `core(conn, path, **options)`, then — after a real import that
     accepted rows, unless `refresh` is off — refresh the stored analysis on the same
     connection, so the figures land (or roll back) with the rows in one transaction. A
     real import always stores the collections' new counts and extents.
@@ -123,8 +133,11 @@ def import_partnerships_then_refresh(
 
 
 def import_boundaries(conn: Connection, paths: Sequence[Path | str], **options) -> IngestReport:
-    """Import boundary files (geocoop.ingest.boundaries.ingest_boundaries), then store the
-    collections' counts and extents unless the files were already imported."""
+    """Import boundary files, then store the collections' counts and extents.
+
+    Import boundary files (geocoop.ingest.boundaries.ingest_boundaries), then store the
+    collections' counts and extents unless the files were already imported.
+    """
     report = ingest_boundaries(conn, paths, **options)
     if not report.counts.get("skipped"):
         refresh_summaries(conn)
@@ -132,9 +145,12 @@ def import_boundaries(conn: Connection, paths: Sequence[Path | str], **options) 
 
 
 def load_bundled(engine: Engine, data_dir: Path) -> Iterator[str]:
-    """Load the bundled real data of `data_dir`, then compute the stored analysis over it
+    """Load the bundled real data, then compute the stored analysis over it.
+
+    Load the bundled real data of `data_dir`, then compute the stored analysis over it
     and the collections' counts and extents; yield progress lines. Each step skips itself
-    when its work is already done."""
+    when its work is already done.
+    """
     yield from ingest_bundled.load_bundled_data(engine, Path(data_dir))
     yield from analysis_bundled.load_bundled(engine, Path(data_dir))
     with engine.begin() as conn:
@@ -147,10 +163,12 @@ def load_bundled(engine: Engine, data_dir: Path) -> Iterator[str]:
 def validate_proposal_then_refresh(
     conn: Connection, principal: Principal, proposal_id: int
 ) -> dict:
-    """A moderator validates a pending proposal of its scope: the cooperation is created
-    through the import path (geocoop.ingest.record: same checks, located in PostGIS,
-    source "propositions"), the decision and the creation are logged, and the stored
-    analysis is refreshed for that cooperation — all in the caller's transaction."""
+    """A moderator validates a pending proposal of its scope.
+
+    The cooperation is created through the import path (geocoop.ingest.record: same checks, located
+    in PostGIS, source "propositions"), the decision and the creation are logged, and the stored
+    analysis is refreshed for that cooperation — all in the caller's transaction.
+    """
     from geocoop.audit import record_change
     from geocoop.ingest import proposals
     from geocoop.ingest.edits import snapshot
@@ -187,8 +205,11 @@ def validate_proposal_then_refresh(
 def edit_cooperation_then_refresh(
     conn: Connection, principal: Principal, cooperation_id: int, patch: object
 ) -> dict:
-    """An editor's change to a cooperation of its scope (geocoop.ingest.edits), logged,
-    then the stored analysis refreshed for it when something changed."""
+    """An editor's change to a cooperation of its scope, then the refresh.
+
+    An editor's change to a cooperation of its scope (geocoop.ingest.edits), logged,
+    then the stored analysis refreshed for it when something changed.
+    """
     from geocoop.ingest.edits import edit_cooperation
 
     result = edit_cooperation(conn, principal, cooperation_id, patch)
@@ -198,9 +219,11 @@ def edit_cooperation_then_refresh(
 
 
 def purge_caches(cache_urls: str) -> list:
-    """After a committed write: ban the stale answers in each shared HTTP cache of the
-    comma-separated `cache_urls` (GEOCOOP_CACHE_PURGE_URLS; geocoop.features.purge).
-    Nothing to do without caches; returns each cache's answer."""
+    """After a committed write, ban the stale answers in each shared HTTP cache.
+
+    `cache_urls` is comma-separated (GEOCOOP_CACHE_PURGE_URLS; geocoop.features.purge).
+    Nothing to do without caches; returns each cache's answer.
+    """
     from geocoop.features.purge import send_bans
 
     caches = [u.strip() for u in cache_urls.split(",") if u.strip()]

@@ -1,5 +1,8 @@
-"""Text kernels: name normalisation shared by boundaries (stored search keys) and
-cooperations (lookup), and formula safety for every CSV we write (rejects, exports)."""
+"""Text kernels: name normalisation and formula safety.
+
+Text kernels: name normalisation shared by boundaries (stored search keys) and
+cooperations (lookup), and formula safety for every CSV we write (rejects, exports).
+"""
 
 from __future__ import annotations
 
@@ -19,8 +22,10 @@ def strip_accents(value: str) -> str:
 
 
 def normalize_name(value: str | None) -> str:
-    """Search key of a place name: lower-case, no accents, hyphens/apostrophes as spaces,
-    'St'/'Ste' → 'saint'/'sainte' folded to 'saint', a leading article dropped.
+    """Search key of a place name.
+
+    Lower-case, no accents, hyphens/apostrophes as spaces, 'St'/'Ste' → 'saint'/'sainte' folded to
+    'saint', a leading article dropped.
 
     'Saint-Étienne' and 'ST ETIENNE' give the same key; so do "L'Haÿ-les-Roses" and
     'Hay les Roses'.

@@ -32,8 +32,10 @@ PAT_FICHES = f"{PAT_DIR}/pat-fiches-2025.csv"
 
 
 def _records(text: str, delimiter: str):
-    """(header, [(record, original lines)]) of a CSV text; lines split on \n only, as csv
-    counts them (free text may hold other Unicode line separators)."""
+    """(header, [(record, original lines)]) of a CSV text.
+
+    Lines split on LF only, as csv counts them (free text may hold other Unicode line separators).
+    """
     lines = text.split("\n")
     lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

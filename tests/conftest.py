@@ -50,8 +50,11 @@ def missing(reason: str) -> None:
 
 
 def pytest_configure(config):
-    """No upload-job worker thread in the apps the tests build, unless a test asks for one
-    (`jobs_worker=True`): a test runs the queue itself (tests/support/jobs.py)."""
+    """No upload-job worker thread in the test apps unless a test asks for one.
+
+    No upload-job worker thread in the apps the tests build, unless a test asks for one
+    (`jobs_worker=True`): a test runs the queue itself (tests/support/jobs.py).
+    """
     os.environ["GEOCOOP_JOBS_WORKER"] = "false"
     os.environ.setdefault("GEOCOOP_JOBS_DIR", tempfile.mkdtemp(prefix="gcj-", dir="/tmp"))
 
@@ -217,9 +220,12 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="session")
 def national_live_server(pg_cluster, shared_data):
-    """All of France as a new user loads it (README « Loading all of France »): every
+    """All of France as a new user loads it, served on a free loopback port.
+
+    All of France as a new user loads it (README « Loading all of France »): every
     boundary, the tiers-lieux, France services and the 460 PAT with their mapping, one
-    analysis; served on a free loopback port. About two minutes: full_data tests only."""
+    analysis; served on a free loopback port. About two minutes: full_data tests only.
+    """
     from werkzeug.serving import make_server
 
     from geocoop.ingest.boundaries_bundled import VINTAGE, bundled_paths

@@ -51,8 +51,11 @@ def test_white_zones_json_csv_geojson(analysed):
 
 
 def test_kind_without_data_has_no_white_zone_and_says_so(analysed):
-    """TZCLD has no cooperation: no white zone is computed; JSON and GeoJSON carry the
-    data status, CSV and GeoPackage (no room to say it) answer 409, never an empty list."""
+    """TZCLD has no cooperation: no white zone, and the answers say so.
+
+    TZCLD has no cooperation: no white zone is computed; JSON and GeoJSON carry the
+    data status, CSV and GeoPackage (no room to say it) answer 409, never an empty list.
+    """
     body = analysed.get(f"{API}/white-zones?kind=tzcld").get_json()
     assert body["count"] == 0 and body["data_status"]["status"] == "none"
     assert body["data_status"]["message"] == "aucune donnée chargée"
@@ -98,8 +101,11 @@ def test_kind_without_data_has_no_white_zone_and_says_so(analysed):
 @pytest.mark.parametrize("kind", ["tiers_lieu", "pat"])
 @pytest.mark.parametrize("rule", ["any", "distance", "perimeter"])
 def test_white_zones_geopackage_follows_the_rule(analysed, tmp_path, rule, kind):
-    """The map's GeoPackage export: same zones as the GeoJSON for the rule chosen,
-    a file GDAL reads (one layer named after kind and rule)."""
+    """The map's GeoPackage export of white zones follows the rule chosen.
+
+    The map's GeoPackage export: same zones as the GeoJSON for the rule chosen,
+    a file GDAL reads (one layer named after kind and rule).
+    """
     import pyogrio
 
     query = f"{API}/white-zones?kind={kind}&rule={rule}&limit=1000"

@@ -1,5 +1,8 @@
-"""A by-kind refresh (what an import triggers) equals a full recompute, over random
-batches of edits on a 6 × 6 grid; and an import refreshes only the kinds it touched."""
+"""A by-kind refresh equals a full recompute and touches only its kinds.
+
+A by-kind refresh (what an import triggers) equals a full recompute, over random
+batches of edits on a 6 × 6 grid; and an import refreshes only the kinds it touched.
+"""
 
 from __future__ import annotations
 

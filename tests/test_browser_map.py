@@ -40,6 +40,7 @@ class Watched:
     """A page whose console errors and off-loopback requests are recorded."""
 
     def __init__(self, browser, width: int = 1280, height: int = 800):
+        """A fresh context and page of `width` × `height`, watched."""
         self.context = browser.new_context(viewport={"width": width, "height": height})
         self.page = self.context.new_page()
         self.errors: list[str] = []
@@ -66,13 +67,16 @@ class Watched:
         self.page.wait_for_load_state("networkidle")
 
     def shot(self, name: str) -> None:
+        """Save a screenshot of the page under the test artifacts."""
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
     def assert_clean(self) -> None:
+        """No console error and no request off the loopback."""
         assert self.errors == []
         assert self.remote == []
 
     def close(self) -> None:
+        """Close the page's context."""
         self.context.close()
 
 
@@ -203,8 +207,11 @@ def test_search_opens_the_commune_panel_with_the_api_figures(live_server, watche
 
 
 def test_search_by_a_former_commune_name(live_server, watched):
-    """Pléven, a commune déléguée of Val-d'Arguenon since 2025: typed, it offers the
-    current commune, says why, and opens its panel."""
+    """Pléven, a commune déléguée, found by its former name.
+
+    Pléven, a commune déléguée of Val-d'Arguenon since 2025: typed, it offers the
+    current commune, says why, and opens its panel.
+    """
     page = watched(live_server + "/")
     page.ready()
     page.page.fill("#search-input", "Pléven")
@@ -349,9 +356,12 @@ def test_coverage_rule_and_distance_change_the_figures(live_server, watched):
 
 
 def test_home_headline_is_one_kind_and_a_kind_without_data_says_so(live_server, watched):
-    """Issue 12: the default view is one cooperation kind — never a « 100 % » made of France
+    """Issue 12: the default view is one cooperation kind and never lies.
+
+    Issue 12: the default view is one cooperation kind — never a « 100 % » made of France
     services (a context layer) — and a kind without data reads « aucune donnée chargée »,
-    in its checkbox, the legend, the figures and the panel, never 0 %."""
+    in its checkbox, the legend, the figures and the panel, never 0 %.
+    """
     fs_status = get_json(f"{live_server}/api/analysis/white-zones?kind=france_services&limit=1")
     assert fs_status["data_status"]["status"] != "none"  # the bundled data has them
     page = watched(live_server + "/")
@@ -417,8 +427,11 @@ def test_white_zone_mode_for_a_kind_without_data(live_server, watched):
 
 @pytest.mark.full_data
 def test_all_of_france_home_tells_the_truth(national_live_server, watched):
-    """Issue 12 on the national data a new user loads: no « 100 % » headline made of France
-    services, PAT perimeters drawn with their stage known, PTCE « aucune donnée chargée »."""
+    """Issue 12 on the national data a new user loads.
+
+    No « 100 % » headline made of France services, PAT perimeters drawn with their stage known, PTCE
+    « aucune donnée chargée ».
+    """
     base = national_live_server
     page = watched(base + "/")
     page.ready()

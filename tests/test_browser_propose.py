@@ -1,6 +1,9 @@
-"""« Proposer une coopération » in real headless Chromium against the live server (bundled
+"""« Proposer une coopération » in real headless Chromium.
+
+« Proposer une coopération » in real headless Chromium against the live server (bundled
 data): search a commune, click the map, fill the study's fields, send — the proposal waits
-as pending, the map does not show it. No console error, no request leaving loopback."""
+as pending, the map does not show it. No console error, no request leaving loopback.
+"""
 
 from __future__ import annotations
 

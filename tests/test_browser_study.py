@@ -1,7 +1,9 @@
-"""The study's journeys in real headless Chromium on the bundled data: which communes an
-EPCI covers (list, CSV), support and financing on screen, place names without a base map,
-shared links, Escape, the English and the phone fiche. Every figure is checked against
-the API."""
+"""The study's journeys in real headless Chromium on the bundled data.
+
+Which communes an EPCI covers (list, CSV), support and financing on screen, place names without a
+base map, shared links, Escape, the English and the phone fiche. Every figure is checked against the
+API.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Cacheable everywhere (issue #19): shared-cache headers on every cacheable route,
-versioned `immutable` tile URLs, and the purge of a real Varnish after an import."""
+"""Cacheable everywhere (issue #19).
+
+Shared-cache headers on every cacheable route, versioned `immutable` tile URLs, and the
+purge of a real Varnish after an import.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,9 @@
-"""Organisations, members, scoped tokens, proposals, moderation and edits — the core
+"""Organisations, members, tokens, proposals, moderation and edits: the core functions.
+
+Organisations, members, scoped tokens, proposals, moderation and edits — the core
 functions on a real PostGIS (tests/data/cooperations/communes.sql: Rennes 35238, Bruz
-35047 in EPCI 243500139 / département 35, Vannes 56260 in the Morbihan)."""
+35047 in EPCI 243500139 / département 35, Vannes 56260 in the Morbihan).
+"""
 
 from __future__ import annotations
 

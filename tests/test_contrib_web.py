@@ -1,6 +1,9 @@
-"""The public form « Proposer une coopération » and the members' API (/api/contrib/…):
+"""The public proposal form and the members' API, over HTTP.
+
+The public form « Proposer une coopération » and the members' API (/api/contrib/…):
 CSRF, honeypot, minimum fill time, rate limit, scoped tokens, validation through the
-import path, edits with their history — over HTTP, on a real PostGIS."""
+import path, edits with their history — over HTTP, on a real PostGIS.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""geocoop_coverage_union (migration 0007): the edge-matching dissolve used for white-zone
-outlines, against ST_Union, on hand-made polygons and on the bundled communes."""
+"""geocoop_coverage_union (migration 0007) against ST_Union.
+
+geocoop_coverage_union (migration 0007): the edge-matching dissolve used for white-zone
+outlines, against ST_Union, on hand-made polygons and on the bundled communes.
+"""
 
 from __future__ import annotations
 

@@ -185,3 +185,32 @@ def test_a_decimal_survives_ogr2ogr(gdal, live_server, demo_engine, tmp_path):
     assert frame["population_covered_pct"].dtype.kind == "f"
     for fid, value in expected.items():
         assert got[fid] == pytest.approx(value, abs=1e-9), fid
+
+
+def test_gdal_opens_an_empty_tile(gdal, live_server):
+    # a tile far out in the Pacific (no commune) and one over Rennes, as GDAL's MVT driver
+    # reads them over HTTP: the empty one is a layer with 0 features, not an error
+    tiles = f"/vsicurl/{live_server}/tiles/communes"
+    empty = run("ogrinfo", "-ro", "-al", "-so", f"{tiles}/10/0/0.mvt")
+    assert "Layer name: communes" in empty and "Feature Count: 0" in empty, empty
+    full = run("ogrinfo", "-ro", "-al", "-so", f"{tiles}/10/507/354.mvt")
+    count = int(re.search(r"Feature Count: (\d+)", full).group(1))
+    assert count > 10, full
+
+
+def test_ogr2ogr_reads_an_analysis_answer_as_a_layer(gdal, live_server, tmp_path):
+    import json
+    import urllib.request
+
+    import pyogrio
+
+    query = f"{live_server}/api/analysis/coverage?level=departement&kind=pat"
+    with urllib.request.urlopen(query, timeout=60) as response:
+        items = {r["code"]: r for r in json.load(response)["items"]}
+    out = tmp_path / "coverage.gpkg"
+    run("ogr2ogr", "-f", "GPKG", str(out), query + "&f=geojson")
+    frame = pyogrio.read_dataframe(out)
+    assert len(frame) == len(items) > 0
+    assert set(frame.geometry.geom_type) <= {"Polygon", "MultiPolygon"}
+    for code, share in zip(frame["code"], frame["population_covered_pct"], strict=True):
+        assert share == pytest.approx(items[code]["population_covered_pct"], abs=1e-9)

@@ -1,6 +1,9 @@
-"""Hostile clients: numbers that overflow, non-ASCII CSRF values, oversized bodies, control
+"""Hostile clients get a 4xx with a clear problem, never a 500.
+
+Hostile clients: numbers that overflow, non-ASCII CSRF values, oversized bodies, control
 characters in form fields, and gunicorn's own limit answers — a 4xx with a clear problem,
-never a 500 (docs/hostile.md, "Hostile clients")."""
+never a 500 (docs/hostile.md, "Hostile clients").
+"""
 
 from __future__ import annotations
 
@@ -327,8 +330,11 @@ def test_session_cookie_flags(make_app):
 
 
 def test_failed_token_attempts_are_throttled_per_client(client, token, caplog):
-    """Issue 15: after 10 refused tokens within a minute, 429 with Retry-After — even for
-    the right token — and the refusals are logged without the token."""
+    """Issue 15: failed token attempts are throttled per client.
+
+    Issue 15: after 10 refused tokens within a minute, 429 with Retry-After — even for
+    the right token — and the refusals are logged without the token.
+    """
     import logging
 
     caplog.set_level(logging.WARNING, logger="geocoop.auth")

@@ -1,5 +1,8 @@
-"""The authenticated upload API: token, size limit, type checks; 202 and a job whose end
-carries the JSON report (commit) or the error."""
+"""The authenticated upload API: token, size limit, type checks, jobs.
+
+The authenticated upload API: token, size limit, type checks; 202 and a job whose end
+carries the JSON report (commit) or the error.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Boundaries ingest on real data: the bundled slice, Lambert-93 fixtures, idempotence,
-atomicity, topology (full and simplified), CLI."""
+"""Boundaries ingest on real data.
+
+The bundled slice, Lambert-93 fixtures, idempotence, atomicity, topology (full and simplified), CLI.
+"""
 
 from __future__ import annotations
 
@@ -124,8 +126,11 @@ def test_bundled_ingest_run_recorded(demo_engine):
 
 @pytest.mark.parametrize("simplified", [False, True])
 def test_topology_check_on_bundled_data(demo_engine, simplified):
-    """No overlap above 1 ha; gaps above 1 ha are the source's own holes (communes
-    déléguées without polygon) and simplification adds none."""
+    """No overlap above 1 ha, and simplification adds no gap.
+
+    No overlap above 1 ha; gaps above 1 ha are the source's own holes (communes
+    déléguées without polygon) and simplification adds none.
+    """
     check = statement("ingest/boundaries_check_topology")
     params = {"level": "commune", "departements": SLICE_DEPARTEMENTS, "tolerance_m2": TOLERANCE_M2}
     with demo_engine.connect() as conn:
@@ -250,9 +255,12 @@ def _departement_layer(tmp_path, departement: str):
 
 
 def test_neighbouring_imports_share_edges_and_dissolve_together(conn, tmp_path):
-    """Ille-et-Vilaine, then Côtes-d'Armor in a second import: the second re-simplifies
+    """Neighbouring imports share their edges and dissolve together.
+
+    Ille-et-Vilaine, then Côtes-d'Armor in a second import: the second re-simplifies
     the stored neighbours with it (their common border stays one edge) and the région is
-    dissolved from both imports' communes."""
+    dissolved from both imports' communes.
+    """
     first, n35 = _departement_layer(tmp_path, "35")
     second, n22 = _departement_layer(tmp_path, "22")
     ingest_boundaries(conn, [first], vintage="COG 2026")

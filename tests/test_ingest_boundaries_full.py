@@ -120,9 +120,12 @@ SOURCE_OVERLAPS = {"59193 / 59316", "23003 / 23220", "51144 / 51423"}  # 2–3 h
 
 
 def test_national_topology(france):
-    """Simplified: no overlap above 1 ha. Full resolution keeps the source polygons, whose
+    """National topology: no overlap above 1 ha once simplified.
+
+    Simplified: no overlap above 1 ha. Full resolution keeps the source polygons, whose
     only overlaps above 1 ha are three known pairs. Gaps are the source's own holes and
-    simplification adds none."""
+    simplification adds none.
+    """
     engine, _, _ = france
     check = statement("ingest/boundaries_check_topology")
     found = {}
@@ -147,8 +150,11 @@ def test_national_topology(france):
 
 
 def test_2018_polygons_reconciled_with_2026_lists(conn, shared_data):
-    """Etalab-style GeoJSON of COG 2018 (france-geojson) + COG 2026 lists + INSEE movements:
-    communes merged since 2018 get the union of their former communes' polygons."""
+    """COG 2018 polygons reconciled with the COG 2026 lists.
+
+    Etalab-style GeoJSON of COG 2018 (france-geojson) + COG 2026 lists + INSEE movements:
+    communes merged since 2018 get the union of their former communes' polygons.
+    """
     from geocoop.ingest.boundaries import ingest_boundaries
 
     layer = next(
@@ -184,8 +190,11 @@ def test_2018_polygons_reconciled_with_2026_lists(conn, shared_data):
 
 
 def test_insee_cog_csv_lists(conn, shared_data):
-    """INSEE's own COG 2024 CSVs (communes, PMUN populations, départements, régions,
-    movements) as reference lists for the bundled 2026 polygons."""
+    """INSEE's own COG 2024 CSVs as reference lists.
+
+    INSEE's own COG 2024 CSVs (communes, PMUN populations, départements, régions,
+    movements) as reference lists for the bundled 2026 polygons.
+    """
     from geocoop.ingest.boundaries import ingest_boundaries
 
     cog = shared_data / "boundaries" / "insee-cog"

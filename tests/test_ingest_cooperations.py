@@ -1,5 +1,8 @@
-"""Cooperation import: formats, locating by precision, perimeters, identity, dry run,
-atomicity, mapping files, partnerships and the CLI. Synthetic communes (communes.sql)."""
+"""Cooperation import on synthetic communes.
+
+Cooperation import: formats, locating by precision, perimeters, identity, dry run,
+atomicity, mapping files, partnerships and the CLI. Synthetic communes (communes.sql).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""The bad-file corpus of tests/data/cooperations/bad: each file gives its documented outcome
-(docs/cooperations.md), accepted rows are stored, the others reported, none vanish."""
+"""The bad-file corpus gives its documented outcomes.
+
+The bad-file corpus of tests/data/cooperations/bad: each file gives its documented outcome
+(docs/cooperations.md), accepted rows are stored, the others reported, none vanish.
+"""
 
 from __future__ import annotations
 

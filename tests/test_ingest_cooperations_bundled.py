@@ -90,8 +90,11 @@ def test_bundled_boundaries_know_former_and_delegated_names(demo_engine):
 
 
 def test_rows_named_after_a_former_commune_are_located(conn, tmp_path):
-    """A list naming a commune déléguée (no code, no coordinates) is placed in the current
-    commune; a current commune of that name would win; unknown names stay rejected."""
+    """A list naming a commune déléguée is placed in the current commune.
+
+    A list naming a commune déléguée (no code, no coordinates) is placed in the current
+    commune; a current commune of that name would win; unknown names stay rejected.
+    """
     from geocoop.ingest.boundaries import ingest_boundaries
     from geocoop.ingest.boundaries_bundled import bundled_paths
 

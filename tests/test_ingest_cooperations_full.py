@@ -1,6 +1,9 @@
-"""Each real national list of ../shared/data/cooperations imports against the national
+"""Each real national list of cooperations imports against the national communes.
+
+Each real national list of ../shared/data/cooperations imports against the national
 communes (COG 2026, loaded once by the boundaries loader: about a minute); the report gives
-rows per precision level, and a second import changes nothing."""
+rows per precision level, and a second import changes nothing.
+"""
 
 from __future__ import annotations
 
@@ -126,8 +129,11 @@ def test_real_list_located_without_coordinates(national, shared_data, relative):
 
 
 def test_national_pat_list_loads_with_the_shipped_mapping(national, shared_data):
-    """France PAT's 460 recognised PAT: perimeters from the code lists, stage from the
-    labellisation level, the descriptive file joined on id; a re-import changes nothing."""
+    """France PAT's 460 recognised PAT load with the shipped mapping.
+
+    France PAT's 460 recognised PAT: perimeters from the code lists, stage from the
+    labellisation level, the descriptive file joined on id; a re-import changes nothing.
+    """
     from geocoop.config import PROJECT_ROOT
 
     folder = shared_data / "cooperations" / "pat-france-2025"

@@ -1,5 +1,8 @@
-"""Perimeters given as lists of codes, partial perimeters, the study's fields, the headers
-people use, and the data-quality flags (far points, probable duplicates)."""
+"""Perimeters, the study's fields, common headers and data-quality flags.
+
+Perimeters given as lists of codes, partial perimeters, the study's fields, the headers
+people use, and the data-quality flags (far points, probable duplicates).
+"""
 
 from __future__ import annotations
 
@@ -243,8 +246,11 @@ def test_the_map_draws_the_bundled_pat_perimeters(demo_app):
 
 
 def test_perimeter_keys_cover_their_communes_without_geometry(communes, tmp_path):
-    """Stored keys are `level:code`: a commune list, an EPCI and a département each cover
-    exactly their communes under the perimeter rule."""
+    """Stored perimeter keys cover exactly their communes.
+
+    Stored keys are `level:code`: a commune list, an EPCI and a département each cover
+    exactly their communes under the perimeter rule.
+    """
     from geocoop.analysis.api import refresh_all
 
     path = tmp_path / "pat.csv"

@@ -113,8 +113,11 @@ def test_a_job_that_kills_every_worker_is_given_up(client, app, token):
 
 
 def test_a_worker_killed_mid_job_leaves_it_to_the_next(client, app, token, pg_cluster):
-    """A real `geocoop jobs work` is SIGKILLed while its job waits on a lock; the next
-    writer queues the job again and completes it."""
+    """A worker killed mid-job leaves the job to the next writer.
+
+    A real `geocoop jobs work` is SIGKILLed while its job waits on a lock; the next
+    writer queues the job again and completes it.
+    """
     response = post(client, token, source="api")
     engine = app.extensions["geocoop.engine"]
     env = {**os.environ, "GEOCOOP_DATABASE_URL": pg_cluster.url("geocoop_test")}

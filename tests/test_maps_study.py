@@ -1,5 +1,7 @@
-"""The study's questions on the tiny hand-drawn territories of test_maps: which communes
-are covered, exact counts, support needs and financing."""
+"""The study's questions on the tiny hand-drawn territories of test_maps.
+
+Which communes are covered, exact counts, support needs and financing.
+"""
 
 from __future__ import annotations
 

@@ -42,8 +42,11 @@ def test_rollups_match_the_analysis_api(app, analysed, collection, level, kind):
     "collection", ["coverage", "coverage-epci", "coverage-departements", "white-zones"]
 )
 def test_kind_without_data_has_no_row_and_the_collection_says_why(analysed, collection):
-    """No TZCLD loaded: no commune or territory is listed as "not covered", no white zone;
-    the collection document gives each kind's data status."""
+    """No TZCLD loaded: no row, no white zone, and the data status says why.
+
+    No TZCLD loaded: no commune or territory is listed as "not covered", no white zone;
+    the collection document gives each kind's data status.
+    """
     doc = analysed.get(f"{ROOT}/{collection}/items?kind_code=tzcld").get_json()
     assert doc["features"] == [] and doc["numberReturned"] == 0
     meta = analysed.get(f"{ROOT}/{collection}").get_json()

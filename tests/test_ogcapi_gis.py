@@ -1,6 +1,8 @@
-"""What GIS clients rely on, on the bundled real data: typed JSON schemas (`describedby`),
-numbers written with their decimals, one layer per kind, stored counts and extents, white
-zones as dissolved outlines."""
+"""What GIS clients rely on, on the bundled real data.
+
+Typed JSON schemas (`describedby`), numbers written with their decimals, one layer per kind, stored
+counts and extents, white zones as dissolved outlines.
+"""
 
 from __future__ import annotations
 

@@ -180,8 +180,11 @@ def test_random_filters_never_fail_the_server(app, grid):
 
 
 def test_bbox_on_coverage_rollups_is_not_a_500(live_server):
-    """Regression found by schemathesis: the roll-up collections returned their geometry
-    as text (min() of a geometry), so a bbox filter failed with a 500."""
+    """Regression: a bbox filter on the roll-up collections is not a 500.
+
+    Regression found by schemathesis: the roll-up collections returned their geometry
+    as text (min() of a geometry), so a bbox filter failed with a 500.
+    """
     import json
     import urllib.request
 

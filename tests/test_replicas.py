@@ -1,7 +1,10 @@
-"""Reads on a real PostgreSQL streaming standby of the session cluster (`geocoop db replica`'s
+"""Reads on a real PostgreSQL streaming standby of the session cluster.
+
+Reads on a real PostgreSQL streaming standby of the session cluster (`geocoop db replica`'s
 code: pg_basebackup -R and a replication slot): rows stream to it, pure GETs are served by
 it, a session that wrote reads its writes on the primary, and a standby stopped or lagging
-beyond GEOCOOP_MAX_REPLICA_LAG_S is skipped without an error."""
+beyond GEOCOOP_MAX_REPLICA_LAG_S is skipped without an error.
+"""
 
 from __future__ import annotations
 
@@ -109,8 +112,11 @@ def test_rows_written_on_the_primary_stream_to_the_read_only_standby(
 
 
 def test_the_standby_data_version_follows_replay(token, db_engine, standby_engine):
-    """nextval() WAL-logs only every 32 values: on a standby the version is the replay
-    position, so caches there change with every replayed write."""
+    """On a standby the data version follows the replay position.
+
+    nextval() WAL-logs only every 32 values: on a standby the version is the replay
+    position, so caches there change with every replayed write.
+    """
     wait_replayed(db_engine, standby_engine)
     with standby_engine.connect() as conn:
         before = data_version(conn)

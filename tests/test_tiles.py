@@ -6,7 +6,10 @@ import re
 
 from sqlalchemy import text
 
+from geocoop.features.tiles import empty_tile
 from tests.support.ogc_grid import square
+
+MVT_TYPE = "application/vnd.mapbox-vector-tile"
 
 # tile 10/507/354 covers lon [-1.758, -1.406], lat [48.166, 48.400]: the grid's top rows
 TILE = "/tiles/communes/10/507/354.mvt"
@@ -40,8 +43,10 @@ def test_tile_content_and_headers(grid):
 
 
 def test_empty_and_out_of_range(grid):
-    assert grid.get("/tiles/communes/10/0/0.mvt").status_code == 204
-    assert grid.get("/tiles/communes/3/3/2.mvt").status_code == 204  # below minzoom 7
+    for empty in ("/tiles/communes/10/0/0.mvt", "/tiles/communes/3/3/2.mvt"):  # 2: < minzoom
+        response = grid.get(empty)
+        assert response.status_code == 200 and response.mimetype == MVT_TYPE
+        assert response.get_data() == empty_tile("communes")
     for bad in ("/tiles/communes/40/0/0.mvt", "/tiles/communes/2/4/0.mvt", f"{TILE}?kind=pat"):
         response = grid.get(bad)
         assert response.status_code == 400, bad
@@ -101,13 +106,14 @@ def test_coverage_tiles_per_kind(app, grid):
     data = tile.get_data()
     assert b"coverage" in data and b"35007" in data and b"tiers_lieu" in data
     # no TZCLD loaded: no commune is drawn as "not covered"; the TileJSON says why
-    assert grid.get("/tiles/coverage/10/507/354.mvt?kind=tzcld").status_code == 204
+    assert b"35007" not in grid.get("/tiles/coverage/10/507/354.mvt?kind=tzcld").get_data()
     none = grid.get("/tiles/coverage.json?kind=tzcld").get_json()
     assert none["dataStatus"]["status"] == "none"
     assert none["description"].endswith("aucune donnée chargée.")
     other = grid.get("/tiles/coverage/10/507/354.mvt?kind=pat")
     assert other.headers["ETag"] != tile.headers["ETag"]
-    assert grid.get("/tiles/coverage/10/507/354.mvt?kind=nope").status_code == 204
+    nope = grid.get("/tiles/coverage/10/507/354.mvt?kind=nope")
+    assert nope.status_code == 200 and nope.get_data() == empty_tile("coverage")
     assert grid.get("/tiles/coverage/10/507/354.mvt").status_code == 400
     assert grid.get("/tiles/coverage/10/507/354.mvt?kind=Pat'--").status_code == 400
     assert grid.get("/tiles/communes/10/507/354.mvt?kind=pat").status_code == 400

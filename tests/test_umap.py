@@ -1,6 +1,9 @@
-"""The HTTP contract uMap relies on, on the bundled real data (Bretagne + La Réunion):
+"""The HTTP contract uMap relies on, on the bundled real data.
+
+The HTTP contract uMap relies on, on the bundled real data (Bretagne + La Réunion):
 complete or visibly sampled layers, any bbox, light white zones, popups, HTTP caching,
-and the documented remote-data URLs."""
+and the documented remote-data URLs.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""A real uMap (umap-project from PyPI, its own virtualenv and database, its dev server on
-loopback) with docs/api.md's remote-data layers on the bundled data, driven in headless
-Chromium at France, région and commune views: features drawn, no 400 at any zoom, the
+"""A real uMap with docs/api.md's remote-data layers, driven in headless Chromium.
+
+umap-project from PyPI (its own virtualenv and database, gunicorn on loopback) reads the
+bundled data at world, France, région and commune views: features drawn, no 400 at any zoom, the
 `description` in uMap's default popup, the notice of a truncated layer, white zones light.
 """
 
@@ -28,7 +29,7 @@ WHITE_ZONE_BUDGET = 500_000  # bytes at commune view (issue #20)
 
 @pytest.fixture(scope="module")
 def umap_site(pg_cluster, live_server):
-    """uMap on loopback with one map of geocoop layers read from `live_server`."""
+    """A uMap on loopback with one map of geocoop layers read from `live_server`."""
     if not umap.installed():
         missing(f"uMap absent ({umap.UMAP_VENV}): run scripts/setup.sh")
     with umap.umap_site(pg_cluster, live_server) as site:
@@ -37,8 +38,10 @@ def umap_site(pg_cluster, live_server):
 
 @pytest.fixture
 def umap_page(umap_site):
-    """The uMap map open in Chromium; every answer of geocoop and every off-loopback
-    request recorded."""
+    """The uMap map open in Chromium.
+
+    Every answer of geocoop and every off-loopback request is recorded.
+    """
     if not shutil.which(CHROMIUM):
         missing(f"Chromium absent ({CHROMIUM}): apt-get install chromium")
     from playwright.sync_api import sync_playwright
@@ -73,8 +76,10 @@ def _expected(zoom: int) -> set[str]:
 
 
 def _show(page, seen, view: str) -> tuple[dict[str, int], list]:
-    """Move uMap to `view`, wait for the answers of its dynamic layers and their drawing;
-    features per layer and the answers geocoop gave for this view."""
+    """Move uMap to `view` and wait for its dynamic layers' answers and drawing.
+
+    Returns the features per layer and the answers geocoop gave for this view.
+    """
     lat, lon, zoom = VIEWS[view]
     seen["answers"].clear()
     page.evaluate(f"() => U.MAP._leafletMap.setView([{lat}, {lon}], {zoom}, {{animate: false}})")
@@ -98,7 +103,7 @@ def _layer_url(url: str) -> str:
 
 
 def _popup(page, layer: str, predicate: str = "true") -> str:
-    """uMap's own popup of the first feature of `layer` matching `predicate` (JS on `f`)."""
+    """The text of uMap's own popup of the first feature of `layer` matching `predicate`."""
     page.evaluate(
         """([layer, predicate]) => {
             const found = U.MAP.layers.tree.find(l => l.getName() === layer);
@@ -116,9 +121,11 @@ def _popup(page, layer: str, predicate: str = "true") -> str:
 
 
 def test_umap_draws_geocoop_layers_at_every_view(umap_page):
-    """One pass over the views (each move costs uMap seconds): layers asked and drawn, no
-    400, popups and the truncation notice at région view, white zones light at commune
-    view."""
+    """One pass over the views (each move costs uMap seconds).
+
+    Layers asked and drawn, no 400, popups and the truncation notice at région view, white
+    zones light at commune view.
+    """
     page, seen = umap_page
     sizes = {}
     for view in VIEWS:

@@ -1,5 +1,8 @@
-"""The admin page: token login kept as a digest, CSRF on every form, upload queued as a job,
-the job's page and its report."""
+"""The admin page: login, CSRF, upload queued as a job, its report.
+
+The admin page: token login kept as a digest, CSRF on every form, upload queued as a job,
+the job's page and its report.
+"""
 
 from __future__ import annotations
 

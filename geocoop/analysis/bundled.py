@@ -5,30 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from geocoop.analysis.refresh import refresh_all
+from geocoop.sql import statement
+from geocoop.territories import any_territory
 
 
 def load_bundled(engine: Engine, data_dir: Path) -> Iterator[str]:
     """Run refresh_all once communes exist; skip when figures are already fresh."""
     with engine.begin() as conn:
-        communes = conn.execute(
-            text("SELECT count(*) FROM territory WHERE level = 'commune'")
-        ).scalar()
-        if not communes:
+        if not any_territory(conn, "commune"):
             yield "Analyse : aucune commune chargée, rien à calculer."
             return
-        stale = conn.execute(
-            text(
-                "SELECT (SELECT max(finished_at) FROM analysis_run WHERE scope = 'full') IS NULL "
-                "OR NOT EXISTS (SELECT 1 FROM analysis_commune_kind) "
-                "OR EXISTS (SELECT 1 FROM cooperation WHERE updated_at > "
-                "(SELECT max(finished_at) FROM analysis_run WHERE scope = 'full')) "
-                "OR EXISTS (SELECT 1 FROM territory WHERE updated_at > "
-                "(SELECT max(finished_at) FROM analysis_run WHERE scope = 'full'))"
-            )
-        ).scalar()
+        stale = conn.execute(statement("analysis/analysis_stale")).scalar()
         if not stale:
             yield "Analyse : déjà à jour."
             return

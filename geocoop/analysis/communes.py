@@ -7,11 +7,11 @@ panel's counts.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geocoop.analysis import compute
 from geocoop.analysis.params import check_filters, check_kind, check_level, check_rule
-from geocoop.sql import sql_source, statement
+from geocoop.sql import composed, table
 
 
 def commune_coverage(
@@ -24,20 +24,23 @@ def commune_coverage(
     distance_m: float | None = None,
     filters: dict | None = None,
 ) -> list[dict]:
-    """The communes of territory (`level`, `code`), largest population first: population,
+    """The communes of one territory with their coverage by one kind.
+
+    The communes of territory (`level`, `code`), largest population first: population,
     `covered` under `rule` (at `distance_m`, default the kind's service distance), how,
-    the nearest cooperation and its distance to the commune's boundary (metres)."""
+    the nearest cooperation and its distance to the commune's boundary (metres).
+    """
     check_level(level)
     kind = check_kind(conn, kind)
     rule = check_rule(rule)
     checked = check_filters(filters)
     source = compute.STORED_TABLE
-    stored = conn.execute(statement("analysis/commune_stored"), {"kind": kind}).scalar()
+    stored = kind in compute.stored_kinds(conn, [kind])
     if any(checked.values()) or not stored:
         scope = compute.scope_communes(conn, (level, code))
         compute.compute(conn, [kind], distance_m=distance_m, filters=checked, communes=scope)
         source = compute.WORK_TABLE
-    sql = text(sql_source("analysis/commune_list").replace("{source}", source))
+    sql = composed("analysis/commune_list", source=table(source))
     rows = conn.execute(
         sql, {"level": level, "code": code, "kind": kind, "rule": rule, "distance_m": distance_m}
     ).mappings()

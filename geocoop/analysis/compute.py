@@ -17,6 +17,12 @@ STORED_TABLE, WORK_TABLE = "analysis_commune_kind", "analysis_work"
 NO_FILTERS: dict = {"category": None, "socio_economic_model": None, "stage": None}
 
 
+def stored_kinds(conn: Connection, kinds: list[str]) -> set[str]:
+    """Those of `kinds` whose per-commune figures are stored (a refresh computed them)."""
+    rows = conn.execute(statement("analysis/facts_kinds_with_facts"), {"kinds": list(kinds)})
+    return {r[0] for r in rows}
+
+
 def prepare(conn: Connection) -> None:
     """Create (or empty) the scratch tables of this transaction."""
     conn.exec_driver_sql(sql_source("analysis/prepare_work"))
@@ -42,9 +48,12 @@ def compute_kind(
     filters: dict[str, list[str] | None],
     profile: dict | None = None,
 ) -> dict:
-    """Fill analysis_work for one kind over the communes of analysis_communes; returns the
-    number of points and perimeters used. `profile` ({"category", "socio_economic_model",
-    "stage"}, None values included) keeps only the cooperations of exactly that profile."""
+    """Fill analysis_work for one kind over the communes of analysis_communes.
+
+    Returns the number of points and perimeters used. `profile` ({"category",
+    "socio_economic_model", "stage"}, None values included) keeps only the cooperations of exactly
+    that profile.
+    """
     exact = NO_PROFILE
     if profile is not None:
         exact = {
@@ -62,8 +71,11 @@ def compute_kind(
 def compute_loaded(
     conn: Connection, kind: str, distance_m: float, points: int, perimeters: int
 ) -> None:
-    """Fill analysis_work for one kind over analysis_communes from the cooperations
-    already in analysis_pts / analysis_perims (`points`, `perimeters` of them)."""
+    """Fill analysis_work for one kind from the cooperations already loaded.
+
+    Fill analysis_work for one kind over analysis_communes from the cooperations
+    already in analysis_pts / analysis_perims (`points`, `perimeters` of them).
+    """
     params = {"kind": kind, "distance_m": float(distance_m)}
     if not points and not perimeters:
         conn.execute(statement("analysis/commune_empty"), params)

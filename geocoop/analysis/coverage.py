@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geocoop.analysis import compute, facts, filtered
 from geocoop.analysis.data_status import NO_DATA_FR, data_status
@@ -19,7 +19,7 @@ from geocoop.analysis.params import (
 )
 from geocoop.analysis.selection import note_text, selection_status
 from geocoop.errors import NotFound
-from geocoop.sql import sql_source
+from geocoop.sql import composed, table
 
 STORED, LIVE = compute.STORED_TABLE, compute.WORK_TABLE
 # What a territory row says when nothing can be counted: no figure rather than 0.
@@ -71,11 +71,13 @@ def rollup(
     distance_m: float | None,
     selection: dict | None = None,
 ) -> list[dict]:
-    """Rows of `coverage` for already-validated parameters. Only the kinds of the
-    selection that are counted (data loaded, a cooperation passing the filters) make the
-    figures; when none is, every coverage field is None and `data_note` says why. Read
-    from the stored roll-ups and facts when they can answer (geocoop/analysis/facts.py),
-    else computed (`rollup_computed`)."""
+    """Rows of `coverage` for already-validated parameters.
+
+    Only the kinds of the selection that are counted (data loaded, a cooperation passing the
+    filters) make the figures; when none is, every coverage field is None and `data_note` says
+    why. Read from the stored roll-ups and facts when they can answer
+    (geocoop/analysis/facts.py), else computed (`rollup_computed`).
+    """
     if selection is None:
         selection = selection_status(conn, kinds, filters)
     counted = selection["counted"]
@@ -123,17 +125,20 @@ def rollup_computed(
     distance_m: float | None,
     selection: dict | None = None,
 ) -> list[dict]:
-    """Rows of `rollup` (before the data notes) from the stored table, or computed for the
-    filters / distance (analysis/filtered.py)."""
+    """Rows of `rollup`, from the stored table or computed live.
+
+    Rows of `rollup` (before the data notes) from the stored table, or computed for the
+    filters / distance (analysis/filtered.py).
+    """
     if selection is None:
         selection = selection_status(conn, kinds, filters)
     counted = selection["counted"]
-    source, extra = STORED, {}
+    source, extra = table(STORED), {}
     if counted:
         source, extra = filtered.prepare_source(
             conn, selection, filters=filters, distance_m=distance_m, parent=parent
         )
-    sql = text(sql_source("analysis/rollup").replace("{source}", source))
+    sql = composed("analysis/rollup", source=source)
     params = {
         "level": level,
         "kinds": counted,
@@ -156,7 +161,21 @@ def coverage(
     distance_m: float | None = None,
     filters: dict | None = None,
 ) -> list[dict]:
-    """See geocoop.analysis.api.coverage."""
+    """Coverage of every territory of `level` (inside the parent, if any).
+
+    One dict per territory, sorted by code:
+    {"level", "code", "name", "population", "communes_total", "communes_covered",
+     "population_covered", "population_uncovered", "population_covered_pct" (0–100),
+     "area_km2", "area_covered_km2", "cooperations" (located in the territory),
+     "cooperations_per_100k", "nearest_distance_m" (edge distance from the territory's
+     closest commune to the nearest cooperation; 0 when one is inside; None when none
+     exists, or — under filters — when it is only known to lie beyond the service
+     distance), "data_note" (French: kinds without data, partial data, cooperations excluded
+     for an unknown value; None when nothing to say)}. population_covered +
+    population_uncovered == population at every level. When no requested kind can be
+    counted (no data, or no cooperation passing the filters) every coverage field is None,
+    never 0.
+    """
     check_level(level)
     return rollup(
         conn,
@@ -176,14 +195,30 @@ def coverage_summary(
     *,
     kinds: list[str] | None = None,
     rule: str = "any",
+    distance_m: float | None = None,
+    filters: dict | None = None,
+    together: list[str] | None = None,
 ) -> dict:
-    """See geocoop.analysis.api.coverage_summary."""
+    """One territory's coverage, per kind and for all kinds together.
+
+    {"level", "code", "name", "population", "rule",
+     "all": {…coverage fields as in `coverage`…},
+     "by_kind": [{"kind", "label", "service_distance_m", …coverage fields…,
+                  "data_status"}, …], "selection": see coverage_status}
+    "all" is the union of the kinds with data ("kinds_counted"); a kind without data has
+    None figures. `level` may be "france" (code ignored, use "FR"). `distance_m` and
+    `filters` as in `coverage` (the service distance shown is then `distance_m`);
+    `together`: the kinds "all" counts, when not every one of `kinds` (the map leaves
+    context layers out of its headline).
+    """
     check_level(level)
     check_rule(rule)
     kinds = check_kinds(conn, kinds)
+    together = kinds if together is None else check_kinds(conn, together)
+    distance_m = check_distance(distance_m)
     table = kind_table(conn)
     parent = None if level == "france" else resolve_parent(conn, level, code, level)
-    filters = check_filters(None)
+    filters = check_filters(filters)
     status = data_status(conn)
 
     def one(kind_list: list[str]) -> tuple[dict, dict]:
@@ -195,14 +230,14 @@ def coverage_summary(
             rule=rule,
             parent=parent,
             filters=filters,
-            distance_m=None,
+            distance_m=distance_m,
             selection=selection,
         )
         if not rows:
             raise NotFound(f"Aucune commune pour {level} {code}.")
         return rows[0], selection
 
-    total, selection = one(kinds)
+    total, selection = one(together)
     total["kinds_counted"] = selection["counted"]
     by_kind = []
     for kind in kinds:
@@ -211,7 +246,9 @@ def coverage_summary(
             {
                 "kind": kind,
                 "label": table[kind]["label"],
-                "service_distance_m": table[kind]["service_distance_m"],
+                "service_distance_m": (
+                    table[kind]["service_distance_m"] if distance_m is None else distance_m
+                ),
                 **row,
                 "data_status": status[kind],
             }
@@ -229,7 +266,7 @@ def coverage_summary(
 
 
 def _explain_row(conn: Connection, code: str, kind: str, source: str):
-    sql = text(sql_source("analysis/explain").replace("{source}", source))
+    sql = composed("analysis/explain", source=table(source))
     row = conn.execute(sql, {"code": code, "kind": kind}).mappings().first()
     if row is None:
         raise NotFound(f"Commune introuvable : {code}.")
@@ -237,7 +274,22 @@ def _explain_row(conn: Connection, code: str, kind: str, source: str):
 
 
 def explain_commune(conn: Connection, commune_code: str, kind: str) -> dict:
-    """See geocoop.analysis.api.explain_commune."""
+    """Why one commune counts (or not) as covered by `kind`, from the stored figures.
+
+    {"commune": {"code", "name", "population"}, "kind", "service_distance_m",
+     "covered": bool, "covered_by_distance": bool, "covered_by_perimeter": bool,
+     "reasons": [{"rule": "distance", "cooperation_id", "cooperation_name",
+                  "distance_edge_m", "distance_center_m"} |
+                 {"rule": "perimeter", "cooperation_id", "cooperation_name",
+                  "via": "commune_code" | "epci_code" | "area_share", "area_share"}],
+     "nearest": {"cooperation_id", "cooperation_name", "distance_edge_m",
+                 "distance_center_m"} | None,
+     "white_zone_id": str | None, "data_status", "message": French sentence}
+    For a kind without data: "covered" and the rule flags are None and the message says
+    that nothing can be said.
+    Distances: edge = geodesic metres from the commune polygon's nearest point (0 inside);
+    center = geodesic metres from the commune's point-on-surface.
+    """
     kind = check_kind(conn, kind)
     row = _explain_row(conn, commune_code, kind, STORED)
     status = data_status(conn)[kind]

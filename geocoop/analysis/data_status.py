@@ -49,8 +49,11 @@ def reference_table(path: Path = REFERENCE_FILE) -> dict:
 
 
 def context_kinds(rows: dict[str, bool]) -> set[str]:
-    """Codes of the context layers among `rows` (code → is_support): support structures
-    and the public services listed in reference_counts.yaml."""
+    """Codes of the context layers among `rows`.
+
+    `rows` maps code → is_support; the context layers are the support structures and the
+    public services listed in reference_counts.yaml.
+    """
     listed = set(reference_table()["context_kinds"])
     return {code for code, is_support in rows.items() if is_support or code in listed}
 
@@ -90,7 +93,7 @@ def _messages(count: int, ref: dict | None) -> tuple[str, str]:
 
 
 def data_status(conn: Connection) -> dict[str, dict]:
-    """Every kind's data status, by kind code:
+    """Every kind's data status, by kind code.
 
     {"kind", "label", "label_en", "status": "none" | "partial" | "loaded",
      "has_data": bool (status ≠ none), "cooperations", "placed" (with a point or a
@@ -170,9 +173,11 @@ def kinds_with_data(conn: Connection, kinds: list[str]) -> list[str]:
 
 
 def require_data(conn: Connection, kind: str, consequence: str) -> dict:
-    """The kind's data status; NoData (409) when it has none — for answers such as a CSV
-    file that have no room to say so (`consequence`: « aucune zone blanche n'est
-    calculée », …)."""
+    """The kind's data status; NoData (409) when it has none.
+
+    For answers such as a CSV file that have no room to say so (`consequence`: « aucune zone blanche
+    n'est calculée », …).
+    """
     status = data_status(conn).get(kind)
     if status is not None and not status["has_data"]:
         raise NoData(

@@ -1,4 +1,6 @@
-"""Fast answers from stored facts: roll-ups per kind set × rule × territory, and live
+"""Fast answers from stored facts: roll-ups and live variants without geometry.
+
+Fast answers from stored facts: roll-ups per kind set × rule × territory, and live
 variants (another distance, stage/category/model filters) from the per commune × kind
 facts, without geometry.
 
@@ -38,8 +40,10 @@ def kinds_key(kinds: list[str]) -> str:
 
 
 def _kind_sets(conn: Connection, touched: set[str] | None) -> list[list[str]]:
-    """The stored kind sets: each kind with stored facts, and the default set (every
-    non-support kind with stored facts: what a request for every kind counts)."""
+    """The stored kind sets: each kind with stored facts, and the default set.
+
+    Every non-support kind with stored facts: what a request for every kind counts.
+    """
     table = kind_table(conn)
     stored = {r[0] for r in conn.execute(statement("analysis/facts_stored_kinds"))}
     sets = [[k] for k in table if k in stored]
@@ -52,9 +56,11 @@ def _kind_sets(conn: Connection, touched: set[str] | None) -> list[list[str]]:
 
 
 def store_rollups(conn: Connection, touched: set[str] | None = None) -> int:
-    """(Re)write the roll-ups of every stored kind set holding a touched kind (all when
-    None). Kinds without any stored profile had no cooperation when their facts were
-    computed: they cover nothing and are left out of the aggregation. Returns rows."""
+    """(Re)write the roll-ups of every stored kind set holding a touched kind (all when None).
+
+    Kinds without any stored profile had no cooperation when their facts were computed: they
+    cover nothing and are left out of the aggregation. Returns rows.
+    """
     with_coops = {r[0] for r in conn.execute(statement("analysis/facts_kinds_with_profiles"))}
     rows = 0
     empty_key = None  # the roll-up of a set whose kinds cover nothing, computed once
@@ -85,10 +91,12 @@ def _profiles_now(conn: Connection, kinds: list[str] | None) -> dict[str, list[t
 
 
 def refresh_profiles(conn: Connection, kinds: list[str], *, with_facts: bool) -> dict:
-    """Store the profiles of `kinds` as the cooperations are now; with `with_facts`, also
-    the per-commune facts of each profile of kinds with several (needs analysis_communes
-    holding every commune, as after a full computation; empties analysis_work). Without,
-    those kinds are marked incomplete: filters on them are computed live."""
+    """Store the profiles of `kinds` as the cooperations are now.
+
+    With `with_facts`, also the per-commune facts of each profile of kinds with several (needs
+    analysis_communes holding every commune, as after a full computation; empties analysis_work).
+    Without, those kinds are marked incomplete: filters on them are computed live.
+    """
     table = kind_table(conn)
     now = _profiles_now(conn, kinds)
     params = {"kinds": kinds}
@@ -131,8 +139,11 @@ def refresh_profiles(conn: Connection, kinds: list[str], *, with_facts: bool) ->
 
 
 def store_all(conn: Connection, kinds: list[str]) -> dict:
-    """After a full refresh (analysis_communes = every commune) of `kinds` (every kind:
-    those without stored facts are dropped): profiles, their facts and every roll-up."""
+    """After a full refresh: profiles, their facts and every roll-up.
+
+    After a full refresh (analysis_communes = every commune) of `kinds` (every kind:
+    those without stored facts are dropped): profiles, their facts and every roll-up.
+    """
     report = refresh_profiles(conn, kinds, with_facts=True)
     conn.execute(statement("analysis/facts_profiles_analyze"))
     conn.execute(statement("analysis/facts_rollup_truncate"))
@@ -142,10 +153,13 @@ def store_all(conn: Connection, kinds: list[str]) -> dict:
 
 
 def refresh_kinds(conn: Connection, kinds: list[str], *, with_facts: bool = False) -> dict:
-    """After a refresh of `kinds`: their profiles and the roll-ups holding them. With
+    """After a refresh of `kinds`: their profiles and the roll-ups holding them.
+
+    After a refresh of `kinds`: their profiles and the roll-ups holding them. With
     `with_facts` (the kinds recomputed over every commune: analysis_communes holds them
     all) the per-profile facts too; without (an incremental refresh), kinds with several
-    profiles are marked incomplete and their partial filters computed live."""
+    profiles are marked incomplete and their partial filters computed live.
+    """
     report = refresh_profiles(conn, kinds, with_facts=with_facts)
     # every stored set holding a touched kind goes (a kind that lost its data leaves the
     # default set); the sets of the touched kinds and the default set are rewritten
@@ -155,8 +169,11 @@ def refresh_kinds(conn: Connection, kinds: list[str], *, with_facts: bool = Fals
 
 
 def _stored_state(conn: Connection, kinds: list[str]) -> dict | None:
-    """{kind: {"complete", "profiles": [(id, category, model, stage, count)]}} or None when
-    a kind's facts were never stored with their profiles."""
+    """The stored state of each kind's profiles, or None when never stored.
+
+    {kind: {"complete", "profiles": [(id, category, model, stage, count)]}} or None when
+    a kind's facts were never stored with their profiles.
+    """
     state = {
         r.kind_code: {"complete": bool(r.profiles_complete), "profiles": []}
         for r in conn.execute(statement("analysis/facts_kind_state"), {"k": kinds})
@@ -270,9 +287,12 @@ def answer(
 def answer_totals(
     conn: Connection, *, level: str, rule: str, parent: tuple[str, str] | None
 ) -> list | None:
-    """Rows whose only meaningful fields are those that do not depend on the kinds
+    """Rows answering what does not depend on the kinds (communes, population, area).
+
+    Rows whose only meaningful fields are those that do not depend on the kinds
     (communes, population, area: when no kind is counted), read from any stored kind
-    set; None when nothing is stored."""
+    set; None when nothing is stored.
+    """
     kind = conn.execute(statement("analysis/facts_any_kind")).scalar()
     if kind is None:
         return None

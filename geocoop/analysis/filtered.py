@@ -1,4 +1,6 @@
-"""Per-commune figures for a selection: stored ones whenever they hold, recomputed only
+"""Per-commune figures for a selection: stored where they hold, else recomputed.
+
+Per-commune figures for a selection: stored ones whenever they hold, recomputed only
 where a filter or a distance override changes them.
 
 For each counted kind:
@@ -15,28 +17,12 @@ For each counted kind:
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from psycopg import sql
+from sqlalchemy import Connection
 
 from geocoop.analysis import compute
 from geocoop.analysis.params import kind_table, scope_params
-from geocoop.sql import statement
-
-_UNION = (
-    "(SELECT * FROM analysis_commune_kind "
-    "WHERE kind_code = ANY (CAST(:stored_kinds AS text[])) "
-    "UNION ALL SELECT * FROM analysis_work)"
-)
-
-
-def _stored_kinds(conn: Connection, kinds: list[str]) -> set[str]:
-    rows = conn.execute(
-        text(
-            "SELECT k FROM unnest(CAST(:k AS text[])) AS k WHERE EXISTS "
-            "(SELECT 1 FROM analysis_commune_kind a WHERE a.kind_code = k)"
-        ),
-        {"k": kinds},
-    )
-    return {r[0] for r in rows}
+from geocoop.sql import fragment, statement, table
 
 
 def prepare_source(
@@ -46,12 +32,15 @@ def prepare_source(
     filters: dict[str, list[str] | None],
     distance_m: float | None,
     parent: tuple[str, str] | None,
-) -> tuple[str, dict]:
-    """The rows of the counted kinds as a SQL source for rollup.sql and its extra bound
+) -> tuple[sql.Composable, dict]:
+    """The rows of the counted kinds as a SQL source for rollup.sql, with its parameters.
+
+    The rows of the counted kinds as a SQL source for rollup.sql and its extra bound
     parameters: the stored table itself when it holds for every kind, else the union of
-    the stored rows of some kinds and `analysis_work` (filled here) for the others."""
+    the stored rows of some kinds and `analysis_work` (filled here) for the others.
+    """
     counted = selection["counted"]
-    stored = _stored_kinds(conn, counted)
+    stored = compute.stored_kinds(conn, counted)
     whole, delta, live = [], [], []
     for kind in counted:
         counts = selection["per_kind"][kind]
@@ -62,16 +51,16 @@ def prepare_source(
         else:
             delta.append(kind)
     if not delta and not live:
-        return compute.STORED_TABLE, {}
+        return table(compute.STORED_TABLE), {}
     communes = compute.scope_communes(conn, parent)
     if live:
         compute.compute(conn, live, distance_m=distance_m, filters=filters, communes=communes)
     else:
         compute.prepare(conn)
-    table = kind_table(conn)
+    kinds = kind_table(conn)
     for kind in delta:
-        _delta(conn, kind, table[kind]["service_distance_m"], filters, parent)
-    return _UNION, {"stored_kinds": whole}
+        _delta(conn, kind, kinds[kind]["service_distance_m"], filters, parent)
+    return fragment("analysis/mixed_source"), {"stored_kinds": whole}
 
 
 def _delta(
@@ -81,8 +70,11 @@ def _delta(
     filters: dict[str, list[str] | None],
     parent: tuple[str, str] | None,
 ) -> int:
-    """analysis_work rows of `kind` under `filters`: stored where they hold, recomputed
-    for the affected communes. Returns how many communes were recomputed."""
+    """analysis_work rows of `kind` under `filters`, recomputed only where they change.
+
+    analysis_work rows of `kind` under `filters`: stored where they hold, recomputed
+    for the affected communes. Returns how many communes were recomputed.
+    """
     conn.execute(statement("analysis/reset_kind"))
     counts = conn.execute(
         statement("analysis/load_kind"), {"kind": kind, **filters, **compute.NO_PROFILE}
@@ -92,7 +84,7 @@ def _delta(
     affected = [r.commune_code for r in rows]
     conn.execute(statement("analysis/filtered_keep"), {"kind": kind, "affected": affected, **scope})
     if affected:
-        conn.execute(text("TRUNCATE analysis_communes"))
+        conn.execute(statement("analysis/communes_clear"))
         conn.execute(statement("analysis/load_communes"), {"communes": affected})
         reachable = [r.commune_code for r in rows if r.covered_distance]
         conn.execute(

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, TextClause
 
 from geocoop.analysis import compute, zones
-from geocoop.sql import sql_source, statement
+from geocoop.sql import composed, statement, table
 
 # Search windows around newly covered communes for the connectivity check, tried in turn
 # before recomputing the whole zone (which, for a 12,000-commune zone, takes ~0.3 s).
@@ -29,13 +29,13 @@ WINDOWS_M = (20_000, 60_000)
 
 
 def _fresh_label(conn: Connection) -> str:
-    return "i" + str(conn.execute(text("SELECT nextval('analysis_zone_seq')")).scalar())
+    return "i" + str(conn.execute(statement("analysis/zone_label_next")).scalar())
 
 
 def _set(conn: Connection, kind: str, pairs: list[tuple[str, str | None]]) -> None:
     if pairs:
         conn.execute(
-            text(sql_source("analysis/zones_set").replace("{table}", compute.STORED_TABLE)),
+            composed("analysis/zones_set", table=table(compute.STORED_TABLE)),
             {"kind": kind, "codes": [c for c, _z in pairs], "zones": [z for _c, z in pairs]},
         )
 
@@ -44,8 +44,8 @@ def _split(conn: Connection, kind: str, zone: str) -> None:
     """Recompute the components of one stored zone; the largest keeps the label."""
     params = {"kind": kind, "zones": [zone], "extra": None}
 
-    def sql(name: str):
-        return text(sql_source(f"analysis/{name}").replace("{table}", compute.STORED_TABLE))
+    def sql(name: str) -> TextClause:
+        return composed(f"analysis/{name}", table=table(compute.STORED_TABLE))
 
     nodes = [r[0] for r in conn.execute(sql("zones_nodes"), params)]
     comp = zones.components(sorted(nodes), conn.execute(sql("zones_edges"), params).all())
@@ -82,8 +82,11 @@ def _shrink(conn: Connection, kind: str, zone: str, covered: list[str]) -> str:
 
 
 def _grow(conn: Connection, kind: str, uncovered: list[str]) -> None:
-    """The communes `uncovered` joined the uncovered set: merge them and the zones they
-    touch; the largest zone of each merged group lends its label."""
+    """Merge newly uncovered communes with each other and the zones they touch.
+
+    The communes `uncovered` joined the uncovered set: merge them and the zones they
+    touch; the largest zone of each merged group lends its label.
+    """
     rows = conn.execute(
         statement("analysis/zones_attach"), {"kind": kind, "communes": uncovered}
     ).all()
@@ -116,8 +119,11 @@ def update_zones(
     before: dict[str, tuple[bool, str | None]],
     after: dict[str, bool],
 ) -> dict:
-    """Bring stored zones of `kind` up to date after the communes of `before` (covered,
-    old label) were recomputed (now covered = `after`; their labels were cleared)."""
+    """Bring the stored zones of `kind` up to date after some communes were recomputed.
+
+    Bring stored zones of `kind` up to date after the communes of `before` (covered,
+    old label) were recomputed (now covered = `after`; their labels were cleared).
+    """
     _set(conn, kind, [(c, z) for c, (cov, z) in before.items() if not cov and not after[c]])
     newly_covered: dict[str, list[str]] = defaultdict(list)
     for c, (cov, z) in before.items():

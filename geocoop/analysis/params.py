@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geocoop.analysis.data_status import context_kinds
 from geocoop.errors import BadRequest, NotFound
 from geocoop.models import CATEGORIES, MODELS, STAGES
+from geocoop.sql import statement
 
 LEVELS = ("commune", "epci", "departement", "region", "france")
 RULES = ("distance", "perimeter", "any")
@@ -54,9 +55,7 @@ def check_distance(distance_m: float | None) -> float | None:
 
 def kind_table(conn: Connection) -> dict[str, dict]:
     """Every kind: code → {label, service_distance_m, is_support}."""
-    rows = conn.execute(
-        text("SELECT code, label_fr, service_distance_m, is_support FROM kind ORDER BY code")
-    ).mappings()
+    rows = conn.execute(statement("analysis/kinds")).mappings()
     return {
         r["code"]: {
             "label": r["label_fr"],
@@ -70,8 +69,11 @@ def kind_table(conn: Connection) -> dict[str, dict]:
 def check_kinds(
     conn: Connection, kinds: list[str] | None, *, allow_support: bool = True
 ) -> list[str]:
-    """Known kind codes; None → every cooperation kind (not the context layers: support
-    structures and public services, see reference_counts.yaml)."""
+    """Known kind codes; None means every cooperation kind.
+
+    Known kind codes; None → every cooperation kind (not the context layers: support
+    structures and public services, see reference_counts.yaml).
+    """
     table = kind_table(conn)
     if kinds is None:
         context = context_kinds({code: k["is_support"] for code, k in table.items()})
@@ -142,10 +144,9 @@ def resolve_parent(
     if parent_level == "france":
         return None
     found = conn.execute(
-        text("SELECT 1 FROM territory WHERE level = :level AND code = :code"),
-        {"level": parent_level, "code": parent_code},
-    ).first()
-    if found is None:
+        statement("analysis/territory_exists"), {"level": parent_level, "code": parent_code}
+    ).scalar_one()
+    if not found:
         raise NotFound(f"Territoire introuvable : {parent_level} {parent_code}.")
     return parent_level, parent_code
 

@@ -47,7 +47,9 @@ class _Laps:
 
 def _compute_with_zones(conn: Connection, kinds: list[str], lap: _Laps) -> dict[str, int]:
     """analysis_work for `kinds` with their white zones; returns the zone count per kind.
-    A batch job: the web's statement timeout does not apply to it."""
+
+    A batch job: the web's statement timeout does not apply to it.
+    """
     set_local_statement_timeout(conn, 0)
     compute.compute(conn, kinds)
     lap("coverage")
@@ -59,7 +61,13 @@ def _compute_with_zones(conn: Connection, kinds: list[str], lap: _Laps) -> dict[
 
 
 def refresh_all(conn: Connection) -> dict:
-    """See geocoop.analysis.api.refresh_all."""
+    """Recompute every stored figure.
+
+    Coverage per commune × kind, white zones and their dissolved outlines, synergy candidates.
+    Returns {"communes", "kinds", "rows", "kinds_without_data", "white_zones", "zone_outlines",
+    "synergy_pairs", "seconds", "phases"}. `geocoop.orchestration.refresh_analysis` also stores the
+    collections' counts.
+    """
     lap = _Laps()
     with conn.begin_nested():
         every = list(kind_table(conn))
@@ -106,10 +114,12 @@ def analysis_computed(conn: Connection) -> bool:
 
 
 def refresh_kinds(conn: Connection, kinds: list[str]) -> dict:
-    """Recompute the stored figures of `kinds` only — what an import of a list of those
-    kinds can change — leaving the other kinds' rows alone. Equal to `refresh_all` for
-    those kinds (tests/test_analysis_by_kind.py); the potential links, which pair kinds,
-    are all recomputed. Unknown kind codes are ignored."""
+    """Recompute the stored figures of `kinds` only.
+
+    What an import of a list of those kinds can change — leaving the other kinds' rows alone. Equal
+    to `refresh_all` for those kinds (tests/test_analysis_by_kind.py); the potential links, which
+    pair kinds, are all recomputed. Unknown kind codes are ignored.
+    """
     lap = _Laps()
     with conn.begin_nested():
         known = kind_table(conn)
@@ -165,8 +175,7 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
         # its last placed cooperation went: no data, so no figure and no zone any more
         cleared = conn.execute(statement("analysis/kind_clear"), {"k": kind}).rowcount
         return {"communes": 0, "zones": 0, "rows_changed": bool(cleared)}
-    has_rows = conn.execute(statement("analysis/commune_stored"), {"kind": kind}).scalar()
-    if not has_rows:
+    if kind not in compute.stored_kinds(conn, [kind]):
         communes = None  # never computed: the whole kind
     else:
         communes = [
@@ -200,7 +209,16 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
 
 
 def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
-    """See geocoop.analysis.api.refresh_for_cooperation."""
+    """Bring the stored figures up to date after one cooperation changed.
+
+    Bring stored figures up to date after one cooperation was added, moved, edited or
+    deleted: only the communes it reaches (before and after) are recomputed, then the white
+    zones touching them, their outlines and its synergy pairs. Call it after the write, in the
+    same transaction. Returns {"cooperation_id", "communes", "zones", "pairs", "seconds",
+    "kind_codes", "coverage_rows_changed", …};
+    `geocoop.orchestration.refresh_analysis_for_cooperation` also updates the collections'
+    stored counts.
+    """
     started = time.perf_counter()
     with conn.begin_nested():
         table = kind_table(conn)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from geocoop.analysis.data_status import NO_DATA_EN, NO_DATA_FR, data_status
+from geocoop.analysis.params import check_filters, check_kinds
 from geocoop.sql import statement
 
 FIELDS = ("category", "socio_economic_model", "stage")
@@ -163,3 +164,16 @@ def note_text(selection: dict, lang: str = "fr") -> str | None:
     key = "message_en" if lang == "en" else "message"
     parts = [n[key] for n in selection["notes"]]
     return " ; ".join(parts) if parts else None
+
+
+def coverage_status(
+    conn: Connection, kinds: list[str] | None = None, filters: dict | None = None
+) -> dict:
+    """What the figures of `coverage(kinds=…, filters=…)` are made of.
+
+    {"kinds", "counted", "without_data", "without_match", "cooperations", "matching",
+     "filters": {field: {"values", "known", "unknown", "matching"}}, "has_figures",
+     "notes": [{"code": "no_data" | "partial" | "unknown" | "no_match", "message",
+     "message_en", …}], "data_status": {kind: …}}.
+    """
+    return selection_status(conn, check_kinds(conn, kinds), check_filters(filters))

@@ -6,11 +6,11 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geocoop.analysis.params import check_level
 from geocoop.errors import ConfigurationError, NotFound
-from geocoop.sql import sql_source, statement
+from geocoop.sql import composed, fragment, statement
 
 RULES_FILE = Path(__file__).resolve().parent / "support_rules.yaml"
 KEYS = ("stage", "category", "socio_economic_model")
@@ -50,16 +50,21 @@ def needs_of(coop: dict) -> list[dict]:
 
 
 def _rows(conn: Connection, coop_id: int | None, level: str, code: str | None):
-    sql = text(
-        sql_source("analysis/support_cooperations").replace(
-            "{coop_territory}", sql_source("analysis/coop_territory")
-        )
+    sql = composed(
+        "analysis/support_cooperations", coop_territory=fragment("analysis/coop_territory")
     )
     return conn.execute(sql, {"id": coop_id, "code": code, "level": level}).mappings().all()
 
 
 def support_needs(conn: Connection, cooperation_id: int) -> dict:
-    """See geocoop.analysis.api.support_needs."""
+    """Accompaniment and financing needs of one cooperation (support_rules.yaml).
+
+    {"cooperation": {"id", "name", "kind", "category", "socio_economic_model", "stage"},
+     "needs": [{"dimension": "accompagnement" | "financement", "need" (code),
+                "label" (French), "source" (study table)}],
+     "support_in_reach": bool, "nearest_support": {"cooperation_id", "name",
+     "distance_m"} | None, "support_distance_m"}
+    """
     rows = _rows(conn, int(cooperation_id), "commune", None)
     if not rows:
         raise NotFound(f"Coopération introuvable (ou structure d'appui) : {cooperation_id}.")
@@ -89,13 +94,18 @@ def support_needs(conn: Connection, cooperation_id: int) -> dict:
 
 
 def support_needs_by_territory(conn: Connection, level: str, code: str) -> dict:
-    """See geocoop.analysis.api.support_needs_by_territory."""
+    """Needs aggregated over the cooperations located in one territory.
+
+    {"level", "code", "name", "cooperations", "by_stage": {stage: n},
+     "needs": [{"dimension", "need", "label", "cooperations"}],
+     "emergence_without_support": [{"id", "name", "kind", "nearest_support_m"}],
+     "communes_without_support": n, "population_without_support": n}
+    """
     check_level(level)
     name = "France"
     if level != "france":
         name = conn.execute(
-            text("SELECT name FROM territory WHERE level = :l AND code = :c"),
-            {"l": level, "c": code},
+            statement("analysis/territory_name"), {"level": level, "code": code}
         ).scalar()
         if name is None:
             raise NotFound(f"Territoire introuvable : {level} {code}.")

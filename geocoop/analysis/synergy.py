@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, TextClause
 
 from geocoop.analysis.data_status import data_status
 from geocoop.analysis.params import (
@@ -19,7 +19,7 @@ from geocoop.analysis.params import (
     scope_params,
 )
 from geocoop.errors import BadRequest, ConfigurationError
-from geocoop.sql import sql_source, statement
+from geocoop.sql import composed, fragment, statement
 
 MATRIX_FILE = Path(__file__).resolve().parent / "complementarity.yaml"
 
@@ -65,12 +65,7 @@ def _arrays(weights: dict, minimum: float = 0.0, *, distinct: bool = False) -> d
 def store_pairs(conn: Connection, only_id: int | None = None) -> int:
     """(Re)compute stored potential links: all of them, or those of one cooperation."""
     m = matrix(conn)
-    if only_id is None:
-        conn.execute(text("DELETE FROM analysis_synergy_pair"))
-    else:
-        conn.execute(
-            text("DELETE FROM analysis_synergy_pair WHERE :i IN (a_id, b_id)"), {"i": only_id}
-        )
+    conn.execute(statement("analysis/synergy_pairs_delete"), {"i": only_id})
     result = conn.execute(
         statement("analysis/synergy_pairs"),
         {"max_distance_m": m["max_distance_m"], "only_id": only_id, **_arrays(m["weights"])},
@@ -81,19 +76,8 @@ def store_pairs(conn: Connection, only_id: int | None = None) -> int:
 def _territory_ids(conn: Connection, parent: tuple[str, str] | None) -> list[int] | None:
     if parent is None:
         return None
-    sql = text(
-        "SELECT id FROM ("
-        + sql_source("analysis/coop_territory")
-        + ") ct WHERE "
-        + {
-            "commune": "commune_code",
-            "epci": "epci_code",
-            "departement": "departement_code",
-            "region": "region_code",
-        }[parent[0]]
-        + " = :code"
-    )
-    return [r[0] for r in conn.execute(sql, {"level": "commune", "code": parent[1]})]
+    sql = _with_ct("analysis/coop_territory_ids")
+    return [r[0] for r in conn.execute(sql, {"level": parent[0], "code": parent[1]})]
 
 
 def synergy_candidates(
@@ -105,7 +89,15 @@ def synergy_candidates(
     kinds: list[str] | None = None,
     limit: int = 100,
 ) -> list[dict]:
-    """See geocoop.analysis.api.synergy_candidates."""
+    """Pairs of cooperations that could work together and have no declared partnership.
+
+    A pair qualifies when the perimeters overlap or the points are within `max_distance_m`
+    (default: `max_distance_m` of complementarity.yaml) and the matrix weight of their kinds
+    is > 0. score = weight × proximity, proximity = 1 when perimeters overlap, else
+    1 − distance/max_distance. Best score first:
+    [{"a": {"id", "name", "kind", "commune_code"}, "b": {…}, "distance_m",
+      "perimeters_overlap": bool, "weight", "proximity", "score"}]
+    """
     m = matrix(conn)
     distance = check_distance(max_distance_m) or m["max_distance_m"]
     if distance > m["max_distance_m"]:
@@ -151,8 +143,9 @@ def synergy_candidates(
     return out
 
 
-def _with_ct(name: str) -> str:
-    return sql_source(name).replace("{coop_territory}", sql_source("analysis/coop_territory"))
+def _with_ct(name: str) -> TextClause:
+    """The named statement with the shared cooperation → territory CTE body."""
+    return composed(name, coop_territory=fragment("analysis/coop_territory"))
 
 
 def missing_complements(
@@ -161,12 +154,18 @@ def missing_complements(
     parent_code: str | None = None,
     parent_level: str | None = None,
 ) -> list[dict]:
-    """See geocoop.analysis.api.missing_complements."""
+    """Territories having kind A but no cooperation of a complementary kind B.
+
+    B is complementary to A when the matrix weight ≥ `missing_threshold` (yaml). A kind B
+    without any data loaded is never "missing" (no data is not absence).
+    [{"level", "code", "name", "population", "has": A, "missing": B, "weight",
+      "has_count"}] sorted by weight then population, largest first.
+    """
     check_level(level)
     parent = resolve_parent(conn, level, parent_code, parent_level)
     m = matrix(conn)
     rows = conn.execute(
-        text(_with_ct("analysis/missing_complements")),
+        _with_ct("analysis/missing_complements"),
         {
             "level": level,
             **scope_params(parent),
@@ -197,11 +196,16 @@ def synergy_index(
     parent_code: str | None = None,
     parent_level: str | None = None,
 ) -> list[dict]:
-    """See geocoop.analysis.api.synergy_index."""
+    """Per territory: declared links / potential links (complementary pairs within reach).
+
+    [{"level", "code", "name", "cooperations", "potential_links", "declared_links",
+      "undeclared_links", "index" (0–1, None when no potential link)}]
+    A link counts in a territory when at least one of its two cooperations is located there.
+    """
     check_level(level)
     parent = resolve_parent(conn, level, parent_code, parent_level)
     rows = conn.execute(
-        text(_with_ct("analysis/synergy_index")), {"level": level, **scope_params(parent)}
+        _with_ct("analysis/synergy_index"), {"level": level, **scope_params(parent)}
     ).mappings()
     out = []
     for r in rows:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, TextClause
 
 from geocoop.analysis import compute
 from geocoop.analysis.data_status import data_status
@@ -15,16 +15,7 @@ from geocoop.analysis.params import (
     resolve_parent,
     scope_params,
 )
-from geocoop.sql import sql_source, statement
-
-
-def _stored(conn: Connection, kind: str) -> bool:
-    return bool(
-        conn.execute(
-            text("SELECT EXISTS (SELECT 1 FROM analysis_commune_kind WHERE kind_code = :k)"),
-            {"k": kind},
-        ).scalar()
-    )
+from geocoop.sql import composed, fragment, statement, table
 
 
 def white_zones(
@@ -37,23 +28,36 @@ def white_zones(
     parent_level: str | None = None,
     with_geometry: bool = True,
 ) -> list[dict]:
-    """See geocoop.analysis.api.white_zones."""
+    """Maximal groups of adjacent uncovered communes, largest population first.
+
+    [{"id" (smallest member commune code, stable), "rank", "kind", "rule",
+      "communes" ([codes]), "communes_count", "population", "area_km2",
+      "departements" ([codes]), "epci" ([codes]),
+      "nearest_cooperation_distance_m" (edge distance from the zone to the closest
+      cooperation of the kind; None when the kind has none),
+      "geometry" (GeoJSON MultiPolygon: the dissolved outline of the simplified polygons,
+      any size; "geometry_dissolved" is always true; both omitted when
+      with_geometry=False)}]
+    With a parent, zones are those of the whole country clipped to the parent's communes.
+    A kind without data has no white zone: [] (check `data_status` before reading it as
+    "no gap").
+    """
     kind = check_kind(conn, kind)
     rule = check_rule(rule)
     limit = check_limit(limit)
     parent = resolve_parent(conn, "commune", parent_code, parent_level)
     if not data_status(conn)[kind]["has_data"]:
         return []  # no data is not absence: no white zone is computed for this kind
-    stored = _stored(conn, kind)
+    stored = kind in compute.stored_kinds(conn, [kind])
     if rule == "any" and stored:
-        members = sql_source("analysis/zones_members_stored")
+        members = fragment("analysis/zones_members_stored")
     else:
         source = compute.STORED_TABLE
         if not stored:
             compute.compute(conn, [kind])
             source = compute.WORK_TABLE
-        members = sql_source("analysis/zones_members_live").replace("{source}", source)
-    sql = text(sql_source("analysis/white_zones").replace("{members}", members))
+        members = fragment("analysis/zones_members_live", source=table(source))
+    sql = composed("analysis/white_zones", members=members)
     params = {
         "kind": kind,
         "rule": rule,
@@ -92,7 +96,13 @@ def epci_without(
     parent_code: str | None = None,
     parent_level: str | None = None,
 ) -> list[dict]:
-    """See geocoop.analysis.api.epci_without."""
+    """EPCI with no cooperation of `kind` located in any of their communes.
+
+    Inside the parent, a département unless `parent_level` says "region".
+
+    [{"code", "name", "departement_code", "population", "communes_total",
+      "nearest_distance_m"}] sorted by population, largest first.
+    """
     kind = check_kind(conn, kind)
     parent = resolve_parent(conn, "epci", parent_code, parent_level)
     if not data_status(conn)[kind]["has_data"]:
@@ -114,27 +124,21 @@ def epci_without(
 
 
 def ensure_adjacency(conn: Connection, *, check: bool = True) -> dict:
-    """Build the commune adjacency graph when missing or (check=True) when any commune
-    polygon changed since it was built. Returns {"rebuilt": bool, "pairs": n}."""
-    state = conn.execute(
-        text(
-            "SELECT signature, pairs FROM analysis_adjacency_state WHERE id = 1 "
-            "AND EXISTS (SELECT 1 FROM analysis_adjacency)"  # unlogged: empty after a crash
-        )
-    ).first()
+    """Build the commune adjacency graph when missing or out of date.
+
+    Build the commune adjacency graph when missing or (check=True) when any commune
+    polygon changed since it was built. Returns {"rebuilt": bool, "pairs": n}.
+    """
+    state = conn.execute(statement("analysis/adjacency_state")).first()
     if state is not None and not check:
         return {"rebuilt": False, "pairs": state.pairs}
     signature = conn.execute(statement("analysis/adjacency_signature")).scalar() or ""
     if state is not None and state.signature == signature:
         return {"rebuilt": False, "pairs": state.pairs}
-    conn.execute(text("DELETE FROM analysis_adjacency"))
+    conn.execute(statement("analysis/adjacency_clear"))
     pairs = conn.execute(statement("analysis/adjacency_build")).rowcount
-    conn.execute(text("ANALYZE analysis_adjacency"))
-    conn.execute(text("DELETE FROM analysis_adjacency_state"))
-    conn.execute(
-        text("INSERT INTO analysis_adjacency_state (id, signature, pairs) VALUES (1, :s, :p)"),
-        {"s": signature, "p": pairs},
-    )
+    conn.execute(statement("analysis/adjacency_analyze"))
+    conn.execute(statement("analysis/adjacency_state_store"), {"s": signature, "p": pairs})
     return {"rebuilt": True, "pairs": pairs}
 
 
@@ -164,16 +168,19 @@ def assign_zones(
     extra: list[str] | None = None,
     work: bool = False,
 ) -> int:
-    """White zones of `kind` (rule "any") as connected components of uncovered communes in
+    """Label the white zones of `kind` as connected components of uncovered communes.
+
+    White zones of `kind` (rule "any") as connected components of uncovered communes in
     the adjacency graph; zone id = smallest commune code. Over every commune, or (incremental
     refresh) over the members of `zones` plus the communes `extra` — a set the caller keeps
     closed under adjacency. In the stored table, or (work=True, full refresh) the scratch
-    one. Only changed zone ids are written; returns the number of zones."""
-    table = compute.WORK_TABLE if work else compute.STORED_TABLE
+    one. Only changed zone ids are written; returns the number of zones.
+    """
+    scratch_or_stored = table(compute.WORK_TABLE if work else compute.STORED_TABLE)
     params = {"kind": kind, "zones": zones, "extra": extra}
 
-    def sql(name: str):
-        return text(sql_source(f"analysis/{name}").replace("{table}", table))
+    def sql(name: str) -> TextClause:
+        return composed(f"analysis/{name}", table=scratch_or_stored)
 
     current = dict(conn.execute(sql("zones_nodes"), params).all())
     edges = conn.execute(sql("zones_edges"), params).all()
@@ -188,20 +195,18 @@ def assign_zones(
 
 
 def store_outlines(conn: Connection, kinds: list[str]) -> dict:
-    """Bring the stored white-zone outlines of `kinds` (table analysis_zone) in line with
+    """Bring the stored white-zone outlines of `kinds` in line with the zones.
+
+    Bring the stored white-zone outlines of `kinds` (table analysis_zone) in line with
     the zones of analysis_commune_kind: zones whose members changed are dissolved again,
-    the others kept. Returns {"kept", "written", "removed"}."""
+    the others kept. Returns {"kept", "written", "removed"}.
+    """
     params = {"kinds": list(kinds)}
-    conn.execute(text("DROP TABLE IF EXISTS zone_outline_live"))
-    conn.execute(
-        text(
-            "CREATE TEMPORARY TABLE zone_outline_live (kind_code text, zone_id text, "
-            "members_hash text, communes text[]) ON COMMIT DROP"
-        )
-    )
+    conn.execute(statement("analysis/zone_outline_live_drop"))
+    conn.execute(statement("analysis/zone_outline_live_create"))
     conn.execute(statement("analysis/zone_outlines_live"), params)
     removed = conn.execute(statement("analysis/zone_outlines_delete"), params).rowcount
     written = conn.execute(statement("analysis/zone_outlines_insert"), params).rowcount
-    total = conn.execute(text("SELECT count(*) FROM zone_outline_live")).scalar_one()
-    conn.execute(text("DROP TABLE zone_outline_live"))
+    total = conn.execute(statement("analysis/zone_outline_live_count")).scalar_one()
+    conn.execute(statement("analysis/zone_outline_live_drop"))
     return {"kept": total - written, "written": written, "removed": removed}

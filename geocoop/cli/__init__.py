@@ -25,7 +25,7 @@ __all__ = ["main"]
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
-    """geocoop — coopérations territoriales : carte, couverture, zones blanches.
+    """Coopérations territoriales (geocoop) : carte, couverture, zones blanches.
 
     Map French territorial cooperations, their coverage and white zones.
     """

@@ -24,8 +24,11 @@ def settings() -> Settings:
 
 
 def engine(migrated: bool = True):
-    """An engine on the configured database (starting the private cluster if needed);
-    with `migrated`, refuse a database whose schema is not at the head revision."""
+    """An engine on the configured database.
+
+    It starts the private cluster if needed. With `migrated`, refuse a database whose schema is not
+    at the head revision.
+    """
     from geocoop.db import check_migrated, engine_for
 
     result = engine_for(settings())
@@ -54,10 +57,12 @@ class Group(click.Group):
     """A group whose subcommands all get `friendly_errors`."""
 
     def command(self, *args, **kwargs):
+        """A subcommand whose errors are made friendly."""
         decorator = super().command(*args, **kwargs)
         return lambda f: decorator(friendly_errors(f))
 
     def group(self, *args, **kwargs):
+        """A subgroup of the same class, so its subcommands get friendly errors too."""
         kwargs.setdefault("cls", Group)
         return super().group(*args, **kwargs)
 
@@ -75,8 +80,11 @@ def group(*args, **kwargs):
 
 
 def purge_caches() -> None:
-    """After a committed write: tell the shared HTTP caches of GEOCOOP_CACHE_PURGE_URLS to
-    forget the stale answers (a cache that does not answer is reported, not an error)."""
+    """After a committed write, tell the shared HTTP caches to forget stale answers.
+
+    The caches are GEOCOOP_CACHE_PURGE_URLS; one that does not answer is reported, not an
+    error.
+    """
     from geocoop.orchestration import purge_caches as purge
 
     for result in purge(settings().cache_purge_urls):

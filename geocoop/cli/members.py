@@ -1,5 +1,8 @@
-"""`geocoop org create / list` and `geocoop member add / list`: who may propose, edit and
-moderate (docs/contributing-data.md). `member add` prints the member's token, once."""
+"""`geocoop org create / list` and `geocoop member add / list`.
+
+Who may propose, edit and moderate (docs/contributing-data.md). `member add` prints the member's
+token, once.
+"""
 
 from __future__ import annotations
 
@@ -50,8 +53,7 @@ def member() -> None:
 def member_add(
     organisation: str, name: str, role: str, kinds: tuple[str, ...], territory: tuple[str, ...]
 ) -> None:
-    """Ajoute un membre et affiche son jeton (une seule fois) / add a member, print its
-    token once."""
+    """Ajoute un membre, affiche son jeton une seule fois / add a member, print its token once."""
     from geocoop.members import add_member
 
     with engine().begin() as conn:

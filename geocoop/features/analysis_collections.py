@@ -1,8 +1,10 @@
-"""Collections over the stored analysis results (tables of migrations 0004 and 0011).
+"""Collections over the stored analysis results (tables of migrations 0004, 0011, 0012).
 
 - `coverage`: one row per commune × kind (filter `kind_code=pat`), with why it is covered,
   and `coverage-<kind>`: the same for one kind (a layer QGIS 3.22 can pick from the list);
-- `coverage-epci|departements|regions`: per territory × kind, summed over its communes;
+- `coverage-epci|departements|regions`: per territory × kind, the stored roll-ups of its
+  communes (analysis_rollup);
+- `coverage-wide` and `coverage-wide-<level>`: one row per territory, one column per kind;
 - `white-zones` and `white-zones-<kind>`: the stored white zones (rule "any") as dissolved,
   simplified outlines (table `analysis_zone`), never for a kind without any cooperation;
 - `synergy-candidates`: pairs of cooperations that could work together (a line a → b).
@@ -13,6 +15,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Integer,
     case,
+    exists,
     func,
     literal,
     select,
@@ -21,6 +24,7 @@ from sqlalchemy import (
 from geocoop.features.spec import Collection, Property
 from geocoop.models import (
     AnalysisCommuneKind,
+    AnalysisRollup,
     AnalysisSynergyPair,
     AnalysisZone,
     Cooperation,
@@ -32,9 +36,12 @@ _STATUS_FIELDS = ("status", "cooperations", "vintage", "message", "message_en")
 
 
 def kinds_data_status(conn) -> dict[str, dict]:
-    """Each kind's data status as the per-kind collections (`per_kind`, and the one-kind
+    """Each kind's data status as the per-kind collections and tiles list it.
+
+    Each kind's data status as the per-kind collections (`per_kind`, and the one-kind
     layers `coverage-<kind>`, `white-zones-<kind>`) and tiles list it: a kind with status
-    "none" has no row in them (no data is not absence, so nothing is stored)."""
+    "none" has no row in them (no data is not absence, so nothing is stored).
+    """
     from geocoop.analysis.data_status import data_status
 
     return {
@@ -48,6 +55,7 @@ _K = Kind.__table__
 _ACK = AnalysisCommuneKind.__table__
 _PAIR = AnalysisSynergyPair.__table__
 _ZONE = AnalysisZone.__table__
+_ROLLUP = AnalysisRollup.__table__
 _KIND_CODE = Property("kind_code", "string", "Type de coopération (code)")
 _KIND_LABEL = Property("kind_label", "string", "Type de coopération")
 
@@ -149,40 +157,60 @@ _ROLLUP_PROPS = (
 )
 
 
-def _rollup(level: str, parent_column: str):
-    """Coverage of each territory of `level` per kind, summed over its communes (rule
-    "any": distance or perimeter), from the stored per-commune figures."""
+def _stored_rollup(level: str, kind):
+    """Conditions on the stored roll-up of one kind, rule "any", a whole territory.
+
+    The roll-up is analysis_rollup, written by every refresh; the territory is of `level`.
+    """
+    return (
+        (_ROLLUP.c.kinds == kind)
+        & (_ROLLUP.c.rule == "any")
+        & (_ROLLUP.c.parent_level == "")
+        & (_ROLLUP.c.parent_code == "")  # the whole territory: the primary key's prefix
+        & (_ROLLUP.c.level == level)
+    )
+
+
+def _has_data(kind):
+    """The kind has stored coverage rows (no data: no row, never a 0 % roll-up)."""
+    return exists().where(_ACK.c.kind_code == kind)
+
+
+def _rollup(level: str):
+    """Coverage of each territory of `level` per kind, from the stored roll-ups.
+
+    Rule "any" (distance or perimeter): the figures of /api/analysis/coverage, one indexed
+    row per territory and kind instead of an aggregation of every commune per page.
+    """
 
     def build():
-        commune = _T.alias("c")
         parent = _T.alias("p")
-        covered = _ACK.c.covered_distance | _ACK.c.covered_perimeter
-        population = func.coalesce(commune.c.population, 0)
-        total = func.sum(population)
-        reached = func.sum(case((covered, population), else_=0))
-        joined = _ACK.join(
-            commune, (commune.c.level == "commune") & (commune.c.code == _ACK.c.commune_code)
-        ).join(parent, (parent.c.level == level) & (parent.c.code == commune.c[parent_column]))
-        joined = joined.join(_K, _K.c.code == _ACK.c.kind_code)
+        r = _ROLLUP
+        joined = r.join(parent, (parent.c.level == level) & (parent.c.code == r.c.code)).join(
+            _K,
+            _K.c.code == r.c.kinds,  # single-kind sets only (a set's key has commas)
+        )
         return (
             select(
-                func.concat(_ACK.c.kind_code, literal("-"), parent.c.code).label("id"),
-                # grouped by the parent's primary key, its columns come along as they are
-                # (min() of a geometry would silently compare and return it as text)
+                func.concat(r.c.kinds, literal("-"), parent.c.code).label("id"),
                 parent.c.geom_simplified.label("geom"),
-                _ACK.c.kind_code,
+                r.c.kinds.label("kind_code"),
                 _K.c.label_fr.label("kind_label"),
                 parent.c.code,
                 parent.c.name.label("name"),
-                total.cast(Integer).label("population"),
-                func.count().label("communes_total"),
-                func.count().filter(covered).label("communes_covered"),
-                reached.cast(Integer).label("population_covered"),
-                (total - reached).cast(Integer).label("population_uncovered"),
-                (100.0 * reached / func.nullif(total, 0)).label("population_covered_pct"),
+                r.c.population.cast(Integer).label("population"),
+                r.c.communes_total,
+                r.c.communes_covered,
+                r.c.population_covered.cast(Integer).label("population_covered"),
+                (r.c.population - r.c.population_covered)
+                .cast(Integer)
+                .label("population_uncovered"),
+                (100.0 * r.c.population_covered / func.nullif(r.c.population, 0)).label(
+                    "population_covered_pct"
+                ),
             )
             .select_from(joined)
-            .group_by(_ACK.c.kind_code, _K.c.label_fr, parent.c.id, parent.c.code)
+            .where(_stored_rollup(level, r.c.kinds), _has_data(r.c.kinds))
         )
 
     return build
@@ -288,16 +316,16 @@ _ROLLUPS: tuple[Collection, ...] = tuple(
         "communes et population couvertes (distance ou périmètre), sommées sur ses "
         "communes ; contour généralisé. Un type sans donnée chargée n'a aucune ligne (voir "
         "dataStatus).",
-        build=_rollup(level, column),
+        build=_rollup(level),
         properties=_ROLLUP_PROPS,
         keywords=("analyse", "couverture", level),
         extent_level=level,
         per_kind=True,
     )
-    for cid, level, column, label, singular in (
-        ("epci", "epci", "epci_code", "EPCI", "EPCI"),
-        ("departements", "departement", "departement_code", "départements", "département"),
-        ("regions", "region", "region_code", "régions", "région"),
+    for cid, level, label, singular in (
+        ("epci", "epci", "EPCI", "EPCI"),
+        ("departements", "departement", "départements", "département"),
+        ("regions", "region", "régions", "région"),
     )
 )
 
@@ -374,3 +402,189 @@ def kind_collections(kind: str, label: str) -> tuple[Collection, ...]:
             kind=kind,
         ),
     )
+
+
+# -- wide layers: one row per territory, one column per kind (thematic maps) -------------
+_UNKNOWN = (
+    "vide (NULL) : aucune donnée chargée pour ce type — inconnu, et non « non couverte » "
+    "(voir dataStatus)"
+)
+
+
+def _wide_commune_props(kinds: tuple[tuple[str, str], ...]) -> tuple[Property, ...]:
+    return (
+        Property("code", "string", "Code INSEE de la commune"),
+        Property("name", "string", "Commune"),
+        Property("population", "integer", "Population municipale"),
+        Property("departement_code", "string", "Département"),
+        Property("epci_code", "string", "EPCI (SIREN)"),
+        *(
+            Property(
+                f"covered_{code}",
+                "boolean",
+                f"Couverte — {label}",
+                description="Vrai : couverte par la distance ou un périmètre ; faux : non "
+                f"couverte ; {_UNKNOWN}.",
+            )
+            for code, label in kinds
+        ),
+        Property(
+            "kinds_with_data",
+            "integer",
+            "Types avec données",
+            description="Nombre de types de coopération dont les données sont chargées.",
+        ),
+        Property(
+            "kinds_covered",
+            "integer",
+            "Types présents",
+            description="Parmi les types avec données, combien couvrent la commune.",
+        ),
+    )
+
+
+def _wide_communes(kinds: tuple[tuple[str, str], ...]):
+    """One row per commune, one stored coverage lookup per kind.
+
+    One row per commune; each kind's column looks up its stored coverage row (primary
+    key kind_code, commune_code): no row means no data for that kind, hence NULL.
+    """
+
+    def build():
+        def per_commune(*where):
+            return select(func.count()).where(_ACK.c.commune_code == _T.c.code, *where)
+
+        covered = _ACK.c.covered_distance | _ACK.c.covered_perimeter
+        columns = [
+            _T.c.code.label("id"),
+            _T.c.geom,
+            _T.c.code,
+            _T.c.name,
+            _T.c.population,
+            _T.c.departement_code,
+            _T.c.epci_code,
+        ]
+        columns += [
+            select(covered)
+            .where(_ACK.c.commune_code == _T.c.code, _ACK.c.kind_code == code)
+            .scalar_subquery()
+            .label(f"covered_{code}")
+            for code, _label in kinds
+        ]
+        columns += [
+            per_commune().scalar_subquery().label("kinds_with_data"),
+            per_commune(covered).scalar_subquery().label("kinds_covered"),
+        ]
+        return select(*columns).where(_T.c.level == "commune")
+
+    return build
+
+
+def _wide_rollup_props(kinds: tuple[tuple[str, str], ...], singular: str) -> tuple[Property, ...]:
+    return (
+        Property("code", "string", f"Code du {singular}"),
+        Property("name", "string", "Nom"),
+        Property("population", "integer", "Population (somme des communes)"),
+        Property("communes_total", "integer", "Communes"),
+        *(
+            Property(
+                f"covered_pct_{code}",
+                "number",
+                f"Population couverte — {label} (%)",
+                description=f"De 0,00 à 100,00 (distance ou périmètre) ; {_UNKNOWN}.",
+                unit="%",
+            )
+            for code, label in kinds
+        ),
+    )
+
+
+def _wide_rollup(kinds: tuple[tuple[str, str], ...], level: str, parent_column: str):
+    """Per territory of `level`, each kind's share of population covered.
+
+    Read from the stored roll-ups (one indexed row per cell); a kind without data gives NULL, not 0
+    %.
+    """
+
+    def build():
+        commune = _T.alias("c")
+        parent = _T.alias("p")
+        communes = (  # the communes the stored roll-ups count (those with a boundary)
+            select(
+                commune.c[parent_column].label("parent_code"),
+                func.sum(func.coalesce(commune.c.population, 0)).label("population"),
+                func.count().label("communes_total"),
+            )
+            .where(commune.c.level == "commune", commune.c.geom.is_not(None))
+            .group_by(commune.c[parent_column])
+            .subquery("n")
+        )
+        r = _ROLLUP
+        per_kind = [
+            case(
+                (
+                    _has_data(literal(code)),
+                    select(100.0 * r.c.population_covered / func.nullif(r.c.population, 0))
+                    .where(_stored_rollup(level, literal(code)), r.c.code == parent.c.code)
+                    .scalar_subquery(),
+                ),
+                else_=None,
+            ).label(f"covered_pct_{code}")
+            for code, _label in kinds
+        ]
+        return (
+            select(
+                parent.c.code.label("id"),
+                parent.c.geom_simplified.label("geom"),
+                parent.c.code,
+                parent.c.name,
+                communes.c.population.cast(Integer).label("population"),
+                communes.c.communes_total,
+                *per_kind,
+            )
+            .select_from(parent.join(communes, communes.c.parent_code == parent.c.code))
+            .where(parent.c.level == level)
+        )
+
+    return build
+
+
+def wide_collections(kinds: tuple[tuple[str, str], ...]) -> tuple[Collection, ...]:
+    """`coverage-wide` and its roll-ups per EPCI, département and région.
+
+    `coverage-wide` (one row per commune, one yes/no/unknown column per kind) and its
+    roll-ups per EPCI, département and région (one share of population per kind).
+    """
+    wide = Collection(
+        id="coverage-wide",
+        title="Couverture des communes, tous types (une colonne par type)",
+        description="Une ligne par commune, une colonne covered_<type> par type de "
+        "coopération pour les cartes thématiques : vrai (couverte), faux (non couverte) ou "
+        "vide quand aucune donnée n'est chargée pour ce type (inconnu, pas « non »).",
+        build=_wide_communes(kinds),
+        properties=_wide_commune_props(kinds),
+        heavy=True,
+        keywords=("analyse", "couverture", "commune"),
+        extent_level="commune",
+        per_kind=True,
+    )
+    rollups = tuple(
+        Collection(
+            id=f"coverage-wide-{cid}",
+            title=f"Couverture des {label}, tous types (une colonne par type)",
+            description=f"Une ligne par {singular}, une colonne covered_pct_<type> par type : "
+            "part de la population couverte (distance ou périmètre), vide quand aucune "
+            "donnée n'est chargée pour ce type ; contour généralisé.",
+            build=_wide_rollup(kinds, level, column),
+            properties=_wide_rollup_props(kinds, singular),
+            keywords=("analyse", "couverture", level),
+            extent_level=level,
+            per_kind=True,
+        )
+        for cid, level, column, label, singular in (
+            ("epci", "epci", "epci_code", "EPCI", "EPCI"),
+            ("departements", "departement", "departement_code", "départements", "département"),
+            ("regions", "region", "region_code", "régions", "région"),
+        )
+    )
+    return (wide, *rollups)

@@ -63,6 +63,7 @@ class Param:
 
 
 def formats(*names: str) -> Param:
+    """The `f` parameter offering `names`, the first one by default."""
     return Param("f", "string", "Format de la réponse.", enum=names, default=names[0])
 
 
@@ -89,8 +90,7 @@ FILTERS = ("category", "socio_economic_model", "stage")
 
 
 def read_params(params: tuple[Param, ...], args: Mapping[str, Sequence[str]]) -> dict:
-    """The declared parameters in `args` (name → values), typed; 400 on unknown or invalid
-    ones."""
+    """The declared parameters in `args` (name → values), typed; 400 on unknown or invalid ones."""
     declared = {p.name: p for p in params}
     for name in args:
         if name not in declared:

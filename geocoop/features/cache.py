@@ -15,6 +15,7 @@ class VersionedCache:
     """
 
     def __init__(self, max_entries: int = 4096, max_bytes: int = 64 * 1024 * 1024) -> None:
+        """An empty cache bounded by entries and by (estimated) bytes."""
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self._items: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
@@ -60,4 +61,5 @@ class VersionedCache:
         self._version = version
 
     def __len__(self) -> int:
+        """How many entries are held."""
         return len(self._items)

@@ -1,4 +1,6 @@
-"""The collections of territories and cooperations: what the API serves, from which table,
+"""The collections of territories and cooperations that the API serves.
+
+The collections of territories and cooperations: what the API serves, from which table,
 with which properties (features/registry.py lists every served collection).
 
 A collection is a SELECT exposing an `id` column, a `geom` column (EPSG:4326) and its
@@ -11,14 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Select, Text, func, select
+from geoalchemy2 import Geometry
+from sqlalchemy import Select, Text, cast, func, null, select
 
 from geocoop.features.spec import Collection, Property
-from geocoop.models import Cooperation, Kind, Territory
+from geocoop.models import Cooperation, Kind, Partnership, Territory
 
 _T = Territory.__table__
 _C = Cooperation.__table__
 _K = Kind.__table__
+_P = Partnership.__table__
 
 _TERRITORY_COMMON = (
     Property("code", "string", "Code officiel", description="Code INSEE (SIREN pour les EPCI)."),
@@ -154,6 +158,121 @@ def _cooperations() -> Select:
         func.cast(_C.c.quality, Text).label("quality_detail"),
     ).select_from(joined)
 
+
+_KIND_PROPS = (
+    Property("code", "string", "Code du type"),
+    Property("label_fr", "string", "Type de coopération"),
+    Property("label_en", "string", "Type de coopération (anglais)"),
+    Property(
+        "default_category",
+        "string",
+        "Catégorie habituelle",
+        enum=("modelisee", "non_modelisee", "systemique"),
+    ),
+    Property(
+        "service_distance_m",
+        "integer",
+        "Distance de service (m)",
+        description="Distance à laquelle une coopération de ce type couvre une commune.",
+        unit="m",
+    ),
+    Property("is_support", "boolean", "Structure d'appui (couche de contexte)"),
+    Property("colour", "string", "Couleur sur la carte", queryable=False),
+    Property(
+        "cooperations",
+        "integer",
+        "Coopérations chargées",
+        description="0 : aucune donnée chargée (inconnu, pas « aucune coopération » ; voir "
+        "dataStatus).",
+    ),
+)
+
+
+def _kinds() -> Select:
+    count = select(func.count()).where(_C.c.kind_code == _K.c.code).scalar_subquery()
+    return select(
+        _K.c.code.label("id"),
+        cast(null(), Geometry("GEOMETRY", srid=4326)).label("geom"),
+        _K.c.code,
+        _K.c.label_fr,
+        _K.c.label_en,
+        _K.c.default_category,
+        _K.c.service_distance_m,
+        _K.c.is_support,
+        _K.c.colour,
+        count.label("cooperations"),
+    )
+
+
+_PARTNERSHIP_PROPS = (
+    Property("a_id", "integer", "Coopération A"),
+    Property("a_name", "string", "Nom de A"),
+    Property("a_kind", "string", "Type de A (code)"),
+    Property("a_kind_label", "string", "Type de A"),
+    Property("b_id", "integer", "Coopération B"),
+    Property("b_name", "string", "Nom de B"),
+    Property("b_kind", "string", "Type de B (code)"),
+    Property("b_kind_label", "string", "Type de B"),
+    Property("description", "string", "Description du partenariat", queryable=False),
+    Property("source", "string", "Source"),
+    Property("created_at", "date-time", "Enregistré le"),
+)
+
+
+def _partnerships() -> Select:
+    a, b = _C.alias("a"), _C.alias("b")
+    ka, kb = _K.alias("ka"), _K.alias("kb")
+    joined = (
+        _P.join(a, a.c.id == _P.c.cooperation_a_id)
+        .join(b, b.c.id == _P.c.cooperation_b_id)
+        .join(ka, ka.c.code == a.c.kind_code)
+        .join(kb, kb.c.code == b.c.kind_code)
+    )
+    return select(
+        _P.c.id.label("id"),
+        # NULL when either cooperation has no location
+        func.ST_MakeLine(a.c.location, b.c.location).label("geom"),
+        a.c.id.label("a_id"),
+        a.c.name.label("a_name"),
+        a.c.kind_code.label("a_kind"),
+        ka.c.label_fr.label("a_kind_label"),
+        b.c.id.label("b_id"),
+        b.c.name.label("b_name"),
+        b.c.kind_code.label("b_kind"),
+        kb.c.label_fr.label("b_kind_label"),
+        _P.c.description,
+        _P.c.source,
+        _P.c.created_at,
+    ).select_from(joined)
+
+
+# The kinds (a table) and the declared partnerships (a line from A to B)
+REFERENCE_COLLECTIONS: tuple[Collection, ...] = (
+    Collection(
+        id="kinds",
+        title="Types de coopération",
+        description="Les types de coopération (PTCE, PAT, TZCLD, tiers-lieux…) : libellés, "
+        "distance de service, couleur, nombre de coopérations chargées. Table sans "
+        "géométrie ; dataStatus dit ce qui est chargé pour chacun.",
+        build=_kinds,
+        properties=_KIND_PROPS,
+        geometry_type=None,
+        keywords=("référentiel", "types"),
+        per_kind=True,
+    ),
+    Collection(
+        id="partnerships",
+        title="Partenariats déclarés",
+        description="Liens déclarés entre deux coopérations (ligne de A vers B ; sans "
+        "géométrie si l'une n'est pas localisée).",
+        build=_partnerships,
+        properties=_PARTNERSHIP_PROPS,
+        id_type="integer",
+        geometry_type="LineString",
+        keywords=("coopération", "partenariats"),
+        temporal="created_at",
+    ),
+)
 
 # Régions, départements, EPCI and communes, then every located cooperation (all kinds)
 BASE_COLLECTIONS: tuple[Collection, ...] = (

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 import psycopg
-from sqlalchemy import Connection, Subquery, and_, func, select, text
+from sqlalchemy import Connection, Subquery, and_, func, select
 from sqlalchemy.exc import OperationalError
 
+from geocoop.db import current_setting, set_local
 from geocoop.features.cache import VersionedCache
 from geocoop.features.params import ItemQuery
 from geocoop.features.spec import Collection
@@ -48,16 +49,14 @@ def bounded_count(
     conn: Connection, base: Subquery, clauses: list, timeout_ms: int = COUNT_TIMEOUT_MS
 ) -> int | None:
     """COUNT(*) of the matches under a statement timeout of `timeout_ms` (None beyond)."""
-    previous = conn.execute(text("SELECT current_setting('statement_timeout')")).scalar_one()
+    previous = current_setting(conn, "statement_timeout")
     savepoint = conn.begin_nested()
     try:
-        conn.execute(
-            text("SELECT set_config('statement_timeout', :t, true)"), {"t": f"{timeout_ms}ms"}
-        )
+        set_local(conn, "statement_timeout", f"{timeout_ms}ms")
         count = conn.execute(
             select(func.count()).select_from(base).where(and_(True, *clauses))
         ).scalar_one()
-        conn.execute(text("SELECT set_config('statement_timeout', :t, true)"), {"t": previous})
+        set_local(conn, "statement_timeout", previous)
     except OperationalError as exc:
         savepoint.rollback()  # also restores the statement timeout
         if isinstance(exc.orig, psycopg.errors.QueryCanceled):

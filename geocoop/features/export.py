@@ -1,5 +1,8 @@
-"""Downloads: a page of features as CSV (geometry as WKT) or GeoPackage; any GeoJSON-like
-features as GeoPackage."""
+"""Downloads: a page of features as CSV or GeoPackage.
+
+Downloads: a page of features as CSV (geometry as WKT) or GeoPackage; any GeoJSON-like
+features as GeoPackage.
+"""
 
 from __future__ import annotations
 
@@ -88,8 +91,10 @@ def to_gpkg(collection: Collection, rows: list[dict], crs: Crs) -> bytes:
 
 
 def features_to_gpkg(features: list[dict], layer: str) -> bytes:
-    """A GeoPackage of GeoJSON-like features (EPSG:4326): lists become space-separated
-    text, nested values JSON text."""
+    """A GeoPackage of GeoJSON-like features (EPSG:4326).
+
+    Lists become space-separated text, nested values JSON text.
+    """
     import json
 
     import geopandas

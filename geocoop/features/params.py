@@ -44,7 +44,8 @@ class Bbox:
     """A bounding box in the coordinates of `crs`, already in x/y (east, north) order.
 
     In CRS84/EPSG:4326 a box crossing the antimeridian has `minx > maxx` (OGC API –
-    Features Part 1): it covers [minx, 180] and [-180, maxx]."""
+    Features Part 1): it covers [minx, 180] and [-180, maxx].
+    """
 
     minx: float
     miny: float
@@ -130,10 +131,12 @@ def _wrap(lon: float) -> float:
 
 
 def normalise_longitudes(west: float, east: float) -> tuple[float, float]:
-    """The west and east edges of a CRS84 box, any longitudes accepted (web maps send
-    boxes beyond ±180° at small zooms or past the antimeridian): a box 360° wide or more is
-    the whole world; otherwise both edges are wrapped into [-180, 180], and a box that then
-    crosses the antimeridian keeps west > east (OGC API – Features Part 1)."""
+    """The west and east edges of a CRS84 box, any longitudes accepted.
+
+    Web maps send boxes beyond ±180° at small zooms or past the antimeridian. A box 360° wide or
+    more is the whole world; otherwise both edges are wrapped into [-180, 180], and a box that then
+    crosses the antimeridian keeps west > east (OGC API – Features Part 1).
+    """
     if west <= east and east - west >= 360.0:
         return -180.0, 180.0
     if west > east:  # already crossing, as the standard writes it
@@ -162,8 +165,11 @@ def _instant(text: str, end: bool) -> datetime | None:
 
 
 def parse_datetime(value: str | None) -> tuple[datetime | None, datetime | None] | None:
-    """`datetime` as (start, end), either open: an instant, a date (the whole day), or
-    an interval `start/end` with `..` or nothing for an open end."""
+    """`datetime` as (start, end), either open.
+
+    An instant, a date (the whole day), or an interval `start/end` with `..` or nothing for an open
+    end.
+    """
     if value is None:
         return None
     if "/" in value:
@@ -256,8 +262,10 @@ def parse_items_query(
 
 
 def parse_properties(collection: Collection, value: str | None) -> tuple[str, ...] | None:
-    """`properties=a,b`: the selected properties (OGC API – Features Part 6), each one of
-    the collection's (400 otherwise); an empty value selects none."""
+    """`properties=a,b`: the selected properties (OGC API – Features Part 6).
+
+    Each one of the collection's (400 otherwise); an empty value selects none.
+    """
     if value is None:
         return None
     names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))

@@ -1,4 +1,6 @@
-"""What a web map shows of a feature by default: a `name` that says something, a French
+"""What a web map shows of a feature by default: name, description, colour.
+
+What a web map shows of a feature by default: a `name` that says something, a French
 (or English) `description` with the key figures, and a `colour` to style by.
 
 uMap's default popup shows `name` as its title and `description` as its body; its table
@@ -32,8 +34,11 @@ _STAGES = {
 
 
 def number(value, lang: str, decimals: int = 0) -> str:
-    """`value` written for readers: `12 345` or `82,5` in French, `12,345` or `82.5` in
-    English; `?` when unknown."""
+    """`value` written for readers in French or English.
+
+    `value` written for readers: `12 345` or `82,5` in French, `12,345` or `82.5` in
+    English; `?` when unknown.
+    """
     if value is None:
         return "?"
     text = f"{float(value):,.{decimals}f}"

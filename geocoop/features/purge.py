@@ -35,8 +35,10 @@ def purge_urls(public_url: str = "") -> list[str]:
 
 
 def send_bans(caches: list[str], timeout: float = 5.0) -> list[PurgeResult]:
-    """`BAN <prefix>` to every cache address (e.g. http://127.0.0.1:6081); a cache that
-    does not answer is reported, never raised (the import itself has committed)."""
+    """Send `BAN <prefix>` to every cache address (e.g. http://127.0.0.1:6081).
+
+    A cache that does not answer is reported, never raised (the import has committed).
+    """
     results = []
     for cache in caches:
         for prefix in PREFIXES:

@@ -38,8 +38,11 @@ COUNT_CAP = 50_000  # above this many matches numberMatched is omitted (it is op
 
 
 def output_value(prop: Property, column):
-    """A property as written: numbers rounded to their decimals (as `numeric`, so JSON keeps
-    the decimal point: `0.00`, `97.31`), integers rounded to whole numbers."""
+    """A property as written: numbers rounded to their decimals.
+
+    As `numeric`, so JSON keeps the decimal point: `0.00`, `97.31`. Integers rounded to whole
+    numbers.
+    """
     if prop.type == "number":
         return func.round(cast(column, Numeric), prop.precision)
     if prop.type == "integer":
@@ -49,8 +52,10 @@ def output_value(prop: Property, column):
 
 @cache
 def base_of(collection: Collection) -> Subquery:
-    """The collection's SELECT with its values as written, as a named subquery (built once
-    per collection): filters compare against what the client sees."""
+    """The collection's SELECT with its values as written, as a named subquery.
+
+    Built once per collection. Filters compare against what the client sees.
+    """
     src = collection.build().subquery("src")
     columns = [src.c.id, src.c.geom]
     columns += [output_value(p, src.c[p.name]).label(p.name) for p in collection.properties]
@@ -84,8 +89,10 @@ def envelopes(bbox: Bbox) -> list:
 
 
 def bbox_filter(geom, bbox: Bbox) -> ColumnElement[bool]:
-    """Features whose geometry intersects `bbox` (index-assisted; both halves of a box
-    crossing the antimeridian)."""
+    """Features whose geometry intersects `bbox`.
+
+    Index-assisted; a box crossing the antimeridian matches both its halves.
+    """
     return or_(*(func.ST_Intersects(geom, envelope) for envelope in envelopes(bbox)))
 
 
@@ -113,8 +120,10 @@ def where_clauses(collection: Collection, base: Subquery, q: ItemQuery) -> list:
 def feature_json(
     collection: Collection, base: Subquery, crs: Crs, properties: tuple[str, ...] | None = None
 ):
-    """SQL expression producing one GeoJSON Feature as text (only the `properties` named,
-    in their order, when given)."""
+    """SQL expression producing one GeoJSON Feature as text.
+
+    Only the `properties` named, in their order, when given.
+    """
     props = []
     chosen = collection.properties
     if properties is not None:
@@ -159,17 +168,43 @@ def items_page(
 
     `counter(conn, collection, q, base, clauses)` gives numberMatched when the page alone
     does not tell it (geocoop.features.counts.MatchCounter); without one, a count capped
-    at COUNT_CAP rows."""
+    at COUNT_CAP rows.
+    """
     base = base_of(collection)
     clauses = where_clauses(collection, base, q)
-    stmt = (
-        select(feature_json(collection, base, q.crs, properties))
-        .where(and_(True, *clauses))
-        .order_by(base.c.id)
-        .limit(q.limit + 1)
-        .offset(q.offset)
-    )
-    rows = conn.execute(stmt).scalars().all()
+    if q.offset == 0:
+        stmt = (
+            select(feature_json(collection, base, q.crs, properties))
+            .where(and_(True, *clauses))
+            .order_by(base.c.id)
+            .limit(q.limit + 1)
+        )
+        rows = conn.execute(stmt).scalars().all()
+    else:
+        # A later page: its ids first, then their features. PostgreSQL computes the select
+        # list of every row an OFFSET skips, so building GeoJSON (and a wide layer's
+        # per-kind lookups) in one SELECT made page n cost n pages (all communes, offset
+        # 30,000: 2.1 s instead of 0.2 s). The ids come back as a list: joining the id
+        # subquery instead misleads the planner on computed ids (coverage-departements).
+        ids = (
+            conn.execute(
+                select(base.c.id)
+                .where(and_(True, *clauses))
+                .order_by(base.c.id)
+                .limit(q.limit + 1)
+                .offset(q.offset)
+            )
+            .scalars()
+            .all()
+        )
+        rows = []
+        if ids:
+            stmt = (
+                select(feature_json(collection, base, q.crs, properties))
+                .where(base.c.id.in_(ids))
+                .order_by(base.c.id)
+            )
+            rows = conn.execute(stmt).scalars().all()
     has_next = len(rows) > q.limit
     features = list(rows[: q.limit])
     matched: int | None

@@ -1,7 +1,9 @@
 """The collection registry: every collection the API serves, listed explicitly.
 
-Territories and cooperations (`collections.BASE_COLLECTIONS`), the stored analysis results
-(`analysis_collections.ANALYSIS_COLLECTIONS`), then one coverage and one white-zones layer
+Territories and cooperations (`collections.BASE_COLLECTIONS`), the kinds and declared
+partnerships (`collections.REFERENCE_COLLECTIONS`), the stored analysis results
+(`analysis_collections.ANALYSIS_COLLECTIONS`), the wide one-column-per-kind coverage layers
+(`analysis_collections.wide_collections`), then one coverage and one white-zones layer
 per cooperation kind of `DEFAULT_KINDS` (`analysis_collections.kind_collections`). This is
 the one owner of registration: nothing registers itself at import, and the definition
 modules never import each other nor this one.
@@ -10,8 +12,12 @@ modules never import each other nor this one.
 from __future__ import annotations
 
 from geocoop.errors import NotFound
-from geocoop.features.analysis_collections import ANALYSIS_COLLECTIONS, kind_collections
-from geocoop.features.collections import BASE_COLLECTIONS
+from geocoop.features.analysis_collections import (
+    ANALYSIS_COLLECTIONS,
+    kind_collections,
+    wide_collections,
+)
+from geocoop.features.collections import BASE_COLLECTIONS, REFERENCE_COLLECTIONS
 from geocoop.features.spec import Collection
 from geocoop.models import DEFAULT_KINDS
 
@@ -34,14 +40,18 @@ def _by_id(*groups: tuple[Collection, ...]) -> dict[str, Collection]:
 
 _REGISTRY = _by_id(
     BASE_COLLECTIONS,
+    REFERENCE_COLLECTIONS,
     ANALYSIS_COLLECTIONS,
+    wide_collections(kinds()),
     tuple(c for code, label in kinds() for c in kind_collections(code, label)),
 )
 
 
 def all_collections() -> list[Collection]:
-    """Every served collection, in a stable order (territories, cooperations, analyses,
-    then the per-kind layers)."""
+    """Every served collection, in a stable order.
+
+    Territories, cooperations, analyses, then the per-kind layers.
+    """
     return list(_REGISTRY.values())
 
 

@@ -14,6 +14,8 @@ JSON_SCHEMA = "https://json-schema.org/draft/2019-09/schema"
 
 
 def _geometry(collection: Collection) -> dict:
+    if collection.geometry_type is None:  # a table (kinds): every geometry is JSON null
+        return {"title": "Géométrie (aucune)", "type": "null"}
     return {
         "title": "Géométrie",
         "format": "geometry-" + collection.geometry_type.lower(),

@@ -73,7 +73,7 @@ class Collection:
     build: Callable[[], Select]  # columns: id, geom, then one per property (same names)
     properties: tuple[Property, ...]
     id_type: str = "string"  # "string" or "integer": how featureId is parsed
-    geometry_type: str = "MultiPolygon"
+    geometry_type: str | None = "MultiPolygon"  # None: a table whose features have no geometry
     heavy: bool = False  # big polygons: exports bounded more tightly
     tile_minzoom: int = 0
     tile_maxzoom: int = 14

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Select, and_, case, cast, func, literal, select, text
+from sqlalchemy import Connection, Select, and_, case, cast, func, literal, select
 from sqlalchemy.types import Text
 
 from geocoop.features.query import base_of
@@ -23,6 +23,7 @@ from geocoop.features.registry import all_collections
 from geocoop.features.spec import Collection
 from geocoop.features.version import data_version
 from geocoop.models import Territory
+from geocoop.sql import statement
 
 # Metropolitan France (Corsica included) in CRS84: a geometry whose bounding-box centre
 # falls in it belongs to the first extent; anything else goes to its overseas area.
@@ -41,8 +42,11 @@ class Summary:
 
 
 def extents(conn: Connection, geometries: Select) -> list[list[float]]:
-    """Bounding boxes of the `geom` column of `geometries`: metropolitan France first, then
-    one per overseas area (10° cells of each geometry's bounding-box centre)."""
+    """Bounding boxes of the `geom` column of `geometries`.
+
+    Metropolitan France first, then one per overseas area (10° cells of each geometry's bounding-box
+    centre).
+    """
     g = geometries.subquery("g").c.geom
     box = func.Box2D(g)
     cx = (func.ST_XMin(box) + func.ST_XMax(box)) / 2
@@ -68,8 +72,10 @@ def extents(conn: Connection, geometries: Select) -> list[list[float]]:
 
 
 def _level_geometries(level: str) -> Select:
-    """The light boundaries of one territory level (same extent as the full ones, to within
-    the simplification tolerance)."""
+    """The light boundaries of one territory level.
+
+    Same extent as the full ones, to within the simplification tolerance.
+    """
     return select(func.coalesce(_T.c.geom_simplified, _T.c.geom).label("geom")).where(
         _T.c.level == level
     )
@@ -93,9 +99,12 @@ def compute_summary(
 
 
 def refresh_summaries(conn: Connection, changed: set[str] | None = None) -> int:
-    """Recompute and store the count and extents of every collection, or (an incremental
+    """Recompute and store the count and extents of every (or every changed) collection.
+
+    Recompute and store the count and extents of every collection, or (an incremental
     write) only of the `changed` ones, the others being restamped with the new data version
-    (the caller knows they did not change); returns how many were recomputed."""
+    (the caller knows they did not change); returns how many were recomputed.
+    """
     stored = read_summaries(conn) if changed is not None else {}
     level_extents: dict[str, list] = {}
     rows = []
@@ -107,23 +116,24 @@ def refresh_summaries(conn: Connection, changed: set[str] | None = None) -> int:
         count, boxes = compute_summary(conn, collection, level_extents)
         rows.append({"id": collection.id, "n": count, "e": boxes, "new": True})
     version = data_version(conn)
-    conn.execute(text("DELETE FROM collection_summary"))
+    conn.execute(statement("features/summary_clear"))
     conn.execute(
-        text(
-            "INSERT INTO collection_summary (collection_id, number_matched, extents, "
-            "data_version) VALUES (:id, :n, CAST(:e AS jsonb), :v)"
-        ),
+        statement("features/summary_insert"),
         [{"id": r["id"], "n": r["n"], "e": json.dumps(r["e"]), "v": version} for r in rows],
     )
     return sum(1 for r in rows if r.get("new"))
 
 
 def collections_changed_by_cooperation(kinds: list[str]) -> set[str]:
-    """The collections whose count or extents can change when one cooperation of `kinds`
+    """The collections one cooperation's incremental refresh can change.
+
+    The collections whose count or extents can change when one cooperation of `kinds`
     changes and its analysis is refreshed incrementally: the cooperations, the white zones
-    and synergies (coverage keeps one row per commune and kind; when a kind gains or loses
-    its coverage rows, recount everything instead)."""
-    return {"cooperations", "white-zones", "synergy-candidates"} | {
+    and synergies, the partnerships (a deleted cooperation takes its own; a moved one moves
+    their lines) (coverage keeps one row per commune and kind; when a kind gains or loses
+    its coverage rows, recount everything instead).
+    """
+    return {"cooperations", "white-zones", "synergy-candidates", "partnerships"} | {
         f"white-zones-{kind}" for kind in kinds
     }
 
@@ -139,9 +149,7 @@ def summaries_current(conn: Connection) -> bool:
 
 def read_summaries(conn: Connection) -> dict[str, Summary]:
     """Every stored summary, by collection id (empty before the first refresh)."""
-    rows = conn.execute(
-        text("SELECT collection_id, number_matched, extents, data_version FROM collection_summary")
-    )
+    rows = conn.execute(statement("features/summary_read"))
     return {
         r.collection_id: Summary(int(r.number_matched), list(r.extents), int(r.data_version))
         for r in rows

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, TextClause
 
 from geocoop.errors import BadRequest
 from geocoop.features.cache import VersionedCache
 from geocoop.features.spec import Collection
 from geocoop.models import DEFAULT_KINDS
-from geocoop.sql import statement
+from geocoop.sql import composed, fragment
 
 MAX_ZOOM = 22
 DETAIL_ZOOM = 10  # from this zoom on, full-resolution boundaries
@@ -127,6 +128,12 @@ def tile_source(collection: Collection) -> TileSource:
     return source
 
 
+@cache
+def _tile_statement(name: str) -> TextClause:
+    """A tile statement with the shared tile-bounds CTE (composed once per statement)."""
+    return composed(name, bounds=fragment("features/tile_bounds"))
+
+
 def render_tile(
     conn: Connection, collection: Collection, z: int, x: int, y: int, kind: str | None = None
 ) -> bytes:
@@ -140,8 +147,30 @@ def render_tile(
     params.update(dict(source.params))
     if kind is not None:
         params["kind"] = kind
-    data = conn.execute(statement(source.sql), params).scalar_one()
+    data = conn.execute(_tile_statement(source.sql), params).scalar_one()
     return bytes(data or b"")
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        if not value:
+            out.append(byte)
+            return bytes(out)
+        out.append(byte | 0x80)
+
+
+def empty_tile(layer: str) -> bytes:
+    """A valid MVT holding one layer named `layer` and no feature (version 2, extent 4096).
+
+    ST_AsMVT over no row gives zero bytes, which GDAL's MVT driver (3.6) refuses to open
+    (it identifies a tile by its first layer); this layer-only tile opens as a layer with
+    0 features, and MapLibre/Leaflet/QGIS draw nothing, as for an empty tile.
+    """
+    name = layer.encode("utf-8")
+    body = b"\x78\x02" + b"\x0a" + _varint(len(name)) + name + b"\x28" + _varint(4096)
+    return b"\x1a" + _varint(len(body)) + body  # Tile.layers (field 3) = Layer
 
 
 def cached_tile(

@@ -10,8 +10,10 @@ from geocoop.sql import statement
 
 
 def data_version(conn: Connection) -> int:
-    """A number that changes whenever served data or analysis results change (on a
-    streaming standby: the WAL replay position, see features/sql/data_version.sql)."""
+    """A number that changes whenever served data or analysis results change.
+
+    On a streaming standby: the WAL replay position, see features/sql/data_version.sql.
+    """
     return int(conn.execute(statement("features/data_version")).scalar_one())
 
 
@@ -21,6 +23,8 @@ def data_modified(conn: Connection) -> datetime | None:
 
 
 def published_version(conn: Connection) -> int:
-    """The version of the last committed write, equal on the primary and its standbys:
-    the `v` of versioned tile URLs (see features/sql/published_version.sql)."""
+    """The version of the last committed write, equal on the primary and its standbys.
+
+    It is the `v` of versioned tile URLs (see features/sql/published_version.sql).
+    """
     return int(conn.execute(statement("features/published_version")).scalar_one())

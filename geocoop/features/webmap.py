@@ -1,4 +1,6 @@
-"""The `umap` profile of `/items`: complete, light and labelled layers for web maps that
+"""The `umap` profile of `/items`: complete, light and labelled web-map layers.
+
+The `umap` profile of `/items`: complete, light and labelled layers for web maps that
 neither page nor read `numberMatched` (uMap "remote data", Leaflet/OpenLayers GeoJSON).
 
 - **Complete or visibly cut.** The page holds every feature of the bbox up to
@@ -100,8 +102,11 @@ def _props(collection: Collection, base):
 def items_page(
     conn: Connection, collection: Collection, q: ItemQuery, counter: Callable
 ) -> WebPage:
-    """One web-map layer: every match of the bbox up to `q.limit`, else an even sample
-    of them and a notice feature."""
+    """One web-map layer: every match of the bbox up to `q.limit`, else a sample.
+
+    One web-map layer: every match of the bbox up to `q.limit`, else an even sample
+    of them and a notice feature.
+    """
     base = base_of(collection)
     clauses = where_clauses(collection, base, q)
     geom = output_geometry(light_geometry(collection, base.c.geom, q.bbox), q.crs)

@@ -17,9 +17,10 @@ from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, select
 from tqdm import tqdm
 
+from geocoop.db import set_local
 from geocoop.errors import IngestError
 from geocoop.ingest.boundaries_files import Sources, detect_kind, fail, file_checksum_many
 from geocoop.ingest.boundaries_lists import read_csv_list, read_json_list
@@ -29,6 +30,7 @@ from geocoop.ingest.boundaries_simplify import simplify_communes, simplify_level
 from geocoop.ingest.report import IngestReport, finish_run, start_run
 from geocoop.models import LEVELS, IngestRun
 from geocoop.sql import sql_source, statement
+from geocoop.territories import any_territory
 
 TARGET = "boundaries"
 
@@ -64,10 +66,11 @@ def read_sources(
 
 
 def _copy(
-    conn: Connection, sql: str, rows: Iterable[tuple], progress: bool, label: str, total: int
+    conn: Connection, name: str, rows: Iterable[tuple], progress: bool, label: str, total: int
 ) -> None:
+    """COPY `rows` with the named statement (text format), with a progress bar."""
     raw = conn.connection.driver_connection
-    with raw.cursor() as cur, cur.copy(sql) as copy:
+    with raw.cursor() as cur, cur.copy(sql_source(name)) as copy:
         for row in tqdm(
             rows, desc=label, total=total, unit="ligne", disable=not progress, leave=False
         ):
@@ -85,8 +88,7 @@ def _stage(conn: Connection, plan: Plan, progress: bool) -> None:
     _run_script(conn, "ingest/boundaries_staging")
     _copy(
         conn,
-        "COPY stg_attr (level, code, name, name_search, region_code, departement_code, "
-        "epci_code, postcodes, population, population_year, vintage) FROM STDIN",
+        "ingest/boundaries_copy_attr",
         plan.attrs,
         progress,
         "attributs",
@@ -94,7 +96,7 @@ def _stage(conn: Connection, plan: Plan, progress: bool) -> None:
     )
     _copy(
         conn,
-        "COPY stg_part (code, part_code, file, seq, geom) FROM STDIN",
+        "ingest/boundaries_copy_part",
         plan.parts,
         progress,
         "polygones",
@@ -102,7 +104,7 @@ def _stage(conn: Connection, plan: Plan, progress: bool) -> None:
     )
     _copy(
         conn,
-        "COPY stg_upper (level, code, file, seq, geom) FROM STDIN",
+        "ingest/boundaries_copy_upper",
         plan.upper,
         progress,
         "polygones (niveaux)",
@@ -110,7 +112,7 @@ def _stage(conn: Connection, plan: Plan, progress: bool) -> None:
     )
     _copy(
         conn,
-        "COPY stg_change (old_code, new_code, effective, source) FROM STDIN",
+        "ingest/boundaries_copy_change",
         plan.changes,
         progress,
         "codes",
@@ -118,7 +120,7 @@ def _stage(conn: Connection, plan: Plan, progress: bool) -> None:
     )
     _copy(
         conn,
-        "COPY stg_alias (name_search, code, name, source) FROM STDIN",
+        "ingest/boundaries_copy_alias",
         plan.aliases,
         progress,
         "anciens noms",
@@ -129,9 +131,7 @@ def _stage(conn: Connection, plan: Plan, progress: bool) -> None:
 def _merge_level(conn: Connection, level: str, counts: dict) -> None:
     results = conn.execute(statement("ingest/boundaries_merge_territory"), {"level": level})
     flags = [row.inserted for row in results]
-    staged = conn.execute(
-        text("SELECT count(*) FROM res_geom WHERE level = :l"), {"l": level}
-    ).scalar_one()
+    staged = conn.execute(statement("ingest/boundaries_staged_count"), {"l": level}).scalar_one()
     entry = counts.setdefault(level, {})
     entry.update(
         loaded=staged,
@@ -176,7 +176,7 @@ def _merge(
             )
         else:
             repaired += 1
-    rebuilt = conn.execute(text("SELECT count(*) FROM res_geom WHERE parts > 1")).scalar_one()
+    rebuilt = conn.execute(statement("ingest/boundaries_rebuilt_count")).scalar_one()
     steps.tick("réparation")
     if plan.full_reference:
         gone = (
@@ -204,12 +204,7 @@ def _merge(
         "inserted": sum(changes),
         "updated": len(changes) - sum(changes),
     }
-    conn.execute(
-        text(
-            "DELETE FROM commune_code_change WHERE old_code IN "
-            "(SELECT code FROM territory WHERE level = 'commune')"
-        )
-    )
+    conn.execute(statement("ingest/boundaries_changes_settled"))
     aliases = conn.execute(
         statement("ingest/boundaries_merge_aliases"), {"replace": plan.full_reference}
     ).one()
@@ -301,9 +296,12 @@ def ingest_boundaries(
 
 @contextmanager
 def _gc_paused():
-    """A national import creates millions of long-lived, acyclic objects (rows, records,
+    """Pause CPython's cyclic garbage collector for a national import.
+
+    A national import creates millions of long-lived, acyclic objects (rows, records,
     geometries): CPython's cyclic collector rescans them all again and again (3–4 s of a
-    12 s import, measured). Paused for the import; reference counting still frees them."""
+    12 s import, measured). Paused for the import; reference counting still frees them.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -331,15 +329,13 @@ def _ingest(
     with conn.begin_nested():
         # A national import is a batch job: the service's per-statement timeout (seconds)
         # would cut the dissolves; this lasts until the caller's transaction ends.
-        conn.execute(text("SET LOCAL statement_timeout = '30min'"))
+        set_local(conn, "statement_timeout", "30min")
         # dissolves sort whole geometries by code: keep those sorts in memory
-        conn.execute(text("SET LOCAL work_mem = '256MB'"))
+        set_local(conn, "work_mem", "256MB")
         run_id = start_run(
             conn, TARGET, names, checksum, source=", ".join(sources.kinds.values()), actor=actor
         )
-        existing = set(
-            conn.execute(text("SELECT code FROM territory WHERE level = 'commune'")).scalars()
-        )
+        existing = set(conn.execute(statement("ingest/boundaries_commune_codes")).scalars())
         plan = plan_import(
             sources, report, existing=existing, population_year=population_year, vintage=vintage
         )
@@ -365,5 +361,4 @@ def _already_done(conn: Connection, checksum: str) -> bool:
         .order_by(IngestRun.id.desc())
         .limit(1)
     ).scalar_one_or_none()
-    has_data = conn.execute(text("SELECT EXISTS (SELECT 1 FROM territory)")).scalar_one()
-    return last == checksum and has_data
+    return last == checksum and any_territory(conn)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
+
+from geocoop.territories import any_territory
 
 VINTAGE = "COG 2026"
 BUNDLED_FILES = (
@@ -29,7 +31,7 @@ def load_bundled(engine: Engine, data_dir: Path) -> Iterator[str]:
     from geocoop.ingest.boundaries import ingest_boundaries
 
     with engine.connect() as conn:
-        if conn.execute(text("SELECT EXISTS (SELECT 1 FROM territory)")).scalar_one():
+        if any_territory(conn):
             yield "Limites : déjà chargées."
             return
     yield "Limites : chargement de la Bretagne et de La Réunion (COG 2026)…"

@@ -28,7 +28,8 @@ def _lone_segments(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     """Segments of polygon rings that no other ring has (start, end, owner index).
 
     Exact shared edges appear twice, once per side; what is left is the coverage's outer
-    boundary (coast, borders) and the defects."""
+    boundary (coast, borders) and the defects.
+    """
     parts, owner = shapely.get_parts(geoms, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
     xy, ring_of = shapely.get_coordinates(rings, return_index=True)
@@ -65,11 +66,13 @@ def _cross(p1: np.ndarray, p2: np.ndarray, q1: np.ndarray, q2: np.ndarray) -> np
 
 
 def coverage_defects(geoms: np.ndarray, tolerance: float) -> np.ndarray:
-    """Boolean mask of the polygons with an edge that does not match its neighbour's:
-    a vertex within `tolerance` of another polygon's unshared edge (near-miss nodes,
+    """Boolean mask of the polygons with an edge that does not match its neighbour's.
+
+    Such an edge is a vertex within `tolerance` of another polygon's unshared edge (near-miss nodes,
     T-junctions, parallel edges), crossing unshared edges, or an unshared edge inside
     another polygon (overlaps). Same polygons as GEOS's `coverage_invalid_edges`, at
-    about half its cost."""
+    about half its cost.
+    """
     bad = np.zeros(len(geoms), dtype=bool)
     if len(geoms) < 2:
         return bad
@@ -108,7 +111,8 @@ def clean_coverage(
     GEOS coverage_clean runs on the defective polygons and two rings of neighbours. Its
     snapping may still move an edge on the patch's rim, shared with a polygon left out:
     the rim is checked, and the patch grows around what it finds (then the whole coverage
-    is cleaned, after `attempts` tries)."""
+    is cleaned, after `attempts` tries).
+    """
     bad = coverage_defects(geoms, snapping_distance)
     if not bad.any():
         return geoms, 0
@@ -169,7 +173,8 @@ def simplify_coverage(
     A slice is simplified with two rings of neighbours around it and only its own
     polygons are kept: an edge's simplification depends on its nodes and the vertices
     near it, all inside that margin, so the result is identical to simplifying the whole
-    coverage at once (checked polygon by polygon on all of France: tests)."""
+    coverage at once (checked polygon by polygon on all of France: tests).
+    """
     threads = threads or workers()
     if threads <= 1 or len(geoms) < split_min:
         return shapely.coverage_simplify(geoms, tolerance)
@@ -188,8 +193,11 @@ def simplify_coverage(
 
 
 def union_groups(geoms: np.ndarray, keys: np.ndarray, wanted: set[str]) -> dict[str, object]:
-    """Coverage union (linear time, exact on a clean coverage) of the polygons sharing
-    each key in `wanted`."""
+    """Coverage union of the polygons sharing each key in `wanted`.
+
+    Coverage union (linear time, exact on a clean coverage) of the polygons sharing
+    each key in `wanted`.
+    """
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
     unions = {}
@@ -211,10 +219,13 @@ def dissolve_levels(
     region_of: dict[str, str],
     wanted: dict[str, set[str]],
 ) -> dict[str, dict[str, object]]:
-    """Coverage unions of communes into EPCI, départements and régions ({level: {code:
-    geometry}} for the codes in `wanted`). Each level is built from the one below where it
-    nests: a département from its EPCI that lie wholly inside it (plus the communes of the
-    others), a région from its départements, so internal edges are dissolved once."""
+    """Coverage unions of communes into EPCI, départements and régions.
+
+    Returns {level: {code: geometry}} for the codes in `wanted`. Each level is built from
+    the one below where it nests: a département from its EPCI that lie wholly inside it
+    (plus the communes of the others), a région from its départements, so internal edges are
+    dissolved once.
+    """
     regions = wanted.get("region") or set()
     deps = (wanted.get("departement") or set()) | {d for d, r in region_of.items() if r in regions}
     deps_of_epci: dict[str, set[str]] = {}

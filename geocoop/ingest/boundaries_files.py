@@ -120,8 +120,11 @@ _CHUNK = 1 << 20
 
 
 def _decompressed_chunks(path: Path) -> Iterator[bytes]:
-    """Decompressed chunks of an lzma/xz file, decompressed on a background thread (which
-    releases the GIL) while the caller parses the previous chunks."""
+    """Decompressed chunks of an lzma/xz file, decompressed on a background thread.
+
+    Decompressed chunks of an lzma/xz file, decompressed on a background thread (which
+    releases the GIL) while the caller parses the previous chunks.
+    """
     chunks: queue.Queue = queue.Queue(maxsize=16)
     stop = threading.Event()
 
@@ -156,8 +159,11 @@ def _decompressed_chunks(path: Path) -> Iterator[bytes]:
 
 
 def text_lines(path: Path, header_fields: list[str] | None = None) -> Iterator[str]:
-    """Lines (with their "\\n") of a UTF-8 text file, lzma/xz decompressed on a background
-    thread as they are read; errors as read_bytes + decode_utf8 (file, line, column)."""
+    """Lines of a UTF-8 text file, decompressed on a background thread.
+
+    Lines (each with its newline) of a UTF-8 text file, lzma/xz decompressed on a background
+    thread as they are read; errors as read_bytes + decode_utf8 (file, line, column).
+    """
     if path.suffix.lower() not in (".lzma", ".xz"):
         yield from io.StringIO(decode_utf8(path, read_bytes(path), header_fields=header_fields))
         return

@@ -241,8 +241,10 @@ def read_layer(
 
 
 def _locate_bad_utf8(path: Path, source: str):
-    """The IngestError for a layer declared UTF-8 whose bytes are not: re-read as
-    Windows-1252 to name the first feature and field that do not decode."""
+    """The IngestError for a layer declared UTF-8 whose bytes are not.
+
+    Re-read as Windows-1252 to name the first feature and field that do not decode.
+    """
     import pyogrio
     import pyogrio.errors
 

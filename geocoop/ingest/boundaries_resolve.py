@@ -231,8 +231,11 @@ def _plan_upper(
 
 
 def _aliases(sources: Sources, plan: Plan, current: set[str], resolve) -> list[tuple]:
-    """Names of communes déléguées / associées and of merged communes, each pointing to the
-    current commune it belongs to (not repeated when it is that commune's own name)."""
+    """Other names of communes, each pointing to the current commune it belongs to.
+
+    Names of communes déléguées / associées and of merged communes, each pointing to the
+    current commune it belongs to (not repeated when it is that commune's own name).
+    """
     own = {a[1]: a[3] for a in plan.attrs if a[0] == "commune"}
     named = [
         (r.name, r.parent_code, f"{r.file} {r.type}")

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from sqlalchemy import Connection, text
+from psycopg import sql
+from sqlalchemy import Connection
 
 from geocoop.ingest.boundaries_coverage import (
     clean_coverage,
@@ -21,7 +22,7 @@ from geocoop.ingest.boundaries_coverage import (
     run_parallel,
     simplify_coverage,
 )
-from geocoop.sql import statement
+from geocoop.sql import fragment, statement
 
 TOLERANCE_M = 500.0  # metres: below one pixel up to zoom 8 (≈ 600 m/px), halves the vertices
 SNAP_M = 1.0  # vertices closer than a metre are one node when cleaning the coverage
@@ -38,7 +39,7 @@ def zone_srid(departement_code: str | None) -> int:
 
 
 def has_coverage_simplify() -> bool:
-    """shapely was built against GEOS ≥ 3.12 (coverage simplification available)."""
+    """Shapely was built against GEOS ≥ 3.12 (coverage simplification available)."""
     return hasattr(shapely, "coverage_clean") and shapely.geos_version >= (3, 14, 0)
 
 
@@ -52,10 +53,10 @@ def _zones(departements_present: list[str], touched: set[str]) -> dict[int, list
 
 
 def _simplify(
-    conn: Connection, sql: str, params: dict, key: str, srid: int, tolerance_m: float
+    conn: Connection, name: str, params: dict, key: str, srid: int, tolerance_m: float
 ) -> int:
     """Clean + simplify one zone's coverage and COPY it into stg_simplified; rows sent."""
-    rows = conn.execute(statement(sql), {**params, "srid": srid}).all()
+    rows = conn.execute(statement(name), {**params, "srid": srid}).all()
     if not rows:
         return 0
     geoms = shapely.from_wkb([bytes(r.wkb) for r in rows])
@@ -65,7 +66,7 @@ def _simplify(
     simplified = simplify_coverage(cleaned, tolerance_m)
     _copy_binary(
         conn,
-        f"stg_simplified ({key}, srid, geom)",
+        _simplified_copy(key),
         ["int4" if key == "id" else "text", "int4", "bytea"],
         ((getattr(row, key), srid, wkb) for row, wkb in zip(rows, _wkb(simplified), strict=True)),
     )
@@ -76,11 +77,20 @@ def _wkb(geoms) -> list:
     return shapely.to_wkb(geoms)
 
 
-def _copy_binary(conn: Connection, target: str, types: list[str], rows) -> None:
-    """Binary COPY: geometries go as plain WKB bytes, which PostGIS's binary input
-    (geometry_recv) reads directly — no hex encoding on either side."""
+def _simplified_copy(key: str) -> sql.Composable:
+    """The COPY into stg_simplified keyed by `key`: "id" (stored) or "code" (staged)."""
+    if key not in ("id", "code"):
+        raise ValueError(f"not a key of stg_simplified: {key!r}")
+    return fragment("ingest/simplify_copy", key=sql.Identifier(key))
+
+
+def _copy_binary(conn: Connection, copy_sql: sql.Composable, types: list[str], rows) -> None:
+    """Binary COPY: geometries go as plain WKB bytes.
+
+    Which PostGIS's binary input (geometry_recv) reads directly — no hex encoding on either side.
+    """
     raw = conn.connection.driver_connection
-    with raw.cursor() as cur, cur.copy(f"COPY {target} FROM STDIN (FORMAT BINARY)") as copy:
+    with raw.cursor() as cur, cur.copy(copy_sql) as copy:
         copy.set_types(types)
         for row in rows:
             copy.write_row(row)
@@ -89,8 +99,11 @@ def _copy_binary(conn: Connection, target: str, types: list[str], rows) -> None:
 def _simplify_communes_zone(
     conn: Connection, deps: list[str], srid: int, dissolve: dict[str, set[str]], tolerance_m: float
 ) -> tuple[int, int]:
-    """One zone's communes: cleaned, simplified (→ stg_simplified) and dissolved into the
-    EPCI / départements / régions of `dissolve` at both resolutions (→ stg_dissolved)."""
+    """One zone's communes: cleaned, simplified and dissolved.
+
+    One zone's communes: cleaned, simplified (→ stg_simplified) and dissolved into the
+    EPCI / départements / régions of `dissolve` at both resolutions (→ stg_dissolved).
+    """
     rows = conn.execute(
         statement("ingest/boundaries_simplify_source_commune"),
         {"departements": deps, "srid": srid},
@@ -102,7 +115,7 @@ def _simplify_communes_zone(
     simplified = simplify_coverage(cleaned, tolerance_m)
     _copy_binary(
         conn,
-        "stg_simplified (code, srid, geom)",
+        _simplified_copy("code"),
         ["text", "int4", "bytea"],
         ((row.code, srid, wkb) for row, wkb in zip(rows, _wkb(simplified), strict=True)),
     )
@@ -112,7 +125,7 @@ def _simplify_communes_zone(
     ]
     _copy_binary(
         conn,
-        "stg_dissolved (level, code, srid, geom, geom_simplified)",
+        fragment("ingest/simplify_copy_dissolved"),
         ["text", "text", "int4", "bytea", "bytea"],
         dissolved,
     )
@@ -144,23 +157,17 @@ def simplify_communes(
     dissolve: dict[str, set[str]] | None = None,
     tolerance_m: float = TOLERANCE_M,
 ) -> tuple[int, int]:
-    """Simplify staged communes (res_geom) together with the stored communes of every zone
+    """Simplify the staged communes together with the stored ones of their zones.
+
+    Simplify staged communes (res_geom) together with the stored communes of every zone
     they touch, before the merge, so each row is written once; stored neighbours whose
     simplified edge moved are updated. The same cleaned coverage is dissolved into the
     EPCI / départements / régions listed in `dissolve` (stg_dissolved, for
-    boundaries_dissolve.sql). Returns (communes simplified, communes with a defect)."""
+    boundaries_dissolve.sql). Returns (communes simplified, communes with a defect).
+    """
     _check()
-    present = (
-        conn.execute(
-            text(
-                "SELECT departement_code FROM stg_attr WHERE level = 'commune' UNION "
-                "SELECT DISTINCT departement_code FROM territory WHERE level = 'commune'"
-            )
-        )
-        .scalars()
-        .all()
-    )
-    conn.execute(text("TRUNCATE stg_simplified, stg_dissolved"))
+    present = conn.execute(statement("ingest/simplify_departements_commune")).scalars().all()
+    conn.execute(statement("ingest/simplify_clear_commune"))
     total = defects = 0
     for srid, deps in sorted(_zones(present, departements).items()):
         sent, bad = _simplify_communes_zone(conn, deps, srid, dissolve or {}, tolerance_m)
@@ -173,18 +180,16 @@ def simplify_communes(
 def simplify_level(
     conn: Connection, level: str, departements: set[str], tolerance_m: float = TOLERANCE_M
 ) -> int:
-    """Recompute geom_simplified of stored `level` rows in every zone touched by
-    `departements` (the whole zone, so edges shared with earlier imports stay shared)."""
+    """Recompute geom_simplified of stored `level` rows in the touched zones.
+
+    Recompute geom_simplified of stored `level` rows in every zone touched by
+    `departements` (the whole zone, so edges shared with earlier imports stay shared).
+    """
     _check()
     present = (
-        conn.execute(
-            text("SELECT DISTINCT departement_code FROM territory WHERE level = :level"),
-            {"level": level},
-        )
-        .scalars()
-        .all()
+        conn.execute(statement("ingest/simplify_departements"), {"level": level}).scalars().all()
     )
-    conn.execute(text("TRUNCATE stg_simplified"))
+    conn.execute(statement("ingest/simplify_clear"))
     for srid, deps in sorted(_zones(present, departements).items()):
         _simplify(
             conn,

@@ -1,4 +1,6 @@
-"""The fields a person may give for one cooperation (proposal form, editor's PATCH):
+"""The fields a person may give for one cooperation, bounded and checked.
+
+The fields a person may give for one cooperation (proposal form, editor's PATCH):
 bounded, checked against the study's vocabulary, each error named by its field.
 
 Codes are the import's (geocoop.models: CATEGORIES, MODELS, STAGES); lists are split like
@@ -30,6 +32,7 @@ class FieldErrors(BadRequest):
     """Several fields are invalid; `errors` maps each field to its reason (French)."""
 
     def __init__(self, errors: dict[str, str]) -> None:
+        """The errors by field, joined into one French message."""
         detail = " ; ".join(f"{name} : {reason}" for name, reason in errors.items())
         super().__init__(f"Champs invalides — {detail}.")
         self.errors = errors
@@ -83,8 +86,11 @@ def clean_point(lon: object, lat: object) -> tuple[float, float] | None:
 
 
 def clean_study_fields(data: dict, errors: dict[str, str], *, partial: bool = False) -> dict:
-    """The study's fields of `data`, validated; problems go to `errors`. With `partial`
-    only the keys present are returned (an edit), else every field (None when empty)."""
+    """The study's fields of `data`, validated; problems go to `errors`.
+
+    With `partial` only the keys present are returned (an edit), else every field (None when
+    empty).
+    """
     cleaned: dict = {}
     for name in STUDY_FIELDS:
         if partial and name not in data:

@@ -1,5 +1,6 @@
-"""Import a list of cooperations (CSV, XLSX, GeoJSON, GeoPackage): the core function that
-the CLI (`geocoop ingest cooperations`) and the upload API both call.
+"""Import a list of cooperations (CSV, XLSX, GeoJSON, GeoPackage).
+
+The core function that the CLI (`geocoop ingest cooperations`) and the upload API both call.
 
 Every row read is either merged into `cooperation` or kept as a reject (line, original
 values, reason). The whole import runs in one savepoint: it lands entirely or not at all;

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from geocoop.ingest.report import file_checksum
+from geocoop.sql import statement
+from geocoop.territories import any_territory
 
 # (path under data/cooperations, kind, source name[, mapping file of data/mappings/])
 BUNDLED_LISTS: tuple[tuple[str, ...], ...] = (
@@ -38,9 +40,7 @@ def load_bundled(engine: Engine, data_dir: Path) -> Iterator[str]:
 
     folder = Path(data_dir) / "cooperations"
     with engine.connect() as conn:
-        has_communes = conn.execute(
-            text("SELECT EXISTS (SELECT 1 FROM territory WHERE level = 'commune')")
-        ).scalar_one()
+        has_communes = any_territory(conn, "commune")
     if not has_communes:
         yield "Coopérations : aucune commune chargée, étape ignorée."
         return
@@ -52,11 +52,7 @@ def load_bundled(engine: Engine, data_dir: Path) -> Iterator[str]:
             continue
         with engine.connect() as conn:
             done = conn.execute(
-                text(
-                    "SELECT EXISTS (SELECT 1 FROM ingest_run WHERE target = 'cooperations' "
-                    "AND status = 'done' AND source = :s AND checksum = :c)"
-                ),
-                {"s": source, "c": file_checksum(path)},
+                statement("ingest/cooperations_done"), {"s": source, "c": file_checksum(path)}
             ).scalar_one()
         if done:
             yield f"Coopérations : {source} déjà chargé."

@@ -1,4 +1,6 @@
-"""A second file describing the same rows (e.g. France PAT's fiches beside its governance
+"""A second file describing the same rows, joined on an id column.
+
+A second file describing the same rows (e.g. France PAT's fiches beside its governance
 file), joined on an id column before the rows are validated.
 
 The joined file must sit in the same folder as the main file (a bare file name in the

@@ -365,8 +365,11 @@ MAPPING_KEYS = ("columns", "kinds", "values", "join", "keep", "ignore")
 
 
 def load_mapping_file(path: Path) -> dict:
-    """Parse a YAML/JSON mapping file as untrusted input (size cap, no YAML aliases: see
-    geocoop.ingest.mapping_file) and check its shape."""
+    """Parse a YAML/JSON mapping file as untrusted input and check its shape.
+
+    Parse a YAML/JSON mapping file as untrusted input (size cap, no YAML aliases: see
+    geocoop.ingest.mapping_file) and check its shape.
+    """
     return check_mapping(mapping_file.parse_mapping_file(path), path.name)
 
 

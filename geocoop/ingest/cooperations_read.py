@@ -123,8 +123,11 @@ def _check_zip(path: Path, file_name: str) -> None:
 
 
 def _single_layer(layers, file_name: str, fmt: str) -> None:
-    """Refuse a file of several layers (reading only the first would drop rows silently),
-    or of none."""
+    """Refuse a file of several layers, or of none.
+
+    Refuse a file of several layers (reading only the first would drop rows silently),
+    or of none.
+    """
     if len(layers) == 0:
         raise IngestError(f"{file_name} : fichier {fmt} illisible (aucune couche).")
     if len(layers) > 1:

@@ -48,8 +48,11 @@ DERIVED_CATEGORY = {"pat": "modelisee", "ptce": "modelisee", "tzcld": "modelisee
 
 
 def split_list(value: str) -> list[str]:
-    """'PNA, LEADER (Europe, FEADER); Région' → ['PNA', 'LEADER (Europe, FEADER)', 'Région']:
-    separators inside brackets do not split."""
+    """Split a list on commas and semicolons, except inside brackets.
+
+    'PNA, LEADER (Europe, FEADER); Région' → ['PNA', 'LEADER (Europe, FEADER)', 'Région']:
+    separators inside brackets do not split.
+    """
     items, depth, current = [], 0, []
     for char in value or "":
         if char in "([{":
@@ -69,6 +72,7 @@ class RowRejected(Exception):
     """A row cannot be kept; carries the field and reason for the report."""
 
     def __init__(self, field_name: str | None, reason: str) -> None:
+        """The field at fault (None: the whole row) and the reason (French)."""
         super().__init__(reason)
         self.field = field_name
         self.reason = reason
@@ -135,6 +139,7 @@ class RowBuilder:
             )
 
     def get(self, values: dict[str, str], field_name: str) -> str:
+        """The stripped value of `field_name` in `values` ("" when not mapped or empty)."""
         header = self.mapping.columns.get(field_name)
         return (values.get(header) or "").strip() if header else ""
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from difflib import SequenceMatcher
 
+from psycopg import sql
 from psycopg.types.json import Jsonb
 from sqlalchemy import Connection
 
 from geocoop.ingest.cooperations_rows import CoopRow
-from geocoop.sql import statement
+from geocoop.sql import fragment, statement
 from geocoop.text import normalize_name
 
 STAGE_COLUMNS = (
@@ -90,7 +91,8 @@ def stage_rows(conn: Connection, rows: list[CoopRow]) -> None:
     """Create the staging table and bulk-load `rows` into it with COPY."""
     conn.execute(statement("ingest/coop_stage_create"))
     cursor = conn.connection.driver_connection.cursor()
-    with cursor.copy(f"COPY coop_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
+    columns = sql.SQL(", ").join(map(sql.Identifier, STAGE_COLUMNS))
+    with cursor.copy(fragment("ingest/coop_stage_copy", columns=columns)) as copy:
         for row in rows:
             copy.write_row(_stage_tuple(row))
 

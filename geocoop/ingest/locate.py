@@ -1,4 +1,6 @@
-"""Locating a cooperation: check coordinates, find its commune by code or name, resolve
+"""Locating a cooperation: coordinates, commune, perimeter territories.
+
+Locating a cooperation: check coordinates, find its commune by code or name, resolve
 the territories of its perimeter.
 
 The territory index is read once per import from PostGIS (`locate_territories.sql`,
@@ -138,9 +140,12 @@ class TerritoryIndex:
         return None
 
     def communes_named(self, name: str) -> list[str]:
-        """Codes of the communes whose name matches `name`; if none, of the current
+        """Codes of the communes whose name (or former name) matches `name`.
+
+        Codes of the communes whose name matches `name`; if none, of the current
         communes that a commune déléguée / associée or a merged commune of that name
-        belongs to."""
+        belongs to.
+        """
         key = commune_search_key(name)
         found = self.names.get(("commune", key))
         if found:
@@ -213,8 +218,11 @@ def split_perimeter(value: str) -> list[str]:
 
 
 def resolve_perimeter(index: TerritoryIndex, tokens: list[str]) -> tuple[list[str], list[str]]:
-    """Territory keys (`level:code`) of the perimeter tokens, and the reason for each token
-    that matched nothing (old codes go through the INSEE movements first)."""
+    """Territory keys of the perimeter tokens, and why each unmatched token failed.
+
+    Territory keys (`level:code`) of the perimeter tokens, and the reason for each token
+    that matched nothing (old codes go through the INSEE movements first).
+    """
     resolved: list[str] = []
     unmatched: list[str] = []
     for token in tokens:

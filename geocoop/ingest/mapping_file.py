@@ -73,6 +73,8 @@ def _parse(path: Path, name: str) -> object:
 
 
 def parse_mapping_file(path: Path) -> object:
-    """The parsed content of a YAML/JSON mapping file (IngestError when refused); its shape
-    is checked by geocoop.ingest.cooperations_mapping.check_mapping."""
+    """The parsed content of a YAML/JSON mapping file (IngestError when refused).
+
+    Its shape is checked by geocoop.ingest.cooperations_mapping.check_mapping.
+    """
     return _parse(path, path.name)

@@ -176,8 +176,11 @@ def import_partnerships(
 
 
 def link_partner_column(conn: Connection, source: str, rows: list) -> tuple[dict, list[str]]:
-    """Store the links of a cooperation file's `partenaires` column (ids or names of the
-    same source); returns counts and one warning per partner that cannot be resolved."""
+    """Store the links of a cooperation file's `partenaires` column.
+
+    The column holds ids or names of the same source. Returns counts and one warning per
+    partner that cannot be resolved.
+    """
     directory = _directory(conn)
     counts = {"declared": 0, "inserted": 0, "unchanged": 0, "unresolved": 0}
     problems: list[str] = []

@@ -1,4 +1,6 @@
-"""Cooperations proposed without an account: checked, stored as pending, listed to the
+"""Cooperations proposed without an account, until a moderator decides.
+
+Cooperations proposed without an account: checked, stored as pending, listed to the
 moderators of their scope, rejected with a reason (validation: geocoop.orchestration).
 
 A proposal is never public before validation: the map, the OGC API and the analysis read
@@ -101,8 +103,10 @@ def _perimeter(conn: Connection, value: str, errors: dict) -> list[str] | None:
 
 
 def submit_proposal(conn: Connection, data: dict, *, client_hash: str | None, per_hour: int) -> int:
-    """Store a checked proposal as pending (TooBusy past `per_hour` from one client);
-    logged without its contact. Never commits."""
+    """Store a checked proposal as pending.
+
+    Raises TooBusy past `per_hour` from one client. Logged without its contact. Never commits.
+    """
     if client_hash and per_hour >= 0:
         recent = conn.execute(
             statement("ingest/proposal_recent_count"), {"client_hash": client_hash}
@@ -158,8 +162,10 @@ def pending_proposals(conn: Connection, principal: Principal, limit: int = 100) 
 
 
 def proposal_in_scope(conn: Connection, principal: Principal, proposal_id: int) -> dict:
-    """One pending proposal of the moderator's scope (NotFound outside it: a moderator
-    learns nothing of other scopes)."""
+    """One pending proposal of the moderator's scope.
+
+    Raises NotFound outside it: a moderator learns nothing of other scopes.
+    """
     _require_moderator(principal)
     row = conn.execute(
         statement("ingest/proposals_pending"),

@@ -1,5 +1,7 @@
-"""Import one cooperation given as a record (a validated proposal): the same validation,
-locating and merge as a file import (geocoop.ingest.cooperations), one row long.
+"""Import one cooperation given as a record (a validated proposal).
+
+The same validation, locating and merge as a file import (geocoop.ingest.cooperations), one row
+long.
 
 The record's keys are the import's field names (`name`, `kind`, `commune_code`,
 `latitude`, `longitude`, `perimeter`, `category`, `stakeholders`…), so a proposal obeys

@@ -38,8 +38,10 @@ class Table:
 
 
 def decode_text(data: bytes, file_name: str) -> tuple[str, str, list[str]]:
-    """Text of a file: UTF-16 with its BOM, UTF-8 (BOM tolerated), else cp1252/latin-1
-    line by line.
+    """Text of a file, whatever its encoding among UTF-16, UTF-8 and cp1252.
+
+    Text of a file: UTF-16 with its BOM, UTF-8 (BOM tolerated), else cp1252/latin-1 line by line.
+
 
     Returns (text, encoding label, warnings).
     """
@@ -137,8 +139,11 @@ def _unique_headers(raw: list[str], file_name: str) -> tuple[list[str], list[str
 
 
 def _fit(record: list[str], headers: list[str]) -> tuple[dict[str, str], str | None]:
-    """Pair a record with the headers; a reason when its width does not match or a value
-    holds a NUL byte (PostgreSQL text cannot store it)."""
+    """Pair a record with the headers, or say why it cannot be.
+
+    Pair a record with the headers; a reason when its width does not match or a value
+    holds a NUL byte (PostgreSQL text cannot store it).
+    """
     values = [v.strip() for v in record]
     if any("\x00" in v for v in values):
         values = [v.replace("\x00", "") for v in values]

@@ -49,6 +49,7 @@ def worker_name() -> str:
 
 def run_pending(engine: Engine, *, max_jobs: int | None = None, purge_urls: str = "") -> int:
     """Run queued jobs until the queue is empty (or `max_jobs` ran); returns how many ran.
+
     After each committed import, the shared HTTP caches of `purge_urls`
     (GEOCOOP_CACHE_PURGE_URLS) are told to forget the stale answers.
 
@@ -156,8 +157,11 @@ def _remove_files(path: str) -> None:
 
 
 class _Heartbeat:
-    """Records a running job's stage and a sign of life every few seconds, on a connection
-    of its own (the job's transaction is not committed until the end)."""
+    """Record a running job's stage and a sign of life every few seconds.
+
+    Records a running job's stage and a sign of life every few seconds, on a connection
+    of its own (the job's transaction is not committed until the end).
+    """
 
     def __init__(self, engine: Engine, job_id: int) -> None:
         self.engine, self.job_id = engine, job_id
@@ -190,12 +194,18 @@ class Worker:
     """A background thread that drains the queue now and then, and at once when woken."""
 
     def __init__(self, engine: Engine, *, interval_s: float = 2.0, purge_urls: str = "") -> None:
+        """A worker on `engine` looking at the queue every `interval_s` seconds.
+
+        After each committed import it tells the shared HTTP caches of `purge_urls` to
+        forget the stale answers.
+        """
         self.engine, self.interval_s, self.purge_urls = engine, interval_s, purge_urls
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="geocoop-jobs", daemon=True)
 
     def start(self) -> Worker:
+        """Start the thread; returns the worker."""
         self._thread.start()
         return self
 

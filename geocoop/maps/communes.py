@@ -71,8 +71,11 @@ def territory_communes(
     distance_m: float | None = None,
     filters: dict | None = None,
 ) -> dict:
-    """Per kind, the communes of the territory covered and not covered (largest population
-    first), with their nearest cooperation; a kind without data lists none (it says so)."""
+    """Per kind, the communes of the territory covered and not covered.
+
+    Largest population first, each with its nearest cooperation; a kind without data lists none
+    (it says so).
+    """
     territory = find_territory(conn, code, level)
     chosen = selected_kinds(conn, kinds)
     return {

@@ -30,7 +30,9 @@ _SUMMED = (
 
 
 def coverage_figures(conn: Connection, level: str, filters: MapFilters) -> dict:
-    """Coverage of every territory of `level` under `filters`, with totals over them and
+    """Coverage of every territory of `level` under `filters`, with totals.
+
+    Coverage of every territory of `level` under `filters`, with totals over them and
     what they are made of (`selection`: kinds counted, kinds without data, context layers
     left out, cooperations excluded for an unknown value, notes to show).
 

@@ -66,8 +66,11 @@ def _escape(value: object) -> str:
 
 
 def render_served(fmap: folium.Map, static_url: str) -> tuple[str, list[str]]:
-    """HTML of the map using our static assets under `static_url`, and the CSP hashes
-    (`'sha256-…'`) of its inline scripts so the page can run under a strict policy."""
+    """HTML of the map using our static assets, and the CSP hashes of its scripts.
+
+    HTML of the map using our static assets under `static_url`, and the CSP hashes
+    (`'sha256-…'`) of its inline scripts so the page can run under a strict policy.
+    """
     prefix = static_url.rstrip("/") + "/"
     fmap.default_js = [("leaflet", prefix + LEAFLET_JS)]
     fmap.default_css = [("leaflet_css", prefix + LEAFLET_CSS)]

@@ -11,10 +11,13 @@ _STATUS_FIELDS = ("status", "has_data", "cooperations", "vintage", "message", "m
 
 
 def map_kinds(conn: Connection) -> list[dict]:
-    """Kinds with label, colour (Okabe-Ito), icon, service distance, cooperation count,
+    """Every kind with what the map shows of it.
+
+    Kinds with label, colour (Okabe-Ito), icon, service distance, cooperation count,
     `context` (a context layer: public services, support structures — not a cooperation)
     and `data_status` (status, message « aucune donnée chargée » / « 1 512 tiers-lieux
-    chargés sur ~3 500 recensés en 2023 »…, reference count)."""
+    chargés sur ~3 500 recensés en 2023 »…, reference count).
+    """
     from geocoop.analysis.data_status import data_status
 
     status = data_status(conn)
@@ -36,9 +39,11 @@ def map_kinds(conn: Connection) -> list[dict]:
 
 
 def default_kinds(kinds: list[dict]) -> list[str]:
-    """The map's default selection: one meaningful kind — the cooperation kind (not a
-    context layer) with the most cooperations loaded; without any data, the first
-    cooperation kind (which then reads « aucune donnée chargée »)."""
+    """The map's default selection: one meaningful kind.
+
+    The cooperation kind (not a context layer) with the most cooperations loaded; without any data,
+    the first cooperation kind (which then reads « aucune donnée chargée »).
+    """
     candidates = [k for k in kinds if not k["context"]]
     with_data = [k for k in candidates if k["data_status"]["has_data"]]
     if with_data:

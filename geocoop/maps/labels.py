@@ -21,9 +21,11 @@ def place_labels(
     limit: int = 150,
     min_population: int = 0,
 ) -> list[dict]:
-    """Names and label points of the territories of `level` in `bbox` (west, south, east,
-    north), most populated first: the page draws them in that order and skips any that
-    would overlap one already drawn."""
+    """Names and label points of the territories of `level` in `bbox`.
+
+    `bbox` is (west, south, east, north). Most populated first: the page draws them in that
+    order and skips any that would overlap one already drawn.
+    """
     if level not in LEVELS:
         raise BadRequest(f"Niveau inconnu : {level!r}.")
     if len(bbox) != 4 or not all(math.isfinite(v) for v in bbox):

@@ -11,8 +11,10 @@ from geocoop.sql import statement
 
 
 def map_cooperations(conn: Connection, filters: MapFilters) -> dict:
-    """A FeatureCollection of the located cooperations matching `filters` (points,
-    5 decimals ≈ 1 m), with the fields of the popup card as properties."""
+    """A FeatureCollection of the located cooperations matching `filters`.
+
+    Points to 5 decimals (≈ 1 m), with the fields of the popup card as properties.
+    """
     features = []
     for row in conn.execute(statement("maps/cooperations"), filters.sql_params()):
         props = dict(row._mapping)
@@ -29,8 +31,11 @@ def map_cooperations(conn: Connection, filters: MapFilters) -> dict:
 
 
 def map_perimeters(conn: Connection, filters: MapFilters) -> dict:
-    """A FeatureCollection of the perimeters (outlines for display, simplified to ~300 m)
-    of the cooperations matching `filters`, largest first."""
+    """A FeatureCollection of the perimeters of the cooperations matching `filters`.
+
+    A FeatureCollection of the perimeters (outlines for display, simplified to ~300 m)
+    of the cooperations matching `filters`, largest first.
+    """
     features = [
         {
             "type": "Feature",

@@ -11,7 +11,7 @@ import importlib.util
 
 from sqlalchemy import Connection
 
-from geocoop.errors import BadRequest
+from geocoop.errors import BadRequest, NotFound
 from geocoop.maps.headline import headline_kinds, scope_label
 from geocoop.maps.kinds import map_kinds
 from geocoop.maps.sentences import explanation
@@ -23,16 +23,8 @@ ZONES_PER_KIND = 3
 SYNERGIES_SHOWN = 8
 
 
-def parent_of(territory: dict) -> tuple[str | None, str | None]:
-    """The (code, level) under which `coverage()` lists this territory's level."""
-    if territory["level"] in ("commune", "epci") and territory.get("departement_code"):
-        return territory["departement_code"], "departement"
-    if territory["level"] == "departement" and territory.get("region_code"):
-        return territory["region_code"], "region"
-    return None, None
-
-
 def analysis_api():
+    """The analysis API module, or None while the analysis package is incomplete."""
     # The analysis package is optional at import time so the map still serves its
     # outlines and cooperations on a database where figures were never computed.
     if importlib.util.find_spec("geocoop.analysis.coverage") is None:
@@ -51,44 +43,36 @@ def coverage_rows(
     distance_m: float | None = None,
     filters: dict | None = None,
 ) -> dict:
-    """Coverage of the territory for the chosen kinds together (context layers left out
-    when a cooperation kind is chosen) and for each kind, each with its data status; a
-    kind without data has no figure (None), never 0 %."""
-    api = analysis_api()
-    parent_code, parent_level = parent_of(territory)
+    """Coverage of the territory for the chosen kinds together and for each kind.
 
-    def row(kind_codes: list[str]) -> dict | None:
-        rows = api.coverage(
+    Coverage of the territory for the chosen kinds together (context layers left out
+    when a cooperation kind is chosen) and for each kind, each with its data status; a
+    kind without data has no figure (None), never 0 %. The analysis's coverage_summary.
+    """
+    counted, left_out = headline_kinds(kinds, [k["code"] for k in kinds])
+    try:
+        summary = analysis_api().coverage_summary(
             conn,
-            level=territory["level"],
-            parent_code=parent_code,
-            parent_level=parent_level,
-            kinds=kind_codes,
+            territory["code"],
+            territory["level"],
+            kinds=[k["code"] for k in kinds],
             rule=rule,
             distance_m=distance_m,
             filters=filters,
+            together=counted,
         )
-        return next((r for r in rows if r["code"] == territory["code"]), None)
-
-    by_kind = []
-    for kind in kinds:
-        found = row([kind["code"]])
-        if found is not None:
-            distance = distance_m if distance_m is not None else kind["service_distance_m"]
-            by_kind.append(
-                {
-                    **found,
-                    "kind": kind["code"],
-                    "service_distance_m": distance,
-                    "context": kind["context"],
-                    "data_status": kind["data_status"],
-                }
-            )
-    counted, left_out = headline_kinds(kinds, [k["code"] for k in kinds])
-    selection = api.coverage_status(conn, counted, filters)
+    except NotFound:
+        summary = None  # a territory without any commune: no figure at all
+    by_kind = [
+        {**row, "context": kind["context"], "data_status": kind["data_status"]}
+        for kind, row in zip(kinds, summary["by_kind"] if summary else [], strict=False)
+    ]
+    selection = (
+        summary["selection"] if summary else analysis_api().coverage_status(conn, counted, filters)
+    )
     context = {k["code"] for k in kinds if k["context"]}
     return {
-        "all": row(counted),
+        "all": summary["all"] if summary else None,
         "by_kind": by_kind,
         "selection": {
             "kinds": counted,
@@ -168,8 +152,11 @@ def _synergies(conn: Connection, territory: dict, kinds: list[str]) -> list[dict
 
 
 def selected_kinds(conn: Connection, codes: list[str] | None) -> list[dict]:
-    """The kinds asked for (every cooperation kind, no context layer, by default); 400 on
-    an unknown code."""
+    """The kinds asked for; 400 on an unknown code.
+
+    The kinds asked for (every cooperation kind, no context layer, by default); 400 on
+    an unknown code.
+    """
     every = map_kinds(conn)
     if not codes:
         return [k for k in every if not k["context"]]

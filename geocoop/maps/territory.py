@@ -13,8 +13,11 @@ NEAR_LIMIT = 200
 
 
 def find_territory(conn: Connection, code: str, level: str | None = None) -> dict:
-    """The territory with `code` (the finest level when codes collide, e.g. '53' is both
-    a région and a département: pass `level`), with its outline as GeoJSON."""
+    """The territory with `code`, with its outline as GeoJSON.
+
+    The territory with `code` (the finest level when codes collide, e.g. '53' is both
+    a région and a département: pass `level`), with its outline as GeoJSON.
+    """
     if level is not None and level not in LEVELS:
         raise BadRequest(f"Niveau inconnu : {level!r} (attendu : {', '.join(LEVELS)}).")
     if not code or len(code) > 12:
@@ -36,8 +39,11 @@ def cooperations_near(
     kinds: list[str] | None = None,
     filters: dict | None = None,
 ) -> list[dict]:
-    """Cooperations inside the territory or within `radius_m` metres of it, nearest first,
-    restricted to `kinds` and to the analysis-style `filters` (category, model, stage)."""
+    """Cooperations inside the territory or within `radius_m` metres of it.
+
+    Nearest first, restricted to `kinds` and to the analysis-style `filters` (category, model,
+    stage).
+    """
     filters = filters or {}
     rows = conn.execute(
         statement("maps/cooperations_near"),
@@ -61,8 +67,11 @@ def cooperations_inside(
     kinds: list[str] | None = None,
     filters: dict | None = None,
 ) -> int:
-    """How many cooperations lie inside the territory: an exact count, not the length of
-    the capped list of `cooperations_near`."""
+    """How many cooperations lie inside the territory (an exact count).
+
+    How many cooperations lie inside the territory: an exact count, not the length of
+    the capped list of `cooperations_near`.
+    """
     filters = filters or {}
     return int(
         conn.execute(

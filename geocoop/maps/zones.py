@@ -11,9 +11,12 @@ MAX_ZONES = 500
 
 
 def white_zone_collection(conn: Connection, kind: str, rule: str = "any", limit: int = 50) -> dict:
-    """The `limit` most populated white zones of `kind`, largest first, as features whose
+    """The `limit` most populated white zones of `kind` as features.
+
+    The `limit` most populated white zones of `kind`, largest first, as features whose
     properties carry rank, population, communes and the nearest cooperation's distance;
-    `data_status` says whether the kind has data at all (without, no zone is computed)."""
+    `data_status` says whether the kind has data at all (without, no zone is computed).
+    """
     if not 1 <= limit <= MAX_ZONES:
         raise BadRequest(f"Le paramètre limit doit être entre 1 et {MAX_ZONES}.")
     api = analysis_api()

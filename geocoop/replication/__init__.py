@@ -1,4 +1,6 @@
-"""Read replicas: what a PostgreSQL streaming standby says about itself, and the choice of
+"""Read replicas: a standby's state, and the choice of one for a read.
+
+Read replicas: what a PostgreSQL streaming standby says about itself, and the choice of
 one for a read (round robin over the healthy ones, lag probed at most once per `ttl_s`).
 
 Framework-free: the web face (`geocoop.web.database`) decides which requests may read
@@ -97,6 +99,7 @@ class Replica:
     """One standby: its engine and its last probed state."""
 
     def __init__(self, name: str, engine: Engine) -> None:
+        """The standby `name` reached through `engine`, not yet probed."""
         self.name = name
         self.engine = engine
         self.state = ReplicaState(name)
@@ -104,11 +107,15 @@ class Replica:
 
 
 class ReplicaSet:
-    """The configured standbys. `choose()` gives the next usable one in round robin, probing
-    a standby whose state is older than `ttl_s` (one thread probes; the others use the last
-    state meanwhile); a standby found down is probed again after `5 × ttl_s`."""
+    """The configured standbys.
+
+    `choose()` gives the next usable one in round robin, probing a standby whose state is older
+    than `ttl_s` (one thread probes; the others use the last state meanwhile); a standby found
+    down is probed again after `5 × ttl_s`.
+    """
 
     def __init__(self, replicas: list[Replica], max_lag_s: float, ttl_s: float = 1.0) -> None:
+        """Choose among `replicas` those at most `max_lag_s` behind, probed every `ttl_s`."""
         self.replicas = replicas
         self.max_lag_s = max_lag_s
         self.ttl_s = ttl_s

@@ -40,9 +40,12 @@ def require_token(view):
 
 
 def require_role(role: str):
-    """Refuse the request with 401 without an active token, 403 below `role`
+    """Refuse the request without an active token of at least `role`.
+
+    Refuse the request with 401 without an active token, 403 below `role`
     (contributor < editor < moderator < admin); sets `g.principal`. The scope (kinds,
-    territories) is checked by the core function the view calls."""
+    territories) is checked by the core function the view calls.
+    """
 
     def decorator(view):
         @functools.wraps(view)

@@ -16,8 +16,11 @@ def csrf_token() -> str:
 
 
 def csrf_ok() -> bool:
-    """True when the posted form carries this session's token (compared in constant time,
-    as UTF-8 bytes: compare_digest refuses non-ASCII str)."""
+    """Whether the posted form carries this session's token.
+
+    True when the posted form carries this session's token (compared in constant time,
+    as UTF-8 bytes: compare_digest refuses non-ASCII str).
+    """
     sent = request.form.get("csrf", "").encode("utf-8", "surrogatepass")
     expected = str(session.get("csrf", "")).encode("utf-8", "surrogatepass")
     return bool(sent) and hmac.compare_digest(sent, expected)

@@ -104,8 +104,11 @@ def request_engine() -> Engine:
 
 
 def request_connect() -> Connection:
-    """A new connection on `request_engine()`; a standby that refuses it is marked down
-    and the primary serves instead."""
+    """A new connection on `request_engine()`, the primary when a standby refuses.
+
+    A new connection on `request_engine()`; a standby that refuses it is marked down
+    and the primary serves instead.
+    """
     chosen = _route()
     if chosen is not None:
         try:
@@ -124,9 +127,11 @@ def connection() -> Connection:
 
 
 def cache(name: str) -> VersionedCache:
-    """The app's cache `name` for the database this request reads: data versions of a
-    standby (WAL replay positions) and of the primary are not comparable, so each database
-    has caches of its own."""
+    """The app's cache `name` for the database this request reads.
+
+    Data versions of a standby (WAL replay positions) and of the primary are not comparable, so each
+    database has caches of its own.
+    """
     primary: VersionedCache = current_app.extensions[name]
     chosen = _route() if replica_set() is not None else None
     if chosen is None:
@@ -165,9 +170,11 @@ def _after_request(response: Response) -> Response:
 
 
 def retry_read_on_primary(exc: BaseException) -> Response | None:
-    """A pure read whose standby died mid-request runs once more on the primary (the
-    standby is marked down first); None when that does not apply — the caller answers 503.
-    Stopping a standby then costs no error at all, not even to the requests in flight."""
+    """Run a pure read whose standby died mid-request once more, on the primary.
+
+    The standby is marked down first; None when that does not apply (the caller answers
+    503). Stopping a standby then costs no error, not even to the requests in flight.
+    """
     chosen = g.get("geocoop_route")
     if chosen is None or g.get("geocoop_retried") or not _read_only_request():
         return None

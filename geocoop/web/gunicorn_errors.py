@@ -1,4 +1,6 @@
-"""gunicorn's own error answers (414 request line too long, 431 headers too large, 400 bad
+"""gunicorn's own error answers as problem+json.
+
+gunicorn's own error answers (414 request line too long, 431 headers too large, 400 bad
 request line…) as problem+json, like every answer of the application.
 
 gunicorn answers these before the application sees the request, with an HTML page written

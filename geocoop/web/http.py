@@ -114,8 +114,10 @@ def collection_links_args(args: dict, **changes) -> str:
 
 
 def stored_summaries() -> tuple[int, dict[str, Summary]]:
-    """The data version and the counts and extents stored at write time
-    (geocoop.features.summary), read once per data version."""
+    """The data version and the counts and extents stored at write time.
+
+    Stored by geocoop.features.summary; read once per data version.
+    """
     conn = connection()
     cache: VersionedCache = routed_cache("geocoop.features.cache")
     version = data_version(conn)
@@ -123,16 +125,22 @@ def stored_summaries() -> tuple[int, dict[str, Summary]]:
 
 
 def collection_extents(collection) -> list[list[float]]:
-    """The collection's stored bounding boxes in CRS84, metropolitan France first, then each
-    overseas area ([] before the first refresh): never computed per request."""
+    """The collection's stored bounding boxes in CRS84.
+
+    Metropolitan France first, then each overseas area ([] before the first refresh): never computed
+    per request.
+    """
     _version, stored = stored_summaries()
     found = stored.get(collection.id)
     return found.extents if found is not None else []
 
 
 def kinds_data_status() -> dict[str, dict]:
-    """Each kind's data status as the per-kind collections and tiles show it
-    (geocoop.features.analysis_collections.kinds_data_status), once per data version."""
+    """Each kind's data status as the per-kind collections and tiles show it.
+
+    Read through geocoop.features.analysis_collections.kinds_data_status, once per data
+    version.
+    """
     conn = connection()
     cache: VersionedCache = routed_cache("geocoop.features.cache")
     version = data_version(conn)
@@ -144,8 +152,11 @@ def kinds_data_status() -> dict[str, dict]:
 
 
 def _modified(version: int):
-    """`Last-Modified` of the data version (seconds), read once per version; None before
-    the first write."""
+    """`Last-Modified` of the data version, read once per version.
+
+    `Last-Modified` of the data version (seconds), read once per version; None before
+    the first write.
+    """
     cache: VersionedCache = routed_cache("geocoop.features.cache")
     found = cache.get(version, ("modified",))
     if found is None:
@@ -156,9 +167,12 @@ def _modified(version: int):
 
 
 def conditional(view: Callable) -> Callable:
-    """HTTP caching of a read view from the data version: a strong `ETag` (version + URL +
-    negotiated type), `Last-Modified`, `Cache-Control`; a matching `If-None-Match` (or,
-    without it, `If-Modified-Since`) is a 304 after one sequence read, before any query."""
+    """HTTP caching of a read view from the data version.
+
+    A strong `ETag` (version + URL + negotiated type), `Last-Modified`, `Cache-Control`; a matching
+    `If-None-Match` (or, without it, `If-Modified-Since`) is a 304 after one sequence read, before
+    any query.
+    """
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):

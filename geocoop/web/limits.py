@@ -73,8 +73,11 @@ def client_hung_up(client: socket.socket) -> bool:
 
 
 class _HangupWatcher:
-    """One thread per process: every 0.2 s, cancel the query of a watched request whose
-    client has gone (psycopg's `cancel()`, safe from another thread)."""
+    """One thread per process cancelling the queries of clients that have gone.
+
+    One thread per process: every 0.2 s, cancel the query of a watched request whose
+    client has gone (psycopg's `cancel()`, safe from another thread).
+    """
 
     def __init__(self) -> None:
         self._watched: dict[int, tuple[socket.socket, object]] = {}

@@ -1,5 +1,8 @@
-"""Messages of the contribution pages (« Proposer une coopération »), French and English;
-merged into geocoop.web.i18n.MESSAGES."""
+"""Messages of the contribution pages, French and English.
+
+Messages of the contribution pages (« Proposer une coopération »), French and English;
+merged into geocoop.web.i18n.MESSAGES.
+"""
 
 from __future__ import annotations
 

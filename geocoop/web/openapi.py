@@ -371,8 +371,11 @@ _PATHS_KEY = "geocoop.openapi.paths"
 
 
 def add_paths(app: Flask, area: str, paths: Callable[[], dict]) -> None:
-    """Let an area of `app` contribute `paths()` (relative to the site root) to the full
-    document; called from the area's `register(app)`."""
+    """Let an area of `app` contribute `paths()` to the full OpenAPI document.
+
+    Let an area of `app` contribute `paths()` (relative to the site root) to the full
+    document; called from the area's `register(app)`.
+    """
     app.extensions.setdefault(_PATHS_KEY, {})[area] = paths
 
 

@@ -1,10 +1,13 @@
-"""Failed token attempts are throttled per client address: after `MAX_FAILURES` failures
+"""Failed token attempts are throttled per client address.
+
+After `MAX_FAILURES` failures
 within `WINDOW_S` seconds, every token check from that address answers 429 with
 `Retry-After` until the window has passed. A success clears the address. Failures are
 logged with the address and never with the token. Kept per process (each gunicorn worker
 counts its own): an attacker spread over W workers gets W × MAX_FAILURES tries a window,
 still far too few to guess a 32-byte token; the reverse proxy's own limit is the second
-line (docs/operations.md)."""
+line (docs/operations.md).
+"""
 
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ class TokenThrottle:
     """Failure times per client address (in-process, thread-safe, bounded)."""
 
     def __init__(self, max_failures: int = MAX_FAILURES, window_s: float = WINDOW_S) -> None:
+        """Refuse after `max_failures` failures within `window_s` seconds."""
         self.max_failures, self.window_s = max_failures, window_s
         self._failures: OrderedDict[str, list[float]] = OrderedDict()
         self._lock = threading.Lock()

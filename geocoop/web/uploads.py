@@ -1,6 +1,9 @@
-"""One path for every upload (API and admin page): keep the file on disk under
+"""One path for every upload: keep the file on disk and queue a job.
+
+One path for every upload (API and admin page): keep the file on disk under
 GEOCOOP_JOBS_DIR and queue a job (`geocoop.jobs`); the single writer imports it and
-refreshes the stored analysis (`geocoop.orchestration`), then records the report."""
+refreshes the stored analysis (`geocoop.orchestration`), then records the report.
+"""
 
 from __future__ import annotations
 
@@ -29,8 +32,10 @@ def submit_upload(
     mapping_upload: FileStorage | None = None,
     **options,
 ) -> dict:
-    """Save `upload` (and its mapping) for a new job of `operation`; return the job's
-    document (status `queued`)."""
+    """Save `upload` (and its mapping) for a new job of `operation`.
+
+    Return the job's document (status `queued`).
+    """
     name = clean_name(upload.filename)
     conn = connection()
     # The token check opened a read transaction: end it, so that saving a big file never

@@ -37,8 +37,11 @@ def _square(x0: float, y0: float, x1: float, y1: float) -> str:
 
 
 def insert_grid(conn: Connection, n: int = 3) -> list[str]:
-    """Insert the n × n communes (n ≤ 9), their 2 EPCI (the last column is the second),
-    département and région; return the commune codes."""
+    """Insert the n × n communes and their parents; return the commune codes.
+
+    Insert the n × n communes (n ≤ 9), their 2 EPCI (the last column is the second),
+    département and région; return the commune codes.
+    """
     codes = []
     for row in range(n):
         for col in range(n):
@@ -172,8 +175,11 @@ def lonlat(x_km: float, y_km: float) -> tuple[float, float]:
 
 
 def add_random_cooperation(conn: Connection, rng, kinds: list[str], grid_size: int) -> int:
-    """A cooperation of a random kind of `kinds` at a random place of the grid; a PAT gets
-    a random rectangular perimeter half of the time (the random-edit tests)."""
+    """A cooperation of a random kind at a random place of the grid.
+
+    A cooperation of a random kind of `kinds` at a random place of the grid; a PAT gets
+    a random rectangular perimeter half of the time (the random-edit tests).
+    """
     kind = rng.choice(kinds)
     perimeter = None
     if kind == "pat" and rng.random() < 0.5:

@@ -11,8 +11,11 @@ def run_jobs(app) -> int:
 
 
 def settle(client, response, token: str | None = None) -> dict:
-    """The job a `202 Accepted` upload answer points to, run to its end: its document
-    (`status` done with `report`, or failed with `error`)."""
+    """Run the job an upload answer points to; return its document.
+
+    The job a `202 Accepted` upload answer points to, run to its end: its document
+    (`status` done with `report`, or failed with `error`).
+    """
     assert response.status_code == 202, response.get_data(as_text=True)[:500]
     location = response.headers["Location"]
     if response.is_json:

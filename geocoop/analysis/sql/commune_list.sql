@@ -1,6 +1,6 @@
 -- The communes of one territory (:level, :code) with their coverage by one kind from
--- {source} (analysis_commune_kind, stored, or analysis_work, live: a trusted identifier
--- chosen in Python, never user input): population, covered under :rule (at :distance_m when given, else the
+-- the source placeholder (analysis_commune_kind, stored, or analysis_work, live: an
+-- identifier of the allow-list geocoop.sql.TABLES, composed by geocoop.sql.composed): population, covered under :rule (at :distance_m when given, else the
 -- kind's service distance), the nearest cooperation and its distance to the commune's
 -- boundary (metres), the perimeter covering it. Same communes as the roll-ups (rollup.sql).
 SELECT t.code, t.name, COALESCE(t.population, 0) AS population,

@@ -1,4 +1,4 @@
--- One commune's figures for one kind ({source}: stored or scratch table), with names.
+-- One commune's figures for one kind (the source placeholder: stored or scratch table), with names.
 SELECT t.code, t.name, t.population, s.*,
        cn.name AS nearest_name, cp.name AS perimeter_name,
        (SELECT min(z.commune_code) FROM {source} z

@@ -1,6 +1,7 @@
 -- Coverage rolled up from communes to :level, for a set of kinds under a rule.
--- {source} is analysis_commune_kind (stored figures) or analysis_work (live figures): a
--- trusted identifier chosen in Python, never user input. A commune is covered when any of
+-- The source placeholder is analysis_commune_kind (stored figures), analysis_work (live
+-- figures) or the union of both (mixed_source.sql), composed by geocoop.sql.composed. A
+-- commune is covered when any of
 -- the kinds covers it; its nearest distance is the smallest over the kinds.
 WITH cc AS (
   SELECT s.commune_code,

@@ -1,4 +1,4 @@
--- Uncovered communes of :kind (rule "any") in {table} with their current zone id: all of
+-- Uncovered communes of :kind (rule "any") in the table placeholder with their current zone id: all of
 -- them, or (incremental refresh) those of the zones :zones plus the communes :extra.
 SELECT s.commune_code, s.zone_id
 FROM {table} s

@@ -1,10 +1,7 @@
 -- One Mapbox vector tile of located cooperations (points), with what the map styles and
 -- shows in popups: kind, its colour and label, name, category, stage.
 WITH bounds AS (
-    SELECT ST_TileEnvelope(CAST(:z AS integer), CAST(:x AS integer), CAST(:y AS integer)) AS env,
-           ST_Transform(
-               ST_TileEnvelope(CAST(:z AS integer), CAST(:x AS integer), CAST(:y AS integer),
-                               margin => 64.0 / 4096), 4326) AS env4326
+    {bounds}  -- tile_bounds.sql
 )
 SELECT ST_AsMVT(tile, CAST(:layer AS text), 4096, 'geom', 'fid')
 FROM (

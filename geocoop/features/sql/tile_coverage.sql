@@ -2,10 +2,7 @@
 -- analysis (analysis_commune_kind): covered or not, by which rule, nearest distance, and
 -- the white zone the commune belongs to. Generalised below :detail_zoom like territories.
 WITH bounds AS (
-    SELECT ST_TileEnvelope(CAST(:z AS integer), CAST(:x AS integer), CAST(:y AS integer)) AS env,
-           ST_Transform(
-               ST_TileEnvelope(CAST(:z AS integer), CAST(:x AS integer), CAST(:y AS integer),
-                               margin => 64.0 / 4096), 4326) AS env4326
+    {bounds}  -- tile_bounds.sql
 )
 SELECT ST_AsMVT(tile, CAST(:layer AS text), 4096, 'geom', 'fid')
 FROM (

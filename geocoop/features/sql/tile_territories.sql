@@ -3,10 +3,7 @@
 -- scales a pixel is hundreds of metres, and ST_AsMVTGeom snaps to the 4096 grid anyway.
 -- The 4326 envelope is widened by the 64-unit buffer so shapes crossing the edge are kept.
 WITH bounds AS (
-    SELECT ST_TileEnvelope(CAST(:z AS integer), CAST(:x AS integer), CAST(:y AS integer)) AS env,
-           ST_Transform(
-               ST_TileEnvelope(CAST(:z AS integer), CAST(:x AS integer), CAST(:y AS integer),
-                               margin => 64.0 / 4096), 4326) AS env4326
+    {bounds}  -- tile_bounds.sql
 )
 SELECT ST_AsMVT(tile, CAST(:layer AS text), 4096, 'geom', 'fid')
 FROM (

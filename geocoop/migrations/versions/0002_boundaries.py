@@ -1,4 +1,4 @@
-"""boundaries schema additions
+"""boundaries schema additions.
 
 Revision ID: 0002
 Revises: 0001

@@ -1,4 +1,4 @@
-"""cooperations schema additions
+"""cooperations schema additions.
 
 Revision ID: 0003
 Revises: 0002

@@ -1,4 +1,4 @@
-"""analysis schema additions: stored coverage, white zones, synergy pairs, helpers
+"""analysis schema additions: stored coverage, white zones, synergy pairs, helpers.
 
 Revision ID: 0004
 Revises: 0003

@@ -1,4 +1,4 @@
-"""data_api: a data version that caches (tiles, extents) are keyed on
+"""data_api: a data version that caches (tiles, extents) are keyed on.
 
 Revision ID: 0005
 Revises: 0004

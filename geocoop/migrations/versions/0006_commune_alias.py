@@ -1,4 +1,4 @@
-"""commune_alias: former and delegated commune names → current commune
+"""commune_alias: former and delegated commune names → current commune.
 
 Revision ID: 0006
 Revises: 0005

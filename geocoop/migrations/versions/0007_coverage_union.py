@@ -1,4 +1,4 @@
-"""geocoop_coverage_union(geometry[]): fast dissolve of polygons that share exact edges
+"""geocoop_coverage_union(geometry[]): fast dissolve of polygons that share exact edges.
 
 Revision ID: 0007
 Revises: 0006

@@ -1,4 +1,4 @@
-"""The study's other fields on cooperation, derived values and data-quality flags
+"""The study's other fields on cooperation, derived values and data-quality flags.
 
 Revision ID: 0008
 Revises: 0007

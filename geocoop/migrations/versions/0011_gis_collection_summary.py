@@ -1,4 +1,4 @@
-"""gis collection summary: stored white-zone outlines and per-collection counts and extents
+"""gis collection summary: stored white-zone outlines and per-collection counts and extents.
 
 Revision ID: 0011
 Revises: 0008
@@ -25,8 +25,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Create analysis_zone (with the data-version trigger), collection_summary and an
-    index for per-commune lookups of analysis_commune_kind (roll-ups per territory)."""
+    """Create analysis_zone, collection_summary and an index of analysis_commune_kind.
+
+    Create analysis_zone (with the data-version trigger), collection_summary and an
+    index for per-commune lookups of analysis_commune_kind (roll-ups per territory).
+    """
     op.create_index("ix_analysis_ck_commune", "analysis_commune_kind", ["commune_code"])
     op.create_table(
         "analysis_zone",

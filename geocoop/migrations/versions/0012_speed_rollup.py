@@ -1,4 +1,4 @@
-"""Stored roll-ups and per-profile facts: interactive answers without geometry
+"""Stored roll-ups and per-profile facts: interactive answers without geometry.
 
 Revision ID: 0012
 Revises: 0013

@@ -1,4 +1,4 @@
-"""The upload job queue
+"""The upload job queue.
 
 Revision ID: 0013
 Revises: 0011

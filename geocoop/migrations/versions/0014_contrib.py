@@ -1,4 +1,4 @@
-"""Contribution: organisations, members and their tokens, proposals, edit log
+"""Contribution: organisations, members and their tokens, proposals, edit log.
 
 Revision ID: 0014
 Revises: 0012

@@ -1,4 +1,4 @@
-"""Stored analysis logged, so that streaming standbys can serve it
+"""Stored analysis logged, so that streaming standbys can serve it.
 
 Revision ID: 0015
 Revises: 0014

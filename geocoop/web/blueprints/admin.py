@@ -1,4 +1,6 @@
-"""Token-protected admin page: upload a cooperation file (queued as a job), follow the job,
+"""Token-protected admin page: upload a cooperation file and follow its job.
+
+Token-protected admin page: upload a cooperation file (queued as a job), follow the job,
 read the reject report; the latest jobs and imports are listed.
 
 The visitor enters a write token once; the session keeps its SHA-256 only (the cookie is
@@ -137,8 +139,10 @@ def _submit(upload, form) -> dict:
 
 @bp.post("/upload")
 def upload():
-    """Queue the uploaded cooperation file: 202 with the job (its page, or JSON for the
-    script, which then polls the job's URL)."""
+    """Queue the uploaded cooperation file.
+
+    202 with the job (its page, or JSON for the script, which then polls the job's URL).
+    """
     if not _csrf_ok():
         return _refused()
     if _admin_name() is None:
@@ -170,8 +174,11 @@ def upload():
 
 @bp.get("/jobs/<int:job_id>")
 def job(job_id: int):
-    """One upload job: its progress while it waits or runs, then its report or its error
-    (JSON for the page script, which polls it)."""
+    """One upload job: its progress, then its report or its error.
+
+    One upload job: its progress while it waits or runs, then its report or its error
+    (JSON for the page script, which polls it).
+    """
     if _admin_name() is None:
         if _wants_json():
             return jsonify({"detail": i18n.translate("admin.bad_token")}), 401

@@ -2,7 +2,8 @@
 
 Thin: each view declares its parameters (which also feed the OpenAPI document), reads them
 strictly (unknown → 400), calls one function of geocoop.analysis.api and serialises the
-result as JSON or CSV (formula-safe cells).
+result as JSON, CSV (formula-safe cells) or GeoJSON with geometries
+(geocoop.features.analysis_geojson: outlines of territories, lines between pairs).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from flask import Blueprint, Flask, Response, request
 
 from geocoop.analysis import api
 from geocoop.errors import BadRequest
+from geocoop.features.analysis_geojson import pair_features, territory_features
 from geocoop.features.analysis_params import (
     FILTERS,
     LEVELS,
@@ -41,6 +43,7 @@ bp.after_request(finish)
 bp.before_request(reject_nul)
 
 GPKG_TYPE = "application/geopackage+sqlite3"
+GEOJSON_TYPE = "application/geo+json"
 CHILD_LEVEL = {
     "france": "region",
     "region": "departement",
@@ -68,6 +71,11 @@ def respond(data: dict | list, fmt: str, rows: list[dict] | None = None, name: s
     return json_response(data)
 
 
+def geojson(collection: dict) -> Response:
+    """A FeatureCollection (`f=geojson`: rows with their geometry, for ogr2ogr and QGIS)."""
+    return json_response(collection, GEOJSON_TYPE)
+
+
 def _filters(args: dict) -> dict | None:
     found = {k: args[k] for k in FILTERS if args.get(k)}
     return found or None
@@ -93,7 +101,7 @@ COVERAGE_PARAMS = (
         choices=("marchande", "non_marchande", "hybride"),
     ),
     Param("stage", "list", "Stades retenus.", choices=("emergence", "operationnelle")),
-    formats("json", "csv"),
+    formats("json", "csv", "geojson"),
 )
 
 # (OpenAPI path, summary, query parameters, path parameters) of every view, in order
@@ -125,7 +133,7 @@ def _level(level: str) -> str:
 def coverage():
     """Coverage of every territory of a level (inside a parent), JSON or CSV."""
     a = read(COVERAGE_PARAMS)
-    live = a["distance_m"] is not None or _filters(a) is not None or a["f"] == "csv"
+    live = a["distance_m"] is not None or _filters(a) is not None or a["f"] != "json"
     with heavy() if live else nullcontext():
         conn = connection()
         rows = api.coverage(
@@ -141,6 +149,8 @@ def coverage():
         if a["f"] == "csv":  # each row carries its data_note
             return respond(rows, a["f"], name=f"couverture-{a['level']}")
         status = api.coverage_status(conn, a["kind"], _filters(a))
+        if a["f"] == "geojson":
+            return geojson(territory_features(conn, rows, **_status_members(status)))
     data = {"count": len(rows), "items": rows, **_status_members(status)}
     return respond(data, a["f"])
 
@@ -180,7 +190,7 @@ CHILDREN_PARAMS = (
     ),
     P_KINDS,
     P_RULE,
-    formats("json", "csv"),
+    formats("json", "csv", "geojson"),
 )
 
 
@@ -208,6 +218,9 @@ def territory_coverage(level: str, code: str):
         kinds=a["kind"],
         rule=a["rule"],
     )
+    if a["f"] == "geojson":  # the children as features, the territory as a member
+        with heavy():
+            return geojson(territory_features(conn, children, territory=summary))
     data = {"territory": summary, "children_level": child, "children": children}
     return respond(data, a["f"], rows=children, name=f"couverture-{code}")
 
@@ -286,7 +299,7 @@ def _white_zones(a: dict, spatial: bool):
     return response
 
 
-EPCI_PARAMS = (P_KIND, P_PARENT, formats("json", "csv"))
+EPCI_PARAMS = (P_KIND, P_PARENT, formats("json", "csv", "geojson"))
 
 
 @route("/epci-without", "EPCI sans aucune coopération d'un type", EPCI_PARAMS)
@@ -300,6 +313,8 @@ def epci_without():
     if a["f"] == "csv":
         return respond(rows, a["f"], name=f"epci-sans-{a['kind']}")
     status = api.data_status(conn).get(a["kind"])
+    if a["f"] == "geojson":
+        return geojson(territory_features(conn, rows, level="epci", data_status=status))
     return respond({"count": len(rows), "items": rows, "data_status": status}, "json")
 
 
@@ -315,7 +330,7 @@ SYNERGY_PARAMS = (
     P_PARENT_LEVEL,
     P_KINDS,
     Param("limit", "integer", "Nombre maximal de paires.", default=100, minimum=1, maximum=5000),
-    formats("json", "csv"),
+    formats("json", "csv", "geojson"),
 )
 
 
@@ -331,10 +346,12 @@ def synergy_candidates():
         kinds=a["kind"],
         limit=a["limit"],
     )
+    if a["f"] == "geojson":  # a line from A to B
+        return geojson(pair_features(connection(), rows))
     return respond(rows, a["f"], name="synergies")
 
 
-LEVEL_PARAMS = (P_LEVEL, P_PARENT, P_PARENT_LEVEL, formats("json", "csv"))
+LEVEL_PARAMS = (P_LEVEL, P_PARENT, P_PARENT_LEVEL, formats("json", "csv", "geojson"))
 
 
 @route("/missing-complements", "Territoires ayant un type mais pas son complément", LEVEL_PARAMS)
@@ -342,6 +359,9 @@ def missing_complements():
     """Territories that have kind A but lack a complementary kind B."""
     a = read(LEVEL_PARAMS)
     rows = api.missing_complements(connection(), a["level"], a["parent"], a["parent_level"])
+    if a["f"] == "geojson":
+        with heavy():
+            return geojson(territory_features(connection(), rows))
     return respond(rows, a["f"], name="complements-manquants")
 
 
@@ -350,6 +370,9 @@ def synergy_index():
     """Declared links / potential links, per territory."""
     a = read(LEVEL_PARAMS)
     rows = api.synergy_index(connection(), a["level"], a["parent"], a["parent_level"])
+    if a["f"] == "geojson":
+        with heavy():
+            return geojson(territory_features(connection(), rows))
     return respond(rows, a["f"], name="indice-synergie")
 
 

@@ -1,4 +1,6 @@
-"""Contribution: the public form « Proposer une coopération » (/proposer) and the
+"""Contribution: the public proposal form and the moderators' and editors' API.
+
+Contribution: the public form « Proposer une coopération » (/proposer) and the
 token-gated API of moderators and editors (/api/contrib/…). Thin views over
 geocoop.ingest.proposals, geocoop.ingest.edits and geocoop.orchestration.
 

@@ -12,9 +12,12 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/healthz")
 def healthz():
-    """Database reachable, PostGIS version, migration head, row counts (on the primary);
+    """Database and replica health.
+
+    Database reachable, PostGIS version, migration head, row counts (on the primary);
     with read replicas, each one's state and lag (a replica down does not make this 503:
-    reads fall back to the primary)."""
+    reads fall back to the primary).
+    """
     status = database_status(connection())
     status["ok"] = status["migration"] == status["migration_head"]
     replicas = replicas_report()

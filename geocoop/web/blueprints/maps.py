@@ -53,8 +53,11 @@ def register(app: Flask) -> None:
 
 
 def _cached_json(build: Callable[[], object], mimetype: str = "application/json") -> Response:
-    """The JSON of `build()` for this URL, cached in-process and by the browser until the
-    data version changes (ETag = version + URL; a revalidation costs one sequence read)."""
+    """The JSON of `build()` for this URL, cached until the data version changes.
+
+    The JSON of `build()` for this URL, cached in-process and by the browser until the
+    data version changes (ETag = version + URL; a revalidation costs one sequence read).
+    """
     conn = connection()
     version = data_version(conn)
     key = (request.path, tuple(sorted(request.args.items(multi=True))))
@@ -330,8 +333,11 @@ def _folium_map(code: str):
 
 @bp.get("/territoires/<code>/carte")
 def fiche_map(code: str):
-    """The fiche's folium map (shown in a frame), under a CSP allowing its inline scripts
-    by hash only."""
+    """The fiche's folium map, under a CSP allowing its inline scripts by hash only.
+
+    The fiche's folium map (shown in a frame), under a CSP allowing its inline scripts
+    by hash only.
+    """
     _panel_data, fmap = _folium_map(code)
     html, hashes = folium_maps.render_served(fmap, url_for("static", filename=""))
     response = Response(html, mimetype="text/html")

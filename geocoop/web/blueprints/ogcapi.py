@@ -111,10 +111,12 @@ def service_desc():
 
 # -- collections -----------------------------------------------------------------
 def schema_links(cid: str) -> list[dict]:
-    """The `describedby` link to the features' JSON schema, twice: GDAL's OAPIF driver
-    types its fields from it instead of guessing from the first page, but up to at least
-    GDAL 3.6 it compares the relation case-sensitively with "describedBy" (relation types
-    are case-insensitive, RFC 8288: both spellings name the same relation)."""
+    """The `describedby` link to the features' JSON schema, twice.
+
+    GDAL's OAPIF driver types its fields from it instead of guessing from the first page, but up to
+    at least GDAL 3.6 it compares the relation case-sensitively with "describedBy" (relation types
+    are case-insensitive, RFC 8288: both spellings name the same relation).
+    """
     href = url("ogcapi.schema", collection_id=cid)
     title = "Schéma JSON des objets (types, titres)"
     return [
@@ -330,8 +332,11 @@ def items(collection_id: str):
 
 
 def _web_map_page(found, q, counter) -> Response:
-    """The `umap` profile: the whole bbox up to the documented bound, or an even sample
-    and a notice feature; light geometries; name, description and colour."""
+    """The `umap` profile: the whole bbox up to a bound, or an even sample.
+
+    The `umap` profile: the whole bbox up to the documented bound, or an even sample
+    and a notice feature; light geometries; name, description and colour.
+    """
     page = webmap.items_page(connection(), found, q, counter)
     meta = {
         "numberReturned": len(page.features) - (1 if page.truncated else 0),

@@ -60,7 +60,10 @@ def _no_params() -> None:
 
 @bp.get("/<collection_id>/<int:z>/<int:x>/<int:y>.mvt")
 def tile(collection_id: str, z: int, x: int, y: int):
-    """One Mapbox vector tile (204 when empty); `v` = the published version (see above)."""
+    """One Mapbox vector tile (an empty one is a layer without features, never 204).
+
+    `v` is the published version (see above).
+    """
     kind = _kind_only(("kind", "v"))
     asked = _version_asked()
     found = registry.get_collection(collection_id)
@@ -76,7 +79,9 @@ def tile(collection_id: str, z: int, x: int, y: int):
         else:
             cache: VersionedCache = routed_cache("geocoop.tiles.cache")
             data = core.cached_tile(conn, cache, version, found, z, x, y, kind)
-            response = Response(data, status=200 if data else 204, mimetype=MVT)
+            # GDAL's MVT driver cannot open a 204 or zero bytes: an empty tile is a layer
+            # with no feature, named like the full ones
+            response = Response(data or core.empty_tile(collection_id), mimetype=MVT)
         # read again after the tile: a write committed in between (or a standby replaying
         # one) means the tile may not be of version `v`, so it is not immutable
         current = current and published_version(conn) == asked
@@ -257,10 +262,9 @@ def openapi_paths() -> dict:
                 ],
                 "responses": {
                     "200": {
-                        "description": "Tuile.",
+                        "description": "Tuile (vide : une couche sans objet).",
                         "content": {MVT: {"schema": {"type": "string", "format": "binary"}}},
                     },
-                    "204": {"description": "Tuile vide."},
                     "304": {"description": "Inchangée (ETag)."},
                     "400": problem,
                     "404": problem,

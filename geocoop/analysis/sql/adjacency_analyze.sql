@@ -1,0 +1,2 @@
+-- Fresh statistics on the rebuilt adjacency graph.
+ANALYZE analysis_adjacency

@@ -1,0 +1,2 @@
+-- The adjacency graph goes before it is built again.
+DELETE FROM analysis_adjacency

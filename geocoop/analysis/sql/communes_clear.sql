@@ -1,0 +1,2 @@
+-- The communes of the next computation are loaded afresh.
+TRUNCATE analysis_communes

@@ -1,0 +1,2 @@
+-- Every stored collection summary goes before they are written again.
+DELETE FROM collection_summary

@@ -1,0 +1,2 @@
+-- The simplified shapes of an earlier simplification go.
+TRUNCATE stg_simplified
