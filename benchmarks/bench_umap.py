@@ -1,7 +1,8 @@
 """The uMap layers on all of France (issue #20): sizes, times, a screenshot.
 
 The national database loaded as the README's « Loading all of France » does, then every
-remote-data URL of docs/api.md's uMap table asked at France, région and commune views with the bbox uMap sends for a 1280×800 map:
+remote-data URL of docs/api.md's uMap table asked at France, région and commune views with
+the bbox uMap sends for a 1280×800 map:
 bytes (raw and gzipped), time, features, truncation. Baseline in the same run: the same
 layer as a plain OGC API page (`limit=` the same bound, no `profile=umap`). Then a real
 uMap (benchmarks/umap.py) draws the layers and a screenshot goes to docs/img/.
