@@ -89,8 +89,8 @@ def test_purge_urls_command_lists_the_prefixes(monkeypatch):
 
 
 @pytest.fixture
-def varnish_in_front(analysed, app):
-    """The analysed grid served on loopback behind a real Varnish (deploy/varnish.vcl)."""
+def varnish_in_front(app):
+    """The app served on loopback behind a real Varnish (deploy/varnish.vcl)."""
     if not httpcache.installed():
         missing(f"Varnish absent ({httpcache.VARNISHD}): apt-get install varnish")
     from werkzeug.serving import make_server
@@ -134,3 +134,27 @@ def test_import_then_purge_in_a_real_varnish(varnish_in_front, analysed, app):
         state == "MISS" and "(renommée)" in json.loads(after)["features"][0]["properties"]["name"]
     )
     assert _get(tile)[0] == "HIT"  # versioned tiles kept: the map now asks for a new `v`
+
+
+def test_an_upload_job_purges_the_shared_cache(varnish_in_front, client, app, token):
+    import io
+    from pathlib import Path
+
+    from geocoop.jobs import run_pending
+
+    items = f"{varnish_in_front}/api/features/collections/cooperations/items?limit=50"
+    assert _get(items)[0] == "MISS"
+    state, before = _get(items)
+    assert state == "HIT" and json.loads(before)["features"] == []
+    csv = Path(__file__).parent / "data" / "cooperations" / "good" / "mixte.csv"
+    response = client.post(
+        "/api/ingest/cooperations",
+        data={"file": (io.BytesIO(csv.read_bytes()), csv.name), "source": "api"},
+        headers={"Authorization": f"Bearer {token}"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 202
+    # the job queue's writer commits the import, then bans the stale answers itself
+    assert run_pending(app.extensions["geocoop.engine"], purge_urls=varnish_in_front) == 1
+    state, after = _get(items)
+    assert state == "MISS" and len(json.loads(after)["features"]) == 7

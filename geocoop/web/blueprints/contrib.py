@@ -14,6 +14,7 @@ a member's (or an admin's) token and is checked against its role and scope.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 
 from flask import (
@@ -35,6 +36,7 @@ from geocoop.ingest.contrib_fields import FieldErrors
 from geocoop.maps.kinds import map_kinds
 from geocoop.orchestration import (
     edit_cooperation_then_refresh,
+    purge_caches,
     validate_proposal_then_refresh,
 )
 from geocoop.web import i18n
@@ -167,6 +169,7 @@ def validate(proposal_id: int):
     conn = connection()
     result = validate_proposal_then_refresh(conn, current_principal(), proposal_id)
     conn.commit()
+    _purge_after_write()
     return jsonify(result)
 
 
@@ -188,7 +191,16 @@ def edit(cooperation_id: int):
     conn = connection()
     result = edit_cooperation_then_refresh(conn, current_principal(), cooperation_id, _json_body())
     conn.commit()
+    _purge_after_write()
     return jsonify(result)
+
+
+def _purge_after_write() -> None:
+    # the shared HTTP caches forget the stale answers; in the background, so an
+    # unreachable cache never delays the moderator's answer
+    urls = settings().cache_purge_urls
+    if urls:
+        threading.Thread(target=purge_caches, args=(urls,), daemon=True).start()
 
 
 @api.get("/cooperations/<int:cooperation_id>/history")
