@@ -50,6 +50,13 @@ def best_of(conn, sql: str, params: dict, runs: int = 3) -> tuple[float, object]
     return best, row
 
 
+def timed(call):
+    """(seconds, result) of one call."""
+    start = time.perf_counter()
+    result = call()
+    return time.perf_counter() - start, result
+
+
 def main() -> int:
     if not DATA.is_dir():
         print(f"shared data absent ({DATA}): nothing measured")
@@ -82,7 +89,27 @@ def main() -> int:
             start = time.perf_counter()
             zones = api.white_zones(conn, kind="tiers_lieu", limit=20, with_geometry=True)
             call_s = time.perf_counter() - start
-        print(f"largest tiers-lieu white zone: {zone['communes_count']:,} communes")
+            # named zones with their reasons: whole (baseline) against split by département,
+            # then what the map asks (50 split rows with outlines)
+            whole_s, whole = timed(
+                lambda: api.white_zones(conn, kind="tiers_lieu", limit=1000, with_geometry=False)
+            )
+            split_s, split = timed(
+                lambda: api.white_zones(
+                    conn, kind="tiers_lieu", limit=1000, with_geometry=False, split=True
+                )
+            )
+            page_s, _page = timed(
+                lambda: api.white_zones(
+                    conn, kind="tiers_lieu", limit=50, with_geometry=True, split=True
+                )
+            )
+        parts = [z for z in split if z["zone_id"] == zone["id"]]
+        print(f"named: whole {whole_s:.2f} s ({len(whole)} rows), split {split_s:.2f} s "
+              f"({len(split)} rows; the largest zone in {len(parts)} parts), "
+              f"map page {page_s:.2f} s")  # fmt: skip
+        zone_name = zone["name"]
+        print(f"largest tiers-lieu white zone: {zone['communes_count']:,} communes, {zone_name}")
         print(
             f"geocoop_coverage_union {ours_s:.2f} s, ST_Union {base_s:.2f} s, "
             f"ratio {base_s / ours_s:.1f}x; outlines differ by {apart:.1f} m²"
@@ -107,6 +134,21 @@ Ratio: **{base_s / ours_s:.1f}×** faster; the two outlines differ by {apart:.1f
 shape). Before, zones of more than 1,500 communes were not dissolved at all (the map got
 their member polygons). The whole `white_zones(kind="tiers_lieu", limit=20)` call, outlines
 of {len(zones)} zones included, takes {call_s:.2f} s.
+
+## Named zones and the split by département
+
+Same run. Every zone named and explained (most populated commune, départements' names,
+nearest cooperation and its distance, the whole zone's figures), no outlines:
+
+| call | time | rows |
+|---|---|---|
+| whole zones (`limit=1000`; baseline) | {whole_s:.2f} s | {len(whole):,} |
+| split by département (`split=True`, `limit=1000`) | {split_s:.2f} s | {len(split):,} |
+| what the map asks: 50 split rows with their outlines | {page_s:.2f} s | 50 |
+
+Ratio split / whole: **{split_s / whole_s:.1f}×**. The largest zone, « {zone_name} »,
+becomes {len(parts)} rows, the first « {parts[0]["name"] if parts else "–"} »
+({parts[0]["population"] if parts else 0:,} inhabitants).
 """,
             encoding="utf-8",
         )

@@ -33,6 +33,7 @@ from __future__ import annotations
 from geocoop.analysis.communes import commune_coverage
 from geocoop.analysis.coverage import coverage, coverage_summary, explain_commune
 from geocoop.analysis.data_status import data_status, require_data
+from geocoop.analysis.funders import funder_ranking
 from geocoop.analysis.refresh import refresh_all, refresh_for_cooperation
 from geocoop.analysis.selection import coverage_status
 from geocoop.analysis.support import support_needs, support_needs_by_territory
@@ -50,6 +51,7 @@ __all__ = [
     "data_status",
     "epci_without",
     "explain_commune",
+    "funder_ranking",
     "missing_complements",
     "refresh_all",
     "refresh_for_cooperation",

@@ -36,6 +36,7 @@ def reference_table(path: Path = REFERENCE_FILE) -> dict:
                 "year": int(ref["year"]),
                 "noun_fr": str(ref["noun_fr"]),
                 "noun_en": str(ref["noun_en"]),
+                "noun_en_one": str(ref.get("noun_en_one") or ref["noun_en"]),
                 "what_fr": str(ref["what_fr"]),
                 "what_en": str(ref["what_en"]),
                 "source": " ".join(str(ref["source"]).split()),
@@ -87,7 +88,8 @@ def _messages(count: int, ref: dict | None) -> tuple[str, str]:
     return (
         f"{_number(count, 'fr')} {ref['noun_fr']} chargé{'s' if count > 1 else ''} sur {tilde}"
         f"{_number(ref['count'], 'fr')} {ref['what_fr']} en {ref['year']}",
-        f"{_number(count, 'en')} {ref['noun_en']} loaded out of {tilde}"
+        f"{_number(count, 'en')} {ref['noun_en_one' if count == 1 else 'noun_en']} loaded "
+        f"out of {tilde}"
         f"{_number(ref['count'], 'en')} {ref['what_en']} in {ref['year']}",
     )
 
@@ -153,7 +155,7 @@ def data_status(conn: Connection) -> dict[str, dict]:
         fr, en = _messages(count, ref)
         if count and not entry["placed"]:
             fr = f"{fr}, aucune localisée ({NO_DATA_FR} sur la carte)"
-            en = f"{en}, none located ({NO_DATA_EN} on the map)"
+            en = f"{en}, none located: nothing to show on the map"
         entry.update(
             status=status,
             has_data=status != "none",

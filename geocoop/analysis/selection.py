@@ -119,7 +119,7 @@ def _notes(kinds, status, without_data, fields, total, matching) -> list[dict]:
                 "code": "no_data",
                 "kinds": without_data,
                 "message": f"{NO_DATA_FR} : {fr}",
-                "message_en": f"{NO_DATA_EN}: {en}",
+                "message_en": f"{NO_DATA_EN} for {en}",
             }
         )
     for kind in kinds:
@@ -143,7 +143,7 @@ def _notes(kinds, status, without_data, fields, total, matching) -> list[dict]:
                     "field": field,
                     "count": info["unknown"],
                     "message": f"{_coops(info['unknown'], 'fr')} sans {fr_word}, exclue{plural}",
-                    "message_en": f"{_coops(info['unknown'], 'en')} without {en_word}, excluded",
+                    "message_en": (f"{_coops(info['unknown'], 'en')} without {en_word}, left out"),
                 }
             )
     if total and not matching:
@@ -151,10 +151,10 @@ def _notes(kinds, status, without_data, fields, total, matching) -> list[dict]:
         if unknown_everywhere:
             field = unknown_everywhere[0]
             fr = f"aucune coopération de la sélection n'a de {_WORDS[field][2]} : pas de chiffre"
-            en = f"no cooperation of the selection has {_WORDS[field][1]}: no figure"
+            en = f"no cooperation of the selection has {_WORDS[field][1]}: no figure to show"
         else:
             fr = "aucune coopération de la sélection ne correspond aux filtres : pas de chiffre"
-            en = "no cooperation of the selection matches the filters: no figure"
+            en = "no cooperation of the selection matches the filters: no figure to show"
         notes.append({"code": "no_match", "message": fr, "message_en": en})
     return notes
 

@@ -15,6 +15,7 @@ from geocoop.analysis.params import (
     resolve_parent,
     scope_params,
 )
+from geocoop.analysis.zone_names import part_note, zone_name, zone_reason
 from geocoop.sql import composed, fragment, statement, table
 
 
@@ -27,18 +28,31 @@ def white_zones(
     parent_code: str | None = None,
     parent_level: str | None = None,
     with_geometry: bool = True,
+    split: bool = False,
 ) -> list[dict]:
     """Maximal groups of adjacent uncovered communes, largest population first.
 
-    [{"id" (smallest member commune code, stable), "rank", "kind", "rule",
+    [{"id" (smallest member commune code, stable; "<zone>-<département>" when split),
+      "rank", "kind", "rule", "name" / "name_en" (« Zone autour de Guingamp (22) », from
+      the most populated commune, plus « : 3 départements » when it spans several),
+      "zone_id" (the whole zone's id), "departement" (the part's, None unless split),
+      "main_commune", "main_commune_name",
       "communes" ([codes]), "communes_count", "population", "area_km2",
-      "departements" ([codes]), "epci" ([codes]),
-      "nearest_cooperation_distance_m" (edge distance from the zone to the closest
-      cooperation of the kind; None when the kind has none),
+      "departements" ([codes]), "departement_names", "epci" ([codes]),
+      "zone_communes_count", "zone_population", "zone_departements_count" (the whole
+      zone, neither clipped to the parent nor split),
+      "nearest_cooperation_id", "nearest_cooperation_name",
+      "nearest_cooperation_distance_m" (geodesic edge distance in metres from the zone to
+      the closest cooperation of the kind; None when the kind has none),
+      "service_distance_m" (the kind's), "reason" / "reason_en" (the sentence),
+      "part_of" / "part_of_en" (for a split part of a zone spanning several
+      départements: what the whole is; else None),
       "geometry" (GeoJSON MultiPolygon: the dissolved outline of the simplified polygons,
       any size; "geometry_dissolved" is always true; both omitted when
       with_geometry=False)}]
     With a parent, zones are those of the whole country clipped to the parent's communes.
+    With split=True each zone is cut by département (one row per zone × département,
+    ranked by the part's population).
     A kind without data has no white zone: [] (check `data_status` before reading it as
     "no gap").
     """
@@ -63,24 +77,42 @@ def white_zones(
         "rule": rule,
         "limit": limit,
         "with_geometry": with_geometry,
+        "split": split,
         **scope_params(parent),
     }
     out = []
     for rank, r in enumerate(conn.execute(sql, params).mappings(), start=1):
+        part = r["part"]
+        nearest_m = None if r["nearest_m"] is None else round(float(r["nearest_m"]), 1)
         zone = {
-            "id": r["zone_id"],
+            "id": r["zone_id"] if part is None else f"{r['zone_id']}-{part}",
             "rank": rank,
             "kind": kind,
             "rule": rule,
+            "name": zone_name(r, "fr"),
+            "name_en": zone_name(r, "en"),
+            "zone_id": r["zone_id"],
+            "departement": part,
+            "main_commune": r["main_commune"],
+            "main_commune_name": r["main_commune_name"],
             "communes": list(r["communes"]),
             "communes_count": int(r["communes_count"]),
             "population": int(r["population"]),
             "area_km2": round(float(r["area_km2"]), 3),
             "departements": sorted(r["departements"] or []),
+            "departement_names": list(r["departement_names"] or []),
             "epci": sorted(r["epci"] or []),
-            "nearest_cooperation_distance_m": (
-                None if r["nearest_m"] is None else round(float(r["nearest_m"]), 1)
-            ),
+            "zone_communes_count": int(r["zone_communes_count"]),
+            "zone_population": int(r["zone_population"]),
+            "zone_departements_count": int(r["zone_departements_count"]),
+            "nearest_cooperation_id": r["nearest_id"],
+            "nearest_cooperation_name": r["nearest_name"],
+            "nearest_cooperation_distance_m": nearest_m,
+            "service_distance_m": float(r["service_distance_m"]),
+            "reason": zone_reason(r, r["kind_label_fr"], rule, "fr"),
+            "reason_en": zone_reason(r, r["kind_label_en"], rule, "en"),
+            "part_of": part_note(r, "fr"),
+            "part_of_en": part_note(r, "en"),
         }
         if with_geometry:
             zone["geometry"] = json.loads(r["geometry"]) if r["geometry"] else None

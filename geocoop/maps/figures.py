@@ -29,7 +29,9 @@ _SUMMED = (
 )
 
 
-def coverage_figures(conn: Connection, level: str, filters: MapFilters) -> dict:
+def coverage_figures(
+    conn: Connection, level: str, filters: MapFilters, *, area: tuple[str, str] | None = None
+) -> dict:
     """Coverage of every territory of `level` under `filters`, with totals.
 
     Coverage of every territory of `level` under `filters`, with totals over them and
@@ -38,7 +40,9 @@ def coverage_figures(conn: Connection, level: str, filters: MapFilters) -> dict:
 
     Rows keep only what the map draws (the full rows are at /api/analysis/…); totals are
     sums over the level's territories, so they equal the country's figures. Without
-    anything to count, every figure is None (the map paints no 0 %).
+    anything to count, every figure is None (the map paints no 0 %). With `area` (level,
+    code of a région or département chosen on the map) the rows are the territories of
+    `level` inside it and the totals are the area's.
     """
     if level not in LEVELS:
         raise BadRequest(f"Niveau inconnu : {level!r} (attendu : {', '.join(LEVELS)}).")
@@ -57,6 +61,8 @@ def coverage_figures(conn: Connection, level: str, filters: MapFilters) -> dict:
     rows = api.coverage(
         conn,
         level=level,
+        parent_code=area[1] if area else None,
+        parent_level=area[0] if area else None,
         kinds=counted_kinds,
         rule=filters.rule,
         distance_m=filters.distance_m,
@@ -75,6 +81,7 @@ def coverage_figures(conn: Connection, level: str, filters: MapFilters) -> dict:
     context = {k["code"] for k in kinds if k["context"]}
     return {
         "level": level,
+        "area": None if area is None else {"level": area[0], "code": area[1]},
         "rows": compact,
         "totals": totals,
         "selection": {

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask, request, session
 
 from geocoop.web.messages_contrib import MESSAGES as CONTRIB_MESSAGES
+from geocoop.web.messages_study import MESSAGES as STUDY_MESSAGES
 
 LANGUAGES = ("fr", "en")
 DEFAULT = "fr"
@@ -433,8 +434,9 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-for _lang, _table in CONTRIB_MESSAGES.items():
-    MESSAGES[_lang].update(_table)
+for _messages in (CONTRIB_MESSAGES, STUDY_MESSAGES):
+    for _lang, _table in _messages.items():
+        MESSAGES[_lang].update(_table)
 
 
 def current_language() -> str:

@@ -1,12 +1,19 @@
 -- White zones ranked by population. The members CTE yields (commune_code, zone_id,
--- nearest_edge_m): the stored zones (rule "any") or zones clustered live for another rule.
--- With a parent, members outside it are dropped (zones clipped to the parent).
+-- nearest_edge_m, nearest_cooperation_id): the stored zones (rule "any") or zones clustered
+-- live for another rule. With a parent, members outside it are dropped (zones clipped to
+-- the parent). With :split, each zone is cut by département: one row per (zone,
+-- département), the parent zone's whole figures kept beside the part's.
+-- Each row carries what names it (its most populated commune, the départements' names) and
+-- its reason: the nearest cooperation of the kind (id, name) and the edge distance to it,
+-- geodesic metres (PostGIS ST_Distance on geography, stored by the coverage refresh).
 WITH m AS (
   {members}
 ), mm AS (
-  SELECT m.zone_id, m.commune_code, m.nearest_edge_m, t.departement_code, t.epci_code,
+  SELECT m.zone_id, m.commune_code, m.nearest_edge_m, m.nearest_cooperation_id,
+         t.departement_code, t.epci_code,
          COALESCE(t.population, 0) AS pop,
-         COALESCE(t.area_km2, ST_Area(t.geom::geography) / 1e6) AS area
+         COALESCE(t.area_km2, ST_Area(t.geom::geography) / 1e6) AS area,
+         CASE WHEN CAST(:split AS boolean) THEN t.departement_code END AS part
   FROM m
   JOIN territory t ON t.level = 'commune' AND t.code = m.commune_code
   WHERE CAST(:parent_level AS text) IS NULL
@@ -15,7 +22,7 @@ WITH m AS (
      OR (CAST(:parent_level AS text) = 'region' AND t.region_code = CAST(:parent_code AS text))
      OR (CAST(:parent_level AS text) = 'commune' AND t.code = CAST(:parent_code AS text))
 ), z AS (
-  SELECT zone_id,
+  SELECT zone_id, part,
          array_agg(commune_code ORDER BY commune_code) AS communes,
          count(*) AS communes_count,
          sum(pop)::bigint AS population,
@@ -23,13 +30,34 @@ WITH m AS (
          array_agg(DISTINCT departement_code) FILTER (WHERE departement_code IS NOT NULL)
            AS departements,
          array_agg(DISTINCT epci_code) FILTER (WHERE epci_code IS NOT NULL) AS epci,
-         min(nearest_edge_m) AS nearest_m
+         min(nearest_edge_m) AS nearest_m,
+         (array_agg(nearest_cooperation_id
+                     ORDER BY nearest_edge_m NULLS LAST, nearest_cooperation_id))[1]
+           AS nearest_id,
+         (array_agg(commune_code ORDER BY pop DESC, commune_code))[1] AS main_commune
   FROM mm
-  GROUP BY zone_id
-  ORDER BY sum(pop) DESC, zone_id
+  GROUP BY zone_id, part
+  ORDER BY sum(pop) DESC, zone_id, part
   LIMIT :limit
+), whole AS (
+  -- the whole zone (not clipped, not split), for the zones listed only
+  SELECT m.zone_id, count(*) AS communes_count,
+         sum(COALESCE(t.population, 0))::bigint AS population,
+         count(DISTINCT t.departement_code) AS departements_count
+  FROM m
+  JOIN territory t ON t.level = 'commune' AND t.code = m.commune_code
+  WHERE m.zone_id IN (SELECT zone_id FROM z)
+  GROUP BY m.zone_id
 )
 SELECT z.*,
+       w.communes_count AS zone_communes_count, w.population AS zone_population,
+       w.departements_count AS zone_departements_count,
+       mc.name AS main_commune_name, mc.departement_code AS main_departement,
+       (SELECT array_agg(d.name ORDER BY d.code)
+        FROM territory d
+        WHERE d.level = 'departement' AND d.code = ANY (z.departements)) AS departement_names,
+       c.name AS nearest_name,
+       k.service_distance_m, k.label_fr AS kind_label_fr, k.label_en AS kind_label_en,
        -- dissolved outline: the simplified communes are an exact coverage, so the
        -- edge-matching union of migration 0007 is exact (and falls back on ST_Union)
        CASE WHEN CAST(:with_geometry AS boolean) THEN (
@@ -38,4 +66,8 @@ SELECT z.*,
          FROM territory t
          WHERE t.level = 'commune' AND t.code = ANY (z.communes)) END AS geometry
 FROM z
-ORDER BY z.population DESC, z.zone_id;
+JOIN whole w ON w.zone_id = z.zone_id
+JOIN territory mc ON mc.level = 'commune' AND mc.code = z.main_commune
+JOIN kind k ON k.code = :kind
+LEFT JOIN cooperation c ON c.id = z.nearest_id
+ORDER BY z.population DESC, z.zone_id, z.part;

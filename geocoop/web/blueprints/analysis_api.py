@@ -17,6 +17,7 @@ from geocoop.errors import BadRequest
 from geocoop.features.analysis_geojson import pair_features, territory_features
 from geocoop.features.analysis_params import (
     FILTERS,
+    KIND_CODES,
     LEVELS,
     P_DISTANCE,
     P_KIND,
@@ -247,6 +248,14 @@ ZONES_PARAMS = (
     P_PARENT,
     P_PARENT_LEVEL,
     Param("geometry", "boolean", "Inclure la géométrie (JSON).", default=False),
+    Param(
+        "split",
+        "string",
+        "Découpage des zones : none (zones entières) ou departement (une ligne par zone et "
+        "département, avec l'identifiant de la zone entière).",
+        enum=("none", "departement"),
+        default="none",
+    ),
     formats("json", "csv", "geojson", "gpkg"),
 )
 
@@ -274,6 +283,7 @@ def _white_zones(a: dict, spatial: bool):
         parent_code=a["parent"],
         parent_level=a["parent_level"],
         with_geometry=spatial or a["geometry"],
+        split=a["split"] == "departement",
     )
     if a["f"] == "json":
         return respond({"count": len(zones), "items": zones, "data_status": status}, "json")
@@ -294,6 +304,8 @@ def _white_zones(a: dict, spatial: bool):
             "application/geo+json",
         )
     name = f"zones-blanches-{a['kind']}-{a['rule']}"
+    if a["split"] == "departement":
+        name += "-par-departement"
     response = Response(features_to_gpkg(features, name), mimetype=GPKG_TYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.gpkg"'
     return response
@@ -316,6 +328,60 @@ def epci_without():
     if a["f"] == "geojson":
         return geojson(territory_features(conn, rows, level="epci", data_status=status))
     return respond({"count": len(rows), "items": rows, "data_status": status}, "json")
+
+
+FUNDER_PARAMS = (
+    Param(
+        "level",
+        "string",
+        "Niveau des territoires.",
+        enum=("epci", "departement"),
+        default="departement",
+    ),
+    P_PARENT,
+    Param("parent_level", "string", "Niveau du parent.", enum=("departement", "region")),
+    Param("kind", "string", "Type de coopération (tous par défaut).", enum=KIND_CODES),
+    Param(
+        "sort",
+        "string",
+        "Classement : population en zone blanche, coopérations en émergence sans appui, "
+        "en émergence, besoins de financement complet.",
+        enum=("white_population", "emergence_without_support", "emergence", "financing_full"),
+        default="white_population",
+    ),
+    Param("limit", "integer", "Nombre maximal de territoires.", minimum=1, maximum=2000),
+    formats("json", "csv"),
+)
+
+
+@route("/funder-ranking", "Où accompagner, quoi financer ? Territoires classés", FUNDER_PARAMS)
+def funder_ranking():
+    """EPCI or départements ranked by need (white zones, emergence, financing), JSON or CSV.
+
+    Every figure's source, vintage and rule in the JSON, in columns in the CSV.
+    """
+    a = read(FUNDER_PARAMS)
+    answer = api.funder_ranking(
+        connection(),
+        level=a["level"],
+        parent_code=a["parent"],
+        parent_level=a["parent_level"],
+        kind=a["kind"],
+        sort=a["sort"],
+        limit=a["limit"],
+    )
+    if a["f"] == "csv":
+        src = answer["sources"]
+        notes = {
+            "population_source": f"{src['population']['source']} {src['population']['vintage']}",
+            "cooperations_source": src["cooperations"]["source"],
+            "white_population_rule": src["white_population"]["rule"],
+            "support_rule": src["emergence_without_support"]["rule"],
+            "financing_rule": src["financing"]["rule"],
+        }
+        rows = [{**r, **notes} for r in answer["rows"]]
+        return respond(rows, "csv", name=f"ou-accompagner-{a['level']}")
+    return respond(answer, "json")
 
 
 SYNERGY_PARAMS = (

@@ -136,6 +136,7 @@ def _page_config(lang: str) -> dict:
             "territory": url_for("maps.territory_json", code="CODE"),
             "communes": url_for("maps.territory_communes", code="CODE"),
             "whiteZones": url_for("maps.white_zones"),
+            "areas": url_for("maps.areas"),
             "fiche": url_for("maps.fiche", code="CODE"),
             "cooperationItem": _item_url("cooperations"),
             "exports": {
@@ -217,12 +218,35 @@ def coverage():
     """Coverage per territory of `?level=` under the map filters, with totals."""
     level = request.args.get("level", "departement")
     filters = parse_filters(_args())
-    return _cached_json(lambda: coverage_figures(connection(), level, filters))
+    area = _area()
+    return _cached_json(lambda: coverage_figures(connection(), level, filters, area=area))
+
+
+def _area() -> tuple[str, str] | None:
+    """The région (`?region=`) or département (`?departement=`) chosen on the map."""
+    for level in ("departement", "region"):
+        code = request.args.get(level)
+        if code:
+            if len(code) > 3 or not code.isalnum():
+                raise BadRequest(f"Code de {level} invalide.")
+            return level, code.upper()
+    return None
+
+
+@bp.get("/api/maps/areas")
+def areas():
+    """Régions and départements for the map's selector, with their boxes."""
+    from geocoop.maps.areas import area_choices
+
+    return _cached_json(lambda: area_choices(connection()))
 
 
 @bp.get("/api/maps/white-zones")
 def white_zones():
-    """White zones of `?kind=` ranked by population, as GeoJSON (geometry simplified)."""
+    """White zones of `?kind=` ranked by population, as GeoJSON (geometry simplified).
+
+    `?region=` / `?departement=` clip them, `?split=departement` cuts them by département.
+    """
     from geocoop.maps.zones import white_zone_collection
 
     filters = parse_filters(_args())
@@ -231,9 +255,57 @@ def white_zones():
         limit = int(request.args.get("limit", 50))
     except ValueError:
         raise BadRequest("Le paramètre limit doit être un entier.") from None
+    split = request.args.get("split", "none")
+    if split not in ("none", "departement"):
+        raise BadRequest("Le paramètre split vaut none ou departement.")
+    area = _area()
     return _cached_json(
-        lambda: white_zone_collection(connection(), kind, filters.rule, limit),
+        lambda: white_zone_collection(
+            connection(), kind, filters.rule, limit, area=area, split=split == "departement"
+        ),
         "application/geo+json",
+    )
+
+
+@bp.get("/ou-accompagner")
+def funders():
+    """« Où accompagner, quoi financer ? ».
+
+    Territories ranked by need (a GET form: level, `area=region:53|departement:22`, kind, sort),
+    with every figure's source and rule.
+    """
+    from geocoop.analysis.api import funder_ranking
+    from geocoop.maps.areas import area_choices
+    from geocoop.maps.kinds import cooperation_kinds
+
+    conn = connection()
+    level = request.args.get("level") or "departement"
+    area = request.args.get("area") or ""
+    parent_level, _, parent_code = area.partition(":")
+    kind = request.args.get("kind") or None
+    sort = request.args.get("sort") or "white_population"
+    ranking = funder_ranking(
+        conn,
+        level=level,
+        parent_code=parent_code or None,
+        parent_level=parent_level or None,
+        kind=kind,
+        sort=sort,
+    )
+    exports = {
+        "level": level,
+        "sort": sort,
+        **({"kind": kind} if kind else {}),
+        **({"parent": parent_code, "parent_level": parent_level} if parent_code else {}),
+    }
+    return render_template(
+        "maps/funders.html",
+        ranking=ranking,
+        kinds=cooperation_kinds(map_kinds(conn)),
+        areas=area_choices(conn),
+        chosen={"level": level, "area": area, "kind": kind or "", "sort": sort},
+        csv_url=url_for("analysis_api.funder_ranking", f="csv", **exports),
+        json_url=url_for("analysis_api.funder_ranking", **exports),
     )
 
 
@@ -312,12 +384,11 @@ def fiche(code: str):
         panel=panel,
         territory=territory,
         communes=communes,
+        # the page's own ?level= (the panel's fiche link carries it) must not clash
         communes_csv=url_for(
             "maps.territory_communes",
             code=territory["code"],
-            level=territory["level"],
-            format="csv",
-            **request.args,
+            **{**request.args, "level": territory["level"], "format": "csv"},
         ),
         map_url=url_for("maps.fiche_map", code=code) + suffix,
         download_url=url_for("maps.fiche_map_download", code=code) + suffix,

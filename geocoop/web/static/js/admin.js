@@ -13,7 +13,7 @@
   var jobPanel = document.getElementById("job");
 
   function jobLine(job) {
-    var line = t("admin.job") + " " + job.id + " · " + (job.file || "") + " : " + t("admin.job." + job.status);
+    var line = t("admin.job") + " " + job.id + " · " + (job.file || "") + t("punct.colon") + " " + t("admin.job." + job.status);
     if (job.status === "running" && job.stage) line += " (" + t("admin.stage." + job.stage) + ")";
     if (job.ahead) line += " · " + job.ahead + " " + t("admin.job.ahead");
     return line;

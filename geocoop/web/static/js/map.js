@@ -35,7 +35,17 @@
       mode: q.get("mode") === "white" ? "white" : "coverage",
       wkind: kindsByCode[q.get("wkind")] ? q.get("wkind") : WKIND_DEFAULT,
       t: q.get("t") || "", tl: q.get("tl") || "", at: q.get("at") || "",
+      area: readArea(q),
     };
+  }
+  /* The région (region=53) or département (departement=22) chosen on the map, or null. */
+  function readArea(q) {
+    var levels = ["departement", "region"];
+    for (var i = 0; i < levels.length; i++) {
+      var code = q.get(levels[i]);
+      if (code && /^[0-9AB]{2,3}$/i.test(code)) return { level: levels[i], code: code.toUpperCase() };
+    }
+    return null;
   }
   function isDefaultKinds(kinds) {
     return kinds.length === DEFAULT_KINDS.length && DEFAULT_KINDS.every(function (k) { return kinds.indexOf(k) >= 0; });
@@ -46,6 +56,7 @@
     FILTER_KEYS.forEach(function (k) { if (s[k]) q.set(k, s[k]); });
     if (s.rule && s.rule !== "any") q.set("rule", s.rule);
     if (s.mode === "white") { q.set("mode", "white"); q.set("wkind", s.wkind); }
+    if (s.area) q.set(s.area.level, s.area.code);
     if (s.t) { q.set("t", s.t); if (s.tl) q.set("tl", s.tl); }
     if (withView && s.at) q.set("at", s.at);
     var lang = new URLSearchParams(window.location.search).get("lang");
@@ -62,7 +73,7 @@
     return q.toString();
   }
   var state = readState();
-  var linkHasView = !!state.at; // a link with t= but no view zooms to the territory
+  var linkHasView = !!state.at; // a link with t= or an area but no view zooms there
   function pushState() {
     var qs = stateQuery(state, true);
     history.pushState(null, "", qs ? "?" + qs : window.location.pathname);
@@ -316,7 +327,14 @@
       body.textContent = ""; notes.textContent = ""; notes.hidden = true;
       return Promise.resolve();
     }
-    return UI.getJSON(E.coverage + "?" + filterQuery(state, { level: "departement" })).then(function (data) {
+    var figureQuery = { level: "departement" };
+    if (state.area) {
+      // inside a région: its départements; inside a département: its EPCI
+      figureQuery = { level: state.area.level === "region" ? "departement" : "epci" };
+      figureQuery[state.area.level] = state.area.code;
+    }
+    document.getElementById("chart-dep-title").textContent = t(state.area ? "chart.area" : "chart.departements");
+    return UI.getJSON(E.coverage + "?" + filterQuery(state, figureQuery)).then(function (data) {
       var sel = data.selection;
       scope.textContent = scopeText(sel);
       scope.setAttribute("data-scope", sel.scope);
@@ -330,7 +348,7 @@
       var rows = data.rows.slice().sort(function (a, b) { return (b.population_uncovered || 0) - (a.population_uncovered || 0); }).slice(0, 15);
       body.appendChild(UI.barChart(rows.map(function (r) {
         return { label: r.name + " (" + r.code + ")", value: r.population_uncovered, text: UI.num(r.population_uncovered), colour: "#D55E00" };
-      }), { title: t("chart.departements"), labelWidth: 150 }));
+      }), { title: t(state.area ? "chart.area" : "chart.departements"), labelWidth: 150 }));
     }).catch(function (err) {
       body.textContent = err.message;
     });
@@ -361,6 +379,7 @@
     document.getElementById("f-distance").value = state.distance_km;
     document.getElementById("f-rule").value = state.rule;
     wkind.value = state.wkind;
+    areaSelect.value = areaValue(state.area);
   }
   function readForm() {
     state.kinds = Array.prototype.map.call(form.querySelectorAll("input[name=kinds]:checked"), function (b) { return b.value; });
@@ -378,6 +397,31 @@
   });
   wkind.addEventListener("change", function () { state.wkind = wkind.value; pushState(); refresh(); });
 
+  /* ---------- région / département selector ---------- */
+  var areaSelect = document.getElementById("area-select");
+  var areaBoxes = {};
+  function areaValue(a) { return a ? a.level + ":" + a.code : ""; }
+  function zoomToArea() {
+    var box = state.area && areaBoxes[areaValue(state.area)];
+    if (box) map.fitBounds([[box.south, box.west], [box.north, box.east]], { padding: [10, 10] });
+  }
+  var areasLoaded = (E.areas ? UI.getJSON(E.areas) : Promise.resolve([])).then(function (areas) {
+    areas.forEach(function (a) {
+      areaBoxes[areaValue(a)] = a;
+      // a département is indented under its région; the text says which is which
+      var label = a.level === "region" ? a.name : "\u2003" + a.name + " (" + a.code + ")";
+      areaSelect.appendChild(el("option", { value: areaValue(a), text: label, "data-level": a.level }));
+    });
+    areaSelect.value = areaValue(state.area);
+  }).catch(function () {});
+  areaSelect.addEventListener("change", function () {
+    var v = areaSelect.value.split(":");
+    state.area = v.length === 2 ? { level: v[0], code: v[1] } : null;
+    pushState();
+    if (state.area) zoomToArea(); else map.fitBounds(FRANCE);
+    refresh();
+  });
+
   /* ---------- white-zone mode ---------- */
   var zonesLayer = null;
   var modeButton = document.getElementById("mode-toggle");
@@ -388,7 +432,8 @@
   function exportUrl(format) {
     var base = E.exports[format];
     if (!base) return null;
-    var q = { kind: state.wkind, rule: state.rule, limit: "1000", f: format };
+    var q = { kind: state.wkind, rule: state.rule, limit: "1000", split: "departement", f: format };
+    if (state.area) { q.parent = state.area.code; q.parent_level = state.area.level; }
     return base + "?" + new URLSearchParams(q).toString();
   }
   function loadWhiteZones() {
@@ -409,28 +454,36 @@
     if (!hasData(wk)) {
       // no data is not absence: no zone is computed, and the list says why
       list.textContent = "";
-      list.appendChild(el("li", { class: "no-data", text: UI.kindLabel(wk) + " : " + t("data.none") }));
+      list.appendChild(el("li", { class: "no-data", text: UI.kindLabel(wk) + t("punct.colon") + " " + t("data.none") }));
       return Promise.resolve();
     }
     list.textContent = t("loading");
-    var q = new URLSearchParams({ kind: state.wkind, rule: state.rule, limit: "50" });
+    // zones spanning several départements come split by département (parent id kept)
+    var q = new URLSearchParams({ kind: state.wkind, rule: state.rule, limit: "50", split: "departement" });
+    if (state.area) q.set(state.area.level, state.area.code);
+    var en = config.lang === "en";
     return UI.getJSON(E.whiteZones + "?" + q.toString()).then(function (data) {
       list.textContent = "";
       zonesLayer = L.geoJSON(data, {
         style: { color: "#000000", weight: 1.5, fillColor: "#D55E00", fillOpacity: 0.55 },
         onEachFeature: function (f, layer) {
-          layer.bindTooltip("#" + f.properties.rank + " — " + UI.num(f.properties.population) + " " + t("figures.population"));
+          layer.bindTooltip("#" + f.properties.rank + " " + (en ? f.properties.name_en : f.properties.name) + " — " +
+            UI.num(f.properties.population) + " " + t("figures.population"));
         },
       }).addTo(map);
       var layers = zonesLayer.getLayers();
       if (!data.features.length) list.appendChild(el("li", { text: t("white.none") }));
       data.features.forEach(function (f, i) {
         var p = f.properties;
-        var button = el("button", { type: "button", class: "zone-button", "data-population": p.population, "aria-label": t("white.zoom") + " #" + p.rank },
-          [el("strong", { text: "#" + p.rank }), " " + UI.num(p.population) + " " + t("figures.population") + " · " +
-           p.communes_count + " " + t(p.communes_count === 1 ? "panel.commune" : "panel.communes") + " · " + (p.departements || []).join(", ")]);
+        var name = en ? p.name_en : p.name, reason = en ? p.reason_en : p.reason, part = en ? p.part_of_en : p.part_of;
+        var figures = UI.num(p.population) + " " + t("figures.population") + " · " + UI.num(p.communes_count) + " " +
+          t(p.communes_count === 1 ? "panel.commune" : "panel.communes") + " · " + (p.departement_names || []).join(", ");
+        var button = el("button", { type: "button", class: "zone-button", "data-population": p.population, "data-zone": p.zone_id,
+                                    "aria-label": t("white.zoom") + " #" + p.rank + " " + name + ", " + figures },
+          [el("strong", { class: "zone-name", text: "#" + p.rank + " " + name }), el("br"), figures]);
         button.addEventListener("click", function () { map.fitBounds(layers[i].getBounds(), { maxZoom: 11 }); layers[i].openTooltip(); });
-        list.appendChild(el("li", { class: "zone-item" }, [button]));
+        list.appendChild(el("li", { class: "zone-item", "data-id": p.id, "data-nearest-m": p.nearest_cooperation_distance_m }, [button,
+          el("p", { class: "zone-reason", text: reason }), part ? el("p", { class: "zone-part", text: part }) : null]));
       });
     }).catch(function (err) { list.textContent = err.message; });
   }
@@ -523,7 +576,7 @@
     panelBody.appendChild(el("h2", { id: "panel-title", text: tr.name }));
     panelBody.appendChild(el("p", { class: "panel-meta" }, [levelLabel(tr.level) + " " + tr.code +
       (tr.departement_name && tr.level !== "departement" ? " · " + tr.departement_name : "")]));
-    panelBody.appendChild(el("p", { class: "panel-population" }, [t("panel.population") + " : ",
+    panelBody.appendChild(el("p", { class: "panel-population" }, [t("panel.population") + t("punct.colon") + " ",
       el("strong", { id: "panel-population", text: UI.num(tr.population) }),
       tr.population_year ? " (INSEE " + tr.population_year + ")" : ""]));
     panelBody.appendChild(el("p", {}, [el("a", { href: E.fiche.replace("CODE", encodeURIComponent(tr.code)) + "?" +
@@ -542,13 +595,13 @@
       var list = el("ul", { class: "reasons" }, rows.map(function (r) {
         var k = kindsByCode[r.kind];
         if (!hasData(k)) {
-          return el("li", { "data-kind": r.kind, "data-status": "none" }, [el("strong", { text: UI.kindLabel(k) + " : " }), t("data.none")]);
+          return el("li", { "data-kind": r.kind, "data-status": "none" }, [el("strong", { text: UI.kindLabel(k) + t("punct.colon") + " " }), t("data.none")]);
         }
         var partial = k.data_status.status === "partial" ? el("span", { class: "data-status", text: " (" + statusText(k) + ")" }) : null;
         var figure = r.population_covered_pct === null ? t("figures.no_figure") + ". " :
           UI.pct(r.population_covered_pct) + " (" + UI.num(r.population_covered) + " " + t("figures.population") + "). ";
         return el("li", { "data-kind": r.kind, "data-covered": r.population_covered, "data-pct": r.population_covered_pct, "data-status": k.data_status.status },
-          [el("strong", { text: UI.kindLabel(k) + " : " }), figure, partial,
+          [el("strong", { text: UI.kindLabel(k) + t("punct.colon") + " " }), figure, partial,
            r.population_covered_pct === null ? null : el("span", { class: "why", text: " " + reasonFor(r, k, data) })]);
       }));
       var notes = el("ul", { class: "notes" });
@@ -560,7 +613,7 @@
           " " + t("figures.covered") + " (" + UI.num(all.population_covered) + "), " + UI.num(all.population_uncovered) + " " + t("figures.uncovered")]) : null,
         notes,
         chartRows.length ? UI.barChart(chartRows, { max: 100, title: t("chart.kinds"), labelWidth: 130 }) : null,
-        noData.length ? el("p", { class: "no-data", id: "panel-no-data", text: kindNames(noData.map(function (r) { return r.kind; })) + " : " + t("data.none") }) : null,
+        noData.length ? el("p", { class: "no-data", id: "panel-no-data", text: kindNames(noData.map(function (r) { return r.kind; })) + t("punct.colon") + " " + t("data.none") }) : null,
         el("details", {}, [el("summary", { text: t("panel.why") }), list]),
       ]));
       // which communes: filled by loadCommunes once the panel is drawn
@@ -577,7 +630,8 @@
       var zoneNoData = (data.white_zones_without_data || []).length ?
         el("p", { class: "no-data", text: t("panel.zones_no_data").replace("{kinds}", kindNames(data.white_zones_without_data)) }) : null;
       panelBody.appendChild(section(t("panel.white_zones"), (data.white_zones.length ? [el("ul", { class: "zones" }, data.white_zones.map(function (z) {
-        return el("li", {}, [el("strong", { text: UI.kindLabel(kindsByCode[z.kind]) }), " : " + UI.num(z.population) + " " + t("figures.population") +
+        return el("li", {}, [el("strong", { text: UI.kindLabel(kindsByCode[z.kind]) }), t("punct.colon") + " " +
+          (config.lang === "en" ? z.name_en : z.name) + ", " + UI.num(z.population) + " " + t("figures.population") +
           ", " + z.communes_count + " " + t(z.communes_count === 1 ? "panel.commune" : "panel.communes") + (z.nearest_cooperation_distance_m ? " — " + UI.km(z.nearest_cooperation_distance_m) + " " + t("panel.to_nearest") : "")]);
       }))] : [zoneNoData && data.white_zones_without_data.length === data.kinds.length ? null : el("p", { text: t("panel.none") })]).concat([zoneNoData])));
     }
@@ -648,7 +702,8 @@
     var markersDone = loadMarkers().then(function () {
       document.getElementById("fig-cooperations").textContent = UI.num(markerCount);
     });
-    var work = [loadCoverage(), markersDone, placeLabels ? placeLabels.refresh() : Promise.resolve(), loadFigures(), loadWhiteZones(), openPanel(false, firstLoad && !linkHasView)];
+    if (firstLoad && state.area && !linkHasView && !state.t) areasLoaded.then(zoomToArea);
+    var work = [areasLoaded, loadCoverage(), markersDone, placeLabels ? placeLabels.refresh() : Promise.resolve(), loadFigures(), loadWhiteZones(), openPanel(false, firstLoad && !linkHasView)];
     firstLoad = false;
     document.body.setAttribute("data-ready", "false");
     return Promise.all(work.map(function (p) { return p.catch(function () {}); })).then(function () {

@@ -69,7 +69,7 @@
       var y = gap + i * (barH + gap);
       var w = Math.max(0, (width - labelW - 70) * (row.value || 0) / max);
       var g = svg("g", {}, [
-        svg("title", { text: row.label + " : " + row.text }),
+        svg("title", { text: row.label + t("punct.colon") + " " + row.text }),
         svg("text", { x: labelW - 4, y: y + barH - 4, "text-anchor": "end", class: "bar-label", text: shorten(row.label, Math.floor(labelW / 5.6)) }),
         svg("rect", { x: labelW, y: y, width: width - labelW - 70, height: barH, class: "bar-track" }),
         svg("rect", { x: labelW, y: y, width: w, height: barH, fill: row.colour || "#0072B2", stroke: "#222", "stroke-width": 0.5 }),

@@ -1,0 +1,115 @@
+"""Messages of the study's pages.
+
+The area selector, named white zones, the funder ranking (merged into geocoop.web.i18n's tables).
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "fr": {
+        "area.label": "Région ou département",
+        "area.all": "Toute la France",
+        "area.zoom": "La carte se centre sur le territoire choisi et la liste s'y limite.",
+        "chart.area": "Territoires de la zone choisie, classés par population non couverte",
+        "white.split_note": (
+            "Une zone qui s'étend sur plusieurs départements est découpée par département ; "
+            "chaque ligne rappelle la zone entière."
+        ),
+        "white.part_of": "partie de la zone",
+        "nav.funders": "Où accompagner ?",
+        "funders.title": "Où accompagner, quoi financer ?",
+        "funders.intro": (
+            "Les territoires classés selon leurs besoins : habitants en zone blanche, "
+            "coopérations en émergence sans structure d'appui à portée, besoins de "
+            "financement selon le modèle socio-économique (tableaux de l'étude). Une valeur "
+            "inconnue est écrite « inconnu », jamais 0."
+        ),
+        "funders.level": "Territoires",
+        "funders.all_kinds": "Tous les types de coopération",
+        "funders.sort": "Classer par",
+        "funders.show": "Afficher",
+        "funders.sort.white_population": "Habitants en zone blanche",
+        "funders.sort.emergence_without_support": "En émergence sans appui à portée",
+        "funders.sort.emergence": "En émergence",
+        "funders.sort.financing_full": "Besoins de financement complet",
+        "funders.caption": "Territoires classés par besoin (le plus fort en premier)",
+        "funders.territory": "Territoire",
+        "funders.unknown": "inconnu",
+        "funders.sources": "Sources, millésimes et règles",
+        "funders.financing": "Besoins de financement",
+        "funders.no_support": (
+            "Aucune structure d'appui chargée : on ne peut pas dire quelles coopérations en "
+            "émergence en manquent."
+        ),
+        "funders.kinds_without_data": "Types sans aucune donnée chargée (non comptés)",
+        "funders.why.no_data": "aucune donnée chargée pour ce type",
+        "funders.why.no_support": "aucune structure d'appui chargée",
+        "funders.why.no_staff": "aucune coopération ne déclare son équipe d'animation",
+        "funders.col.white_population": "Habitants en zone blanche (tous types retenus)",
+        "funders.col.white_communes": "Communes en zone blanche",
+        "funders.col.white_of": "Zone blanche :",
+        "funders.col.cooperations": "Coopérations",
+        "funders.col.emergence": "En émergence",
+        "funders.col.emergence_without_support": "En émergence sans appui à portée",
+        "funders.col.stage_unknown": "Stade inconnu",
+        "funders.col.financing_full": "Financement complet (non marchandes)",
+        "funders.col.financing_hybrid": "Hybridation (hybrides)",
+        "funders.col.financing_ess": "Besoins ESS (marchandes)",
+        "funders.col.operational_model_unknown": "Opérationnelles, modèle inconnu",
+        "funders.col.financing_declared": "Financements déclarés",
+        "funders.col.staff_fte": "Animation (ETP)",
+    },
+    "en": {
+        "area.label": "Region or département",
+        "area.all": "All of France",
+        "area.zoom": "The map centres on the chosen territory and the list keeps to it.",
+        "chart.area": "Territories of the chosen area, ranked by uncovered population",
+        "white.split_note": (
+            "A zone spreading over several départements is split by département; each line "
+            "recalls the whole zone."
+        ),
+        "white.part_of": "part of zone",
+        "nav.funders": "Where to support?",
+        "funders.title": "Where to support, what to fund?",
+        "funders.intro": (
+            "Territories ranked by need: inhabitants in white zones, cooperations at the "
+            "emergence stage with no support structure within reach, financing needs by "
+            "socio-economic model (the study's tables). An unknown value reads “unknown”, "
+            "never 0."
+        ),
+        "funders.level": "Territories",
+        "funders.all_kinds": "All kinds of cooperation",
+        "funders.sort": "Rank by",
+        "funders.show": "Show",
+        "funders.sort.white_population": "Inhabitants in white zones",
+        "funders.sort.emergence_without_support": "Emerging, no support within reach",
+        "funders.sort.emergence": "Emerging",
+        "funders.sort.financing_full": "Needs of full funding",
+        "funders.caption": "Territories ranked by need (greatest first)",
+        "funders.territory": "Territory",
+        "funders.unknown": "unknown",
+        "funders.sources": "Sources, vintages and rules",
+        "funders.financing": "Financing needs",
+        "funders.no_support": (
+            "No support structure is loaded: which emerging cooperations lack one cannot be "
+            "told."
+        ),
+        "funders.kinds_without_data": "Kinds with no data loaded (not counted)",
+        "funders.why.no_data": "no data loaded for this kind",
+        "funders.why.no_support": "no support structure loaded",
+        "funders.why.no_staff": "no cooperation declares its animation staff",
+        "funders.col.white_population": "Inhabitants in white zones (all kinds chosen)",
+        "funders.col.white_communes": "Communes in white zones",
+        "funders.col.white_of": "White zones:",
+        "funders.col.cooperations": "Cooperations",
+        "funders.col.emergence": "Emerging",
+        "funders.col.emergence_without_support": "Emerging, no support within reach",
+        "funders.col.stage_unknown": "Stage unknown",
+        "funders.col.financing_full": "Full funding (non-market)",
+        "funders.col.financing_hybrid": "Mixed resources (hybrid)",
+        "funders.col.financing_ess": "Social-economy needs (market)",
+        "funders.col.operational_model_unknown": "Operational, model unknown",
+        "funders.col.financing_declared": "Financing declared",
+        "funders.col.staff_fte": "Animation (FTE)",
+    },
+}

@@ -1,0 +1,108 @@
+"""White zones people can act on.
+
+A name, a reason (nearest cooperation, distance, service distance, rule) in the list, the API and
+every export, and the split by département.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pyogrio
+
+API = "/api/analysis"
+
+
+def test_zone_has_a_name_and_a_reason(analysed):
+    # perimeter rule: the whole grid is one zone of the tiers-lieux (no perimeter at all)
+    body = analysed.get(f"{API}/white-zones?kind=tiers_lieu&rule=perimeter").get_json()
+    zone = body["items"][0]
+    # Commune 9 (9,000 inhabitants) is the most populated of the zone
+    assert zone["name"] == "Zone autour de Commune 9 (35)"
+    assert zone["name_en"] == "Area around Commune 9 (35)"
+    assert zone["departements"] == ["35"] and zone["departement_names"] == ["Ille-et-Vilaine test"]
+    # two tiers-lieux lie inside the zone: distance 0, the smaller id wins the tie
+    assert zone["nearest_cooperation_distance_m"] == 0
+    assert zone["nearest_cooperation_id"] == 3
+    assert zone["reason"].startswith("Aucun périmètre « Tiers-lieu » n'inclut ces communes")
+    assert "(id 3)" in zone["reason"] and zone["reason_en"].startswith("No third place perimeter")
+    assert zone["zone_id"] == zone["id"] == "35001" and zone["part_of"] is None
+
+
+def test_distance_reason_gives_metres_and_threshold(analysed):
+    """Under the distance rule (tiers-lieux, 15 km) the southern row is out of reach.
+
+    Both tiers-lieux stand 0.15° of latitude (16.7 km) north of it, one above 35001's top edge,
+    the other above 35003's; the tie goes to the smaller id.
+    """
+    zones = analysed.get(f"{API}/white-zones?kind=tiers_lieu&rule=distance").get_json()["items"]
+    zone = zones[0]
+    assert zone["id"] == "35001" and zone["service_distance_m"] == 15000
+    assert 16_600 < zone["nearest_cooperation_distance_m"] < 16_750
+    assert zone["nearest_cooperation_id"] == 3
+    assert zone["reason"].startswith("Aucune coopération « Tiers-lieu » à moins de 15 km : ")
+    assert zone["reason"].endswith(" (id 3), est à 16\u202f678 m.")
+    assert zone["reason_en"].startswith("No third place within 15 km: the nearest, ")
+    assert zone["reason_en"].endswith("(id 3) is 16,678 m away.")
+
+
+def test_exports_carry_name_and_reason(analysed, tmp_path):
+    query = f"{API}/white-zones?kind=tiers_lieu&rule=perimeter"
+    rows = list(csv.DictReader(io.StringIO(analysed.get(f"{query}&f=csv").get_data(as_text=True))))
+    assert rows[0]["name"] == "Zone autour de Commune 9 (35)"
+    assert rows[0]["nearest_cooperation_id"] == "3" and rows[0]["reason"].startswith("Aucun")
+    geo = analysed.get(f"{query}&f=geojson").get_json()["features"][0]["properties"]
+    assert geo["name"] == rows[0]["name"] and geo["service_distance_m"] > 0
+    path = tmp_path / "zones.gpkg"
+    path.write_bytes(analysed.get(f"{query}&f=gpkg&split=departement").get_data())
+    frame = pyogrio.read_dataframe(path)
+    assert frame["name"].iloc[0] == rows[0]["name"]
+    assert frame["reason"].iloc[0] == rows[0]["reason"]
+    assert frame["zone_id"].iloc[0] == "35001" and frame["departement"].iloc[0] == "35"
+
+
+def test_split_by_departement_on_real_data(demo_app):
+    """Bundled Bretagne.
+
+    A zone crossing départements comes back as one row per département, with the parent zone's
+    id and its whole figures; the parts add up.
+    """
+    client = demo_app.test_client()
+    kinds = client.get("/api/maps/cooperations").get_json()["features"]
+    kind = kinds[0]["properties"]["kind_code"]
+    whole = client.get(f"{API}/white-zones?kind={kind}&limit=1000").get_json()["items"]
+    parts = client.get(f"{API}/white-zones?kind={kind}&limit=1000&split=departement")
+    parts = parts.get_json()["items"]
+    spanning = [z for z in whole if len(z["departements"]) > 1]
+    assert spanning, "the bundled data must hold a white zone over several départements"
+    zone = spanning[0]
+    assert zone["name"].endswith(f" : {len(zone['departements'])} départements")
+    mine = [p for p in parts if p["zone_id"] == zone["id"]]
+    assert sorted(p["departement"] for p in mine) == zone["departements"]
+    assert sum(p["population"] for p in mine) == zone["population"]
+    assert sum(p["communes_count"] for p in mine) == zone["communes_count"]
+    for p in mine:
+        assert p["id"] == f"{zone['id']}-{p['departement']}"
+        assert p["departements"] == [p["departement"]]
+        assert p["zone_population"] == zone["population"]
+        assert p["part_of"].startswith(f"Partie de la zone {zone['id']} :")
+        assert p["nearest_cooperation_distance_m"] >= zone["nearest_cooperation_distance_m"]
+    assert [p["population"] for p in parts] == sorted(
+        (p["population"] for p in parts), reverse=True
+    )
+    # clipped to one département: only its parts, the whole zone's figures still given
+    dep = zone["departements"][0]
+    inside = client.get(f"/api/maps/white-zones?kind={kind}&departement={dep}&split=departement")
+    for f in inside.get_json()["features"]:
+        assert f["properties"]["departements"] == [dep]
+
+
+def test_panel_and_fiche_name_their_zones(analysed):
+    query = "level=departement&kinds=tiers_lieu&rule=perimeter"
+    panel = analysed.get(f"/api/maps/territory/35?{query}").get_json()
+    assert panel["white_zones"][0]["name"] == "Zone autour de Commune 9 (35)"
+    fiche = analysed.get(f"/territoires/35?{query}").get_data(as_text=True)
+    assert "Zone autour de Commune 9 (35)" in fiche
+    english = analysed.get(f"/territoires/35?{query}&lang=en").get_data(as_text=True)
+    assert "Area around Commune 9 (35)" in english and "No third place perimeter" in english
