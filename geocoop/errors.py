@@ -10,8 +10,12 @@ STATUS_TITLES = {
     404: "Introuvable",
     405: "Méthode non permise",
     408: "Requête trop lente",
+    409: "Conflit",
     413: "Contenu trop volumineux",
     414: "Adresse (URI) trop longue",
+    412: "Précondition échouée",
+    415: "Type de contenu non pris en charge",
+    428: "Précondition requise",
     429: "Trop de tentatives",
     431: "En-têtes trop volumineux",
     500: "Erreur interne",
@@ -91,6 +95,35 @@ class Forbidden(GeocoopError):
 
     status = 403
     title = "Accès refusé"
+
+
+class MethodNotAllowed(GeocoopError):
+    """A write on a resource that is only read; `headers` carries its `Allow`."""
+
+    status = 405
+    title = "Méthode non permise"
+
+    def __init__(self, message: str, *, allow: str) -> None:
+        """`allow`: the methods the resource accepts (the `Allow` header)."""
+        super().__init__(message)
+        self.headers = {"Allow": allow}
+
+
+class PreconditionFailed(GeocoopError):
+    """An `If-Match` names a version of the object that is no longer the current one.
+
+    The object changed since the client read it (optimistic concurrency).
+    """
+
+    status = 412
+    title = "Précondition échouée"
+
+
+class PreconditionRequired(GeocoopError):
+    """A write that replaces or deletes an object came without `If-Match`."""
+
+    status = 428
+    title = "Précondition requise"
 
 
 class IngestError(GeocoopError):

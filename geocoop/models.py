@@ -321,7 +321,10 @@ class EditLog(Base):
     """One change: who (member, or the token's name), when, what (before/after JSON)."""
 
     __tablename__ = "edit_log"
-    __table_args__ = (Index("ix_edit_log_entity", "entity", "entity_id"),)
+    __table_args__ = (
+        Index("ix_edit_log_entity", "entity", "entity_id"),
+        Index("ix_edit_log_at", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(
@@ -334,6 +337,8 @@ class EditLog(Base):
     entity_id: Mapped[int] = mapped_column(Integer, nullable=False)
     before: Mapped[dict | None] = mapped_column(JSONB)
     after: Mapped[dict | None] = mapped_column(JSONB)
+    via: Mapped[str | None] = mapped_column(String(16))  # import, proposal, api, ogcapi, revert
+    reverts: Mapped[int | None] = mapped_column(ForeignKey("edit_log.id", ondelete="SET NULL"))
 
 
 JOB_STATUSES = ("queued", "running", "done", "failed")

@@ -191,6 +191,7 @@ def validate_proposal_then_refresh(
         entity="cooperation",
         entity_id=cooperation_id,
         after=snapshot(conn, cooperation_id),
+        via="proposal",
     )
     refreshed = refresh_analysis_for_cooperation(conn, cooperation_id)
     return {
@@ -228,3 +229,75 @@ def purge_caches(cache_urls: str) -> list:
 
     caches = [u.strip() for u in cache_urls.split(",") if u.strip()]
     return send_bans(caches) if caches else []
+
+
+def write_feature_then_refresh(
+    conn: Connection, operation: str, principal: Principal, *args, **kwargs
+) -> dict:
+    """One OGC API – Features – Part 4 write on `cooperations` (`operation`.
+
+    Create, replace, update, delete; geocoop.ingest.feature_writes), logged, then the stored
+    analysis refreshed for that cooperation when something changed — the incremental path, in
+    the caller's transaction. Returns {id, before, after}.
+    """
+    from geocoop.ingest import feature_writes
+
+    write = {
+        "create": feature_writes.create_feature,
+        "replace": feature_writes.replace_feature,
+        "update": feature_writes.update_feature,
+        "delete": feature_writes.delete_feature,
+    }[operation]
+    result = write(conn, principal, *args, **kwargs)
+    if result["after"] != result["before"]:
+        refresh_analysis_for_cooperation(conn, result["id"])
+    return result
+
+
+def revert_change_then_refresh(conn: Connection, principal: Principal, change_id: int) -> dict:
+    """Undo one logged change of a cooperation, then refresh.
+
+    Undo one logged change of a cooperation (geocoop.ingest.revert), logged as a revert, then
+    the stored analysis refreshed for that cooperation.
+    """
+    from geocoop.ingest.revert import revert_change
+
+    result = revert_change(conn, principal, change_id)
+    refresh_analysis_for_cooperation(conn, result["id"])
+    return result
+
+
+def preview_feature_write(
+    conn: Connection, operation: str, principal: Principal, *args, **kwargs
+) -> dict:
+    """What a Part 4 write would change in coverage, without keeping it.
+
+    The write and the real incremental refresh run inside a savepoint that is rolled back, so
+    the preview follows exactly the rules of the stored analysis (geocoop.analysis.preview).
+    Returns {id, before, after, coverage: {kind: {gained, lost}}}.
+    """
+    from geocoop.analysis.preview import coverage_difference, covered_communes
+
+    with conn.begin_nested() as savepoint:
+        result = write_feature_then_refresh(conn, operation, principal, *args, **kwargs)
+        kinds = sorted(
+            {s["kind_code"] for s in (result["before"], result["after"]) if s is not None}
+        )
+        after = covered_communes(conn, kinds)
+        savepoint.rollback()
+    before = covered_communes(conn, kinds)
+    return {**result, "coverage": coverage_difference(before, after)}
+
+
+def merge_then_refresh(conn: Connection, principal: Principal, keep_id: int, drop_id: int) -> dict:
+    """Merge two cooperations, then refresh the analysis for both.
+
+    Merge two cooperations (geocoop.ingest.merge), logged, then the stored analysis refreshed
+    for both (the dropped one leaves its communes).
+    """
+    from geocoop.ingest.merge import merge_cooperations
+
+    result = merge_cooperations(conn, principal, keep_id, drop_id)
+    refresh_analysis_for_cooperation(conn, drop_id)
+    refresh_analysis_for_cooperation(conn, keep_id)
+    return result

@@ -1,4 +1,8 @@
-"""The OGC conformance classes the Features API implements (and QGIS checks before CQL2)."""
+"""The OGC conformance classes the Features API implements.
+
+The OGC conformance classes the Features API implements (QGIS checks them before CQL2 and before
+offering to edit a layer).
+"""
 
 CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -16,4 +20,9 @@ CONFORMANCE = (
     "http://www.opengis.net/spec/cql2/1.0/conf/case-insensitive-comparison",
     "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
     "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
+    # Part 4 on `cooperations` (members' tokens, If-Match): POST/PUT/DELETE, PATCH (merge
+    # patch), strong ETags for optimistic locking
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/optimistic-locking-etags",
 )

@@ -190,7 +190,9 @@ def import_cooperations(
         touched = [
             r[0] for r in conn.execute(statement("ingest/coop_kinds_touched"), {"source": source})
         ]
-        inserted, updated = merge_staged(conn, source, run_id)
+        inserted, updated = merge_staged(
+            conn, source, run_id, log_actor=actor or f"import {file_name}"
+        )
         if any(r.partners for r in rows):
             linked, problems = link_partner_column(conn, source, rows)
             report.counts["partnerships"] = linked

@@ -103,9 +103,19 @@ def locate_staged(conn: Connection) -> list[dict]:
     return [dict(r._mapping) for r in conn.execute(statement("ingest/coop_stage_unlocated"))]
 
 
-def merge_staged(conn: Connection, source: str, run_id: int | None) -> tuple[int, int]:
-    """Upsert the staged rows; return (inserted, updated)."""
-    result = conn.execute(statement("ingest/coop_merge"), {"source": source, "run_id": run_id})
+def merge_staged(
+    conn: Connection, source: str, run_id: int | None, log_actor: str | None = None
+) -> tuple[int, int]:
+    """Upsert the staged rows; return (inserted, updated).
+
+    With `log_actor`, each created or changed cooperation is logged in the edit log (via
+    "import") under that name; without, the caller logs its own change (a proposal, an OGC API
+    write).
+    """
+    result = conn.execute(
+        statement("ingest/coop_merge"),
+        {"source": source, "run_id": run_id, "log": log_actor is not None, "actor": log_actor},
+    )
     row = result.one()
     return int(row.inserted), int(row.updated)
 

@@ -39,8 +39,36 @@ def check_scope(conn: Connection, principal: Principal, cooperation_id: int) -> 
         raise NotFound(f"Aucune coopération n° {cooperation_id}.")
     if principal.role == "admin":
         return before
-    if not principal.covers_kind(before["kind_code"]):
-        raise Forbidden(f"Le type « {before['kind_code']} » est hors de votre périmètre.")
+    check_owner(conn, principal, before["source"])
+    check_kind_and_place(conn, principal, before["kind_code"], cooperation_id)
+    return before
+
+
+def check_owner(conn: Connection, principal: Principal, source: str) -> None:
+    """Refuse a source owned by another organisation.
+
+    Forbidden when `source` belongs to another organisation than the principal's (an
+    organisation owns the source named by its slug; other sources are shared).
+    """
+    if principal.role == "admin":
+        return
+    owner = conn.execute(statement("ingest/source_owner"), {"source": source}).scalar()
+    if owner is not None and owner != principal.organisation:
+        raise Forbidden(f"La source « {source} » appartient à une autre organisation.")
+
+
+def check_kind_and_place(
+    conn: Connection, principal: Principal, kind: str, cooperation_id: int
+) -> None:
+    """Refuse a cooperation outside the principal's kinds or territories.
+
+    Forbidden unless the stored cooperation `cooperation_id` (of kind `kind`) lies in the
+    principal's kinds and territories.
+    """
+    if principal.role == "admin":
+        return
+    if not principal.covers_kind(kind):
+        raise Forbidden(f"Le type « {kind} » est hors de votre périmètre.")
     if principal.territories is not None:
         inside = conn.execute(
             statement("ingest/coop_in_territories"),
@@ -48,7 +76,6 @@ def check_scope(conn: Connection, principal: Principal, cooperation_id: int) -> 
         ).scalar()
         if not inside:
             raise Forbidden("Cette coopération est hors de vos territoires.")
-    return before
 
 
 def clean_patch(patch: object) -> dict:
@@ -110,5 +137,6 @@ def edit_cooperation(
             entity_id=cooperation_id,
             before=before,
             after=after,
+            via="api",
         )
     return {"id": cooperation_id, "before": before, "after": after}

@@ -127,6 +127,7 @@ def submit_proposal(conn: Connection, data: dict, *, client_hash: str | None, pe
         entity="proposal",
         entity_id=proposal_id,
         after=public_view(data),
+        via="proposal",
     )
     return proposal_id
 
@@ -225,6 +226,7 @@ def mark_decided(
         entity_id=proposal["id"],
         before={"status": "pending"},
         after={"status": status, "reason": reason, "cooperation_id": cooperation_id},
+        via="proposal",
     )
 
 

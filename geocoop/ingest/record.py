@@ -27,7 +27,7 @@ def import_record(
     conn: Connection,
     record: dict[str, str],
     *,
-    kind: str,
+    kind: str | None,
     source: str,
     source_id: str,
     actor: str | None = None,

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import functools
 
-from flask import g, request
+from flask import g, request, session
 
-from geocoop.auth import Principal, verify_principal, verify_token
+from geocoop.auth import Principal, principal_for_digest, verify_principal, verify_token
 from geocoop.errors import Forbidden, Unauthorized
 from geocoop.web.database import connection
 from geocoop.web.throttle import check_client, token_accepted, token_failed
+
+MEMBER_SESSION_KEY = "member_token"  # the digest a member signed in with (/moderation)
+
+
+def signed_in_member() -> Principal | None:
+    """The member signed in on the moderation page, if still active.
+
+    The member this session signed in with on the moderation page, if its token is still active
+    and its role editor or above (re-read on every request).
+    """
+    principal = principal_for_digest(connection(), session.get(MEMBER_SESSION_KEY))
+    return principal if principal is not None and principal.has_role("editor") else None
 
 
 def request_token() -> str | None:

@@ -24,3 +24,10 @@ def csrf_ok() -> bool:
     sent = request.form.get("csrf", "").encode("utf-8", "surrogatepass")
     expected = str(session.get("csrf", "")).encode("utf-8", "surrogatepass")
     return bool(sent) and hmac.compare_digest(sent, expected)
+
+
+def csrf_header_ok() -> bool:
+    """True when a script's request carries this session's token in `X-CSRF-Token`."""
+    sent = request.headers.get("X-CSRF-Token", "").encode("utf-8", "surrogatepass")
+    expected = str(session.get("csrf", "")).encode("utf-8", "surrogatepass")
+    return bool(sent) and hmac.compare_digest(sent, expected)

@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
             )
         if getattr(exc, "retry_after", None):
             response.headers["Retry-After"] = str(exc.retry_after)
+        response.headers.update(getattr(exc, "headers", {}))  # e.g. a 405's Allow
         return response
 
     @app.errorhandler(HTTPException)

@@ -16,6 +16,8 @@ from flask import Flask, current_app, url_for
 from geocoop.features import registry
 from geocoop.features.crs import SUPPORTED
 from geocoop.features.params import ITEMS_PARAMETERS
+from geocoop.ingest.feature_writes import WRITABLE_COLLECTIONS
+from geocoop.web.openapi_writes import SECURITY_SCHEMES, feature_write_operations
 
 _F_JSON_HTML = ["json", "html"]
 _SCALAR = {"number": "number", "integer": "integer", "boolean": "boolean"}
@@ -336,6 +338,9 @@ def features_paths() -> dict:
                 },
             },
         )
+        if cid in WRITABLE_COLLECTIONS:  # Part 4: POST on items, PUT/PATCH/DELETE on one
+            for path, operations in feature_write_operations(cid, id_schema).items():
+                paths[path].update(operations)
     return paths
 
 
@@ -346,8 +351,8 @@ def _document(server: str, paths: dict, title: str) -> dict:
             "title": title,
             "version": "1.0.0",
             "description": "Coopérations territoriales françaises, leur couverture et les "
-            "zones blanches : OGC API – Features (Parts 1, 2, 3), tuiles vectorielles et "
-            "analyses.",
+            "zones blanches : OGC API – Features (Parts 1, 2, 3 ; Part 4 en écriture sur "
+            "cooperations, avec un jeton), tuiles vectorielles et analyses.",
             "contact": {"name": "geocoop"},
             "license": {"name": "Licence Ouverte 2.0 (données) / AGPL-3.0 (code)"},
         },
@@ -357,6 +362,7 @@ def _document(server: str, paths: dict, title: str) -> dict:
             "parameters": _parameters(),
             "schemas": _SCHEMAS,
             "responses": _RESPONSES,
+            "securitySchemes": SECURITY_SCHEMES,
         },
     }
 
@@ -380,7 +386,7 @@ def add_paths(app: Flask, area: str, paths: Callable[[], dict]) -> None:
 
 
 def full_document() -> dict:
-    """Every read endpoint, relative to the site root."""
+    """Every endpoint (reads, and the members' writes), relative to the site root."""
     prefix = url_for("ogcapi.landing").rstrip("/")
     paths = {prefix + (p if p != "/" else "/"): v for p, v in features_paths().items()}
     for area_paths in current_app.extensions.get(_PATHS_KEY, {}).values():

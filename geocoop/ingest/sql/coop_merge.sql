@@ -1,7 +1,15 @@
 -- Merge the staged rows into cooperation on (source, source_id): new rows are inserted,
 -- rows whose content changed are updated, identical rows are left alone (a re-import of
--- the same file changes nothing). Returns how many were inserted and updated.
-WITH upsert AS (
+-- the same file changes nothing). With :log, every created or changed row is written to
+-- the edit log (via "import", actor :actor) with its state before and after. Returns how
+-- many were inserted and updated.
+WITH prior AS (
+    SELECT c.id, geocoop_coop_snapshot(c) AS state
+    FROM cooperation AS c
+    JOIN coop_stage AS s ON c.source = :source AND c.source_id = s.source_id
+    WHERE CAST(:log AS boolean)
+),
+upsert AS (
     INSERT INTO cooperation AS c (
         kind_code, name, category, socio_economic_model, stage, legal_form, governance,
         stakeholders, accompaniment, accompanied_by, financing_sources, year_founded,
@@ -65,7 +73,15 @@ WITH upsert AS (
            EXCLUDED.lead_body, EXCLUDED.lead_body_type, EXCLUDED.staff_fte,
            EXCLUDED.networks, EXCLUDED.peer_cooperation, EXCLUDED.derived_fields,
            EXCLUDED.quality, ST_AsEWKB(EXCLUDED.location), ST_AsEWKB(EXCLUDED.perimeter))
-    RETURNING (xmax = 0) AS inserted
+    RETURNING c.id, (xmax = 0) AS inserted, geocoop_coop_snapshot(c) AS state
+),
+logged AS (
+    INSERT INTO edit_log (actor, action, entity, entity_id, before, after, via)
+    SELECT CAST(:actor AS text), CASE WHEN u.inserted THEN 'create' ELSE 'update' END,
+           'cooperation', u.id, p.state, u.state, 'import'
+    FROM upsert AS u
+    LEFT JOIN prior AS p ON p.id = u.id
+    WHERE CAST(:log AS boolean)
 )
 SELECT count(*) FILTER (WHERE inserted) AS inserted,
        count(*) FILTER (WHERE NOT inserted) AS updated

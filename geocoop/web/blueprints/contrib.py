@@ -14,7 +14,6 @@ a member's (or an admin's) token and is checked against its role and scope.
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
 
 from flask import (
@@ -30,20 +29,25 @@ from flask import (
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from geocoop.audit import history
-from geocoop.errors import BadRequest, GeocoopError
+from geocoop.errors import BadRequest, GeocoopError, NotFound
 from geocoop.ingest import proposals
 from geocoop.ingest.contrib_fields import FieldErrors
+from geocoop.ingest.edits import snapshot
+from geocoop.ingest.feature_writes import check_version
 from geocoop.maps.kinds import map_kinds
 from geocoop.orchestration import (
     edit_cooperation_then_refresh,
-    purge_caches,
+    preview_feature_write,
+    revert_change_then_refresh,
     validate_proposal_then_refresh,
 )
 from geocoop.web import i18n
-from geocoop.web.auth import current_principal, require_role
+from geocoop.web.auth import current_principal, require_role, signed_in_member
 from geocoop.web.csrf import csrf_ok, csrf_token
 from geocoop.web.database import connection
 from geocoop.web.http import settings
+from geocoop.web.openapi import add_paths
+from geocoop.web.openapi_writes import contrib_paths
 
 bp = Blueprint("contrib", __name__)
 api = Blueprint("contrib_api", __name__, url_prefix="/api/contrib")
@@ -56,6 +60,7 @@ def register(app: Flask) -> None:
     i18n.init_app(app)
     app.register_blueprint(bp)
     app.register_blueprint(api)
+    add_paths(app, "contrib", contrib_paths)
 
 
 def _signer() -> URLSafeTimedSerializer:
@@ -124,6 +129,27 @@ def propose():
     return redirect(url_for("contrib.thanks"), 303)
 
 
+@bp.get("/cooperations/<int(max=2147483647):cooperation_id>/historique")
+def history_page(cooperation_id: int):
+    """A cooperation's history (public): every change, who, when, how, before/after."""
+    conn = connection()
+    items = history(conn, "cooperation", cooperation_id)
+    current = snapshot(conn, cooperation_id)
+    if current is None and not items:
+        raise NotFound(f"Aucune coopération n° {cooperation_id}.")
+    last = current or next((i["before"] for i in reversed(items) if i["before"]), {})
+    member = signed_in_member()
+    return render_template(
+        "contrib/history.html",
+        csrf=csrf_token(),
+        member=member,
+        cooperation_id=cooperation_id,
+        name=(last or {}).get("name") or f"n° {cooperation_id}",
+        deleted=current is None,
+        items=items,
+    )
+
+
 @bp.get("/proposer/merci")
 def thanks():
     """Thank-you page: the proposal waits for a moderator."""
@@ -155,25 +181,24 @@ def pending():
     return jsonify({"count": len(items), "items": items})
 
 
-@api.get("/proposals/<int:proposal_id>")
+@api.get("/proposals/<int(max=2147483647):proposal_id>")
 @require_role("moderator")
 def proposal(proposal_id: int):
     """One pending proposal of the moderator's scope."""
     return jsonify(proposals.proposal_in_scope(connection(), current_principal(), proposal_id))
 
 
-@api.post("/proposals/<int:proposal_id>/validate")
+@api.post("/proposals/<int(max=2147483647):proposal_id>/validate")
 @require_role("moderator")
 def validate(proposal_id: int):
     """Create the cooperation through the import path, refresh its analysis, log it."""
     conn = connection()
     result = validate_proposal_then_refresh(conn, current_principal(), proposal_id)
     conn.commit()
-    _purge_after_write()
     return jsonify(result)
 
 
-@api.post("/proposals/<int:proposal_id>/reject")
+@api.post("/proposals/<int(max=2147483647):proposal_id>/reject")
 @require_role("moderator")
 def reject(proposal_id: int):
     """Reject with a reason (`reason`, JSON or form field)."""
@@ -184,27 +209,63 @@ def reject(proposal_id: int):
     return jsonify(result)
 
 
-@api.patch("/cooperations/<int:cooperation_id>")
+@api.patch("/cooperations/<int(max=2147483647):cooperation_id>")
 @require_role("editor")
 def edit(cooperation_id: int):
-    """Edit name, fields, point of a cooperation of the editor's scope; {before, after}."""
+    """Edit name, fields, point of a cooperation of the editor's scope; {before, after}.
+
+    With If-Match (the item's ETag, /api/features/…), a stale version is a 412.
+    """
     conn = connection()
+    if "If-Match" in request.headers:
+        tags = sorted(request.if_match.as_set()) or ["-"]
+        check_version(conn, cooperation_id, tags, request.if_match.star_tag)
     result = edit_cooperation_then_refresh(conn, current_principal(), cooperation_id, _json_body())
     conn.commit()
-    _purge_after_write()
     return jsonify(result)
 
 
-def _purge_after_write() -> None:
-    # the shared HTTP caches forget the stale answers; in the background, so an
-    # unreachable cache never delays the moderator's answer
-    urls = settings().cache_purge_urls
-    if urls:
-        threading.Thread(target=purge_caches, args=(urls,), daemon=True).start()
-
-
-@api.get("/cooperations/<int:cooperation_id>/history")
+@api.get("/cooperations/<int(max=2147483647):cooperation_id>/history")
 def cooperation_history(cooperation_id: int):
     """Every logged change of one cooperation, oldest first (public)."""
     items = history(connection(), "cooperation", cooperation_id)
     return jsonify({"count": len(items), "items": items})
+
+
+@api.post("/changes/<int(max=2147483647):change_id>/revert")
+@require_role("editor")
+def revert(change_id: int):
+    """Undo one change of a cooperation of the editor's scope (itself logged)."""
+    conn = connection()
+    result = revert_change_then_refresh(conn, current_principal(), change_id)
+    conn.commit()
+    return jsonify(result)
+
+
+PREVIEW_OPERATIONS = ("create", "replace", "update", "delete")
+
+
+@api.post("/preview")
+@require_role("editor")
+def preview():
+    """What a write would change in coverage, nothing kept: body {"operation".
+
+    Create | replace | update | delete, "id": n (but for create), "feature": Feature or merge
+    patch (but for delete)}; {id, before, after, coverage: {kind: {gained, lost}}}.
+    """
+    body = _json_body()
+    operation = body.get("operation")
+    if operation not in PREVIEW_OPERATIONS:
+        raise BadRequest(f"operation : une valeur parmi {', '.join(PREVIEW_OPERATIONS)}.")
+    args: list = []
+    if operation != "create":
+        cooperation_id = body.get("id")
+        if not isinstance(cooperation_id, int) or not 0 < cooperation_id < 2**31:
+            raise BadRequest("id : l'identifiant entier de la coopération.")
+        args.append(cooperation_id)
+    if operation != "delete":
+        args.append(body.get("feature"))
+    if operation != "create":
+        args += [None, True]  # no If-Match for a preview: nothing is written
+    result = preview_feature_write(connection(), operation, current_principal(), *args)
+    return jsonify(result)

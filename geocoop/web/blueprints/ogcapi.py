@@ -6,6 +6,7 @@ Features arrive as GeoJSON text built by PostGIS; the view only joins them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime
 
@@ -16,8 +17,9 @@ from geocoop.features import counts, export, query, registry, webmap
 from geocoop.features import schema as schemas
 from geocoop.features.cache import VersionedCache
 from geocoop.features.conformance import CONFORMANCE
-from geocoop.features.crs import SUPPORTED, parse_crs
+from geocoop.features.crs import CRS84, SUPPORTED, parse_crs
 from geocoop.features.params import ITEMS_PARAMETERS, parse_items_query, single
+from geocoop.ingest.feature_writes import WRITABLE_COLLECTIONS, state_tag
 from geocoop.web.database import cache as routed_cache
 from geocoop.web.database import connection
 from geocoop.web.http import (
@@ -368,13 +370,48 @@ def _export(found, q, *, explicit_limit: bool) -> Response:
 
 
 @bp.get("/collections/<collection_id>/items/<feature_id>")
-@conditional
 def feature(collection_id: str, feature_id: str):
-    """One feature by its id."""
+    """One feature by its id.
+
+    A writable collection's item (Part 4) carries the object's own version as its strong ETag,
+    what a write's If-Match names; the others are cached on the data version.
+    """
     found = registry.get_collection(collection_id)
+    if found.id in WRITABLE_COLLECTIONS:
+        return _versioned_feature(found, feature_id)
+    return _cached_feature(found, feature_id)
+
+
+@conditional
+def _cached_feature(found, feature_id: str) -> Response:
+    return _feature_response(found, feature_id)
+
+
+def _versioned_feature(found, feature_id: str) -> Response:
+    """The item with its state tag as strong ETag.
+
+    The item with ETag = its state tag (plus a suffix for another format or CRS, so each
+    representation has its own strong tag; If-Match compares the state part).
+    """
+    response = _feature_response(found, feature_id)  # NotFound first
+    value = query.parse_feature_id(found, feature_id)
+    tag = state_tag(connection(), int(value))
+    fmt, crs = wanted_format(), request.args.get("crs", "")
+    if (fmt, parse_crs(crs or None)) != ("json", CRS84):
+        tag += "-" + hashlib.sha256(f"{fmt}|{crs}".encode()).hexdigest()[:8]
+    if request.if_none_match.contains(tag):
+        response = Response(status=304)
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "no-cache"  # revalidate: editors need the last state
+    response.vary.add("Accept")
+    return response
+
+
+def _feature_response(found, feature_id: str) -> Response:
     for name in request.args:
         if name not in ("f", "crs"):
             raise BadRequest(f"Paramètre inconnu : {name[:60]!r}.")
+    collection_id = found.id
     fmt = wanted_format()
     crs = parse_crs(single(_args(), "crs"))
     text = query.get_feature(connection(), found, feature_id, crs)
