@@ -158,3 +158,46 @@ def test_an_upload_job_purges_the_shared_cache(varnish_in_front, client, app, to
     assert run_pending(app.extensions["geocoop.engine"], purge_urls=varnish_in_front) == 1
     state, after = _get(items)
     assert state == "MISS" and len(json.loads(after)["features"]) == 7
+
+
+def test_a_web_write_purges_the_shared_cache(pg_cluster, db_engine):
+    import time
+
+    from werkzeug.serving import make_server
+
+    from geocoop.web import create_app
+    from geocoop.web.database import dispose
+
+    if not httpcache.installed():
+        missing(f"Varnish absent ({httpcache.VARNISHD}): apt-get install varnish")
+    def starting(environ, start_response):  # answers Varnish's start-up probe
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"starting"]
+
+    holder = {"app": starting}
+    server = make_server("127.0.0.1", 0, lambda env, start: holder["app"](env, start))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with httpcache.varnish(server.server_port) as cache:
+            app = create_app(
+                {
+                    "database_url": pg_cluster.url("geocoop_test"),
+                    "secret_key": "test",
+                    "cache_purge_urls": cache,
+                }
+            )
+            # any write view that succeeds (Part 4, moderation, edits) commits, then answers
+            app.add_url_rule("/api/contrib/test-write", "w", lambda: ("", 204), methods=["POST"])
+            holder["app"] = app
+            items = f"{cache}/api/features/collections/communes/items?limit=1"
+            _get(items)
+            assert _get(items)[0] == "HIT"
+            assert app.test_client().post("/api/contrib/test-write").status_code == 204
+            deadline = time.monotonic() + 10
+            while _get(items)[0] == "HIT":  # the bans go out in the background
+                assert time.monotonic() < deadline, "the write did not purge the cache"
+                time.sleep(0.1)
+            dispose(app)
+    finally:
+        server.shutdown()
