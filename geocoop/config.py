@@ -45,6 +45,7 @@ class Settings:
     bundled_data_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "data")
     jobs_dir: Path = field(default_factory=lambda: _default_data_dir() / "jobs")  # uploads
     jobs_worker: bool = True  # run queued upload jobs in a thread of each web process
+    jobs_retention_days: int = 30  # finished jobs older than this are deleted; 0 keeps all
     heavy_concurrency: int = 2  # live analysis and exports at once, per process (429 above)
     heavy_statement_timeout_ms: int = 10000  # statement_timeout of those heavy requests
     idle_in_transaction_timeout_ms: int = 10000  # web sessions idle inside a transaction

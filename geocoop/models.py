@@ -624,6 +624,22 @@ class AnalysisKindState(Base):
     profiles_complete: Mapped[bool] = mapped_column(Boolean, nullable=False)
 
 
+class AnalysisPending(Base):
+    """A kind whose rows are committed and whose stored figures are being recomputed.
+
+    Migration 0017: written with the rows, removed with the refreshed figures.
+    """
+
+    __tablename__ = "analysis_pending"
+
+    kind_code: Mapped[str] = mapped_column(
+        String(32), ForeignKey("kind.code", ondelete="CASCADE"), primary_key=True
+    )
+    since: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
+
+
 class AnalysisProfile(Base):
     """The cooperations of a kind sharing one (effective category, model, stage)."""
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine
 
 from geocoop.analysis import bundled as analysis_bundled
+from geocoop.analysis.pending import clear_pending, mark_pending
 from geocoop.analysis.refresh import (
     analysis_computed,
     refresh_all,
@@ -49,9 +50,12 @@ def refresh_analysis(conn: Connection) -> dict:
     """Recompute every stored analysis figure, then the collections' counts and extents.
 
     Recompute every stored analysis figure (geocoop.analysis.api.refresh_all), then the
-    stored counts and extents of every collection; returns the refresh report.
+    stored counts and extents of every collection; returns the refresh report. No kind is
+    left « being recomputed ».
     """
-    return _with_summaries(conn, refresh_all(conn))
+    report = _with_summaries(conn, refresh_all(conn))
+    clear_pending(conn)
+    return report
 
 
 def refresh_analysis_for_kinds(conn: Connection, kinds: list[str]) -> dict:
@@ -62,7 +66,9 @@ def refresh_analysis_for_kinds(conn: Connection, kinds: list[str]) -> dict:
     """
     if not analysis_computed(conn):
         return refresh_analysis(conn)
-    return _with_summaries(conn, refresh_kinds(conn, kinds))
+    report = _with_summaries(conn, refresh_kinds(conn, kinds))
+    clear_pending(conn, kinds)
+    return report
 
 
 def refresh_analysis_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
@@ -87,30 +93,50 @@ def import_then_refresh(
     *,
     refresh: bool = True,
     on_step: Callable[[str], None] | None = None,
+    commit_between: bool = False,
     **options,
 ) -> tuple[IngestReport, dict | None]:
     """Run an import, then refresh the stored analysis in the same transaction.
 
     Run the import `core(conn, path, **options)`, then — after a real import that
     accepted rows, unless `refresh` is off — refresh the stored analysis on the same
-    connection, so the figures land (or roll back) with the rows in one transaction. A
-    real import always stores the collections' new counts and extents.
+    connection. A real import always stores the collections' new counts and extents.
+
+    By default the figures land (or roll back) with the rows in the caller's transaction.
+    With `commit_between` (the CLI and the job queue, which own `conn`), the rows commit
+    first with their kinds marked « being recomputed » (analysis_pending), and the refresh
+    of those kinds runs in a short transaction of its own that clears the mark: a long
+    refresh holds neither the rows back nor their locks, the rows are never half-visible,
+    and meanwhile every figure of those kinds says it is being recomputed. Should the
+    refresh fail, the rows stay, still marked, until the next refresh of their kinds (an
+    import of them, or `geocoop analyze`).
 
     Returns the import report and the refresh figures (None when nothing was refreshed).
-    `on_step("refresh")` is called before the refresh (a job's progress).
+    `on_step("refresh")` is called before the refresh (a job's progress; with
+    `commit_between`, after the rows' commit).
     """
     report = core(conn, path, **options)
     refreshed = None
     if report.counts.get("dry_run"):
         return report, None
     if refresh and report.accepted:
-        if on_step is not None:
-            on_step("refresh")
         # Coverage and white zones are stored: the map must show the new rows at once.
         # An import changes only the kinds of its rows (counts.kinds_touched): those are
         # recomputed, the others kept.
         touched = report.counts.get("kinds_touched")
+        if commit_between:
+            if touched:
+                mark_pending(conn, touched)
+                # the cooperation layers count the new rows at once; analysis ones follow
+                refresh_summaries(conn, collections_changed_by_cooperation(touched))
+            else:
+                refresh_summaries(conn)
+            conn.commit()
+        if on_step is not None:
+            on_step("refresh")
         refreshed = refresh_analysis_for_kinds(conn, touched) if touched else refresh_analysis(conn)
+        if commit_between:
+            conn.commit()
     else:
         refresh_summaries(conn)  # counts and extents of the served collections
     return report, refreshed

@@ -184,3 +184,82 @@ def test_the_web_worker_thread_runs_the_queue(pg_cluster, db_engine, token, tmp_
         stop_worker(app)
         app.extensions["geocoop.engine"].dispose()
         truncate_data(db_engine)
+
+
+def _aged_jobs(app, tmp_path) -> dict[str, int]:
+    """Five jobs: done 40 days ago, failed 40 days ago, done 2 days ago.
+
+    And a queued and a running job created 40 days ago (never pruned, whatever their age).
+    """
+    ids = {}
+    engine = app.extensions["geocoop.engine"]
+    with engine.begin() as conn:
+        for name, status, finished in (
+            ("old_done", "done", "40 days"),
+            ("old_failed", "failed", "40 days"),
+            ("recent_done", "done", "2 days"),
+            ("queued", "queued", None),
+            ("running", "running", None),
+        ):
+            folder = tmp_path / name
+            folder.mkdir()
+            (folder / "f.csv").write_text("nom\n")  # a leftover upload folder
+            job_id = queue.submit(
+                conn,
+                "cooperations",
+                path=folder / "f.csv",
+                file_name="f.csv",
+                actor="t",
+                options={},
+            )
+            conn.execute(
+                text(
+                    "UPDATE job SET status = :s, created_at = now() - interval '41 days', "
+                    "finished_at = now() - CAST(:f AS interval) WHERE id = :id"
+                ),
+                {"s": status, "f": finished, "id": job_id},
+            )
+            ids[name] = job_id
+    return ids
+
+
+def test_finished_jobs_past_the_retention_are_pruned_by_the_writer(app, tmp_path):
+    ids = _aged_jobs(app, tmp_path)
+    engine = app.extensions["geocoop.engine"]
+    # max_jobs=0: the writer's bookkeeping only (the queued job has no real file to import)
+    assert run_pending(engine, max_jobs=0, retention_days=30) == 0
+    kept = {j["id"] for j in jobs_table(app)}
+    assert kept == {ids["recent_done"], ids["queued"], ids["running"]}
+    assert not (tmp_path / "old_done").exists() and not (tmp_path / "old_failed").exists()
+    assert (tmp_path / "queued").exists() and (tmp_path / "running").exists()
+
+
+def test_retention_zero_keeps_everything_and_pruning_is_hourly(app, tmp_path):
+    from geocoop.jobs import Retention, prune_finished
+
+    _aged_jobs(app, tmp_path)
+    engine = app.extensions["geocoop.engine"]
+    assert prune_finished(engine, 0) == 0 and len(jobs_table(app)) == 5
+    clock = Retention(30)
+    assert clock.due() == 30 and clock.due() == 0  # once, then not before an hour
+    assert Retention(0).due() == 0
+    assert prune_finished(engine, 1) == 3  # the 2-day-old one too, with a shorter retention
+
+
+def test_geocoop_jobs_prune_on_the_command_line(app, tmp_path, pg_cluster):
+    _aged_jobs(app, tmp_path)
+    env = {
+        **os.environ,
+        "GEOCOOP_DATABASE_URL": pg_cluster.url("geocoop_test"),
+        "GEOCOOP_JOBS_RETENTION_DAYS": "30",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "geocoop", "jobs", "prune"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "2 tâche(s) finie(s) depuis plus de 30 jour(s) supprimée(s)" in done.stdout
+    assert len(jobs_table(app)) == 3

@@ -56,6 +56,7 @@ def test_kind_without_data_has_no_row_and_the_collection_says_why(analysed, coll
         "vintage": None,
         "message": "aucune donnée chargée",
         "message_en": "no data loaded",
+        "recomputing": False,  # figures current (not between an import and its refresh)
     }
     assert meta["dataStatus"]["tiers_lieu"]["status"] == "partial"
     listed = analysed.get(ROOT).get_json()["collections"]

@@ -47,12 +47,16 @@ def compute_kind(
     distance_m: float,
     filters: dict[str, list[str] | None],
     profile: dict | None = None,
+    *,
+    reuse_stored: bool = False,
 ) -> dict:
     """Fill analysis_work for one kind over the communes of analysis_communes.
 
     Returns the number of points and perimeters used. `profile` ({"category",
-    "socio_economic_model", "stage"}, None values included) keeps only the cooperations of exactly
-    that profile.
+    "socio_economic_model", "stage"}, None values included) keeps only the cooperations of
+    exactly that profile; with `reuse_stored` (the kind's stored facts were just computed
+    over every commune with `distance_m`), communes whose stored nearest point is of that
+    profile keep it instead of being searched again.
     """
     exact = NO_PROFILE
     if profile is not None:
@@ -64,6 +68,11 @@ def compute_kind(
         }
     conn.execute(statement("analysis/reset_kind"))
     counts = conn.execute(statement("analysis/load_kind"), {"kind": kind, **filters, **exact}).one()
+    if reuse_stored and profile is not None and counts.points:
+        conn.execute(
+            statement("analysis/profile_reuse_nearest"),
+            {"kind": kind, "distance_m": float(distance_m)},
+        )
     compute_loaded(conn, kind, distance_m, counts.points, counts.perimeters)
     return {"points": counts.points, "perimeters": counts.perimeters}
 

@@ -9,6 +9,9 @@ white zone is computed for it, and every page says « aucune donnée chargée »
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +24,8 @@ from geocoop.sql import statement
 REFERENCE_FILE = Path(__file__).resolve().parent / "reference_counts.yaml"
 NO_DATA_FR = "aucune donnée chargée"
 NO_DATA_EN = "no data loaded"
+RECOMPUTING_FR = "chiffres en cours de recalcul"
+RECOMPUTING_EN = "figures being recomputed"
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 
 
@@ -94,7 +99,38 @@ def _messages(count: int, ref: dict | None) -> tuple[str, str]:
     )
 
 
+# Within status_memo(): each connection's data status, computed once (a page asks for it
+# from a dozen places: legend, selection notes, panel sections…).
+_MEMO: ContextVar[dict | None] = ContextVar("geocoop_data_status_memo", default=None)
+
+
+@contextmanager
+def status_memo() -> Iterator[None]:
+    """Compute `data_status` once per connection inside this block.
+
+    For work under which the data cannot change (a read-only request), never around a write.
+    """
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
 def data_status(conn: Connection) -> dict[str, dict]:
+    """Every kind's data status, computed once per connection within `status_memo()`.
+
+    See `_data_status` for its fields.
+    """
+    memo = _MEMO.get()
+    if memo is None:
+        return _data_status(conn)
+    if conn not in memo:
+        memo[conn] = _data_status(conn)
+    return memo[conn]
+
+
+def _data_status(conn: Connection) -> dict[str, dict]:
     """Every kind's data status, by kind code.
 
     {"kind", "label", "label_en", "status": "none" | "partial" | "loaded",
@@ -105,7 +141,8 @@ def data_status(conn: Connection) -> dict[str, dict]:
      "vintage" ("2019" or "2020, 2024"; None without data),
      "reference": {"count", "approximate", "year", "source", …} | None,
      "message" (French, e.g. « 1 512 tiers-lieux chargés sur ~3 500 recensés en 2023 »,
-     « aucune donnée chargée »), "message_en"}
+     « aucune donnée chargée »), "message_en",
+     "recomputing": bool — rows committed, figures being recomputed (the message says so)}
     "none" = no cooperation, or none with a point or a perimeter; "partial" = fewer
     cooperations than the reference count; "loaded" = otherwise (complete or no reference).
     """
@@ -124,6 +161,7 @@ def data_status(conn: Connection) -> dict[str, dict]:
                 "cooperations": 0,
                 "placed": 0,
                 "sources": [],
+                "recomputing": bool(r["recomputing"]),
             },
         )
         if r["source"] is None:
@@ -156,6 +194,8 @@ def data_status(conn: Connection) -> dict[str, dict]:
         if count and not entry["placed"]:
             fr = f"{fr}, aucune localisée ({NO_DATA_FR} sur la carte)"
             en = f"{en}, none located: nothing to show on the map"
+        if entry["recomputing"]:
+            fr, en = f"{fr} ; {RECOMPUTING_FR}", f"{en}; {RECOMPUTING_EN}"
         entry.update(
             status=status,
             has_data=status != "none",

@@ -124,6 +124,7 @@ def refresh_profiles(conn: Connection, kinds: list[str], *, with_facts: bool) ->
                     table[kind]["service_distance_m"],
                     compute.NO_FILTERS,
                     profile={"category": category, "socio_economic_model": model, "stage": stage},
+                    reuse_stored=True,  # the kind's facts were stored just before
                 )
                 conn.execute(
                     statement("analysis/facts_profile_store"), {"kind": kind, "profile_id": pid}

@@ -116,9 +116,10 @@ def analysis_computed(conn: Connection) -> bool:
 def refresh_kinds(conn: Connection, kinds: list[str]) -> dict:
     """Recompute the stored figures of `kinds` only.
 
-    What an import of a list of those kinds can change — leaving the other kinds' rows alone. Equal
-    to `refresh_all` for those kinds (tests/test_analysis_by_kind.py); the potential links, which
-    pair kinds, are all recomputed. Unknown kind codes are ignored.
+    What an import of a list of those kinds can change — leaving the other kinds' rows
+    alone. Equal to `refresh_all` for those kinds (tests/test_analysis_by_kind.py); of the
+    potential links, those with a cooperation of `kinds` are recomputed. Unknown kind codes
+    are ignored.
     """
     lap = _Laps()
     with conn.begin_nested():
@@ -133,7 +134,7 @@ def refresh_kinds(conn: Connection, kinds: list[str]) -> dict:
         lap("store")
         conn.execute(statement("analysis/snapshot_kinds_delete"), {"kinds": kinds})
         conn.execute(statement("analysis/snapshot_kinds_insert"), {"kinds": kinds})
-        pairs = synergy.store_pairs(conn)
+        pairs = synergy.store_pairs(conn, kinds=kinds)
         lap("synergy_pairs")
         outlines = zones.store_outlines(conn, kinds)
         lap("zone_outlines")

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from geocoop.analysis.data_status import NO_DATA_EN, NO_DATA_FR, data_status
+from geocoop.analysis.data_status import (
+    NO_DATA_EN,
+    NO_DATA_FR,
+    RECOMPUTING_EN,
+    RECOMPUTING_FR,
+    data_status,
+)
 from geocoop.analysis.params import check_filters, check_kinds
 from geocoop.sql import statement
 
@@ -53,8 +59,8 @@ def selection_status(
      "cooperations": placeable cooperations of the kinds with data, "matching": those
      passing the filters, "per_kind": {kind: {"total", "matching", "<field>_known"}},
      "filters": {field: {"values", "known", "unknown", "matching"}} (filtered fields only),
-     "has_figures": bool, "notes": [{"code": "no_data" | "partial" | "unknown" |
-     "no_match" | "kind_without_match", …, "message", "message_en"}],
+     "has_figures": bool, "notes": [{"code": "recomputing" | "no_data" | "partial" |
+     "unknown" | "no_match" | "kind_without_match", …, "message", "message_en"}],
      "data_status": {kind: see data_status()} for the requested kinds}
     """
     status = status if status is not None else data_status(conn)
@@ -111,6 +117,18 @@ def selection_status(
 
 def _notes(kinds, status, without_data, fields, total, matching) -> list[dict]:
     notes = []
+    recomputing = [k for k in kinds if status.get(k, {}).get("recomputing")]
+    if recomputing:
+        fr = ", ".join(status[k]["label"] for k in recomputing)
+        en = ", ".join(status[k]["label_en"] for k in recomputing)
+        notes.append(
+            {
+                "code": "recomputing",
+                "kinds": recomputing,
+                "message": f"{RECOMPUTING_FR} (données importées à l'instant) : {fr}",
+                "message_en": f"{RECOMPUTING_EN} (data just imported): {en}",
+            }
+        )
     if without_data:
         fr = ", ".join(status.get(k, {}).get("label", k) for k in without_data)
         en = ", ".join(status.get(k, {}).get("label_en", k) for k in without_data)

@@ -62,13 +62,27 @@ def _arrays(weights: dict, minimum: float = 0.0, *, distinct: bool = False) -> d
     return {"wa": [i[0] for i in items], "wb": [i[1] for i in items], "ww": [i[2] for i in items]}
 
 
-def store_pairs(conn: Connection, only_id: int | None = None) -> int:
-    """(Re)compute stored potential links: all of them, or those of one cooperation."""
+def store_pairs(
+    conn: Connection, only_id: int | None = None, kinds: list[str] | None = None
+) -> int:
+    """(Re)compute stored potential links; returns how many were written.
+
+    All of them, those of one cooperation, or those with a cooperation of `kinds` (the
+    others cannot have changed).
+    """
     m = matrix(conn)
-    conn.execute(statement("analysis/synergy_pairs_delete"), {"i": only_id})
+    if kinds is not None and only_id is None:
+        conn.execute(statement("analysis/synergy_pairs_delete_kinds"), {"kinds": list(kinds)})
+    else:
+        conn.execute(statement("analysis/synergy_pairs_delete"), {"i": only_id})
     result = conn.execute(
         statement("analysis/synergy_pairs"),
-        {"max_distance_m": m["max_distance_m"], "only_id": only_id, **_arrays(m["weights"])},
+        {
+            "max_distance_m": m["max_distance_m"],
+            "only_id": only_id,
+            "kinds": None if kinds is None else list(kinds),
+            **_arrays(m["weights"]),
+        },
     )
     return result.rowcount
 

@@ -82,12 +82,14 @@ def cooperations(
     """Importe une liste de coopérations / import cooperations (CSV, XLSX, GeoJSON, GPKG)."""
     from geocoop.orchestration import import_cooperations_then_refresh
 
-    with engine().begin() as conn:
-        # Stored coverage and white zones must match the new rows (same transaction).
+    with engine().connect() as conn:
+        # The rows commit first (their kinds marked « en cours de recalcul »), then the
+        # stored coverage and white zones of those kinds in a transaction of their own.
         report, refreshed = import_cooperations_then_refresh(
             conn,
             path,
             refresh=not no_analyze,
+            commit_between=True,
             kind=kind,
             source=source,
             mapping=mapping,
@@ -95,6 +97,7 @@ def cooperations(
             actor="cli",
             allow_join=True,  # a mapping's join reads a file beside PATH: the CLI only
         )
+        conn.commit()
     if not dry_run:
         purge_caches()
     _finish(report, path, rejects)

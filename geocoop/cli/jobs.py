@@ -1,4 +1,7 @@
-"""`geocoop jobs work / list`: run the upload queue in the foreground, or look at it."""
+"""`geocoop jobs work / list / prune`: run the upload queue in the foreground, look at it.
+
+Or delete its old finished jobs.
+"""
 
 from __future__ import annotations
 
@@ -26,19 +29,21 @@ def jobs_work(once: bool, interval: float) -> None:
     Any number of these (and of web processes) may run: one writer at a time holds the
     queue's advisory lock, the others wait their turn.
     """
-    from geocoop.jobs import run_pending
+    from geocoop.jobs import Retention, run_pending
 
     target = engine()
+    retention = Retention(settings().jobs_retention_days)
     purge = settings().cache_purge_urls
     if once:
-        click.echo(f"{run_pending(target, purge_urls=purge)} import(s) exécuté(s)")
+        ran = run_pending(target, retention_days=retention.due(), purge_urls=purge)
+        click.echo(f"{ran} import(s) exécuté(s)")
         return
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     click.echo("geocoop jobs : en attente d'imports (Ctrl-C pour arrêter)")
     try:
         while not stop.is_set():
-            ran = run_pending(target, purge_urls=purge)
+            ran = run_pending(target, retention_days=retention.due(), purge_urls=purge)
             if ran:
                 click.echo(f"{ran} import(s) exécuté(s)")
             stop.wait(interval)
@@ -60,3 +65,25 @@ def jobs_list(limit: int) -> None:
                 f"{job['id']:>6} {job['created_at'][:19]} {job['status']}{stage}"
                 f"{counts} {job['file_name']}" + (f" — {job['error']}" if job["error"] else "")
             )
+
+
+@jobs.command("prune")
+@click.option(
+    "--days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Garder les tâches finies depuis moins de N jours (défaut : GEOCOOP_JOBS_RETENTION_DAYS).",
+)
+def jobs_prune(days: int | None) -> None:
+    """Supprime les imports finis anciens / delete old finished upload jobs.
+
+    Queued and running jobs are never touched; the writers also do this once an hour.
+    """
+    from geocoop.jobs import prune_finished
+
+    days = settings().jobs_retention_days if days is None else days
+    if days <= 0:
+        click.echo("rétention désactivée (0 jour) : rien supprimé")
+        return
+    count = prune_finished(engine(), days)
+    click.echo(f"{count} tâche(s) finie(s) depuis plus de {days} jour(s) supprimée(s)")

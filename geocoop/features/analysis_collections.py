@@ -32,7 +32,7 @@ from geocoop.models import (
     Territory,
 )
 
-_STATUS_FIELDS = ("status", "cooperations", "vintage", "message", "message_en")
+_STATUS_FIELDS = ("status", "cooperations", "vintage", "message", "message_en", "recomputing")
 
 
 def kinds_data_status(conn) -> dict[str, dict]:

@@ -10,6 +10,7 @@ a dry run does the same work and rolls the savepoint back.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -31,6 +32,7 @@ from geocoop.ingest.cooperations_store import (
     locate_staged,
     merge_staged,
     stage_rows,
+    staged_summary,
 )
 from geocoop.ingest.locate import TerritoryIndex
 from geocoop.ingest.partnerships import link_partner_column
@@ -101,13 +103,16 @@ def import_cooperations(
         explicit = load_mapping_file(mapping)
     else:
         explicit = check_mapping(mapping, "correspondance") if mapping else None
-    records = read_records(path, file_name)
+    # A CSV's rows are streamed from disk (a million rows never sit in memory); a join
+    # edits them, so it reads them whole.
+    records = read_records(path, file_name, stream=True)
     if explicit and explicit.get("join"):
         if not allow_join:
             raise IngestError(
                 f"{file_name} : la jointure d'un second fichier (join) n'est possible "
                 "qu'en ligne de commande."
             )
+        records.table.materialize()
         records = join_records(records, path, explicit["join"], file_name)
     table = records.table
     column_map = build_mapping(table.columns, explicit, file_name)
@@ -149,19 +154,22 @@ def import_cooperations(
             "périmètre de chaque coopération"
         )
     personal = set(column_map.personal)
-    rows = _validate(builder, records, report, personal)
+    partnered: list[CoopRow] = []  # the only rows kept in memory: those naming partners
 
     with conn.begin_nested() as savepoint:
         conn.execute(statement("ingest/coop_import_timeout"), {"timeout": IMPORT_TIMEOUT})
         run_id = start_run(conn, TARGET, file_name, file_checksum(path), source, actor)
-        stage_rows(conn, rows)
-        by_line = {r.line: r for r in rows}
-        for lost in locate_staged(conn):
-            row = by_line.pop(lost["line"])
-            report.reject(
-                row.line, None, "aucun point calculable : territoire sans géométrie", row.values
-            )
-        rows = sorted(by_line.values(), key=lambda r: r.line)
+        stage_rows(conn, _valid_rows(builder, records, report, personal, partnered))
+        lost = {r["line"] for r in locate_staged(conn)}
+        if lost:
+            for line, values in _rows_at(records.table, lost):
+                report.reject(
+                    line,
+                    None,
+                    "aucun point calculable : territoire sans géométrie",
+                    {k: v for k, v in values.items() if k not in personal},
+                )
+            partnered = [r for r in partnered if r.line not in lost]
         mismatches = commune_mismatches(conn)
         if mismatches:
             flag_mismatches(conn, mismatches)
@@ -190,16 +198,17 @@ def import_cooperations(
         touched = [
             r[0] for r in conn.execute(statement("ingest/coop_kinds_touched"), {"source": source})
         ]
+        staged = staged_summary(conn)
         inserted, updated = merge_staged(
             conn, source, run_id, log_actor=actor or f"import {file_name}"
         )
-        if any(r.partners for r in rows):
-            linked, problems = link_partner_column(conn, source, rows)
+        if partnered:
+            linked, problems = link_partner_column(conn, source, partnered)
             report.counts["partnerships"] = linked
             report.warnings.extend(problems)
-        report.accepted = len(rows)
+        report.accepted = staged["total"]
         report.rejects.sort(key=lambda r: r.line or 0)
-        report.counts.update(_counts(report, table, rows, inserted, updated, dry_run, source))
+        report.counts.update(_counts(report, table, staged, inserted, updated, dry_run, source))
         report.counts["run_id"] = None if dry_run else run_id
         report.counts["kinds_touched"] = touched
         report.counts["columns"] = column_map.column_report(table.columns)
@@ -207,10 +216,9 @@ def import_cooperations(
             for entry in report.counts["columns"]:
                 if entry.get("field") == "commune_code":
                     entry.update(field="perimeter", how="liste de codes")
-        report.counts["derived"] = dict(Counter(f for r in rows for f in r.derived))
-        partial = sum(1 for r in rows if "perimeter_unmatched" in r.quality)
-        if partial:
-            report.counts["partial_perimeters"] = partial
+        report.counts["derived"] = staged["derived"]
+        if staged["partial"]:
+            report.counts["partial_perimeters"] = staged["partial"]
         _summarise_warnings(builder, report, personal)
         finish_run(conn, run_id, report)
         if dry_run:
@@ -218,13 +226,14 @@ def import_cooperations(
     return report
 
 
-def _validate(
-    builder: RowBuilder, records, report: IngestReport, personal: set[str]
-) -> list[CoopRow]:
+def _valid_rows(
+    builder: RowBuilder, records, report: IngestReport, personal: set[str], partnered: list
+) -> Iterator[CoopRow]:
+    """The accepted rows, one at a time as the file is read.
+
+    Rejects go to the report and rows naming partners are also kept in `partnered`.
+    """
     table = records.table
-    for line, values, problem in table.bad_rows:
-        report.reject(line, None, problem, {k: v for k, v in values.items() if k not in personal})
-    rows: list[CoopRow] = []
     seen: dict[str, int] = {}
     for position, (line, values) in enumerate(table.rows):
         point, polygon = records.geometries[position] if records.geometries else (None, None)
@@ -244,17 +253,28 @@ def _validate(
             )
             continue
         seen[row.source_id] = line
-        rows.append(row)
-    return rows
+        if row.partners:
+            partnered.append(row)
+        yield row
+    # A stream knows its malformed rows once it has been read through.
+    for line, values, problem in table.bad_rows:
+        report.reject(line, None, problem, {k: v for k, v in values.items() if k not in personal})
 
 
-def _counts(report, table, rows, inserted, updated, dry_run, source) -> dict:
-    precision = Counter(r.precision for r in rows)
+def _rows_at(table, lines: set[int]) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of `lines`, read again (rare: rows whose territory has no geometry)."""
+    for line, values in table.rows:
+        if line in lines:
+            yield line, values
+
+
+def _counts(report, table, staged, inserted, updated, dry_run, source) -> dict:
+    precision = staged["by_precision"]
     reasons = Counter(r.reason.split(" : ")[0].split(" « ")[0] for r in report.rejects)
     return {
         "source": source,
         "dry_run": dry_run,
-        "rows_read": len(table.rows) + len(table.bad_rows),
+        "rows_read": table.rows_read(),
         "blank_rows_skipped": table.blank_rows,
         "encoding": table.encoding,
         "delimiter": table.delimiter,
@@ -262,7 +282,7 @@ def _counts(report, table, rows, inserted, updated, dry_run, source) -> dict:
         "unlocated": precision.get(None, 0),
         "inserted": inserted,
         "updated": updated,
-        "unchanged": len(rows) - inserted - updated,
+        "unchanged": staged["total"] - inserted - updated,
         "rejected_by_reason": dict(reasons.most_common()),
     }
 
@@ -277,8 +297,9 @@ def _summarise_warnings(builder: RowBuilder, report: IngestReport, personal: set
         by_column.setdefault(column, Counter())[value] += count
     for column, values in by_column.items():
         examples = ", ".join(f"« {v} »" for v, _ in values.most_common(3))
+        total = sum(values.values()) + builder.unrecognised_more[column]
         report.warnings.append(
-            f"colonne {column} : {sum(values.values())} valeur(s) non reconnue(s) ({examples}), "
+            f"colonne {column} : {total} valeur(s) non reconnue(s) ({examples}), "
             "gardées telles quelles dans attributes"
         )
     if builder.unlocated:

@@ -116,6 +116,9 @@ def stable_id(name: str, commune: str) -> str:
     return "h:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 
+MAX_DISTINCT_UNRECOGNISED = 1000
+
+
 @dataclass
 class RowBuilder:
     """Applies a column mapping, the kind table and the territory index to each row."""
@@ -124,7 +127,10 @@ class RowBuilder:
     kinds: dict[str, str]  # normalised code/label -> kind code
     default_kind: str | None
     index: TerritoryIndex
-    unrecognised: Counter = field(default_factory=Counter)  # (field, value) -> rows
+    unrecognised: Counter = field(default_factory=Counter)  # (column, value) -> rows
+    # Rows past MAX_DISTINCT_UNRECOGNISED values, per column: a free-text column read as
+    # a vocabulary must not keep a million distinct values in memory (streamed imports).
+    unrecognised_more: Counter = field(default_factory=Counter)
     coordinate_fallbacks: list[str] = field(default_factory=list)
     partial_perimeters: list[str] = field(default_factory=list)
     unlocated: list[str] = field(default_factory=list)
@@ -137,6 +143,14 @@ class RowBuilder:
             self.codes_are_perimeters = any(
                 len(split_perimeter(values.get(header) or "")) > 1 for _, values in rows
             )
+
+    def note_unrecognised(self, column: str, value: str) -> None:
+        """Count a value outside its field's vocabulary (reported with examples)."""
+        key = (column, value)
+        if key in self.unrecognised or len(self.unrecognised) < MAX_DISTINCT_UNRECOGNISED:
+            self.unrecognised[key] += 1
+        else:
+            self.unrecognised_more[column] += 1
 
     def get(self, values: dict[str, str], field_name: str) -> str:
         """The stripped value of `field_name` in `values` ("" when not mapped or empty)."""
@@ -227,7 +241,7 @@ class RowBuilder:
                     row.fields[field_name] = known
                 else:
                     if known is None:
-                        self.unrecognised[(self.mapping.columns[field_name], value)] += 1
+                        self.note_unrecognised(self.mapping.columns[field_name], value)
                     row.attributes[self.mapping.columns[field_name]] = value
         for field_name in _TEXT_FIELDS:
             value = self.get(values, field_name)
@@ -253,13 +267,13 @@ class RowBuilder:
             if number is not None and 0 <= number < 10_000:
                 row.fields["staff_fte"] = number
             else:
-                self.unrecognised[(self.mapping.columns["staff_fte"], staff)] += 1
+                self.note_unrecognised(self.mapping.columns["staff_fte"], staff)
                 row.attributes[self.mapping.columns["staff_fte"]] = staff
         peers = self.get(values, "peer_cooperation")
         if peers:
             flag = _BOOLEAN.get(normalize_name(peers))
             if flag is None:
-                self.unrecognised[(self.mapping.columns["peer_cooperation"], peers)] += 1
+                self.note_unrecognised(self.mapping.columns["peer_cooperation"], peers)
                 row.attributes[self.mapping.columns["peer_cooperation"]] = peers
             else:
                 row.fields["peer_cooperation"] = flag
@@ -269,7 +283,7 @@ class RowBuilder:
             if match:
                 row.fields["year_founded"] = int(match.group(1))
             else:
-                self.unrecognised[(self.mapping.columns["year_founded"], year)] += 1
+                self.note_unrecognised(self.mapping.columns["year_founded"], year)
                 row.attributes[self.mapping.columns["year_founded"]] = year
         postcode = self.get(values, "postcode")
         if postcode:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from difflib import SequenceMatcher
 
 from psycopg import sql
@@ -87,14 +88,31 @@ def _stage_tuple(row: CoopRow) -> tuple:
     )
 
 
-def stage_rows(conn: Connection, rows: list[CoopRow]) -> None:
-    """Create the staging table and bulk-load `rows` into it with COPY."""
+def stage_rows(conn: Connection, rows: Iterable[CoopRow]) -> None:
+    """Create the staging table and bulk-load `rows` into it with COPY.
+
+    As they come (a generator is consumed row by row: nothing is held but COPY's own buffer).
+    """
     conn.execute(statement("ingest/coop_stage_create"))
     cursor = conn.connection.driver_connection.cursor()
     columns = sql.SQL(", ").join(map(sql.Identifier, STAGE_COLUMNS))
     with cursor.copy(fragment("ingest/coop_stage_copy", columns=columns)) as copy:
         for row in rows:
             copy.write_row(_stage_tuple(row))
+
+
+def staged_summary(conn: Connection) -> dict:
+    """Count of the staged rows, by location precision (None: kept without a place).
+
+    The derived fields ({field: rows}) and the partial perimeters.
+    """
+    row = conn.execute(statement("ingest/coop_stage_summary")).one()
+    return {
+        "total": int(row.total),
+        "by_precision": {(k or None): int(v) for k, v in row.by_precision.items()},
+        "derived": {field: int(n) for field, n in row.derived},
+        "partial": int(row.partial),
+    }
 
 
 def locate_staged(conn: Connection) -> list[dict]:

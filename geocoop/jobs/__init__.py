@@ -6,6 +6,15 @@ each queued job. Beside the orchestration: it calls it, and nothing below import
 """
 
 from geocoop.jobs.queue import describe, new_folder, recent, submit
-from geocoop.jobs.runner import Worker, run_pending
+from geocoop.jobs.runner import Retention, Worker, prune_finished, run_pending
 
-__all__ = ["Worker", "describe", "new_folder", "recent", "run_pending", "submit"]
+__all__ = [
+    "Retention",
+    "Worker",
+    "describe",
+    "new_folder",
+    "prune_finished",
+    "recent",
+    "run_pending",
+    "submit",
+]

@@ -136,5 +136,13 @@ def finish(
     )
 
 
+def prune(conn: Connection, days: int) -> list[dict]:
+    """Delete the jobs finished more than `days` days ago; the deleted ids and paths."""
+    if days <= 0:
+        return []
+    rows = conn.execute(statement("jobs/prune"), {"days": int(days)}).mappings()
+    return [dict(r) for r in rows]
+
+
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None

@@ -3,7 +3,8 @@
 `run_pending(engine)` takes the PostgreSQL advisory lock `queue.WRITER_LOCK` on its own
 session (without waiting: another process holding it is the writer), queues again the jobs
 a dead worker left running, then claims (`FOR UPDATE SKIP LOCKED`) and runs the queued jobs
-in order. Each job's import, analysis refresh and `done` mark commit together; a failure
+in order, and deletes the jobs finished longer ago than the retention (`retention_days`).
+Each job's import, analysis refresh and `done` mark commit together; a failure
 rolls the data back and records the error. `Worker` runs it in a background thread (the
 web process) and `geocoop jobs work` in the foreground.
 """
@@ -15,6 +16,7 @@ import os
 import shutil
 import socket
 import threading
+import time
 from pathlib import Path
 
 import psycopg
@@ -35,6 +37,7 @@ OPERATIONS = {
     "partnerships": import_partnerships_then_refresh,
 }
 HEARTBEAT_S = 5.0
+PRUNE_EVERY_S = 3600.0  # the retention is in days: looking once an hour is plenty
 INTERNAL = {
     "status": 500,
     "title": "Erreur interne",
@@ -47,10 +50,17 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def run_pending(engine: Engine, *, max_jobs: int | None = None, purge_urls: str = "") -> int:
+def run_pending(
+    engine: Engine,
+    *,
+    max_jobs: int | None = None,
+    retention_days: int = 0,
+    purge_urls: str = "",
+) -> int:
     """Run queued jobs until the queue is empty (or `max_jobs` ran); returns how many ran.
 
-    After each committed import, the shared HTTP caches of `purge_urls`
+    With `retention_days` > 0, first delete the jobs finished longer ago than that. After
+    each committed import, the shared HTTP caches of `purge_urls`
     (GEOCOOP_CACHE_PURGE_URLS) are told to forget the stale answers.
 
     Returns 0 at once when another session holds the writer lock.
@@ -69,6 +79,12 @@ def run_pending(engine: Engine, *, max_jobs: int | None = None, purge_urls: str 
                 if orphan["status"] == "failed":
                     _remove_files(orphan["path"])
             conn.commit()
+            pruned = queue.prune(conn, retention_days)
+            conn.commit()
+            for old in pruned:
+                _remove_files(old["path"])
+            if pruned:
+                log.info("%d job(s) finished over %d days ago deleted", len(pruned), retention_days)
             while max_jobs is None or ran < max_jobs:
                 job = queue.claim(conn, worker_name())
                 conn.commit()
@@ -87,6 +103,18 @@ def run_pending(engine: Engine, *, max_jobs: int | None = None, purge_urls: str 
     return ran
 
 
+def prune_finished(engine: Engine, days: int) -> int:
+    """Delete the jobs finished more than `days` days ago (and any leftover upload folder).
+
+    How many. Safe beside a running writer: it never touches queued or running jobs.
+    """
+    with engine.begin() as conn:
+        pruned = queue.prune(conn, days)
+    for old in pruned:
+        _remove_files(old["path"])
+    return len(pruned)
+
+
 def _execute(engine: Engine, conn: Connection, job: dict) -> bool:
     """Run one job; True when it committed a write."""
     options = dict(job["options"] or {})
@@ -102,6 +130,7 @@ def _execute(engine: Engine, conn: Connection, job: dict) -> bool:
             file_name=job["file_name"],
             actor=job["actor"],
             on_step=heartbeat.stage,
+            commit_between=not dry_run,  # rows first, then their kinds' refresh
             **options,
         )
         body = report.as_dict()
@@ -190,16 +219,42 @@ class _Heartbeat:
             log.warning("job %s: heartbeat not recorded", self.job_id)
 
 
+class Retention:
+    """When the next `run_pending` should also prune: at most once per PRUNE_EVERY_S."""
+
+    def __init__(self, days: int, every_s: float = PRUNE_EVERY_S) -> None:
+        """Prune finished jobs older than `days` (0: never), at most every `every_s`."""
+        self.days, self.every_s = days, every_s
+        self._next = 0.0
+
+    def due(self) -> int:
+        """The retention in days if a prune is due now (and schedule the next), else 0."""
+        now = time.monotonic()
+        if self.days <= 0 or now < self._next:
+            return 0
+        self._next = now + self.every_s
+        return self.days
+
+
 class Worker:
     """A background thread that drains the queue now and then, and at once when woken."""
 
-    def __init__(self, engine: Engine, *, interval_s: float = 2.0, purge_urls: str = "") -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        interval_s: float = 2.0,
+        retention_days: int = 0,
+        purge_urls: str = "",
+    ) -> None:
         """A worker on `engine` looking at the queue every `interval_s` seconds.
 
-        After each committed import it tells the shared HTTP caches of `purge_urls` to
-        forget the stale answers.
+        It also prunes finished jobs older than `retention_days`, at most hourly, and after
+        each committed import tells the shared HTTP caches of `purge_urls` to forget the
+        stale answers.
         """
         self.engine, self.interval_s, self.purge_urls = engine, interval_s, purge_urls
+        self.retention = Retention(retention_days)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="geocoop-jobs", daemon=True)
@@ -223,7 +278,11 @@ class Worker:
         while not self._stop.is_set():
             self._wake.clear()
             try:
-                run_pending(self.engine, purge_urls=self.purge_urls)
+                run_pending(
+                    self.engine,
+                    retention_days=self.retention.due(),
+                    purge_urls=self.purge_urls,
+                )
             except Exception:  # the database went away: try again at the next tick
                 log.warning("job worker: queue not reachable", exc_info=True)
             self._wake.wait(self.interval_s)

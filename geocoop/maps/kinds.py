@@ -7,7 +7,15 @@ from sqlalchemy import Connection
 from geocoop.sql import statement
 
 # what the page needs of a kind's data status (the full one is at /api/analysis/…)
-_STATUS_FIELDS = ("status", "has_data", "cooperations", "vintage", "message", "message_en")
+_STATUS_FIELDS = (
+    "status",
+    "has_data",
+    "cooperations",
+    "vintage",
+    "message",
+    "message_en",
+    "recomputing",
+)
 
 
 def map_kinds(conn: Connection) -> list[dict]:

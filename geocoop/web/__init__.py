@@ -14,7 +14,16 @@ def create_app(overrides: dict | None = None, settings: Settings | None = None) 
 
     Nothing connects to the database here; the engine connects on first use.
     """
-    from geocoop.web import database, errors, hosts, jobs, limits, security, throttle
+    from geocoop.web import (
+        database,
+        errors,
+        hosts,
+        jobs,
+        limits,
+        security,
+        status_memo,
+        throttle,
+    )
     from geocoop.web.blueprints import health
 
     settings = settings or load_settings(overrides)
@@ -33,6 +42,7 @@ def create_app(overrides: dict | None = None, settings: Settings | None = None) 
     errors.init_app(app)
     security.init_app(app)
     hosts.init_app(app)
+    status_memo.init_app(app)
     app.register_blueprint(health.bp)
     _register_areas(app)
     return app

@@ -30,7 +30,11 @@ class _State:
             if self.worker is None:
                 settings = self.settings
                 engine = make_engine(resolve_url(settings, start=False), _small(settings))
-                self.worker = jobs.Worker(engine, purge_urls=settings.cache_purge_urls).start()
+                self.worker = jobs.Worker(
+                    engine,
+                    retention_days=settings.jobs_retention_days,
+                    purge_urls=settings.cache_purge_urls,
+                ).start()
 
     def stop(self) -> None:
         with self.lock:

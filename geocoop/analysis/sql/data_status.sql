@@ -2,7 +2,8 @@
 -- placed on the map: a point or a perimeter), and the latest finished import of that source
 -- (file, date) when the rows came through `geocoop ingest`. Kinds without any row appear
 -- once with source NULL and 0 cooperations. A probable duplicate counts once (as in the
--- figures, rollup.sql).
+-- figures, rollup.sql). `recomputing`: the kind's rows are committed and its figures are
+-- being recomputed (analysis_pending, migration 0016).
 WITH per_source AS (
   SELECT c.kind_code, c.source,
          count(*) AS cooperations,
@@ -20,6 +21,7 @@ WITH per_source AS (
   ORDER BY r.source, COALESCE(r.finished_at, r.started_at) DESC, r.id DESC
 )
 SELECT k.code AS kind_code, k.label_fr, k.label_en, k.is_support, s.source,
+       (p.kind_code IS NOT NULL) AS recomputing,
        COALESCE(s.cooperations, 0) AS cooperations,
        COALESCE(s.placed, 0) AS placed,
        COALESCE(lr.file_name, run.file_name) AS file_name,
@@ -28,4 +30,5 @@ FROM kind k
 LEFT JOIN per_source s ON s.kind_code = k.code
 LEFT JOIN latest_run lr ON lr.source = s.source
 LEFT JOIN ingest_run run ON run.id = s.last_run_id
+LEFT JOIN analysis_pending p ON p.kind_code = k.code
 ORDER BY k.code, s.cooperations DESC NULLS LAST, s.source;
