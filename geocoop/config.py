@@ -55,6 +55,7 @@ class Settings:
     idle_in_transaction_timeout_ms: int = 10000  # web sessions idle inside a transaction
     read_database_urls: str = ""  # comma-separated streaming standbys serving read-only GETs
     max_replica_lag_s: float = 10.0  # a standby further behind is skipped (primary serves)
+    cache_purge_urls: str = ""  # comma-separated HTTP caches told to BAN stale answers
     proposal_min_seconds: int = 3  # a proposal form sent faster than this is a robot's
     proposals_per_hour: int = 5  # proposals accepted per client address and hour
 

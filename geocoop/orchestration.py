@@ -245,6 +245,18 @@ def edit_cooperation_then_refresh(
     return result
 
 
+def purge_caches(cache_urls: str) -> list:
+    """After a committed write, ban the stale answers in each shared HTTP cache.
+
+    `cache_urls` is comma-separated (GEOCOOP_CACHE_PURGE_URLS; geocoop.features.purge).
+    Nothing to do without caches; returns each cache's answer.
+    """
+    from geocoop.features.purge import send_bans
+
+    caches = [u.strip() for u in cache_urls.split(",") if u.strip()]
+    return send_bans(caches) if caches else []
+
+
 def write_feature_then_refresh(
     conn: Connection, operation: str, principal: Principal, *args, **kwargs
 ) -> dict:

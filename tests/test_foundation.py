@@ -131,6 +131,20 @@ def test_docker_compose_matches_settings():
     assert compose["services"]["app"]["depends_on"]["db"]["condition"] == "service_healthy"
 
 
+def test_docker_compose_has_a_streaming_standby_serving_reads():
+    compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+    db, standby = compose["services"]["db"], compose["services"]["db-standby"]
+    assert standby["image"] == db["image"]  # the official image for both
+    assert "wal_level=replica" in db["command"]
+    init = [v.split(":")[0] for v in db["volumes"] if "initdb.d" in v][0]
+    script = (PROJECT_ROOT / init).read_text(encoding="utf-8")
+    assert "REPLICATION" in script and "pg_create_physical_replication_slot" in script
+    boot = " ".join(standby["command"])
+    assert "pg_basebackup -h db" in boot and "-R" in boot and "-S geocoop_standby" in boot
+    app_env = compose["services"]["app"]["environment"]
+    assert "@db-standby:5432/" in app_env["GEOCOOP_READ_DATABASE_URLS"]
+
+
 def test_readme_test_command_is_what_ci_runs():
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     ci = (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import text
 
 from geocoop.features.tiles import empty_tile
@@ -16,7 +18,9 @@ TILE = "/tiles/communes/10/507/354.mvt"
 def test_tilejson(grid):
     doc = grid.get("/tiles/communes.json").get_json()
     assert doc["tilejson"] == "3.0.0"
-    assert doc["tiles"] == ["http://localhost/tiles/communes/{z}/{x}/{y}.mvt"]
+    assert re.fullmatch(
+        r"http://localhost/tiles/communes/\{z\}/\{x\}/\{y\}\.mvt\?v=\d+", doc["tiles"][0]
+    )
     assert doc["bounds"] == [-1.8, 48.0, -1.5, 48.3] and doc["minzoom"] == 7
     layer = doc["vector_layers"][0]
     assert layer["id"] == "communes" and layer["fields"]["population"] == "Number"
@@ -92,7 +96,9 @@ def test_coverage_tiles_per_kind(app, grid):
     with app.app_context(), engine().begin() as connection:
         refresh_all(connection)
     doc = grid.get("/tiles/coverage.json?kind=tiers_lieu").get_json()
-    assert doc["tiles"][0].endswith("/tiles/coverage/{z}/{x}/{y}.mvt?kind=tiers_lieu")
+    assert re.search(
+        r"/tiles/coverage/\{z\}/\{x\}/\{y\}\.mvt\?v=\d+&kind=tiers_lieu$", doc["tiles"][0]
+    )
     assert doc["vector_layers"][0]["fields"]["covered"] == "Boolean"
     assert doc["dataStatus"]["status"] == "partial" and doc["dataStatus"]["cooperations"] == 2
     tile = grid.get("/tiles/coverage/10/507/354.mvt?kind=tiers_lieu")

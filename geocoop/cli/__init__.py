@@ -1,7 +1,7 @@
 """`geocoop …` commands. Thin: parse options, call the core, print a line.
 
 One module per command family (`db`, `tokens`, `members`, `serve`, `ingest`, `jobs`,
-`analyze`); the shared context (settings, engine, one-line errors) is
+`analyze`, `cache`); the shared context (settings, engine, one-line errors) is
 `geocoop.cli.context`. Errors from the core (GeocoopError) are printed as one line and exit
 non-zero; no traceback reaches the user.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import click
 
 from geocoop.cli.analyze import analyze
+from geocoop.cli.cache import cache
 from geocoop.cli.context import Group
 from geocoop.cli.db import db
 from geocoop.cli.ingest import ingest
@@ -30,5 +31,5 @@ def main() -> None:
     """
 
 
-for _command in (db, token, org, member, serve, demo, ingest, jobs, analyze):
+for _command in (db, token, org, member, serve, demo, ingest, jobs, analyze, cache):
     main.add_command(_command)

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from geocoop.cli.context import command, engine
+from geocoop.cli.context import command, engine, purge_caches
 
 
 @command("analyze")
@@ -60,6 +60,7 @@ def analyze(
                 }
     finally:
         target.dispose()  # no pooled connection outlives the command
+    purge_caches()
     if as_json:
         click.echo(
             json.dumps(

@@ -77,3 +77,16 @@ def group(*args, **kwargs):
     """`click.group` of class `Group`."""
     kwargs.setdefault("cls", Group)
     return click.group(*args, **kwargs)
+
+
+def purge_caches() -> None:
+    """After a committed write, tell the shared HTTP caches to forget stale answers.
+
+    The caches are GEOCOOP_CACHE_PURGE_URLS; one that does not answer is reported, not an
+    error.
+    """
+    from geocoop.orchestration import purge_caches as purge
+
+    for result in purge(settings().cache_purge_urls):
+        if result.status != 200:
+            click.echo(f"cache {result.cache} : BAN {result.prefix} → {result.status}", err=True)

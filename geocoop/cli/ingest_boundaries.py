@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from geocoop.cli.context import command, engine
+from geocoop.cli.context import command, engine, purge_caches
 from geocoop.cli.options import rejects_option
 from geocoop.errors import IngestError
 
@@ -98,6 +98,7 @@ def boundaries(paths, mapping, level, vintage, population_year, force, rejects, 
     except IngestError as exc:
         _record_failure(target, paths, exc.message)
         raise
+    purge_caches()
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
         return

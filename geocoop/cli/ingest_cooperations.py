@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from geocoop.cli.context import command, engine
+from geocoop.cli.context import command, engine, purge_caches
 from geocoop.cli.options import rejects_option
 from geocoop.ingest.report import IngestReport, write_rejects_csv
 
@@ -98,6 +98,8 @@ def cooperations(
             allow_join=True,  # a mapping's join reads a file beside PATH: the CLI only
         )
         conn.commit()
+    if not dry_run:
+        purge_caches()
     _finish(report, path, rejects)
     if refreshed:
         click.echo(
@@ -117,6 +119,8 @@ def partnerships(path: Path, source: str | None, dry_run: bool, rejects: Path | 
 
     with engine().begin() as conn:
         report = import_partnerships(conn, path, source=source, dry_run=dry_run, actor="cli")
+    if not dry_run:
+        purge_caches()
     _finish(report, path, rejects)
 
 

@@ -35,8 +35,11 @@ def jobs_work(once: bool, interval: float) -> None:
     target = engine()
     retention = Retention(settings().jobs_retention_days)
     memory_mb = settings().job_memory_mb
+    purge = settings().cache_purge_urls
     if once:
-        ran = run_pending(target, retention_days=retention.due(), memory_mb=memory_mb)
+        ran = run_pending(
+            target, retention_days=retention.due(), memory_mb=memory_mb, purge_urls=purge
+        )
         click.echo(f"{ran} import(s) exécuté(s)")
         return
     stop = threading.Event()
@@ -44,7 +47,9 @@ def jobs_work(once: bool, interval: float) -> None:
     click.echo("geocoop jobs : en attente d'imports (Ctrl-C pour arrêter)")
     try:
         while not stop.is_set():
-            ran = run_pending(target, retention_days=retention.due(), memory_mb=memory_mb)
+            ran = run_pending(
+                target, retention_days=retention.due(), memory_mb=memory_mb, purge_urls=purge
+            )
             if ran:
                 click.echo(f"{ran} import(s) exécuté(s)")
             stop.wait(interval)

@@ -20,3 +20,11 @@ def data_version(conn: Connection) -> int:
 def data_modified(conn: Connection) -> datetime | None:
     """When the served data last changed (`Last-Modified`), None before the first write."""
     return conn.execute(statement("features/data_modified")).scalar_one_or_none()
+
+
+def published_version(conn: Connection) -> int:
+    """The version of the last committed write, equal on the primary and its standbys.
+
+    It is the `v` of versioned tile URLs (see features/sql/published_version.sql).
+    """
+    return int(conn.execute(statement("features/published_version")).scalar_one())

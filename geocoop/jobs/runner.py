@@ -34,6 +34,7 @@ from geocoop.jobs.isolate import DATABASE_GONE, DatabaseGone, run_capped
 from geocoop.orchestration import (
     import_cooperations_then_refresh,
     import_partnerships_then_refresh,
+    purge_caches,
 )
 
 log = logging.getLogger(__name__)
@@ -62,11 +63,15 @@ def run_pending(
     max_jobs: int | None = None,
     retention_days: int = 0,
     memory_mb: int = DEFAULT_MEMORY_MB,
+    purge_urls: str = "",
 ) -> int:
     """Run queued jobs until the queue is empty (or `max_jobs` ran); returns how many ran.
 
     With `retention_days` > 0, first delete the jobs finished longer ago than that. Each
     job runs in a child process capped at `memory_mb` MiB (0: in this process, no cap).
+    After each committed import, the shared HTTP caches of `purge_urls`
+    (GEOCOOP_CACHE_PURGE_URLS) are told to forget the stale answers.
+
     Returns 0 at once when another session holds the writer lock.
     """
     ran = 0
@@ -95,9 +100,11 @@ def run_pending(
                 if job is None:
                     break
                 if memory_mb > 0:
-                    _execute_capped(engine, conn, job, memory_mb)
+                    committed = _execute_capped(engine, conn, job, memory_mb)
                 else:
-                    _execute(engine, conn, job)
+                    committed = _execute(engine, conn, job)
+                if committed:
+                    purge_caches(purge_urls)  # committed: shared caches drop stale answers
                 ran += 1
         finally:
             try:
@@ -121,8 +128,11 @@ def prune_finished(engine: Engine, days: int) -> int:
     return len(pruned)
 
 
-def _execute_capped(engine: Engine, conn: Connection, job: dict, memory_mb: int) -> None:
-    """Run the job in a child capped at `memory_mb`; record its end if the child could not."""
+def _execute_capped(engine: Engine, conn: Connection, job: dict, memory_mb: int) -> bool:
+    """Run the job in a child capped at `memory_mb`; record its end if the child could not.
+
+    True when the child committed a write (the job is done and was not a dry run).
+    """
 
     def work() -> None:
         engine.dispose(close=False)  # the parent's pooled connections stay the parent's
@@ -134,19 +144,23 @@ def _execute_capped(engine: Engine, conn: Connection, job: dict, memory_mb: int)
 
     code = run_capped(work, memory_mb)
     if code == 0:
-        return
+        status = queue.describe(conn, job["id"])["status"]
+        conn.rollback()
+        return status == "done" and not (job["options"] or {}).get("dry_run")
     if code == DATABASE_GONE:
         raise DatabaseGone(f"job {job['id']}: the database went away")
     if queue.describe(conn, job["id"])["status"] != "running":
         conn.rollback()
-        return  # the child recorded the job's end before it failed
+        return False  # the child recorded the job's end before it failed
     conn.rollback()
     how = f"signal {signal.Signals(-code).name}" if code < 0 else f"code {code}"
     log.error("job %s: its process ended with %s", job["id"], how)
     _fail(conn, job, {**INTERNAL, "detail": f"L'import s'est arrêté brutalement ({how})."})
+    return False
 
 
-def _execute(engine: Engine, conn: Connection, job: dict, *, memory_mb: int = 0) -> None:
+def _execute(engine: Engine, conn: Connection, job: dict, *, memory_mb: int = 0) -> bool:
+    """Run one job; True when it committed a write."""
     options = dict(job["options"] or {})
     if options.get("mapping"):
         options["mapping"] = Path(options["mapping"])
@@ -191,12 +205,14 @@ def _execute(engine: Engine, conn: Connection, job: dict, *, memory_mb: int = 0)
         _fail(conn, job, INTERNAL)
     else:
         _remove_files(job["path"])
+        return not dry_run
     finally:
         heartbeat.stop()
     if out_of_memory:
         conn.rollback()
         log.warning("job %s: over its memory cap of %s MiB", job["id"], memory_mb)
         _fail(conn, job, memory_problem(job["file_name"], memory_mb))
+    return False
 
 
 def memory_problem(file_name: str, memory_mb: int) -> dict:
@@ -292,13 +308,17 @@ class Worker:
         interval_s: float = 2.0,
         retention_days: int = 0,
         memory_mb: int = DEFAULT_MEMORY_MB,
+        purge_urls: str = "",
     ) -> None:
         """A worker on `engine` looking at the queue every `interval_s` seconds.
 
         It also prunes finished jobs older than `retention_days`, at most hourly; each job
-        runs in a child capped at `memory_mb` MiB (0: no child, no cap).
+        runs in a child capped at `memory_mb` MiB (0: no child, no cap); after each
+        committed import it tells the shared HTTP caches of `purge_urls` to forget the
+        stale answers.
         """
-        self.engine, self.interval_s, self.memory_mb = engine, interval_s, memory_mb
+        self.engine, self.interval_s = engine, interval_s
+        self.memory_mb, self.purge_urls = memory_mb, purge_urls
         self.retention = Retention(retention_days)
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -324,7 +344,10 @@ class Worker:
             self._wake.clear()
             try:
                 run_pending(
-                    self.engine, retention_days=self.retention.due(), memory_mb=self.memory_mb
+                    self.engine,
+                    retention_days=self.retention.due(),
+                    memory_mb=self.memory_mb,
+                    purge_urls=self.purge_urls,
                 )
             except Exception:  # the database went away: try again at the next tick
                 log.warning("job worker: queue not reachable", exc_info=True)

@@ -10,6 +10,9 @@ primary's WAL position (`geocoop_lsn`, signed session cookie): read-your-writes.
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 from flask import Flask, Response, current_app, g, has_request_context, request, session
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -50,6 +53,8 @@ def init_app(app: Flask) -> None:
         ]
         app.extensions["geocoop.replicas"] = ReplicaSet(replicas, settings.max_replica_lag_s)
         app.after_request(_after_request)
+    if settings.cache_purge_urls:
+        app.after_request(_purge_after_write)
     app.teardown_appcontext(_close_connection)
 
 
@@ -167,8 +172,44 @@ def _after_request(response: Response) -> Response:
     return response
 
 
+def retry_read_on_primary(exc: BaseException) -> Response | None:
+    """Run a pure read whose standby died mid-request once more, on the primary.
+
+    The standby is marked down first; None when that does not apply (the caller answers
+    503). Stopping a standby then costs no error, not even to the requests in flight.
+    """
+    chosen = g.get("geocoop_route")
+    if chosen is None or g.get("geocoop_retried") or not _read_only_request():
+        return None
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines() or ["?"]
+    replica_set().mark_down(chosen, reason[0])
+    conn = g.pop("geocoop_conn", None)
+    if conn is not None:
+        with contextlib.suppress(SQLAlchemyError):
+            conn.invalidate()
+    g.geocoop_route = None
+    g.geocoop_retried = True
+    try:
+        return current_app.make_response(current_app.dispatch_request())
+    except Exception as again:  # noqa: BLE001 (answered by the app's own handlers)
+        return current_app.make_response(current_app.handle_user_exception(again))
+
+
+def _purge_after_write(response: Response) -> Response:
+    # A write that succeeded has committed (views commit before answering): the shared HTTP
+    # caches forget the stale answers, in the background so that an unreachable cache
+    # never delays the answer. A queued upload (202) is purged by the job's writer.
+    if request.method not in READ_METHODS and response.status_code in (200, 201, 204):
+        from geocoop.orchestration import purge_caches
+
+        urls = current_app.config["GEOCOOP"].cache_purge_urls
+        threading.Thread(target=purge_caches, args=(urls,), daemon=True).start()
+    return response
+
+
 def _close_connection(exc: BaseException | None) -> None:
     g.pop("geocoop_route", None)
+    g.pop("geocoop_retried", None)
     conn = g.pop("geocoop_conn", None)
     if conn is None:
         return

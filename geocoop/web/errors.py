@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from geocoop.errors import STATUS_TITLES, GeocoopError
+from geocoop.web.database import retry_read_on_primary
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,10 @@ def init_app(app: Flask) -> None:
             or isinstance(exc, OperationalError)
             or isinstance(exc.orig, psycopg.OperationalError)
         ):
+            retried = retry_read_on_primary(exc)
+            if retried is not None:
+                log.warning("standby lost on %s: read again on the primary", request.path)
+                return retried
             log.warning("database unavailable on %s: %s", request.path, str(exc.orig)[:200])
             return problem(503, "Base de données indisponible", "Réessayez dans quelques instants.")
         log.exception("database error on %s", request.path)

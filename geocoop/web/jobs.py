@@ -34,6 +34,7 @@ class _State:
                     engine,
                     retention_days=settings.jobs_retention_days,
                     memory_mb=settings.job_memory_mb,
+                    purge_urls=settings.cache_purge_urls,
                 ).start()
 
     def stop(self) -> None:

@@ -24,7 +24,7 @@ from flask import (
 
 from geocoop.errors import BadRequest
 from geocoop.features.cache import VersionedCache
-from geocoop.features.version import data_version
+from geocoop.features.version import data_version, published_version
 from geocoop.maps import folium_maps
 from geocoop.maps.figures import coverage_figures
 from geocoop.maps.filters import parse_filters
@@ -113,7 +113,9 @@ def _page_config(lang: str) -> dict:
     settings = current_app.config["GEOCOOP"]
     tiles = None
     if "tiles" in current_app.blueprints:
-        tiles = {level: f"/tiles/{name}/{{z}}/{{x}}/{{y}}.mvt"
+        # the published version in the URLs: a CDN may keep these tiles `immutable`
+        v = published_version(connection())
+        tiles = {level: f"/tiles/{name}/{{z}}/{{x}}/{{y}}.mvt?v={v}"
                  for level, name in TILE_COLLECTIONS.items()}  # fmt: skip
     kinds = map_kinds(connection())
     return {

@@ -2,6 +2,11 @@
 
 The ETag is the data version plus the tile address, so a client revalidating a tile costs
 one sequence read (304) and a cached tile never outlives a change of data or analysis.
+
+The map and the TileJSON give tile URLs with `?v=`, the published version (the last
+committed write, features/version.published_version): a tile asked with the current `v`
+is `immutable` for a year — a CDN keeps it until the next import changes the URLs. A tile
+without `v` (or with an old one) is shared-cacheable for 5 minutes, like the data API.
 """
 
 from __future__ import annotations
@@ -13,12 +18,14 @@ from geocoop.features import registry
 from geocoop.features import tiles as core
 from geocoop.features.cache import VersionedCache
 from geocoop.features.summary import FRANCE_METRO_BBOX
-from geocoop.features.version import data_version
+from geocoop.features.version import data_version, published_version
 from geocoop.web import openapi
 from geocoop.web.database import cache as routed_cache
-from geocoop.web.database import request_connect
+from geocoop.web.database import connection, request_connect
 from geocoop.web.http import (
+    FEATURES_CACHE_CONTROL,
     collection_extents,
+    conditional,
     finish,
     json_response,
     kinds_data_status,
@@ -28,15 +35,17 @@ from geocoop.web.http import (
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
 MVT = "application/vnd.mapbox-vector-tile"
-CACHE_CONTROL = "public, max-age=60, must-revalidate"
+# a tile of the current published version never changes under its URL (the next write
+# publishes a new `v`); without `v`, the data API's browser/shared-cache lifetimes
+IMMUTABLE = "public, max-age=31536000, s-maxage=31536000, immutable"
 bp.after_request(finish)
 bp.before_request(reject_nul)
 
 
-def _kind_only() -> str | None:
-    """The optional `kind` parameter; any other parameter is a 400."""
+def _kind_only(allowed: tuple[str, ...] = ("kind",)) -> str | None:
+    """The optional `kind` parameter; any other parameter (but `allowed`) is a 400."""
     for name in request.args:
-        if name != "kind":
+        if name not in allowed:
             raise BadRequest(f"Paramètre inconnu : {name[:60]!r}.")
     kinds = request.args.getlist("kind")
     if len(kinds) > 1:
@@ -51,13 +60,18 @@ def _no_params() -> None:
 
 @bp.get("/<collection_id>/<int:z>/<int:x>/<int:y>.mvt")
 def tile(collection_id: str, z: int, x: int, y: int):
-    """One Mapbox vector tile (an empty one is a layer without features, never 204)."""
-    kind = _kind_only()
+    """One Mapbox vector tile (an empty one is a layer without features, never 204).
+
+    `v` is the published version (see above).
+    """
+    kind = _kind_only(("kind", "v"))
+    asked = _version_asked()
     found = registry.get_collection(collection_id)
     kind = core.check_kind(core.tile_source(found), kind)
     core.check_tile(z, x, y)
     # Autocommit: a tile is one read, so no BEGIN/ROLLBACK round trips around it.
     with request_connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        current = asked is not None and published_version(conn) == asked
         version = data_version(conn)
         etag = f"{version}.{collection_id}.{kind or ''}.{z}.{x}.{y}"
         if request.if_none_match.contains(etag):
@@ -68,9 +82,27 @@ def tile(collection_id: str, z: int, x: int, y: int):
             # GDAL's MVT driver cannot open a 204 or zero bytes: an empty tile is a layer
             # with no feature, named like the full ones
             response = Response(data or core.empty_tile(collection_id), mimetype=MVT)
+        # read again after the tile: a write committed in between (or a standby replaying
+        # one) means the tile may not be of version `v`, so it is not immutable
+        current = current and published_version(conn) == asked
     response.set_etag(etag)
-    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.headers["Cache-Control"] = IMMUTABLE if current else FEATURES_CACHE_CONTROL
     return response
+
+
+def _version_asked() -> int | None:
+    value = request.args.get("v")
+    if value is None:
+        return None
+    if not value.isdigit() or len(value) > 19:
+        raise BadRequest("Paramètre v : version entière attendue.")
+    return int(value)
+
+
+def versioned(template: str, conn_version: int, kind: str | None = None) -> str:
+    """A tile URL template with the published version (and the kind) in its query."""
+    query = f"v={conn_version}" + (f"&kind={kind}" if kind is not None else "")
+    return f"{template}?{query}"
 
 
 def tilejson_doc(collection_id: str, kind: str | None = None) -> dict:
@@ -83,8 +115,7 @@ def tilejson_doc(collection_id: str, kind: str | None = None) -> dict:
     bounds = (collection_extents(found) or [FRANCE_METRO_BBOX])[0]
     template = url("tiles.tile", collection_id=collection_id, z=0, x=0, y=0)
     template = template.replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
-    if kind is not None:
-        template += f"?kind={kind}"
+    template = versioned(template, published_version(connection()), kind)
     # the kind asked for, or the one a one-kind layer (coverage-pat…) holds
     shown = kind if kind is not None else found.kind
     status = kinds_data_status().get(shown) if shown is not None else None
@@ -123,12 +154,14 @@ def tilejson_doc(collection_id: str, kind: str | None = None) -> dict:
 
 
 @bp.get("/<collection_id>.json")
+@conditional
 def tilejson(collection_id: str):
     """TileJSON of one collection (MapLibre, QGIS vector tile connections)."""
     return json_response(tilejson_doc(collection_id, _kind_only()))
 
 
 @bp.get("/")
+@conditional
 def index():
     """The collections that have tiles, with their TileJSON URLs."""
     _no_params()
@@ -218,6 +251,14 @@ def openapi_paths() -> dict:
                     coord("x", (1 << core.MAX_ZOOM) - 1),
                     coord("y", (1 << core.MAX_ZOOM) - 1),
                     kind,
+                    {
+                        "name": "v",
+                        "in": "query",
+                        "required": False,
+                        "description": "Version publiée des données (URL de la TileJSON et "
+                        "de la carte) : avec la version courante, la tuile est `immutable`.",
+                        "schema": {"type": "integer", "minimum": 0},
+                    },
                 ],
                 "responses": {
                     "200": {
