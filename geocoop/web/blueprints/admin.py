@@ -27,15 +27,15 @@ from flask import (
 )
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from geocoop.admin_sessions import end_session, open_session, session_token
-from geocoop.auth import active_token_name, token_digest
-from geocoop.errors import GeocoopError, TooBusy
+from geocoop.admin_sessions import session_token
+from geocoop.auth import active_token_name
+from geocoop.errors import GeocoopError
 from geocoop.maps.admin import recent_runs, run_by_id
 from geocoop.maps.kinds import map_kinds
 from geocoop.web import i18n
 from geocoop.web.database import connection
 from geocoop.web.jobs import job_document, recent_jobs
-from geocoop.web.throttle import check_client, token_accepted, token_failed
+from geocoop.web.signin import checked_token, end_signed_session, start_session
 from geocoop.web.uploads import submit_upload
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -105,22 +105,12 @@ def login():
     """Check a write token and remember its digest in the session."""
     if not _csrf_ok():
         return _refused()
-    try:
-        check_client()
-    except TooBusy as exc:
-        html, status = _page(429, error=exc.message)
-        return html, status, {"Retry-After": str(exc.retry_after)}
-    token = (request.form.get("token") or "").strip()
-    digest = token_digest(token) if token and len(token) <= 200 else None
-    if active_token_name(connection(), digest) is None:
-        token_failed()
-        return _page(401, error=i18n.translate("admin.bad_token"))
-    token_accepted()
-    conn = connection()
-    end_session(conn, session.get(SESSION_KEY))
-    session[SESSION_KEY] = open_session(conn, digest)
-    conn.commit()
-    session["csrf"] = secrets.token_urlsafe(32)  # a fresh token once logged in
+    _name, digest, refusal = checked_token(
+        _page, lambda digest: active_token_name(connection(), digest)
+    )
+    if refusal is not None:
+        return refusal
+    start_session(SESSION_KEY, digest)
     return redirect(url_for("admin.index"))
 
 
@@ -129,9 +119,7 @@ def logout():
     """End the session server-side (a copy of the cookie no longer works) and forget it."""
     if not _csrf_ok():
         return _refused()
-    conn = connection()
-    end_session(conn, session.pop(SESSION_KEY, None))
-    conn.commit()
+    end_signed_session(SESSION_KEY)
     session["csrf"] = secrets.token_urlsafe(32)
     return redirect(url_for("admin.index"))
 

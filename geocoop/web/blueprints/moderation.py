@@ -12,8 +12,6 @@ per client.
 
 from __future__ import annotations
 
-import secrets
-
 from flask import (
     Blueprint,
     Flask,
@@ -21,13 +19,11 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 
-from geocoop.admin_sessions import end_session, open_session
-from geocoop.auth import principal_for_digest, token_digest
-from geocoop.errors import BadRequest, GeocoopError, TooBusy, Unauthorized
+from geocoop.auth import principal_for_digest
+from geocoop.errors import BadRequest, GeocoopError, Unauthorized
 from geocoop.ingest import proposals
 from geocoop.ingest.edits import check_scope
 from geocoop.ingest.feature_writes import current_feature, state_tag
@@ -44,7 +40,7 @@ from geocoop.web import i18n
 from geocoop.web.auth import MEMBER_SESSION_KEY, signed_in_member
 from geocoop.web.csrf import csrf_header_ok, csrf_ok, csrf_token
 from geocoop.web.database import connection
-from geocoop.web.throttle import check_client, token_accepted, token_failed
+from geocoop.web.signin import checked_token, end_signed_session, start_session
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 MAX_ID = 2147483647
@@ -90,25 +86,14 @@ def login():
     """Check a member's token (editor or above) and keep its digest in the session."""
     if not csrf_ok():
         return _refused()
-    try:
-        check_client()
-    except TooBusy as exc:
-        html, status = _page(429, error=exc.message)
-        return html, status, {"Retry-After": str(exc.retry_after)}
-    token = (request.form.get("token") or "").strip()
-    digest = token_digest(token) if token and len(token) <= 200 else None
-    principal = principal_for_digest(connection(), digest)
-    if principal is None:
-        token_failed()
-        return _page(401, error=i18n.translate("admin.bad_token"))
-    token_accepted()
+    principal, digest, refusal = checked_token(
+        _page, lambda digest: principal_for_digest(connection(), digest)
+    )
+    if refusal is not None:
+        return refusal
     if not principal.has_role("editor"):
         return _page(403, error=i18n.translate("moderation.role"))
-    conn = connection()
-    end_session(conn, session.get(MEMBER_SESSION_KEY))
-    session[MEMBER_SESSION_KEY] = open_session(conn, digest)  # kept server-side
-    conn.commit()
-    session["csrf"] = secrets.token_urlsafe(32)  # a fresh token once signed in
+    start_session(MEMBER_SESSION_KEY, digest)
     return redirect(url_for("moderation.index"), 303)
 
 
@@ -117,9 +102,7 @@ def logout():
     """End the session server-side (a copy of the cookie no longer works) and forget it."""
     if not csrf_ok():
         return _refused()
-    conn = connection()
-    end_session(conn, session.pop(MEMBER_SESSION_KEY, None))
-    conn.commit()
+    end_signed_session(MEMBER_SESSION_KEY)
     return redirect(url_for("moderation.index"), 303)
 
 
