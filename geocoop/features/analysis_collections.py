@@ -21,6 +21,7 @@ from sqlalchemy import (
     select,
 )
 
+from geocoop.features.pairs import pair_lines
 from geocoop.features.spec import Collection, Property
 from geocoop.models import (
     AnalysisCommuneKind,
@@ -280,31 +281,17 @@ _PAIR_PROPS = (
 
 
 def _synergy_pairs():
-    a, b = _C.alias("a"), _C.alias("b")
-    ka, kb = _K.alias("ka"), _K.alias("kb")
-    joined = (
-        _PAIR.join(a, a.c.id == _PAIR.c.a_id)
-        .join(b, b.c.id == _PAIR.c.b_id)
-        .join(ka, ka.c.code == a.c.kind_code)
-        .join(kb, kb.c.code == b.c.kind_code)
-    )
-    return select(
-        func.concat(_PAIR.c.a_id, literal("-"), _PAIR.c.b_id).label("id"),
-        func.ST_MakeLine(a.c.location, b.c.location).label("geom"),
+    return pair_lines(
+        _PAIR,
         _PAIR.c.a_id,
-        a.c.name.label("a_name"),
-        a.c.kind_code.label("a_kind"),
-        ka.c.label_fr.label("a_kind_label"),
         _PAIR.c.b_id,
-        b.c.name.label("b_name"),
-        b.c.kind_code.label("b_kind"),
-        kb.c.label_fr.label("b_kind_label"),
+        func.concat(_PAIR.c.a_id, literal("-"), _PAIR.c.b_id),
         _PAIR.c.distance_m,
         _PAIR.c.perimeters_overlap,
         _PAIR.c.weight,
         _PAIR.c.proximity,
         _PAIR.c.score,
-    ).select_from(joined)
+    )
 
 
 # coverage summed per EPCI, département and région

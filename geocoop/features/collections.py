@@ -16,6 +16,7 @@ from collections.abc import Callable
 from geoalchemy2 import Geometry
 from sqlalchemy import Select, Text, cast, func, null, select
 
+from geocoop.features.pairs import pair_lines
 from geocoop.features.spec import Collection, Property
 from geocoop.models import Cooperation, Kind, Partnership, Territory
 
@@ -220,30 +221,15 @@ _PARTNERSHIP_PROPS = (
 
 
 def _partnerships() -> Select:
-    a, b = _C.alias("a"), _C.alias("b")
-    ka, kb = _K.alias("ka"), _K.alias("kb")
-    joined = (
-        _P.join(a, a.c.id == _P.c.cooperation_a_id)
-        .join(b, b.c.id == _P.c.cooperation_b_id)
-        .join(ka, ka.c.code == a.c.kind_code)
-        .join(kb, kb.c.code == b.c.kind_code)
-    )
-    return select(
-        _P.c.id.label("id"),
-        # NULL when either cooperation has no location
-        func.ST_MakeLine(a.c.location, b.c.location).label("geom"),
-        a.c.id.label("a_id"),
-        a.c.name.label("a_name"),
-        a.c.kind_code.label("a_kind"),
-        ka.c.label_fr.label("a_kind_label"),
-        b.c.id.label("b_id"),
-        b.c.name.label("b_name"),
-        b.c.kind_code.label("b_kind"),
-        kb.c.label_fr.label("b_kind_label"),
+    return pair_lines(
+        _P,
+        _P.c.cooperation_a_id,
+        _P.c.cooperation_b_id,
+        _P.c.id,
         _P.c.description,
         _P.c.source,
         _P.c.created_at,
-    ).select_from(joined)
+    )
 
 
 # The kinds (a table) and the declared partnerships (a line from A to B)
