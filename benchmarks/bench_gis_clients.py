@@ -62,29 +62,17 @@ def build_national(engine) -> dict:
     from geocoop.ingest.boundaries_bundled import VINTAGE, bundled_paths
     from geocoop.orchestration import (
         import_boundaries,
-        import_cooperations_then_refresh,
+        import_national_lists,
         refresh_analysis,
     )
 
-    lists = DATA / "cooperations"
     timings = {}
     start_at = time.perf_counter()
     with engine.begin() as conn:
         import_boundaries(conn, bundled_paths(DATA), vintage=VINTAGE, progress=False)
     timings["boundaries"] = time.perf_counter() - start_at
     with engine.begin() as conn:
-        for path, kind, mapping in (
-            (lists / "tiers-lieux-cget-2019" / "CGET_TiersLieux_2019.csv", "tiers_lieu", None),
-            (lists / "france-services" / "liste-fs-20240801.csv", "france_services", None),
-            (
-                lists / "pat-france-2025" / "pats-axe-gouvernance-20250710-win1252.csv",
-                "pat",
-                ROOT / "data" / "mappings" / "pat-france-2025.yaml",
-            ),
-        ):
-            import_cooperations_then_refresh(
-                conn, path, kind=kind, mapping=mapping, allow_join=True, refresh=False
-            )
+        import_national_lists(conn, DATA, ROOT / "data" / "mappings")
     start_at = time.perf_counter()
     with engine.begin() as conn:
         refresh_analysis(conn)

@@ -77,26 +77,14 @@ def load_national(engine) -> float:
     from geocoop.ingest.boundaries_bundled import VINTAGE, bundled_paths
     from geocoop.orchestration import (
         import_boundaries,
-        import_cooperations_then_refresh,
+        import_national_lists,
         refresh_analysis,
     )
 
     started = time.perf_counter()
-    lists = SHARED / "cooperations"
     with engine.begin() as conn:
         import_boundaries(conn, bundled_paths(SHARED), vintage=VINTAGE, progress=False)
-        for path, kind, mapping in (
-            (lists / "tiers-lieux-cget-2019" / "CGET_TiersLieux_2019.csv", "tiers_lieu", None),
-            (lists / "france-services" / "liste-fs-20240801.csv", "france_services", None),
-            (
-                lists / "pat-france-2025" / "pats-axe-gouvernance-20250710-win1252.csv",
-                "pat",
-                PROJECT_ROOT / "data" / "mappings" / "pat-france-2025.yaml",
-            ),
-        ):
-            import_cooperations_then_refresh(
-                conn, path, kind=kind, mapping=mapping, allow_join=True, refresh=False
-            )
+        import_national_lists(conn, SHARED, PROJECT_ROOT / "data" / "mappings")
         refresh_analysis(conn)
     return time.perf_counter() - started
 

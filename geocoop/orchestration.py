@@ -186,6 +186,32 @@ def load_bundled(engine: Engine, data_dir: Path) -> Iterator[str]:
     yield f"Couches : nombres d'objets et emprises de {stored} collections enregistrés."
 
 
+# The real national lists of ../shared/data/cooperations: (file, kind, mapping in data/mappings)
+NATIONAL_LISTS = (
+    ("tiers-lieux-cget-2019/CGET_TiersLieux_2019.csv", "tiers_lieu", None),
+    ("france-services/liste-fs-20240801.csv", "france_services", None),
+    ("pat-france-2025/pats-axe-gouvernance-20250710-win1252.csv", "pat", "pat-france-2025.yaml"),
+)
+
+
+def import_national_lists(conn: Connection, shared_data: Path, mappings_dir: Path) -> None:
+    """Import the real national lists of `shared_data` (all of France), analysis not refreshed.
+
+    Tiers-lieux 2019, France services 2024 and the 460 PAT (with their mapping from
+    `mappings_dir`). The boundaries must be loaded; the caller refreshes the analysis.
+    """
+    lists = Path(shared_data) / "cooperations"
+    for file, kind, mapping in NATIONAL_LISTS:
+        import_cooperations_then_refresh(
+            conn,
+            lists / file,
+            kind=kind,
+            mapping=Path(mappings_dir) / mapping if mapping else None,
+            allow_join=True,
+            refresh=False,
+        )
+
+
 def validate_proposal_then_refresh(
     conn: Connection, principal: Principal, proposal_id: int
 ) -> dict:

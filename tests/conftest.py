@@ -231,7 +231,7 @@ def national_live_server(pg_cluster, shared_data):
     from geocoop.ingest.boundaries_bundled import VINTAGE, bundled_paths
     from geocoop.orchestration import (
         import_boundaries,
-        import_cooperations_then_refresh,
+        import_national_lists,
         refresh_analysis,
     )
     from geocoop.web import create_app
@@ -240,21 +240,9 @@ def national_live_server(pg_cluster, shared_data):
     url = pg_cluster.url("geocoop_national_ui")
     engine = make_engine(url, load_settings({"statement_timeout_ms": 900_000, "pool_size": 2}))
     upgrade(engine)
-    lists = shared_data / "cooperations"
     with engine.begin() as conn:
         import_boundaries(conn, bundled_paths(shared_data), vintage=VINTAGE, progress=False)
-        for path, kind, mapping in (
-            (lists / "tiers-lieux-cget-2019" / "CGET_TiersLieux_2019.csv", "tiers_lieu", None),
-            (lists / "france-services" / "liste-fs-20240801.csv", "france_services", None),
-            (
-                lists / "pat-france-2025" / "pats-axe-gouvernance-20250710-win1252.csv",
-                "pat",
-                PROJECT_ROOT / "data" / "mappings" / "pat-france-2025.yaml",
-            ),
-        ):
-            import_cooperations_then_refresh(
-                conn, path, kind=kind, mapping=mapping, allow_join=True, refresh=False
-            )
+        import_national_lists(conn, shared_data, PROJECT_ROOT / "data" / "mappings")
         refresh_analysis(conn)
     engine.dispose()
     application = create_app({"database_url": url, "secret_key": "test", "pool_size": 4})
