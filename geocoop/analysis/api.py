@@ -34,6 +34,7 @@ from geocoop.analysis.communes import commune_coverage
 from geocoop.analysis.coverage import coverage, coverage_summary, explain_commune
 from geocoop.analysis.data_status import data_status, require_data
 from geocoop.analysis.funders import funder_ranking
+from geocoop.analysis.planner import developer_posts
 from geocoop.analysis.refresh import refresh_all, refresh_for_cooperation
 from geocoop.analysis.selection import coverage_status
 from geocoop.analysis.support import support_needs, support_needs_by_territory
@@ -49,6 +50,7 @@ __all__ = [
     "coverage_status",
     "coverage_summary",
     "data_status",
+    "developer_posts",
     "epci_without",
     "explain_commune",
     "funder_ranking",

@@ -44,6 +44,19 @@ def territory_features(
     return _collection(features, **members)
 
 
+def point_features(rows: list[dict], **members) -> dict:
+    """A FeatureCollection of rows carrying their own "lon" / "lat" (planned posts)."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+            "properties": row,
+        }
+        for row in rows
+    ]
+    return _collection(features, **members)
+
+
 def pair_features(conn: Connection, rows: list[dict], **members) -> dict:
     """A FeatureCollection of cooperation pairs, each a line from A to B.
 

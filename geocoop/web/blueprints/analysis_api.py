@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, Response, request
 
 from geocoop.analysis import api
 from geocoop.errors import BadRequest
-from geocoop.features.analysis_geojson import pair_features, territory_features
+from geocoop.features.analysis_geojson import pair_features, point_features, territory_features
 from geocoop.features.analysis_params import (
     FILTERS,
     KIND_CODES,
@@ -381,6 +381,62 @@ def funder_ranking():
         }
         rows = [{**r, **notes} for r in answer["rows"]]
         return respond(rows, "csv", name=f"ou-accompagner-{a['level']}")
+    return respond(answer, "json")
+
+
+PLANNER_PARAMS = (
+    Param("posts", "integer", "Nombre de postes à placer.", default=500, minimum=1, maximum=2000),
+    Param(
+        "radius_m",
+        "number",
+        "Rayon d'action d'un poste (m).",
+        default=20_000,
+        minimum=1_000,
+        maximum=100_000,
+    ),
+    Param("region", "string", "Limiter à une région (code INSEE).", pattern="^[0-9]{2}$"),
+    Param(
+        "departement",
+        "string",
+        "Limiter à un département (code INSEE).",
+        pattern="^([0-9]{2}|2A|2B|97[1-8])$",
+    ),
+    Param("quota_per_region", "integer", "Postes au plus par région.", minimum=1, maximum=2000),
+    Param(
+        "weight",
+        "number",
+        "Habitants en zone blanche valant une coopération en émergence.",
+        default=5_000,
+        minimum=0,
+        maximum=1_000_000,
+    ),
+    formats("json", "csv", "geojson"),
+)
+
+
+@route("/developer-posts", "Où placer les postes de développeurs de coopération", PLANNER_PARAMS)
+def developer_posts():
+    """The study's developer posts planned greedily: each post with its marginal gain."""
+    a = read(PLANNER_PARAMS)
+    if a["region"] and a["departement"]:
+        raise BadRequest("Une région ou un département, pas les deux.")
+    parent = ("region", a["region"]) if a["region"] else ("departement", a["departement"])
+    answer = api.developer_posts(
+        connection(),
+        posts=a["posts"],
+        radius_m=a["radius_m"],
+        parent_code=parent[1],
+        parent_level=parent[0] if parent[1] else None,
+        quota_per_region=a["quota_per_region"],
+        weight=a["weight"],
+    )
+    notes = {"objective_rule": answer["rules"]["objective"], "reach_rule": answer["rules"]["reach"]}
+    if a["f"] == "csv":
+        rows = [{**r, **notes} for r in answer["posts"]]
+        return respond(rows, "csv", name="postes-developpeurs")
+    if a["f"] == "geojson":
+        members = {k: v for k, v in answer.items() if k != "posts"}
+        return geojson(point_features(answer["posts"], **members))
     return respond(answer, "json")
 
 

@@ -1,0 +1,102 @@
+"""The developer-posts planner (« 500 postes de développeurs de coopération »).
+
+Greedy max-coverage checked by hand on the 3×3 grid (tests/support/ogc_grid.py): communes
+35001…35009 of 0.1° (≈ 7.4 km × 11.1 km), population 1,000 × index, the PAT (35005) and
+one tiers-lieu in emergence, the other stages operational or unknown.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+API = "/api/analysis/developer-posts"
+
+
+def _whiten(app, codes: list[str]) -> None:
+    """Make `codes` a white zone in the stored analysis: no kind reaches them."""
+    from sqlalchemy import text
+
+    from geocoop.web.database import engine
+
+    with app.app_context(), engine().begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE analysis_commune_kind SET covered_distance = false,"
+                " covered_perimeter = false WHERE commune_code = ANY(:c)"
+            ),
+            {"c": codes},
+        )
+
+
+def test_small_radius_each_post_reaches_its_commune(analysed, app):
+    _whiten(app, ["35003", "35007"])
+    body = analysed.get(f"{API}?posts=3&radius_m=1000&weight=1").get_json()
+    # 1 km reaches only the commune itself: the white communes by population (7,000 then
+    # 3,000 inhabitants), then 35005 (the PAT in emergence, weight 1); 35009's tiers-lieu
+    # in emergence ties with 35005 and loses on the code; 35007's has no stage: not counted
+    got = [(p["code"], p["gain_white_population"], p["gain_emergence"]) for p in body["posts"]]
+    assert got == [("35007", 7000, 0), ("35003", 3000, 0), ("35005", 0, 1)]
+    assert all(p["communes_reached"] == 1 for p in body["posts"])
+    last = body["posts"][-1]
+    assert (last["total_white_population"], last["total_emergence"]) == (10_000, 1)
+    assert body["demand"] == {"emergence": 2, "white_population": 10_000}
+    assert body["objective"] == 10_001
+    assert body["posts_placed"] == 3 and body["posts_asked"] == 3
+    assert "sans stade" in body["rules"]["objective"] and body["rules"]["objective_en"]
+
+
+def test_radius_groups_neighbours(analysed, app):
+    _whiten(app, ["35003", "35007"])
+    # 8 km: a commune reaches its east and west neighbours (centres 7.4 km apart), not
+    # those north or south (11.1 km). 35008 reaches 35007 (7,000) and 35009 (emergence):
+    # 7,000 + 5,000; then 35002 or 35003 reach 35003 (3,000 inhabitants): 35002 by code
+    body = analysed.get(f"{API}?posts=5&radius_m=8000").get_json()
+    got = [(p["code"], p["gain_white_population"], p["gain_emergence"]) for p in body["posts"]]
+    assert got[:2] == [("35008", 7000, 1), ("35004", 0, 1)]
+    assert got[2] == ("35002", 3000, 0)
+    assert body["posts_placed"] == 3
+
+
+def test_large_radius_one_post_reaches_all(analysed):
+    body = analysed.get(f"{API}?posts=5&radius_m=100000").get_json()
+    # one post reaches the whole grid; a second would add nothing, so none is placed
+    assert body["posts_placed"] == 1
+    post = body["posts"][0]
+    # the two emergence cooperations (PAT, one tiers-lieu); the unknown stage not counted
+    assert post["gain_emergence"] == 2 == body["demand"]["emergence"]
+    assert post["gain_white_population"] == body["demand"]["white_population"]
+    # ties broken by the smaller code
+    assert post["code"] == "35001"
+
+
+def test_quota_and_scope(analysed):
+    body = analysed.get(f"{API}?posts=4&radius_m=1000&weight=0&quota_per_region=2").get_json()
+    assert body["posts_placed"] <= 2
+    assert analysed.get(f"{API}?departement=35&posts=2").status_code == 200
+    assert analysed.get(f"{API}?region=99").status_code == 404
+
+
+def test_bounds_refused(analysed):
+    for query in (
+        "posts=0",
+        "posts=2001",
+        "radius_m=10",
+        "radius_m=200000",
+        "quota_per_region=0",
+        "region=53&departement=35",
+        "f=xml",
+    ):
+        response = analysed.get(f"{API}?{query}")
+        assert response.status_code == 400, query
+
+
+def test_exports(analysed):
+    text = analysed.get(f"{API}?posts=2&radius_m=1000&f=csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 2 and rows[0]["rank"] == "1" and rows[0]["objective_rule"]
+    geo = analysed.get(f"{API}?posts=2&radius_m=1000&f=geojson")
+    assert geo.mimetype == "application/geo+json"
+    features = geo.get_json()["features"]
+    assert [f["geometry"]["type"] for f in features] == ["Point", "Point"]
+    assert features[0]["properties"]["code"] == rows[0]["code"]
