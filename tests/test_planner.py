@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 API = "/api/analysis/developer-posts"
 
@@ -100,3 +101,27 @@ def test_exports(analysed):
     features = geo.get_json()["features"]
     assert [f["geometry"]["type"] for f in features] == ["Point", "Point"]
     assert features[0]["properties"]["code"] == rows[0]["code"]
+
+
+def test_page_section_french_and_english(analysed, app):
+    _whiten(app, ["35003", "35007"])
+    # no plan computed until asked (seconds on all of France): only the form
+    page = analysed.get("/ou-accompagner").get_data(as_text=True)
+    assert 'id="planner-form"' in page and 'id="planner-table"' not in page
+    page = analysed.get("/ou-accompagner?posts=3&radius_km=1").get_data(as_text=True)
+    assert "Où placer les postes de développeurs" in page
+    rows = re.findall(
+        r'<tr data-code="(\d+)" data-rank="(\d+)">', page.split('id="planner-table"')[1]
+    )
+    # the default weight (one emergence cooperation = 5,000 inhabitants): 35007's 7,000
+    # inhabitants, then the two emergence communes, before 35003's 3,000 inhabitants
+    assert rows == [("35007", "1"), ("35005", "2"), ("35009", "3")]
+    assert "7\u202f000" in page  # French thousands, the first post's white-zone gain
+    csv_link = re.search(r'id="planner-csv" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    exported = list(csv.DictReader(io.StringIO(analysed.get(csv_link).get_data(as_text=True))))
+    assert [r["code"] for r in exported] == ["35007", "35005", "35009"]
+    english = analysed.get("/ou-accompagner?lang=en&posts=3&radius_km=1").get_data(as_text=True)
+    assert "Where to place cooperation developer posts?" in english
+    assert "Post&#39;s commune" in english and "White-zone inhabitants gained" in english
+    assert analysed.get("/ou-accompagner?posts=many").status_code == 400
+    assert analysed.get("/ou-accompagner?posts=3000").status_code == 400

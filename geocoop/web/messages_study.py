@@ -58,6 +58,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "funders.col.operational_model_unknown": "Opérationnelles, modèle inconnu",
         "funders.col.financing_declared": "Financements déclarés",
         "funders.col.staff_fte": "Animation (ETP)",
+        "planner.title": "Où placer les postes de développeurs de coopération ?",
+        "planner.intro": (
+            "L'étude propose 500 postes de développeurs de coopération. Pour un nombre de "
+            "postes et un rayon d'action, le plan place chaque poste là où il atteint le plus "
+            "de coopérations en émergence et d'habitants en zone blanche, dans l'ordre du gain."
+        ),
+        "planner.posts": "Nombre de postes",
+        "planner.radius_km": "Rayon d'action (km)",
+        "planner.show": "Proposer un plan",
+        "planner.caption": "Postes proposés, dans l'ordre du gain marginal",
+        "planner.commune": "Commune du poste",
+        "planner.gain_emergence": "Coopérations en émergence gagnées",
+        "planner.gain_white": "Habitants en zone blanche gagnés",
+        "planner.total_emergence": "Cumul émergence",
+        "planner.total_white": "Cumul habitants",
+        "planner.placed": "Postes placés",
+        "planner.asked": "demandés",
+        "planner.stopped": (
+            "Au-delà, un poste de plus n'atteindrait ni coopération en émergence ni habitant "
+            "en zone blanche : il n'est pas proposé."
+        ),
     },
     "en": {
         "area.label": "Region or département",
@@ -111,5 +132,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "funders.col.operational_model_unknown": "Operational, model unknown",
         "funders.col.financing_declared": "Financing declared",
         "funders.col.staff_fte": "Animation (FTE)",
+        "planner.title": "Where to place cooperation developer posts?",
+        "planner.intro": (
+            "The study proposes 500 cooperation developer posts. For a number of posts and a "
+            "service radius, the plan places each post where it reaches the most cooperations "
+            "in emergence and white-zone inhabitants, in order of gain."
+        ),
+        "planner.posts": "Number of posts",
+        "planner.radius_km": "Service radius (km)",
+        "planner.show": "Propose a plan",
+        "planner.caption": "Proposed posts, in order of marginal gain",
+        "planner.commune": "Post's commune",
+        "planner.gain_emergence": "Emergence cooperations gained",
+        "planner.gain_white": "White-zone inhabitants gained",
+        "planner.total_emergence": "Emergence, cumulative",
+        "planner.total_white": "Inhabitants, cumulative",
+        "planner.placed": "Posts placed",
+        "planner.asked": "asked",
+        "planner.stopped": (
+            "Beyond these, one more post would reach no cooperation in emergence and no "
+            "white-zone inhabitant: none is proposed."
+        ),
     },
 }

@@ -298,15 +298,44 @@ def funders():
         **({"kind": kind} if kind else {}),
         **({"parent": parent_code, "parent_level": parent_level} if parent_code else {}),
     }
+    plan, plan_form, plan_args = _plan(conn, parent_level, parent_code)
     return render_template(
         "maps/funders.html",
         ranking=ranking,
+        plan=plan,
+        plan_form=plan_form,
+        plan_csv=plan and url_for("analysis_api.developer_posts", f="csv", **plan_args),
+        plan_geojson=plan and url_for("analysis_api.developer_posts", f="geojson", **plan_args),
         kinds=cooperation_kinds(map_kinds(conn)),
         areas=area_choices(conn),
         chosen={"level": level, "area": area, "kind": kind or "", "sort": sort},
         csv_url=url_for("analysis_api.funder_ranking", f="csv", **exports),
         json_url=url_for("analysis_api.funder_ranking", **exports),
     )
+
+
+def _plan(conn, parent_level: str, parent_code: str) -> tuple[dict | None, dict, dict]:
+    """The developer-posts plan when the form asked for one (it costs seconds on France)."""
+    from geocoop.analysis.api import developer_posts
+
+    if not request.args.get("posts"):
+        return None, {"posts": 500, "radius_km": 20}, {}
+    try:
+        posts = int(request.args["posts"])
+        radius_km = float(request.args.get("radius_km") or 20)
+    except ValueError:
+        raise BadRequest("Nombre de postes et rayon : des nombres.") from None
+    plan = developer_posts(
+        conn,
+        posts=posts,
+        radius_m=radius_km * 1000,
+        parent_code=parent_code or None,
+        parent_level=parent_level or None,
+    )
+    args = {"posts": posts, "radius_m": plan["radius_m"]}
+    if parent_code and parent_level in ("region", "departement"):
+        args[parent_level] = parent_code
+    return plan, {"posts": posts, "radius_km": radius_km}, args
 
 
 def _panel(code: str):
