@@ -116,6 +116,7 @@ def test_page_section_french_and_english(analysed, app):
     # the default weight (one emergence cooperation = 5,000 inhabitants): 35007's 7,000
     # inhabitants, then the two emergence communes, before 35003's 3,000 inhabitants
     assert rows == [("35007", "1"), ("35005", "2"), ("35009", "3")]
+    assert "/?t=35007&amp;tl=commune&amp;mode=white" in page  # each post opens on the map
     assert "7\u202f000" in page  # French thousands, the first post's white-zone gain
     csv_link = re.search(r'id="planner-csv" href="([^"]+)"', page).group(1).replace("&amp;", "&")
     exported = list(csv.DictReader(io.StringIO(analysed.get(csv_link).get_data(as_text=True))))

@@ -74,6 +74,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "planner.total_emergence": "Cumul émergence",
         "planner.total_white": "Cumul habitants",
         "planner.placed": "Postes placés",
+        "planner.on_map": "sur la carte",
         "planner.asked": "demandés",
         "planner.stopped": (
             "Au-delà, un poste de plus n'atteindrait ni coopération en émergence ni habitant "
@@ -148,6 +149,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "planner.total_emergence": "Emergence, cumulative",
         "planner.total_white": "Inhabitants, cumulative",
         "planner.placed": "Posts placed",
+        "planner.on_map": "on the map",
         "planner.asked": "asked",
         "planner.stopped": (
             "Beyond these, one more post would reach no cooperation in emergence and no "
