@@ -147,3 +147,14 @@ def test_funder_ranking_page(live_server, watched):  # noqa: F811
         assert first == ("" if mine["white_population"] is None else str(mine["white_population"]))
     page.shot("funders-ranking")
     page.assert_clean()
+
+
+def test_developer_posts_on_the_page_map(live_server, watched):  # noqa: F811
+    page = watched(live_server + "/ou-accompagner?area=region:53&posts=20&radius_km=20")
+    page.page.wait_for_selector("#planner-map[data-drawn]")
+    api = get_json(f"{live_server}/api/analysis/developer-posts?posts=20&radius_m=20000&region=53")
+    drawn = int(page.page.get_attribute("#planner-map", "data-drawn"))
+    assert drawn == api["posts_placed"] == page.page.locator("#planner-table tbody tr").count()
+    # a circle and a dot per post, drawn by Leaflet from the GeoJSON export
+    assert page.page.locator("#planner-map path.leaflet-interactive").count() == 2 * drawn
+    page.assert_clean()

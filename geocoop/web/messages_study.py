@@ -75,6 +75,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "planner.total_white": "Cumul habitants",
         "planner.placed": "Postes placés",
         "planner.on_map": "sur la carte",
+        "planner.map": "Carte des postes proposés et de leur rayon d'action",
         "planner.asked": "demandés",
         "planner.stopped": (
             "Au-delà, un poste de plus n'atteindrait ni coopération en émergence ni habitant "
@@ -150,6 +151,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "planner.total_white": "Inhabitants, cumulative",
         "planner.placed": "Posts placed",
         "planner.on_map": "on the map",
+        "planner.map": "Map of the proposed posts and their service radius",
         "planner.asked": "asked",
         "planner.stopped": (
             "Beyond these, one more post would reach no cooperation in emergence and no "
