@@ -240,6 +240,12 @@ MODERATION: dict[str, dict[str, str]] = {
         "Fusionner garde une fiche, complétée des champs qui lui manquent, et supprime "
         "l'autre ; les deux changements restent dans l'historique et s'annulent.",
         "moderation.keep": "Fusionner en gardant",
+        "moderation.export": "Exporter les données de votre organisation",
+        "moderation.export.help": "Toutes ses coopérations (sa source « {slug} ») et leur "
+        "historique, à tout moment.",
+        "moderation.export.geojson": "GeoJSON (coopérations et historique)",
+        "moderation.export.csv": "CSV des coopérations",
+        "moderation.export.changes": "CSV de l'historique",
         "action.merge": "fusion",
         "history.revert": "Annuler ce changement",
         "role.contributor": "contributeur",
@@ -277,6 +283,12 @@ MODERATION: dict[str, dict[str, str]] = {
         "Merging keeps one entry, completed with the fields it lacks, and deletes the "
         "other; both changes stay in the history and can be reverted.",
         "moderation.keep": "Merge, keeping",
+        "moderation.export": "Export your organisation's data",
+        "moderation.export.help": "All of its cooperations (its source « {slug} ») and their "
+        "history, at any time.",
+        "moderation.export.geojson": "GeoJSON (cooperations and history)",
+        "moderation.export.csv": "CSV of the cooperations",
+        "moderation.export.changes": "CSV of the history",
         "action.merge": "merge",
         "history.revert": "Revert this change",
         "role.contributor": "contributor",
