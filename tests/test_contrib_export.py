@@ -98,6 +98,7 @@ def test_csv_tables_are_formula_safe_and_complete(web, app, created):
     rows = list(csv.DictReader(io.StringIO(coops.get_data(as_text=True))))
     assert len(rows) == 1 and rows[0]["id"] == str(created)
     assert rows[0]["stage"] == "emergence" and rows[0]["wkt"].startswith("POINT(")
+    assert (float(rows[0]["lon"]), float(rows[0]["lat"])) == pytest.approx((-1.75, 48.0))
     changes = web.get(EXPORT.format("tzcld-bzh") + "?f=csv&table=changes", headers=editor)
     log = list(csv.DictReader(io.StringIO(changes.get_data(as_text=True))))
     assert [r["action"] for r in log] == ["create", "update"]

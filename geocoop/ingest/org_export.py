@@ -68,7 +68,8 @@ def export_geojson(conn: Connection, slug: str) -> dict:
             "type": "Feature",
             "id": row["id"],
             "geometry": row["geometry"],  # None when not located: unknown, not (0, 0)
-            "properties": {k: v for k, v in row["state"].items() if k != "point"},
+            # the point stays a property: a drawn perimeter is the geometry, not the place
+            "properties": row["state"],
         }
         for row in _cooperations(conn, slug)
     ]
@@ -96,10 +97,12 @@ def export_csv(conn: Connection, slug: str, table: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     if table == "cooperations":
-        writer.writerow(["id", *COOP_COLUMNS, "wkt"])
+        writer.writerow(["id", *COOP_COLUMNS, "lon", "lat", "wkt"])
         for row in _cooperations(conn, slug):
             state = row["state"]
-            writer.writerow([row["id"], *(_cell(state.get(c)) for c in COOP_COLUMNS), row["wkt"]])
+            lon, lat = state.get("point") or (None, None)
+            cells = [_cell(state.get(c)) for c in COOP_COLUMNS]
+            writer.writerow([row["id"], *cells, lon, lat, row["wkt"]])
         return out.getvalue()
     writer.writerow([*CHANGE_COLUMNS, "fields", "before", "after"])
     for change in _changes(conn, slug):
