@@ -1,9 +1,9 @@
 """The contribution scenario of issue 17 in real headless Chromium, on the bundled data.
 
-A visitor proposes a TZCLD with a perimeter (Rennes Métropole) → a moderator signs in and validates
-it → it is served and the TZCLD white zones shrink → the editor moves it on the map, previews the
-coverage change, saves → the history shows both changes → revert. No console error, no request
-leaving loopback. Everything it wrote is removed after.
+A visitor proposes a TZCLD with a perimeter picked on the map (Rennes Métropole) → a moderator
+signs in and validates it → it is served and the TZCLD white zones shrink → the editor moves it
+on the map, previews the coverage change, saves → the history shows both changes → revert. No
+console error, no request leaving loopback. Everything it wrote is removed after.
 """
 
 from __future__ import annotations
@@ -84,13 +84,28 @@ def test_propose_validate_move_history_revert(
         visitor.page.fill("#commune-search", "Rennes")
         visitor.page.click("#commune-search-button")
         visitor.page.click(".commune-choice[data-code='35238']")
-        visitor.page.fill("#perimeter", "243500139")
+        # the perimeter picked on the map: the map now frames Rennes, whose centre lies in
+        # Rennes Métropole; a commune clicked then removed with its button (keyboard)
+        visitor.page.wait_for_timeout(800)  # the map's fly to Rennes
+        visitor.page.check("#mode-epci")
+        visitor.page.locator("#propose-map").click()
+        visitor.page.wait_for_selector("#perimeter-list li[data-code='243500139']")
+        visitor.page.check("#mode-commune")
+        visitor.page.locator("#propose-map").click()
+        visitor.page.wait_for_selector("#perimeter-list li[data-code='35238']")
+        assert "Rennes" in visitor.page.locator("#perimeter-list").inner_text()
+        assert visitor.page.input_value("#perimeter") == "243500139 35238"
+        visitor.page.focus(".perimeter-remove[data-code='35238']")
+        visitor.page.keyboard.press("Enter")
+        assert visitor.page.input_value("#perimeter") == "243500139"
+        assert visitor.page.locator("#perimeter-list li").count() == 1
         visitor.page.wait_for_timeout(3000)  # GEOCOOP_PROPOSAL_MIN_SECONDS
         visitor.page.click("#propose-submit")
         visitor.page.wait_for_selector("#propose-thanks")
         visitor.assert_clean()
         with demo_engine.connect() as conn:
-            proposal = conn.execute(text("SELECT id FROM proposal")).scalar_one()
+            proposal, picked = conn.execute(text("SELECT id, perimeter_codes FROM proposal")).one()
+        assert picked == ["epci:243500139"]
 
         # the moderator signs in and validates (tests before this one sent refused tokens
         # from this address: the failed-token throttle forgets them, as after a success)

@@ -66,6 +66,9 @@ def test_the_form_speaks_french_then_english_with_help_and_no_remote_url(web):
     assert "https://" not in html and "http://" not in html.replace("http://localhost", "")
     english = web.get("/proposer?lang=en").get_data(as_text=True)
     assert "Propose a cooperation" in english and "Never published" in english
+    # the perimeter picked on the map: the click's modes and the list's remove label
+    assert "ajoute l&#39;EPCI au périmètre" in html and '"remove": "Retirer"' in html
+    assert "adds the EPCI to the perimeter" in english and '"remove": "Remove"' in english
     assert "Proposer" not in re.sub(r"<[^>]+>", "", english).replace("/proposer", "")
 
 

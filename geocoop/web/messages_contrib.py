@@ -31,7 +31,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "propose.perimeter": "Périmètre d'action (facultatif)",
         "propose.perimeter.help": "Codes des territoires couverts, séparés par des espaces : "
         "communes (35238), EPCI (243500139), départements (35) ; une région s'écrit "
-        "region:53.",
+        "region:53. Ou cliquez sur la carte (« ajoute la commune / l'EPCI au périmètre ») : "
+        "un clic sur un territoire déjà choisi le retire.",
         "propose.study": "Pour mieux la connaître (facultatif)",
         "propose.category": "Catégorie",
         "propose.category.help": "Modélisée : elle suit un modèle national (PAT, PTCE, TZCLD). "
@@ -66,7 +67,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "dès qu'un modérateur l'aura validée.",
         "propose.back": "Retour à la carte",
         "propose.another": "Proposer une autre coopération",
-        "propose.map": "Carte : cliquez pour placer la coopération",
+        "propose.map": "Carte : cliquez pour placer la coopération ou choisir son périmètre",
+        "propose.mode.point": "place la coopération",
+        "propose.perimeter.remove": "Retirer",
+        "propose.level.commune": "commune",
+        "propose.level.epci": "EPCI",
         "accompaniment.interne": "Interne",
         "accompaniment.externe": "Externe",
     },
@@ -95,7 +100,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "propose.perimeter": "Area of action (optional)",
         "propose.perimeter.help": "Codes of the territories covered, separated by spaces: "
         "communes (35238), EPCI (243500139), départements (35); a région is written "
-        "region:53.",
+        "region:53. Or click on the map (« adds the commune / the EPCI to the perimeter »): "
+        "a click on a territory already picked removes it.",
         "propose.study": "To know it better (optional)",
         "propose.category": "Category",
         "propose.category.help": "Modelled: it follows a national model (PAT, PTCE, TZCLD). "
@@ -131,7 +137,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "moderator has validated it.",
         "propose.back": "Back to the map",
         "propose.another": "Propose another cooperation",
-        "propose.map": "Map: click to place the cooperation",
+        "propose.map": "Map: click to place the cooperation or to pick its perimeter",
+        "propose.mode.point": "places the cooperation",
+        "propose.perimeter.remove": "Remove",
+        "propose.level.commune": "commune",
+        "propose.level.epci": "EPCI",
         "accompaniment.interne": "Internal",
         "accompaniment.externe": "External",
     },
@@ -240,6 +250,12 @@ MODERATION: dict[str, dict[str, str]] = {
         "Fusionner garde une fiche, complétée des champs qui lui manquent, et supprime "
         "l'autre ; les deux changements restent dans l'historique et s'annulent.",
         "moderation.keep": "Fusionner en gardant",
+        "moderation.export": "Exporter les données de votre organisation",
+        "moderation.export.help": "Toutes ses coopérations (sa source « {slug} ») et leur "
+        "historique, à tout moment.",
+        "moderation.export.geojson": "GeoJSON (coopérations et historique)",
+        "moderation.export.csv": "CSV des coopérations",
+        "moderation.export.changes": "CSV de l'historique",
         "action.merge": "fusion",
         "history.revert": "Annuler ce changement",
         "role.contributor": "contributeur",
@@ -277,6 +293,12 @@ MODERATION: dict[str, dict[str, str]] = {
         "Merging keeps one entry, completed with the fields it lacks, and deletes the "
         "other; both changes stay in the history and can be reverted.",
         "moderation.keep": "Merge, keeping",
+        "moderation.export": "Export your organisation's data",
+        "moderation.export.help": "All of its cooperations (its source « {slug} ») and their "
+        "history, at any time.",
+        "moderation.export.geojson": "GeoJSON (cooperations and history)",
+        "moderation.export.csv": "CSV of the cooperations",
+        "moderation.export.changes": "CSV of the history",
         "action.merge": "merge",
         "history.revert": "Revert this change",
         "role.contributor": "contributor",

@@ -216,4 +216,35 @@ def contrib_paths() -> dict:
                 _responses(_json_ok("{id, before, after, coverage: {type: {gained, lost}}}"), 413),
             )
         },
+        "/api/contrib/organisations/{slug}/export": {
+            "get": _write(
+                "exportOrganisation",
+                "Exporter toutes les données d'une organisation (ses membres)",
+                tag,
+                [
+                    {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {
+                        "name": "f",
+                        "in": "query",
+                        "description": "geojson (coopérations + historique en `changes`) ou csv",
+                        "schema": {"type": "string", "enum": ["geojson", "csv"]},
+                    },
+                    {
+                        "name": "table",
+                        "in": "query",
+                        "description": "Pour f=csv : cooperations (WKT) ou changes (avant/après)",
+                        "schema": {"type": "string", "enum": ["cooperations", "changes"]},
+                    },
+                ],
+                None,
+                _responses(
+                    {
+                        "200": {
+                            "description": "Les coopérations de sa source et son historique.",
+                            "content": {"application/geo+json": {}, "text/csv": {}},
+                        }
+                    }
+                ),
+            )
+        },
     }

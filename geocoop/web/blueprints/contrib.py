@@ -19,6 +19,7 @@ import time
 from flask import (
     Blueprint,
     Flask,
+    Response,
     current_app,
     jsonify,
     redirect,
@@ -30,7 +31,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from geocoop.audit import history
 from geocoop.errors import BadRequest, GeocoopError, NotFound
-from geocoop.ingest import proposals
+from geocoop.ingest import org_export, proposals
 from geocoop.ingest.contrib_fields import FieldErrors
 from geocoop.ingest.edits import snapshot
 from geocoop.ingest.feature_writes import check_version
@@ -269,3 +270,24 @@ def preview():
         args += [None, True]  # no If-Match for a preview: nothing is written
     result = preview_feature_write(connection(), operation, current_principal(), *args)
     return jsonify(result)
+
+
+
+def download(export: org_export.Download) -> Response:
+    """An export as an attachment."""
+    disposition = f'attachment; filename="{export.filename}"'
+    return Response(
+        export.body, mimetype=export.mimetype, headers={"Content-Disposition": disposition}
+    )
+
+
+@api.get("/organisations/<slug>/export")
+@require_role("contributor")
+def export_organisation(slug: str):
+    """All of an organisation's data for its members: GeoJSON, or one CSV table (`table`)."""
+    args = request.args
+    return download(
+        org_export.export_download(
+            connection(), current_principal(), slug, args.get("f"), args.get("table")
+        )
+    )

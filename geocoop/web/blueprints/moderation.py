@@ -24,7 +24,7 @@ from flask import (
 
 from geocoop.auth import principal_for_digest
 from geocoop.errors import BadRequest, GeocoopError, Unauthorized
-from geocoop.ingest import proposals
+from geocoop.ingest import org_export, proposals
 from geocoop.ingest.edits import check_scope
 from geocoop.ingest.feature_writes import current_feature, state_tag
 from geocoop.ingest.merge import flagged_duplicates
@@ -38,6 +38,7 @@ from geocoop.orchestration import (
 )
 from geocoop.web import i18n
 from geocoop.web.auth import MEMBER_SESSION_KEY, signed_in_member
+from geocoop.web.blueprints.contrib import download
 from geocoop.web.csrf import csrf_header_ok, csrf_ok, csrf_token
 from geocoop.web.database import connection
 from geocoop.web.signin import checked_token, end_signed_session, start_session
@@ -95,6 +96,19 @@ def login():
         return _page(403, error=i18n.translate("moderation.role"))
     start_session(MEMBER_SESSION_KEY, digest)
     return redirect(url_for("moderation.index"), 303)
+
+
+@bp.get("/export")
+def export():
+    """The signed-in member's organisation's data (GeoJSON, or CSV with `table`)."""
+    principal = signed_in_member()
+    if principal is None:
+        raise Unauthorized(i18n.translate("moderation.signed_out"))
+    slug = request.args.get("organisation") or principal.organisation or ""
+    args = request.args
+    return download(
+        org_export.export_download(connection(), principal, slug, args.get("f"), args.get("table"))
+    )
 
 
 @bp.post("/logout")

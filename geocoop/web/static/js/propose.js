@@ -1,5 +1,7 @@
 /* « Proposer une coopération »: commune search and a click on the map fill the form's
-   commune code and lon/lat. The form works without this script (codes typed by hand). */
+   commune code and lon/lat; in « commune » / « EPCI » mode a click adds the territory under
+   it to the perimeter (or removes it when already there), listed with remove buttons.
+   The perimeter field stays the truth (typing codes works, with or without this script). */
 (function () {
   "use strict";
 
@@ -23,6 +25,59 @@
       attribution: "IGN, INSEE",
     }).addTo(map);
   }
+  if (config.communes && L.vectorGrid) {
+    // the communes from zoom 7: what a click picks for a perimeter
+    L.vectorGrid.protobuf(config.communes, {
+      rendererFactory: L.canvas.tile, interactive: false, maxNativeZoom: 15, minZoom: 7,
+      vectorTileLayerStyles: { communes: { weight: 0.5, color: "#999", fill: false } },
+    }).addTo(map);
+  }
+  var msg = config.messages;
+  var perimeter = document.getElementById("perimeter");
+  var list = document.getElementById("perimeter-list");
+  var names = {}; // code → "name (level)" for the territories picked on the map
+
+  function codes() {
+    return perimeter.value.split(/[\s,;|]+/).filter(Boolean);
+  }
+  function render() {
+    while (list.firstChild) list.removeChild(list.firstChild);
+    codes().forEach(function (code) {
+      var label = names[code] ? names[code] + " — " + code : code;
+      list.appendChild(GeocoopUI.el("li", { "data-code": code }, [
+        GeocoopUI.el("span", { text: label + " " }),
+        GeocoopUI.el("button", { type: "button", class: "perimeter-remove", "data-code": code,
+          "aria-label": msg.remove + " " + label, text: msg.remove,
+          on: { click: function () { toggle(code, false); perimeter.focus(); } } }),
+      ]));
+    });
+  }
+  // add (on = true), remove (false) or flip (undefined) one code of the perimeter
+  function toggle(code, on) {
+    var current = codes();
+    var at = current.indexOf(code);
+    if (at >= 0 && on !== true) current.splice(at, 1);
+    else if (at < 0 && on !== false) current.push(code);
+    perimeter.value = current.join(" ");
+    render();
+  }
+  perimeter.addEventListener("input", render);
+  render();
+
+  function mode() {
+    var checked = document.querySelector("input[name=map_mode]:checked");
+    return checked ? checked.value : "point";
+  }
+  function pick(latlng, level) {
+    GeocoopUI.getJSON(config.at + "?" + new URLSearchParams({ lon: latlng.lng, lat: latlng.lat, level: level }))
+      .then(function (found) {
+        if (!found || !found.code) return;
+        names[found.code] = found.name + " (" + (msg["level." + level] || level) + ")";
+        toggle(found.code);
+        document.body.setAttribute("data-picked", found.code);
+      }).catch(function () {});
+  }
+
   var marker = null;
   function place(lngLat) {
     lon.value = lngLat.lng.toFixed(6);
@@ -30,7 +85,10 @@
     if (marker) marker.setLatLng(lngLat);
     else marker = L.circleMarker(lngLat, { radius: 8, color: "#0072B2", weight: 3 }).addTo(map);
   }
-  map.on("click", function (e) { place(e.latlng); });
+  map.on("click", function (e) {
+    if (mode() === "point") place(e.latlng);
+    else pick(e.latlng, mode());
+  });
   if (lon.value && lat.value && !isNaN(+lon.value) && !isNaN(+lat.value)) {
     place(L.latLng(+lat.value, +lon.value));
   }
