@@ -195,15 +195,17 @@ def developer_posts(
 
 def _rules(radius_m: float, weight: float) -> dict:
     km = f"{radius_m / 1000:g}"
+    w_en = f"{weight:,.10g}"
+    w_fr = w_en.replace(",", "\u202f").replace(".", ",")  # French thousands and decimals
     return {
         "reach": f"Un poste placé dans une commune atteint les communes dont le point est à "
         f"moins de {km} km du sien (distance sur l'ellipsoïde).",
         "reach_en": f"A post placed in a commune reaches the communes whose point lies within "
         f"{km} km of its own (distance on the spheroid).",
-        "objective": f"Maximiser : coopérations en émergence atteintes × {weight:g} + habitants "
+        "objective": f"Maximiser : coopérations en émergence atteintes × {w_fr} + habitants "
         "des zones blanches atteints ; choix glouton, chaque poste au plus grand gain "
         "marginal. Une coopération sans stade renseigné n'est pas comptée en émergence.",
-        "objective_en": f"Maximise: emergence cooperations reached × {weight:g} + white-zone "
+        "objective_en": f"Maximise: emergence cooperations reached × {w_en} + white-zone "
         "inhabitants reached; greedy choice, each post at the largest marginal gain. A "
         "cooperation with no stage given is not counted as in emergence.",
         "proposal": "Proposition de l'étude : 500 postes de développeurs de coopération "

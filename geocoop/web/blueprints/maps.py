@@ -335,7 +335,8 @@ def _plan(conn, parent_level: str, parent_code: str) -> tuple[dict | None, dict,
     args = {"posts": posts, "radius_m": plan["radius_m"]}
     if parent_code and parent_level in ("region", "departement"):
         args[parent_level] = parent_code
-    return plan, {"posts": posts, "radius_km": radius_km}, args
+    shown = int(radius_km) if radius_km.is_integer() else radius_km  # « 20 », not « 20.0 »
+    return plan, {"posts": posts, "radius_km": shown}, args
 
 
 def _panel(code: str):
