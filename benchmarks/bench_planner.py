@@ -116,6 +116,9 @@ def measure(engine, case) -> dict:
 
 
 def render(results: list[dict]) -> str:
+    """The docs/performance.md section of this run."""
+    from geocoop.analysis.planner import DEFAULT_WEIGHT
+
     lines = [
         START,
         "## Developer-posts planner: greedy vs exact (PuLP + CBC), all of France",
@@ -125,7 +128,7 @@ def render(results: list[dict]) -> str:
         "on the spheroid) built once in PostGIS, then solved by the greedy plan of",
         "`/api/analysis/developer-posts` and by the integer programme in CBC (PuLP, time limit",
         f"{CBC_SECONDS} s) on the same instance. Objective = emergence cooperations reached ×",
-        "5,000 + white-zone inhabitants reached. Ratio = greedy / CBC's best.",
+        f"{DEFAULT_WEIGHT:,} + white-zone inhabitants reached. Ratio = greedy / CBC's best.",
         "",
         "| instance | candidates | pairs | build (PostGIS) | greedy: posts, objective, time "
         "| CBC: status, posts, objective, time | greedy / CBC | CBC time / greedy time |",
