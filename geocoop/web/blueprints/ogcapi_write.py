@@ -112,30 +112,25 @@ def create(collection_id: str):
 @require_role("editor")
 def replace(collection_id: str, feature_id: str):
     """Replace a cooperation by a GeoJSON Feature (Part 4 « Replace »; If-Match)."""
-    found = _collection(collection_id)
-    cooperation_id = _feature_id(feature_id)
-    feature = _body(BODY_TYPES)
-    conn = connection()
-    tags, star = _if_match()
-    write_feature_then_refresh(
-        conn, "replace", current_principal(), cooperation_id, feature, tags, star
-    )
-    response = _item_response(found, cooperation_id)
-    conn.commit()
-    return response
+    return _rewrite(collection_id, feature_id, "replace", BODY_TYPES)
 
 
 @bp.patch("/collections/<collection_id>/items/<feature_id>")
 @require_role("editor")
 def update(collection_id: str, feature_id: str):
     """Update a cooperation with a JSON merge patch (Part 4 « Update »; If-Match)."""
+    return _rewrite(collection_id, feature_id, "update", PATCH_TYPES)
+
+
+def _rewrite(collection_id: str, feature_id: str, operation: str, body_types):
+    """Replace or update one cooperation from the request body, behind If-Match."""
     found = _collection(collection_id)
     cooperation_id = _feature_id(feature_id)
-    patch = _body(PATCH_TYPES)
+    body = _body(body_types)
     conn = connection()
     tags, star = _if_match()
     write_feature_then_refresh(
-        conn, "update", current_principal(), cooperation_id, patch, tags, star
+        conn, operation, current_principal(), cooperation_id, body, tags, star
     )
     response = _item_response(found, cooperation_id)
     conn.commit()
