@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection
 
 from geocoop.analysis.data_status import data_status
-from geocoop.analysis.funders import STUDY, _sources
+from geocoop.analysis.figure_sources import STUDY, figure_sources
 from geocoop.analysis.params import check_kinds, resolve_parent, scope_params
 from geocoop.errors import BadRequest
 from geocoop.sql import statement
@@ -188,7 +188,7 @@ def developer_posts(
         },
         "objective": objective(inst, chosen),
         "posts": describe(inst, chosen),
-        "sources": {**_sources(conn, kinds, status, "commune"), "study": STUDY},
+        "sources": {**figure_sources(conn, kinds, status, "commune"), "study": STUDY},
         "rules": _rules(radius_m, weight),
     }
 
