@@ -10,14 +10,16 @@
   var DEFAULTS = { posts: "500", radius_km: "20", quota: "", weight: "5000" };
   var INTEGER = /^\d{1,7}$/, NUMBER = /^\d{1,7}(\.\d+)?$/;
 
+  /* A URL value within the API's bounds (the form's min / max), else the default. */
+  function bounded(q, name, lo, hi) {
+    var v = q.get(name) || "";
+    return (name === "radius_km" || name === "weight" ? NUMBER : INTEGER).test(v) && Number(v) >= lo && Number(v) <= hi ? v : DEFAULTS[name];
+  }
   /* The plan asked by the URL, or null when the layer is off. */
   function read(q) {
-    if (!INTEGER.test(q.get("posts") || "")) return null;
-    var plan = { posts: q.get("posts") };
-    plan.radius_km = NUMBER.test(q.get("radius_km") || "") ? q.get("radius_km") : DEFAULTS.radius_km;
-    plan.quota = INTEGER.test(q.get("quota") || "") ? q.get("quota") : "";
-    plan.weight = NUMBER.test(q.get("weight") || "") ? q.get("weight") : DEFAULTS.weight;
-    return plan;
+    if (!q.get("posts")) return null;
+    return { posts: bounded(q, "posts", 1, 2000), radius_km: bounded(q, "radius_km", 1, 100),
+             quota: bounded(q, "quota", 1, 2000), weight: bounded(q, "weight", 0, 1000000) };
   }
   function write(q, plan) {
     if (!plan) return;
