@@ -49,7 +49,7 @@
     var inputs = { posts: "posts-n", radius_km: "posts-radius", quota: "posts-quota", weight: "posts-weight" };
     map.createPane("posts").style.zIndex = 620; // above the cooperation markers, under popups
     var layer = L.featureGroup().addTo(map);
-    var markers = {}, loadedKey = null, fitNext = false;
+    var markers = {}, loadedKey = null, fitNext = false, formFor;
 
     function formPlan() {
       var plan = {};
@@ -134,7 +134,9 @@
 
     /* Draw the plan (fetched once per query); off: clear. Returns a promise. */
     function load(plan, area) {
-      setForm(plan);
+      // the form follows the URL's plan, not every refresh (a filter change keeps what is typed)
+      var asked = JSON.stringify(plan);
+      if (asked !== formFor) { setForm(plan); formFor = asked; }
       result.hidden = !plan;
       if (!plan) {
         layer.clearLayers(); loadedKey = null;
