@@ -38,7 +38,6 @@ def _grouped(value: int, lang: str) -> str:
 def test_funder_journey_to_developer_posts_and_export(live_server, watched, lang, width):  # noqa: F811
     # 1. the funder view, départements ranked by white-zone inhabitants
     page = watched(f"{live_server}/ou-accompagner?lang={lang}", width=width, height=844)
-    page.page.wait_for_load_state("networkidle")
     ranking = get_json(f"{live_server}/api/analysis/funder-ranking?level=departement")
     first = page.page.locator("#funders-table tbody tr").first
     top = ranking["rows"][0]
@@ -49,7 +48,8 @@ def test_funder_journey_to_developer_posts_and_export(live_server, watched, lang
 
     # 2. its fiche: support needs and financing, as the territory API gives them
     first.locator("th a").click()
-    page.page.wait_for_url(f"**/territoires/{top['code']}*")
+    # the figures are in the HTML: no need to wait for the fiche's map frame
+    page.page.wait_for_url(f"**/territoires/{top['code']}*", wait_until="domcontentloaded")
     support = get_json(f"{live_server}/api/maps/territory/{top['code']}?level=departement")[
         "support"
     ]
