@@ -120,4 +120,8 @@ def test_funder_journey_to_developer_posts_and_export(live_server, watched, lang
     features = json.loads(Path(got.value.path()).read_text(encoding="utf-8"))["features"]
     assert [f["properties"] for f in features] == plan["posts"]
     page.shot(f"journey-funder-posts-{lang}-{width}")
+    # the layer off from the keyboard: no post left on the map nor in the URL
+    page.page.locator("#posts-on").press("Space")
+    page.page.wait_for_function("() => !new URLSearchParams(location.search).has('posts')")
+    assert page.page.locator(".post-marker").count() == 0
     page.assert_clean()
