@@ -83,6 +83,7 @@ def test_funder_journey_to_developer_posts_and_export(live_server, watched, lang
     items = page.page.locator("#posts-list li")
     assert items.count() == plan["posts_placed"]
     assert page.page.locator(".post-marker").count() == plan["posts_placed"]
+    assert page.page.locator("#legend-kinds li[data-legend=posts]").count() == 1
     for item, post in zip(items.all(), plan["posts"], strict=True):
         assert item.get_attribute("data-code") == post["code"]
         assert int(item.get_attribute("data-gain-emergence")) == post["gain_emergence"]
@@ -124,4 +125,5 @@ def test_funder_journey_to_developer_posts_and_export(live_server, watched, lang
     page.page.locator("#posts-on").press("Space")
     page.page.wait_for_function("() => !new URLSearchParams(location.search).has('posts')")
     assert page.page.locator(".post-marker").count() == 0
+    assert page.page.locator("#legend-kinds li[data-legend=posts]").count() == 0
     page.assert_clean()

@@ -306,6 +306,7 @@
     if (state.mode === "white") {
       list.appendChild(el("li", {}, [el("span", { class: "swatch swatch-white-zone" }), t("legend.white")]));
     }
+    if (state.plan) list.appendChild(el("li", { "data-legend": "posts" }, [el("span", { class: "swatch swatch-post" }), t("posts.legend")]));
   }
   function kindNames(codes) {
     return codes.map(function (c) { return UI.kindLabel(kindsByCode[c]); }).join(", ");
