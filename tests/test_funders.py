@@ -87,6 +87,8 @@ def test_page_in_french_and_english(analysed):
     assert "inconnu" not in english and "Habitants" not in english
     assert "populations légales" not in english and "Tiers-lieu" not in english
     assert " :" not in english.split("<main", 1)[1]
+    # the study is cited with English quotes on an English page (its title stays French)
+    assert "«" not in english and "“Vers une société de la coopération”" in english
     assert 'id="funders-no-data"' in english
     assert analysed.get("/ou-accompagner?sort=nope").status_code == 400
 
