@@ -188,7 +188,11 @@ def developer_posts(
         },
         "objective": objective(inst, chosen),
         "posts": describe(inst, chosen),
-        "sources": {**figure_sources(conn, kinds, status, "commune"), "study": STUDY, "study_en": STUDY_EN},
+        "sources": {
+            **figure_sources(conn, kinds, status, "commune"),
+            "study": STUDY,
+            "study_en": STUDY_EN,
+        },
         "rules": _rules(radius_m, weight),
     }
 
