@@ -270,6 +270,15 @@ def test_phone_layout_and_english(live_server, watched):
     box = page.page.locator("#map").bounding_box()
     assert box["width"] <= 390
     page.shot("map-phone-en")
+    # on a desktop the English names wrap in the 350 px sidebar: each kind's badge stays
+    # on its checkbox's line (it once sat alone on a line above the name)
+    page.page.set_viewport_size({"width": 1280, "height": 800})
+    offsets = page.page.evaluate(
+        """() => [...document.querySelectorAll('.kind-option')].map(o =>
+             o.querySelector('.kind-badge').getBoundingClientRect().top
+             - o.querySelector('input').getBoundingClientRect().top)"""
+    )
+    assert offsets and all(abs(dy) < 8 for dy in offsets), offsets
     page.assert_clean()
 
 
