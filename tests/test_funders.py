@@ -61,6 +61,10 @@ def test_one_kind_and_csv(analysed):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[0]["code"] == "35" and rows[0]["emergence_without_support"] == ""
     assert rows[0]["population_source"].startswith("INSEE")
+    # the English page links to the same CSV: its rules are there in English too
+    assert rows[0]["population_source_en"].startswith("INSEE, legal populations")
+    assert rows[0]["financing_rule_en"].startswith("Financing needs")
+    assert rows[0]["white_population_rule_en"].startswith("Inhabitants")
     assert "distance de service" in rows[0]["white_population_rule"]
 
 
