@@ -236,6 +236,12 @@ def test_white_zone_mode_lists_zones_by_population(live_server, watched):
     assert populations == sorted(populations, reverse=True)
     assert "mode=white" in page.page.url
     assert page.page.locator("#export-gpkg").get_attribute("href")
+    # the kind select (its options end in « — aucune donnée chargée ») stays in the sidebar
+    inside = page.page.evaluate(
+        """() => document.querySelector('#w-kind').getBoundingClientRect().right
+             <= document.querySelector('.sidebar').getBoundingClientRect().right"""
+    )
+    assert inside
     page.shot("map-white-zones")
     before = page.page.url
     buttons.first.click()
