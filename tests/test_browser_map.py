@@ -276,6 +276,16 @@ def test_phone_layout_and_english(live_server, watched):
     box = page.page.locator("#map").bounding_box()
     assert box["width"] <= 390
     page.shot("map-phone-en")
+    # the panel opened from a link covers Leaflet's controls: no attribution showing through
+    page.page.goto(live_server + "/?lang=en&t=35051&tl=commune")
+    page.page.wait_for_selector("#panel[data-code='35051']", timeout=20_000)
+    on_top = page.page.evaluate(
+        """() => { const a = document.querySelector('.leaflet-control-attribution')
+                   .getBoundingClientRect();
+                   return !!document.elementFromPoint(a.left + a.width / 2, a.top + a.height / 2)
+                   .closest('#panel'); }"""
+    )
+    assert on_top
     # on a desktop the English names wrap in the 350 px sidebar: each kind's badge stays
     # on its checkbox's line (it once sat alone on a line above the name)
     page.page.set_viewport_size({"width": 1280, "height": 800})
