@@ -92,6 +92,7 @@ SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
          md5(ST_AsEWKB(perimeter))) AS x
   FROM cooperation WHERE kind_code = 'pat') q""",
 }
+STORED_SOURCE = "SELECT min(source) FROM cooperation WHERE kind_code = 'pat'"
 RAW_EDGES = """
 SELECT s.commune_code, s.nearest_edge_m FROM analysis_commune_kind s WHERE s.kind_code = 'pat'
 """
@@ -126,6 +127,8 @@ def worker(url: str, mode: str, mapping: Path, raw_out: Path | None) -> dict:
         )
     out: dict = {"mode": mode}
     with engine.connect() as conn:
+        # the stored list's own source: a re-import then updates it instead of adding a copy
+        source = conn.execute(text(STORED_SOURCE)).scalar() or "france-pat-2025"
         if mode in ("import", "nolog"):
             for part in DELETE_PAT.split(";"):
                 conn.execute(text(part))
@@ -140,7 +143,7 @@ def worker(url: str, mode: str, mapping: Path, raw_out: Path | None) -> dict:
                 conn,
                 DATA / PAT_FILE,
                 kind="pat",
-                source="france-pat-2025",
+                source=source,
                 mapping=mapping,
                 allow_join=True,
                 on_step=lambda s: steps.setdefault(s, time.perf_counter()),
