@@ -303,7 +303,9 @@ def main() -> int:
             print(label, code, json.dumps(result), flush=True)
             rows.append((label, code, result, load))
             results.setdefault((code, mode), []).append(result)
-            loads.append(load)
+            if label.startswith("import + refresh, pair"):
+                results.setdefault((code, "pair"), []).append(result)
+            loads.append(float(load))
         notes = []
 
         def median_of(code: str, mode: str, key) -> float:
@@ -312,7 +314,7 @@ def main() -> int:
         def total(r: dict) -> float:
             return r.get("import_s", 0) + r["refresh_s"]
 
-        after = median_of("after", "import", total)
+        after = median_of("after", "pair", total)
         if ("before", "import") in results:
             differ = sorted(
                 {
@@ -339,16 +341,16 @@ def main() -> int:
                 + ("**identical**" if not differ else f"**differ: {', '.join(differ)}**")
                 + f"; largest difference of a raw stored nearest distance: {gap:.1e} m."
             )
-            before = median_of("before", "import", total)
+            before = median_of("before", "pair", total)
             parts = []
             for name in ("import_s", "refresh_s"):
                 b_, a_ = (
-                    median_of(c, "import", lambda r, n=name: r[n]) for c in ("before", "after")
+                    median_of(c, "pair", lambda r, n=name: r[n]) for c in ("before", "after")
                 )
                 parts.append(f"{name[:-2]} {b_:.1f} → {a_:.1f} s")
             for name in TIMED:
                 b_, a_ = (
-                    median_of(c, "import", lambda r, n=name: r["statements"][n])
+                    median_of(c, "pair", lambda r, n=name: r["statements"][n])
                     for c in ("before", "after")
                 )
                 parts.append(f"{name} {b_:.1f} → {a_:.1f} s")
@@ -379,7 +381,7 @@ def main() -> int:
         )
         last = results[("after", "import")][-1]
         notes.append(f"Refresh phases of the last after run (s): {json.dumps(last['phases'])}.")
-        facts["loads"] = f"{min(loads)}–{max(loads)}"
+        facts["loads"] = f"{min(loads):.1f}–{max(loads):.1f}"
         facts["notes"] = notes
         text_ = section(rows, facts)
     finally:

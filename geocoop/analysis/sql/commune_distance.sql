@@ -8,10 +8,11 @@
 -- (usually k is the only point in that box). Communes that already have their row
 -- (profile_reuse_nearest.sql) are left out.
 -- _ST_DistanceUnCached is PostGIS's own spheroid distance without the circle trees that
--- ST_Distance builds for both arguments on every call that misses its cache (here: every
--- call, each commune polygon is seen once): 2.8× faster on the national communes, and
--- within 5 nm of ST_Distance (docs/performance.md, « PAT import »). Every distance to a
--- commune polygon that is compared with a stored one uses it (filtered_distance.sql).
+-- ST_Distance on geography builds for arguments its cache does not hold (here: nearly
+-- every call, each commune polygon is seen once or twice): 2.8× faster alone and 1.6× for
+-- this whole statement on the national communes, within 5 nm of ST_Distance
+-- (docs/performance.md, « The national PAT list »). The distances to a commune polygon
+-- compared with stored ones use it too (filtered_distance.sql).
 INSERT INTO analysis_work (kind_code, commune_code, service_distance_m, nearest_cooperation_id,
                            nearest_edge_m, nearest_center_m, covered_distance, covered_perimeter,
                            reach)

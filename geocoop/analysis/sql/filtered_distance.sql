@@ -3,10 +3,11 @@
 -- point was within the service distance — can still be covered: for them every passing
 -- point within :distance_m of the polygon is found (index prefilter on the points, then
 -- the spheroid distance of commune_distance.sql) and the nearest kept, which is exact,
--- since a nearest point within reach is among them. Every other commune is uncovered by distance (its nearest
--- point among those that pass is no closer than its stored one) and that nearest lies
--- beyond the service distance: it is marked unknown (nearest_center_m = -1, read by
--- rollup.sql) instead of being searched for across the country.
+-- since a nearest point within reach is among them. Every other commune is uncovered by
+-- distance (its nearest point among those that pass is no closer than its stored one) and
+-- that nearest lies beyond the service distance: it is marked unknown
+-- (nearest_center_m = -1, read by rollup.sql) instead of being searched for across the
+-- country.
 WITH reachable AS (
   SELECT DISTINCT unnest(CAST(:reachable AS text[])) AS code
 )
