@@ -29,6 +29,8 @@ class TileSource:
     needs_kind: bool = False  # the tile is for one cooperation kind (`?kind=pat`)
     # (fragment, attribute prefix, kinds): the `{per_kind}` columns, one fragment per kind
     per_kind: tuple[str, str, tuple[str, ...]] | None = None
+    # placeholder → column name, written here (never input): e.g. the parent code column
+    identifiers: tuple[tuple[str, str], ...] = ()
 
 
 _TERRITORY_FIELDS = (
@@ -128,8 +130,13 @@ SOURCES.update(
                 *((f"covered_pct_{code}", "Number") for code in _WIDE_KINDS),
             ),
             per_kind=("features/tile_wide_covered_pct", "covered_pct_", _WIDE_KINDS),
+            identifiers=(("parent", column),),
         )
-        for cid, level in (("epci", "epci"), ("departements", "departement"), ("regions", "region"))
+        for cid, level, column in (
+            ("epci", "epci", "epci_code"),
+            ("departements", "departement", "departement_code"),
+            ("regions", "region", "region_code"),
+        )
     }
 )
 _KIND = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
@@ -172,10 +179,12 @@ def tile_source(collection: Collection) -> TileSource:
 def _tile_statement(source: TileSource) -> TextClause:
     """A source's tile statement (composed once).
 
-    With the shared tile-bounds CTE, and for the wide layers one column per kind: its code as a
-    literal, its attribute as an identifier (the kinds are the code's own list, not input).
+    With the shared tile-bounds CTE, the source's identifiers, and for the wide layers one
+    column per kind: its code as a literal, its attribute as an identifier (kinds and
+    columns are the code's own lists, never input).
     """
-    parts = {"bounds": fragment("features/tile_bounds")}
+    parts: dict[str, sql.Composable] = {"bounds": fragment("features/tile_bounds")}
+    parts.update({name: sql.Identifier(column) for name, column in source.identifiers})
     if source.per_kind is not None:
         name, prefix, kinds = source.per_kind
         parts["per_kind"] = sql.SQL(",\n").join(

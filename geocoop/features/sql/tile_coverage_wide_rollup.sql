@@ -1,5 +1,6 @@
 -- One Mapbox vector tile of `coverage-wide-<level>` (:level is epci, departement or
--- region): one feature per territory of that level, its population and communes (those
+-- region; the parent column of its communes is the identifier filled in by the tile
+-- source): one feature per territory of that level, its population and communes (those
 -- with a boundary, as the stored roll-ups count them), and one attribute
 -- covered_pct_<kind> per kind (tile_wide_covered_pct.sql, once per kind of the layer):
 -- the share of population covered (rule "any", distance or perimeter) from the stored
@@ -8,23 +9,6 @@
 -- the OGC layer.
 WITH bounds AS (
     {bounds}  -- tile_bounds.sql
-),
-shown AS (
-    SELECT p.id, p.code, p.name, p.geom, p.geom_simplified
-    FROM territory AS p, bounds AS b
-    WHERE p.level = CAST(:level AS text) AND p.geom && b.env4326
-),
-communes AS (  -- only the communes of the territories in the tile
-    SELECT s.code,
-           sum(coalesce(c.population, 0)) AS population,
-           count(*) AS communes_total
-    FROM shown AS s
-    JOIN territory AS c
-      ON c.level = 'commune' AND c.geom IS NOT NULL
-     AND ((CAST(:level AS text) = 'epci' AND c.epci_code = s.code)
-          OR (CAST(:level AS text) = 'departement' AND c.departement_code = s.code)
-          OR (CAST(:level AS text) = 'region' AND c.region_code = s.code))
-    GROUP BY s.code
 )
 SELECT ST_AsMVT(tile, CAST(:layer AS text), 4096, 'geom', 'fid')
 FROM (
@@ -36,9 +20,13 @@ FROM (
                    CASE WHEN CAST(:z AS integer) < CAST(:detail_zoom AS integer)
                         THEN coalesce(s.geom_simplified, s.geom) ELSE s.geom END, 3857),
                b.env, 4096, 64, true) AS geom
-    FROM shown AS s
-    JOIN communes AS n ON n.code = s.code
+    FROM territory AS s
     CROSS JOIN bounds AS b
+    CROSS JOIN LATERAL (  -- its communes, through the index on their parent code
+        SELECT sum(coalesce(c.population, 0)) AS population, count(*) AS communes_total
+        FROM territory AS c
+        WHERE c.{parent} = s.code AND c.level = 'commune' AND c.geom IS NOT NULL
+    ) AS n
     CROSS JOIN LATERAL (  -- an aggregate without GROUP BY: always one row
         SELECT {per_kind}
         FROM analysis_rollup AS r
@@ -47,6 +35,8 @@ FROM (
           AND r.level = CAST(:level AS text) AND r.code = s.code
           AND EXISTS (SELECT 1 FROM analysis_commune_kind AS a WHERE a.kind_code = r.kinds)
     ) AS shares
+    WHERE s.level = CAST(:level AS text) AND s.geom && b.env4326
+      AND n.communes_total > 0  -- as the OGC layer: territories with communes only
     ORDER BY s.code  -- deterministic bytes for identical data
 ) AS tile
 WHERE tile.geom IS NOT NULL
