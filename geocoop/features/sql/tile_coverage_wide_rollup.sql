@@ -9,6 +9,17 @@
 -- the OGC layer.
 WITH bounds AS (
     {bounds}  -- tile_bounds.sql
+),
+communes AS (  -- the communes of the territories in the tile, counted per territory
+    SELECT c.{parent} AS code,
+           sum(coalesce(c.population, 0)) AS population,
+           count(*) AS communes_total
+    FROM territory AS c
+    WHERE c.level = 'commune' AND c.geom IS NOT NULL
+      AND c.{parent} IN (
+          SELECT p.code FROM territory AS p, bounds AS b
+          WHERE p.level = CAST(:level AS text) AND p.geom && b.env4326)
+    GROUP BY c.{parent}
 )
 SELECT ST_AsMVT(tile, CAST(:layer AS text), 4096, 'geom', 'fid')
 FROM (
@@ -22,11 +33,7 @@ FROM (
                b.env, 4096, 64, true) AS geom
     FROM territory AS s
     CROSS JOIN bounds AS b
-    CROSS JOIN LATERAL (  -- its communes, through the index on their parent code
-        SELECT sum(coalesce(c.population, 0)) AS population, count(*) AS communes_total
-        FROM territory AS c
-        WHERE c.{parent} = s.code AND c.level = 'commune' AND c.geom IS NOT NULL
-    ) AS n
+    JOIN communes AS n ON n.code = s.code  -- territories with communes only, as the OGC layer
     CROSS JOIN LATERAL (  -- an aggregate without GROUP BY: always one row
         SELECT {per_kind}
         FROM analysis_rollup AS r
@@ -36,7 +43,6 @@ FROM (
           AND EXISTS (SELECT 1 FROM analysis_commune_kind AS a WHERE a.kind_code = r.kinds)
     ) AS shares
     WHERE s.level = CAST(:level AS text) AND s.geom && b.env4326
-      AND n.communes_total > 0  -- as the OGC layer: territories with communes only
     ORDER BY s.code  -- deterministic bytes for identical data
 ) AS tile
 WHERE tile.geom IS NOT NULL
