@@ -257,6 +257,9 @@ def test_gdal_reads_the_wide_layers_tiles_like_their_ogc_layers(gdal, live_serve
     ) as response:
         ogc = {f["id"]: f["properties"] for f in json.load(response)["features"]}
     props = get_collection(cid).properties
+    with urllib.request.urlopen(f"{live_server}/tiles/{cid}.json", timeout=60) as response:
+        layer = json.load(response)["vector_layers"][0]
+    assert list(layer["fields"]) == [p.name for p in props]  # every kind, data or not
     assert len(features) >= (10 if cid == "coverage-wide" else 1), out[-2000:]
     unknown = {p.name for p in props if all(o[p.name] is None for o in ogc.values())}
     assert unknown and not unknown & set(fields)  # the kinds without data: never 0 / false
