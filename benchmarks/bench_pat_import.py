@@ -39,6 +39,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.sections import replace_marked
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 PAT_FILE = "cooperations/pat-france-2025/pats-axe-gouvernance-20250710-win1252.csv"
@@ -220,15 +222,9 @@ def section(rows: list[tuple], facts: dict) -> str:
     return "\n".join(lines)
 
 
-def replace_section(path: Path, text_: str) -> None:
-    """Write `text_` in place of the marked section of `path`, or at its end."""
-    current = path.read_text(encoding="utf-8")
-    a, b = current.find(START), current.find(END)
-    if 0 <= a < b:
-        updated = current[:a] + text_ + current[b + len(END) :]
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text_ + "\n"
-    path.write_text(updated, encoding="utf-8")
+def replace_section(path: Path, section: str) -> None:
+    """Write `section` in place of the marked one in `path`, or at its end."""
+    replace_marked(path, section, START, END)
 
 
 def prepare(folder: Path) -> tuple[object, str, dict]:
