@@ -166,3 +166,50 @@ def test_a_renamed_cooperation_renames_the_stored_reasons(analysed, app):
     south = next(f["properties"] for f in items if f["id"] == "35001")
     assert south["nearest_cooperation"] == "Tiers-lieu renommé"
     assert "« Tiers-lieu renommé » (id 3)" in south["reason_fr"]
+
+
+def test_migration_0019_marks_zones_stored_without_names(pg_cluster):
+    """Zones stored before 0019 have no name: their kind says « en cours de recalcul ».
+
+    Until `geocoop analyze` (or `geocoop demo`) names them; and the migration goes down
+    again.
+    """
+    from alembic import command
+
+    from geocoop.config import load_settings
+    from geocoop.db import alembic_config, make_engine, upgrade
+    from geocoop.sql import statement
+
+    pg_cluster.create_database("geocoop_m0019")
+    engine = make_engine(pg_cluster.url("geocoop_m0019"), load_settings({"pool_size": 1}))
+    try:
+        upgrade(engine, "0018")
+        with engine.begin() as conn:
+            conn.execute(text("TRUNCATE analysis_pending, analysis_zone"))
+            conn.execute(
+                text(
+                    "INSERT INTO analysis_zone (kind_code, zone_id, members_hash, "
+                    "communes_count, population, area_km2, departements) "
+                    "VALUES ('pat', '35001', 'h', 1, 10, 1.5, '{35}')"
+                )
+            )
+        upgrade(engine, "0019")
+        with engine.connect() as conn:
+            pending = conn.execute(text("SELECT kind_code FROM analysis_pending")).scalars()
+            assert list(pending) == ["pat"]
+            zone = conn.execute(text("SELECT * FROM analysis_zone")).mappings().one()
+            assert zone["name_fr"] is None and zone["nearest_distance_m"] is None
+            assert zone["rule"] == "any"
+            # `geocoop demo` on this database refreshes instead of saying « déjà à jour »
+            assert conn.execute(statement("analysis/analysis_stale")).scalar()
+        command.downgrade(alembic_config(engine), "0018")
+        with engine.connect() as conn:
+            columns = conn.execute(
+                text(
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_name = 'analysis_zone' AND table_schema = current_schema()"
+                )
+            ).scalars()
+            assert "name_fr" not in set(columns)
+    finally:
+        engine.dispose()
