@@ -5,12 +5,29 @@
 -- metres from the coverage refresh; ties: smallest id) and the kind's service distance.
 -- Only zones whose parts changed are written (a cooperation renamed or moved, a zone new or
 -- regrown), their sentences emptied for zones.py to build again.
-WITH m AS (
+-- With :communes (after one cooperation changed: the communes recomputed), only the zones
+-- holding one of them and those stored anew are checked: no other zone's parts can change
+-- (the communes it was the nearest of are among those recomputed).
+WITH scope AS (
+  SELECT a.kind_code, a.zone_id AS label
+  FROM analysis_commune_kind AS a
+  WHERE CAST(:communes AS text[]) IS NOT NULL
+    AND a.kind_code = ANY (CAST(:kinds AS text[])) AND a.zone_id IS NOT NULL
+    AND a.commune_code = ANY (CAST(:communes AS text[]))
+  UNION
+  SELECT a.kind_code, a.zone_id  -- a zone's id is its smallest member's code
+  FROM analysis_zone AS z
+  JOIN analysis_commune_kind AS a ON a.kind_code = z.kind_code AND a.commune_code = z.zone_id
+  WHERE CAST(:communes AS text[]) IS NOT NULL
+    AND z.kind_code = ANY (CAST(:kinds AS text[])) AND z.main_commune IS NULL
+), m AS (
   SELECT a.kind_code, a.zone_id AS label, a.commune_code, a.nearest_edge_m,
          a.nearest_cooperation_id, COALESCE(t.population, 0) AS pop, t.departement_code
   FROM analysis_commune_kind AS a
   JOIN territory AS t ON t.level = 'commune' AND t.code = a.commune_code
   WHERE a.kind_code = ANY (CAST(:kinds AS text[])) AND a.zone_id IS NOT NULL
+    AND (CAST(:communes AS text[]) IS NULL
+         OR (a.kind_code, a.zone_id) IN (SELECT kind_code, label FROM scope))
 ), p AS (
   SELECT kind_code,
          min(commune_code) AS zone_id,
