@@ -9,8 +9,11 @@ then measures in the same run (best of three each):
   (nothing changed: what every later refresh pays to check);
 - the baseline: `zones.store_outlines` at steady state without the names (the step the
   names were added to, as it was), and the full refresh;
-- one incremental refresh (`refresh_for_cooperation`, a tiers-lieu moved by 500 m) and the
-  share of its `zone_outlines` phase, names included;
+- what one edit pays: `store_outlines` of the tiers-lieux at steady state with the names
+  checked only for the zones holding the 80 communes nearest a tiers-lieu (what one edit
+  recomputes: 62–82 communes in docs/performance-analysis.md), against every zone and
+  against the outlines alone; and one incremental refresh (`refresh_for_cooperation`, a
+  tiers-lieu moved by 500 m) with its `zone_outlines` phase, names included;
 - the OGC collection `white-zones-tiers_lieu` read whole through its SELECT (what QGIS
   pages through), names and reasons included.
 Writes docs/performance-zone-names.md.
@@ -100,6 +103,21 @@ def main() -> int:
             )
             steady_s, unchanged = best(lambda: zones.store_names(conn, kinds))
             outlines_s, _ = best(lambda: outlines_only(conn, kinds))
+            # one edit's scope: the communes nearest a tiers-lieu
+            near = list(
+                conn.execute(
+                    text(
+                        "SELECT t.code FROM territory t, (SELECT location FROM cooperation "
+                        "WHERE kind_code = 'tiers_lieu' AND location IS NOT NULL "
+                        "ORDER BY id LIMIT 1) c WHERE t.level = 'commune' "
+                        "ORDER BY t.geom <-> c.location LIMIT 80"
+                    )
+                ).scalars()
+            )
+            tl = ["tiers_lieu"]
+            edit_outlines_s, _ = best(lambda: outlines_only(conn, tl))
+            edit_all_s, _ = best(lambda: zones.store_outlines(conn, tl))
+            edit_scoped_s, _ = best(lambda: zones.store_outlines(conn, tl, near))
             base = base_of(get_collection("white-zones-tiers_lieu"))
             read_s, rows = best(lambda: conn.execute(select(base)).all())
             empty = conn.execute(
@@ -124,7 +142,9 @@ def main() -> int:
             f"{total_zones} zones ({counts}); names from scratch {scratch_s:.3f} s ({named}), "
             f"steady {steady_s:.3f} s ({unchanged}); outlines alone {outlines_s:.3f} s; "
             f"collection read {read_s:.3f} s ({len(rows)} rows, {empty} unnamed); "
-            f"incremental {incremental_s:.3f} s, zone_outlines phase {outline_phase:.3f} s"
+            f"incremental {incremental_s:.3f} s, zone_outlines phase {outline_phase:.3f} s; "
+            f"one edit: outlines {edit_outlines_s:.3f} s, scoped {edit_scoped_s:.3f} s, "
+            f"every zone {edit_all_s:.3f} s"
         )
         OUT.write_text(
             f"""# Naming the stored white zones
@@ -152,8 +172,21 @@ Ratios: names from scratch / outlines **{scratch_s / outlines_s:.1f}×**, steady
 outlines **{steady_s / outlines_s:.1f}×**; steady state is {100 * steady_s / full_s:.2f} % of
 a full refresh.
 
-One incremental refresh (a tiers-lieu moved by 500 m): {incremental_s:.3f} s in all, of
-which {outline_phase:.3f} s for the outlines and names of its kind.
+What one edit of a tiers-lieu pays at steady state (`store_outlines` of its kind):
+
+| step | time |
+|---|---|
+| outlines alone (baseline: the step before the names) | {edit_outlines_s:.3f} s |
+| outlines + names of the zones holding the 80 communes nearest a tiers-lieu \
+(what `refresh_for_cooperation` does) | {edit_scoped_s:.3f} s |
+| outlines + names of every zone of the kind (what a by-kind refresh does) \
+| {edit_all_s:.3f} s |
+
+Ratios to the baseline: **{edit_scoped_s / edit_outlines_s:.1f}×** scoped,
+{edit_all_s / edit_outlines_s:.1f}× every zone.
+
+One incremental refresh (a tiers-lieu moved by 500 m, cold): {incremental_s:.3f} s in all,
+of which {outline_phase:.3f} s for the outlines and names of its kind.
 
 Reading `white-zones-tiers_lieu` whole through its SELECT (what QGIS pages through,
 names and reasons included): {read_s:.3f} s for {len(rows):,} zones, {empty} without a name.
