@@ -9,11 +9,10 @@ then measures in the same run (best of three each):
   (nothing changed: what every later refresh pays to check);
 - the baseline: `zones.store_outlines` at steady state without the names (the step the
   names were added to, as it was), and the full refresh;
-- what one edit pays: `store_outlines` of the tiers-lieux at steady state with the names
-  checked only for the zones holding the 80 communes nearest a tiers-lieu (what one edit
-  recomputes: 62–82 communes in docs/performance-analysis.md), against every zone and
-  against the outlines alone; and one incremental refresh (`refresh_for_cooperation`, a
-  tiers-lieu moved by 500 m) with its `zone_outlines` phase, names included;
+- what one edit pays: the tiers-lieu nearest a white zone moved by 500 m; the names checked
+  only for the zones holding a commune it makes `refresh_for_cooperation` recompute,
+  against every zone of the kind and against the outlines alone (the baseline); then that
+  incremental refresh once, with its `zone_outlines` phase;
 - the OGC collection `white-zones-tiers_lieu` read whole through its SELECT (what QGIS
   pages through), names and reasons included.
 Writes docs/performance-zone-names.md.
@@ -103,35 +102,41 @@ def main() -> int:
             )
             steady_s, unchanged = best(lambda: zones.store_names(conn, kinds))
             outlines_s, _ = best(lambda: outlines_only(conn, kinds))
-            # one edit's scope: the communes nearest a tiers-lieu
-            near = list(
-                conn.execute(
-                    text(
-                        "SELECT t.code FROM territory t, (SELECT location FROM cooperation "
-                        "WHERE kind_code = 'tiers_lieu' AND location IS NOT NULL "
-                        "ORDER BY id LIMIT 1) c WHERE t.level = 'commune' "
-                        "ORDER BY t.geom <-> c.location LIMIT 80"
-                    )
-                ).scalars()
-            )
+            # one edit: the tiers-lieu nearest a white zone moved by about 500 m,
+            # and the communes refresh_for_cooperation recomputes for it (affected_communes)
             tl = ["tiers_lieu"]
-            edit_outlines_s, _ = best(lambda: outlines_only(conn, tl))
-            edit_all_s, _ = best(lambda: zones.store_outlines(conn, tl))
-            edit_scoped_s, _ = best(lambda: zones.store_outlines(conn, tl, near))
-            base = base_of(get_collection("white-zones-tiers_lieu"))
-            read_s, rows = best(lambda: conn.execute(select(base)).all())
-            empty = conn.execute(
-                select(func.count()).select_from(base).where(base.c.name_fr.is_(None))
-            ).scalar_one()
-            # one incremental refresh: a tiers-lieu moved by about 500 m
             coop = conn.execute(
-                text("SELECT min(id) FROM cooperation WHERE kind_code = 'tiers_lieu'")
+                text(
+                    "SELECT nearest_cooperation_id FROM analysis_commune_kind "
+                    "WHERE kind_code = 'tiers_lieu' AND zone_id IS NOT NULL "
+                    "ORDER BY nearest_edge_m LIMIT 1"
+                )
             ).scalar_one()
             conn.execute(
                 text("UPDATE cooperation SET location = ST_Translate(location, 0.005, 0.0) "
                      "WHERE id = :i"),
                 {"i": coop},
             )  # fmt: skip
+            near = list(
+                conn.execute(
+                    statement("analysis/affected_communes"), {"kind": "tiers_lieu", "id": coop}
+                ).scalars()
+            )
+            in_zones = conn.execute(
+                text(
+                    "SELECT count(*) FROM analysis_commune_kind WHERE kind_code = 'tiers_lieu' "
+                    "AND zone_id IS NOT NULL AND commune_code = ANY (:c)"
+                ),
+                {"c": near},
+            ).scalar_one()
+            edit_outlines_s, _ = best(lambda: outlines_only(conn, tl), runs=7)
+            edit_all_s, _ = best(lambda: zones.store_names(conn, tl), runs=7)
+            edit_scoped_s, _ = best(lambda: zones.store_names(conn, tl, near), runs=7)
+            base = base_of(get_collection("white-zones-tiers_lieu"))
+            read_s, rows = best(lambda: conn.execute(select(base)).all())
+            empty = conn.execute(
+                select(func.count()).select_from(base).where(base.c.name_fr.is_(None))
+            ).scalar_one()
             start = time.perf_counter()
             incremental = api.refresh_for_cooperation(conn, coop)
             incremental_s = time.perf_counter() - start
@@ -143,7 +148,8 @@ def main() -> int:
             f"steady {steady_s:.3f} s ({unchanged}); outlines alone {outlines_s:.3f} s; "
             f"collection read {read_s:.3f} s ({len(rows)} rows, {empty} unnamed); "
             f"incremental {incremental_s:.3f} s, zone_outlines phase {outline_phase:.3f} s; "
-            f"one edit: outlines {edit_outlines_s:.3f} s, scoped {edit_scoped_s:.3f} s, "
+            f"one edit ({len(near)} communes, {in_zones} in zones): outlines "
+            f"{edit_outlines_s:.3f} s, names scoped {edit_scoped_s:.3f} s, "
             f"every zone {edit_all_s:.3f} s"
         )
         OUT.write_text(
@@ -172,21 +178,22 @@ Ratios: names from scratch / outlines **{scratch_s / outlines_s:.1f}×**, steady
 outlines **{steady_s / outlines_s:.1f}×**; steady state is {100 * steady_s / full_s:.2f} % of
 a full refresh.
 
-What one edit of a tiers-lieu pays at steady state (`store_outlines` of its kind):
+What one edit pays: the tiers-lieu nearest a white zone moved by about 500 m, which makes
+`refresh_for_cooperation` recompute {len(near):,} communes ({in_zones:,} of them in white
+zones); best of seven, nothing else changed:
 
-| step | time |
+| step of `store_outlines` (tiers-lieux) | time |
 |---|---|
-| outlines alone (baseline: the step before the names) | {edit_outlines_s:.3f} s |
-| outlines + names of the zones holding the 80 communes nearest a tiers-lieu \
-(what `refresh_for_cooperation` does) | {edit_scoped_s:.3f} s |
-| outlines + names of every zone of the kind (what a by-kind refresh does) \
-| {edit_all_s:.3f} s |
+| outlines (baseline: the whole step before the names) | {edit_outlines_s:.3f} s |
+| names, only the zones holding a recomputed commune (what the edit does) \
+| {edit_scoped_s:.3f} s |
+| names, every zone of the kind (what a by-kind refresh does) | {edit_all_s:.3f} s |
 
-Ratios to the baseline: **{edit_scoped_s / edit_outlines_s:.1f}×** scoped,
-{edit_all_s / edit_outlines_s:.1f}× every zone.
+Names / outlines: **{edit_scoped_s / edit_outlines_s:.2f}×** for the edit,
+{edit_all_s / edit_outlines_s:.2f}× for every zone.
 
-One incremental refresh (a tiers-lieu moved by 500 m, cold): {incremental_s:.3f} s in all,
-of which {outline_phase:.3f} s for the outlines and names of its kind.
+The whole incremental refresh of that move (cold, once): {incremental_s:.3f} s, of which
+{outline_phase:.3f} s for the outlines and names.
 
 Reading `white-zones-tiers_lieu` whole through its SELECT (what QGIS pages through,
 names and reasons included): {read_s:.3f} s for {len(rows):,} zones, {empty} without a name.
