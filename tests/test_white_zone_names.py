@@ -114,7 +114,7 @@ def test_panel_and_fiche_name_their_zones(analysed):
 OGC = "/api/features/collections"
 
 
-def test_ogc_collection_names_its_zones_as_the_list(analysed):
+def test_ogc_collection_names_its_zones_as_the_list(analysed, tmp_path):
     """White-zones-tiers_lieu (what QGIS reads) carries the list's name and reason.
 
     On the grid, rule « any » (no perimeter): the southern row, 16.7 km from both
@@ -140,6 +140,18 @@ def test_ogc_collection_names_its_zones_as_the_list(analysed):
     metres = f"{south['nearest_distance_m']:,}".replace(",", "\u202f")
     assert south["reason_fr"].endswith(f" (id 3), est à {metres} m.")
     assert south["departement"] == "35" and south["departements_count"] == 1
+    # the collection's own GeoPackage and CSV exports carry them, typed
+    path = tmp_path / "white-zones.gpkg"
+    path.write_bytes(analysed.get(f"{OGC}/white-zones-tiers_lieu/items?f=gpkg").get_data())
+    frame = pyogrio.read_dataframe(path, read_geometry=False)
+    row = frame[frame["id"] == "35001"].iloc[0]
+    assert row["name_fr"] == south["name_fr"] and row["reason_fr"] == south["reason_fr"]
+    assert frame["nearest_distance_m"].dtype.kind == "i"
+    assert row["nearest_distance_m"] == south["nearest_distance_m"]
+    table = analysed.get(f"{OGC}/white-zones-tiers_lieu/items?f=csv").get_data(as_text=True)
+    cells = {r["id"]: r for r in csv.DictReader(io.StringIO(table))}["35001"]
+    assert cells["reason_en"] == south["reason_en"]
+    assert cells["nearest_distance_m"] == str(south["nearest_distance_m"])
     schema = analysed.get(f"{OGC}/white-zones-tiers_lieu/schema").get_json()
     schema = schema["properties"]["properties"]["properties"]
     assert schema["nearest_distance_m"]["type"] == "integer"
