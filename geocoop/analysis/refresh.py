@@ -113,6 +113,15 @@ def analysis_computed(conn: Connection) -> bool:
     return bool(conn.execute(statement("analysis/analysis_computed")).scalar_one())
 
 
+def kinds_current(conn: Connection, kinds: list[str]) -> bool:
+    """Whether the stored figures of `kinds` are those of their cooperations as they are now.
+
+    A refresh covering each kind is recorded, and no cooperation of it was written or
+    deleted since: refreshing them again would store the same figures.
+    """
+    return bool(conn.execute(statement("analysis/kinds_current"), {"kinds": list(kinds)}).scalar())
+
+
 def refresh_kinds(conn: Connection, kinds: list[str]) -> dict:
     """Recompute the stored figures of `kinds` only.
 
