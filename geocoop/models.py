@@ -60,6 +60,7 @@ class Territory(Base):
         Index("ix_territory_geom_simplified", "geom_simplified", postgresql_using="gist"),
         Index("ix_territory_departement", "departement_code"),
         Index("ix_territory_epci", "epci_code"),
+        Index("ix_territory_region", "region_code"),  # migration 0020
         Index("ix_territory_name_search", "name_search"),
     )
 
