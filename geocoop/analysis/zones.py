@@ -29,6 +29,7 @@ def white_zones(
     parent_level: str | None = None,
     with_geometry: bool = True,
     split: bool = False,
+    recount: bool = False,
 ) -> list[dict]:
     """Maximal groups of adjacent uncovered communes, largest population first.
 
@@ -55,6 +56,9 @@ def white_zones(
     ranked by the part's population).
     A kind without data has no white zone: [] (check `data_status` before reading it as
     "no gap").
+    Rule "any" on stored figures reads each zone's whole figures from its stored row
+    (analysis_zone); recount=True sums them over the members instead (the same answer,
+    slower: what the stored rows are checked against).
     """
     kind = check_kind(conn, kind)
     rule = check_rule(rule)
@@ -63,15 +67,18 @@ def white_zones(
     if not data_status(conn)[kind]["has_data"]:
         return []  # no data is not absence: no white zone is computed for this kind
     stored = kind in compute.stored_kinds(conn, [kind])
-    if rule == "any" and stored:
-        members = fragment("analysis/zones_members_stored")
+    if rule == "any" and stored and not recount:
+        # the stored zones carry their whole figures: only the parent's communes are read
+        sql = statement("analysis/white_zones_stored")
+    elif rule == "any" and stored:
+        sql = composed("analysis/white_zones", members=fragment("analysis/zones_members_stored"))
     else:
         source = compute.STORED_TABLE
         if not stored:
             compute.compute(conn, [kind])
             source = compute.WORK_TABLE
         members = fragment("analysis/zones_members_live", source=table(source))
-    sql = composed("analysis/white_zones", members=members)
+        sql = composed("analysis/white_zones", members=members)
     params = {
         "kind": kind,
         "rule": rule,

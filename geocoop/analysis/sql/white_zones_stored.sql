@@ -1,0 +1,98 @@
+-- White zones ranked by population, read from the stored analysis (rule "any", stored
+-- figures current): the parent's white communes only, grouped by their stored zone label,
+-- each zone's whole figures (communes, population, départements: the same sums as
+-- white_zones.sql's `whole`) read from its analysis_zone row instead of summed again over
+-- every member (a zone can hold 13,000 communes and reach far beyond the parent).
+-- The row is found through its id, the zone's smallest member code, whose stored label is
+-- the zone's (zone_outlines_reasons.sql joins the same way); a zone without its row (an
+-- outline not stored yet) falls back on the member sums, so the answer is white_zones.sql's.
+-- Columns, order and parameters are white_zones.sql's.
+WITH mm AS (
+  SELECT s.zone_id AS label, s.commune_code, s.nearest_edge_m, s.nearest_cooperation_id,
+         t.departement_code, t.epci_code,
+         COALESCE(t.population, 0) AS pop,
+         COALESCE(t.area_km2, ST_Area(t.geom::geography) / 1e6) AS area,
+         CASE WHEN CAST(:split AS boolean) THEN t.departement_code END AS part
+  FROM territory t
+  JOIN analysis_commune_kind s ON s.kind_code = :kind AND s.commune_code = t.code
+  WHERE t.level = 'commune' AND s.zone_id IS NOT NULL
+    AND (CAST(:parent_level AS text) IS NULL
+     OR (CAST(:parent_level AS text) = 'epci' AND t.epci_code = CAST(:parent_code AS text))
+     OR (CAST(:parent_level AS text) = 'departement' AND t.departement_code = CAST(:parent_code AS text))
+     OR (CAST(:parent_level AS text) = 'region' AND t.region_code = CAST(:parent_code AS text))
+     OR (CAST(:parent_level AS text) = 'commune' AND t.code = CAST(:parent_code AS text)))
+), labels AS (
+  SELECT DISTINCT label FROM mm
+), stored AS (
+  -- each label's stored zone: the row whose id (smallest member) carries that label
+  SELECT DISTINCT ON (a.zone_id)
+         a.zone_id AS label, z.zone_id, z.communes_count, z.population,
+         cardinality(z.departements) AS departements_count
+  FROM analysis_zone z
+  JOIN analysis_commune_kind a ON a.kind_code = z.kind_code AND a.commune_code = z.zone_id
+  WHERE z.kind_code = :kind AND a.zone_id IN (SELECT label FROM labels)
+  ORDER BY a.zone_id, z.zone_id
+), ids AS (
+  SELECT l.label,
+         COALESCE(s.zone_id, (SELECT min(a.commune_code) FROM analysis_commune_kind a
+                              WHERE a.kind_code = :kind AND a.zone_id = l.label)) AS zone_id,
+         s.communes_count, s.population, s.departements_count
+  FROM labels l
+  LEFT JOIN stored s ON s.label = l.label
+), z AS (
+  SELECT ids.zone_id, mm.part,
+         array_agg(mm.commune_code ORDER BY mm.commune_code) AS communes,
+         count(*) AS communes_count,
+         sum(mm.pop)::bigint AS population,
+         sum(mm.area) AS area_km2,
+         array_agg(DISTINCT mm.departement_code)
+           FILTER (WHERE mm.departement_code IS NOT NULL) AS departements,
+         array_agg(DISTINCT mm.epci_code) FILTER (WHERE mm.epci_code IS NOT NULL) AS epci,
+         min(mm.nearest_edge_m) AS nearest_m,
+         (array_agg(mm.nearest_cooperation_id
+                     ORDER BY mm.nearest_edge_m NULLS LAST, mm.nearest_cooperation_id))[1]
+           AS nearest_id,
+         (array_agg(mm.commune_code ORDER BY mm.pop DESC, mm.commune_code))[1] AS main_commune
+  FROM mm
+  JOIN ids ON ids.label = mm.label
+  GROUP BY ids.zone_id, mm.part
+  ORDER BY sum(mm.pop) DESC, ids.zone_id, mm.part
+  LIMIT :limit
+), whole AS (
+  -- the whole zone (not clipped, not split): its stored row, or its members summed
+  SELECT ids.zone_id,
+         COALESCE(ids.communes_count, w.communes_count) AS communes_count,
+         COALESCE(ids.population, w.population) AS population,
+         COALESCE(ids.departements_count, w.departements_count) AS departements_count
+  FROM ids
+  LEFT JOIN LATERAL (
+    SELECT count(*) AS communes_count,
+           sum(COALESCE(t.population, 0))::bigint AS population,
+           count(DISTINCT t.departement_code) AS departements_count
+    FROM analysis_commune_kind a
+    JOIN territory t ON t.level = 'commune' AND t.code = a.commune_code
+    WHERE ids.communes_count IS NULL AND a.kind_code = :kind AND a.zone_id = ids.label
+  ) w ON true
+  WHERE ids.zone_id IN (SELECT zone_id FROM z)
+)
+SELECT z.*,
+       w.communes_count AS zone_communes_count, w.population AS zone_population,
+       w.departements_count AS zone_departements_count,
+       mc.name AS main_commune_name, mc.departement_code AS main_departement,
+       (SELECT array_agg(d.name ORDER BY d.code)
+        FROM territory d
+        WHERE d.level = 'departement' AND d.code = ANY (z.departements)) AS departement_names,
+       c.name AS nearest_name,
+       k.service_distance_m, k.label_fr AS kind_label_fr, k.label_en AS kind_label_en,
+       -- dissolved outline of the clipped part, as white_zones.sql draws it
+       CASE WHEN CAST(:with_geometry AS boolean) THEN (
+         SELECT ST_AsGeoJSON(
+                  geocoop_coverage_union(array_agg(COALESCE(t.geom_simplified, t.geom))), 5)
+         FROM territory t
+         WHERE t.level = 'commune' AND t.code = ANY (z.communes)) END AS geometry
+FROM z
+JOIN whole w ON w.zone_id = z.zone_id
+JOIN territory mc ON mc.level = 'commune' AND mc.code = z.main_commune
+JOIN kind k ON k.code = :kind
+LEFT JOIN cooperation c ON c.id = z.nearest_id
+ORDER BY z.population DESC, z.zone_id, z.part;
