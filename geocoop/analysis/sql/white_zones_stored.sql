@@ -7,20 +7,38 @@
 -- the zone's (zone_outlines_reasons.sql joins the same way); a zone without its row (an
 -- outline not stored yet) falls back on the member sums, so the answer is white_zones.sql's.
 -- Columns, order and parameters are white_zones.sql's.
-WITH mm AS (
+WITH scope AS (
+  -- the parent's communes, one branch per level: only the branch of :parent_level runs,
+  -- on its own index, even in the generic plan of a prepared statement (a single OR of
+  -- the levels there scans every commune of France)
+  SELECT code FROM territory
+  WHERE level = 'commune' AND CAST(:parent_level AS text) = 'region'
+    AND region_code = CAST(:parent_code AS text)
+  UNION ALL
+  SELECT code FROM territory
+  WHERE level = 'commune' AND CAST(:parent_level AS text) = 'departement'
+    AND departement_code = CAST(:parent_code AS text)
+  UNION ALL
+  SELECT code FROM territory
+  WHERE level = 'commune' AND CAST(:parent_level AS text) = 'epci'
+    AND epci_code = CAST(:parent_code AS text)
+  UNION ALL
+  SELECT code FROM territory
+  WHERE level = 'commune' AND CAST(:parent_level AS text) = 'commune'
+    AND code = CAST(:parent_code AS text)
+  UNION ALL
+  SELECT code FROM territory
+  WHERE level = 'commune' AND CAST(:parent_level AS text) IS NULL
+), mm AS (
   SELECT s.zone_id AS label, s.commune_code, s.nearest_edge_m, s.nearest_cooperation_id,
          t.departement_code, t.epci_code,
          COALESCE(t.population, 0) AS pop,
          COALESCE(t.area_km2, ST_Area(t.geom::geography) / 1e6) AS area,
          CASE WHEN CAST(:split AS boolean) THEN t.departement_code END AS part
-  FROM territory t
+  FROM scope
+  JOIN territory t ON t.level = 'commune' AND t.code = scope.code
   JOIN analysis_commune_kind s ON s.kind_code = :kind AND s.commune_code = t.code
-  WHERE t.level = 'commune' AND s.zone_id IS NOT NULL
-    AND (CAST(:parent_level AS text) IS NULL
-     OR (CAST(:parent_level AS text) = 'epci' AND t.epci_code = CAST(:parent_code AS text))
-     OR (CAST(:parent_level AS text) = 'departement' AND t.departement_code = CAST(:parent_code AS text))
-     OR (CAST(:parent_level AS text) = 'region' AND t.region_code = CAST(:parent_code AS text))
-     OR (CAST(:parent_level AS text) = 'commune' AND t.code = CAST(:parent_code AS text)))
+  WHERE s.zone_id IS NOT NULL
 ), labels AS (
   SELECT DISTINCT label FROM mm
 ), stored AS (
