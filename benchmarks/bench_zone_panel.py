@@ -92,7 +92,56 @@ def measure(conn: Connection) -> list[tuple[str, float, float, int]]:
     return rows
 
 
-def section(name: str, title: str, conn: Connection, rows: list, loads: tuple) -> str:
+def statements(conn: Connection) -> list[tuple[str, str, float, float, float, float]]:
+    """The two statements alone, largest zone's kind, with parallel workers allowed or not.
+
+    (label, kind, recount ms, stored ms, recount serial ms, stored serial ms): median of
+    REPEAT runs, interleaved. On a loaded machine, starting a parallel worker can cost more
+    than the whole serial statement; `max_parallel_workers_per_gather = 0` shows that part.
+    """
+    from geocoop.sql import composed, fragment, statement
+
+    kind = conn.execute(
+        text(
+            "SELECT kind_code FROM analysis_commune_kind WHERE zone_id IS NOT NULL "
+            "GROUP BY kind_code, zone_id ORDER BY count(*) DESC LIMIT 1"
+        )
+    ).scalar()
+    recount = composed("analysis/white_zones", members=fragment("analysis/zones_members_stored"))
+    stored = statement("analysis/white_zones_stored")
+    rows = []
+    for label, level, code, limit in cases(conn):
+        params = {
+            "kind": kind,
+            "rule": "any",
+            "limit": limit,
+            "with_geometry": False,
+            "split": False,
+            "parent_level": level,
+            "parent_code": code,
+        }
+        figures = []
+        for workers in (None, 0):
+            if workers == 0:
+                conn.execute(text("SET max_parallel_workers_per_gather = 0"))
+            samples: dict[int, list[float]] = {0: [], 1: []}
+            for _ in range(REPEAT):
+                for i, sql in enumerate((recount, stored)):
+                    start = time.perf_counter()
+                    conn.execute(sql, params).all()
+                    samples[i].append(1000 * (time.perf_counter() - start))
+            figures += [statistics.median(samples[0]), statistics.median(samples[1])]
+            conn.execute(text("RESET max_parallel_workers_per_gather"))
+        rows.append((label, kind, *figures))
+        print(
+            f"{label:52s} statement alone ({kind}): recount {figures[0]:.1f} / stored "
+            f"{figures[1]:.1f} ms; serial {figures[2]:.1f} / {figures[3]:.1f} ms",
+            flush=True,
+        )
+    return rows
+
+
+def section(name: str, title: str, conn: Connection, rows: list, alone: list, loads: tuple) -> str:
     """The marked Markdown section of one data set."""
     communes, zone_rows = conn.execute(
         text(
@@ -128,7 +177,8 @@ def run(engine, name: str, title: str) -> None:
     with engine.connect() as conn:
         load = os.getloadavg()[0]
         rows = measure(conn)
-        text_ = section(name, title, conn, rows, (load, os.getloadavg()[0]))
+        alone = statements(conn)
+        text_ = section(name, title, conn, rows, alone, (load, os.getloadavg()[0]))
     replace_marked(OUT, text_, START.format(name), END.format(name))
     print(f"wrote {OUT.relative_to(ROOT)} ({name})")
 

@@ -11,23 +11,23 @@ WITH scope AS (
   -- the parent's communes, one branch per level: only the branch of :parent_level runs,
   -- on its own index, even in the generic plan of a prepared statement (a single OR of
   -- the levels there scans every commune of France)
-  SELECT code FROM territory
+  SELECT code, departement_code, epci_code, population, area_km2, geom FROM territory
   WHERE level = 'commune' AND CAST(:parent_level AS text) = 'region'
     AND region_code = CAST(:parent_code AS text)
   UNION ALL
-  SELECT code FROM territory
+  SELECT code, departement_code, epci_code, population, area_km2, geom FROM territory
   WHERE level = 'commune' AND CAST(:parent_level AS text) = 'departement'
     AND departement_code = CAST(:parent_code AS text)
   UNION ALL
-  SELECT code FROM territory
+  SELECT code, departement_code, epci_code, population, area_km2, geom FROM territory
   WHERE level = 'commune' AND CAST(:parent_level AS text) = 'epci'
     AND epci_code = CAST(:parent_code AS text)
   UNION ALL
-  SELECT code FROM territory
+  SELECT code, departement_code, epci_code, population, area_km2, geom FROM territory
   WHERE level = 'commune' AND CAST(:parent_level AS text) = 'commune'
     AND code = CAST(:parent_code AS text)
   UNION ALL
-  SELECT code FROM territory
+  SELECT code, departement_code, epci_code, population, area_km2, geom FROM territory
   WHERE level = 'commune' AND CAST(:parent_level AS text) IS NULL
 ), mm AS (
   SELECT s.zone_id AS label, s.commune_code, s.nearest_edge_m, s.nearest_cooperation_id,
@@ -35,8 +35,7 @@ WITH scope AS (
          COALESCE(t.population, 0) AS pop,
          COALESCE(t.area_km2, ST_Area(t.geom::geography) / 1e6) AS area,
          CASE WHEN CAST(:split AS boolean) THEN t.departement_code END AS part
-  FROM scope
-  JOIN territory t ON t.level = 'commune' AND t.code = scope.code
+  FROM scope t
   JOIN analysis_commune_kind s ON s.kind_code = :kind AND s.commune_code = t.code
   WHERE s.zone_id IS NOT NULL
 ), labels AS (
