@@ -167,6 +167,20 @@ def section(name: str, title: str, conn: Connection, rows: list, alone: list, lo
             f"| {label} | {n} | {old:.1f} | {new:.1f} | {old / new:.2f} |"
             for label, old, new, n in rows
         ),
+        "",
+        "The statement alone (the kind of the largest zone; no per-call checks), parallel "
+        "workers allowed (the default) and forbidden (`max_parallel_workers_per_gather = 0`, "
+        "same connection): on this loaded machine, starting a worker can cost more than the "
+        "whole serial statement of a small parent.",
+        "",
+        "| panel | kind | recount ms | stored rows ms | recount ÷ stored "
+        "| recount serial ms | stored serial ms | recount ÷ stored (serial) |",
+        "|---|---|---|---|---|---|---|---|",
+        *(
+            f"| {label} | {kind} | {a:.1f} | {b:.1f} | {a / b:.2f} | {c:.1f} | {d:.1f} "
+            f"| {c / d:.2f} |"
+            for label, kind, a, b, c, d in alone
+        ),
         END.format(name),
     ]
     return "\n".join(lines)
