@@ -3,14 +3,16 @@
 The territory panel (and the fiche) list white zones with rule « any » on stored figures:
 each zone's whole figures then come from its analysis_zone row (white_zones_stored.sql)
 instead of being summed again over every member. `recount=True` is the member-sum path;
-both must give the same list, on the bundled data and on the grid.
+both must give the same list, on the bundled data and on the grid, and the statement the
+same rows as zones clustered anew from the polygons (the live path of the other rules).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from geocoop.analysis import zones
+from geocoop.analysis import compute, zones
+from geocoop.sql import composed, fragment, statement, table
 
 LEVELS = {"epci": "epci_code", "departement": "departement_code", "region": "region_code"}
 
@@ -60,6 +62,33 @@ def _same(conn: Connection, kind: str, parent: tuple[str, str] | None, **options
     return stored
 
 
+def _clustered(conn: Connection, kind: str, parent: tuple[str, str] | None) -> None:
+    """The stored-rows statement's rows equal those of zones clustered anew (ST_ClusterDBSCAN).
+
+    The live path of the other rules, here on rule « any »: its zones come from the
+    communes' polygons, not from the stored labels, and are named the same way.
+    """
+    level, code = parent if parent else (None, None)
+    params = {
+        "kind": kind,
+        "rule": "any",
+        "limit": 1000,
+        "with_geometry": False,
+        "split": False,
+        "parent_level": level,
+        "parent_code": code,
+    }
+    live = fragment("analysis/zones_members_live", source=table(compute.STORED_TABLE))
+    clustered = conn.execute(composed("analysis/white_zones", members=live), params)
+    stored = conn.execute(statement("analysis/white_zones_stored"), params)
+    # a sum of floats depends on its order (last bit): areas compared to the metre²
+    rows = [
+        [{**r, "area_km2": round(r["area_km2"], 6)} for r in result.mappings()]
+        for result in (stored, clustered)
+    ]
+    assert rows[0] == rows[1], (kind, parent)
+
+
 def _check(conn: Connection, per_level: int) -> tuple[int, int]:
     """Every panel shape (EPCI, département, région, commune; split; outline) agrees.
 
@@ -83,6 +112,8 @@ def _check(conn: Connection, per_level: int) -> tuple[int, int]:
                 listed = _same(conn, kind, ("departement", dep), limit=1000, with_geometry=False)
                 assert any(parent[1] in z["communes"] for z in listed)
         _same(conn, kind, None, limit=20, with_geometry=False)
+        for parent in [None, *_parents(conn, kind, 1)]:
+            _clustered(conn, kind, parent)
         parent = _parents(conn, kind, 1)[0]
         _same(conn, kind, parent, limit=5, with_geometry=True, split=True)
     return compared, clipped
