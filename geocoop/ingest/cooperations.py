@@ -104,8 +104,8 @@ def import_cooperations(
         explicit = load_mapping_file(mapping)
     else:
         explicit = check_mapping(mapping, "correspondance") if mapping else None
-    # A CSV's rows are streamed from disk (a million rows never sit in memory); a join
-    # edits them, so it reads them whole.
+    # A CSV's or XLSX's rows are streamed from disk (a million rows never sit in memory);
+    # a join edits them, so it reads them whole.
     records = read_records(path, file_name, stream=True)
     if explicit and explicit.get("join"):
         if not allow_join:
@@ -139,7 +139,7 @@ def import_cooperations(
             f"{file_name} : indiquez le type de coopération (--kind) ou une colonne « type »."
         )
 
-    report = IngestReport(file=file_name, target=TARGET)
+    report = IngestReport(file=file_name, target=TARGET, sheet=table.sheet)
     report.warnings.extend(table.warnings)
     formula_headers = [h for h in table.columns if safe_cell(h) != h]
     if formula_headers:
