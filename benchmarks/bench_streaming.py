@@ -17,7 +17,9 @@ An XLSX is written as Excel writes one (numbers as numbers, text in the shared-s
 table) and cached under `--cache` (default $TMPDIR/geocoop-bench-xlsx), since writing a
 million rows takes a while. A sheet over the guard's default limits (200,000 rows, 100 MiB
 of XML, 2,000,000 cells, 120 s: docs/hostile.md) is refused by default: the importing
-processes raise those limits for the run, and the run also shows the default refusal.
+processes raise those limits for the run (the wall-clock budget too, whatever the size:
+a loaded machine must not turn a memory figure into a refusal), and for such a sheet the
+run also shows the default refusal.
 
     .venv/bin/python -m benchmarks.bench_streaming [--format csv|xlsx] [--rows 1000000]
         [--before DIR] [--cache DIR]
@@ -240,7 +242,9 @@ def main() -> None:
             "ingest", "cooperations", str(path), "--kind", "tiers_lieu", "--source",
             "million", "--no-analyze",
         ]  # fmt: skip
-        cli = PEAK + (RAISE_LIMITS if raise_limits else "") + CLI[len(PEAK) :]
+        # The guard's limits are raised for every XLSX import of the run: the time budget is
+        # wall clock, and a loaded machine must not turn a memory figure into a refusal.
+        cli = PEAK + (RAISE_LIMITS if xlsx else "") + CLI[len(PEAK) :]
         results: dict[str, dict] = {}
         try:
             baseline = "openpyxl read-only (baseline)" if xlsx else "csv module (baseline)"
@@ -271,10 +275,10 @@ def main() -> None:
         finally:
             if not xlsx:
                 path.unlink(missing_ok=True)
-    write_report(args, results, baseline, size_mb, written_s, raise_limits)
+    write_report(args, results, baseline, size_mb, written_s)
 
 
-def write_report(args, results: dict, baseline: str, size_mb: float, written_s, raised) -> None:
+def write_report(args, results: dict, baseline: str, size_mb: float, written_s) -> None:
     """The table in the part file and in docs/performance.md's section."""
     xlsx = args.format == "xlsx"
     load = os.getloadavg()[0]
@@ -309,12 +313,19 @@ def write_report(args, results: dict, baseline: str, size_mb: float, written_s, 
         + f". Load average at the end: {load:.1f} (2 cores shared with other work).",
         "",
     ]
-    if raised:
+    if xlsx:
         limits = ", ".join(f"`{k}` = {v:,}" for k, v in RAISED.items())
+        over = "after, default limits" in results
         lines += [
-            "The sheet is over the XLSX guard's default limits (docs/hostile.md), so both "
-            f"imports ran with them raised ({limits}); the row « after, default limits » is "
-            "the same command with the defaults: refused, as a server would by default.",
+            f"Both imports ran with the XLSX guard's limits raised ({limits}; defaults in "
+            "docs/hostile.md): its time budget is wall clock, and a loaded machine must not "
+            "turn a memory figure into a refusal"
+            + (
+                "; this sheet is also over the default limits, and the row « after, default "
+                "limits » is the same command with the defaults: refused, as a server would."
+                if over
+                else "."
+            ),
             "",
         ]
     lines += [
