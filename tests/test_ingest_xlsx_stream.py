@@ -174,3 +174,22 @@ def test_the_memory_cap_names_the_sheet_and_row(tmp_path):
 
     with pytest.raises(LimitExceeded, match="liste.xlsx, feuille « Liste », ligne 1500 : mém"):
         within_memory(table, "liste.xlsx", work)
+
+
+def test_the_server_settings_bound_a_workbook(communes, tmp_path):
+    from geocoop.config import load_settings
+    from geocoop.ingest.xlsx_guard import XlsxLimits
+
+    xlsx, _ = write_both(tmp_path, sheet_rows()[:30])
+    environ = {"GEOCOOP_XLSX_MAX_ROWS": "20", "GEOCOOP_XLSX_MAX_CELLS": "1000000"}
+    tight = XlsxLimits.from_settings(load_settings(environ=environ))
+    assert XlsxLimits.from_settings(load_settings(environ={})) == XlsxLimits()
+    with pytest.raises(LimitExceeded, match="plus de 20 lignes"):
+        import_cooperations(communes, xlsx, kind="tiers_lieu", xlsx_limits=tight)
+    roomy = XlsxLimits(rows=31, cells=31 * len(HEADER))
+    report = import_cooperations(communes, xlsx, kind="tiers_lieu", xlsx_limits=roomy)
+    assert report.counts["rows_read"] == 29  # 30 rows, one of them blank
+    with pytest.raises(LimitExceeded, match="plus de 200 cellules"):
+        open_xlsx(xlsx, limits=XlsxLimits(cells=200))
+    with pytest.raises(LimitExceeded, match="lecture arrêtée au bout de 0 s"):
+        open_xlsx(xlsx, limits=XlsxLimits(budget_s=0))

@@ -13,6 +13,7 @@ Cells are their cached values (not formulas); numbers that are whole are written
 
 from __future__ import annotations
 
+import dataclasses
 import marshal
 import tempfile
 import time
@@ -110,18 +111,26 @@ class XlsxRows:
                 yield number, values
 
 
-def open_xlsx(path: Path, file_name: str | None = None, budget_s: float | None = None) -> Table:
+def open_xlsx(
+    path: Path,
+    file_name: str | None = None,
+    budget_s: float | None = None,
+    limits: xlsx_guard.XlsxLimits | None = None,
+) -> Table:
     """The first sheet of an XLSX workbook, its rows streamed (see the module's docstring).
 
     IngestError when the workbook is unreadable or has no header; LimitExceeded past the
-    guard's limits, the time budget (`budget_s`, default xlsx_guard.READ_BUDGET_S) or a job's
-    memory cap (naming the row being read).
+    guard's `limits` (default XlsxLimits()), the time budget (`budget_s`, default the
+    limits') or a job's memory cap (naming the row being read).
     """
     from openpyxl import load_workbook  # after the checks: a refusal costs no import
 
     file_name = file_name or path.name
-    deadline = time.monotonic() + (xlsx_guard.READ_BUDGET_S if budget_s is None else budget_s)
-    shapes = xlsx_guard.check_workbook(path, file_name, deadline)
+    limits = limits or xlsx_guard.XlsxLimits()
+    if budget_s is not None:
+        limits = dataclasses.replace(limits, budget_s=budget_s)
+    deadline = time.monotonic() + limits.budget_s
+    shapes = xlsx_guard.check_workbook(path, file_name, deadline, limits)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except _UNREADABLE:
@@ -137,7 +146,7 @@ def open_xlsx(path: Path, file_name: str | None = None, budget_s: float | None =
         bounds = {"max_row": shape.rows, "max_col": shape.columns} if shape else {}
         for number, cells in enumerate(sheet.iter_rows(values_only=True, **bounds), start=1):
             if number % 1000 == 0:
-                xlsx_guard.check_deadline(deadline, file_name)
+                xlsx_guard.check_deadline(deadline, file_name, limits.budget_s)
             record = [_cell_text(c) for c in cells]
             if table is not None:
                 marshal.dump((number, record), spool)
@@ -166,6 +175,11 @@ def open_xlsx(path: Path, file_name: str | None = None, budget_s: float | None =
     return table
 
 
-def read_xlsx(path: Path, file_name: str | None = None, budget_s: float | None = None) -> Table:
+def read_xlsx(
+    path: Path,
+    file_name: str | None = None,
+    budget_s: float | None = None,
+    limits: xlsx_guard.XlsxLimits | None = None,
+) -> Table:
     """The first sheet of an XLSX workbook, every row in memory (see `open_xlsx`)."""
-    return open_xlsx(path, file_name, budget_s).materialize()
+    return open_xlsx(path, file_name, budget_s, limits).materialize()

@@ -29,6 +29,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from geocoop.errors import GeocoopError
+from geocoop.ingest.xlsx_guard import XlsxLimits
 from geocoop.jobs import queue
 from geocoop.jobs.isolate import DATABASE_GONE, DatabaseGone, run_capped
 from geocoop.orchestration import (
@@ -64,13 +65,15 @@ def run_pending(
     retention_days: int = 0,
     memory_mb: int = DEFAULT_MEMORY_MB,
     purge_urls: str = "",
+    xlsx_limits: XlsxLimits | None = None,
 ) -> int:
     """Run queued jobs until the queue is empty (or `max_jobs` ran); returns how many ran.
 
     With `retention_days` > 0, first delete the jobs finished longer ago than that. Each
     job runs in a child process capped at `memory_mb` MiB (0: in this process, no cap).
     After each committed import, the shared HTTP caches of `purge_urls`
-    (GEOCOOP_CACHE_PURGE_URLS) are told to forget the stale answers.
+    (GEOCOOP_CACHE_PURGE_URLS) are told to forget the stale answers. `xlsx_limits` bound
+    an uploaded workbook (GEOCOOP_XLSX_*; default: xlsx_guard's).
 
     Returns 0 at once when another session holds the writer lock.
     """
@@ -100,9 +103,9 @@ def run_pending(
                 if job is None:
                     break
                 if memory_mb > 0:
-                    committed = _execute_capped(engine, conn, job, memory_mb)
+                    committed = _execute_capped(engine, conn, job, memory_mb, xlsx_limits)
                 else:
-                    committed = _execute(engine, conn, job)
+                    committed = _execute(engine, conn, job, xlsx_limits=xlsx_limits)
                 if committed:
                     purge_caches(purge_urls)  # committed: shared caches drop stale answers
                 ran += 1
@@ -128,7 +131,13 @@ def prune_finished(engine: Engine, days: int) -> int:
     return len(pruned)
 
 
-def _execute_capped(engine: Engine, conn: Connection, job: dict, memory_mb: int) -> bool:
+def _execute_capped(
+    engine: Engine,
+    conn: Connection,
+    job: dict,
+    memory_mb: int,
+    xlsx_limits: XlsxLimits | None = None,
+) -> bool:
     """Run the job in a child capped at `memory_mb`; record its end if the child could not.
 
     True when the child committed a write (the job is done and was not a dry run).
@@ -138,7 +147,7 @@ def _execute_capped(engine: Engine, conn: Connection, job: dict, memory_mb: int)
         engine.dispose(close=False)  # the parent's pooled connections stay the parent's
         with engine.connect() as child_conn:
             try:
-                _execute(engine, child_conn, job, memory_mb=memory_mb)
+                _execute(engine, child_conn, job, memory_mb=memory_mb, xlsx_limits=xlsx_limits)
             except DBAPIError as exc:
                 raise DatabaseGone from exc
 
@@ -159,7 +168,14 @@ def _execute_capped(engine: Engine, conn: Connection, job: dict, memory_mb: int)
     return False
 
 
-def _execute(engine: Engine, conn: Connection, job: dict, *, memory_mb: int = 0) -> bool:
+def _execute(
+    engine: Engine,
+    conn: Connection,
+    job: dict,
+    *,
+    memory_mb: int = 0,
+    xlsx_limits: XlsxLimits | None = None,
+) -> bool:
     """Run one job; True when it committed a write."""
     options = dict(job["options"] or {})
     if options.get("mapping"):
@@ -176,6 +192,7 @@ def _execute(engine: Engine, conn: Connection, job: dict, *, memory_mb: int = 0)
             actor=job["actor"],
             on_step=heartbeat.stage,
             commit_between=not dry_run,  # rows first, then their kinds' refresh
+            xlsx_limits=xlsx_limits,
             **options,
         )
         body = report.as_dict()
@@ -309,6 +326,7 @@ class Worker:
         retention_days: int = 0,
         memory_mb: int = DEFAULT_MEMORY_MB,
         purge_urls: str = "",
+        xlsx_limits: XlsxLimits | None = None,
     ) -> None:
         """A worker on `engine` looking at the queue every `interval_s` seconds.
 
@@ -319,6 +337,7 @@ class Worker:
         """
         self.engine, self.interval_s = engine, interval_s
         self.memory_mb, self.purge_urls = memory_mb, purge_urls
+        self.xlsx_limits = xlsx_limits
         self.retention = Retention(retention_days)
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -348,6 +367,7 @@ class Worker:
                     retention_days=self.retention.due(),
                     memory_mb=self.memory_mb,
                     purge_urls=self.purge_urls,
+                    xlsx_limits=self.xlsx_limits,
                 )
             except Exception:  # the database went away: try again at the next tick
                 log.warning("job worker: queue not reachable", exc_info=True)
