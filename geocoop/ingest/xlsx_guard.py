@@ -25,9 +25,13 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.parsers import expat
 
 from geocoop.errors import IngestError, LimitExceeded
+
+if TYPE_CHECKING:
+    from geocoop.config import Settings
 
 MAX_MEMBERS = 1_000
 MAX_UNCOMPRESSED = 100 * 1024 * 1024  # a 100,000 × 20 list is about 60 MB of sheet XML
@@ -51,7 +55,7 @@ class XlsxLimits:
     budget_s: float = READ_BUDGET_S
 
     @classmethod
-    def from_settings(cls, settings) -> XlsxLimits:
+    def from_settings(cls, settings: Settings) -> XlsxLimits:
         """The limits a server's settings give (geocoop.config.Settings)."""
         return cls(
             rows=settings.xlsx_max_rows,
