@@ -193,3 +193,12 @@ def test_the_server_settings_bound_a_workbook(communes, tmp_path):
         open_xlsx(xlsx, limits=XlsxLimits(cells=200))
     with pytest.raises(LimitExceeded, match="lecture arrêtée au bout de 0 s"):
         open_xlsx(xlsx, limits=XlsxLimits(budget_s=0))
+
+
+def test_two_readings_of_a_sheet_may_interleave(tmp_path):
+    xlsx, _ = write_both(tmp_path, sheet_rows()[:50])
+    table = open_xlsx(xlsx)
+    first, second = iter(table.rows), iter(table.rows)
+    pairs = [(next(first)[0], next(second)[0]) for _ in range(3)]
+    assert pairs == [(2, 2), (3, 3), (4, 4)]
+    assert [line for line, _ in first][-1] == [line for line, _ in second][-1] == 51

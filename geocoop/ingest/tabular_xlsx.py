@@ -81,13 +81,17 @@ class XlsxRows:
         self.spool.close()
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
-        self.spool.seek(0)
-        load = marshal.load
+        # Each iteration keeps its own position: two of them may be under way at once
+        # (one left suspended by any(), another started), as with a CSV's file handles.
+        spool, load, position = self.spool, marshal.load, 0
         while True:
+            spool.seek(position)
             try:
-                yield load(self.spool)
+                record = load(spool)  # reads exactly one record's bytes
             except EOFError:
                 return
+            position = spool.tell()
+            yield record
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
         """(row number, values) of each well-formed data row."""
