@@ -207,7 +207,8 @@ def run(code: str, args: list[str], env: dict, checkout: Path) -> dict:
     )
     seconds = time.monotonic() - start
     peak = re.search(r"PEAK_KB (\d+)", done.stderr)
-    first = (done.stdout.strip().splitlines() or [done.stderr.strip()[-300:]])[0]
+    said = [line for line in done.stderr.splitlines() if line.strip() and "PEAK_KB" not in line]
+    first = (done.stdout.strip().splitlines() or [(said or [""])[-1][-300:]])[0]
     return {
         "exit": done.returncode,
         "seconds": seconds,
