@@ -551,6 +551,7 @@ def wide_collections(kinds: tuple[tuple[str, str], ...]) -> tuple[Collection, ..
         build=_wide_communes(kinds),
         properties=_wide_commune_props(kinds),
         heavy=True,
+        tile_minzoom=5,  # like `coverage`: a tile below shows too many communes to read
         keywords=("analyse", "couverture", "commune"),
         extent_level="commune",
         per_kind=True,
