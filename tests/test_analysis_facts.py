@@ -249,3 +249,48 @@ def test_fast_path_after_a_refresh_by_kind(conn):
     refresh_kinds(conn, KINDS)
     parents = [None, ("departement", "99"), ("epci", "999000001")]
     _check_random(conn, 21, 40, parents, KINDS)
+
+
+def test_summaries_read_together_equal_the_computation_on_the_bundled_data(demo_engine):
+    """Summaries of the bundled data, read in one go, equal the live computation.
+
+    `coverage_summary` reads every kind set's stored row together (`facts.stored_summary`),
+    a stored set standing for another with the same counted kinds (`facts.stored_key`);
+    the map's headline set (context layers left out) is stored too.
+    """
+    from geocoop.analysis.selection import selection_status
+
+    with demo_engine.connect() as conn:
+        kinds = check_kinds(conn, None)  # the bundled load stored every set
+        every = check_kinds(conn, [r[0] for r in conn.execute(text("SELECT code FROM kind"))])
+        no_filters = check_filters(None)
+        headline = selection_status(conn, kinds, no_filters)["counted"]
+        assert len(headline) > 1
+        assert facts.stored_key(conn, headline) == facts.kinds_key(headline)  # stored as is
+        first = "SELECT :l, code FROM territory WHERE level = :l ORDER BY code LIMIT 2"
+        places = [("france", "FR")]
+        for level in ("region", "departement", "epci"):
+            places += conn.execute(text(first), {"l": level}).all()
+        cases = [("any", None, None), ("perimeter", None, None), ("distance", every, headline),
+                 ("any", every, None)]  # the last: every kind together, context layers too
+        for n, (level, code) in enumerate(places):
+            rule, chosen, together = cases[n % len(cases)]
+            parent = None if level == "france" else (level, code)
+            stored = facts.stored_summary(
+                conn, level=level, parent=parent, rule=rule, kind_sets=[headline, []]
+            )
+            assert stored is not None, (level, code)
+            summary = api.coverage_summary(
+                conn, code, level, kinds=chosen, rule=rule, together=together
+            )
+            wanted = [("all", summary["all"], summary["all"]["kinds_counted"])]
+            wanted += [(r["kind"], r, [r["kind"]]) for r in summary["by_kind"]]
+            for name, row, counted in wanted:
+                if row["communes_covered"] is None:
+                    continue  # no figure (no data): nothing to compute
+                (expected,) = coverage.rollup_computed(
+                    conn, level=level, kinds=counted, rule=rule, parent=parent,
+                    filters=no_filters, distance_m=None,
+                    selection=selection_status(conn, counted, no_filters),
+                )  # fmt: skip
+                assert {k: row[k] for k in expected} == expected, (level, code, name)

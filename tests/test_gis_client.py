@@ -279,3 +279,46 @@ def test_gdal_reads_the_wide_layers_tiles_like_their_ogc_layers(gdal, live_serve
                 assert float(got) == pytest.approx(value, abs=0.005), (feature["code"], p.name)
             else:
                 assert got == str(value), (feature["code"], p.name)
+
+
+def test_ogr2ogr_white_zones_carry_the_lists_names_and_reasons(
+    gdal, live_server, demo_engine, tmp_path
+):
+    """A planner's GeoPackage of white-zones-<kind> names each zone and says why it is white.
+
+    Its fields equal the live list's (/api/analysis/white-zones, whole zones, rule « any »):
+    the name, the reason, the nearest cooperation and its distance, typed from the schema
+    (the distance an integer, in metres).
+    """
+    import json
+    import urllib.request
+
+    import pyogrio
+
+    with demo_engine.connect() as connection:
+        kind = connection.execute(
+            text("SELECT kind_code FROM analysis_zone GROUP BY 1 ORDER BY count(*) DESC, 1")
+        ).first()[0]
+    layer = f"white-zones-{kind}"
+    out = tmp_path / "zones.gpkg"
+    run("ogr2ogr", "-f", "GPKG", str(out), f"OAPIF:{live_server}/api/features/", layer)
+    address = f"{live_server}/api/analysis/white-zones?kind={kind}&limit=1000&geometry=false"
+    with urllib.request.urlopen(address, timeout=60) as response:
+        listed = {z["id"]: z for z in json.load(response)["items"]}
+    assert 10 < len(listed) < 1000  # several pages of the collection, the whole list
+    frame = pyogrio.read_dataframe(out, layer=layer, read_geometry=False)
+    assert sorted(frame["id"]) == sorted(listed)
+    assert frame["nearest_distance_m"].dtype.kind == "i"  # Integer64, not Real nor String
+    assert frame["nearest_cooperation_id"].dtype.kind == "i"
+    assert frame["service_distance_m"].dtype.kind == "i"
+    for row in frame.to_dict("records"):
+        zone = listed[row["id"]]
+        assert row["name_fr"] == zone["name"] and row["name_en"] == zone["name_en"], row["id"]
+        assert row["reason_fr"] == zone["reason"], row["id"]
+        assert row["reason_en"] == zone["reason_en"], row["id"]
+        assert row["nearest_cooperation_id"] == zone["nearest_cooperation_id"], row["id"]
+        assert row["nearest_cooperation"] == zone["nearest_cooperation_name"], row["id"]
+        assert abs(row["nearest_distance_m"] - zone["nearest_cooperation_distance_m"]) <= 0.55
+        assert row["service_distance_m"] == zone["service_distance_m"], row["id"]
+        assert row["main_commune"] == zone["main_commune_name"], row["id"]
+        assert row["rule"] == zone["rule"] == "any"

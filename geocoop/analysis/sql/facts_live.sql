@@ -7,7 +7,9 @@
 --   nearest distance is the smallest over the matching profiles, the perimeter rule holds
 --   when it holds for one of them (analysis_commune_profile);
 -- * kinds in neither: no cooperation passes, the commune is uncovered, no nearest.
--- Without a parent the scope is every commune: no early restriction (a hash join).
+-- Without a parent the scope is every commune: no early restriction (a hash join). With
+-- one, `= ANY (ARRAY(…))` rather than `IN (…)`: under the OR an IN stays a filter over every
+-- row of the kinds, the array is an index condition.
 -- :live: covered by distance is `nearest <= :distance_m` (else the kind's service
 -- distance), as a live computation decides; otherwise the stored flag.
 WITH scope AS (
@@ -36,7 +38,7 @@ WITH scope AS (
   FROM analysis_commune_kind s
   JOIN kind k ON k.code = s.kind_code
   WHERE s.kind_code = ANY (CAST(:kinds_all AS text[]))
-    AND (CAST(:parent_level AS text) IS NULL OR s.commune_code IN (SELECT code FROM scope))
+    AND (CAST(:parent_level AS text) IS NULL OR s.commune_code = ANY (ARRAY(SELECT code FROM scope)))
   UNION ALL
   SELECT p.commune_code, min(p.nearest_edge_m), bool_or(p.covered_perimeter),
          COALESCE(min(p.nearest_edge_m) <= COALESCE(CAST(:distance_m AS float8),
@@ -45,7 +47,7 @@ WITH scope AS (
   JOIN unnest(CAST(:prof_kinds AS text[]), CAST(:prof_ids AS integer[])) AS m(kind_code, profile_id)
     ON m.kind_code = p.kind_code AND m.profile_id = p.profile_id
   JOIN kind k ON k.code = p.kind_code
-  WHERE (CAST(:parent_level AS text) IS NULL OR p.commune_code IN (SELECT code FROM scope))
+  WHERE (CAST(:parent_level AS text) IS NULL OR p.commune_code = ANY (ARRAY(SELECT code FROM scope)))
   GROUP BY p.commune_code, p.kind_code
 ), cc AS (
   SELECT f.commune_code,
@@ -62,7 +64,7 @@ WITH scope AS (
   FROM cooperation c
   JOIN kind k ON k.code = c.kind_code
   WHERE c.kind_code = ANY (CAST(:kinds AS text[]))
-    AND (CAST(:parent_level AS text) IS NULL OR c.commune_code IN (SELECT code FROM scope))
+    AND (CAST(:parent_level AS text) IS NULL OR c.commune_code = ANY (ARRAY(SELECT code FROM scope)))
     AND c.quality -> 'probable_duplicate_of' IS NULL  -- a probable duplicate counts once
     AND (CAST(:category AS text[]) IS NULL
          OR COALESCE(c.category, k.default_category) = ANY (CAST(:category AS text[])))
