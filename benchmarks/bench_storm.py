@@ -32,6 +32,7 @@ import csv
 import io
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -221,6 +222,7 @@ def main() -> int:
     parser.add_argument("--idle-seconds", type=float, default=40)
     parser.add_argument("--drain-seconds", type=float, default=480)
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # clean up the servers as well
     keep = os.environ.get("GEOCOOP_BENCH_PGDATA")
     cluster, folder, owned = national_cluster(Path(keep) if keep else None)
     jobs_dir = Path(tempfile.mkdtemp(prefix="gcst-jobs-", dir="/tmp"))

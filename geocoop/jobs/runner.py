@@ -65,8 +65,12 @@ def run_pending(
     retention_days: int = 0,
     memory_mb: int = DEFAULT_MEMORY_MB,
     purge_urls: str = "",
+    stop: threading.Event | None = None,
 ) -> int:
     """Run queued jobs until the queue is empty (or `max_jobs` ran); returns how many ran.
+
+    With `stop` set (SIGTERM to `geocoop jobs work`, a worker stopping), no further job
+    is started: the current one ends, the others stay queued.
 
     With `retention_days` > 0, first delete the jobs finished longer ago than that. Each
     job runs in a child process capped at `memory_mb` MiB (0: in this process, no cap).
@@ -96,7 +100,7 @@ def run_pending(
             if pruned:
                 log.info("%d job(s) finished over %d days ago deleted", len(pruned), retention_days)
             deferred = False
-            while max_jobs is None or ran < max_jobs:
+            while (max_jobs is None or ran < max_jobs) and not (stop and stop.is_set()):
                 job = queue.claim(conn, worker_name())
                 conn.commit()
                 if job is None:
@@ -380,6 +384,7 @@ class Worker:
                     retention_days=self.retention.due(),
                     memory_mb=self.memory_mb,
                     purge_urls=self.purge_urls,
+                    stop=self._stop,
                 )
             except Exception:  # the database went away: try again at the next tick
                 log.warning("job worker: queue not reachable", exc_info=True)
