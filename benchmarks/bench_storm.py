@@ -8,9 +8,10 @@ the web processes) and one writer, `geocoop jobs work`, as docs/operations.md re
 
 1. *idle*: R reader threads ask a fixed mix of reads (an item page, a stored choropleth, a
    territory summary, `/healthz`) in turn for `--idle-seconds`;
-2. *storm*: N clients post the same `--rows`-row CSV (kind `tiers_lieu`, one source: every job
-   merges the same rows, so the counts are checkable) to `POST /api/ingest/cooperations`
-   at once, each retrying on `429 Retry-After` as a client should; the readers go on
+2. *storm*: N clients post the same `--rows`-row list of tiers-lieux (one source: every job
+   merges the same rows, so the counts are checkable; each upload after the first edits a
+   tenth of the names, so each job writes) to `POST /api/ingest/cooperations` at once,
+   each retrying on `429 Retry-After` as a client should; the readers go on
    until every upload is answered and the queue has drained (or `--drain-seconds` ran out);
 3. the end: every upload answered 202, every job `done`, each job's report counting the
    file's rows, the kind's cooperations equal to the file's rows, nothing left « being
@@ -52,6 +53,7 @@ from geocoop.auth import create_token
 from geocoop.config import load_settings
 from geocoop.db import make_engine, upgrade
 from geocoop.embedded import EmbeddedCluster
+from geocoop.text import normalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "performance-storm.md"
@@ -101,8 +103,32 @@ def storm_database(cluster: EmbeddedCluster) -> str:
     return cluster.url(STORM_DB)
 
 
-def upload_file(engine, rows: int) -> bytes:
-    """A CSV of `rows` tiers-lieux, one per commune (spread over France), with a stage or none."""
+def store_name_keys(engine) -> int:
+    """Store territory.name_search as the boundaries importer does (the minimal loaders don't).
+
+    Without it every import would normalise the 36,000 names again (`TerritoryIndex.load`).
+    """
+    with engine.begin() as conn:
+        rows = conn.execute(
+            text("SELECT level, code, name FROM territory WHERE name_search IS NULL")
+        ).all()
+        conn.execute(
+            text(
+                "UPDATE territory t SET name_search = v.k FROM unnest("
+                "CAST(:l AS text[]), CAST(:c AS text[]), CAST(:k AS text[])) AS v(l, c, k) "
+                "WHERE t.level = v.l AND t.code = v.c"
+            ),
+            {
+                "l": [r.level for r in rows],
+                "c": [r.code for r in rows],
+                "k": [normalize_name(r.name) for r in rows],
+            },
+        )
+    return len(rows)
+
+
+def upload_rows(engine, rows: int) -> list[list[str]]:
+    """`rows` tiers-lieux, one per commune (spread over France), with a stage or none."""
     with engine.connect() as conn:
         communes = conn.execute(
             text(
@@ -112,13 +138,26 @@ def upload_file(engine, rows: int) -> bytes:
             ),
             {"n": rows},
         ).all()
+    stages = ["émergence", "opérationnelle", ""]
+    return [
+        [str(i), f"Tiers-lieu {c.name} {i}", c.code, f"{c.lat:.6f}", f"{c.lon:.6f}", stages[i % 3]]
+        for i, c in enumerate(communes, start=1)
+    ]
+
+
+def upload_file(rows: list[list[str]], version: int) -> bytes:
+    """The list as its network sends it the `version`-th time: a tenth of the names edited.
+
+    Every upload after the first updates about a tenth of the rows (so each job writes and
+    touches the kind); the rows stay the same ones (same source and ids).
+    """
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(["id", "nom", "code_insee", "latitude", "longitude", "stade"])
-    stages = ["émergence", "opérationnelle", ""]
-    for i, c in enumerate(communes, start=1):
-        writer.writerow([i, f"Tiers-lieu {c.name} {i}", c.code, f"{c.lat:.6f}", f"{c.lon:.6f}",
-                         stages[i % 3]])  # fmt: skip
+    for row in rows:
+        if version and int(row[0]) % 10 == version % 10:
+            row = [row[0], f"{row[1]} (v{version})", *row[2:]]
+        writer.writerow(row)
     return out.getvalue().encode("utf-8")
 
 
@@ -230,6 +269,7 @@ def main() -> int:
     try:
         url = storm_database(cluster)
         engine = make_engine(url, load_settings({"pool_size": 2}))
+        store_name_keys(engine)
         with engine.begin() as conn:
             token = create_token(conn, "storm")
             item = conn.execute(text("SELECT min(id) FROM cooperation")).scalar()
@@ -239,8 +279,11 @@ def main() -> int:
                     "(SELECT count(*) FROM cooperation)"
                 )
             ).one()
-        body = upload_file(engine, args.rows)
-        data, ctype = multipart(body, {"kind": KIND, "source": SOURCE})
+        rows = upload_rows(engine, args.rows)
+        bodies = [
+            multipart(upload_file(rows, i), {"kind": KIND, "source": SOURCE})
+            for i in range(args.uploads)
+        ]
         port = free_port()
         env = {
             **os.environ,
@@ -277,7 +320,7 @@ def main() -> int:
         storm_start = time.perf_counter()
         posters = [
             threading.Thread(target=post_upload, args=(base, token, data, ctype, answers))
-            for _ in range(args.uploads)
+            for data, ctype in bodies
         ]
         for thread in posters:
             thread.start()
@@ -293,8 +336,11 @@ def main() -> int:
             print(f"  {time.perf_counter() - storm_start:6.0f} s queue {state}", flush=True)
         drained_s = time.perf_counter() - storm_start
         readers.stop()
-        procs[1].terminate()
-        procs[1].wait(timeout=120)
+        procs[1].terminate()  # the current job ends (the queue drained, there is none)
+        try:
+            procs[1].wait(timeout=300)
+        except subprocess.TimeoutExpired:
+            procs[1].kill()
         result = check(engine, args.rows)
         engine.dispose()
     finally:
@@ -376,7 +422,8 @@ def write(args, communes, coops, readers, answers, accepted_s, drained_s, state,
         f"*idle*: {args.idle_seconds:.0f} s before the storm; *storm*: from the first upload "
         "until the queue drained. "
         f"{args.uploads} clients post the same {args.rows:,}-row CSV (kind `{KIND}`, one "
-        "source, so every job merges the same rows) at once and retry on 429 after its "
+        "source: every job merges the same rows, each upload after the first editing a tenth "
+        "of the names) at once and retry on 429 after its "
         f"`Retry-After`. Load average at the end: {load:.1f} (2 cores shared with other "
         "work, the load generator included).",
         "",

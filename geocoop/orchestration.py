@@ -126,6 +126,8 @@ def import_then_refresh(
     refreshed = None
     if report.counts.get("dry_run"):
         return report, None
+    if _unchanged(report):
+        return report, None  # the same rows again: no figure, count or extent moves
     if refresh and report.accepted:
         # Coverage and white zones are stored: the map must show the new rows at once.
         # An import changes only the kinds of its rows (counts.kinds_touched): those are
@@ -151,6 +153,20 @@ def import_then_refresh(
     else:
         refresh_summaries(conn)  # counts and extents of the served collections
     return report, refreshed
+
+
+def _unchanged(report: IngestReport) -> bool:
+    """A cooperation import that inserted and updated nothing (no partner linked either).
+
+    The merge never deletes, so the stored cooperations are as they were.
+    """
+    counts = report.counts
+    return (
+        "kinds_touched" in counts
+        and counts.get("inserted") == 0
+        and counts.get("updated") == 0
+        and not counts.get("partnerships")
+    )
 
 
 def refresh_pending(conn: Connection) -> dict | None:

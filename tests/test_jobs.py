@@ -318,3 +318,13 @@ def test_a_failed_upload_behind_a_deferred_one_still_gets_it_refreshed(client, a
         assert conn.execute(
             text("SELECT count(*) FROM analysis_commune_kind WHERE kind_code = 'scic'")
         ).scalar() > 0  # fmt: skip
+
+
+def test_a_stopping_writer_starts_no_further_job(client, app, token):
+    import threading
+
+    assert post(client, token, source="un").status_code == 202
+    stop = threading.Event()
+    stop.set()  # SIGTERM came: the queue stays as it is
+    assert run_pending(app.extensions["geocoop.engine"], stop=stop) == 0
+    assert [j["status"] for j in jobs_table(app)] == ["queued"]

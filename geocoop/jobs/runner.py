@@ -116,7 +116,9 @@ def run_pending(
                 if committed:
                     purge_caches(purge_urls)  # committed: shared caches drop stale answers
                 ran += 1
-            if deferred and _refresh_left(conn):
+            # jobs left queued (stopping, max_jobs) refresh them when they run; an empty
+            # queue behind a deferred job means the job meant to refresh them failed
+            if deferred and not queue.queued_behind(conn, 0) and _refresh_left(conn):
                 purge_caches(purge_urls)
         finally:
             try:
