@@ -338,6 +338,30 @@ def map_choropleths(url: str, engine) -> list[str]:
     return lines
 
 
+NOTES = (
+    "## What changed, where the time goes, what is left\n\n"
+    "- The map's and the API's default kind set (every kind but the context layers: France "
+    "services, support structures) had no stored roll-up: only each kind alone and every "
+    "non-support kind were stored, so the unfiltered choropleth and its other rules were "
+    "aggregated from the commune × kind facts on every cold request. That set is now stored "
+    "at each refresh (`facts._kind_sets`) and read by primary key (« stored » and « other "
+    "rule » rows).\n"
+    "- Live variants (another distance, a stage/category/model filter) are one aggregation "
+    "over the stored commune × kind and per-profile facts (`analysis/sql/facts_live.sql`, no "
+    "geometry; ~70,000–100,000 rows for all of France). Grouping once per commune instead "
+    "of per commune × kind then per commune gave 0–10 % (the statement alone, alternated in "
+    "one run at load ~11: 670 against 754 ms for a stage filter, 766 against 735 ms for "
+    "40 km: noise for distances).\n"
+    "- `EXPLAIN (ANALYZE, BUFFERS)` of a live variant (EPCI, 40 km, load ~12): every buffer "
+    "a shared hit (~8,000, no read): the time is CPU — the per-commune aggregation of ~70,000 "
+    "fact rows (~360 ms) and the hash joins of the 34,871 communes with the territory table "
+    "and the grouping by territory (~400 ms). A materialised or inlined commune scope, and "
+    "serial instead of parallel plans, made no difference beyond the noise.\n"
+    "- Left: under a load average of 9–16 on the 2 shared cores, the live variants stay at "
+    "0.6–1.0 s p50 and up to 1.7 s p95. The next step is a per-commune row per stored kind "
+    "set (nearest over the set, perimeter flag, the commune's territory codes), so that a "
+    "distance variant is one scan without grouping; it needs a migration.\n\n"
+)
 HISTORY = (
     "Runs of an earlier version of this benchmark (before the stored facts), for honesty: "
     "« current » 1.89–3.88 s for the partial filters, « former » (every commune live) "
@@ -392,7 +416,7 @@ def write_doc(communes, coops, pats, refresh, lines, map_lines) -> None:
         "beyond the service distance).\n\n"
         "| filter | level | fast path (s) | reference computation (s) | same rows | what the "
         "map says |\n"
-        "|---|---|---|---|---|---|\n" + "\n".join(lines) + "\n\n" + HISTORY,
+        "|---|---|---|---|---|---|\n" + "\n".join(lines) + "\n\n" + NOTES + HISTORY,
         encoding="utf-8",
     )
 
