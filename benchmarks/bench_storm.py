@@ -407,8 +407,9 @@ NOTES = """
 - **200 uploads do not fit in ~10 minutes here**: one import of 2,000 rows takes ~10 s on
   the loaded machine (reading, validating, locating and merging the rows, then the layers'
   counts and extents), so 200 would take ~35 minutes; the run uses 40.
-- Earlier run the same evening (another run: compare the ratios), before the child's nice (`--uploads 40`, load average ~10):
-  reads idle p50 93 ms / p95 813 ms, during the storm p50 161 ms / p95 2,183 ms (2.69×);
+- Earlier run the same evening (another run: compare the ratios), before the child's
+  nice (`--uploads 40`, load average ~10): reads idle p50 93 ms / p95 813 ms, during
+  the storm p50 161 ms / p95 2,183 ms (2.69×);
   40 × 202 (4 retries on 429), every job done, 2,000 rows, nothing left « en cours de
   recalcul », the queue drained ~700 s after the first upload.
 - Left: on the 2 shared cores the import's SQL (PostgreSQL, at the server's priority) and
