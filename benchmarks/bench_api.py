@@ -42,6 +42,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from benchmarks.sections import replace_marked
 from geocoop.config import load_settings
 from geocoop.db import make_engine, upgrade
 from geocoop.embedded import EmbeddedCluster
@@ -67,13 +68,7 @@ def section_of(text_: str) -> str:
 
 def replace_section(path: Path, section: str) -> None:
     """Write `section` into `path` in place of its marked section, or at its end."""
-    current = path.read_text(encoding="utf-8") if path.exists() else ""
-    old = section_of(current)
-    if old:
-        updated = current.replace(old, section_of(section))
-    else:
-        updated = current.rstrip("\n") + "\n\n" + section_of(section)
-    path.write_text(updated, encoding="utf-8")
+    replace_marked(path, section_of(section), SECTION_START, SECTION_END)
 
 
 BRETAGNE = ("22", "29", "35", "56")

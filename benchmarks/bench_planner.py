@@ -24,6 +24,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from benchmarks.sections import replace_marked
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 OUT = ROOT / "docs" / "performance.md"
@@ -167,13 +169,7 @@ def render(results: list[dict]) -> str:
 
 def replace_section(path: Path, section: str) -> None:
     """Write `section` in place of the marked one in `path`, or at its end."""
-    current = path.read_text(encoding="utf-8")
-    a, b = current.find(START), current.find(END)
-    if 0 <= a < b:
-        updated = current[:a] + section + current[b + len(END) :]
-    else:
-        updated = current.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(updated, encoding="utf-8")
+    replace_marked(path, section, START, END)
 
 
 def main() -> int:

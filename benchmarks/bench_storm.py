@@ -398,8 +398,6 @@ NOTES = """
   (its report says `"refreshed": {"deferred": [kinds]}`); should that one fail, the writer
   refreshes them once the queue is empty (tests/test_jobs.py). Here: N imports and one
   refresh.
-- **An import that changes nothing** (the same file again) no longer marks its kinds
-  « en cours de recalcul » nor refreshes anything (tests/test_refresh_after_commit.py).
 - **`geocoop jobs work` drained the whole queue after SIGTERM** instead of stopping after
   the current job, as docs/operations.md said: a stopping writer now starts no further job
   (the first run of this benchmark waited on it).

@@ -3,7 +3,8 @@
 Taken in Debian's headless Chromium (benchmarks.chromium's launch) on the bundled data in a
 throw-away database:
 
-    python -m benchmarks.docs_screenshots    # writes docs/img/*.png
+    python -m benchmarks.docs_screenshots            # writes docs/img/*.png
+    python -m benchmarks.docs_screenshots NAME.png   # only those named
 
 Not a benchmark: it lives here because it shares the harness (throw-away cluster, bundled
 load, loopback server, Chromium launch).
@@ -20,7 +21,7 @@ from benchmarks.chromium import launch
 from benchmarks.throwaway import throwaway_database
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "img"
-# (file, path, viewport, element to wait for)
+# (file, path, viewport, element to wait for[, element then focused and Enter pressed])
 SHOTS = (
     ("white-zones-named.png", "/?mode=white&wkind=tiers_lieu&departement=22", (1280, 800),
      "#white-list li.zone-item"),
@@ -32,10 +33,16 @@ SHOTS = (
      "#funders-table"),
     ("data-status-en.png", "/?lang=en&kinds=tiers_lieu,pat,ptce", (1280, 800),
      "#kind-options"),
+    # journey (c)'s last step: the plan of 10 posts of the top département, post 1 opened
+    ("journey-funder-posts.png", "/?departement=35&posts=10&radius_km=20",
+     (1100, 720), "#posts-list li", ".post-marker[data-rank='1']"),
+    ("journey-funder-posts-en.png",
+     "/?lang=en&departement=35&posts=10&radius_km=20", (1100, 720),
+     "#posts-list li", ".post-marker[data-rank='1']"),
 )  # fmt: skip
 
 
-def main() -> int:
+def main(names: list[str]) -> int:
     from playwright.sync_api import sync_playwright
 
     from geocoop.web import create_app
@@ -52,13 +59,19 @@ def main() -> int:
         try:
             with sync_playwright() as playwright:
                 browser = launch(playwright)
-                for name, path, (width, height), selector in SHOTS:
+                for name, path, (width, height), selector, *press in SHOTS:
+                    if names and name not in names:
+                        continue
                     page = browser.new_page(viewport={"width": width, "height": height})
                     page.goto(base + path)
                     page.wait_for_selector(selector, timeout=30_000)
                     if page.locator("body[data-ready]").count():
                         page.wait_for_selector("body[data-ready=true]", timeout=30_000)
                     page.wait_for_load_state("networkidle")
+                    for target in press:  # a popup opened from the keyboard, as a user would
+                        page.locator(target).first.focus()
+                        page.keyboard.press("Enter")
+                        page.wait_for_timeout(300)
                     page.screenshot(path=str(OUT / name))
                     print(f"docs/img/{name}", flush=True)
                     page.close()
@@ -70,4 +83,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -521,6 +521,23 @@ class AnalysisZone(Base):
     area_km2: Mapped[float] = mapped_column(Float, nullable=False)
     departements: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
     geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=False))
+    # what names the zone and why it is white, as the live list computes them (migration
+    # 0019); NULL until the first refresh after that migration
+    main_commune: Mapped[str | None] = mapped_column(String(12))  # the most populated
+    main_commune_name: Mapped[str | None] = mapped_column(Text)
+    main_departement: Mapped[str | None] = mapped_column(String(12))  # the main commune's
+    main_epci: Mapped[str | None] = mapped_column(String(12))  # the main commune's
+    epci_name: Mapped[str | None] = mapped_column(Text)
+    departements_count: Mapped[int | None] = mapped_column(Integer)
+    nearest_cooperation_id: Mapped[int | None] = mapped_column(Integer)
+    nearest_cooperation_name: Mapped[str | None] = mapped_column(Text)
+    nearest_distance_m: Mapped[float | None] = mapped_column(Float)  # geodesic, edge
+    service_distance_m: Mapped[float | None] = mapped_column(Float)  # the kind's, then
+    name_fr: Mapped[str | None] = mapped_column(Text)
+    name_en: Mapped[str | None] = mapped_column(Text)
+    reason_fr: Mapped[str | None] = mapped_column(Text)
+    reason_en: Mapped[str | None] = mapped_column(Text)
+    rule: Mapped[str] = mapped_column(String(16), nullable=False, server_default="any")
 
 
 class CollectionSummary(Base):

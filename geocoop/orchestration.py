@@ -21,6 +21,7 @@ from geocoop.analysis import bundled as analysis_bundled
 from geocoop.analysis.pending import clear_pending, mark_pending, pending_kinds
 from geocoop.analysis.refresh import (
     analysis_computed,
+    kinds_current,
     refresh_all,
     refresh_for_cooperation,
     refresh_kinds,
@@ -62,11 +63,17 @@ def refresh_analysis_for_kinds(conn: Connection, kinds: list[str]) -> dict:
     """Recompute the stored figures of `kinds` only, then the counts and extents.
 
     Recompute the stored figures of `kinds` only (geocoop.analysis.refresh.refresh_kinds),
-    or everything when nothing was ever computed; then the stored counts and extents.
+    or everything when nothing was ever computed; then the stored counts and extents of the
+    collections those kinds can change (all of them when coverage rows were added or
+    removed: a kind computed for the first time, or left without data).
     """
     if not analysis_computed(conn):
         return refresh_analysis(conn)
-    report = _with_summaries(conn, refresh_kinds(conn, kinds))
+    report = refresh_kinds(conn, kinds)
+    changed = None
+    if not report["coverage_rows_changed"]:
+        changed = collections_changed_by_cooperation(report["kinds"])
+    report = _with_summaries(conn, report, changed)
     clear_pending(conn, kinds)
     return report
 
@@ -126,13 +133,15 @@ def import_then_refresh(
     refreshed = None
     if report.counts.get("dry_run"):
         return report, None
-    if _unchanged(report):
-        return report, None  # the same rows again: no figure, count or extent moves
+    touched = report.counts.get("kinds_touched")
+    if refresh and touched and _changed_nothing(conn, report, touched):
+        # the same file again: no row written, and the stored figures are already those
+        # of these rows (a national list re-imported would otherwise recompute its kinds)
+        return report, {"kinds": touched, "unchanged": True, "seconds": 0.0}
     if refresh and report.accepted:
         # Coverage and white zones are stored: the map must show the new rows at once.
         # An import changes only the kinds of its rows (counts.kinds_touched): those are
         # recomputed, the others kept.
-        touched = report.counts.get("kinds_touched")
         if commit_between:
             if touched:
                 mark_pending(conn, touched)
@@ -155,18 +164,11 @@ def import_then_refresh(
     return report, refreshed
 
 
-def _unchanged(report: IngestReport) -> bool:
-    """A cooperation import that inserted and updated nothing (no partner linked either).
-
-    The merge never deletes, so the stored cooperations are as they were.
-    """
+def _changed_nothing(conn: Connection, report: IngestReport, kinds: list[str]) -> bool:
+    """Whether an import wrote no row and the stored figures of `kinds` are current."""
     counts = report.counts
-    return (
-        "kinds_touched" in counts
-        and counts.get("inserted") == 0
-        and counts.get("updated") == 0
-        and not counts.get("partnerships")
-    )
+    wrote = counts.get("inserted", 1) or counts.get("updated", 1) or counts.get("partnerships")
+    return not wrote and kinds_current(conn, kinds)
 
 
 def refresh_pending(conn: Connection) -> dict | None:

@@ -9,6 +9,9 @@
   so the data tables are truncated after each test.
 - `demo_engine` / `demo_app` / `live_server` (session): a second database with the bundled
   real data of data/ loaded once, read-only, served on a free loopback port.
+- `cold_demo_app` (test): a new app on that database, with empty in-process caches of its
+  own — for tests that count what a request runs (the session app's caches carry answers
+  from earlier tests, so such counts would depend on the test order).
 - `communes` (test): `conn` holding the synthetic communes of tests/data/cooperations/.
 - `token` (test): those communes committed and a write token named TOKEN_NAME.
 - `grid` / `analysed` (test): `client` on the data-API grid of tests/support/ogc_grid.py,
@@ -196,6 +199,19 @@ def demo_app(pg_cluster, demo_engine):
     yield application
     stop_worker(application)
     application.extensions["geocoop.engine"].dispose()
+
+
+@pytest.fixture
+def cold_demo_app(pg_cluster, demo_engine):
+    """An app on the bundled-data database whose caches start empty (closed afterwards)."""
+    from geocoop.web import create_app
+    from geocoop.web.database import dispose
+
+    application = create_app(
+        {"database_url": pg_cluster.url("geocoop_demo"), "secret_key": "test", "pool_size": 1}
+    )
+    yield application
+    dispose(application)
 
 
 @pytest.fixture(scope="session")

@@ -30,8 +30,11 @@ def _outlines(conn):
     return conn.execute(
         text(
             "SELECT kind_code, zone_id, members_hash, communes_count, population, "
-            "round(area_km2::numeric, 6), departements, ST_AsText(ST_Normalize(geom), 6) "
-            "FROM analysis_zone ORDER BY 1, 2"
+            "round(area_km2::numeric, 6), departements, ST_AsText(ST_Normalize(geom), 6), "
+            # the names and reasons of migration 0019 agree too
+            "main_commune, main_epci, epci_name, departements_count, nearest_cooperation_id, "
+            "round(nearest_distance_m::numeric, 3), service_distance_m, rule, "
+            "name_fr, name_en, reason_fr, reason_en FROM analysis_zone ORDER BY 1, 2"
         )
     ).all()
 

@@ -214,3 +214,111 @@ def test_ogr2ogr_reads_an_analysis_answer_as_a_layer(gdal, live_server, tmp_path
     assert set(frame.geometry.geom_type) <= {"Polygon", "MultiPolygon"}
     for code, share in zip(frame["code"], frame["population_covered_pct"], strict=True):
         assert share == pytest.approx(items[code]["population_covered_pct"], abs=1e-9)
+
+
+_VALUE = re.compile(r"^  (\w+) \((\w+(?:\(\w+\))?)\) = (.*)$")
+
+
+def tile_features(out: str) -> list[dict[str, str]]:
+    """The attributes of each feature in `ogrinfo -al` output (a field left out is absent)."""
+    features: list[dict[str, str]] = []
+    for line in out.splitlines():
+        if line.startswith("OGRFeature("):
+            features.append({})
+        elif features and (match := _VALUE.match(line)) is not None:
+            features[-1][match.group(1)] = match.group(3)
+    return features
+
+
+@pytest.mark.parametrize(
+    ("cid", "tile"),
+    [
+        ("coverage-wide", "10/507/354"),  # Rennes and around
+        ("coverage-wide-epci", "8/126/88"),
+        ("coverage-wide-departements", "7/63/44"),  # Bretagne
+        ("coverage-wide-regions", "5/15/11"),
+    ],
+)
+def test_gdal_reads_the_wide_layers_tiles_like_their_ogc_layers(gdal, live_server, cid, tile):
+    """Same attributes and values as the OGC layer; a kind without data is absent.
+
+    MVT has no null: the OGC layer's null (no data, unknown) is an attribute left out.
+    """
+    import json
+    import urllib.request
+
+    from geocoop.features.registry import get_collection
+
+    out = run("ogrinfo", "-ro", "-al", f"/vsicurl/{live_server}/tiles/{cid}/{tile}.mvt")
+    features = tile_features(out)
+    fields = layer_fields(out)[cid]
+    with urllib.request.urlopen(
+        f"{live_server}/api/features/collections/{cid}/items?limit=2000", timeout=60
+    ) as response:
+        ogc = {f["id"]: f["properties"] for f in json.load(response)["features"]}
+    props = get_collection(cid).properties
+    with urllib.request.urlopen(f"{live_server}/tiles/{cid}.json", timeout=60) as response:
+        layer = json.load(response)["vector_layers"][0]
+    assert list(layer["fields"]) == [p.name for p in props]  # every kind, data or not
+    assert len(features) >= (10 if cid == "coverage-wide" else 1), out[-2000:]
+    unknown = {p.name for p in props if all(o[p.name] is None for o in ogc.values())}
+    assert unknown and not unknown & set(fields)  # the kinds without data: never 0 / false
+    known = [p for p in props if p.name not in unknown]
+    assert {p.name for p in known} <= set(fields)
+    for p in known:
+        assert fields[p.name] in OGR_TYPES[p.type], (p.name, fields[p.name])
+    for feature in features:
+        expected = ogc[feature["code"]]
+        for p in known:
+            value, got = expected[p.name], feature.get(p.name)
+            if value is None:  # e.g. a territory without population: no share either
+                assert got is None, (feature["code"], p.name)
+            elif p.type == "boolean":
+                assert got == str(int(value)), (feature["code"], p.name)
+            elif p.type == "number":
+                assert float(got) == pytest.approx(value, abs=0.005), (feature["code"], p.name)
+            else:
+                assert got == str(value), (feature["code"], p.name)
+
+
+def test_ogr2ogr_white_zones_carry_the_lists_names_and_reasons(
+    gdal, live_server, demo_engine, tmp_path
+):
+    """A planner's GeoPackage of white-zones-<kind> names each zone and says why it is white.
+
+    Its fields equal the live list's (/api/analysis/white-zones, whole zones, rule « any »):
+    the name, the reason, the nearest cooperation and its distance, typed from the schema
+    (the distance an integer, in metres).
+    """
+    import json
+    import urllib.request
+
+    import pyogrio
+
+    with demo_engine.connect() as connection:
+        kind = connection.execute(
+            text("SELECT kind_code FROM analysis_zone GROUP BY 1 ORDER BY count(*) DESC, 1")
+        ).first()[0]
+    layer = f"white-zones-{kind}"
+    out = tmp_path / "zones.gpkg"
+    run("ogr2ogr", "-f", "GPKG", str(out), f"OAPIF:{live_server}/api/features/", layer)
+    address = f"{live_server}/api/analysis/white-zones?kind={kind}&limit=1000&geometry=false"
+    with urllib.request.urlopen(address, timeout=60) as response:
+        listed = {z["id"]: z for z in json.load(response)["items"]}
+    assert 10 < len(listed) < 1000  # several pages of the collection, the whole list
+    frame = pyogrio.read_dataframe(out, layer=layer, read_geometry=False)
+    assert sorted(frame["id"]) == sorted(listed)
+    assert frame["nearest_distance_m"].dtype.kind == "i"  # Integer64, not Real nor String
+    assert frame["nearest_cooperation_id"].dtype.kind == "i"
+    assert frame["service_distance_m"].dtype.kind == "i"
+    for row in frame.to_dict("records"):
+        zone = listed[row["id"]]
+        assert row["name_fr"] == zone["name"] and row["name_en"] == zone["name_en"], row["id"]
+        assert row["reason_fr"] == zone["reason"], row["id"]
+        assert row["reason_en"] == zone["reason_en"], row["id"]
+        assert row["nearest_cooperation_id"] == zone["nearest_cooperation_id"], row["id"]
+        assert row["nearest_cooperation"] == zone["nearest_cooperation_name"], row["id"]
+        assert abs(row["nearest_distance_m"] - zone["nearest_cooperation_distance_m"]) <= 0.55
+        assert row["service_distance_m"] == zone["service_distance_m"], row["id"]
+        assert row["main_commune"] == zone["main_commune_name"], row["id"]
+        assert row["rule"] == zone["rule"] == "any"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 API = "/api/analysis/developer-posts"
@@ -126,3 +127,41 @@ def test_page_section_french_and_english(analysed, app):
     assert "Post&#39;s commune" in english and "White-zone inhabitants gained" in english
     assert analysed.get("/ou-accompagner?posts=many").status_code == 400
     assert analysed.get("/ou-accompagner?posts=3000").status_code == 400
+
+
+def test_weight_is_said_to_be_ours_and_can_be_changed(analysed, app):
+    _whiten(app, ["35003", "35007"])
+    body = analysed.get(f"{API}?posts=3&radius_m=1000&weight=2500.5").get_json()
+    assert body["weight"] == 2500.5
+    rules = body["rules"]
+    assert "choix de geocoop" in rules["weight"] and "2\u202f500,5" in rules["weight"]
+    assert "geocoop's choice" in rules["weight_en"] and "2,500.5" in rules["weight_en"]
+    text = analysed.get(f"{API}?posts=2&radius_m=1000&f=csv").get_data(as_text=True)
+    assert "choix de geocoop" in next(csv.DictReader(io.StringIO(text)))["weight_rule"]
+    for bad in ("weight=-1", "weight=1000001"):
+        assert analysed.get(f"{API}?{bad}").status_code == 400, bad
+    # the page's form takes it: weight 1 puts 35003's 3,000 inhabitants before the emergence
+    page = analysed.get("/ou-accompagner?posts=3&radius_km=1&weight=1").get_data(as_text=True)
+    rows = re.findall(r'<tr data-code="(\d+)"', page.split('id="planner-table"')[1])
+    assert rows == ["35007", "35003", "35005"]
+    assert 'id="pl-weight"' in page and 'value="1"' in page
+    assert "choix de geocoop" in page.split('id="planner-weight-rule"')[1]
+    # the same plan on the main map, and its exports carry the weight
+    assert 'href="/?posts=3&amp;radius_km=1&amp;weight=1"' in page
+    assert "weight=1.0" in re.search(r'id="planner-csv" href="([^"]+)"', page).group(1)
+    english = analysed.get("/ou-accompagner?lang=en&posts=3&radius_km=1").get_data(as_text=True)
+    assert "geocoop&#39;s choice" in english.split('id="planner-weight-rule"')[1]
+
+
+def test_main_map_and_fiche_lead_to_the_posts_layer(analysed):
+    page = analysed.get("/").get_data(as_text=True)
+    assert 'id="posts-form"' in page and "js/posts.js" in page
+    config = json.loads(re.search(r'id="geocoop-config">(.*?)</script>', page, re.S).group(1))
+    assert config["endpoints"]["developerPosts"] == "/api/analysis/developer-posts"
+    assert config["messages"]["posts.title"] == "Postes de développeurs"
+    english = analysed.get("/?lang=en").get_data(as_text=True)
+    assert "Developer posts" in english and "Postes de développeurs" not in english
+    fiche = analysed.get("/territoires/35?level=departement").get_data(as_text=True)
+    assert 'id="fiche-posts" href="/?posts=500&amp;radius_km=20&amp;departement=35"' in fiche
+    commune = analysed.get("/territoires/35001?level=commune").get_data(as_text=True)
+    assert 'href="/?posts=500&amp;radius_km=20&amp;departement=35"' in commune

@@ -4,7 +4,8 @@ One run of benchmarks/qgis_probe.py by /usr/bin/python3 (the virtualenv cannot i
 qgis bindings) opens OGC API – Features collections with QGIS's own "OAPIF" provider and
 draws the vector tiles with QgsVectorTileLayer, offscreen (QT_QPA_PLATFORM=offscreen). The
 test compares what QGIS read with the database: field types as the JSON schema says
-(97.31 % stays a Double, ids are integers), every feature, one kind per layer.
+(97.31 % stays a Double, ids are integers), every feature, one kind per layer, and the
+white zones' names, reasons and distances as the live list gives them.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ QGIS_TYPES = {
     "date-time": {"QDateTime"},
     "array": {"QStringList"},
 }
-LAYERS = ("coverage-regions", "cooperations", "coverage-pat", "kinds", "coverage-wide")
+ZONES = "white-zones-tiers_lieu"
+LAYERS = ("coverage-regions", "cooperations", "coverage-pat", "kinds", "coverage-wide", ZONES)
+ZONE_FIELDS = ["name_fr", "reason_fr", "nearest_distance_m"]
 # EPSG:3857 boxes: Rennes (communes drawn) and the middle of the Pacific (empty tiles)
 RENNES_3857 = [-200_000.0, 6_130_000.0, -160_000.0, 6_160_000.0]
 PACIFIC_3857 = [-15_000_000.0, 0.0, -14_900_000.0, 100_000.0]
@@ -61,13 +64,21 @@ def probed(qgis_python, live_server, demo_engine) -> dict:
             if r.population_covered_pct is not None and r.population_covered_pct % 1
         }
     assert decimals  # the bundled data has rates such as 97.31 %
+    address = f"{live_server}/api/analysis/white-zones?kind=tiers_lieu&limit=1000&geometry=false"
+    with urllib.request.urlopen(address, timeout=60) as response:
+        zones = {z["id"]: z for z in json.load(response)["items"]}
+    assert zones  # the bundled data has white zones of tiers-lieux
+    read = {
+        "coverage-regions": (["population_covered_pct"], list(decimals)),
+        ZONES: (ZONE_FIELDS, list(zones)),
+    }
     spec = {
         "oapif": [
             {
                 "url": f"{live_server}/api/features/",
                 "typename": name,
-                "values": ["population_covered_pct"] if name == "coverage-regions" else [],
-                "ids": list(decimals) if name == "coverage-regions" else [],
+                "values": read.get(name, ([], []))[0],
+                "ids": read.get(name, ([], []))[1],
             }
             for name in LAYERS
         ],
@@ -92,6 +103,7 @@ def probed(qgis_python, live_server, demo_engine) -> dict:
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["decimals"] = decimals
+    result["zones"] = zones
     result["oapif"] = {layer["typename"]: layer for layer in result["oapif"]}
     return result
 
@@ -134,6 +146,24 @@ def test_a_decimal_survives_in_qgis(probed):
     got = probed["oapif"]["coverage-regions"]["values"]
     for fid, value in probed["decimals"].items():
         assert got[fid]["population_covered_pct"] == pytest.approx(value, abs=1e-9), fid
+
+
+def test_qgis_reads_white_zone_names_and_distances(probed):
+    """QGIS gets each zone's name and reason as text and its distance as an integer.
+
+    Values equal to the live list's (/api/analysis/white-zones): what a planner styles and
+    labels with, instead of « zone 17 ».
+    """
+    layer = probed["oapif"][ZONES]
+    assert layer["fields"]["name_fr"] == "QString"
+    assert layer["fields"]["reason_fr"] == "QString"
+    assert layer["fields"]["nearest_distance_m"] in QGIS_TYPES["integer"]
+    assert sorted(layer["values"]) == sorted(probed["zones"])  # every zone read
+    for fid, got in layer["values"].items():
+        zone = probed["zones"][fid]
+        assert got["name_fr"] == zone["name"] and got["reason_fr"] == zone["reason"], fid
+        assert isinstance(got["nearest_distance_m"], int), fid
+        assert abs(got["nearest_distance_m"] - zone["nearest_cooperation_distance_m"]) <= 0.55
 
 
 def test_one_kind_per_layer_without_a_filter(probed, demo_engine):

@@ -86,19 +86,3 @@ def test_in_one_transaction_nothing_is_ever_marked(conn, communes):
     assert refreshed is not None and report.accepted == 7
     assert pending_kinds(communes) == {}
 
-
-def test_the_same_rows_again_change_nothing_and_refresh_nothing(app, token):
-    engine = app.extensions["geocoop.engine"]
-    with engine.connect() as conn:
-        first, refreshed = import_cooperations_then_refresh(
-            conn, MIXTE, source="m", commit_between=True
-        )
-        assert refreshed is not None and first.counts["inserted"] == 7
-        runs = conn.execute(text("SELECT count(*) FROM analysis_run")).scalar_one()
-        conn.commit()
-        again, refreshed = import_cooperations_then_refresh(
-            conn, MIXTE, source="m", commit_between=True
-        )
-        assert again.counts["unchanged"] == 7 and refreshed is None
-        assert pending_kinds(conn) == {}  # never marked: no figure was stale
-        assert conn.execute(text("SELECT count(*) FROM analysis_run")).scalar_one() == runs

@@ -3,7 +3,9 @@
 Reads on a real PostgreSQL streaming standby of the session cluster (`geocoop db replica`'s
 code: pg_basebackup -R and a replication slot): rows stream to it, pure GETs are served by
 it, a session that wrote reads its writes on the primary, and a standby stopped or lagging
-beyond GEOCOOP_MAX_REPLICA_LAG_S is skipped without an error.
+beyond GEOCOOP_MAX_REPLICA_LAG_S is skipped without an error. Moderation, the contribution
+API, token holders and the ETag reads of Part 4 items stay on the primary even while a
+standby that is behind still counts as usable.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -25,6 +28,9 @@ from geocoop.db import make_engine
 from geocoop.embedded import StandbyCluster
 from geocoop.errors import ConfigurationError
 from geocoop.features.version import data_version
+from geocoop.ingest.feature_writes import state_tag
+from geocoop.ingest.proposals import clean_proposal, submit_proposal
+from geocoop.members import add_member, create_organisation
 from geocoop.replication import parse_lsn, wal_insert_lsn
 from tests.conftest import TOKEN_NAME, missing, truncate_data
 
@@ -53,22 +59,40 @@ def standby_engine(standby, db_engine):
     engine.dispose()
 
 
-@pytest.fixture
-def app(pg_cluster, db_engine, standby):
+def reading_app(pg_cluster, standby, max_lag_s: float):
     """The app on the test database, reading from the standby."""
     from geocoop.web import create_app
-    from geocoop.web.database import dispose
 
     application = create_app(
         {
             "database_url": pg_cluster.url("geocoop_test"),
             "read_database_urls": standby.url("geocoop_test"),
-            "max_replica_lag_s": MAX_LAG_S,
+            "max_replica_lag_s": max_lag_s,
             "secret_key": "test",
             "pool_size": 2,
         }
     )
     application.config["TESTING"] = True
+    return application
+
+
+@pytest.fixture
+def app(pg_cluster, db_engine, standby):
+    """The app reading from the standby while it is at most MAX_LAG_S behind."""
+    from geocoop.web.database import dispose
+
+    application = reading_app(pg_cluster, standby, MAX_LAG_S)
+    yield application
+    dispose(application)
+    truncate_data(db_engine)
+
+
+@pytest.fixture
+def tolerant_app(pg_cluster, db_engine, standby):
+    """The app reading from the standby even an hour behind: stale reads are served."""
+    from geocoop.web.database import dispose
+
+    application = reading_app(pg_cluster, standby, 3600.0)
     yield application
     dispose(application)
     truncate_data(db_engine)
@@ -237,6 +261,102 @@ def test_a_stopped_standby_falls_back_to_the_primary(
         assert time.monotonic() < deadline, "the restarted standby was never used again"
         time.sleep(0.2)
         fresh_probes(app)
+
+
+COOPS = "/api/features/collections/cooperations/items"
+
+
+def secret(conn, name: str, role: str) -> str:
+    """A member of « tzcld-bzh » for TZCLD in Ille-et-Vilaine; its token."""
+    return add_member(conn, "tzcld-bzh", name, role, ["tzcld"], ["35"])[1]
+
+
+def test_moderation_and_writes_stay_on_the_primary_while_the_standby_lags(
+    tolerant_app, token, db_engine, standby_engine
+):
+    """A paused standby still counts as usable: only the pinning keeps edits consistent."""
+    app = tolerant_app
+    with db_engine.begin() as conn:
+        create_organisation(conn, "tzcld-bzh", "TZCLD Bretagne")
+        editor = {"Authorization": f"Bearer {secret(conn, 'e', 'editor')}"}
+        moderator = secret(conn, "m", "moderator")
+    gis = app.test_client()  # a GIS client: a token, no cookie
+    point = {"type": "Point", "coordinates": [-1.75, 48.0]}
+    created = gis.post(
+        COOPS,
+        json={
+            "type": "Feature",
+            "geometry": point,
+            "properties": {"kind_code": "tzcld", "name": "TZCLD de Bruz"},
+        },
+        headers=editor,
+    )
+    assert created.status_code == 201, created.get_data(as_text=True)
+    coop = created.get_json()["id"]
+    desk = app.test_client()  # the moderator's browser, signed in before the pause
+    page = desk.get("/moderation/").get_data(as_text=True)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page)[1]
+    assert (
+        desk.post("/moderation/login", data={"csrf": csrf, "token": moderator}).status_code == 303
+    )
+    wait_replayed(db_engine, standby_engine)
+    with standby_engine.connect() as conn:
+        conn.execute(text("SELECT pg_wal_replay_pause()"))
+    try:
+        fresh_probes(app)
+        renamed = gis.patch(
+            f"{COOPS}/{coop}",
+            json={"properties": {"name": "TZCLD Bruz-Chartres"}},
+            headers={**editor, "If-Match": created.headers["ETag"]},
+            content_type="application/merge-patch+json",
+        )
+        assert renamed.status_code == 200, renamed.get_data(as_text=True)
+        with db_engine.begin() as conn:  # a visitor's proposal, from another client
+            form = {"kind": "tzcld", "name": "TZCLD de Pacé", "commune_code": "35238"}
+            submit_proposal(conn, clean_proposal(conn, form), client_hash=None, per_hour=-1)
+        # the standby is behind yet usable: a public read gets the old state there…
+        public = app.test_client().get(COOPS)
+        assert served_by(public) == "replica 1"
+        assert public.get_json()["features"][0]["properties"]["name"] == "TZCLD de Bruz"
+        with standby_engine.connect() as conn:
+            stale_tag = state_tag(conn, coop)
+        assert f'"{stale_tag}"' == created.headers["ETag"] != renamed.headers["ETag"]
+        # …while the moderation pages read the primary: the new proposal, the new name
+        queue = desk.get("/moderation/")
+        assert served_by(queue) == "primary"
+        assert "TZCLD de Pacé" in queue.get_data(as_text=True)
+        editing = desk.get(f"/moderation/cooperations/{coop}/editer")
+        assert served_by(editing) == "primary"
+        assert "TZCLD Bruz-Chartres" in editing.get_data(as_text=True)
+        # the contribution API, and any request with a token, read the primary too
+        history = app.test_client().get(f"/api/contrib/cooperations/{coop}/history")
+        assert served_by(history) == "primary" and history.get_json()["count"] == 2
+        mine = gis.get(COOPS, headers=editor)
+        assert served_by(mine) == "primary"
+        assert mine.get_json()["features"][0]["properties"]["name"] == "TZCLD Bruz-Chartres"
+        # the ETag read before a write (curl -I, no token, no cookie) is the primary's…
+        head = app.test_client().head(f"{COOPS}/{coop}")
+        assert served_by(head) == "primary" and head.headers["ETag"] == renamed.headers["ETag"]
+        # …so a PUT with the ETag just returned succeeds
+        replaced = gis.put(
+            f"{COOPS}/{coop}",
+            json={
+                "type": "Feature",
+                "geometry": point,
+                "properties": {"kind_code": "tzcld", "name": "TZCLD de Bruz"},
+            },
+            headers={**editor, "If-Match": head.headers["ETag"]},
+            content_type="application/geo+json",
+        )
+        assert replaced.status_code == 200, replaced.get_data(as_text=True)
+        got = app.test_client().get(f"{COOPS}/{coop}")
+        assert served_by(got) == "primary" and got.headers["ETag"] == replaced.headers["ETag"]
+        # an item of a read-only collection is still a standby's read
+        assert served_by(app.test_client().get(f"{ITEMS}/35238")) == "replica 1"
+    finally:
+        with standby_engine.connect() as conn:
+            conn.execute(text("SELECT pg_wal_replay_resume()"))
+    wait_replayed(db_engine, standby_engine)
 
 
 def test_cli_replica_status_reports_streaming(pg_cluster, standby, standby_engine):

@@ -164,6 +164,19 @@ def test_popups_french_by_default_english_on_request(real):
     assert "inhabitants" in next(f for f in en if f["id"] == "35238")["properties"]["description"]
 
 
+def test_white_zone_popups_name_the_zone_and_say_why(real):
+    listed = _get(real, "/api/analysis/white-zones?kind=tiers_lieu&limit=1000&geometry=false")
+    listed = {z["id"]: z for z in listed["items"]}
+    url = f"{ROOT}/white-zones-tiers_lieu/items?profile=umap&bbox={BRETAGNE}&limit=20"
+    for lang, name, reason in (("fr", "name", "reason"), ("en", "name_en", "reason_en")):
+        features = [f for f in _get(real, f"{url}&lang={lang}")["features"] if f["id"] != NOTICE_ID]
+        assert features
+        for feature in features:
+            zone, props = listed[feature["id"]], feature["properties"]
+            assert props["name"].startswith(f"{zone[name]} — "), props["name"]
+            assert props["description"].startswith(f"{zone[reason]} · "), props["description"]
+
+
 @pytest.mark.parametrize("collection", [c.id for c in registry.all_collections()])
 def test_every_collection_has_a_useful_popup(real, collection):
     extra = "&kind_code=pat" if collection in ("coverage", "white-zones") else ""

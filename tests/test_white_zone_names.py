@@ -10,6 +10,9 @@ import csv
 import io
 
 import pyogrio
+from sqlalchemy import text
+
+from tests.support import white_zones as wz
 
 API = "/api/analysis"
 
@@ -106,3 +109,119 @@ def test_panel_and_fiche_name_their_zones(analysed):
     assert "Zone autour de Commune 9 (35)" in fiche
     english = analysed.get(f"/territoires/35?{query}&lang=en").get_data(as_text=True)
     assert "Area around Commune 9 (35)" in english and "No third place perimeter" in english
+
+
+OGC = "/api/features/collections"
+
+
+def test_ogc_collection_names_its_zones_as_the_list(analysed, tmp_path):
+    """White-zones-tiers_lieu (what QGIS reads) carries the list's name and reason.
+
+    On the grid, rule « any » (no perimeter): the southern row, 16.7 km from both
+    tiers-lieux (15 km of service), id 3 for the tie.
+    """
+    listed = analysed.get(f"{API}/white-zones?kind=tiers_lieu&geometry=false").get_json()
+    listed = {z["id"]: z for z in listed["items"]}
+    items = analysed.get(f"{OGC}/white-zones-tiers_lieu/items").get_json()["features"]
+    assert sorted(f["id"] for f in items) == sorted(listed) and listed
+    for feature in items:
+        got, zone = feature["properties"], listed[feature["id"]]
+        assert got["name_fr"] == zone["name"] and got["name_en"] == zone["name_en"]
+        assert got["reason_fr"] == zone["reason"] and got["reason_en"] == zone["reason_en"]
+        assert got["nearest_cooperation_id"] == zone["nearest_cooperation_id"]
+        assert got["nearest_cooperation"] == zone["nearest_cooperation_name"]
+        assert got["nearest_distance_m"] == round(zone["nearest_cooperation_distance_m"])
+        assert got["main_commune_code"] == zone["main_commune"]
+        assert got["rule"] == "any" and got["service_distance_m"] == 15000
+    south = next(f["properties"] for f in items if f["id"] == "35001")
+    assert 16_600 < south["nearest_distance_m"] < 16_750
+    assert isinstance(south["nearest_distance_m"], int)
+    assert south["nearest_cooperation_id"] == 3
+    metres = f"{south['nearest_distance_m']:,}".replace(",", "\u202f")
+    assert south["reason_fr"].endswith(f" (id 3), est à {metres} m.")
+    assert south["departement"] == "35" and south["departements_count"] == 1
+    # the collection's own GeoPackage and CSV exports carry them, typed
+    path = tmp_path / "white-zones.gpkg"
+    path.write_bytes(analysed.get(f"{OGC}/white-zones-tiers_lieu/items?f=gpkg").get_data())
+    frame = pyogrio.read_dataframe(path, read_geometry=False)
+    row = frame[frame["id"] == "35001"].iloc[0]
+    assert row["name_fr"] == south["name_fr"] and row["reason_fr"] == south["reason_fr"]
+    assert frame["nearest_distance_m"].dtype.kind == "i"
+    assert row["nearest_distance_m"] == south["nearest_distance_m"]
+    table = analysed.get(f"{OGC}/white-zones-tiers_lieu/items?f=csv").get_data(as_text=True)
+    cells = {r["id"]: r for r in csv.DictReader(io.StringIO(table))}["35001"]
+    assert cells["reason_en"] == south["reason_en"]
+    assert cells["nearest_distance_m"] == str(south["nearest_distance_m"])
+    schema = analysed.get(f"{OGC}/white-zones-tiers_lieu/schema").get_json()
+    schema = schema["properties"]["properties"]["properties"]
+    assert schema["nearest_distance_m"]["type"] == "integer"
+    assert schema["nearest_distance_m"]["x-ogc-unit"] == "m"
+    assert schema["name_fr"] == {
+        "title": "Nom de la zone",
+        "type": "string",
+        "description": schema["name_fr"]["description"],
+    }
+
+
+def test_a_renamed_cooperation_renames_the_stored_reasons(analysed, app):
+    """An edit that changes no coverage (a new name) still reaches the stored reasons."""
+    from geocoop.orchestration import refresh_analysis_for_cooperation
+    from geocoop.web.database import engine
+
+    with app.app_context(), engine().begin() as conn:
+        conn.execute(text("UPDATE cooperation SET name = 'Tiers-lieu renommé' WHERE id = 3"))
+        report = refresh_analysis_for_cooperation(conn, 3)
+        assert report["communes"] > 0
+        stored = wz.collection_reasons(conn, "tiers_lieu")
+        wz.assert_same_reasons(wz.served_reasons(conn, "tiers_lieu"), stored, "renamed")
+    items = analysed.get(f"{OGC}/white-zones-tiers_lieu/items").get_json()["features"]
+    south = next(f["properties"] for f in items if f["id"] == "35001")
+    assert south["nearest_cooperation"] == "Tiers-lieu renommé"
+    assert "« Tiers-lieu renommé » (id 3)" in south["reason_fr"]
+
+
+def test_migration_0019_marks_zones_stored_without_names(pg_cluster):
+    """Zones stored before 0019 have no name: their kind says « en cours de recalcul ».
+
+    Until `geocoop analyze` (or `geocoop demo`) names them; and the migration goes down
+    again.
+    """
+    from alembic import command
+
+    from geocoop.config import load_settings
+    from geocoop.db import alembic_config, make_engine, upgrade
+    from geocoop.sql import statement
+
+    pg_cluster.create_database("geocoop_m0019")
+    engine = make_engine(pg_cluster.url("geocoop_m0019"), load_settings({"pool_size": 1}))
+    try:
+        upgrade(engine, "0018")
+        with engine.begin() as conn:
+            conn.execute(text("TRUNCATE analysis_pending, analysis_zone"))
+            conn.execute(
+                text(
+                    "INSERT INTO analysis_zone (kind_code, zone_id, members_hash, "
+                    "communes_count, population, area_km2, departements) "
+                    "VALUES ('pat', '35001', 'h', 1, 10, 1.5, '{35}')"
+                )
+            )
+        upgrade(engine, "0019")
+        with engine.connect() as conn:
+            pending = conn.execute(text("SELECT kind_code FROM analysis_pending")).scalars()
+            assert list(pending) == ["pat"]
+            zone = conn.execute(text("SELECT * FROM analysis_zone")).mappings().one()
+            assert zone["name_fr"] is None and zone["nearest_distance_m"] is None
+            assert zone["rule"] == "any"
+            # `geocoop demo` on this database refreshes instead of saying « déjà à jour »
+            assert conn.execute(statement("analysis/analysis_stale")).scalar()
+        command.downgrade(alembic_config(engine), "0018")
+        with engine.connect() as conn:
+            columns = conn.execute(
+                text(
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_name = 'analysis_zone' AND table_schema = current_schema()"
+                )
+            ).scalars()
+            assert "name_fr" not in set(columns)
+    finally:
+        engine.dispose()

@@ -9,7 +9,9 @@ a grid that graph is known by hand (the 8 neighbours of a square: a shared edge 
 shared corner), so the stored adjacency is checked too. The other paths: the zones a full
 refresh stores, the incremental grow/shrink/split after each random edit,
 `ST_ClusterDBSCAN(eps 0)` (zones_members_live.sql) and the API's white_zones — on random
-grids (fixed seeds: failures replay) and on the bundled data.
+grids (fixed seeds: failures replay) and on the bundled data. The names and reasons the
+refresh stores for the OGC collections (main commune, nearest cooperation, distance) agree
+with the list's after every path too.
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ def _check(conn, edges: list[tuple[str, str]], *, live: bool, where: str) -> int
         assert wz.served(conn, kind) == expected, f"white_zones, {kind}, {where}"
         if live:
             assert wz.clustered(conn, kind) == expected, f"ST_ClusterDBSCAN, {kind}, {where}"
+        # the OGC collection's names and reasons, stored by the refresh, are the list's
+        named = wz.collection_reasons(conn, kind)
+        wz.assert_same_reasons(wz.served_reasons(conn, kind), named, f"{kind}, {where}")
         seen += len(set(expected.values()))
     return seen
 
@@ -102,4 +107,6 @@ def test_paths_agree_with_the_reference_on_the_bundled_data(demo_engine):
             assert wz.stored(conn, kind) == expected, kind
             assert wz.clustered(conn, kind) == expected, kind
             assert wz.served(conn, kind) == expected, kind
+            named = wz.collection_reasons(conn, kind)
+            wz.assert_same_reasons(wz.served_reasons(conn, kind), named, kind)
     assert zones_seen > 10  # the bundled data does hold white zones to compare

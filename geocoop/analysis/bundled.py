@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from geocoop.analysis.pending import clear_pending
 from geocoop.analysis.refresh import refresh_all
 from geocoop.sql import statement
 from geocoop.territories import any_territory
@@ -23,6 +24,7 @@ def load_bundled(engine: Engine, data_dir: Path) -> Iterator[str]:
             yield "Analyse : déjà à jour."
             return
         report = refresh_all(conn)
+        clear_pending(conn)  # every kind's figures are fresh again
     yield (
         f"Analyse : {report['communes']} communes × {report['kinds']} types, "
         f"{report['white_zones']} zones blanches, {report['synergy_pairs']} paires, "

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection
 
 from geocoop.analysis.data_status import data_status
-from geocoop.analysis.funders import STUDY, _sources
+from geocoop.analysis.figure_sources import STUDY, figure_sources
 from geocoop.analysis.params import check_kinds, resolve_parent, scope_params
 from geocoop.errors import BadRequest
 from geocoop.sql import statement
@@ -188,7 +188,7 @@ def developer_posts(
         },
         "objective": objective(inst, chosen),
         "posts": describe(inst, chosen),
-        "sources": {**_sources(conn, kinds, status, "commune"), "study": STUDY},
+        "sources": {**figure_sources(conn, kinds, status, "commune"), "study": STUDY},
         "rules": _rules(radius_m, weight),
     }
 
@@ -197,6 +197,7 @@ def _rules(radius_m: float, weight: float) -> dict:
     km = f"{radius_m / 1000:g}"
     w_en = f"{weight:,.10g}"
     w_fr = w_en.replace(",", "\u202f").replace(".", ",")  # French thousands and decimals
+    top_fr = f"{WEIGHT[1]:,}".replace(",", "\u202f")
     return {
         "reach": f"Un poste placé dans une commune atteint les communes dont le point est à "
         f"moins de {km} km du sien (distance sur l'ellipsoïde).",
@@ -211,4 +212,10 @@ def _rules(radius_m: float, weight: float) -> dict:
         "proposal": "Proposition de l'étude : 500 postes de développeurs de coopération "
         f"({STUDY}).",
         "proposal_en": f"The study's proposal: 500 cooperation developer posts ({STUDY}).",
+        "weight": f"Poids : une coopération en émergence compte pour {w_fr} habitants en zone "
+        "blanche. C'est un choix de geocoop, pas de l'étude (qui ne donne aucun chiffre) ; "
+        f"il se change (paramètre weight, de {WEIGHT[0]} à {top_fr}).",
+        "weight_en": f"Weight: one cooperation in emergence counts as {w_en} white-zone "
+        "inhabitants. This is geocoop's choice, not the study's (which gives no figure); it "
+        f"can be changed (parameter weight, from {WEIGHT[0]} to {WEIGHT[1]:,}).",
     }

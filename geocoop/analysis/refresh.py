@@ -113,6 +113,15 @@ def analysis_computed(conn: Connection) -> bool:
     return bool(conn.execute(statement("analysis/analysis_computed")).scalar_one())
 
 
+def kinds_current(conn: Connection, kinds: list[str]) -> bool:
+    """Whether the stored figures of `kinds` are those of their cooperations as they are now.
+
+    A refresh covering each kind is recorded, and no cooperation of it was written or
+    deleted since: refreshing them again would store the same figures.
+    """
+    return bool(conn.execute(statement("analysis/kinds_current"), {"kinds": list(kinds)}).scalar())
+
+
 def refresh_kinds(conn: Connection, kinds: list[str]) -> dict:
     """Recompute the stored figures of `kinds` only.
 
@@ -175,7 +184,7 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
     if not data_status(conn)[kind]["has_data"]:
         # its last placed cooperation went: no data, so no figure and no zone any more
         cleared = conn.execute(statement("analysis/kind_clear"), {"k": kind}).rowcount
-        return {"communes": 0, "zones": 0, "rows_changed": bool(cleared)}
+        return {"communes": 0, "zones": 0, "rows_changed": bool(cleared), "recomputed": []}
     if kind not in compute.stored_kinds(conn, [kind]):
         communes = None  # never computed: the whole kind
     else:
@@ -186,7 +195,7 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
             )
         ]
         if not communes:
-            return {"communes": 0, "zones": 0}
+            return {"communes": 0, "zones": 0, "recomputed": []}
     before = _status(conn, kind, communes) if communes is not None else {}
     zones.ensure_adjacency(conn, check=False)
     lap("affected")
@@ -196,7 +205,7 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
     lap("store")
     if communes is None:
         zones.assign_zones(conn, kind)
-        return {"communes": -1, "zones": -1, "rows_changed": True}
+        return {"communes": -1, "zones": -1, "rows_changed": True, "recomputed": None}
     after = {c: cov for c, (cov, _z) in _status(conn, kind, communes).items()}
     lap("zone_members")
     result = incremental.update_zones(conn, kind, before, after)
@@ -206,6 +215,7 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
         "zones": result["zones"],
         "phases": laps,
         "outcome": result["outcome"],
+        "recomputed": communes,
     }
 
 
@@ -231,8 +241,15 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
         rows_changed = False  # a kind computed for the first time, or cleared
         phases: dict[str, float] = {}
         outcomes: dict[str, str] = {}
+        # the communes recomputed, of any kind (None: a whole kind): only the zones holding
+        # one of them can be named differently
+        recomputed: set[str] | None = set()
         for kind in sorted(kinds):
             res = _refresh_kind(conn, kind, cooperation_id, table[kind]["service_distance_m"])
+            if recomputed is not None and res["recomputed"] is not None:
+                recomputed.update(res["recomputed"])
+            else:
+                recomputed = None
             touched = {k: touched[k] + res[k] for k in touched}
             rows_changed = rows_changed or res.get("rows_changed", False)
             outcomes.update(res.get("outcome", {}))
@@ -246,7 +263,9 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
         pairs = synergy.store_pairs(conn, only_id=cooperation_id)
         phases["synergy_pairs"] = round(time.perf_counter() - t0, 4)
         t0 = time.perf_counter()
-        zones.store_outlines(conn, sorted(kinds))
+        zones.store_outlines(
+            conn, sorted(kinds), None if recomputed is None else sorted(recomputed)
+        )
         phases["zone_outlines"] = round(time.perf_counter() - t0, 4)
         seconds = round(time.perf_counter() - started, 4)
         report = {

@@ -226,12 +226,14 @@ def assign_zones(
     return len(set(zones_of.values()))
 
 
-def store_outlines(conn: Connection, kinds: list[str]) -> dict:
+def store_outlines(conn: Connection, kinds: list[str], recomputed: list[str] | None = None) -> dict:
     """Bring the stored white-zone outlines of `kinds` in line with the zones.
 
     Bring the stored white-zone outlines of `kinds` (table analysis_zone) in line with
     the zones of analysis_commune_kind: zones whose members changed are dissolved again,
-    the others kept. Returns {"kept", "written", "removed"}.
+    the others kept; then the zones are named (store_names; `recomputed`: the communes an
+    incremental refresh recomputed, None for every zone). Returns {"kept", "written",
+    "removed", "named"}.
     """
     params = {"kinds": list(kinds)}
     conn.execute(statement("analysis/zone_outline_live_drop"))
@@ -241,4 +243,37 @@ def store_outlines(conn: Connection, kinds: list[str]) -> dict:
     written = conn.execute(statement("analysis/zone_outlines_insert"), params).rowcount
     total = conn.execute(statement("analysis/zone_outline_live_count")).scalar_one()
     conn.execute(statement("analysis/zone_outline_live_drop"))
-    return {"kept": total - written, "written": written, "removed": removed}
+    named = store_names(conn, kinds, recomputed)
+    return {"kept": total - written, "written": written, "removed": removed, "named": named}
+
+
+def store_names(conn: Connection, kinds: list[str], recomputed: list[str] | None = None) -> int:
+    """Name the stored white zones of `kinds` and give their reasons, as the live list does.
+
+    The parts (main commune, its département and EPCI, nearest cooperation and its
+    distance, service distance) are computed in SQL for every zone and written where they
+    changed, even when the members did not (a cooperation renamed, or moved without
+    changing coverage); the sentences are then built by zone_names.py for those zones only.
+    With `recomputed` (the communes an incremental refresh recomputed), only the zones
+    holding one of them and the zones stored anew are checked. Returns the number of zones
+    (re)named.
+    """
+    params = {"kinds": list(kinds)}
+    conn.execute(
+        statement("analysis/zone_outlines_reasons"),
+        {**params, "communes": None if recomputed is None else list(recomputed)},
+    )
+    rows = list(conn.execute(statement("analysis/zone_texts_missing"), params).mappings())
+    if rows:
+        conn.execute(
+            statement("analysis/zone_texts_store"),
+            {
+                "kinds": [r["kind_code"] for r in rows],
+                "zones": [r["zone_id"] for r in rows],
+                "names_fr": [zone_name(r, "fr") for r in rows],
+                "names_en": [zone_name(r, "en") for r in rows],
+                "reasons_fr": [zone_reason(r, r["kind_label_fr"], r["rule"], "fr") for r in rows],
+                "reasons_en": [zone_reason(r, r["kind_label_en"], r["rule"], "en") for r in rows],
+            },
+        )
+    return len(rows)

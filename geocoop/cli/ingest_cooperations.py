@@ -101,7 +101,9 @@ def cooperations(
     if not dry_run:
         purge_caches()
     _finish(report, path, rejects)
-    if refreshed:
+    if refreshed and refreshed.get("unchanged"):
+        click.echo("  analyse inchangée : aucune coopération modifiée, chiffres déjà à jour.")
+    elif refreshed:
         click.echo(
             f"  analyse recalculée : {refreshed.get('white_zones', 0)} zone(s) blanche(s), "
             f"{refreshed.get('seconds', 0):.1f} s."

@@ -6,7 +6,8 @@
   communes (analysis_rollup);
 - `coverage-wide` and `coverage-wide-<level>`: one row per territory, one column per kind;
 - `white-zones` and `white-zones-<kind>`: the stored white zones (rule "any") as dissolved,
-  simplified outlines (table `analysis_zone`), never for a kind without any cooperation;
+  simplified outlines (table `analysis_zone`) with their names and reasons, never for a
+  kind without any cooperation (properties and SELECT in white_zone_collections.py);
 - `synergy-candidates`: pairs of cooperations that could work together (a line a → b).
 """
 
@@ -23,11 +24,11 @@ from sqlalchemy import (
 
 from geocoop.features.pairs import pair_lines
 from geocoop.features.spec import Collection, Property
+from geocoop.features.white_zone_collections import KIND_CODE, KIND_LABEL, ZONE_PROPS, white_zones
 from geocoop.models import (
     AnalysisCommuneKind,
     AnalysisRollup,
     AnalysisSynergyPair,
-    AnalysisZone,
     Cooperation,
     Kind,
     Territory,
@@ -55,14 +56,11 @@ _C = Cooperation.__table__
 _K = Kind.__table__
 _ACK = AnalysisCommuneKind.__table__
 _PAIR = AnalysisSynergyPair.__table__
-_ZONE = AnalysisZone.__table__
 _ROLLUP = AnalysisRollup.__table__
-_KIND_CODE = Property("kind_code", "string", "Type de coopération (code)")
-_KIND_LABEL = Property("kind_label", "string", "Type de coopération")
 
 _COVERAGE_PROPS = (
-    _KIND_CODE,
-    _KIND_LABEL,
+    KIND_CODE,
+    KIND_LABEL,
     Property("commune_code", "string", "Code INSEE de la commune"),
     Property("name", "string", "Commune"),
     Property("population", "integer", "Population municipale"),
@@ -139,8 +137,8 @@ def _coverage_columns() -> list:
 
 
 _ROLLUP_PROPS = (
-    _KIND_CODE,
-    _KIND_LABEL,
+    KIND_CODE,
+    KIND_LABEL,
     Property("code", "string", "Code du territoire"),
     Property("name", "string", "Nom"),
     Property("population", "integer", "Population (somme des communes)"),
@@ -213,52 +211,6 @@ def _rollup(level: str):
             .select_from(joined)
             .where(_stored_rollup(level, r.c.kinds), _has_data(r.c.kinds))
         )
-
-    return build
-
-
-_ZONE_PROPS = (
-    _KIND_CODE,
-    _KIND_LABEL,
-    Property(
-        "zone_id",
-        "string",
-        "Identifiant de zone",
-        description="Plus petit code INSEE des communes de la zone.",
-    ),
-    Property("communes_count", "integer", "Nombre de communes"),
-    Property("population", "integer", "Population municipale"),
-    Property(
-        "area_km2", "number", "Superficie (km²)", description="Arrondie à 0,01 km².", unit="km2"
-    ),
-    Property(
-        "departements",
-        "array",
-        "Départements touchés",
-        queryable=False,
-        description="Liste ; séparés par des espaces en CSV et GeoPackage.",
-    ),
-)
-
-
-def _white_zones(kind: str | None = None):
-    """Stored outlines (analysis_zone): dissolved member communes, simplified."""
-
-    def build():
-        joined = _ZONE.join(_K, _K.c.code == _ZONE.c.kind_code)
-        fid = _ZONE.c.zone_id if kind else func.concat(_ZONE.c.kind_code, "-", _ZONE.c.zone_id)
-        stmt = select(
-            fid.label("id"),
-            _ZONE.c.geom,
-            _ZONE.c.kind_code,
-            _K.c.label_fr.label("kind_label"),
-            _ZONE.c.zone_id,
-            _ZONE.c.communes_count,
-            _ZONE.c.population,
-            _ZONE.c.area_km2,
-            _ZONE.c.departements,
-        ).select_from(joined)
-        return stmt if kind is None else stmt.where(_ZONE.c.kind_code == kind)
 
     return build
 
@@ -341,8 +293,8 @@ ANALYSIS_COLLECTIONS: tuple[Collection, ...] = (
         description="Groupes de communes contiguës non couvertes, par type de coopération "
         "(règle « distance ou périmètre ») : contour dissous et simplifié. Aucune zone "
         "pour un type sans donnée chargée (voir dataStatus).",
-        build=_white_zones(),
-        properties=_ZONE_PROPS,
+        build=white_zones(),
+        properties=ZONE_PROPS,
         heavy=True,
         keywords=("analyse", "zones blanches"),
         per_kind=True,
@@ -382,8 +334,8 @@ def kind_collections(kind: str, label: str) -> tuple[Collection, ...]:
             title=f"Zones blanches — {label}",
             description=f"Communes contiguës non couvertes par un(e) {label}, contour dissous "
             "et simplifié ; aucune zone sans donnée chargée pour ce type (voir dataStatus).",
-            build=_white_zones(kind),
-            properties=_ZONE_PROPS,
+            build=white_zones(kind),
+            properties=ZONE_PROPS,
             heavy=True,
             keywords=("analyse", "zones blanches", kind),
             kind=kind,
@@ -551,6 +503,7 @@ def wide_collections(kinds: tuple[tuple[str, str], ...]) -> tuple[Collection, ..
         build=_wide_communes(kinds),
         properties=_wide_commune_props(kinds),
         heavy=True,
+        tile_minzoom=5,  # like `coverage`: a tile below shows too many communes to read
         keywords=("analyse", "couverture", "commune"),
         extent_level="commune",
         per_kind=True,

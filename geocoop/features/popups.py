@@ -186,6 +186,18 @@ def _zone(_cid: str, p: dict, lang: str) -> tuple[str, str, str]:
         f"{count} without a {kind} in reach (distance or perimeter), in one piece · "
         f"{people} inhabitants · {number(p.get('area_km2'), lang, 2)} km² · départements {deps}",
     )
+    # the name and reason each refresh stores (none before the first refresh after
+    # migration 0019: the figures alone then)
+    suffix = "fr" if lang == "fr" else "en"
+    named, reason = p.get(f"name_{suffix}"), p.get(f"reason_{suffix}")
+    if named:
+        name = _t(
+            lang,
+            f"{named} — zone blanche {kind}, {count}, {people} habitants",
+            f"{named} — {kind} white zone, {count}, {people} inhabitants",
+        )
+    if reason:
+        description = f"{reason} · {description}"
     return name, description, ZONE_COLOUR
 
 

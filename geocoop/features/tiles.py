@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from psycopg import sql
 from sqlalchemy import Connection, TextClause
 
 from geocoop.errors import BadRequest
@@ -26,6 +27,10 @@ class TileSource:
     params: tuple[tuple[str, object], ...]
     fields: tuple[tuple[str, str], ...]  # attribute name → TileJSON type (String, Number)
     needs_kind: bool = False  # the tile is for one cooperation kind (`?kind=pat`)
+    # (fragment, attribute prefix, kinds): the `{per_kind}` columns, one fragment per kind
+    per_kind: tuple[str, str, tuple[str, ...]] | None = None
+    # placeholder → column name, written here (never input): e.g. the parent code column
+    identifiers: tuple[tuple[str, str], ...] = ()
 
 
 _TERRITORY_FIELDS = (
@@ -92,6 +97,48 @@ SOURCES.update(
         for code, *_rest in DEFAULT_KINDS
     }
 )
+# The wide layers (coverage-wide, coverage-wide-<level>): one attribute per kind, as in
+# their OGC collections (features/analysis_collections.wide_collections), each from a
+# per-kind fragment; a kind without data has no attribute in a tile (MVT has no null:
+# absent means unknown).
+_WIDE_KINDS = tuple(code for code, *_rest in DEFAULT_KINDS)
+SOURCES["coverage-wide"] = TileSource(
+    "features/tile_coverage_wide",
+    (),
+    (
+        ("code", "String"),
+        ("name", "String"),
+        ("population", "Number"),
+        ("departement_code", "String"),
+        ("epci_code", "String"),
+        *((f"covered_{code}", "Boolean") for code in _WIDE_KINDS),
+        ("kinds_with_data", "Number"),
+        ("kinds_covered", "Number"),
+    ),
+    per_kind=("features/tile_wide_covered", "covered_", _WIDE_KINDS),
+)
+SOURCES.update(
+    {
+        f"coverage-wide-{cid}": TileSource(
+            "features/tile_coverage_wide_rollup",
+            (("level", level), ("kinds", _WIDE_KINDS)),
+            (
+                ("code", "String"),
+                ("name", "String"),
+                ("population", "Number"),
+                ("communes_total", "Number"),
+                *((f"covered_pct_{code}", "Number") for code in _WIDE_KINDS),
+            ),
+            per_kind=("features/tile_wide_covered_pct", "covered_pct_", _WIDE_KINDS),
+            identifiers=(("parent", column),),
+        )
+        for cid, level, column in (
+            ("epci", "epci", "epci_code"),
+            ("departements", "departement", "departement_code"),
+            ("regions", "region", "region_code"),
+        )
+    }
+)
 _KIND = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
@@ -129,9 +176,22 @@ def tile_source(collection: Collection) -> TileSource:
 
 
 @cache
-def _tile_statement(name: str) -> TextClause:
-    """A tile statement with the shared tile-bounds CTE (composed once per statement)."""
-    return composed(name, bounds=fragment("features/tile_bounds"))
+def _tile_statement(source: TileSource) -> TextClause:
+    """A source's tile statement (composed once).
+
+    With the shared tile-bounds CTE, the source's identifiers, and for the wide layers one
+    column per kind: its code as a literal, its attribute as an identifier (kinds and
+    columns are the code's own lists, never input).
+    """
+    parts: dict[str, sql.Composable] = {"bounds": fragment("features/tile_bounds")}
+    parts.update({name: sql.Identifier(column) for name, column in source.identifiers})
+    if source.per_kind is not None:
+        name, prefix, kinds = source.per_kind
+        parts["per_kind"] = sql.SQL(",\n").join(
+            fragment(name, kind=sql.Literal(code), column=sql.Identifier(prefix + code))
+            for code in kinds
+        )
+    return composed(source.sql, **parts)
 
 
 def render_tile(
@@ -144,10 +204,11 @@ def render_tile(
     if z < collection.tile_minzoom or z > collection.tile_maxzoom:
         return b""
     params = {"z": z, "x": x, "y": y, "layer": collection.id, "detail_zoom": DETAIL_ZOOM}
-    params.update(dict(source.params))
+    # a tuple of the source (the wide layers' kinds) goes to PostgreSQL as an array
+    params.update({k: list(v) if isinstance(v, tuple) else v for k, v in source.params})
     if kind is not None:
         params["kind"] = kind
-    data = conn.execute(_tile_statement(source.sql), params).scalar_one()
+    data = conn.execute(_tile_statement(source), params).scalar_one()
     return bytes(data or b"")
 
 

@@ -165,7 +165,7 @@ def import_cooperations(
             file_name,
             lambda: stage_rows(conn, _valid_rows(builder, records, report, personal, partnered)),
         )
-        lost = {r["line"] for r in locate_staged(conn)}
+        lost = {r["line"] for r in locate_staged(conn, source)}
         if lost:
             for line, values in _rows_at(records.table, lost):
                 report.reject(

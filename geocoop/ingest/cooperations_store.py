@@ -115,8 +115,15 @@ def staged_summary(conn: Connection) -> dict:
     }
 
 
-def locate_staged(conn: Connection) -> list[dict]:
-    """Compute points and perimeters in PostGIS; remove and return rows left without a point."""
+def locate_staged(conn: Connection, source: str | None = None) -> list[dict]:
+    """Compute points and perimeters in PostGIS; remove and return rows left without a point.
+
+    With `source`, a row whose perimeter codes did not change since it was stored keeps
+    its stored perimeter instead of computing the union again (the costly part of a
+    national import).
+    """
+    if source is not None:
+        conn.execute(statement("ingest/coop_stage_reuse_perimeter"), {"source": source})
     conn.execute(statement("ingest/coop_stage_locate"))
     return [dict(r._mapping) for r in conn.execute(statement("ingest/coop_stage_unlocated"))]
 

@@ -6,6 +6,12 @@ replayed — takes its connection from a standby (`geocoop.replication.ReplicaSe
 robin over those answering within GEOCOOP_MAX_REPLICA_LAG_S); everything else, and every
 read when no standby is usable, uses the primary. A session that writes remembers the
 primary's WAL position (`geocoop_lsn`, signed session cookie): read-your-writes.
+
+Pinned to the primary, whatever the method: the write areas (`PRIMARY_PATHS`: admin,
+uploads, moderation, the contribution API), any request carrying a token (a writer's
+client — curl, QGIS — has no session cookie, so this is its read-your-writes), and a view
+that calls `use_primary()` before its first query (the item of a writable collection:
+the ETag a write's If-Match names must be the primary's, not a lagging standby's).
 """
 
 from __future__ import annotations
@@ -22,9 +28,13 @@ from geocoop.features.cache import VersionedCache
 from geocoop.replication import Replica, ReplicaSet, wal_insert_lsn
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Read-your-writes areas: the admin page, uploads and their jobs' reports; /healthz
-# reports on the primary (and on each standby besides).
-PRIMARY_PATHS = ("/admin", "/api/ingest", "/healthz")
+# Read-your-writes areas: the admin page, uploads and their jobs' reports, the moderation
+# pages and the contribution API (a moderator acts on what another client just wrote);
+# /healthz reports on the primary (and on each standby besides).
+PRIMARY_PATHS = ("/admin", "/api/ingest", "/healthz", "/moderation", "/api/contrib")
+# A request that sends a token is a writer's (the headers geocoop.web.auth.request_token
+# reads; a proxy's Basic credentials are not a token)
+TOKEN_HEADER = "X-Geocoop-Token"
 SESSION_LSN = "geocoop_lsn"
 SERVED_BY = "X-Geocoop-Database"
 
@@ -83,10 +93,29 @@ def dispose(app: Flask) -> None:
 
 
 def _read_only_request() -> bool:
-    if request.method not in READ_METHODS:
+    if request.method not in READ_METHODS or g.get("geocoop_pinned"):
+        return False
+    bearer = request.headers.get("Authorization", "")[:7].lower() == "bearer "
+    if bearer or TOKEN_HEADER in request.headers:
         return False
     path = request.path
     return not any(path == p or path.startswith(p + "/") for p in PRIMARY_PATHS)
+
+
+def use_primary() -> None:
+    """Serve the rest of this request from the primary (call before its first query).
+
+    For a read whose answer a write will rely on (an ETag, a version): a standby within
+    GEOCOOP_MAX_REPLICA_LAG_S may still be behind the last commit. A connection already
+    taken from a standby is closed (a read has nothing to keep).
+    """
+    g.geocoop_pinned = True
+    if g.get("geocoop_route") is not None:
+        conn = g.pop("geocoop_conn", None)
+        if conn is not None:
+            with contextlib.suppress(SQLAlchemyError):
+                conn.close()
+    g.geocoop_route = None  # decided: the primary
 
 
 def _route() -> Replica | None:
@@ -209,6 +238,7 @@ def _purge_after_write(response: Response) -> Response:
 
 def _close_connection(exc: BaseException | None) -> None:
     g.pop("geocoop_route", None)
+    g.pop("geocoop_pinned", None)
     g.pop("geocoop_retried", None)
     conn = g.pop("geocoop_conn", None)
     if conn is None:

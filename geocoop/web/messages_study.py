@@ -81,6 +81,29 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Au-delà, un poste de plus n'atteindrait ni coopération en émergence ni habitant "
             "en zone blanche : il n'est pas proposé."
         ),
+        "planner.weight": "Poids d'une coopération en émergence (habitants)",
+        "planner.weight_help": (
+            "Choix de geocoop, l'étude ne donne aucun chiffre : par défaut une coopération en "
+            "émergence compte pour 5\u202f000 habitants en zone blanche."
+        ),
+        "planner.quota": "Postes au plus par région (facultatif)",
+        "planner.main_map": "voir le plan sur la carte",
+        "posts.title": "Postes de développeurs",
+        "fiche.posts": "Où placer des postes de développeurs de coopération ici ? (carte)",
+        "posts.show": "Afficher le plan sur la carte",
+        "posts.submit": "Proposer un plan",
+        "posts.scope": "Le plan se limite à la région ou au département choisi ci-dessus.",
+        "posts.summary": (
+            "{placed} postes placés sur {asked} demandés : {emergence} coopérations en "
+            "émergence et {white} habitants en zone blanche atteints."
+        ),
+        "posts.rank": "Poste n°\u00a0{rank}",
+        "posts.gain": "+{emergence} en émergence, +{white} hab. en zone blanche",
+        "posts.radius": "Rayon d'action",
+        "posts.reached": "Communes atteintes (nouvelles)",
+        "posts.fiche": "fiche de la commune",
+        "posts.legend": "Poste de développeur et son rayon d'action",
+        "posts.loading": "Calcul du plan…",
     },
     "en": {
         "area.label": "Region or département",
@@ -157,5 +180,28 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Beyond these, one more post would reach no cooperation in emergence and no "
             "white-zone inhabitant: none is proposed."
         ),
+        "planner.weight": "Weight of one cooperation in emergence (inhabitants)",
+        "planner.weight_help": (
+            "geocoop's choice, the study gives no figure: by default one cooperation in "
+            "emergence counts as 5,000 white-zone inhabitants."
+        ),
+        "planner.quota": "Posts per région at most (optional)",
+        "planner.main_map": "see the plan on the map",
+        "posts.title": "Developer posts",
+        "fiche.posts": "Where to place cooperation developer posts here? (map)",
+        "posts.show": "Show the plan on the map",
+        "posts.submit": "Propose a plan",
+        "posts.scope": "The plan keeps to the région or département chosen above.",
+        "posts.summary": (
+            "{placed} posts placed of {asked} asked: {emergence} cooperations in emergence "
+            "and {white} white-zone inhabitants reached."
+        ),
+        "posts.rank": "Post no. {rank}",
+        "posts.gain": "+{emergence} in emergence, +{white} white-zone inhabitants",
+        "posts.radius": "Service radius",
+        "posts.reached": "Communes reached (new)",
+        "posts.fiche": "commune fiche",
+        "posts.legend": "Developer post and its service radius",
+        "posts.loading": "Computing the plan…",
     },
 }

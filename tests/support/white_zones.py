@@ -9,7 +9,7 @@ equality whatever labels a path stored.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, select, text
 
 from geocoop.analysis import compute, zones
 from geocoop.sql import composed, table
@@ -81,3 +81,75 @@ def served(conn: Connection, kind: str) -> Partition:
         for zone in zones.white_zones(conn, kind=kind, limit=5000, with_geometry=False)
         for commune in zone["communes"]
     }
+
+
+def served_reasons(conn: Connection, kind: str) -> dict[str, dict]:
+    """Name and reason of each whole zone as the live list gives them (rule « any »).
+
+    Keyed by zone id, in the fields of the OGC collections (the list's distance keeps a
+    decimal; the service distance is whole metres).
+    """
+    return {
+        zone["id"]: {
+            "name_fr": zone["name"],
+            "name_en": zone["name_en"],
+            "reason_fr": zone["reason"],
+            "reason_en": zone["reason_en"],
+            "main_commune_code": zone["main_commune"],
+            "main_commune": zone["main_commune_name"],
+            "departements_count": len(zone["departements"]),
+            "nearest_cooperation_id": zone["nearest_cooperation_id"],
+            "nearest_cooperation": zone["nearest_cooperation_name"],
+            "nearest_distance_m": zone["nearest_cooperation_distance_m"],
+            "service_distance_m": round(zone["service_distance_m"]),
+            "rule": zone["rule"],
+        }
+        for zone in zones.white_zones(conn, kind=kind, limit=5000, with_geometry=False)
+    }
+
+
+def collection_reasons(conn: Connection, kind: str) -> dict[str, dict]:
+    """The same fields as the OGC collection `white-zones-<kind>` writes them (stored)."""
+    from geocoop.features.query import base_of
+    from geocoop.features.registry import get_collection
+
+    base = base_of(get_collection(f"white-zones-{kind}"))
+    fields = list(served_reasons_fields())
+    rows = conn.execute(select(base.c.id, *(base.c[f] for f in fields))).mappings()
+    return {r["id"]: {f: r[f] for f in fields} for r in rows}
+
+
+def served_reasons_fields() -> tuple[str, ...]:
+    """The fields `served_reasons` and `collection_reasons` compare."""
+    return (
+        "name_fr",
+        "name_en",
+        "reason_fr",
+        "reason_en",
+        "main_commune_code",
+        "main_commune",
+        "departements_count",
+        "nearest_cooperation_id",
+        "nearest_cooperation",
+        "nearest_distance_m",
+        "service_distance_m",
+        "rule",
+    )
+
+
+def assert_same_reasons(served: dict[str, dict], stored: dict[str, dict], where: str) -> None:
+    """The collection's zones are the list's, with the same names, reasons and figures.
+
+    The collection writes the distance to the metre, the list to the decimetre (both
+    rounded from the same stored value): they differ by 0.55 m at most.
+    """
+    assert sorted(stored) == sorted(served), f"zone ids, {where}"
+    for zone_id, expected in served.items():
+        got = dict(stored[zone_id])
+        metres, listed = got.pop("nearest_distance_m"), expected["nearest_distance_m"]
+        expected = {k: v for k, v in expected.items() if k != "nearest_distance_m"}
+        assert got == expected, f"zone {zone_id}, {where}"
+        if listed is None:
+            assert metres is None, f"zone {zone_id}, {where}"
+        else:
+            assert abs(metres - listed) <= 0.55, f"zone {zone_id}, {where}"

@@ -2,11 +2,12 @@
 -- points that pass (analysis_pts). Only the communes in :reachable — their stored nearest
 -- point was within the service distance — can still be covered: for them every passing
 -- point within :distance_m of the polygon is found (index prefilter on the points, then
--- ST_DWithin on the spheroid) and the nearest kept, which is exact, since a nearest point
--- within reach is among them. Every other commune is uncovered by distance (its nearest
--- point among those that pass is no closer than its stored one) and that nearest lies
--- beyond the service distance: it is marked unknown (nearest_center_m = -1, read by
--- rollup.sql) instead of being searched for across the country.
+-- the spheroid distance of commune_distance.sql) and the nearest kept, which is exact,
+-- since a nearest point within reach is among them. Every other commune is uncovered by
+-- distance (its nearest point among those that pass is no closer than its stored one) and
+-- that nearest lies beyond the service distance: it is marked unknown
+-- (nearest_center_m = -1, read by rollup.sql) instead of being searched for across the
+-- country.
 WITH reachable AS (
   SELECT DISTINCT unnest(CAST(:reachable AS text[])) AS code
 )
@@ -18,11 +19,14 @@ SELECT :kind, t.code, :distance_m, n.id, n.edge_m,
 FROM analysis_communes t
 LEFT JOIN reachable r ON r.code = t.code
 LEFT JOIN LATERAL (
-  SELECT p.id, p.geog, ST_Distance(p.geog, t.geog) AS edge_m
-  FROM analysis_pts p
-  WHERE r.code IS NOT NULL
-    AND p.location && analysis_expand_m(t.geom, :distance_m)
-    AND ST_DWithin(p.geog, t.geog, :distance_m)
-  ORDER BY edge_m, p.id
+  SELECT d.id, d.geog, d.edge_m
+  FROM (
+    SELECT p.id, p.geog, _ST_DistanceUnCached(p.geog, t.geog, true) AS edge_m
+    FROM analysis_pts p
+    WHERE r.code IS NOT NULL
+      AND p.location && analysis_expand_m(t.geom, :distance_m)
+  ) AS d
+  WHERE d.edge_m <= :distance_m
+  ORDER BY d.edge_m, d.id
   LIMIT 1
 ) n ON true;

@@ -1,6 +1,7 @@
 -- Geometry of the staged rows, in order: exact points, polygons given by the file,
--- perimeters as the union of their territories, commune label points (guaranteed inside
--- the commune), a point inside each perimeter, then the commune containing each point.
+-- perimeters as the union of their territories (unless coop_stage_reuse_perimeter.sql
+-- kept the stored one), commune label points (guaranteed inside the commune), a point
+-- inside each perimeter, then the commune containing each point.
 
 UPDATE coop_stage
 SET location = ST_SetSRID(ST_MakePoint(lon, lat), 4326)
@@ -18,7 +19,7 @@ FROM (
     CROSS JOIN LATERAL unnest(s2.perimeter_codes) AS pc(key)
     JOIN territory t
       ON t.level = split_part(pc.key, ':', 1) AND t.code = split_part(pc.key, ':', 2)
-    WHERE s2.geometry_wkt IS NULL AND t.geom IS NOT NULL
+    WHERE s2.geometry_wkt IS NULL AND s2.perimeter IS NULL AND t.geom IS NOT NULL
     GROUP BY s2.line
 ) u
 WHERE s.line = u.line;

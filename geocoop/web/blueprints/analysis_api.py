@@ -405,7 +405,8 @@ PLANNER_PARAMS = (
     Param(
         "weight",
         "number",
-        "Habitants en zone blanche valant une coopération en émergence.",
+        "Habitants en zone blanche valant une coopération en émergence (choix de geocoop, "
+        "l'étude ne donne aucun chiffre).",
         default=5_000,
         minimum=0,
         maximum=1_000_000,
@@ -430,7 +431,12 @@ def developer_posts():
         quota_per_region=a["quota_per_region"],
         weight=a["weight"],
     )
-    notes = {"objective_rule": answer["rules"]["objective"], "reach_rule": answer["rules"]["reach"]}
+    rules = answer["rules"]
+    notes = {
+        "objective_rule": rules["objective"],
+        "reach_rule": rules["reach"],
+        "weight_rule": rules["weight"],
+    }
     if a["f"] == "csv":
         rows = [{**r, **notes} for r in answer["posts"]]
         return respond(rows, "csv", name="postes-developpeurs")

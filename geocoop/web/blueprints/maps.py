@@ -138,6 +138,7 @@ def _page_config(lang: str) -> dict:
             "whiteZones": url_for("maps.white_zones"),
             "areas": url_for("maps.areas"),
             "fiche": url_for("maps.fiche", code="CODE"),
+            "developerPosts": _endpoint("analysis_api.developer_posts"),
             "cooperationItem": _item_url("cooperations"),
             "exports": {
                 "csv": _endpoint("analysis_api.white_zones"),
@@ -306,6 +307,7 @@ def funders():
         plan_form=plan_form,
         plan_csv=plan and url_for("analysis_api.developer_posts", f="csv", **plan_args),
         plan_geojson=plan and url_for("analysis_api.developer_posts", f="geojson", **plan_args),
+        plan_map=plan and _map_plan_url(plan_form, parent_level, parent_code),
         kinds=cooperation_kinds(map_kinds(conn)),
         areas=area_choices(conn),
         chosen={"level": level, "area": area, "kind": kind or "", "sort": sort},
@@ -315,28 +317,56 @@ def funders():
 
 
 def _plan(conn, parent_level: str, parent_code: str) -> tuple[dict | None, dict, dict]:
-    """The developer-posts plan when the form asked for one (it costs seconds on France)."""
-    from geocoop.analysis.api import developer_posts
+    """The developer-posts plan when the form asked for one (it costs seconds on France).
 
+    Returns the plan (or None), the form's values and the API arguments of exactly that plan
+    (its exports, and the main map's `posts=` link).
+    """
+    from geocoop.analysis.api import developer_posts
+    from geocoop.analysis.planner import DEFAULT_POSTS, DEFAULT_RADIUS_M, DEFAULT_WEIGHT
+
+    defaults = {"posts": DEFAULT_POSTS, "radius_km": DEFAULT_RADIUS_M // 1000, "quota": ""}
     if not request.args.get("posts"):
-        return None, {"posts": 500, "radius_km": 20}, {}
+        return None, {**defaults, "weight": DEFAULT_WEIGHT}, {}
     try:
         posts = int(request.args["posts"])
-        radius_km = float(request.args.get("radius_km") or 20)
+        radius_km = float(request.args.get("radius_km") or DEFAULT_RADIUS_M / 1000)
+        weight = float(request.args.get("weight") or DEFAULT_WEIGHT)
+        quota = int(request.args["quota"]) if request.args.get("quota") else None
     except ValueError:
-        raise BadRequest("Nombre de postes et rayon : des nombres.") from None
+        raise BadRequest("Nombre de postes, rayon, poids et quota : des nombres.") from None
     plan = developer_posts(
         conn,
         posts=posts,
         radius_m=radius_km * 1000,
         parent_code=parent_code or None,
         parent_level=parent_level or None,
+        quota_per_region=quota,
+        weight=weight,
     )
-    args = {"posts": posts, "radius_m": plan["radius_m"]}
+    args: dict = {"posts": posts, "radius_m": plan["radius_m"], "weight": plan["weight"]}
+    if quota is not None:
+        args["quota_per_region"] = quota
     if parent_code and parent_level in ("region", "departement"):
         args[parent_level] = parent_code
-    shown = int(radius_km) if radius_km.is_integer() else radius_km  # « 20 », not « 20.0 »
-    return plan, {"posts": posts, "radius_km": shown}, args
+    form = {"posts": posts, "radius_km": _plain(radius_km), "weight": _plain(weight)}
+    return plan, {**form, "quota": "" if quota is None else quota}, args
+
+
+def _plain(value: float) -> int | float:
+    """« 20 », not « 20.0 », in a form field."""
+    return int(value) if float(value).is_integer() else value
+
+
+def _map_plan_url(plan_form: dict, parent_level: str, parent_code: str) -> str:
+    """The main map showing the same plan (its posts layer reads these parameters)."""
+    keys = ("posts", "radius_km", "weight", "quota")
+    args = {k: plan_form[k] for k in keys if plan_form[k] != ""}
+    if parent_code and parent_level in ("region", "departement"):
+        args[parent_level] = parent_code
+    if i18n.current_language() == "en":
+        args["lang"] = "en"
+    return url_for("maps.index", **args)
 
 
 def _panel(code: str):
@@ -421,7 +451,26 @@ def fiche(code: str):
             **{**request.args, "level": territory["level"], "format": "csv"},
         ),
         map_url=url_for("maps.fiche_map", code=code) + suffix,
+        posts_map=_posts_map_url(territory),
         download_url=url_for("maps.fiche_map_download", code=code) + suffix,
+    )
+
+
+def _posts_map_url(territory: dict) -> str | None:
+    """The main map with the developer-posts plan of the territory's région or département."""
+    from geocoop.analysis.planner import DEFAULT_POSTS, DEFAULT_RADIUS_M
+
+    level = territory["level"]
+    scope = (level, territory["code"]) if level in ("region", "departement") else None
+    if scope is None and territory.get("departement_code"):
+        scope = ("departement", territory["departement_code"])  # an EPCI's or commune's own
+    if scope is None:
+        return None
+    return url_for(
+        "maps.index",
+        posts=DEFAULT_POSTS,
+        radius_km=DEFAULT_RADIUS_M // 1000,
+        **{scope[0]: scope[1]},
     )
 
 

@@ -21,7 +21,7 @@ from geocoop.features.crs import CRS84, SUPPORTED, parse_crs
 from geocoop.features.params import ITEMS_PARAMETERS, parse_items_query, single
 from geocoop.ingest.feature_writes import WRITABLE_COLLECTIONS, state_tag
 from geocoop.web.database import cache as routed_cache
-from geocoop.web.database import connection
+from geocoop.web.database import connection, use_primary
 from geocoop.web.http import (
     collection_extents,
     collection_links_args,
@@ -378,6 +378,7 @@ def feature(collection_id: str, feature_id: str):
     """
     found = registry.get_collection(collection_id)
     if found.id in WRITABLE_COLLECTIONS:
+        use_primary()  # its ETag goes into a write's If-Match: never a standby's old one
         return _versioned_feature(found, feature_id)
     return _cached_feature(found, feature_id)
 

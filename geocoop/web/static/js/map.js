@@ -4,6 +4,7 @@
   "use strict";
 
   var UI = window.GeocoopUI, t = UI.t, el = UI.el, config = UI.config;
+  var Posts = window.GeocoopPosts; // the developer-posts layer (posts.js)
   var E = config.endpoints;
   var kindsByCode = {};
   config.kinds.forEach(function (k) { kindsByCode[k.code] = k; });
@@ -36,6 +37,7 @@
       wkind: kindsByCode[q.get("wkind")] ? q.get("wkind") : WKIND_DEFAULT,
       t: q.get("t") || "", tl: q.get("tl") || "", at: q.get("at") || "",
       area: readArea(q),
+      plan: Posts ? Posts.read(q) : null,
     };
   }
   /* The région (region=53) or département (departement=22) chosen on the map, or null. */
@@ -58,6 +60,7 @@
     if (s.mode === "white") { q.set("mode", "white"); q.set("wkind", s.wkind); }
     if (s.area) q.set(s.area.level, s.area.code);
     if (s.t) { q.set("t", s.t); if (s.tl) q.set("tl", s.tl); }
+    if (Posts) Posts.write(q, s.plan);
     if (withView && s.at) q.set("at", s.at);
     var lang = new URLSearchParams(window.location.search).get("lang");
     if (lang) q.set("lang", lang);
@@ -97,6 +100,13 @@
   }
   applyView();
   var placeLabels = window.GeocoopLabels ? window.GeocoopLabels.attach(map, E.labels) : null;
+  var postsLayer = Posts && E.developerPosts ? Posts.attach(map, E.developerPosts, {
+    changed: function (plan) { state.plan = plan; pushState(); refresh(); },
+    // a shared link without a view (nor a territory or area to zoom to) opens on the plan
+    fitFirst: function () { return firstPlan && !linkHasView && !state.t && !state.area; },
+    fiche: function (code) { return E.fiche.replace("CODE", encodeURIComponent(code)) + "?level=commune"; },
+  }) : null;
+  var firstPlan = true;
   map.on("moveend", function () {
     var c = map.getCenter();
     state.at = [map.getZoom(), c.lat.toFixed(4), c.lng.toFixed(4)].join("/");
@@ -296,6 +306,7 @@
     if (state.mode === "white") {
       list.appendChild(el("li", {}, [el("span", { class: "swatch swatch-white-zone" }), t("legend.white")]));
     }
+    if (state.plan) list.appendChild(el("li", { "data-legend": "posts" }, [el("span", { class: "swatch swatch-post" }), t("posts.legend")]));
   }
   function kindNames(codes) {
     return codes.map(function (c) { return UI.kindLabel(kindsByCode[c]); }).join(", ");
@@ -703,7 +714,9 @@
       document.getElementById("fig-cooperations").textContent = UI.num(markerCount);
     });
     if (firstLoad && state.area && !linkHasView && !state.t) areasLoaded.then(zoomToArea);
-    var work = [areasLoaded, loadCoverage(), markersDone, placeLabels ? placeLabels.refresh() : Promise.resolve(), loadFigures(), loadWhiteZones(), openPanel(false, firstLoad && !linkHasView)];
+    var postsDone = postsLayer ? postsLayer.load(state.plan, state.area) : Promise.resolve();
+    firstPlan = false;
+    var work = [areasLoaded, loadCoverage(), markersDone, placeLabels ? placeLabels.refresh() : Promise.resolve(), loadFigures(), loadWhiteZones(), openPanel(false, firstLoad && !linkHasView), postsDone];
     firstLoad = false;
     document.body.setAttribute("data-ready", "false");
     return Promise.all(work.map(function (p) { return p.catch(function () {}); })).then(function () {

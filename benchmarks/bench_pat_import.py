@@ -1,0 +1,396 @@
+#!/usr/bin/env python3
+"""The national PAT list imported and its analysis refreshed, on all of France.
+
+What issue 14 item 2 measures (target: import + refresh < 15 s): on the national database
+(every boundary, the tiers-lieux, France services and the 460 PAT, one full analysis —
+built once like bench_gis_clients, or reused with GEOCOOP_BENCH_PGDATA), each run happens
+in one transaction rolled back at the end, in a fresh process:
+- **import**: the 460 PAT deleted, the national file imported again through
+  `import_cooperations_then_refresh` and its kind refreshed (`refresh_kinds`); import and
+  refresh seconds, the refresh's phases, and the seconds of the three costliest statements
+  (the perimeter unions, the nearest searches, the merge with its edit-log history);
+- **no history**: the same import with the merge's per-row history logging turned off
+  (`merge_staged(log_actor=None)`), to measure what the edit log costs;
+- **re-import**: the same file imported again over the stored PAT (nothing changed);
+- **full refresh** (the baseline): `refresh_analysis`, every kind, on the same database.
+With `--before DIR` (another checkout, e.g. `git archive main | tar -x -C /tmp/before`)
+the import (`--pairs` times) and the re-import also run with that code, alternated with
+this one: before/after on the same database in the same run, medians reported. The
+stored results are compared between the runs (per-commune figures of PAT, its profiles'
+facts, the roll-ups holding it, perimeters and points): the table says whether they are
+identical.
+
+    .venv/bin/python -m benchmarks.bench_pat_import [--before DIR] [--pairs 3] [--no-write]
+    GEOCOOP_BENCH_PGDATA=/tmp/pat-bench-pg .venv/bin/python -m benchmarks.bench_pat_import
+
+Writes its section of docs/performance.md (between markers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.sections import replace_marked
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+PAT_FILE = "cooperations/pat-france-2025/pats-axe-gouvernance-20250710-win1252.csv"
+OUT = ROOT / "docs" / "performance.md"
+START, END = "<!-- bench_pat_import: start -->", "<!-- bench_pat_import: end -->"
+
+# statements timed in the worker, recognised by a fragment of their text
+TIMED = {
+    "perimeter unions": "ST_Union(t.geom)",
+    "nearest searches": "analysis_expand_m(t.geom, k.edge_m",
+    "merge + history": "ON CONFLICT (source, source_id)",
+}
+
+DELETE_PAT = """
+DELETE FROM partnership WHERE cooperation_a_id IN (SELECT id FROM cooperation WHERE
+  kind_code = 'pat') OR cooperation_b_id IN (SELECT id FROM cooperation WHERE kind_code = 'pat');
+DELETE FROM cooperation WHERE kind_code = 'pat'
+"""
+
+# The stored results of PAT, cooperations named by source id (ids differ between runs).
+DIGESTS = {
+    "communes": """
+SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
+  SELECT concat_ws(',', s.commune_code, n.source_id, round(s.nearest_edge_m),
+         round(s.nearest_center_m), s.covered_distance, s.covered_perimeter, p.source_id,
+         s.perimeter_via, s.perimeter_share,
+         CASE WHEN s.zone_id IS NOT NULL
+              THEN min(s.commune_code) OVER (PARTITION BY s.zone_id) END) AS x
+  FROM analysis_commune_kind s
+  LEFT JOIN cooperation n ON n.id = s.nearest_cooperation_id
+  LEFT JOIN cooperation p ON p.id = s.perimeter_cooperation_id
+  WHERE s.kind_code = 'pat') q""",
+    "profiles": """
+SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
+  SELECT concat_ws(',', f.category, f.socio_economic_model, f.stage, f.cooperations,
+         c.commune_code, round(c.nearest_edge_m), c.covered_perimeter) AS x
+  FROM analysis_commune_profile c
+  JOIN analysis_profile f USING (kind_code, profile_id)
+  WHERE c.kind_code = 'pat') q""",
+    "rollups": """
+SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
+  SELECT concat_ws(',', kinds, rule, parent_level, parent_code, level, code, communes_total,
+         communes_covered, population, population_covered, round(area_covered_km2::numeric, 6),
+         round(nearest_m)) AS x
+  FROM analysis_rollup WHERE kinds LIKE '%pat%') q""",
+    "zones": """
+SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
+  SELECT concat_ws(',', communes_count, members_hash, ST_AsText(ST_Normalize(geom), 6)) AS x
+  FROM analysis_zone WHERE kind_code = 'pat') q""",
+    "perimeters and points": """
+SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
+  SELECT concat_ws(',', source_id, commune_code, ST_AsEWKB(location)::text,
+         md5(ST_AsEWKB(perimeter))) AS x
+  FROM cooperation WHERE kind_code = 'pat') q""",
+}
+STORED_SOURCE = "SELECT min(source) FROM cooperation WHERE kind_code = 'pat'"
+RAW_EDGES = """
+SELECT s.commune_code, s.nearest_edge_m FROM analysis_commune_kind s WHERE s.kind_code = 'pat'
+"""
+
+
+def worker(url: str, mode: str, mapping: Path, raw_out: Path | None) -> dict:
+    """One run, in the checkout on PYTHONPATH; rolled back at the end."""
+    from sqlalchemy import event, text
+
+    import geocoop.ingest.cooperations as ingest
+    from geocoop.config import load_settings
+    from geocoop.db import make_engine
+    from geocoop.orchestration import import_cooperations_then_refresh, refresh_analysis
+
+    engine = make_engine(url, load_settings({"pool_size": 1, "statement_timeout_ms": 3_600_000}))
+    timed = dict.fromkeys(TIMED, 0.0)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(conn, cursor, statement, params, context, many):
+        conn.info["t0"] = time.perf_counter()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _after(conn, cursor, statement, params, context, many):
+        for name, fragment in TIMED.items():
+            if fragment in statement:
+                timed[name] += time.perf_counter() - conn.info["t0"]
+
+    if mode == "nolog":
+        merge = ingest.merge_staged
+        ingest.merge_staged = lambda conn, source, run_id, log_actor=None: merge(
+            conn, source, run_id, None
+        )
+    out: dict = {"mode": mode}
+    with engine.connect() as conn:
+        # the stored list's own source: a re-import then updates it instead of adding a copy
+        source = conn.execute(text(STORED_SOURCE)).scalar() or "france-pat-2025"
+        if mode in ("import", "nolog"):
+            for part in DELETE_PAT.split(";"):
+                conn.execute(text(part))
+        logged = conn.execute(text("SELECT count(*) FROM edit_log")).scalar()
+        started = time.perf_counter()
+        if mode == "full":
+            out["phases"] = refresh_analysis(conn).get("phases")
+            out["refresh_s"] = time.perf_counter() - started
+        else:
+            steps: dict[str, float] = {}
+            report, refreshed = import_cooperations_then_refresh(
+                conn,
+                DATA / PAT_FILE,
+                kind="pat",
+                source=source,
+                mapping=mapping,
+                allow_join=True,
+                on_step=lambda s: steps.setdefault(s, time.perf_counter()),
+            )
+            ended = time.perf_counter()
+            # no "refresh" step: the re-import found nothing to recompute
+            split = steps.get("refresh", ended)
+            out.update(
+                import_s=split - started,
+                refresh_s=ended - split,
+                inserted=report.counts.get("inserted"),
+                updated=report.counts.get("updated"),
+                phases=(refreshed or {}).get("phases"),
+                unchanged=bool((refreshed or {}).get("unchanged")),
+            )
+        out["history_rows"] = conn.execute(text("SELECT count(*) FROM edit_log")).scalar() - logged
+        out["statements"] = timed
+        out["digests"] = {k: conn.execute(text(q)).scalar() for k, q in DIGESTS.items()}
+        if raw_out is not None:
+            raw = dict(conn.execute(text(RAW_EDGES)).all())
+            raw_out.write_text(json.dumps(raw), encoding="utf-8")
+        conn.rollback()
+    engine.dispose()
+    return out
+
+
+def run_one(checkout: Path, url: str, mode: str, raw_out: Path | None = None) -> dict:
+    """`worker` in a fresh process whose `geocoop` is the one of `checkout`."""
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", url, mode]
+    command += ["--mapping", str(checkout / "data" / "mappings" / "pat-france-2025.yaml")]
+    if raw_out is not None:
+        command += ["--raw", str(raw_out)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(f"{mode} in {checkout} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def load_average() -> str:
+    """The 1-minute load average (the machine is shared: it says how far to trust times)."""
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
+def section(rows: list[tuple], facts: dict) -> str:
+    """The markdown section of docs/performance.md."""
+    lines = [
+        START,
+        "### The national PAT list imported and refreshed (`bench_pat_import`)",
+        "",
+        "`python -m benchmarks.bench_pat_import --before <checkout of main>`: on the national",
+        f"database ({facts['database']}), each run in its own process and in one transaction",
+        "rolled back at the end; « import » = the 460 PAT deleted, then the national file",
+        "imported and its kind refreshed (`import_cooperations_then_refresh`). Baseline: a",
+        "full refresh of every kind in the same run. Machine shared with other sessions (2",
+        f"cores; load average {facts['loads']} during the runs): compare within the run.",
+        "",
+        "| run | code | import (s) | refresh (s) | total (s) | perimeter unions (s) | "
+        "nearest searches (s) | merge + history (s) | history rows | load |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for label, code, r, load in rows:
+        st = r["statements"]
+        total = r.get("import_s", 0) + r["refresh_s"]
+        imported = f"{r['import_s']:.1f}" if "import_s" in r else "–"
+        lines.append(
+            f"| {label} | {code} | {imported} | {r['refresh_s']:.1f} | "
+            f"{total:.1f} | {st['perimeter unions']:.1f} | {st['nearest searches']:.1f} | "
+            f"{st['merge + history']:.2f} | {r['history_rows']} | {load} |"
+        )
+    lines += ["", *facts["notes"], "", END]
+    return "\n".join(lines)
+
+
+def replace_section(path: Path, section: str) -> None:
+    """Write `section` in place of the marked one in `path`, or at its end."""
+    replace_marked(path, section, START, END)
+
+
+def prepare(folder: Path) -> tuple[object, str, dict]:
+    """The national database (built once), its URL and the build's phases."""
+    from sqlalchemy import text
+
+    from benchmarks.bench_gis_clients import build_national
+    from geocoop.config import load_settings
+    from geocoop.db import make_engine, upgrade
+    from geocoop.embedded import EmbeddedCluster
+
+    cluster = EmbeddedCluster(folder, "geocoop", fast=True)
+    cluster.start()
+    url = cluster.url("geocoop")
+    engine = make_engine(url, load_settings({"pool_size": 1, "statement_timeout_ms": 3_600_000}))
+    upgrade(engine)
+    with engine.connect() as conn:
+        empty = not conn.execute(text("SELECT EXISTS (SELECT 1 FROM cooperation)")).scalar()
+    built = build_national(engine) if empty else {}
+    with engine.connect() as conn:
+        counts = conn.execute(
+            text(
+                "SELECT (SELECT count(*) FROM territory WHERE level = 'commune'), "
+                "(SELECT count(*) FROM cooperation)"
+            )
+        ).one()
+    engine.dispose()
+    database = f"{counts[0]:,} communes, {counts[1]:,} cooperations"
+    return cluster, url, {"built": built, "database": database}
+
+
+def compare(a: dict, b: dict) -> list[str]:
+    """The stored results that differ between two runs."""
+    return [k for k in DIGESTS if a["digests"][k] != b["digests"][k]]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--worker", nargs=2, metavar=("URL", "MODE"), help=argparse.SUPPRESS)
+    parser.add_argument("--mapping", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--raw", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--before", type=Path, help="another checkout to compare with")
+    parser.add_argument("--no-write", action="store_true", help="print, leave the docs alone")
+    parser.add_argument("--pairs", type=int, default=3, help="alternated before/after imports")
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker[0], args.worker[1], args.mapping, args.raw)))
+        return 0
+    if not DATA.is_dir():
+        print(f"shared data absent ({DATA}): nothing measured")
+        return 1
+    keep = os.environ.get("GEOCOOP_BENCH_PGDATA")
+    folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="pat-bench-", dir="/tmp"))
+    scratch = Path(tempfile.mkdtemp(prefix="pat-bench-raw-", dir="/tmp"))
+    cluster, url, facts = prepare(folder)
+    try:
+        checkouts = [("after", ROOT)]
+        if args.before:
+            checkouts.insert(0, ("before", args.before.resolve()))
+        plan = [("full refresh (baseline)", "after", "full")]
+        for turn in range(1, args.pairs + 1):  # alternated: the machine's load drifts
+            plan += [(f"import + refresh, pair {turn}", code, "import") for code, _ in checkouts]
+        plan += [("re-import, unchanged", code, "reimport") for code, _ in checkouts]
+        plan.append(("import, no history logging", "after", "nolog"))
+        plan.append(("import + refresh, beside the previous", "after", "import"))
+        rows, results, loads = [], {}, []
+        where = dict(checkouts)
+        for label, code, mode in plan:
+            load = load_average()
+            raw = scratch / f"{code}-{mode}.json" if mode == "import" else None
+            result = run_one(where[code], url, mode, raw)
+            print(label, code, json.dumps(result), flush=True)
+            rows.append((label, code, result, load))
+            results.setdefault((code, mode), []).append(result)
+            if label.startswith("import + refresh, pair"):
+                results.setdefault((code, "pair"), []).append(result)
+            loads.append(float(load))
+        notes = []
+
+        def median_of(code: str, mode: str, key) -> float:
+            return statistics.median(key(r) for r in results[(code, mode)])
+
+        def total(r: dict) -> float:
+            return r.get("import_s", 0) + r["refresh_s"]
+
+        after = median_of("after", "pair", total)
+        if ("before", "import") in results:
+            differ = sorted(
+                {
+                    k
+                    for b in results[("before", "import")]
+                    for a in results[("after", "import")]
+                    for k in compare(b, a)
+                }
+            )
+            old = json.loads((scratch / "before-import.json").read_text())
+            new = json.loads((scratch / "after-import.json").read_text())
+            gap = max(
+                (
+                    abs(old[c] - new[c])
+                    for c in old
+                    if old[c] is not None and new.get(c) is not None
+                ),
+                default=0.0,
+            )
+            notes.append(
+                "Stored results, every before run against every after run (per-commune "
+                "figures of PAT by source id, its profiles' facts, the roll-ups holding it, "
+                "white zones, perimeters and points): "
+                + ("**identical**" if not differ else f"**differ: {', '.join(differ)}**")
+                + f"; largest difference of a raw stored nearest distance: {gap:.1e} m."
+            )
+            before = median_of("before", "pair", total)
+            parts = []
+            for name in ("import_s", "refresh_s"):
+                b_, a_ = (
+                    median_of(c, "pair", lambda r, n=name: r[n]) for c in ("before", "after")
+                )
+                parts.append(f"{name[:-2]} {b_:.1f} → {a_:.1f} s")
+            for name in TIMED:
+                b_, a_ = (
+                    median_of(c, "pair", lambda r, n=name: r["statements"][n])
+                    for c in ("before", "after")
+                )
+                parts.append(f"{name} {b_:.1f} → {a_:.1f} s")
+            notes.append(
+                f"Medians of the {args.pairs} alternated pairs, before → after: import + "
+                f"refresh {before:.1f} → {after:.1f} s (**{before / after:.2f}×**); "
+                + "; ".join(parts)
+                + "."
+            )
+            reimport = [total(results[(c, "reimport")][0]) for c in ("before", "after")]
+            notes.append(
+                f"Re-import of the unchanged file, before → after: {reimport[0]:.1f} → "
+                f"{reimport[1]:.1f} s ({reimport[0] / reimport[1]:.0f}×)."
+            )
+        full = results[("after", "full")][0]["refresh_s"]
+        notes.append(
+            f"After, import + refresh (median) = {after:.1f} s, {after / full:.2f}× the full "
+            f"refresh of every kind in the same run ({full:.1f} s); target < 15 s: "
+            + ("**met**." if after < 15 else "**not met** (see « where the time goes »).")
+        )
+        beside, nolog = results[("after", "import")][-1], results[("after", "nolog")][0]
+        merged, unlogged = (r["statements"]["merge + history"] for r in (beside, nolog))
+        notes.append(
+            f"History logging (two adjacent runs): the merge with its {beside['history_rows']} "
+            f"edit-log rows took {merged:.2f} s, {unlogged:.2f} s without "
+            f"({nolog['history_rows']} rows); the whole import {beside['import_s']:.1f} s "
+            f"against {nolog['import_s']:.1f} s."
+        )
+        last = results[("after", "import")][-1]
+        notes.append(f"Refresh phases of the last after run (s): {json.dumps(last['phases'])}.")
+        facts["loads"] = f"{min(loads):.1f}–{max(loads):.1f}"
+        facts["notes"] = notes
+        text_ = section(rows, facts)
+    finally:
+        if not keep:
+            cluster.stop()
+            shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(text_)
+    if not args.no_write:
+        replace_section(OUT, text_)
+        print(f"wrote {OUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
