@@ -148,10 +148,15 @@ def token(app):
 
 
 @pytest.fixture
-def grid(app, client):
-    """The client on a database holding the data-API grid (tests/support/ogc_grid.py)."""
+def grid(app, client, db_engine):
+    """The client on a database holding the data-API grid (tests/support/ogc_grid.py).
+
+    Identities restart first: a rolled-back test before this one has advanced the sequences,
+    and the grid's tests name their cooperations by id.
+    """
     from tests.support.ogc_grid import load_grid
 
+    truncate_data(db_engine)
     load_grid(app)
     return client
 

@@ -33,7 +33,10 @@ def _grouped(value: int, lang: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("lang", "width"), [("fr", 1280), ("en", 1280), ("fr", 390)], ids=["fr", "en", "phone"]
+    ("lang", "width"),
+    [("fr", 1280), ("en", 1280), ("fr", 390), ("en", 390)],
+    # English phone: its longer kind names once widened the form past 390 px
+    ids=["fr", "en", "phone", "phone-en"],
 )
 def test_funder_journey_to_developer_posts_and_export(live_server, watched, lang, width):  # noqa: F811
     # 1. the funder view, départements ranked by white-zone inhabitants

@@ -236,6 +236,12 @@ def test_white_zone_mode_lists_zones_by_population(live_server, watched):
     assert populations == sorted(populations, reverse=True)
     assert "mode=white" in page.page.url
     assert page.page.locator("#export-gpkg").get_attribute("href")
+    # the kind select (its options end in « — aucune donnée chargée ») stays in the sidebar
+    inside = page.page.evaluate(
+        """() => document.querySelector('#w-kind').getBoundingClientRect().right
+             <= document.querySelector('.sidebar').getBoundingClientRect().right"""
+    )
+    assert inside
     page.shot("map-white-zones")
     before = page.page.url
     buttons.first.click()
@@ -270,6 +276,25 @@ def test_phone_layout_and_english(live_server, watched):
     box = page.page.locator("#map").bounding_box()
     assert box["width"] <= 390
     page.shot("map-phone-en")
+    # the panel opened from a link covers Leaflet's controls: no attribution showing through
+    page.page.goto(live_server + "/?lang=en&t=35051&tl=commune")
+    page.page.wait_for_selector("#panel[data-code='35051']", timeout=20_000)
+    on_top = page.page.evaluate(
+        """() => { const a = document.querySelector('.leaflet-control-attribution')
+                   .getBoundingClientRect();
+                   return !!document.elementFromPoint(a.left + a.width / 2, a.top + a.height / 2)
+                   .closest('#panel'); }"""
+    )
+    assert on_top
+    # on a desktop the English names wrap in the 350 px sidebar: each kind's badge stays
+    # on its checkbox's line (it once sat alone on a line above the name)
+    page.page.set_viewport_size({"width": 1280, "height": 800})
+    offsets = page.page.evaluate(
+        """() => [...document.querySelectorAll('.kind-option')].map(o =>
+             o.querySelector('.kind-badge').getBoundingClientRect().top
+             - o.querySelector('input').getBoundingClientRect().top)"""
+    )
+    assert offsets and all(abs(dy) < 8 for dy in offsets), offsets
     page.assert_clean()
 
 

@@ -61,6 +61,10 @@ def test_one_kind_and_csv(analysed):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[0]["code"] == "35" and rows[0]["emergence_without_support"] == ""
     assert rows[0]["population_source"].startswith("INSEE")
+    # the English page links to the same CSV: its rules are there in English too
+    assert rows[0]["population_source_en"].startswith("INSEE, legal populations")
+    assert rows[0]["financing_rule_en"].startswith("Financing needs")
+    assert rows[0]["white_population_rule_en"].startswith("Inhabitants")
     assert "distance de service" in rows[0]["white_population_rule"]
 
 
@@ -87,6 +91,8 @@ def test_page_in_french_and_english(analysed):
     assert "inconnu" not in english and "Habitants" not in english
     assert "populations légales" not in english and "Tiers-lieu" not in english
     assert " :" not in english.split("<main", 1)[1]
+    # the study is cited with English quotes on an English page (its title stays French)
+    assert "«" not in english and "“Vers une société de la coopération”" in english
     assert 'id="funders-no-data"' in english
     assert analysed.get("/ou-accompagner?sort=nope").status_code == 400
 

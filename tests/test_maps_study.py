@@ -77,12 +77,18 @@ def test_support_section_counts_stages_financing_and_says_no_data(tiny, client, 
                 "ARRAY['PNA', 'LEADER'], 1.5, 's', '1', '35051', "
                 "ST_SetSRID(ST_MakePoint(-1.65, 48.05), 4326)), "
                 "('pat', 'PAT voisin', NULL, 'hybride', ARRAY['PNA'], NULL, 's', '2', "
-                "'35238', ST_SetSRID(ST_MakePoint(-1.72, 48.05), 4326))"
+                "'35238', ST_SetSRID(ST_MakePoint(-1.72, 48.05), 4326)), "
+                # a France services point: a context layer, not a cooperation to support
+                "('france_services', 'FS', NULL, NULL, NULL, NULL, 's', '3', '35051', "
+                "ST_SetSRID(ST_MakePoint(-1.66, 48.05), 4326))"
             )
         )
     support = client.get("/api/maps/territory/243500139").get_json()["support"]
-    # Pôle <Rennes> (opérationnelle) and the two PAT; the far tiers-lieu is outside
+    # Pôle <Rennes> (opérationnelle) and the two PAT; the far tiers-lieu is outside and
+    # France services is not counted, whatever kinds are ticked
     assert support["cooperations"] == 3
+    with_context = client.get("/api/maps/territory/243500139?kinds=france_services,pat")
+    assert with_context.get_json()["support"]["cooperations"] == 3
     assert support["by_stage"] == {"operationnelle": 1, "emergence": 1, "unknown": 1}
     assert {f["scheme"]: f["cooperations"] for f in support["financing"]} == {
         "PNA": 2,
@@ -108,7 +114,12 @@ def test_english_fiche_is_english_and_french_uses_decimal_commas(tiny, client): 
     for french in ("est couverte", "n'est pas couverte", "n&#39;est pas couverte", " du bord "):
         assert french not in main
     assert "is covered" in main and "is not covered" in main
+    # English thousands take a comma (the panel's 1,000), French a narrow space
+    population = main.split('id="ind-population">', 1)[1].split("<", 1)[0]
+    assert re.fullmatch(r"\d{1,3}(,\d{3})+", population), population
     french = client.get("/territoires/35238?kinds=ptce,tiers_lieu&lang=fr").get_data(as_text=True)
     sentence = french.split('data-kind="tiers_lieu"', 1)[1].split("</tr>", 1)[0]
     assert "n&#39;est pas couverte" in sentence
+    population = french.split('id="ind-population">', 1)[1].split("<", 1)[0]
+    assert re.fullmatch(r"\d{1,3}(\u202f\d{3})+", population), population
     assert re.search(r"\d,\d km", sentence) and not re.search(r"\d\.\d km", sentence)

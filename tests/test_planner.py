@@ -97,6 +97,8 @@ def test_exports(analysed):
     text = analysed.get(f"{API}?posts=2&radius_m=1000&f=csv").get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 2 and rows[0]["rank"] == "1" and rows[0]["objective_rule"]
+    assert rows[0]["objective_rule_en"].startswith("Maximise")
+    assert rows[0]["weight_rule_en"].startswith("Weight") and rows[0]["reach_rule_en"]
     geo = analysed.get(f"{API}?posts=2&radius_m=1000&f=geojson")
     assert geo.mimetype == "application/geo+json"
     features = geo.get_json()["features"]

@@ -13,6 +13,8 @@ from geocoop.sql import statement
 
 SUPPORT_KIND = "appui"
 STUDY = "Labo de l'ESS, « Vers une société de la coopération », 2024"
+# the same citation for English pages: the title stays French, the quotes become English
+STUDY_EN = "Labo de l'ESS, “Vers une société de la coopération”, 2024"
 
 
 def figure_sources(conn: Connection, kinds: list[str], status: dict, level: str) -> dict:
@@ -78,6 +80,7 @@ def figure_sources(conn: Connection, kinds: list[str], status: dict, level: str)
             "(the study's table): non-market → full funding by grants; hybrid → mixed "
             "resources; market → the needs common to social-economy businesses.",
             "source": STUDY,
+            "source_en": STUDY_EN,
         },
     }
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection
 
 from geocoop.analysis.data_status import data_status
-from geocoop.analysis.figure_sources import STUDY, figure_sources
+from geocoop.analysis.figure_sources import STUDY, STUDY_EN, figure_sources
 from geocoop.analysis.params import check_kinds, resolve_parent, scope_params
 from geocoop.errors import BadRequest
 from geocoop.sql import statement
@@ -188,7 +188,11 @@ def developer_posts(
         },
         "objective": objective(inst, chosen),
         "posts": describe(inst, chosen),
-        "sources": {**figure_sources(conn, kinds, status, "commune"), "study": STUDY},
+        "sources": {
+            **figure_sources(conn, kinds, status, "commune"),
+            "study": STUDY,
+            "study_en": STUDY_EN,
+        },
         "rules": _rules(radius_m, weight),
     }
 
@@ -211,7 +215,7 @@ def _rules(radius_m: float, weight: float) -> dict:
         "cooperation with no stage given is not counted as in emergence.",
         "proposal": "Proposition de l'étude : 500 postes de développeurs de coopération "
         f"({STUDY}).",
-        "proposal_en": f"The study's proposal: 500 cooperation developer posts ({STUDY}).",
+        "proposal_en": f"The study's proposal: 500 cooperation developer posts ({STUDY_EN}).",
         "weight": f"Poids : une coopération en émergence compte pour {w_fr} habitants en zone "
         "blanche. C'est un choix de geocoop, pas de l'étude (qui ne donne aucun chiffre) ; "
         f"il se change (paramètre weight, de {WEIGHT[0]} à {top_fr}).",

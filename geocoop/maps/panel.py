@@ -207,5 +207,8 @@ def territory_panel(
         k["code"] for k in chosen if not k["data_status"]["has_data"]
     ]
     panel["synergies"] = _synergies(conn, territory, [k["code"] for k in chosen])
-    panel["support"] = territory_support(conn, territory)
+    # every cooperation kind, whatever is ticked, but never a context layer: France
+    # services are public services, not cooperations to accompany or finance
+    cooperation_kinds = [k["code"] for k in selected_kinds(conn, None)]
+    panel["support"] = territory_support(conn, territory, cooperation_kinds)
     return panel

@@ -21,7 +21,8 @@ SUPPORT_KIND = "appui"
 def territory_support(conn: Connection, territory: dict, kinds: list[str] | None = None) -> dict:
     """Everything the panel's and the fiche's support section shows for `territory`."""
     level, code = territory["level"], territory["code"]
-    params = {"level": level, "code": code, "kinds": kinds or None}
+    # None: every kind but support structures; [] (no cooperation kind at all): nothing
+    params = {"level": level, "code": code, "kinds": kinds}
     rows = conn.execute(statement("maps/territory_cooperations"), params).mappings().all()
     by_profile: Counter = Counter(
         (r["stage"], r["category"], r["socio_economic_model"]) for r in rows

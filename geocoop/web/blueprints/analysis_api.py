@@ -378,6 +378,14 @@ def funder_ranking():
             "white_population_rule": src["white_population"]["rule"],
             "support_rule": src["emergence_without_support"]["rule"],
             "financing_rule": src["financing"]["rule"],
+            # the same rules in English, as the white-zone export's reason / reason_en:
+            # the CSV linked from an English page must read in English
+            "population_source_en": (
+                f"{src['population']['source_en']} {src['population']['vintage']}"
+            ),
+            "white_population_rule_en": src["white_population"]["rule_en"],
+            "support_rule_en": src["emergence_without_support"]["rule_en"],
+            "financing_rule_en": src["financing"]["rule_en"],
         }
         rows = [{**r, **notes} for r in answer["rows"]]
         return respond(rows, "csv", name=f"ou-accompagner-{a['level']}")
@@ -436,6 +444,10 @@ def developer_posts():
         "objective_rule": rules["objective"],
         "reach_rule": rules["reach"],
         "weight_rule": rules["weight"],
+        # in English too (as the white-zone export's reason_en): the English page links here
+        "objective_rule_en": rules["objective_en"],
+        "reach_rule_en": rules["reach_en"],
+        "weight_rule_en": rules["weight_en"],
     }
     if a["f"] == "csv":
         rows = [{**r, **notes} for r in answer["posts"]]
