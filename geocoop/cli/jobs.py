@@ -48,7 +48,11 @@ def jobs_work(once: bool, interval: float) -> None:
     try:
         while not stop.is_set():
             ran = run_pending(
-                target, retention_days=retention.due(), memory_mb=memory_mb, purge_urls=purge
+                target,
+                retention_days=retention.due(),
+                memory_mb=memory_mb,
+                purge_urls=purge,
+                stop=stop,  # SIGTERM: the current job ends, the others stay queued
             )
             if ran:
                 click.echo(f"{ran} import(s) exécuté(s)")
