@@ -48,7 +48,12 @@ def jobs_work(once: bool, interval: float) -> None:
     click.echo("geocoop jobs : en attente d'imports (Ctrl-C pour arrêter)")
     try:
         while not stop.is_set():
-            ran = run_pending(target, retention_days=retention.due(), **limits)
+            ran = run_pending(
+                target,
+                retention_days=retention.due(),
+                stop=stop,  # SIGTERM: the current job ends, the others stay queued
+                **limits,
+            )
             if ran:
                 click.echo(f"{ran} import(s) exécuté(s)")
             stop.wait(interval)

@@ -36,6 +36,7 @@ from geocoop.orchestration import (
     import_cooperations_then_refresh,
     import_partnerships_then_refresh,
     purge_caches,
+    refresh_pending,
 )
 
 log = logging.getLogger(__name__)
@@ -65,9 +66,13 @@ def run_pending(
     retention_days: int = 0,
     memory_mb: int = DEFAULT_MEMORY_MB,
     purge_urls: str = "",
+    stop: threading.Event | None = None,
     xlsx_limits: XlsxLimits | None = None,
 ) -> int:
     """Run queued jobs until the queue is empty (or `max_jobs` ran); returns how many ran.
+
+    With `stop` set (SIGTERM to `geocoop jobs work`, a worker stopping), no further job
+    is started: the current one ends, the others stay queued.
 
     With `retention_days` > 0, first delete the jobs finished longer ago than that. Each
     job runs in a child process capped at `memory_mb` MiB (0: in this process, no cap).
@@ -97,18 +102,29 @@ def run_pending(
                 _remove_files(old["path"])
             if pruned:
                 log.info("%d job(s) finished over %d days ago deleted", len(pruned), retention_days)
-            while max_jobs is None or ran < max_jobs:
+            deferred = False
+            while (max_jobs is None or ran < max_jobs) and not (stop and stop.is_set()):
                 job = queue.claim(conn, worker_name())
                 conn.commit()
                 if job is None:
                     break
+                # more uploads wait: their last one refreshes the figures once for all
+                defer = queue.queued_behind(conn, job["id"])
+                conn.commit()
                 if memory_mb > 0:
-                    committed = _execute_capped(engine, conn, job, memory_mb, xlsx_limits)
+                    committed = _execute_capped(
+                        engine, conn, job, memory_mb, defer=defer, xlsx_limits=xlsx_limits
+                    )
                 else:
-                    committed = _execute(engine, conn, job, xlsx_limits=xlsx_limits)
+                    committed = _execute(engine, conn, job, defer=defer, xlsx_limits=xlsx_limits)
+                deferred = deferred or (committed and defer)
                 if committed:
                     purge_caches(purge_urls)  # committed: shared caches drop stale answers
                 ran += 1
+            # jobs left queued (stopping, max_jobs) refresh them when they run; an empty
+            # queue behind a deferred job means the job meant to refresh them failed
+            if deferred and not queue.queued_behind(conn, 0) and _refresh_left(conn):
+                purge_caches(purge_urls)
         finally:
             try:
                 conn.rollback()
@@ -117,6 +133,21 @@ def run_pending(
             except DBAPIError:
                 conn.invalidate()  # a dead session has lost its lock anyway
     return ran
+
+
+def _refresh_left(conn: Connection) -> bool:
+    """Refresh what deferred jobs left « being recomputed » (the job after them failed).
+
+    True when something was refreshed and committed.
+    """
+    try:
+        refreshed = refresh_pending(conn)
+        conn.commit()
+    except DBAPIError:
+        conn.rollback()
+        log.exception("refresh of the kinds left by deferred jobs failed")
+        return False
+    return refreshed is not None
 
 
 def prune_finished(engine: Engine, days: int) -> int:
@@ -136,6 +167,8 @@ def _execute_capped(
     conn: Connection,
     job: dict,
     memory_mb: int,
+    *,
+    defer: bool = False,
     xlsx_limits: XlsxLimits | None = None,
 ) -> bool:
     """Run the job in a child capped at `memory_mb`; record its end if the child could not.
@@ -147,7 +180,14 @@ def _execute_capped(
         engine.dispose(close=False)  # the parent's pooled connections stay the parent's
         with engine.connect() as child_conn:
             try:
-                _execute(engine, child_conn, job, memory_mb=memory_mb, xlsx_limits=xlsx_limits)
+                _execute(
+                    engine,
+                    child_conn,
+                    job,
+                    memory_mb=memory_mb,
+                    defer=defer,
+                    xlsx_limits=xlsx_limits,
+                )
             except DBAPIError as exc:
                 raise DatabaseGone from exc
 
@@ -174,9 +214,14 @@ def _execute(
     job: dict,
     *,
     memory_mb: int = 0,
+    defer: bool = False,
     xlsx_limits: XlsxLimits | None = None,
 ) -> bool:
-    """Run one job; True when it committed a write."""
+    """Run one job; True when it committed a write.
+
+    With `defer`, its rows commit with their kinds « being recomputed » and the refresh is
+    left to the job behind it (orchestration.import_then_refresh).
+    """
     options = dict(job["options"] or {})
     if options.get("mapping"):
         options["mapping"] = Path(options["mapping"])
@@ -192,6 +237,7 @@ def _execute(
             actor=job["actor"],
             on_step=heartbeat.stage,
             commit_between=not dry_run,  # rows first, then their kinds' refresh
+            defer_refresh=defer and not dry_run,
             xlsx_limits=xlsx_limits,
             **options,
         )
@@ -367,6 +413,7 @@ class Worker:
                     retention_days=self.retention.due(),
                     memory_mb=self.memory_mb,
                     purge_urls=self.purge_urls,
+                    stop=self._stop,
                     xlsx_limits=self.xlsx_limits,
                 )
             except Exception:  # the database went away: try again at the next tick
