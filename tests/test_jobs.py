@@ -122,6 +122,9 @@ def test_a_worker_killed_mid_job_leaves_it_to_the_next(client, app, token, pg_cl
     engine = app.extensions["geocoop.engine"]
     env = {**os.environ, "GEOCOOP_DATABASE_URL": pg_cluster.url("geocoop_test")}
     blocker = engine.connect()
+    # the app's idle-in-transaction timeout would end the blocker while a loaded machine
+    # starts the worker; this transaction only (rolled back below)
+    blocker.execute(text("SET LOCAL idle_in_transaction_session_timeout = 0"))
     blocker.execute(text("LOCK TABLE kind IN ACCESS EXCLUSIVE MODE"))  # the import waits
     worker = subprocess.Popen(
         [sys.executable, "-m", "geocoop", "jobs", "work"],
