@@ -50,6 +50,12 @@ class Settings:
     jobs_worker: bool = True  # run queued upload jobs in a thread of each web process
     jobs_retention_days: int = 30  # finished jobs older than this are deleted; 0 keeps all
     job_memory_mb: int = 1024  # memory cap of one upload job's process (0: no child, no cap)
+    # An XLSX is bounded before it is read (docs/hostile.md); streamed, a bigger sheet costs
+    # time, not memory, so a server may raise these.
+    xlsx_max_rows: int = 200_000
+    xlsx_max_mb: int = 100  # declared uncompressed size of the whole workbook
+    xlsx_max_cells: int = 2_000_000  # rows × widest row
+    xlsx_budget_s: float = 120.0  # wall clock for checking and reading one workbook
     heavy_concurrency: int = 2  # live analysis and exports at once, per process (429 above)
     heavy_statement_timeout_ms: int = 10000  # statement_timeout of those heavy requests
     idle_in_transaction_timeout_ms: int = 10000  # web sessions idle inside a transaction

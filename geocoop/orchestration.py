@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine
 
 from geocoop.analysis import bundled as analysis_bundled
-from geocoop.analysis.pending import clear_pending, mark_pending
+from geocoop.analysis.pending import clear_pending, mark_pending, pending_kinds
 from geocoop.analysis.refresh import (
     analysis_computed,
     kinds_current,
@@ -101,6 +101,7 @@ def import_then_refresh(
     refresh: bool = True,
     on_step: Callable[[str], None] | None = None,
     commit_between: bool = False,
+    defer_refresh: bool = False,
     **options,
 ) -> tuple[IngestReport, dict | None]:
     """Run an import, then refresh the stored analysis in the same transaction.
@@ -118,9 +119,15 @@ def import_then_refresh(
     refresh fail, the rows stay, still marked, until the next refresh of their kinds (an
     import of them, or `geocoop analyze`).
 
-    Returns the import report and the refresh figures (None when nothing was refreshed).
-    `on_step("refresh")` is called before the refresh (a job's progress; with
-    `commit_between`, after the rows' commit).
+    With `commit_between`, the refresh also covers the kinds other writers left « being
+    recomputed » (`analysis_pending`), and `defer_refresh` (the job queue, when more
+    uploads wait behind this one) stops after the rows' commit: the kinds stay marked, and
+    the refresh of the last job of the burst (or the writer, once the queue is empty:
+    `refresh_pending`) recomputes them once for all.
+
+    Returns the import report and the refresh figures (None when nothing was refreshed;
+    {"deferred": kinds} when deferred). `on_step("refresh")` is called before the refresh
+    (a job's progress; with `commit_between`, after the rows' commit).
     """
     report = core(conn, path, **options)
     refreshed = None
@@ -143,6 +150,10 @@ def import_then_refresh(
             else:
                 refresh_summaries(conn)
             conn.commit()
+            if defer_refresh and touched:
+                return report, {"deferred": sorted(touched)}
+            if touched:  # and what deferred jobs (or a crashed refresh) left behind
+                touched = sorted(set(touched) | set(pending_kinds(conn)))
         if on_step is not None:
             on_step("refresh")
         refreshed = refresh_analysis_for_kinds(conn, touched) if touched else refresh_analysis(conn)
@@ -158,6 +169,17 @@ def _changed_nothing(conn: Connection, report: IngestReport, kinds: list[str]) -
     counts = report.counts
     wrote = counts.get("inserted", 1) or counts.get("updated", 1) or counts.get("partnerships")
     return not wrote and kinds_current(conn, kinds)
+
+
+def refresh_pending(conn: Connection) -> dict | None:
+    """Refresh the kinds left « being recomputed » (deferred jobs); None when there are none.
+
+    The caller commits.
+    """
+    kinds = sorted(pending_kinds(conn))
+    if not kinds:
+        return None
+    return refresh_analysis_for_kinds(conn, kinds)
 
 
 def import_cooperations_then_refresh(

@@ -136,6 +136,15 @@ def _both(conn, q: dict) -> tuple[list[dict], list[dict]] | None:
     return fast_rows, coverage.rollup_computed(conn, **args, selection=selection)
 
 
+def _headline_stored(conn) -> bool:
+    """Whether the roll-ups of every kind with facts but the context layers are stored."""
+    from geocoop.sql import statement
+
+    stored = set(conn.execute(statement("analysis/facts_stored_kinds")).scalars())
+    key = facts.kinds_key([k for k in check_kinds(conn, None) if k in stored])
+    return bool(conn.execute(statement("analysis/facts_rollup_stored"), {"k": key}).scalar())
+
+
 def _check_random(conn, seed: int, queries: int, parents: list[tuple], kinds: list[str]):
     rng = random.Random(seed)
     for q in _queries(rng, queries, kinds, parents):
@@ -154,6 +163,7 @@ def test_fast_path_equals_computation_on_random_grids(conn, seed):
     parents = [None, ("departement", "99"), ("departement", "98"), ("region", "99"),
                ("epci", "999000001"), ("epci", "999000002"), ("commune", "99008")]  # fmt: skip
     _check_random(conn, seed, 60, parents, KINDS)
+    assert _headline_stored(conn)  # the default request (the map's headline) is a read
     # the summary (every kind and all of them) reads the stored roll-up
     for level, code in (("epci", "999000001"), ("departement", "98"), ("france", "FR")):
         summary = api.coverage_summary(conn, code, level, rule="perimeter")
@@ -247,8 +257,11 @@ def test_fast_path_after_a_refresh_by_kind(conn):
     api.refresh_all(conn)
     _random_cooperations(conn, rng, 6)  # an import of several kinds
     refresh_kinds(conn, KINDS)
+    assert _headline_stored(conn)
     parents = [None, ("departement", "99"), ("epci", "999000001")]
     _check_random(conn, 21, 40, parents, KINDS)
+    refresh_kinds(conn, ["france_services"])  # a context layer: the headline set stays
+    assert _headline_stored(conn)
 
 
 def test_summaries_read_together_equal_the_computation_on_the_bundled_data(demo_engine):

@@ -186,7 +186,7 @@ def test_cli_answer(cli_env, tmp_path, name):
 def test_xlsx_reading_stops_at_its_time_budget(tmp_path):
     from benchmarks.hostile import data_row, header_row, write_xlsx
     from geocoop.errors import LimitExceeded
-    from geocoop.ingest.tabular import read_xlsx
+    from geocoop.ingest.tabular_xlsx import read_xlsx
 
     path = tmp_path / "lent.xlsx"
     rows = "".join(data_row(n) for n in range(2, 3000))

@@ -122,6 +122,9 @@ def test_a_worker_killed_mid_job_leaves_it_to_the_next(client, app, token, pg_cl
     engine = app.extensions["geocoop.engine"]
     env = {**os.environ, "GEOCOOP_DATABASE_URL": pg_cluster.url("geocoop_test")}
     blocker = engine.connect()
+    # the app's idle-in-transaction timeout would end the blocker while a loaded machine
+    # starts the worker; this transaction only (rolled back below)
+    blocker.execute(text("SET LOCAL idle_in_transaction_session_timeout = 0"))
     blocker.execute(text("LOCK TABLE kind IN ACCESS EXCLUSIVE MODE"))  # the import waits
     worker = subprocess.Popen(
         [sys.executable, "-m", "geocoop", "jobs", "work"],
@@ -263,3 +266,68 @@ def test_geocoop_jobs_prune_on_the_command_line(app, tmp_path, pg_cluster):
     assert done.returncode == 0, done.stderr
     assert "2 tâche(s) finie(s) depuis plus de 30 jour(s) supprimée(s)" in done.stdout
     assert len(jobs_table(app)) == 3
+
+
+def _stored_figures(conn) -> list[tuple]:
+    return [
+        tuple(r)
+        for r in conn.execute(
+            text(
+                "SELECT commune_code, kind_code, covered_distance, covered_perimeter, "
+                "round(nearest_edge_m::numeric, 3), zone_id IS NOT NULL "
+                "FROM analysis_commune_kind ORDER BY 1, 2"
+            )
+        )
+    ]
+
+
+def test_queued_uploads_leave_the_refresh_to_the_last_of_them(client, app, token):
+    # three uploads waiting: the first two commit their rows and leave their kinds
+    # « being recomputed »; the third refreshes them all once
+    for source in ("un", "deux", "trois"):
+        assert post(client, token, source=source).status_code == 202
+    assert run_jobs(app) == 3
+    jobs = jobs_table(app)
+    assert [j["status"] for j in jobs] == ["done"] * 3
+    assert [j["report"]["counts"]["inserted"] for j in jobs] == [7, 7, 7]
+    kinds = sorted(jobs[0]["report"]["counts"]["kinds_touched"])
+    assert jobs[0]["report"]["refreshed"] == {"deferred": kinds}
+    assert jobs[1]["report"]["refreshed"] == {"deferred": kinds}
+    assert "deferred" not in jobs[2]["report"]["refreshed"]
+    engine = app.extensions["geocoop.engine"]
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM analysis_pending")).scalar() == 0
+        assert conn.execute(
+            text("SELECT count(*) FROM cooperation WHERE source IN ('un', 'deux', 'trois')")
+        ).scalar() == 21  # fmt: skip
+        by_kinds = _stored_figures(conn)
+        from geocoop.orchestration import refresh_analysis
+
+        refresh_analysis(conn)  # a full recompute gives the same stored figures
+        assert _stored_figures(conn) == by_kinds
+        conn.rollback()
+
+
+def test_a_failed_upload_behind_a_deferred_one_still_gets_it_refreshed(client, app, token):
+    assert post(client, token, source="un").status_code == 202
+    bad = DATA / "bad" / "entete_seule.csv"
+    assert post(client, token, bad, source="deux").status_code == 202
+    assert run_jobs(app) == 2
+    first, second = jobs_table(app)
+    assert first["status"] == "done" and "deferred" in first["report"]["refreshed"]
+    assert second["status"] == "failed"
+    with app.extensions["geocoop.engine"].connect() as conn:  # the writer refreshed them
+        assert conn.execute(text("SELECT count(*) FROM analysis_pending")).scalar() == 0
+        assert conn.execute(
+            text("SELECT count(*) FROM analysis_commune_kind WHERE kind_code = 'scic'")
+        ).scalar() > 0  # fmt: skip
+
+
+def test_a_stopping_writer_starts_no_further_job(client, app, token):
+    import threading
+
+    assert post(client, token, source="un").status_code == 202
+    stop = threading.Event()
+    stop.set()  # SIGTERM came: the queue stays as it is
+    assert run_pending(app.extensions["geocoop.engine"], stop=stop) == 0
+    assert [j["status"] for j in jobs_table(app)] == ["queued"]

@@ -85,3 +85,4 @@ def test_in_one_transaction_nothing_is_ever_marked(conn, communes):
     report, refreshed = import_cooperations_then_refresh(communes, MIXTE, source="m")
     assert refreshed is not None and report.accepted == 7
     assert pending_kinds(communes) == {}
+

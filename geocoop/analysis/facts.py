@@ -43,21 +43,24 @@ def kinds_key(kinds: list[str]) -> str:
 def _kind_sets(conn: Connection, touched: set[str] | None) -> list[list[str]]:
     """The stored kind sets: each kind with stored facts, the default and headline sets.
 
-    The default set is every non-support kind with stored facts (what a request for every
-    kind counts); the headline set leaves the context layers out too (what the map's
-    panel and fiche count together, see maps/headline.py).
+    The default set: every non-support kind with stored facts. The headline set: every
+    kind with stored facts but the context layers (public services, support structures),
+    what a request for every kind counts (`check_kinds(None)`, the map's headline): its
+    choropleths, in any rule, are then read by primary key rather than aggregated.
     """
     table = kind_table(conn)
     stored = {r[0] for r in conn.execute(statement("analysis/facts_stored_kinds"))}
     sets = [[k] for k in table if k in stored]
     default = [k for k, v in table.items() if not v["is_support"] and k in stored]
     context = context_kinds({k: v["is_support"] for k, v in table.items()})
-    headline = [k for k in default if k not in context]
+    headline = [k for k in table if k not in context and k in stored]
     if touched is not None:
         sets = [s for s in sets if touched & set(s)]
     if len(default) > 1:
         sets.append(default)
-    if len(headline) > 1 and headline != default:
+    # when only context layers were touched the headline set is as it was; otherwise a
+    # touched kind may have changed it, or joined or left it (its old key is deleted then)
+    if len(headline) > 1 and headline != default and (touched is None or touched - context):
         sets.append(headline)
     return sets
 

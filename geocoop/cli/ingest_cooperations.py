@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from geocoop.cli.context import command, engine, purge_caches
+from geocoop.cli.context import command, engine, purge_caches, settings
 from geocoop.cli.options import rejects_option
 from geocoop.ingest.report import IngestReport, write_rejects_csv
+from geocoop.ingest.xlsx_guard import XlsxLimits
 
 
 def rejects_path(path: Path, rejects: Path | None) -> Path:
@@ -96,6 +97,7 @@ def cooperations(
             dry_run=dry_run,
             actor="cli",
             allow_join=True,  # a mapping's join reads a file beside PATH: the CLI only
+            xlsx_limits=XlsxLimits.from_settings(settings()),
         )
         conn.commit()
     if not dry_run:
@@ -120,7 +122,14 @@ def partnerships(path: Path, source: str | None, dry_run: bool, rejects: Path | 
     from geocoop.ingest.partnerships import import_partnerships
 
     with engine().begin() as conn:
-        report = import_partnerships(conn, path, source=source, dry_run=dry_run, actor="cli")
+        report = import_partnerships(
+            conn,
+            path,
+            source=source,
+            dry_run=dry_run,
+            actor="cli",
+            xlsx_limits=XlsxLimits.from_settings(settings()),
+        )
     if not dry_run:
         purge_caches()
     _finish(report, path, rejects)

@@ -30,16 +30,17 @@ def jobs_work(once: bool, interval: float) -> None:
     queue's advisory lock, the others wait their turn.
     """
     from geocoop.cli.context import settings
+    from geocoop.ingest.xlsx_guard import XlsxLimits
     from geocoop.jobs import Retention, run_pending
 
     target = engine()
     retention = Retention(settings().jobs_retention_days)
     memory_mb = settings().job_memory_mb
     purge = settings().cache_purge_urls
+    limits = {"memory_mb": memory_mb, "purge_urls": purge,
+              "xlsx_limits": XlsxLimits.from_settings(settings())}  # fmt: skip
     if once:
-        ran = run_pending(
-            target, retention_days=retention.due(), memory_mb=memory_mb, purge_urls=purge
-        )
+        ran = run_pending(target, retention_days=retention.due(), **limits)
         click.echo(f"{ran} import(s) exécuté(s)")
         return
     stop = threading.Event()
@@ -48,7 +49,10 @@ def jobs_work(once: bool, interval: float) -> None:
     try:
         while not stop.is_set():
             ran = run_pending(
-                target, retention_days=retention.due(), memory_mb=memory_mb, purge_urls=purge
+                target,
+                retention_days=retention.due(),
+                stop=stop,  # SIGTERM: the current job ends, the others stay queued
+                **limits,
             )
             if ran:
                 click.echo(f"{ran} import(s) exécuté(s)")

@@ -44,6 +44,7 @@ from geocoop.ingest.report import (
     start_run,
 )
 from geocoop.ingest.tabular import within_memory
+from geocoop.ingest.xlsx_guard import XlsxLimits
 from geocoop.models import PRECISIONS
 from geocoop.sql import statement
 from geocoop.text import normalize_name
@@ -88,6 +89,7 @@ def import_cooperations(
     actor: str | None = None,
     file_name: str | None = None,
     allow_join: bool = False,
+    xlsx_limits: XlsxLimits | None = None,
 ) -> IngestReport:
     """Read, validate, locate and merge the cooperations of `path`; never commits.
 
@@ -95,7 +97,8 @@ def import_cooperations(
     the list (default: the file name without extension) and, with each row's id, makes
     re-imports update instead of duplicate. Raises IngestError when the file as a whole
     cannot be read; row problems go to the report's rejects. `allow_join` lets the mapping
-    join a second file of the same folder (the CLI; never an upload).
+    join a second file of the same folder (the CLI; never an upload). `xlsx_limits` bound
+    a workbook (the server's GEOCOOP_XLSX_* settings; default: xlsx_guard's).
     """
     path = Path(path)
     file_name = file_name or path.name
@@ -104,9 +107,9 @@ def import_cooperations(
         explicit = load_mapping_file(mapping)
     else:
         explicit = check_mapping(mapping, "correspondance") if mapping else None
-    # A CSV's rows are streamed from disk (a million rows never sit in memory); a join
-    # edits them, so it reads them whole.
-    records = read_records(path, file_name, stream=True)
+    # A CSV's or XLSX's rows are streamed from disk (a million rows never sit in memory);
+    # a join edits them, so it reads them whole.
+    records = read_records(path, file_name, stream=True, xlsx_limits=xlsx_limits)
     if explicit and explicit.get("join"):
         if not allow_join:
             raise IngestError(
@@ -139,7 +142,7 @@ def import_cooperations(
             f"{file_name} : indiquez le type de coopération (--kind) ou une colonne « type »."
         )
 
-    report = IngestReport(file=file_name, target=TARGET)
+    report = IngestReport(file=file_name, target=TARGET, sheet=table.sheet)
     report.warnings.extend(table.warnings)
     formula_headers = [h for h in table.columns if safe_cell(h) != h]
     if formula_headers:

@@ -15,8 +15,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from geocoop.errors import IngestError
-from geocoop.ingest.tabular import NUL_REASON, Table, open_csv, read_csv, read_xlsx
-from geocoop.ingest.xlsx_guard import check_zip_members
+from geocoop.ingest.tabular import NUL_REASON, Table, open_csv, read_csv
+from geocoop.ingest.tabular_xlsx import open_xlsx, read_xlsx
+from geocoop.ingest.xlsx_guard import XlsxLimits, check_zip_members
 
 TABULAR = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
 VECTOR = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".zip": "shapefile"}
@@ -69,17 +70,21 @@ def sniff_format(path: Path, file_name: str) -> str:
     return fmt
 
 
-def read_records(path: Path, file_name: str, *, stream: bool = False) -> Records:
+def read_records(
+    path: Path, file_name: str, *, stream: bool = False, xlsx_limits: XlsxLimits | None = None
+) -> Records:
     """Read any supported cooperation file; with `stream`.
 
-    A CSV file's rows are read from disk at each iteration instead of being held in memory (the
-    other formats are read whole).
+    A CSV or XLSX file's rows are read from disk at each iteration instead of being held in
+    memory (an XLSX's from the spool written by its one pass of openpyxl); vector formats are
+    read whole. `xlsx_limits` bound a workbook (default: xlsx_guard's).
     """
     fmt = sniff_format(path, file_name)
     if fmt == "csv":
         return Records((open_csv if stream else read_csv)(path, file_name), fmt=fmt)
     if fmt == "xlsx":
-        return Records(read_xlsx(path, file_name), fmt=fmt)
+        reader = open_xlsx if stream else read_xlsx
+        return Records(reader(path, file_name, limits=xlsx_limits), fmt=fmt)
     return _read_vector(path, file_name, fmt)
 
 

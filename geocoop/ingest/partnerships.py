@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from geocoop.errors import IngestError
 from geocoop.ingest.cooperations_read import read_records
 from geocoop.ingest.report import IngestReport, file_checksum, finish_run, start_run
+from geocoop.ingest.xlsx_guard import XlsxLimits
 from geocoop.sql import statement
 from geocoop.text import normalize_name
 
@@ -95,11 +96,15 @@ def import_partnerships(
     dry_run: bool = False,
     actor: str | None = None,
     file_name: str | None = None,
+    xlsx_limits: XlsxLimits | None = None,
 ) -> IngestReport:
-    """Merge the pairs of `path` into `partnership`; never commits."""
+    """Merge the pairs of `path` into `partnership`; never commits.
+
+    `xlsx_limits` bound a workbook (default: xlsx_guard's).
+    """
     path = Path(path)
     file_name = file_name or path.name
-    records = read_records(path, file_name)
+    records = read_records(path, file_name, xlsx_limits=xlsx_limits)
     if records.fmt not in ("csv", "xlsx"):
         raise IngestError(f"{file_name} : les partenariats se lisent en CSV ou XLSX.")
     table = records.table

@@ -23,10 +23,11 @@ class Reject:
     """One refused row or feature: where it was, which field, why, and its original values."""
 
     file: str
-    line: int | None  # CSV line number (header = 1) or feature index (first = 1)
+    line: int | None  # CSV line or XLSX row number (header = 1), or feature index (first = 1)
     field: str | None
     reason: str
     values: dict = field(default_factory=dict)
+    sheet: str | None = None  # the XLSX sheet the row is in
 
 
 @dataclass
@@ -39,12 +40,15 @@ class IngestReport:
     counts: dict = field(default_factory=dict)  # free-form figures: per level, precision…
     rejects: list[Reject] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    sheet: str | None = None  # an XLSX file's sheet: every reject is in it
 
     def reject(
         self, line: int | None, field_name: str | None, reason: str, values: dict | None = None
     ) -> None:
         """Keep a refused row."""
-        self.rejects.append(Reject(self.file, line, field_name, reason, dict(values or {})))
+        self.rejects.append(
+            Reject(self.file, line, field_name, reason, dict(values or {}), self.sheet)
+        )
 
     def as_dict(self) -> dict:
         """JSON-ready form (API responses, ingest_run.report)."""
@@ -109,16 +113,22 @@ def finish_run(conn: Connection, run_id: int, report: IngestReport, status: str 
 
 
 def write_rejects_csv(report: IngestReport, path: Path) -> None:
-    """Rejects as CSV: file, line, field, reason, then the original values (formula-safe)."""
+    """Rejects as CSV: file, (XLSX sheet,) line, field, reason, then the original values.
+
+    Every cell is formula-safe.
+    """
     value_keys: list[str] = []
     for rej in report.rejects:
         value_keys.extend(k for k in rej.values if k not in value_keys)
+    sheets = any(rej.sheet for rej in report.rejects)
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["file", "line", "field", "reason", *(safe_cell(k) for k in value_keys)])
+        where = ["file", "sheet"] if sheets else ["file"]
+        writer.writerow([*where, "line", "field", "reason", *(safe_cell(k) for k in value_keys)])
         for rej in report.rejects:
             row = [
                 rej.file,
+                *([rej.sheet] if sheets else []),
                 rej.line,
                 rej.field,
                 rej.reason,

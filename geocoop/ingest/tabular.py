@@ -4,7 +4,7 @@ CSV: delimiter `,` `;` or tab detected from the first records; UTF-16 with its B
 with or without BOM, else Windows-1252/Latin-1 decided line by line (files pasted together
 from two tools mix them); quoted fields may span lines; blank lines are skipped; a NUL byte
 refuses the file. Line numbers are physical lines of the file (header = 1), Excel row
-numbers for XLSX (bounded first by geocoop.ingest.xlsx_guard).
+numbers for XLSX (read by geocoop.ingest.tabular_xlsx into the same Table).
 
 `open_csv` streams: the file is surveyed once (encoding, NUL bytes) and its rows are read
 again from disk each time they are iterated, so a file of a million rows is never held in
@@ -17,16 +17,13 @@ import codecs
 import csv
 import io
 import re
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
 from geocoop.errors import IngestError, LimitExceeded
-from geocoop.ingest import xlsx_guard
 
 T = TypeVar("T")
 DELIMITERS = (",", ";", "\t")
@@ -47,11 +44,14 @@ class Table:
     bad_fields: dict[int, str] = field(default_factory=dict)  # line → field at fault
     encoding: str = "utf-8"
     delimiter: str | None = None
+    sheet: str | None = None  # an XLSX file's sheet (named in rejects and errors)
 
     def materialize(self) -> Table:
         """Hold the rows in a list (for code that edits or indexes them)."""
         if not isinstance(self.rows, list):
-            self.rows = list(self.rows)
+            stream, self.rows = self.rows, list(self.rows)
+            if hasattr(stream, "close"):
+                stream.close()
         return self
 
     def rows_read(self) -> int:
@@ -431,7 +431,8 @@ def within_memory(table: Table, file_name: str, work: Callable[[], T]) -> T:
     except MemoryError:
         pass
     line = getattr(table.rows, "line", 0)
-    where = f"{file_name}, ligne {line}" if line else file_name
+    sheet = f", feuille « {table.sheet} »" if table.sheet else ""
+    where = f"{file_name}{sheet}, ligne {line}" if line else file_name
     raise LimitExceeded(
         f"{where} : mémoire de l'import dépassée ; fichier trop grand pour ce serveur, "
         "découpez-le."
@@ -441,80 +442,3 @@ def within_memory(table: Table, file_name: str, work: Callable[[], T]) -> T:
 def read_csv(path: Path, file_name: str | None = None) -> Table:
     """Read a CSV file whatever its delimiter and encoding, every row in memory."""
     return open_csv(path, file_name).materialize()
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def read_xlsx(path: Path, file_name: str | None = None, budget_s: float | None = None) -> Table:
-    """Read the first sheet of an XLSX workbook (cached values, not formulas).
-
-    The workbook is bounded first (geocoop.ingest.xlsx_guard: sizes, XML, rows, columns,
-    cells), then read within the same wall-clock budget.
-    """
-    import zipfile
-    import zlib
-    from xml.etree.ElementTree import ParseError
-
-    file_name = file_name or path.name
-    deadline = time.monotonic() + (xlsx_guard.READ_BUDGET_S if budget_s is None else budget_s)
-    shapes = xlsx_guard.check_workbook(path, file_name, deadline)
-
-    from openpyxl import load_workbook  # after the checks: a refusal costs no import
-
-    unreadable = (
-        zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError, TypeError,
-        AttributeError, ParseError, EOFError, zlib.error,
-    )  # fmt: skip
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except unreadable:
-        raise IngestError(f"{file_name} : classeur XLSX illisible.") from None
-    try:
-        sheet = workbook.worksheets[0]
-        # The guard's measure, not the sheet's own <dimension>, bounds what openpyxl pads.
-        shape = shapes.get(getattr(sheet, "_worksheet_path", ""))
-        bounds = {"max_row": shape.rows, "max_col": shape.columns} if shape else {}
-        table = _xlsx_rows(sheet.iter_rows(values_only=True, **bounds), file_name, deadline)
-    except unreadable as exc:
-        raise IngestError(
-            f"{file_name} : classeur XLSX illisible ({type(exc).__name__})."
-        ) from None
-    finally:
-        workbook.close()
-    if table is None:
-        raise IngestError(f"{file_name} : feuille vide, aucune ligne d'en-tête.")
-    return table
-
-
-def _xlsx_rows(rows, file_name: str, deadline: float) -> Table | None:
-    table: Table | None = None
-    for number, cells in enumerate(rows, start=1):
-        if number % 1000 == 0:
-            xlsx_guard.check_deadline(deadline, file_name)
-        record = [_cell_text(c) for c in cells]
-        if table is not None and len(record) < len(table.columns):
-            record += [""] * (len(table.columns) - len(record))  # Excel has no short rows
-        if not any(record):
-            if table is not None:
-                table.blank_rows += 1
-            continue
-        if table is None:
-            headers, renamed = _unique_headers(record, file_name)
-            table = Table(headers, encoding="xlsx", warnings=renamed)
-            continue
-        values, problem = _fit(record, table.columns)
-        if problem:
-            table.bad_rows.append((number, values, problem))
-        else:
-            table.rows.append((number, values))
-    return table

@@ -13,6 +13,9 @@ An XLSX is a zip of XML. A few hundred kilobytes can inflate to hundreds of mega
 
 The shapes found let the reader ask openpyxl for exactly that many rows and columns, so a
 lying `<dimension>` element cannot widen the sheet either.
+
+The limits are `XlsxLimits` (the module's constants by default; a server sets them with
+GEOCOOP_XLSX_MAX_ROWS, GEOCOOP_XLSX_MAX_MB, GEOCOOP_XLSX_MAX_CELLS, GEOCOOP_XLSX_BUDGET_S).
 """
 
 from __future__ import annotations
@@ -22,9 +25,13 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.parsers import expat
 
 from geocoop.errors import IngestError, LimitExceeded
+
+if TYPE_CHECKING:
+    from geocoop.config import Settings
 
 MAX_MEMBERS = 1_000
 MAX_UNCOMPRESSED = 100 * 1024 * 1024  # a 100,000 × 20 list is about 60 MB of sheet XML
@@ -36,6 +43,26 @@ READ_BUDGET_S = 120.0  # wall clock for checking and reading one workbook
 _CHUNK = 64 * 1024
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _TEXT_ELEMENTS = frozenset({"v", "t", "f"})
+
+
+@dataclass(frozen=True)
+class XlsxLimits:
+    """What one workbook may hold: rows, declared uncompressed bytes, cells, read seconds."""
+
+    rows: int = MAX_ROWS
+    uncompressed: int = MAX_UNCOMPRESSED
+    cells: int = MAX_CELLS
+    budget_s: float = READ_BUDGET_S
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> XlsxLimits:
+        """The limits a server's settings give (geocoop.config.Settings)."""
+        return cls(
+            rows=settings.xlsx_max_rows,
+            uncompressed=settings.xlsx_max_mb * 1024 * 1024,
+            cells=settings.xlsx_max_cells,
+            budget_s=settings.xlsx_budget_s,
+        )
 
 
 @dataclass
@@ -56,16 +83,19 @@ class _Refused(Exception):
         self.limit = limit
 
 
-def check_deadline(deadline: float, file_name: str) -> None:
-    """LimitExceeded once the import's wall-clock budget is spent."""
+def check_deadline(deadline: float, file_name: str, budget_s: float | None = None) -> None:
+    """LimitExceeded once the import's wall-clock budget (`budget_s`) is spent."""
     if time.monotonic() > deadline:
+        budget_s = READ_BUDGET_S if budget_s is None else budget_s
         raise LimitExceeded(
-            f"{file_name} : lecture arrêtée au bout de {READ_BUDGET_S:.0f} s (budget de "
+            f"{file_name} : lecture arrêtée au bout de {budget_s:.0f} s (budget de "
             "temps d'un import) ; découpez le fichier ou enregistrez-le en CSV."
         )
 
 
-def check_zip_members(archive: zipfile.ZipFile, file_name: str) -> None:
+def check_zip_members(
+    archive: zipfile.ZipFile, file_name: str, max_uncompressed: int = MAX_UNCOMPRESSED
+) -> None:
     """Refuse too many members or too much declared uncompressed data, before reading any."""
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
@@ -73,10 +103,10 @@ def check_zip_members(archive: zipfile.ZipFile, file_name: str) -> None:
             f"{file_name} : {len(infos)} fichiers dans l'archive ({MAX_MEMBERS} au plus)."
         )
     total = sum(info.file_size for info in infos)
-    if total > MAX_UNCOMPRESSED:
+    if total > max_uncompressed:
         raise LimitExceeded(
             f"{file_name} : {total // (1024 * 1024)} Mio une fois décompressé "
-            f"({MAX_UNCOMPRESSED // (1024 * 1024)} Mio au plus) ; découpez le fichier."
+            f"({max_uncompressed // (1024 * 1024)} Mio au plus) ; découpez le fichier."
         )
 
 
@@ -98,9 +128,12 @@ def _column_index(reference: str) -> int:
 class _Scanner:
     """expat handlers for one member: DOCTYPE refused, rows, columns and cells measured."""
 
-    def __init__(self, file_name: str, deadline: float, sheet: SheetShape) -> None:
+    def __init__(
+        self, file_name: str, deadline: float, sheet: SheetShape, limits: XlsxLimits
+    ) -> None:
         self.file_name = file_name
         self.deadline = deadline
+        self.limits = limits
         self.sheet = sheet
         self.row = 0
         self.column = 0
@@ -130,15 +163,15 @@ class _Scanner:
                 f"{self.file_name} : numéro de ligne illisible ({reference[:20]!r})."
             ) from None
         self.column = 0
-        if self.row > MAX_ROWS:
+        if self.row > self.limits.rows:
             raise _Refused(
-                f"{self.file_name} : plus de {MAX_ROWS} lignes (ligne {self.row} atteinte) ; "
-                "découpez le fichier.",
+                f"{self.file_name} : plus de {self.limits.rows} lignes (ligne {self.row} "
+                "atteinte) ; découpez le fichier.",
                 limit=True,
             )
         self.sheet.rows = max(self.sheet.rows, self.row)
         if self.row % 1000 == 0:
-            check_deadline(self.deadline, self.file_name)
+            check_deadline(self.deadline, self.file_name, self.limits.budget_s)
 
     def _cell(self, reference: str | None) -> None:
         self.column = (_column_index(reference) if reference else 0) or self.column + 1
@@ -150,10 +183,10 @@ class _Scanner:
         sheet = self.sheet
         sheet.columns = max(sheet.columns, self.column)
         sheet.cells += 1
-        if sheet.rows * sheet.columns > MAX_CELLS:
+        if sheet.rows * sheet.columns > self.limits.cells:
             raise _Refused(
                 f"{self.file_name} : feuille de {sheet.rows} lignes × {sheet.columns} "
-                f"colonnes, plus de {MAX_CELLS} cellules ; découpez le fichier.",
+                f"colonnes, plus de {self.limits.cells} cellules ; découpez le fichier.",
                 limit=True,
             )
 
@@ -172,12 +205,16 @@ class _Scanner:
 
 
 def _scan_member(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str, deadline: float
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    file_name: str,
+    deadline: float,
+    limits: XlsxLimits,
 ) -> SheetShape:
     # Every member is measured as a sheet could be: a workbook's relations may point its
     # sheet anywhere in the archive, not only under xl/worksheets/.
     shape = SheetShape()
-    scanner = _Scanner(file_name, deadline, shape)
+    scanner = _Scanner(file_name, deadline, shape, limits)
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartDoctypeDeclHandler = scanner.doctype
     parser.EntityDeclHandler = scanner.doctype
@@ -188,22 +225,25 @@ def _scan_member(
     with archive.open(info) as member:
         while chunk := member.read(_CHUNK):
             parser.Parse(chunk, False)
-            check_deadline(deadline, file_name)
+            check_deadline(deadline, file_name, limits.budget_s)
         parser.Parse(b"", True)
     return shape
 
 
-def check_workbook(path: Path, file_name: str, deadline: float) -> dict[str, SheetShape]:
+def check_workbook(
+    path: Path, file_name: str, deadline: float, limits: XlsxLimits | None = None
+) -> dict[str, SheetShape]:
     """Shape of every worksheet, by member name; IngestError/LimitExceeded when refused."""
+    limits = limits or XlsxLimits()
     shapes: dict[str, SheetShape] = {}
     try:
         with zipfile.ZipFile(path) as archive:
-            check_zip_members(archive, file_name)
+            check_zip_members(archive, file_name, limits.uncompressed)
             for info in archive.infolist():
                 if not info.filename.lower().endswith(_XML_SUFFIXES):
                     continue
                 try:
-                    shape = _scan_member(archive, info, file_name, deadline)
+                    shape = _scan_member(archive, info, file_name, deadline, limits)
                 except expat.ExpatError as exc:
                     raise IngestError(
                         f"{file_name} : XML invalide dans {info.filename[:80]} (ligne "

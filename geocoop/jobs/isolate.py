@@ -6,8 +6,9 @@ process or the worker that runs it.
 `run_capped(work, memory_mb)` forks; the child dies with its parent (`PR_SET_PDEATHSIG`:
 a killed worker cannot leave an import running behind the lock), limits its data segment
 (`RLIMIT_DATA`: heap and private mappings, so Python gets `MemoryError` instead of the
-kernel's OOM killer picking a victim) to what it uses now plus `memory_mb`, runs `work`
-and exits. The parent waits and reads the exit status.
+kernel's OOM killer picking a victim) to what it uses now plus `memory_mb`, lowers its
+CPU priority (`JOB_NICENESS`), runs `work` and exits. The parent waits and reads the exit
+status.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from collections.abc import Callable
 log = logging.getLogger(__name__)
 DATABASE_GONE = 3  # exit code: the database went away, the job stays running
 _PR_SET_PDEATHSIG = 1
+# An import is background work: beside the web's threads (a web process's job thread, or a
+# writer on the same machine) the reads get the CPU first. Its SQL runs in PostgreSQL, at
+# the server's priority.
+JOB_NICENESS = 10
 
 
 class DatabaseGone(Exception):
@@ -39,6 +44,7 @@ def run_capped(work: Callable[[], None], memory_mb: int) -> int:
         try:
             _die_with_parent()
             _cap_data(memory_mb)
+            os.nice(JOB_NICENESS)
             work()
             code = 0
         except DatabaseGone:

@@ -116,6 +116,11 @@ def claim(conn: Connection, worker: str) -> dict | None:
     return dict(row) if row else None
 
 
+def queued_behind(conn: Connection, job_id: int) -> bool:
+    """Whether a job that writes waits behind `job_id` in the queue."""
+    return bool(conn.execute(statement("jobs/queued_behind"), {"id": job_id}).scalar())
+
+
 def beat(conn: Connection, job_id: int, stage: str | None = None) -> None:
     """Record a sign of life of a running job, and its stage."""
     conn.execute(statement("jobs/beat"), {"id": job_id, "stage": stage})

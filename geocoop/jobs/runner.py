@@ -29,12 +29,14 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from geocoop.errors import GeocoopError
+from geocoop.ingest.xlsx_guard import XlsxLimits
 from geocoop.jobs import queue
 from geocoop.jobs.isolate import DATABASE_GONE, DatabaseGone, run_capped
 from geocoop.orchestration import (
     import_cooperations_then_refresh,
     import_partnerships_then_refresh,
     purge_caches,
+    refresh_pending,
 )
 
 log = logging.getLogger(__name__)
@@ -64,13 +66,19 @@ def run_pending(
     retention_days: int = 0,
     memory_mb: int = DEFAULT_MEMORY_MB,
     purge_urls: str = "",
+    stop: threading.Event | None = None,
+    xlsx_limits: XlsxLimits | None = None,
 ) -> int:
     """Run queued jobs until the queue is empty (or `max_jobs` ran); returns how many ran.
+
+    With `stop` set (SIGTERM to `geocoop jobs work`, a worker stopping), no further job
+    is started: the current one ends, the others stay queued.
 
     With `retention_days` > 0, first delete the jobs finished longer ago than that. Each
     job runs in a child process capped at `memory_mb` MiB (0: in this process, no cap).
     After each committed import, the shared HTTP caches of `purge_urls`
-    (GEOCOOP_CACHE_PURGE_URLS) are told to forget the stale answers.
+    (GEOCOOP_CACHE_PURGE_URLS) are told to forget the stale answers. `xlsx_limits` bound
+    an uploaded workbook (GEOCOOP_XLSX_*; default: xlsx_guard's).
 
     Returns 0 at once when another session holds the writer lock.
     """
@@ -94,18 +102,29 @@ def run_pending(
                 _remove_files(old["path"])
             if pruned:
                 log.info("%d job(s) finished over %d days ago deleted", len(pruned), retention_days)
-            while max_jobs is None or ran < max_jobs:
+            deferred = False
+            while (max_jobs is None or ran < max_jobs) and not (stop and stop.is_set()):
                 job = queue.claim(conn, worker_name())
                 conn.commit()
                 if job is None:
                     break
+                # more uploads wait: their last one refreshes the figures once for all
+                defer = queue.queued_behind(conn, job["id"])
+                conn.commit()
                 if memory_mb > 0:
-                    committed = _execute_capped(engine, conn, job, memory_mb)
+                    committed = _execute_capped(
+                        engine, conn, job, memory_mb, defer=defer, xlsx_limits=xlsx_limits
+                    )
                 else:
-                    committed = _execute(engine, conn, job)
+                    committed = _execute(engine, conn, job, defer=defer, xlsx_limits=xlsx_limits)
+                deferred = deferred or (committed and defer)
                 if committed:
                     purge_caches(purge_urls)  # committed: shared caches drop stale answers
                 ran += 1
+            # jobs left queued (stopping, max_jobs) refresh them when they run; an empty
+            # queue behind a deferred job means the job meant to refresh them failed
+            if deferred and not queue.queued_behind(conn, 0) and _refresh_left(conn):
+                purge_caches(purge_urls)
         finally:
             try:
                 conn.rollback()
@@ -114,6 +133,21 @@ def run_pending(
             except DBAPIError:
                 conn.invalidate()  # a dead session has lost its lock anyway
     return ran
+
+
+def _refresh_left(conn: Connection) -> bool:
+    """Refresh what deferred jobs left « being recomputed » (the job after them failed).
+
+    True when something was refreshed and committed.
+    """
+    try:
+        refreshed = refresh_pending(conn)
+        conn.commit()
+    except DBAPIError:
+        conn.rollback()
+        log.exception("refresh of the kinds left by deferred jobs failed")
+        return False
+    return refreshed is not None
 
 
 def prune_finished(engine: Engine, days: int) -> int:
@@ -128,7 +162,15 @@ def prune_finished(engine: Engine, days: int) -> int:
     return len(pruned)
 
 
-def _execute_capped(engine: Engine, conn: Connection, job: dict, memory_mb: int) -> bool:
+def _execute_capped(
+    engine: Engine,
+    conn: Connection,
+    job: dict,
+    memory_mb: int,
+    *,
+    defer: bool = False,
+    xlsx_limits: XlsxLimits | None = None,
+) -> bool:
     """Run the job in a child capped at `memory_mb`; record its end if the child could not.
 
     True when the child committed a write (the job is done and was not a dry run).
@@ -138,7 +180,14 @@ def _execute_capped(engine: Engine, conn: Connection, job: dict, memory_mb: int)
         engine.dispose(close=False)  # the parent's pooled connections stay the parent's
         with engine.connect() as child_conn:
             try:
-                _execute(engine, child_conn, job, memory_mb=memory_mb)
+                _execute(
+                    engine,
+                    child_conn,
+                    job,
+                    memory_mb=memory_mb,
+                    defer=defer,
+                    xlsx_limits=xlsx_limits,
+                )
             except DBAPIError as exc:
                 raise DatabaseGone from exc
 
@@ -159,8 +208,20 @@ def _execute_capped(engine: Engine, conn: Connection, job: dict, memory_mb: int)
     return False
 
 
-def _execute(engine: Engine, conn: Connection, job: dict, *, memory_mb: int = 0) -> bool:
-    """Run one job; True when it committed a write."""
+def _execute(
+    engine: Engine,
+    conn: Connection,
+    job: dict,
+    *,
+    memory_mb: int = 0,
+    defer: bool = False,
+    xlsx_limits: XlsxLimits | None = None,
+) -> bool:
+    """Run one job; True when it committed a write.
+
+    With `defer`, its rows commit with their kinds « being recomputed » and the refresh is
+    left to the job behind it (orchestration.import_then_refresh).
+    """
     options = dict(job["options"] or {})
     if options.get("mapping"):
         options["mapping"] = Path(options["mapping"])
@@ -176,6 +237,8 @@ def _execute(engine: Engine, conn: Connection, job: dict, *, memory_mb: int = 0)
             actor=job["actor"],
             on_step=heartbeat.stage,
             commit_between=not dry_run,  # rows first, then their kinds' refresh
+            defer_refresh=defer and not dry_run,
+            xlsx_limits=xlsx_limits,
             **options,
         )
         body = report.as_dict()
@@ -309,6 +372,7 @@ class Worker:
         retention_days: int = 0,
         memory_mb: int = DEFAULT_MEMORY_MB,
         purge_urls: str = "",
+        xlsx_limits: XlsxLimits | None = None,
     ) -> None:
         """A worker on `engine` looking at the queue every `interval_s` seconds.
 
@@ -319,6 +383,7 @@ class Worker:
         """
         self.engine, self.interval_s = engine, interval_s
         self.memory_mb, self.purge_urls = memory_mb, purge_urls
+        self.xlsx_limits = xlsx_limits
         self.retention = Retention(retention_days)
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -348,6 +413,8 @@ class Worker:
                     retention_days=self.retention.due(),
                     memory_mb=self.memory_mb,
                     purge_urls=self.purge_urls,
+                    stop=self._stop,
+                    xlsx_limits=self.xlsx_limits,
                 )
             except Exception:  # the database went away: try again at the next tick
                 log.warning("job worker: queue not reachable", exc_info=True)

@@ -14,6 +14,7 @@ from flask import Flask, current_app
 
 from geocoop import jobs
 from geocoop.db import make_engine, resolve_url
+from geocoop.ingest.xlsx_guard import XlsxLimits
 from geocoop.web.database import connection
 
 
@@ -35,6 +36,7 @@ class _State:
                     retention_days=settings.jobs_retention_days,
                     memory_mb=settings.job_memory_mb,
                     purge_urls=settings.cache_purge_urls,
+                    xlsx_limits=XlsxLimits.from_settings(settings),
                 ).start()
 
     def stop(self) -> None:

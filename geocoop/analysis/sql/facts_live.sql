@@ -30,32 +30,36 @@ WITH scope AS (
          OR (CAST(:parent_level AS text) = 'departement' AND t.departement_code = CAST(:parent_code AS text))
          OR (CAST(:parent_level AS text) = 'region' AND t.region_code = CAST(:parent_code AS text)))
 ), f AS (
-  SELECT s.commune_code, s.nearest_edge_m AS nearest_m, s.covered_perimeter AS cp,
-         CASE WHEN CAST(:live AS boolean)
-              THEN COALESCE(s.nearest_edge_m <= COALESCE(CAST(:distance_m AS float8),
-                                                         k.service_distance_m), false)
-              ELSE s.covered_distance END AS cd
+  -- one row per commune × kind (:kinds_all) or commune × kept profile, with whether it
+  -- covers the commune under :rule; a commune is covered when one of its rows does, and
+  -- its nearest is the smallest: over a kind's kept profiles that is the min-nearest /
+  -- any-perimeter rule above, without grouping by kind first
+  SELECT s.commune_code, s.nearest_edge_m AS nearest_m,
+         CASE CAST(:rule AS text)
+           WHEN 'perimeter' THEN s.covered_perimeter
+           ELSE (CASE WHEN CAST(:live AS boolean)
+                      THEN COALESCE(s.nearest_edge_m <= COALESCE(CAST(:distance_m AS float8),
+                                                                 k.service_distance_m), false)
+                      ELSE s.covered_distance END)
+                OR (CAST(:rule AS text) = 'any' AND s.covered_perimeter) END AS covered
   FROM analysis_commune_kind s
   JOIN kind k ON k.code = s.kind_code
   WHERE s.kind_code = ANY (CAST(:kinds_all AS text[]))
     AND (CAST(:parent_level AS text) IS NULL OR s.commune_code = ANY (ARRAY(SELECT code FROM scope)))
   UNION ALL
-  SELECT p.commune_code, min(p.nearest_edge_m), bool_or(p.covered_perimeter),
-         COALESCE(min(p.nearest_edge_m) <= COALESCE(CAST(:distance_m AS float8),
-                                                    min(k.service_distance_m)), false)
+  SELECT p.commune_code, p.nearest_edge_m,
+         CASE CAST(:rule AS text)
+           WHEN 'perimeter' THEN p.covered_perimeter
+           ELSE COALESCE(p.nearest_edge_m <= COALESCE(CAST(:distance_m AS float8),
+                                                      k.service_distance_m), false)
+                OR (CAST(:rule AS text) = 'any' AND p.covered_perimeter) END
   FROM analysis_commune_profile p
   JOIN unnest(CAST(:prof_kinds AS text[]), CAST(:prof_ids AS integer[])) AS m(kind_code, profile_id)
     ON m.kind_code = p.kind_code AND m.profile_id = p.profile_id
   JOIN kind k ON k.code = p.kind_code
   WHERE (CAST(:parent_level AS text) IS NULL OR p.commune_code = ANY (ARRAY(SELECT code FROM scope)))
-  GROUP BY p.commune_code, p.kind_code
 ), cc AS (
-  SELECT f.commune_code,
-         bool_or(CASE CAST(:rule AS text)
-                   WHEN 'distance' THEN f.cd
-                   WHEN 'perimeter' THEN f.cp
-                   ELSE f.cd OR f.cp END) AS covered,
-         min(f.nearest_m) AS nearest_m
+  SELECT f.commune_code, bool_or(f.covered) AS covered, min(f.nearest_m) AS nearest_m
   FROM f
   GROUP BY f.commune_code
 ), coops AS (
