@@ -99,7 +99,8 @@ def statements(conn: Connection) -> list[tuple[str, str, float, float, float, fl
     REPEAT runs, interleaved. On a loaded machine, starting a parallel worker can cost more
     than the whole serial statement; `max_parallel_workers_per_gather = 0` shows that part.
     """
-    from geocoop.sql import composed, fragment, statement
+    from geocoop.analysis.zones import white_zones_statement
+    from geocoop.sql import fragment
 
     kind = conn.execute(
         text(
@@ -107,8 +108,8 @@ def statements(conn: Connection) -> list[tuple[str, str, float, float, float, fl
             "GROUP BY kind_code, zone_id ORDER BY count(*) DESC LIMIT 1"
         )
     ).scalar()
-    recount = composed("analysis/white_zones", members=fragment("analysis/zones_members_stored"))
-    stored = statement("analysis/white_zones_stored")
+    recount = white_zones_statement(fragment("analysis/zones_members_stored"))
+    stored = white_zones_statement()
     rows = []
     for label, level, code, limit in cases(conn):
         params = {

@@ -12,7 +12,8 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 from geocoop.analysis import compute, zones
-from geocoop.sql import composed, fragment, statement, table
+from geocoop.analysis.zones import white_zones_statement
+from geocoop.sql import fragment, table
 
 LEVELS = {"epci": "epci_code", "departement": "departement_code", "region": "region_code"}
 
@@ -79,8 +80,8 @@ def _clustered(conn: Connection, kind: str, parent: tuple[str, str] | None) -> N
         "parent_code": code,
     }
     live = fragment("analysis/zones_members_live", source=table(compute.STORED_TABLE))
-    clustered = conn.execute(composed("analysis/white_zones", members=live), params)
-    stored = conn.execute(statement("analysis/white_zones_stored"), params)
+    clustered = conn.execute(white_zones_statement(live), params)
+    stored = conn.execute(white_zones_statement(), params)
     # a sum of floats depends on its order (last bit): areas compared to the metre²
     rows = [
         [{**r, "area_km2": round(r["area_km2"], 6)} for r in result.mappings()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from psycopg.sql import Composable
 from sqlalchemy import Connection, TextClause
 
 from geocoop.analysis import compute
@@ -17,6 +18,19 @@ from geocoop.analysis.params import (
 )
 from geocoop.analysis.zone_names import part_note, zone_name, zone_reason
 from geocoop.sql import composed, fragment, statement, table
+
+
+def white_zones_statement(members: Composable | None = None) -> TextClause:
+    """The white-zone list's statement: read from the stored zone rows, or over `members`.
+
+    `members` is a zones_members_* fragment (whole figures summed over each zone's
+    members); None reads them from analysis_zone (rule "any", stored figures current).
+    Both end with the same answer (white_zones_answer.sql).
+    """
+    answer = fragment("analysis/white_zones_answer")
+    if members is None:
+        return composed("analysis/white_zones_stored", answer=answer)
+    return composed("analysis/white_zones", members=members, answer=answer)
 
 
 def white_zones(
@@ -69,16 +83,16 @@ def white_zones(
     stored = kind in compute.stored_kinds(conn, [kind])
     if rule == "any" and stored and not recount:
         # the stored zones carry their whole figures: only the parent's communes are read
-        sql = statement("analysis/white_zones_stored")
+        sql = white_zones_statement()
     elif rule == "any" and stored:
-        sql = composed("analysis/white_zones", members=fragment("analysis/zones_members_stored"))
+        sql = white_zones_statement(fragment("analysis/zones_members_stored"))
     else:
         source = compute.STORED_TABLE
         if not stored:
             compute.compute(conn, [kind])
             source = compute.WORK_TABLE
         members = fragment("analysis/zones_members_live", source=table(source))
-        sql = composed("analysis/white_zones", members=members)
+        sql = white_zones_statement(members)
     params = {
         "kind": kind,
         "rule": rule,

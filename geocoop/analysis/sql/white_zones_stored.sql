@@ -92,24 +92,4 @@ WITH scope AS (
   ) w ON true
   WHERE ids.zone_id IN (SELECT zone_id FROM z)
 )
-SELECT z.*,
-       w.communes_count AS zone_communes_count, w.population AS zone_population,
-       w.departements_count AS zone_departements_count,
-       mc.name AS main_commune_name, mc.departement_code AS main_departement,
-       (SELECT array_agg(d.name ORDER BY d.code)
-        FROM territory d
-        WHERE d.level = 'departement' AND d.code = ANY (z.departements)) AS departement_names,
-       c.name AS nearest_name,
-       k.service_distance_m, k.label_fr AS kind_label_fr, k.label_en AS kind_label_en,
-       -- dissolved outline of the clipped part, as white_zones.sql draws it
-       CASE WHEN CAST(:with_geometry AS boolean) THEN (
-         SELECT ST_AsGeoJSON(
-                  geocoop_coverage_union(array_agg(COALESCE(t.geom_simplified, t.geom))), 5)
-         FROM territory t
-         WHERE t.level = 'commune' AND t.code = ANY (z.communes)) END AS geometry
-FROM z
-JOIN whole w ON w.zone_id = z.zone_id
-JOIN territory mc ON mc.level = 'commune' AND mc.code = z.main_commune
-JOIN kind k ON k.code = :kind
-LEFT JOIN cooperation c ON c.id = z.nearest_id
-ORDER BY z.population DESC, z.zone_id, z.part;
+{answer}
