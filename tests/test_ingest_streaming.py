@@ -5,13 +5,13 @@ Never held in memory all at once (the 10^6-row figure is benchmarks/bench_stream
 
 from __future__ import annotations
 
-import tracemalloc
 from pathlib import Path
 
 from sqlalchemy import text
 
 from geocoop.ingest.cooperations import import_cooperations
 from geocoop.ingest.tabular import open_csv, read_csv
+from tests.support.memory import peak_mb
 
 
 def write_rows(path: Path, rows: int, extra: str = "") -> Path:
@@ -30,14 +30,6 @@ def write_rows(path: Path, rows: int, extra: str = "") -> Path:
     return path
 
 
-def peak_mb(work) -> tuple[object, float]:
-    """What `work()` returns, and the most Python memory it held at once (MB)."""
-    tracemalloc.start()
-    try:
-        result = work()
-        return result, tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
 
 
 def test_a_streamed_csv_holds_one_row_at_a_time(tmp_path):

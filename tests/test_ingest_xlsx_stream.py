@@ -7,7 +7,6 @@ The same rows as a CSV give the same import; a refused row names its sheet, row 
 from __future__ import annotations
 
 import csv
-import tracemalloc
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from geocoop.ingest.cooperations import import_cooperations
 from geocoop.ingest.report import write_rejects_csv
 from geocoop.ingest.tabular import within_memory
 from geocoop.ingest.tabular_xlsx import open_xlsx, read_xlsx
+from tests.support.memory import peak_mb
 
 HEADER = ["ID", "Nom", "Latitude", "Longitude", "Type", "Créée le", "Description"]
 ROWS = 3000
@@ -73,14 +73,6 @@ def write_both(folder: Path, rows, sheet: str = "Liste") -> tuple[Path, Path]:
     return xlsx, path
 
 
-def peak_mb(work) -> tuple[object, float]:
-    """What `work()` returns, and the most Python memory it held at once (MB)."""
-    tracemalloc.start()
-    try:
-        result = work()
-        return result, tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
 
 
 def stored(conn, source: str) -> dict[str, tuple]:
