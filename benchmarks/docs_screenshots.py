@@ -33,6 +33,11 @@ SHOTS = (
      "#funders-table"),
     ("data-status-en.png", "/?lang=en&kinds=tiers_lieu,pat,ptce", (1280, 800),
      "#kind-options"),
+    # journey (a): an EPCI's panel, its uncovered communes listed (open up to 50) with the CSV
+    ("journey-epci-communes.png", "/?kinds=tiers_lieu&t=200065928&tl=epci", (1280, 1000),
+     "#panel-communes details.uncovered[open]"),
+    ("journey-epci-communes-en.png", "/?lang=en&kinds=tiers_lieu&t=200065928&tl=epci",
+     (1280, 1000), "#panel-communes details.uncovered[open]"),
     # journey (c)'s last step: the plan of 10 posts of the top département, post 1 opened
     ("journey-funder-posts.png", "/?departement=35&posts=10&radius_km=20",
      (1100, 720), "#posts-list li", ".post-marker[data-rank='1']"),
