@@ -24,6 +24,9 @@ CSV_COLUMNS = {
     "en": ("kind", "insee_code", "commune", "population", "covered", "nearest_cooperation",
            "distance_km", "perimeter"),
 }  # fmt: skip
+# A page lists this many communes per list, largest first (a région has thousands: every
+# one is in the CSV, and every count and population stays the whole list's)
+PAGE_ROWS = 300
 
 
 def _kind_communes(
@@ -83,6 +86,21 @@ def territory_communes(
         "rule": rule,
         "distance_m": distance_m,
         "kinds": [_kind_communes(conn, territory, k, rule, distance_m, filters) for k in chosen],
+    }
+
+
+def shortened(answer: dict, rows: int = PAGE_ROWS) -> dict:
+    """The lists cut to their `rows` most populated communes, for a page.
+
+    Counts and populations are those of the whole lists (computed before the cut); each
+    block says how many rows it kept, so the page can say the rest is in the CSV.
+    """
+    return {
+        **answer,
+        "kinds": [
+            {**b, "covered": b["covered"][:rows], "uncovered": b["uncovered"][:rows], "rows": rows}
+            for b in answer["kinds"]
+        ],
     }
 
 
