@@ -14,7 +14,7 @@ import io
 
 from sqlalchemy import Connection
 
-from geocoop.maps.panel import analysis_api, selected_kinds
+from geocoop.maps.panel import analysis_api, selected_kinds, serial_plans
 from geocoop.maps.territory import find_territory
 from geocoop.text import safe_cell
 
@@ -79,14 +79,17 @@ def territory_communes(
     Largest population first, each with its nearest cooperation; a kind without data lists none
     (it says so).
     """
-    territory = find_territory(conn, code, level)
-    chosen = selected_kinds(conn, kinds)
-    return {
-        "territory": {k: territory[k] for k in ("level", "code", "name", "population")},
-        "rule": rule,
-        "distance_m": distance_m,
-        "kinds": [_kind_communes(conn, territory, k, rule, distance_m, filters) for k in chosen],
-    }
+    with serial_plans(conn):
+        territory = find_territory(conn, code, level)
+        chosen = selected_kinds(conn, kinds)
+        return {
+            "territory": {k: territory[k] for k in ("level", "code", "name", "population")},
+            "rule": rule,
+            "distance_m": distance_m,
+            "kinds": [
+                _kind_communes(conn, territory, k, rule, distance_m, filters) for k in chosen
+            ],
+        }
 
 
 def shortened(answer: dict, rows: int = PAGE_ROWS) -> dict:
