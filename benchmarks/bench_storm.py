@@ -57,15 +57,30 @@ from geocoop.text import normalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "performance-storm.md"
-SOURCE_DB, STORM_DB = "geocoop_bench", "geocoop_storm"
+# the national database to copy: bench_filters keeps "geocoop_bench"; the ready national
+# copies (/tmp/quiet-pg) and bench_interactive's cluster call it "geocoop"
+SOURCE_DB = os.environ.get("GEOCOOP_BENCH_DB", "geocoop_bench")
+STORM_DB = "geocoop_storm"
+# the checkout whose geocoop the servers (gunicorn, the writer) run: another one measures
+# its code under the same storm, same read mix and same load generator (before/after)
+CODE = Path(os.environ.get("GEOCOOP_BENCH_CODE") or ROOT).resolve()
 KIND, SOURCE = "tiers_lieu", "storm"
 READS = [
-    "/api/features/collections/cooperations/items/{item}",
-    "/api/features/collections/communes/items?bbox=-1.8,48.0,-1.5,48.3&limit=10",
-    "/api/maps/coverage?level=departement",
-    "/api/analysis/territories/epci/200065928",
-    "/healthz",
+    ("item", "/api/features/collections/cooperations/items/{item}"),
+    ("bbox", "/api/features/collections/communes/items?bbox=-1.8,48.0,-1.5,48.3&limit=10"),
+    ("filter", "/api/maps/coverage?level=departement"),
+    ("summary", "/api/analysis/territories/epci/200065928"),
+    ("floor", "/healthz"),
 ]
+
+
+def read_mix(conn, mix: str, item: int) -> list[tuple[str, str]]:
+    """(family, URL) of the readers: the basic mix, or every URL of bench_interactive."""
+    if mix == "basic":
+        return [(family, url.format(item=item)) for family, url in READS]
+    from benchmarks.bench_interactive import endpoints
+
+    return [(family, url) for family, _label, urls in endpoints(conn) for url in urls]
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -179,11 +194,11 @@ def multipart(body: bytes, fields: dict[str, str]) -> tuple[bytes, str]:
 class Readers:
     """R threads asking the read mix in turn, each latency tagged with the phase."""
 
-    def __init__(self, base: str, urls: list[str], count: int) -> None:
-        """`count` readers of `urls` on `base`, not started."""
+    def __init__(self, base: str, urls: list[tuple[str, str]], count: int) -> None:
+        """`count` readers of `urls` ((family, URL)) on `base`, not started."""
         self.base, self.urls = base, urls
         self.phase = "warm-up"
-        self.samples: list[tuple[str, float, int]] = []
+        self.samples: list[tuple[str, float, int, str]] = []
         self._stop = threading.Event()
         self._threads = [threading.Thread(target=self._run, args=(i,)) for i in range(count)]
 
@@ -201,7 +216,7 @@ class Readers:
     def _run(self, offset: int) -> None:
         i = offset
         while not self._stop.is_set():
-            url = self.urls[i % len(self.urls)]
+            family, url = self.urls[i % len(self.urls)]
             i += 1
             phase = self.phase
             started = time.perf_counter()
@@ -213,11 +228,15 @@ class Readers:
                 status = exc.code
             except OSError:
                 status = 0
-            self.samples.append((phase, time.perf_counter() - started, status))
+            self.samples.append((phase, time.perf_counter() - started, status, family))
 
-    def of(self, phase: str) -> list[tuple[float, int]]:
-        """(seconds, status) of the reads started in `phase`."""
-        return [(s, c) for p, s, c in self.samples if p == phase]
+    def of(self, phase: str, family: str | None = None) -> list[tuple[float, int]]:
+        """(seconds, status) of the reads started in `phase` (of one `family`, or all)."""
+        return [(s, c) for p, s, c, f in self.samples if p == phase and family in (None, f)]
+
+    def families(self) -> list[str]:
+        """The families of the read mix, in its order."""
+        return list(dict.fromkeys(f for f, _u in self.urls))
 
 
 def post_upload(base: str, token: str, data: bytes, ctype: str, answers: list) -> None:
@@ -260,6 +279,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--idle-seconds", type=float, default=40)
     parser.add_argument("--drain-seconds", type=float, default=480)
+    parser.add_argument(
+        "--mix", choices=("basic", "interactive"), default="basic",
+        help="basic: item, bbox, choropleth, EPCI summary, /healthz; interactive: every URL "
+        "of bench_interactive (summaries, lists, explain, panels, fiches, live filters)",
+    )  # fmt: skip
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # clean up the servers as well
     keep = os.environ.get("GEOCOOP_BENCH_PGDATA")
@@ -293,18 +317,19 @@ def main() -> int:
             "GEOCOOP_SECRET_KEY": "bench",
             "GEOCOOP_JOBS_DIR": str(jobs_dir),
             "GEOCOOP_JOBS_WORKER": "false",
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": str(CODE),
         }
         bindir = Path(sys.executable).parent
         log = open(jobs_dir.parent / f"{jobs_dir.name}.log", "w", encoding="utf-8")  # noqa: SIM115
         procs.append(subprocess.Popen(
-            [str(bindir / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
+            [str(bindir / "gunicorn"), "-c", str(CODE / "gunicorn.conf.py"),
              "geocoop.web.wsgi:app"],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
+            env=env, cwd=CODE, stdout=subprocess.DEVNULL, stderr=log,
         ))  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         wait_up(base)
-        urls = [u.format(item=item) for u in READS]
+        with engine.connect() as conn:
+            urls = read_mix(conn, args.mix, item)
         readers = Readers(base, urls, args.readers)
         readers.start()
         time.sleep(5)  # warm-up: pools and caches
@@ -313,7 +338,7 @@ def main() -> int:
         # the writer starts with the storm: its start-up is not the readers' business idle
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "geocoop", "jobs", "work", "--interval", "1"],
-            env=env, cwd=ROOT, stdout=log, stderr=log,
+            env=env, cwd=CODE, stdout=log, stderr=log,
         ))  # fmt: skip
         readers.phase = "storm"
         answers: list = []
@@ -417,7 +442,12 @@ NOTES = """
 """
 
 
+INTERACTIVE_OUT = ROOT / "docs" / "performance-interactive.md"
+STORM_START, STORM_END = "<!-- storm: bench_storm --mix interactive -->", "<!-- /storm -->"
+
+
 def write(args, communes, coops, readers, answers, accepted_s, drained_s, state, result) -> None:
+    """The report: docs/performance-storm.md (basic mix) or a section of the interactive one."""
     idle, storm = readers.of("idle"), readers.of("storm")
     statuses: dict = {}
     for status, _retries, _s in answers:
@@ -436,18 +466,35 @@ def write(args, communes, coops, readers, answers, accepted_s, drained_s, state,
             f"{ratio:.2f}× | {errors} |"
         )
 
+    def family_row(family: str) -> str:
+        quiet, busy = readers.of("idle", family), readers.of("storm", family)
+        if not quiet or not busy:
+            return f"| {family} | {len(quiet)} | – | – | {len(busy)} | – | – | – |"
+        q = [1000 * s for s, _c in quiet]
+        b = [1000 * s for s, _c in busy]
+        errors = sum(1 for _s, c in quiet + busy if c != 200)
+        return (
+            f"| {family} | {len(q)} | {statistics.median(q):.0f} | {_pct(q, 0.95):.0f} | "
+            f"{len(b)} | {statistics.median(b):.0f} | {_pct(b, 0.95):.0f} | "
+            f"{_pct(b, 0.95) / _pct(q, 0.95):.2f}× | {errors} |"
+        )
+
     load = os.getloadavg()[0]
     met = "met" if storm and _pct([s for s, _ in storm], 0.95) <= 1.2 * _pct(
         [s for s, _ in idle], 0.95) else "**not met**"  # fmt: skip
+    if args.mix == "basic":
+        asked = ", ".join(f"`{u}`" for _f, u in READS)
+    else:
+        asked = f"every URL of bench_interactive ({len(readers.urls)}: summaries, lists, "
+        asked += "explain, panels, fiches, live filters), through HTTP"
+    code = "this checkout" if CODE == ROOT else f"the checkout `{CODE}`"
     lines = [
-        "# Upload storm on all of France",
-        "",
-        f"`benchmarks/bench_storm.py --uploads {args.uploads} --rows {args.rows}`: the "
-        f"national database of bench_filters ({communes:,} communes, {coops:,} cooperations, "
+        f"`benchmarks/bench_storm.py --uploads {args.uploads} --rows {args.rows} --mix "
+        f"{args.mix}`: the national database ({communes:,} communes, {coops:,} cooperations, "
         "stored analysis) copied for the run; gunicorn.conf.py with "
         f"{args.workers} gthread workers × 4 threads (no job thread in the web processes) "
-        "and one writer, `geocoop jobs work`, started with the storm. "
-        f"{args.readers} reader threads ask in turn: {', '.join(f'`{u}`' for u in READS)}. "
+        f"and one writer, `geocoop jobs work`, started with the storm; servers run {code}. "
+        f"{args.readers} reader threads ask in turn: {asked}. "
         f"*idle*: {args.idle_seconds:.0f} s before the storm; *storm*: from the first upload "
         "until the queue drained. "
         f"{args.uploads} clients post the same {args.rows:,}-row CSV (kind `{KIND}`, one "
@@ -461,6 +508,11 @@ def write(args, communes, coops, readers, answers, accepted_s, drained_s, state,
         row("idle (baseline)", idle),
         row("during the storm", storm),
         "",
+        "| family | idle samples | idle p50 ms | idle p95 ms | storm samples | storm p50 ms "
+        "| storm p95 ms | p95 storm / idle | errors |",
+        "|---|---|---|---|---|---|---|---|---|",
+        *(family_row(f) for f in readers.families()),
+        "",
         f"- Target (issue 14): reads' p95 during the storm within 20 % of idle: {met}.",
         f"- Uploads: {len(answers)} answered, statuses {statuses}, after {retries} retries on "
         f"429/503 in all; the last answered {accepted_s:.1f} s after the first was sent "
@@ -471,9 +523,16 @@ def write(args, communes, coops, readers, answers, accepted_s, drained_s, state,
         f"{result['expected_rows']:,}); kinds still « en cours de recalcul »: "
         f"{result['pending']}; stored commune × `{KIND}` facts: {result['facts']:,}; "
         f"filtered variants answered from fresh stored facts: {result['fresh']}.",
-        NOTES.replace("N imports", f"{args.uploads} imports"),
     ]
-    OUT.write_text("\n".join(lines), encoding="utf-8")
+    if args.mix == "basic":
+        lines = ["# Upload storm on all of France", "", *lines]
+        lines.append(NOTES.replace("N imports", f"{args.uploads} imports"))
+        OUT.write_text("\n".join(lines), encoding="utf-8")
+    else:
+        from benchmarks.sections import replace_marked
+
+        section = [STORM_START, "", "## Under an upload storm", "", *lines, "", STORM_END]
+        replace_marked(INTERACTIVE_OUT, "\n".join(section), STORM_START, STORM_END)
     print("\n".join(lines))
 
 

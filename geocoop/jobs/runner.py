@@ -31,7 +31,8 @@ from sqlalchemy.exc import DBAPIError
 from geocoop.errors import GeocoopError
 from geocoop.ingest.xlsx_guard import XlsxLimits
 from geocoop.jobs import queue
-from geocoop.jobs.isolate import DATABASE_GONE, DatabaseGone, run_capped
+from geocoop.jobs.background import lower_session_priority
+from geocoop.jobs.isolate import DATABASE_GONE, JOB_NICENESS, DatabaseGone, run_capped
 from geocoop.orchestration import (
     import_cooperations_then_refresh,
     import_partnerships_then_refresh,
@@ -180,6 +181,10 @@ def _execute_capped(
         engine.dispose(close=False)  # the parent's pooled connections stay the parent's
         with engine.connect() as child_conn:
             try:
+                # the child's own session, gone with it: the import's SQL yields to reads
+                how = lower_session_priority(child_conn, JOB_NICENESS)
+                child_conn.commit()  # a session setting rolled back would be lost
+                log.info("job %s: %s", job["id"], how)
                 _execute(
                     engine,
                     child_conn,
