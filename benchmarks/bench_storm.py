@@ -88,18 +88,20 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(p * (len(ordered) - 1))))]
 
 
-def national_cluster(folder: Path | None) -> tuple[EmbeddedCluster, Path, bool]:
-    """A started cluster holding the national database `SOURCE_DB` (built when absent)."""
+def national_cluster(
+    folder: Path | None, source_db: str = SOURCE_DB
+) -> tuple[EmbeddedCluster, Path, bool]:
+    """A started cluster holding the national database `source_db` (built when absent)."""
     from benchmarks.bench_filters import build
 
     owned = folder is None
     folder = folder or Path(tempfile.mkdtemp(prefix="gcst-", dir="/tmp"))
-    cluster = EmbeddedCluster(folder, SOURCE_DB, fast=True)
+    cluster = EmbeddedCluster(folder, source_db, fast=True)
     fresh = not cluster.is_initialised()
     cluster.start()
     if fresh:
         engine = make_engine(
-            cluster.url(SOURCE_DB),
+            cluster.url(source_db),
             load_settings({"pool_size": 2, "statement_timeout_ms": 600000}),
         )
         upgrade(engine)
@@ -108,12 +110,12 @@ def national_cluster(folder: Path | None) -> tuple[EmbeddedCluster, Path, bool]:
     return cluster, folder, owned
 
 
-def storm_database(cluster: EmbeddedCluster) -> str:
+def storm_database(cluster: EmbeddedCluster, source_db: str = SOURCE_DB) -> str:
     """A fresh copy of the national database (the original stays untouched)."""
     admin = create_engine(cluster.url("postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {STORM_DB}"))
-        conn.execute(text(f"CREATE DATABASE {STORM_DB} TEMPLATE {SOURCE_DB}"))
+        conn.execute(text(f"CREATE DATABASE {STORM_DB} TEMPLATE {source_db}"))
     admin.dispose()
     return cluster.url(STORM_DB)
 
@@ -271,7 +273,11 @@ def queue_state(engine) -> dict[str, int]:
         return dict(conn.execute(text("SELECT status, count(*) FROM job GROUP BY 1")).all())
 
 
-def main() -> int:
+def main(argv: list[str] | None = None, folder: Path | None = None) -> int:
+    """Run the storm (`argv`: the command line's options) on the cluster of `folder`.
+
+    Without `folder`: GEOCOOP_BENCH_PGDATA's, or a throw-away one built for the run.
+    """
     parser = argparse.ArgumentParser()
     parser.add_argument("--uploads", type=int, default=200)
     parser.add_argument("--rows", type=int, default=2000)
@@ -284,14 +290,17 @@ def main() -> int:
         help="basic: item, bbox, choropleth, EPCI summary, /healthz; interactive: every URL "
         "of bench_interactive (summaries, lists, explain, panels, fiches, live filters)",
     )  # fmt: skip
-    args = parser.parse_args()
+    parser.add_argument("--source-db", default=SOURCE_DB, help="the national database to copy")
+    args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # clean up the servers as well
     keep = os.environ.get("GEOCOOP_BENCH_PGDATA")
-    cluster, folder, owned = national_cluster(Path(keep) if keep else None)
+    cluster, folder, owned = national_cluster(
+        folder or (Path(keep) if keep else None), args.source_db
+    )
     jobs_dir = Path(tempfile.mkdtemp(prefix="gcst-jobs-", dir="/tmp"))
     procs: list[subprocess.Popen] = []
     try:
-        url = storm_database(cluster)
+        url = storm_database(cluster, args.source_db)
         engine = make_engine(url, load_settings({"pool_size": 2}))
         store_name_keys(engine)
         with engine.begin() as conn:
