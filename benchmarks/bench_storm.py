@@ -200,9 +200,11 @@ class Readers:
         """`count` readers of `urls` ((family, URL)) on `base`, not started."""
         self.base, self.urls = base, urls
         self.phase = "warm-up"
-        self.samples: list[tuple[str, float, int, str]] = []
+        self.samples: list[tuple[str, float, int, str, float]] = []
         self._stop = threading.Event()
-        self._threads = [threading.Thread(target=self._run, args=(i,)) for i in range(count)]
+        self._threads = [
+            threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(count)
+        ]
 
     def start(self) -> None:
         """Start reading."""
@@ -230,11 +232,24 @@ class Readers:
                 status = exc.code
             except OSError:
                 status = 0
-            self.samples.append((phase, time.perf_counter() - started, status, family))
+            elapsed = time.perf_counter() - started
+            self.samples.append((phase, elapsed, status, family, started))
 
     def of(self, phase: str, family: str | None = None) -> list[tuple[float, int]]:
         """(seconds, status) of the reads started in `phase` (of one `family`, or all)."""
-        return [(s, c) for p, s, c, f in self.samples if p == phase and family in (None, f)]
+        return [(s, c) for p, s, c, f, _t in self.samples if p == phase and family in (None, f)]
+
+    def timeline(self, start: float, step: float = 30.0) -> list[str]:
+        """p50/p95 of the reads started in each `step`-second window after `start`."""
+        windows: dict[int, list[float]] = {}
+        for _p, s, _c, _f, t in self.samples:
+            if t >= start:
+                windows.setdefault(int((t - start) // step), []).append(1000 * s)
+        return [
+            f"{int(k * step):5d}-{int((k + 1) * step):5d} s: {len(v):5d} reads, p50 "
+            f"{statistics.median(v):6.0f} ms, p95 {_pct(v, 0.95):6.0f} ms"
+            for k, v in sorted(windows.items())
+        ]
 
     def families(self) -> list[str]:
         """The families of the read mix, in its order."""
@@ -370,6 +385,7 @@ def main(argv: list[str] | None = None, folder: Path | None = None) -> int:
             print(f"  {time.perf_counter() - storm_start:6.0f} s queue {state}", flush=True)
         drained_s = time.perf_counter() - storm_start
         readers.stop()
+        print("reads during the storm, by window:", *readers.timeline(storm_start), sep="\n  ")
         procs[1].terminate()  # the current job ends (the queue drained, there is none)
         try:
             procs[1].wait(timeout=300)
