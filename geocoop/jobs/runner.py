@@ -8,6 +8,10 @@ Each job's import, analysis refresh and `done` mark commit together; a failure
 rolls the data back and records the error. `Worker` runs it in a background thread (the
 web process) and `geocoop jobs work` in the foreground.
 
+The upload imports right behind the claimed job join it in a batch (up to BATCH_MAX):
+one child, one transaction, one savepoint per file, one commit and one refresh, each job
+keeping its own report or error (orchestration.import_cooperation_batch).
+
 Each job runs in a forked child whose memory is capped at `memory_mb` (GEOCOOP_JOB_MEMORY_MB,
 `geocoop.jobs.isolate`): over it the import stops with a 413 naming the file (and the line
 when it was reading one), the data rolled back, and the process serving the web goes on.
