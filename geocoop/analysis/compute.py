@@ -15,10 +15,6 @@ from geocoop.sql import sql_source, statement
 AREA_SHARE = 0.5  # a perimeter covering at least half a commune's area covers the commune
 STORED_TABLE, WORK_TABLE = "analysis_commune_kind", "analysis_work"
 NO_FILTERS: dict = {"category": None, "socio_economic_model": None, "stage": None}
-# From this many communes in scope the nearest points are found set-based (Voronoi cell
-# candidates, the points probing the communes' boxes: nearest_*.sql) rather than by one
-# nearest-neighbour probe per commune (commune_distance.sql); both give the same rows.
-SET_BASED_NEAREST = 1000
 
 
 def stored_kinds(conn: Connection, kinds: list[str]) -> set[str]:
@@ -81,26 +77,6 @@ def compute_kind(
     return {"points": counts.points, "perimeters": counts.perimeters}
 
 
-def nearest_points(
-    conn: Connection, kind: str, distance_m: float, *, set_based: bool | None = None
-) -> None:
-    """Distance-rule rows of analysis_work for the communes of analysis_communes without one.
-
-    The nearest loaded point of each commune, set-based over many communes, one probe per
-    commune over a few (`set_based` forces either way; the rows are the same).
-    """
-    params = {"kind": kind, "distance_m": float(distance_m)}
-    if set_based is None:
-        count = conn.execute(statement("analysis/communes_count_work")).scalar()
-        set_based = count >= SET_BASED_NEAREST
-    if not set_based:
-        conn.execute(statement("analysis/commune_distance"), params)
-        return
-    conn.execute(statement("analysis/nearest_cells"), params)
-    conn.execute(statement("analysis/nearest_candidates"), params)
-    conn.execute(statement("analysis/nearest_store"), params)
-
-
 def compute_loaded(
     conn: Connection, kind: str, distance_m: float, points: int, perimeters: int
 ) -> None:
@@ -113,8 +89,7 @@ def compute_loaded(
     if not points and not perimeters:
         conn.execute(statement("analysis/commune_empty"), params)
         return
-    # no point: commune_distance.sql gives every commune its row without a nearest
-    nearest_points(conn, kind, distance_m, set_based=None if points else False)
+    conn.execute(statement("analysis/commune_distance"), params)
     if perimeters:
         conn.execute(statement("analysis/commune_perimeter"), {**params, "area_share": AREA_SHARE})
 

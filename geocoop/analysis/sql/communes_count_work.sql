@@ -1,2 +1,0 @@
--- How many communes in scope: the nearest search is set-based from SET_BASED_NEAREST on.
-SELECT count(*) FROM analysis_communes;
