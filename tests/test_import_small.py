@@ -90,6 +90,13 @@ def test_small_imports_equal_a_full_refresh(db_engine, tmp_path):
                 # refreshed where the rows reach, not the kind over every commune
                 assert refreshed["kinds"] == ["tiers_lieu"]
                 assert len(refreshed["incremental"]) == len(rows), refreshed
+                zones = conn.execute(
+                    text(
+                        "SELECT count(DISTINCT zone_id) FROM analysis_commune_kind "
+                        "WHERE kind_code = 'tiers_lieu' AND zone_id IS NOT NULL"
+                    )
+                ).scalar()
+                assert refreshed["white_zones"] == zones
                 pending = conn.execute(text("SELECT count(*) FROM analysis_pending")).scalar()
                 assert pending == 0
                 small = _stored(conn)

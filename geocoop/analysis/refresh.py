@@ -343,6 +343,10 @@ def refresh_written(conn: Connection, written: list[tuple[int, set[str]]]) -> di
         report = {
             "kinds": kinds,
             "incremental": [coop_id for coop_id, _k in written],
+            # the white zones of those kinds now (the CLI says how many)
+            "white_zones": conn.execute(
+                statement("analysis/white_zones_count"), {"kinds": kinds}
+            ).scalar(),
             "coverage_rows_changed": changed,
             "seconds": round(time.perf_counter() - started, 4),
             "phases": phases,
