@@ -294,6 +294,13 @@ def prepare(folder: Path) -> tuple[object, str, dict]:
     with engine.connect() as conn:
         empty = not conn.execute(text("SELECT EXISTS (SELECT 1 FROM cooperation)")).scalar()
     built = build_national(engine) if empty else {}
+    from geocoop.features.summary import refresh_summaries, summaries_current
+
+    with engine.begin() as conn:
+        # as in service: every write stores them, so an upload recomputes only its own
+        # (a database built before summaries existed would make it recompute all of them)
+        if not summaries_current(conn):
+            refresh_summaries(conn)
     with engine.connect() as conn:
         counts = conn.execute(
             text(

@@ -33,6 +33,8 @@ from geocoop.analysis.refresh import (
 )
 from geocoop.features.summary import (
     collections_changed_by_cooperation,
+    collections_changed_by_refresh,
+    collections_changed_by_rows,
     refresh_summaries,
     summaries_current,
 )
@@ -60,28 +62,43 @@ def refresh_analysis(conn: Connection) -> dict:
     stored counts and extents of every collection; returns the refresh report. No kind is
     left « being recomputed ».
     """
-    report = _with_summaries(conn, refresh_all(conn))
+    report = refresh_all(conn)
+    # before the summaries: emptying analysis_pending bumps the data version, which would
+    # leave them describing an older version (every request then recounting)
     clear_pending(conn)
-    return report
+    return _with_summaries(conn, report)
 
 
-def refresh_analysis_for_kinds(conn: Connection, kinds: list[str]) -> dict:
+def _changed_collections(report: dict, kinds: list[str], rows_stored: bool) -> set[str] | None:
+    """What a refresh of `kinds` changed: None (all) when coverage rows came or went.
+
+    With `rows_stored`, the writer already stored the counts of its rows' own collections
+    (`collections_changed_by_rows`) before committing them: not recomputed again.
+    """
+    if report["coverage_rows_changed"]:
+        return None
+    if rows_stored:
+        return collections_changed_by_refresh(kinds)
+    return collections_changed_by_cooperation(kinds)
+
+
+def refresh_analysis_for_kinds(
+    conn: Connection, kinds: list[str], *, rows_stored: bool = False
+) -> dict:
     """Recompute the stored figures of `kinds` only, then the counts and extents.
 
     Recompute the stored figures of `kinds` only (geocoop.analysis.refresh.refresh_kinds),
     or everything when nothing was ever computed; then the stored counts and extents of the
     collections those kinds can change (all of them when coverage rows were added or
-    removed: a kind computed for the first time, or left without data).
+    removed: a kind computed for the first time, or left without data; with `rows_stored`,
+    not those of the rows, stored by their writer).
     """
     if not analysis_computed(conn):
         return refresh_analysis(conn)
     report = refresh_kinds(conn, kinds)
-    changed = None
-    if not report["coverage_rows_changed"]:
-        changed = collections_changed_by_cooperation(report["kinds"])
-    report = _with_summaries(conn, report, changed)
-    clear_pending(conn, kinds)
-    return report
+    changed = _changed_collections(report, report["kinds"], rows_stored)
+    clear_pending(conn, kinds)  # first: it bumps the data version the summaries record
+    return _with_summaries(conn, report, changed)
 
 
 def refresh_analysis_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
@@ -99,20 +116,20 @@ def refresh_analysis_for_cooperation(conn: Connection, cooperation_id: int) -> d
     return _with_summaries(conn, report, changed)
 
 
-def refresh_analysis_for_written(conn: Connection, written: list[tuple[int, set[str]]]) -> dict:
+def refresh_analysis_for_written(
+    conn: Connection, written: list[tuple[int, set[str]]], *, rows_stored: bool = False
+) -> dict:
     """Refresh after a small import row by row, then the counts and extents.
 
     Refresh the stored figures after a small import, row by row
     (geocoop.analysis.refresh.refresh_written), then the counts of the collections those
-    rows' kinds can change; their kinds are no longer « being recomputed ».
+    rows' kinds can change (with `rows_stored`, not those of the rows, stored by their
+    writer); their kinds are no longer « being recomputed ».
     """
     report = refresh_written(conn, written)
-    changed = None
-    if not report["coverage_rows_changed"]:
-        changed = collections_changed_by_cooperation(report["kinds"])
-    report = _with_summaries(conn, report, changed)
-    clear_pending(conn, report["kinds"])
-    return report
+    changed = _changed_collections(report, report["kinds"], rows_stored)
+    clear_pending(conn, report["kinds"])  # first: it bumps the data version
+    return _with_summaries(conn, report, changed)
 
 
 def import_then_refresh(
@@ -172,7 +189,8 @@ def import_then_refresh(
             if touched:
                 mark_pending(conn, touched)
                 # the cooperation layers count the new rows at once; analysis ones follow
-                refresh_summaries(conn, collections_changed_by_cooperation(touched))
+                # (after the refresh, which then leaves the rows' own collections alone)
+                refresh_summaries(conn, collections_changed_by_rows(touched))
             else:
                 refresh_summaries(conn)
             conn.commit()
@@ -184,10 +202,12 @@ def import_then_refresh(
                 written = None
         if on_step is not None:
             on_step("refresh")
+        # with commit_between, the rows' own collections were stored before their commit
+        rows_stored = commit_between and bool(touched)
         if written is not None and set().union(*(k for _i, k in written)) >= set(touched or []):
-            refreshed = refresh_analysis_for_written(conn, written)
+            refreshed = refresh_analysis_for_written(conn, written, rows_stored=rows_stored)
         elif touched:
-            refreshed = refresh_analysis_for_kinds(conn, touched)
+            refreshed = refresh_analysis_for_kinds(conn, touched, rows_stored=rows_stored)
         else:
             refreshed = refresh_analysis(conn)
         if commit_between:
@@ -275,7 +295,7 @@ def import_cooperation_batch(
         refresh = False  # the same files again: the stored figures are already theirs
     if refresh and touched:
         mark_pending(conn, touched)
-        refresh_summaries(conn, collections_changed_by_cooperation(touched))
+        refresh_summaries(conn, collections_changed_by_rows(touched))  # analysis ones follow
     elif refresh or (reports and not accepted):
         refresh_summaries(conn)  # as a lone import does; unchanged files store nothing
     conn.commit()
@@ -286,7 +306,8 @@ def refresh_after_batch(conn: Connection, batch: BatchImport) -> dict:
     """Refresh what a committed batch touched, and what earlier batches left pending; commits."""
     if batch.touched:
         kinds = sorted(set(batch.touched) | set(pending_kinds(conn)))
-        refreshed = refresh_analysis_for_kinds(conn, kinds)
+        # the rows' own collections were stored with them (and by the pending kinds' writers)
+        refreshed = refresh_analysis_for_kinds(conn, kinds, rows_stored=True)
     else:
         refreshed = refresh_analysis(conn)
     conn.commit()

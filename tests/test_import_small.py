@@ -13,6 +13,7 @@ import random
 from sqlalchemy import text
 
 from benchmarks.snapshot import stored_snapshot
+from geocoop.features.summary import summaries_current
 from geocoop.orchestration import import_cooperations_then_refresh, refresh_analysis
 from tests.conftest import truncate_data
 from tests.support.analysis_grid import add_cooperation, insert_grid, lonlat
@@ -47,7 +48,14 @@ def _stored(conn) -> tuple:
     profiles = conn.execute(
         text("SELECT kind_code, profiles_complete FROM analysis_kind_state ORDER BY 1")
     ).all()
-    return stored_snapshot(conn), rollups, outlines, pairs, state, profiles
+    # the served collections' stored counts and extents (their data version aside)
+    summaries = conn.execute(
+        text(
+            "SELECT collection_id, number_matched, extents::text FROM collection_summary "
+            "ORDER BY 1"
+        )
+    ).all()
+    return stored_snapshot(conn), rollups, outlines, pairs, state, profiles, summaries
 
 
 def _csv(path, rows: list[tuple[str, float, float]]):
@@ -99,6 +107,8 @@ def test_small_imports_equal_a_full_refresh(db_engine, tmp_path):
                 assert refreshed["white_zones"] == zones
                 pending = conn.execute(text("SELECT count(*) FROM analysis_pending")).scalar()
                 assert pending == 0
+                # every collection's count stored for the data now: none recounted per request
+                assert summaries_current(conn)
                 small = _stored(conn)
                 refresh_analysis(conn)
                 assert small == _stored(conn), f"turn {turn}: {rows}"

@@ -133,9 +133,27 @@ def collections_changed_by_cooperation(kinds: list[str]) -> set[str]:
     their lines) (coverage keeps one row per commune and kind; when a kind gains or loses
     its coverage rows, recount everything instead).
     """
-    return {"cooperations", "white-zones", "synergy-candidates", "partnerships"} | {
-        f"white-zones-{kind}" for kind in kinds
-    }
+    return collections_changed_by_rows(kinds) | collections_changed_by_refresh(kinds)
+
+
+def collections_changed_by_rows(kinds: list[str]) -> set[str]:
+    """The collections a write of cooperation rows of `kinds` changes, before any refresh.
+
+    The cooperations, and the partnerships (a deleted cooperation takes its own, a moved
+    one moves their lines): what a writer stores before committing its rows.
+    """
+    del kinds  # the same two collections whatever the kinds
+    return {"cooperations", "partnerships"}
+
+
+def collections_changed_by_refresh(kinds: list[str]) -> set[str]:
+    """The collections an incremental refresh of `kinds` changes (not the rows' own).
+
+    The white zones (all kinds, and each of `kinds`) and the synergy candidates: a
+    refresh after a commit whose writer already stored `collections_changed_by_rows`
+    recomputes only these.
+    """
+    return {"white-zones", "synergy-candidates"} | {f"white-zones-{kind}" for kind in kinds}
 
 
 def summaries_current(conn: Connection) -> bool:
