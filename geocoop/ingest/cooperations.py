@@ -9,8 +9,9 @@ a dry run does the same work and rolls the savepoint back.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -34,7 +35,7 @@ from geocoop.ingest.cooperations_store import (
     stage_rows,
     staged_summary,
 )
-from geocoop.ingest.locate import TerritoryIndex
+from geocoop.ingest.locate import ON_DEMAND_ROWS, TerritoryIndex
 from geocoop.ingest.partnerships import link_partner_column
 from geocoop.ingest.report import (
     IngestReport,
@@ -152,7 +153,11 @@ def import_cooperations(
             "en-tête(s) commençant comme une formule de tableur, gardé(s) précédé(s) d'une "
             f"apostrophe : {', '.join(formula_headers[:10])}"
         )
-    builder = RowBuilder(column_map, kinds, kind, territories or TerritoryIndex.load(conn))
+    # a small file reads only the territories its rows name, each one as asked
+    small = territories is None and _at_most(table.rows, ON_DEMAND_ROWS)
+    if territories is None:
+        territories = TerritoryIndex.on_demand(conn) if small else TerritoryIndex.load(conn)
+    builder = RowBuilder(column_map, kinds, kind, territories)
     within_memory(table, file_name, lambda: builder.scan_code_lists(table.rows))
     if builder.codes_are_perimeters:
         report.warnings.append(
@@ -168,7 +173,13 @@ def import_cooperations(
         within_memory(
             table,
             file_name,
-            lambda: stage_rows(conn, _valid_rows(builder, records, report, personal, partnered)),
+            lambda: stage_rows(
+                conn,
+                # built before the COPY: the on-demand index queries this connection
+                list(_valid_rows(builder, records, report, personal, partnered))
+                if small
+                else _valid_rows(builder, records, report, personal, partnered),
+            ),
         )
         lost = {r["line"] for r in locate_staged(conn, source)}
         if lost:
@@ -234,6 +245,13 @@ def import_cooperations(
         if dry_run:
             savepoint.rollback()
     return report
+
+
+def _at_most(rows: Iterable, limit: int) -> bool:
+    """Whether `rows` (a list, or a stream read again from disk) holds at most `limit`."""
+    if isinstance(rows, list):
+        return len(rows) <= limit
+    return sum(1 for _ in itertools.islice(rows, limit + 1)) <= limit
 
 
 def _valid_rows(

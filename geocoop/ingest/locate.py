@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -94,12 +96,45 @@ def commune_search_key(name: str) -> str:
     return match.group(1) if match else key
 
 
+_MISSING = object()  # an on-demand lookup that found nothing (None is a real value)
+# An import of at most this many rows reads the territories it needs one by one
+# (TerritoryIndex.on_demand) instead of all of France.
+ON_DEMAND_ROWS = 100
+
+
+class _Lookup:
+    """A read-only mapping (or set) filled key by key by `fetch` (_MISSING: no such key)."""
+
+    def __init__(self, fetch: Callable[[Any], object]) -> None:
+        self._fetch = fetch
+        self._known: dict = {}
+
+    def _value(self, key: Any) -> object:
+        if key not in self._known:
+            self._known[key] = self._fetch(key)
+        return self._known[key]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        """The value of `key`, or `default`."""
+        value = self._value(key)
+        return default if value is _MISSING else value
+
+    def __contains__(self, key: object) -> bool:
+        return self._value(key) is not _MISSING
+
+    def __getitem__(self, key: Any) -> Any:
+        value = self._value(key)
+        if value is _MISSING:
+            raise KeyError(key)
+        return value
+
+
 @dataclass
 class TerritoryIndex:
     """Codes, names and postcodes of every territory, for lookups without a query per row."""
 
     communes: dict[str, str | None] = field(default_factory=dict)  # code -> département
-    postcodes: dict[str, set[str]] = field(default_factory=dict)  # code -> postcodes
+    postcodes: dict[str, Collection[str]] = field(default_factory=dict)  # code -> postcodes
     names: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (level, key)
     codes: set[tuple[str, str]] = field(default_factory=set)  # (level, code)
     code_changes: dict[str, str] = field(default_factory=dict)
@@ -110,21 +145,66 @@ class TerritoryIndex:
         """Read the territory table and the commune code changes."""
         index = cls()
         names: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for row in conn.execute(statement("ingest/locate_territories")):
-            index.codes.add((row.level, row.code))
-            key = row.name_search or normalize_name(row.name)
-            names[(row.level, key)].append(row.code)
-            if row.level == "commune":
-                index.communes[row.code] = row.departement_code
-                index.postcodes[row.code] = set(row.postcodes or ())
+        # fetched at once and unpacked as tuples: a 1-row upload pays this load over all of
+        # France (~47,000 rows), so no per-row attribute lookup nor set built here
+        rows = conn.execute(statement("ingest/locate_territories")).all()
+        index.codes = {(level, code) for level, code, *_rest in rows}
+        for level, code, name, name_search, _dep, _postcodes in rows:
+            names[(level, name_search or normalize_name(name))].append(code)
+        communes = [r for r in rows if r[0] == "commune"]
+        index.communes = {r[1]: r[4] for r in communes}
+        index.postcodes = {r[1]: r[5] or () for r in communes}
         index.names = dict(names)
-        index.code_changes = {
-            r.old_code: r.new_code for r in conn.execute(statement("ingest/locate_code_changes"))
-        }
+        index.code_changes = dict(conn.execute(statement("ingest/locate_code_changes")).all())
         aliases: dict[str, list[str]] = defaultdict(list)
-        for row in conn.execute(statement("ingest/locate_aliases")):
-            aliases[row.name_search].append(row.code)
+        for key, code in conn.execute(statement("ingest/locate_aliases")).all():
+            aliases[key].append(code)
         index.aliases = dict(aliases)
+        return index
+
+    @classmethod
+    def on_demand(cls, conn: Connection) -> TerritoryIndex:
+        """The same index, read key by key as rows ask (a small import: a few queries).
+
+        Loading every territory of France costs about a second, most of a 1-row upload;
+        here each lookup is one indexed query whose answer is kept. `conn` must be free
+        whenever a row is looked up (cooperations.py builds such rows before their COPY).
+        """
+        index = cls()
+
+        def by_code(code: str) -> dict[str, tuple]:
+            rows = conn.execute(statement("ingest/locate_territories_by_code"), {"code": code})
+            return {r.level: (r.departement_code, r.postcodes or ()) for r in rows}
+
+        levels = _Lookup(by_code)
+
+        def commune(code: str, part: int) -> object:
+            found = levels.get(code).get("commune")
+            return _MISSING if found is None else found[part]
+
+        def named(level_key: tuple[str, str]) -> object:
+            level, key = level_key
+            rows = conn.execute(
+                statement("ingest/locate_territories_by_name"), {"level": level, "key": key}
+            ).all()
+            found = [r.code for r in rows if (r.name_search or normalize_name(r.name)) == key]
+            return found or _MISSING
+
+        def changed(code: str) -> object:
+            new = conn.execute(statement("ingest/locate_code_change_one"), {"code": code})
+            return new.scalar() or _MISSING
+
+        def aliased(key: str) -> object:
+            found = conn.execute(statement("ingest/locate_aliases_one"), {"key": key})
+            return list(found.scalars()) or _MISSING
+
+        # mapping-like stand-ins for the dicts and the set of a full load
+        index.codes = _Lookup(lambda lc: True if lc[0] in levels.get(lc[1]) else _MISSING)  # type: ignore[assignment]
+        index.communes = _Lookup(lambda c: commune(c, 0))  # type: ignore[assignment]
+        index.postcodes = _Lookup(lambda c: commune(c, 1))  # type: ignore[assignment]
+        index.names = _Lookup(named)  # type: ignore[assignment]
+        index.code_changes = _Lookup(changed)  # type: ignore[assignment]
+        index.aliases = _Lookup(aliased)  # type: ignore[assignment]
         return index
 
     def current_commune(self, code: str) -> str | None:
