@@ -48,9 +48,19 @@ def extents(conn: Connection, geometries: Select) -> list[list[float]]:
     centre).
     """
     g = geometries.subquery("g").c.geom
-    box = func.Box2D(g)
-    cx = (func.ST_XMin(box) + func.ST_XMax(box)) / 2
-    cy = (func.ST_YMin(box) + func.ST_YMax(box)) / 2
+    # each geometry's box computed once (materialized), not once per use below: a line
+    # built per row (the synergy candidates) or a commune polygon read once; the min/max
+    # of the boxes are ST_Extent's figures (compared on every collection of all France)
+    boxes = (
+        select(func.Box2D(g).label("box"))
+        .where(g.is_not(None))
+        .cte("boxes")
+        .prefix_with("MATERIALIZED")
+    )
+    box = boxes.c.box
+    x0, y0, x1, y1 = func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box)
+    cx = (x0 + x1) / 2
+    cy = (y0 + y1) / 2
     west, south, east, north = METROPOLE
     area = case(
         (and_(cx.between(west, east), cy.between(south, north)), literal("0")),
@@ -58,15 +68,10 @@ def extents(conn: Connection, geometries: Select) -> list[list[float]]:
             cast(func.floor(cx / 10), Text), literal(","), cast(func.floor(cy / 10), Text)
         ),
     ).label("area")
-    grouped = select(area, func.ST_Extent(g).label("box")).where(g.is_not(None)).group_by(area)
-    sub = grouped.subquery("b")
     rows = conn.execute(
-        select(
-            func.ST_XMin(sub.c.box),
-            func.ST_YMin(sub.c.box),
-            func.ST_XMax(sub.c.box),
-            func.ST_YMax(sub.c.box),
-        ).order_by(sub.c.area)
+        select(func.min(x0), func.min(y0), func.max(x1), func.max(y1))
+        .group_by(area)
+        .order_by(area)
     ).all()
     return [[round(float(v), 6) for v in row] for row in rows]
 
