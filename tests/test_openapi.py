@@ -16,11 +16,11 @@ from openapi_spec_validator import validate
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy import text
 
-# Per operation: 218 operations (37 collections × 4 of them), about 600 requests in the suite;
+# Per operation: 218 operations (37 collections × 4 of them), about 650 requests in the suite;
 # benchmarks/bench_fuzz.py multiplies it by GEOCOOP_FUZZ_SCALE for the long form.
 SCALE = int(os.environ.get("GEOCOOP_FUZZ_SCALE", "1"))
 EXAMPLES = 4 * SCALE
-# The per-kind collections (`coverage-<kind>`, `white-zones-<kind>`: 22 of them, 88
+# The per-kind collections (`coverage-<kind>`, `white-zones-<kind>`: 20 of them, 80
 # operations) are one provider with the same schema but for the kind: every one is still
 # called and checked, the two kinds below with every example and the others with one (the
 # long form gives each of them EXAMPLES).
