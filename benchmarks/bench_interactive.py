@@ -17,6 +17,15 @@ REPEAT times). Writes docs/performance-interactive.md.
     .venv/bin/python -m benchmarks.bench_interactive
     GEOCOOP_BENCH_PGDATA=/tmp/speed-pg .venv/bin/python -m benchmarks.bench_interactive
         # reuse (or build once, then keep) a cluster in that folder
+    GEOCOOP_BENCH_STORM=40 .venv/bin/python -m benchmarks.bench_interactive
+        # then the same endpoints under an upload storm of 40 uploads
+
+The storm phase (GEOCOOP_BENCH_STORM=N uploads) is benchmarks/bench_storm.py with
+`--mix interactive` on a copy of this database: a real gunicorn and one job writer, the
+endpoints above asked over HTTP idle, then while N clients post a 2,000-row file at once;
+p50/p95 per family idle and during the storm, same run, in the « Under an upload storm »
+section of docs/performance-interactive.md (GEOCOOP_BENCH_STORM_ARGS adds options, e.g.
+"--idle-seconds 60 --readers 2").
 """
 
 from __future__ import annotations
@@ -36,6 +45,7 @@ DATA = ROOT.parent / "shared" / "data"
 OUT = ROOT / "docs" / "performance-interactive.md"
 DB = "geocoop"
 REPEAT = int(os.environ.get("GEOCOOP_BENCH_REPEAT", "5"))
+STORM = int(os.environ.get("GEOCOOP_BENCH_STORM", "0"))  # uploads of the storm phase; 0: none
 TARGETS = {"summary": 0.3, "panel": 0.3, "list": 0.3, "explain": 0.3, "fiche": 1.0, "filter": 1.0}
 
 
@@ -252,13 +262,29 @@ def main() -> int:
             timings = build(engine)
         engine.dispose()
         report = run(url, timings)
+        storm = _keep_storm_section()
+        OUT.write_text(report + storm, encoding="utf-8")
+        print(f"wrote {OUT.relative_to(ROOT)}")
+        if STORM:
+            from benchmarks import bench_storm
+
+            extra = os.environ.get("GEOCOOP_BENCH_STORM_ARGS", "").split()
+            argv = ["--mix", "interactive", "--uploads", str(STORM), "--source-db", DB, *extra]
+            bench_storm.main(argv, folder=folder)
     finally:
         if not keep:
             cluster.stop()
             shutil.rmtree(folder, ignore_errors=True)
-    OUT.write_text(report, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)}")
     return 0
+
+
+def _keep_storm_section() -> str:
+    """The storm section bench_storm wrote into the report last time (kept across runs)."""
+    from benchmarks.bench_storm import STORM_END, STORM_START
+
+    current = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
+    a, b = current.find(STORM_START), current.find(STORM_END)
+    return "\n" + current[a : b + len(STORM_END)] + "\n" if 0 <= a < b else ""
 
 
 if __name__ == "__main__":

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import psycopg
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from geocoop.analysis import bundled as analysis_bundled
 from geocoop.analysis.pending import clear_pending, mark_pending, pending_kinds
@@ -34,6 +37,7 @@ from geocoop.features.summary import (
 from geocoop.ingest import bundled as ingest_bundled
 from geocoop.ingest.boundaries import ingest_boundaries
 from geocoop.ingest.cooperations import import_cooperations
+from geocoop.ingest.locate import TerritoryIndex
 from geocoop.ingest.report import IngestReport
 
 if TYPE_CHECKING:
@@ -180,6 +184,84 @@ def refresh_pending(conn: Connection) -> dict | None:
     if not kinds:
         return None
     return refresh_analysis_for_kinds(conn, kinds)
+
+
+@dataclass
+class BatchImport:
+    """What a batch of cooperation files did: one outcome per file, the kinds to refresh."""
+
+    outcomes: list[IngestReport | BaseException]  # a report, or why the file was refused
+    touched: list[str]  # kinds of the accepted rows (« being recomputed » once committed)
+    refresh: bool  # whether the figures must be recomputed (False: nothing, or unchanged)
+
+
+def import_cooperation_batch(
+    conn: Connection,
+    items: Sequence[dict],
+    *,
+    on_item: Callable[[int, str], None] | None = None,
+) -> BatchImport:
+    """Import several cooperation files in one transaction; commits their rows together.
+
+    `items` are the keyword options of `import_cooperations`, each with its `path`. Each file
+    runs in a savepoint of its own: a file refused as a whole, a memory error or a database
+    error that leaves the session usable rolls back its own rows only, and its outcome is
+    the exception; a lost connection propagates (nothing of the batch is kept). The
+    territory lookup index is loaded once for all. Then, as `import_then_refresh` with
+    `commit_between`: the accepted rows commit with their kinds marked « being
+    recomputed » and the cooperation layers' counts stored; the caller refreshes the kinds
+    (`refresh_after_batch`) or leaves them to the next batch. `on_item(i, "start")` and
+    `on_item(i, "end")` frame each file (a job's progress and times).
+    """
+    territories = TerritoryIndex.load(conn)
+    outcomes: list[IngestReport | BaseException] = []
+    for i, item in enumerate(items):
+        options = dict(item)
+        path = Path(options.pop("path"))
+        if on_item is not None:
+            on_item(i, "start")
+        savepoint = conn.begin_nested()
+        try:
+            outcomes.append(import_cooperations(conn, path, territories=territories, **options))
+            savepoint.commit()
+        except DBAPIError as exc:
+            if exc.connection_invalidated or conn.invalidated:
+                raise
+            if isinstance(exc.orig, psycopg.OperationalError) and not isinstance(
+                exc.orig, psycopg.errors.QueryCanceled
+            ):
+                raise  # the server went away: the whole batch is run again
+            savepoint.rollback()
+            outcomes.append(exc)
+        except (Exception, MemoryError) as exc:  # refused file, or over the memory cap
+            savepoint.rollback()
+            outcomes.append(exc)
+        if on_item is not None:
+            on_item(i, "end")
+    reports = [o for o in outcomes if isinstance(o, IngestReport)]
+    accepted = [r for r in reports if r.accepted]
+    touched = sorted({k for r in accepted for k in r.counts.get("kinds_touched") or ()})
+    refresh = bool(accepted)
+    if touched and all(_changed_nothing(conn, r, touched) for r in accepted):
+        refresh = False  # the same files again: the stored figures are already theirs
+    if refresh and touched:
+        mark_pending(conn, touched)
+        refresh_summaries(conn, collections_changed_by_cooperation(touched))
+    elif refresh or (reports and not accepted):
+        refresh_summaries(conn)  # as a lone import does; unchanged files store nothing
+    conn.commit()
+    return BatchImport(outcomes, touched, refresh)
+
+
+def refresh_after_batch(conn: Connection, batch: BatchImport) -> dict:
+    """Refresh what a committed batch touched, and what earlier batches left pending; commits."""
+    if batch.touched:
+        kinds = sorted(set(batch.touched) | set(pending_kinds(conn)))
+        refreshed = refresh_analysis_for_kinds(conn, kinds)
+    else:
+        refreshed = refresh_analysis(conn)
+    conn.commit()
+    return refreshed
 
 
 def import_cooperations_then_refresh(

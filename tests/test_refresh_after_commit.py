@@ -86,3 +86,61 @@ def test_in_one_transaction_nothing_is_ever_marked(conn, communes):
     assert refreshed is not None and report.accepted == 7
     assert pending_kinds(communes) == {}
 
+
+def test_a_filter_while_a_kind_is_recomputed_answers_from_its_last_figures(app, token, tmp_path):
+    """Between an import's commit and its refresh a filter reads the last stored facts.
+
+    It says « en cours de recalcul », and once refreshed it equals the geometry's answer.
+    """
+    from geocoop.analysis import coverage, facts
+    from geocoop.analysis.params import check_filters
+
+    engine = app.extensions["geocoop.engine"]
+    with engine.connect() as conn:
+        import_cooperations_then_refresh(conn, MIXTE, source="m")
+        conn.commit()
+    more = tmp_path / "plus.csv"  # one more émergence tiers-lieu, far from the first (Brest)
+    more.write_text(
+        "nom;type;code_insee;latitude;longitude;stade\n"
+        "Le Hangar;tiers-lieu;29019;48,39;-4,49;émergence\n",
+        encoding="utf-8",
+    )
+    ask = {
+        "level": "departement",
+        "kinds": ["tiers_lieu"],
+        "rule": "any",
+        "parent": None,
+        "filters": check_filters({"stage": ["emergence"]}),
+        "distance_m": 20000.0,
+    }
+    figures = ("communes_covered", "population_covered", "nearest_distance_m")
+
+    def drawn(rows):
+        return [(r["code"], *(r[f] for f in figures)) for r in rows]
+
+    with engine.connect() as conn:
+        before = drawn(coverage.rollup(conn, **ask))
+    seen = {}
+
+    def between(step: str) -> None:
+        with engine.connect() as other:
+            selection = selection_status(other, ["tiers_lieu"], ask["filters"])
+            seen["fast"] = facts.answer(
+                other, **{**ask, "kinds": ["tiers_lieu"]}, recomputing=frozenset({"tiers_lieu"})
+            )
+            seen["stale_check"] = facts.answer(other, **ask)  # without the flag: not answered
+            seen["rows"] = coverage.rollup(other, **ask, selection=selection)
+
+    with engine.connect() as conn:
+        import_cooperations_then_refresh(
+            conn, more, source="plus", commit_between=True, on_step=between
+        )
+    assert seen["stale_check"] is None  # the profiles changed since the last refresh…
+    assert seen["fast"] is not None  # …but the kind is flagged: its last facts answer
+    assert drawn(seen["rows"]) == before  # the last figures, not the geometry's new ones
+    assert all("en cours de recalcul" in r["data_note"] for r in seen["rows"])
+    with engine.connect() as conn:  # refreshed: the stored facts equal the geometry again
+        after = coverage.rollup(conn, **ask)
+        computed = coverage.rollup_computed(conn, **ask)
+        assert not any("recalcul" in (r["data_note"] or "") for r in after)
+    assert drawn(after) == drawn(computed) != before  # Brest is covered now

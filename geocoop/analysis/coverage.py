@@ -97,6 +97,9 @@ def rollup(
             parent=parent,
             filters=filters,
             distance_m=distance_m,
+            recomputing=frozenset(
+                k for n in selection["notes"] if n["code"] == "recomputing" for k in n["kinds"]
+            ),
         )
     else:  # only the kind-independent fields are shown: any stored kind set has them
         fast = facts.answer_totals(conn, level=level, rule=rule, parent=parent)

@@ -90,6 +90,7 @@ def import_cooperations(
     file_name: str | None = None,
     allow_join: bool = False,
     xlsx_limits: XlsxLimits | None = None,
+    territories: TerritoryIndex | None = None,
 ) -> IngestReport:
     """Read, validate, locate and merge the cooperations of `path`; never commits.
 
@@ -99,6 +100,7 @@ def import_cooperations(
     cannot be read; row problems go to the report's rejects. `allow_join` lets the mapping
     join a second file of the same folder (the CLI; never an upload). `xlsx_limits` bound
     a workbook (the server's GEOCOOP_XLSX_* settings; default: xlsx_guard's).
+    `territories`: the lookup index already loaded (a batch of imports loads it once).
     """
     path = Path(path)
     file_name = file_name or path.name
@@ -150,7 +152,7 @@ def import_cooperations(
             "en-tête(s) commençant comme une formule de tableur, gardé(s) précédé(s) d'une "
             f"apostrophe : {', '.join(formula_headers[:10])}"
         )
-    builder = RowBuilder(column_map, kinds, kind, TerritoryIndex.load(conn))
+    builder = RowBuilder(column_map, kinds, kind, territories or TerritoryIndex.load(conn))
     within_memory(table, file_name, lambda: builder.scan_code_lists(table.rows))
     if builder.codes_are_perimeters:
         report.warnings.append(

@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 DATABASE_GONE = 3  # exit code: the database went away, the job stays running
 _PR_SET_PDEATHSIG = 1
 # An import is background work: beside the web's threads (a web process's job thread, or a
-# writer on the same machine) the reads get the CPU first. Its SQL runs in PostgreSQL, at
-# the server's priority.
+# writer on the same machine) the reads get the CPU first. Its PostgreSQL backend is given
+# the same niceness when the kernel allows it (geocoop.jobs.background).
 JOB_NICENESS = 10
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, func, select
@@ -121,19 +122,70 @@ def queued_behind(conn: Connection, job_id: int) -> bool:
     return bool(conn.execute(statement("jobs/queued_behind"), {"id": job_id}).scalar())
 
 
+def batchable(job: dict) -> bool:
+    """Whether a job may share a batch: a real (not dry-run) cooperation import."""
+    options = job["options"] or {}
+    return job["operation"] == "cooperations" and not options.get("dry_run")
+
+
+def claim_following(
+    conn: Connection, worker: str, job: dict, limit: int, max_bytes: int
+) -> list[dict]:
+    """Claim the batchable jobs right behind `job` (at most `limit`, files of `max_bytes`).
+
+    Only an unbroken run of them: another operation or a dry run waits its turn, so jobs
+    still run in the order they came. `job` itself counts towards `max_bytes`.
+    """
+    if limit <= 0 or not batchable(job):
+        return []
+    size = _file_size(job["path"])
+    ids = []
+    rows = conn.execute(statement("jobs/following"), {"id": job["id"], "limit": limit})
+    for row in rows.mappings():
+        size += _file_size(row["path"])
+        if not batchable(row) or size > max_bytes:
+            break
+        ids.append(row["id"])
+    if not ids:
+        return []
+    claimed = conn.execute(statement("jobs/claim_ids"), {"ids": ids, "worker": worker})
+    return sorted((dict(r) for r in claimed.mappings()), key=lambda r: r["id"])
+
+
+def start(conn: Connection, job_id: int) -> None:
+    """A job of a batch starts its import now."""
+    conn.execute(statement("jobs/start"), {"id": job_id})
+
+
+def _file_size(path: str) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0  # gone: its import says so
+
+
 def beat(conn: Connection, job_id: int, stage: str | None = None) -> None:
     """Record a sign of life of a running job, and its stage."""
     conn.execute(statement("jobs/beat"), {"id": job_id, "stage": stage})
 
 
 def finish(
-    conn: Connection, job_id: int, *, report: dict | None = None, error: dict | None = None
+    conn: Connection,
+    job_id: int,
+    *,
+    report: dict | None = None,
+    error: dict | None = None,
+    finished_at: datetime | None = None,
 ) -> None:
-    """End a job: done with `report`, or failed with `error` (status, title, detail)."""
+    """End a job: done with `report`, or failed with `error` (status, title, detail).
+
+    `finished_at`: when its import ended (a job of a batch); default now.
+    """
     conn.execute(
         statement("jobs/finish"),
         {
             "id": job_id,
+            "finished_at": finished_at,
             "status": "failed" if error else "done",
             "report": json.dumps(report, default=str) if report is not None else None,
             "error": json.dumps(error) if error is not None else None,

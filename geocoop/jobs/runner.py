@@ -8,6 +8,10 @@ Each job's import, analysis refresh and `done` mark commit together; a failure
 rolls the data back and records the error. `Worker` runs it in a background thread (the
 web process) and `geocoop jobs work` in the foreground.
 
+The upload imports right behind the claimed job join it in a batch (up to BATCH_MAX):
+one child, one transaction, one savepoint per file, one commit and one refresh, each job
+keeping its own report or error (orchestration.import_cooperation_batch).
+
 Each job runs in a forked child whose memory is capped at `memory_mb` (GEOCOOP_JOB_MEMORY_MB,
 `geocoop.jobs.isolate`): over it the import stops with a 413 naming the file (and the line
 when it was reading one), the data rolled back, and the process serving the web goes on.
@@ -25,17 +29,22 @@ import time
 from pathlib import Path
 
 import psycopg
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import DBAPIError
 
 from geocoop.errors import GeocoopError
+from geocoop.ingest.report import IngestReport
 from geocoop.ingest.xlsx_guard import XlsxLimits
 from geocoop.jobs import queue
-from geocoop.jobs.isolate import DATABASE_GONE, DatabaseGone, run_capped
+from geocoop.jobs.background import lower_session_priority
+from geocoop.jobs.isolate import DATABASE_GONE, JOB_NICENESS, DatabaseGone, run_capped
 from geocoop.orchestration import (
+    BatchImport,
+    import_cooperation_batch,
     import_cooperations_then_refresh,
     import_partnerships_then_refresh,
     purge_caches,
+    refresh_after_batch,
     refresh_pending,
 )
 
@@ -47,6 +56,11 @@ OPERATIONS = {
 HEARTBEAT_S = 5.0
 PRUNE_EVERY_S = 3600.0  # the retention is in days: looking once an hour is plenty
 DEFAULT_MEMORY_MB = 1024
+# A burst of uploads is imported by batches: one child, one territory index, one commit
+# and one refresh for up to BATCH_MAX files of BATCH_MAX_BYTES in all (a batch shares the
+# child's memory cap, so large files run alone).
+BATCH_MAX = 20
+BATCH_MAX_BYTES = 32 * 1024 * 1024
 INTERNAL = {
     "status": 500,
     "title": "Erreur interne",
@@ -108,10 +122,19 @@ def run_pending(
                 conn.commit()
                 if job is None:
                     break
-                # more uploads wait: their last one refreshes the figures once for all
-                defer = queue.queued_behind(conn, job["id"])
+                # the uploads right behind it join its batch (one import child, one commit)
+                room = BATCH_MAX if max_jobs is None else min(BATCH_MAX, max_jobs - ran)
+                following = queue.claim_following(
+                    conn, worker_name(), job, room - 1, BATCH_MAX_BYTES
+                )
+                jobs = [job, *following]
                 conn.commit()
-                if memory_mb > 0:
+                # more uploads wait: their last one refreshes the figures once for all
+                defer = queue.queued_behind(conn, jobs[-1]["id"])
+                conn.commit()
+                if len(jobs) > 1:
+                    committed = _run_batch(engine, conn, jobs, memory_mb, defer, xlsx_limits)
+                elif memory_mb > 0:
                     committed = _execute_capped(
                         engine, conn, job, memory_mb, defer=defer, xlsx_limits=xlsx_limits
                     )
@@ -120,7 +143,7 @@ def run_pending(
                 deferred = deferred or (committed and defer)
                 if committed:
                     purge_caches(purge_urls)  # committed: shared caches drop stale answers
-                ran += 1
+                ran += len(jobs)
             # jobs left queued (stopping, max_jobs) refresh them when they run; an empty
             # queue behind a deferred job means the job meant to refresh them failed
             if deferred and not queue.queued_behind(conn, 0) and _refresh_left(conn):
@@ -180,6 +203,10 @@ def _execute_capped(
         engine.dispose(close=False)  # the parent's pooled connections stay the parent's
         with engine.connect() as child_conn:
             try:
+                # the child's own session, gone with it: the import's SQL yields to reads
+                how = lower_session_priority(child_conn, JOB_NICENESS)
+                child_conn.commit()  # a session setting rolled back would be lost
+                log.info("job %s: %s", job["id"], how)
                 _execute(
                     engine,
                     child_conn,
@@ -278,6 +305,168 @@ def _execute(
     return False
 
 
+def _run_batch(
+    engine: Engine,
+    conn: Connection,
+    jobs: list[dict],
+    memory_mb: int,
+    defer: bool,
+    xlsx_limits: XlsxLimits | None,
+) -> bool:
+    """Run a batch of upload imports (in a capped child unless `memory_mb` is 0).
+
+    True when some of its jobs committed rows.
+    """
+    if memory_mb <= 0:
+        return _execute_batch(engine, conn, jobs, defer=defer, xlsx_limits=xlsx_limits)
+
+    def work() -> None:
+        engine.dispose(close=False)  # the parent's pooled connections stay the parent's
+        with engine.connect() as child_conn:
+            try:
+                how = lower_session_priority(child_conn, JOB_NICENESS)
+                child_conn.commit()
+                log.info("jobs %s: %s", [j["id"] for j in jobs], how)
+                _execute_batch(
+                    engine, child_conn, jobs, memory_mb=memory_mb, defer=defer,
+                    xlsx_limits=xlsx_limits,
+                )  # fmt: skip
+            except DBAPIError as exc:
+                raise DatabaseGone from exc
+
+    code = run_capped(work, memory_mb)
+    if code == DATABASE_GONE:
+        raise DatabaseGone(f"jobs {[j['id'] for j in jobs]}: the database went away")
+    statuses = [queue.describe(conn, j["id"])["status"] for j in jobs]
+    conn.rollback()
+    if code != 0:
+        how = f"signal {signal.Signals(-code).name}" if code < 0 else f"code {code}"
+        log.error("jobs %s: their process ended with %s", [j["id"] for j in jobs], how)
+        problem = {**INTERNAL, "detail": f"L'import s'est arrêté brutalement ({how})."}
+        for job, status in zip(jobs, statuses, strict=True):
+            if status == "running":
+                _fail(conn, job, problem)
+    return "done" in statuses
+
+
+def _execute_batch(
+    engine: Engine,
+    conn: Connection,
+    jobs: list[dict],
+    *,
+    memory_mb: int = 0,
+    defer: bool = False,
+    xlsx_limits: XlsxLimits | None = None,
+) -> bool:
+    """Import the files of `jobs` together (orchestration.import_cooperation_batch).
+
+    Each job keeps its own report (counts, rejects) or its own error; their rows commit
+    together, then one refresh of their kinds (unless `defer`: the next batch does it).
+    The refresh figures go to the batch's last job, the others saying
+    `"refreshed": {"deferred": kinds}`, as a burst of single jobs does. True when rows
+    were committed.
+    """
+    heartbeat = _Heartbeat(engine, jobs[0]["id"])
+    heartbeat.start()
+    ended: dict[int, object] = {}
+
+    def on_item(i: int, stage: str) -> None:
+        if stage == "start":
+            heartbeat.follow(jobs[i]["id"])
+        else:  # its own end time: the next job's start comes after it
+            ended[i] = conn.execute(select(func.clock_timestamp())).scalar_one()
+
+    items = []
+    for job in jobs:
+        options = dict(job["options"] or {})
+        if options.get("mapping"):
+            options["mapping"] = Path(options["mapping"])
+        items.append(
+            {**options, "path": job["path"], "file_name": job["file_name"],
+             "actor": job["actor"], "xlsx_limits": xlsx_limits}
+        )  # fmt: skip
+    try:
+        batch = import_cooperation_batch(conn, items, on_item=on_item)
+        refreshed = None
+        if batch.refresh and not defer:
+            heartbeat.stage("refresh")
+            refreshed = refresh_after_batch(conn, batch)
+        for i, (job, outcome) in enumerate(zip(jobs, batch.outcomes, strict=True)):
+            if isinstance(outcome, IngestReport):
+                body = outcome.as_dict()
+                body["refreshed"] = _refreshed_of(batch, i, outcome, refreshed, defer)
+                body["batch"] = {"jobs": [j["id"] for j in jobs], "position": i + 1}
+                queue.finish(conn, job["id"], report=body, finished_at=ended.get(i))
+            else:
+                problem = _problem_of(outcome, job, memory_mb)
+                queue.finish(conn, job["id"], error=problem, finished_at=ended.get(i))
+        conn.commit()
+    except DBAPIError as exc:
+        conn.rollback()
+        if _connection_lost(exc):
+            raise  # the jobs stay running and are queued again
+        log.exception("jobs %s failed in the database", [j["id"] for j in jobs])
+        _fail_running(conn, jobs, _database_problem(exc))
+        return False
+    except Exception as exc:
+        conn.rollback()
+        log.exception("jobs %s failed", [j["id"] for j in jobs])
+        _fail_running(conn, jobs, _problem_of(exc, jobs[0], memory_mb))
+        return False
+    finally:
+        heartbeat.stop()
+    for job in jobs:
+        _remove_files(job["path"])
+    return any(isinstance(o, IngestReport) for o in batch.outcomes)
+
+
+def _refreshed_of(
+    batch: BatchImport, i: int, report: IngestReport, refreshed: dict | None, defer: bool
+) -> dict | None:
+    """What a job of a batch says about the refresh of its figures."""
+    kinds = sorted(report.counts.get("kinds_touched") or ())
+    if not report.accepted:
+        return None
+    if not batch.refresh:
+        return {"kinds": kinds, "unchanged": True, "seconds": 0.0} if kinds else None
+    # the batch's last job carries the refresh figures; should it have failed, every job
+    # says its refresh was deferred (the batch still refreshed them, after its commit)
+    if i == len(batch.outcomes) - 1 and not defer:
+        return refreshed
+    return {"deferred": kinds}
+
+
+def _problem_of(exc: BaseException, job: dict, memory_mb: int) -> dict:
+    """The problem a job of a batch ends with: its file refused, too big, or a fault."""
+    if isinstance(exc, GeocoopError):
+        return {"status": exc.status, "title": exc.title, "detail": exc.message}
+    if isinstance(exc, MemoryError):
+        log.warning("job %s: over its memory cap of %s MiB", job["id"], memory_mb)
+        return memory_problem(job["file_name"], memory_mb)
+    log.error("job %s failed", job["id"], exc_info=exc)
+    if isinstance(exc, DBAPIError):
+        return _database_problem(exc)
+    return INTERNAL
+
+
+def _fail_running(conn: Connection, jobs: list[dict], problem: dict) -> None:
+    """Fail the jobs of a batch that nothing ended yet (the batch stopped as a whole)."""
+    for job in jobs:
+        if queue.describe(conn, job["id"])["status"] == "running":
+            _fail(conn, job, problem)
+        else:
+            conn.rollback()
+
+
+def _connection_lost(exc: DBAPIError) -> bool:
+    """Whether the database went away (the job stays running, to be queued again)."""
+    return bool(
+        exc.connection_invalidated
+        or isinstance(exc.orig, psycopg.OperationalError)
+        and not isinstance(exc.orig, psycopg.errors.QueryCanceled)
+    )
+
+
 def memory_problem(file_name: str, memory_mb: int) -> dict:
     """The problem of an import that went past its memory cap."""
     limit = f"limite {memory_mb} Mio, GEOCOOP_JOB_MEMORY_MB" if memory_mb else "mémoire du serveur"
@@ -331,6 +520,15 @@ class _Heartbeat:
 
     def stage(self, name: str) -> None:
         self._beat(name)
+
+    def follow(self, job_id: int) -> None:
+        """The batch moves on to `job_id`: its import starts now."""
+        self.job_id = job_id
+        try:
+            with self.engine.begin() as conn:
+                queue.start(conn, job_id)
+        except DBAPIError:
+            log.warning("job %s: start not recorded", job_id)
 
     def _run(self) -> None:
         while not self._stop.wait(HEARTBEAT_S):
