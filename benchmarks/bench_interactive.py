@@ -17,6 +17,8 @@ REPEAT times). Writes docs/performance-interactive.md.
     .venv/bin/python -m benchmarks.bench_interactive
     GEOCOOP_BENCH_PGDATA=/tmp/speed-pg .venv/bin/python -m benchmarks.bench_interactive
         # reuse (or build once, then keep) a cluster in that folder
+    GEOCOOP_BENCH_ONLY=panel,fiche .venv/bin/python -m benchmarks.bench_interactive
+        # only those families (and the floor)
     GEOCOOP_BENCH_STORM=40 .venv/bin/python -m benchmarks.bench_interactive
         # then the same endpoints under an upload storm of 40 uploads
 
@@ -45,6 +47,8 @@ DATA = ROOT.parent / "shared" / "data"
 OUT = ROOT / "docs" / "performance-interactive.md"
 DB = "geocoop"
 REPEAT = int(os.environ.get("GEOCOOP_BENCH_REPEAT", "5"))
+# e.g. GEOCOOP_BENCH_ONLY=panel,fiche: only those families (the floor is always measured)
+ONLY = {f for f in os.environ.get("GEOCOOP_BENCH_ONLY", "").split(",") if f}
 STORM = int(os.environ.get("GEOCOOP_BENCH_STORM", "0"))  # uploads of the storm phase; 0: none
 TARGETS = {"summary": 0.3, "panel": 0.3, "list": 0.3, "explain": 0.3, "fiche": 1.0, "filter": 1.0}
 
@@ -186,6 +190,8 @@ def run(url: str, timings: dict) -> str:
     load = os.getloadavg()[0]
     rows = []
     for family, label, urls in plan:
+        if ONLY and family != "floor" and family not in ONLY:
+            continue
         cold, warm, statuses = measure(app, urls)
         line = (
             family,

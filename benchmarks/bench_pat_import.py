@@ -12,7 +12,9 @@ in one transaction rolled back at the end, in a fresh process:
 - **no history**: the same import with the merge's per-row history logging turned off
   (`merge_staged(log_actor=None)`), to measure what the edit log costs;
 - **re-import**: the same file imported again over the stored PAT (nothing changed);
-- **full refresh** (the baseline): `refresh_analysis`, every kind, on the same database.
+- **full refresh** (the baseline): `refresh_analysis`, every kind, on the same database;
+- **1-row upload**: a CSV of one tiers-lieu (Rennes) imported as the CLI does it
+  (`import_cooperations_then_refresh`, its kind refreshed), over the national database.
 With `--before DIR` (another checkout, e.g. `git archive main | tar -x -C /tmp/before`)
 the import (`--pairs` times) and the re-import also run with that code, alternated with
 this one: before/after on the same database in the same run, medians reported. The
@@ -20,7 +22,8 @@ stored results are compared between the runs (per-commune figures of PAT, its pr
 facts, the roll-ups holding it, perimeters and points): the table says whether they are
 identical.
 
-    .venv/bin/python -m benchmarks.bench_pat_import [--before DIR] [--pairs 3] [--no-write]
+    .venv/bin/python -m benchmarks.bench_pat_import [--before DIR] [--pairs 3] [--quick]
+        [--no-write]
     GEOCOOP_BENCH_PGDATA=/tmp/pat-bench-pg .venv/bin/python -m benchmarks.bench_pat_import
 
 Writes its section of docs/performance.md (between markers).
@@ -96,6 +99,29 @@ SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
          md5(ST_AsEWKB(perimeter))) AS x
   FROM cooperation WHERE kind_code = 'pat') q""",
 }
+# The stored results a 1-row tiers-lieu upload can change (compared between the codes).
+ONE_ROW_DIGESTS = {
+    "tiers-lieux communes": """
+SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
+  SELECT concat_ws(',', s.commune_code, n.name, round(s.nearest_edge_m::numeric, 3),
+         round(s.nearest_center_m::numeric, 3), s.covered_distance,
+         CASE WHEN s.zone_id IS NOT NULL
+              THEN min(s.commune_code) OVER (PARTITION BY s.zone_id) END) AS x
+  FROM analysis_commune_kind s
+  LEFT JOIN cooperation n ON n.id = s.nearest_cooperation_id
+  WHERE s.kind_code = 'tiers_lieu') q""",
+    "roll-ups": """
+SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
+  SELECT concat_ws(',', kinds, rule, parent_level, parent_code, level, code, communes_total,
+         communes_covered, population, population_covered,
+         round(area_covered_km2::numeric, 6), round(nearest_m)) AS x
+  FROM analysis_rollup WHERE kinds LIKE '%tiers_lieu%') q""",
+    "white zones": """
+SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
+  SELECT concat_ws(',', communes_count, members_hash, name_fr, reason_fr) AS x
+  FROM analysis_zone WHERE kind_code = 'tiers_lieu') q""",
+}
+ONE_ROW_CSV = "id,nom,commune,lat,lon\nbench-1,Tiers-lieu du banc d'essai,Rennes,48.1110,-1.6800\n"
 STORED_SOURCE = "SELECT min(source) FROM cooperation WHERE kind_code = 'pat'"
 RAW_EDGES = """
 SELECT s.commune_code, s.nearest_edge_m FROM analysis_commune_kind s WHERE s.kind_code = 'pat'
@@ -141,6 +167,29 @@ def worker(url: str, mode: str, mapping: Path, raw_out: Path | None) -> dict:
         if mode == "full":
             out["phases"] = refresh_analysis(conn).get("phases")
             out["refresh_s"] = time.perf_counter() - started
+        elif mode == "one":
+            folder = Path(tempfile.mkdtemp(prefix="pat-bench-one-"))
+            one = folder / "un-tiers-lieu.csv"
+            one.write_text(ONE_ROW_CSV, encoding="utf-8")
+            steps = {}
+            started = time.perf_counter()
+            report, refreshed = import_cooperations_then_refresh(
+                conn,
+                one,
+                kind="tiers_lieu",
+                source="bench-one-row",
+                on_step=lambda s: steps.setdefault(s, time.perf_counter()),
+            )
+            ended = time.perf_counter()
+            split = steps.get("refresh", ended)
+            out.update(
+                import_s=split - started,
+                refresh_s=ended - split,
+                inserted=report.counts.get("inserted"),
+                phases=(refreshed or {}).get("phases"),
+                incremental=bool((refreshed or {}).get("incremental")),
+            )
+            shutil.rmtree(folder, ignore_errors=True)
         else:
             steps: dict[str, float] = {}
             report, refreshed = import_cooperations_then_refresh(
@@ -165,7 +214,8 @@ def worker(url: str, mode: str, mapping: Path, raw_out: Path | None) -> dict:
             )
         out["history_rows"] = conn.execute(text("SELECT count(*) FROM edit_log")).scalar() - logged
         out["statements"] = timed
-        out["digests"] = {k: conn.execute(text(q)).scalar() for k, q in DIGESTS.items()}
+        digests = ONE_ROW_DIGESTS if mode == "one" else DIGESTS
+        out["digests"] = {k: conn.execute(text(q)).scalar() for k, q in digests.items()}
         if raw_out is not None:
             raw = dict(conn.execute(text(RAW_EDGES)).all())
             raw_out.write_text(json.dumps(raw), encoding="utf-8")
@@ -258,7 +308,7 @@ def prepare(folder: Path) -> tuple[object, str, dict]:
 
 def compare(a: dict, b: dict) -> list[str]:
     """The stored results that differ between two runs."""
-    return [k for k in DIGESTS if a["digests"][k] != b["digests"][k]]
+    return [k for k in a["digests"] if a["digests"][k] != b["digests"][k]]
 
 
 def main() -> int:
@@ -269,6 +319,9 @@ def main() -> int:
     parser.add_argument("--before", type=Path, help="another checkout to compare with")
     parser.add_argument("--no-write", action="store_true", help="print, leave the docs alone")
     parser.add_argument("--pairs", type=int, default=3, help="alternated before/after imports")
+    parser.add_argument(
+        "--quick", action="store_true", help="leave out the history-logging runs (time box)"
+    )
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args.worker[0], args.worker[1], args.mapping, args.raw)))
@@ -288,8 +341,10 @@ def main() -> int:
         for turn in range(1, args.pairs + 1):  # alternated: the machine's load drifts
             plan += [(f"import + refresh, pair {turn}", code, "import") for code, _ in checkouts]
         plan += [("re-import, unchanged", code, "reimport") for code, _ in checkouts]
-        plan.append(("import, no history logging", "after", "nolog"))
-        plan.append(("import + refresh, beside the previous", "after", "import"))
+        plan += [("1-row upload (tiers-lieu)", code, "one") for code, _ in checkouts]
+        if not args.quick:
+            plan.append(("import, no history logging", "after", "nolog"))
+            plan.append(("import + refresh, beside the previous", "after", "import"))
         rows, results, loads = [], {}, []
         where = dict(checkouts)
         for label, code, mode in plan:
@@ -361,20 +416,35 @@ def main() -> int:
                 f"Re-import of the unchanged file, before → after: {reimport[0]:.1f} → "
                 f"{reimport[1]:.1f} s ({reimport[0] / reimport[1]:.0f}×)."
             )
+        if ("before", "one") in results:
+            b1, a1 = results[("before", "one")][0], results[("after", "one")][0]
+            same = not compare(b1, a1)
+            notes.append(
+                f"1-row upload (one tiers-lieu, as `geocoop ingest cooperations` runs it), "
+                f"before → after: import {b1['import_s']:.2f} → {a1['import_s']:.2f} s, refresh "
+                f"{b1['refresh_s']:.2f} → {a1['refresh_s']:.2f} s, total "
+                f"{total(b1):.2f} → {total(a1):.2f} s ({total(b1) / total(a1):.1f}×; "
+                f"row by row: {a1.get('incremental')}); target < 1 s: "
+                + ("**met**" if total(a1) < 1 else "**not met**")
+                + "; stored tiers-lieu figures, roll-ups and white zones: "
+                + ("**identical**." if same else f"**differ: {', '.join(compare(b1, a1))}**.")
+            )
+            notes.append(f"1-row upload, refresh phases after (s): {json.dumps(a1['phases'])}.")
         full = results[("after", "full")][0]["refresh_s"]
         notes.append(
             f"After, import + refresh (median) = {after:.1f} s, {after / full:.2f}× the full "
             f"refresh of every kind in the same run ({full:.1f} s); target < 15 s: "
             + ("**met**." if after < 15 else "**not met** (see « where the time goes »).")
         )
-        beside, nolog = results[("after", "import")][-1], results[("after", "nolog")][0]
-        merged, unlogged = (r["statements"]["merge + history"] for r in (beside, nolog))
-        notes.append(
-            f"History logging (two adjacent runs): the merge with its {beside['history_rows']} "
-            f"edit-log rows took {merged:.2f} s, {unlogged:.2f} s without "
-            f"({nolog['history_rows']} rows); the whole import {beside['import_s']:.1f} s "
-            f"against {nolog['import_s']:.1f} s."
-        )
+        if ("after", "nolog") in results:
+            beside, nolog = results[("after", "import")][-1], results[("after", "nolog")][0]
+            merged, unlogged = (r["statements"]["merge + history"] for r in (beside, nolog))
+            notes.append(
+                f"History logging (two adjacent runs): the merge with its "
+                f"{beside['history_rows']} edit-log rows took {merged:.2f} s, {unlogged:.2f} s "
+                f"without ({nolog['history_rows']} rows); the whole import "
+                f"{beside['import_s']:.1f} s against {nolog['import_s']:.1f} s."
+            )
         last = results[("after", "import")][-1]
         notes.append(f"Refresh phases of the last after run (s): {json.dumps(last['phases'])}.")
         facts["loads"] = f"{min(loads):.1f}–{max(loads):.1f}"

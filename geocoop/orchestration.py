@@ -28,6 +28,8 @@ from geocoop.analysis.refresh import (
     refresh_all,
     refresh_for_cooperation,
     refresh_kinds,
+    refresh_written,
+    written_rows,
 )
 from geocoop.features.summary import (
     collections_changed_by_cooperation,
@@ -97,6 +99,22 @@ def refresh_analysis_for_cooperation(conn: Connection, cooperation_id: int) -> d
     return _with_summaries(conn, report, changed)
 
 
+def refresh_analysis_for_written(conn: Connection, written: list[tuple[int, set[str]]]) -> dict:
+    """Refresh after a small import row by row, then the counts and extents.
+
+    Refresh the stored figures after a small import, row by row
+    (geocoop.analysis.refresh.refresh_written), then the counts of the collections those
+    rows' kinds can change; their kinds are no longer « being recomputed ».
+    """
+    report = refresh_written(conn, written)
+    changed = None
+    if not report["coverage_rows_changed"]:
+        changed = collections_changed_by_cooperation(report["kinds"])
+    report = _with_summaries(conn, report, changed)
+    clear_pending(conn, report["kinds"])
+    return report
+
+
 def import_then_refresh(
     conn: Connection,
     core: Callable[..., IngestReport],
@@ -145,7 +163,11 @@ def import_then_refresh(
     if refresh and report.accepted:
         # Coverage and white zones are stored: the map must show the new rows at once.
         # An import changes only the kinds of its rows (counts.kinds_touched): those are
-        # recomputed, the others kept.
+        # recomputed, the others kept; a few rows over current figures only where they
+        # reach (a 1-row upload: its communes, not its kinds over all of France).
+        written = written_rows(conn, report.counts.get("run_id")) if touched else None
+        if report.counts.get("partnerships"):
+            written = None  # links between other rows: their kinds' synergies
         if commit_between:
             if touched:
                 mark_pending(conn, touched)
@@ -158,9 +180,16 @@ def import_then_refresh(
                 return report, {"deferred": sorted(touched)}
             if touched:  # and what deferred jobs (or a crashed refresh) left behind
                 touched = sorted(set(touched) | set(pending_kinds(conn)))
+            if written is not None and not set(pending_kinds(conn)) <= set(touched or []):
+                written = None
         if on_step is not None:
             on_step("refresh")
-        refreshed = refresh_analysis_for_kinds(conn, touched) if touched else refresh_analysis(conn)
+        if written is not None and set().union(*(k for _i, k in written)) >= set(touched or []):
+            refreshed = refresh_analysis_for_written(conn, written)
+        elif touched:
+            refreshed = refresh_analysis_for_kinds(conn, touched)
+        else:
+            refreshed = refresh_analysis(conn)
         if commit_between:
             conn.commit()
     else:

@@ -183,15 +183,54 @@ def store_all(conn: Connection, kinds: list[str]) -> dict:
     return report
 
 
-def refresh_kinds(conn: Connection, kinds: list[str], *, with_facts: bool = False) -> dict:
+def _store_rollups_scoped(conn: Connection, touched: set[str], communes: list[str]) -> int | None:
+    """Rewrite the roll-up rows of the territories holding `communes` only; None if it cannot.
+
+    After an incremental refresh that changed the facts of `communes` only (no kind gained
+    or lost its data): France and their EPCI, départements and régions are recomputed over
+    all their members, the other rows are those a full rewrite would store again. None
+    (nothing written) when the stored kind sets are not those `store_rollups` would write.
+    """
+    with_coops = {r[0] for r in conn.execute(statement("analysis/facts_kinds_with_profiles"))}
+    sets = _kind_sets(conn, touched)
+    holding = conn.execute(statement("analysis/facts_rollup_keys_holding"), {"k": list(touched)})
+    stored = {r[0] for r in holding}
+    if stored != {kinds_key(s) for s in sets} or any(not set(s) & with_coops for s in sets):
+        return None
+    rows = 0
+    for kinds in sets:
+        key = kinds_key(kinds)
+        scope = {"k": key, "communes": communes}
+        conn.execute(statement("analysis/facts_rollup_delete_scoped"), scope)
+        rows += conn.execute(
+            statement("analysis/facts_rollup_store_scoped"),
+            {"key": key, "kinds": [k for k in kinds if k in with_coops], "communes": communes},
+        ).rowcount
+    return rows
+
+
+def refresh_kinds(
+    conn: Connection,
+    kinds: list[str],
+    *,
+    with_facts: bool = False,
+    communes: list[str] | None = None,
+) -> dict:
     """After a refresh of `kinds`: their profiles and the roll-ups holding them.
 
     After a refresh of `kinds`: their profiles and the roll-ups holding them. With
     `with_facts` (the kinds recomputed over every commune: analysis_communes holds them
     all) the per-profile facts too; without (an incremental refresh), kinds with several
-    profiles are marked incomplete and their partial filters computed live.
+    profiles are marked incomplete and their partial filters computed live. `communes`
+    (an incremental refresh that changed only those communes' facts and no kind's data
+    presence) limits the roll-ups rewritten to France and the territories holding them.
     """
     report = refresh_profiles(conn, kinds, with_facts=with_facts)
+    if communes is not None:
+        scoped = _store_rollups_scoped(conn, set(kinds), communes)
+        if scoped is not None:
+            report["rollup_rows"] = scoped
+            return report
     # every stored set holding a touched kind goes (a kind that lost its data leaves the
     # default set); the sets of the touched kinds and the default set are rewritten
     conn.execute(statement("analysis/facts_rollup_delete_kinds"), {"k": list(kinds)})

@@ -14,7 +14,7 @@ import io
 
 from sqlalchemy import Connection
 
-from geocoop.maps.panel import analysis_api, selected_kinds
+from geocoop.maps.panel import analysis_api, selected_kinds, serial_plans
 from geocoop.maps.territory import find_territory
 from geocoop.text import safe_cell
 
@@ -24,6 +24,9 @@ CSV_COLUMNS = {
     "en": ("kind", "insee_code", "commune", "population", "covered", "nearest_cooperation",
            "distance_km", "perimeter"),
 }  # fmt: skip
+# A page lists this many communes per list, largest first (a région has thousands: every
+# one is in the CSV, and every count and population stays the whole list's)
+PAGE_ROWS = 300
 
 
 def _kind_communes(
@@ -76,13 +79,31 @@ def territory_communes(
     Largest population first, each with its nearest cooperation; a kind without data lists none
     (it says so).
     """
-    territory = find_territory(conn, code, level)
-    chosen = selected_kinds(conn, kinds)
+    with serial_plans(conn):
+        territory = find_territory(conn, code, level)
+        chosen = selected_kinds(conn, kinds)
+        return {
+            "territory": {k: territory[k] for k in ("level", "code", "name", "population")},
+            "rule": rule,
+            "distance_m": distance_m,
+            "kinds": [
+                _kind_communes(conn, territory, k, rule, distance_m, filters) for k in chosen
+            ],
+        }
+
+
+def shortened(answer: dict, rows: int = PAGE_ROWS) -> dict:
+    """The lists cut to their `rows` most populated communes, for a page.
+
+    Counts and populations are those of the whole lists (computed before the cut); each
+    block says how many rows it kept, so the page can say the rest is in the CSV.
+    """
     return {
-        "territory": {k: territory[k] for k in ("level", "code", "name", "population")},
-        "rule": rule,
-        "distance_m": distance_m,
-        "kinds": [_kind_communes(conn, territory, k, rule, distance_m, filters) for k in chosen],
+        **answer,
+        "kinds": [
+            {**b, "covered": b["covered"][:rows], "uncovered": b["uncovered"][:rows], "rows": rows}
+            for b in answer["kinds"]
+        ],
     }
 
 

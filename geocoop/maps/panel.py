@@ -8,9 +8,12 @@ the printable fiche both call `territory_panel`.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Connection
 
+from geocoop.db import current_setting, set_local
 from geocoop.errors import BadRequest, NotFound
 from geocoop.maps.headline import headline_kinds, scope_label
 from geocoop.maps.kinds import map_kinds
@@ -151,13 +154,31 @@ def _synergies(conn: Connection, territory: dict, kinds: list[str]) -> list[dict
     )
 
 
-def selected_kinds(conn: Connection, codes: list[str] | None) -> list[dict]:
+@contextmanager
+def serial_plans(conn: Connection) -> Iterator[None]:
+    """Inside the block, statements run without parallel workers.
+
+    The panel and the fiche run some forty statements of 1-50 ms each: starting parallel
+    workers costs more than it saves there (2-8x slower white-zone lists measured on all
+    of France), and under concurrent requests the workers take the cores other requests
+    wait for. The setting is restored after the block; on an error the request's
+    transaction ends anyway.
+    """
+    previous = current_setting(conn, "max_parallel_workers_per_gather")
+    set_local(conn, "max_parallel_workers_per_gather", "0")
+    yield
+    set_local(conn, "max_parallel_workers_per_gather", previous)
+
+
+def selected_kinds(
+    conn: Connection, codes: list[str] | None, every: list[dict] | None = None
+) -> list[dict]:
     """The kinds asked for; 400 on an unknown code.
 
     The kinds asked for (every cooperation kind, no context layer, by default); 400 on
-    an unknown code.
+    an unknown code. `every` is map_kinds' answer when the caller already has it.
     """
-    every = map_kinds(conn)
+    every = map_kinds(conn) if every is None else every
     if not codes:
         return [k for k in every if not k["context"]]
     known = {k["code"]: k for k in every}
@@ -178,8 +199,25 @@ def territory_panel(
     filters: dict | None = None,
 ) -> dict:
     """Everything the territory panel and the fiche show about one territory."""
+    with serial_plans(conn):
+        return _territory_panel(
+            conn, code, level, kinds=kinds, rule=rule, distance_m=distance_m, filters=filters
+        )
+
+
+def _territory_panel(
+    conn: Connection,
+    code: str,
+    level: str | None,
+    *,
+    kinds: list[str] | None,
+    rule: str,
+    distance_m: float | None,
+    filters: dict | None,
+) -> dict:
     territory = find_territory(conn, code, level)
-    chosen = selected_kinds(conn, kinds)
+    every = map_kinds(conn)  # read once: the chosen kinds and the support section's
+    chosen = selected_kinds(conn, kinds, every)
     near = cooperations_near(
         conn, territory["id"], kinds=[k["code"] for k in chosen], filters=filters
     )
@@ -209,6 +247,6 @@ def territory_panel(
     panel["synergies"] = _synergies(conn, territory, [k["code"] for k in chosen])
     # every cooperation kind, whatever is ticked, but never a context layer: France
     # services are public services, not cooperations to accompany or finance
-    cooperation_kinds = [k["code"] for k in selected_kinds(conn, None)]
+    cooperation_kinds = [k["code"] for k in selected_kinds(conn, None, every)]
     panel["support"] = territory_support(conn, territory, cooperation_kinds)
     return panel

@@ -180,6 +180,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "communes.in_perimeter": "dans le périmètre",
         "communes.none_uncovered": "Toutes les communes sont couvertes.",
         "communes.none_covered": "Aucune commune couverte.",
+        "communes.shown": "Les {shown} plus peuplées sur {total} sont affichées ; la liste "
+        "complète est dans le fichier CSV.",
         "support.title": "Où accompagner, quoi financer ?",
         "support.by_stage": "Coopérations situées ici, par stade",
         "support.needs": "Besoins d'accompagnement et de financement (tableaux de l'étude)",
@@ -390,6 +392,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "communes.in_perimeter": "inside the perimeter",
         "communes.none_uncovered": "Every commune is covered.",
         "communes.none_covered": "No commune is covered.",
+        "communes.shown": "The {shown} most populated of {total} are shown; the full list is in "
+        "the CSV file.",
         "support.title": "Where to support, what to fund?",
         "support.by_stage": "Cooperations located here, by stage",
         "support.needs": "Support and financing needs (the study's tables)",
@@ -460,10 +464,24 @@ def messages(lang: str) -> dict[str, str]:
     return dict(MESSAGES[DEFAULT], **MESSAGES.get(lang, {}))
 
 
+def number(value: float | None, lang: str, digits: int = 0) -> str:
+    """A figure as pages write it: 12 345,6 in French, 12,345.6 in English, – when unknown."""
+    if value is None:
+        return "–"
+    text = f"{value:,.{digits}f}"
+    # French: a narrow no-break space between thousands, a decimal comma
+    return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
+
+
 def init_app(app: Flask) -> None:
-    """Expose `t()` and `lang` to templates."""
+    """Expose `t()`, `num()` and `lang` to templates."""
 
     @app.context_processor
     def _i18n() -> dict:
         lang = current_language()
-        return {"lang": lang, "t": lambda key: translate(key, lang)}
+        return {
+            "lang": lang,
+            "t": lambda key: translate(key, lang),
+            # a Python function, not a template macro: the fiche calls it thousands of times
+            "num": lambda value, digits=0: number(value, lang, digits),
+        }

@@ -421,6 +421,7 @@ def territory_json(code: str):
 @bp.get("/territoires/<code>")
 def fiche(code: str):
     """The printable territory fiche."""
+    from geocoop.maps.communes import shortened
     from geocoop.maps.communes import territory_communes as communes_of
 
     panel = _panel(code)
@@ -428,14 +429,16 @@ def fiche(code: str):
     communes = None
     if territory["level"] != "commune" and panel.get("analysis"):
         filters = parse_filters(_args())
-        communes = communes_of(
-            connection(),
-            territory["code"],
-            territory["level"],
-            kinds=list(filters.kinds) or None,
-            rule=filters.rule,
-            distance_m=filters.distance_m,
-            filters=filters.analysis_filters(),
+        communes = shortened(
+            communes_of(
+                connection(),
+                territory["code"],
+                territory["level"],
+                kinds=list(filters.kinds) or None,
+                rule=filters.rule,
+                distance_m=filters.distance_m,
+                filters=filters.analysis_filters(),
+            )
         )
     query = request.query_string.decode()
     suffix = f"?{query}" if query else ""

@@ -1,0 +1,140 @@
+"""A small import is refreshed row by row, and equals a full recompute.
+
+An import that writes a few rows over current figures (a 1-row upload) refreshes only
+where those rows reach (`refresh.written_rows` / `refresh_written`), with the roll-ups of
+the territories holding the recomputed communes only. Each such import, committed as the
+CLI and the job queue commit it, must leave every stored figure as a full refresh would.
+"""
+
+from __future__ import annotations
+
+import random
+
+from sqlalchemy import text
+
+from benchmarks.snapshot import stored_snapshot
+from geocoop.orchestration import import_cooperations_then_refresh, refresh_analysis
+from tests.conftest import truncate_data
+from tests.support.analysis_grid import add_cooperation, insert_grid, lonlat
+
+N = 6
+
+
+def _stored(conn) -> tuple:
+    """Every stored figure a small import can change."""
+    rollups = conn.execute(
+        text(
+            "SELECT kinds, rule, parent_level, parent_code, level, code, communes_total, "
+            "communes_covered, population, population_covered, area_km2, area_covered_km2, "
+            "nearest_m FROM analysis_rollup ORDER BY 1, 2, 3, 4, 5, 6"
+        )
+    ).all()
+    outlines = conn.execute(
+        text(
+            "SELECT kind_code, members_hash, communes_count, ST_AsText(ST_Normalize(geom), 6), "
+            "name_fr, reason_fr FROM analysis_zone ORDER BY 1, 2"
+        )
+    ).all()
+    pairs = conn.execute(
+        text("SELECT a_id, b_id, round(score::numeric, 3) FROM analysis_synergy_pair ORDER BY 1, 2")
+    ).all()
+    state = conn.execute(
+        text(
+            "SELECT cooperation_id, kind_code, ST_AsText(location) "
+            "FROM analysis_cooperation_state ORDER BY 1"
+        )
+    ).all()
+    profiles = conn.execute(
+        text("SELECT kind_code, profiles_complete FROM analysis_kind_state ORDER BY 1")
+    ).all()
+    return stored_snapshot(conn), rollups, outlines, pairs, state, profiles
+
+
+def _csv(path, rows: list[tuple[str, float, float]]):
+    lines = ["id,nom,lat,lon"]
+    for ident, x_km, y_km in rows:
+        lon, lat = lonlat(x_km, y_km)
+        lines.append(f"{ident},Lieu {ident},{lat:.6f},{lon:.6f}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_small_imports_equal_a_full_refresh(db_engine, tmp_path):
+    rng = random.Random(7)
+    truncate_data(db_engine)
+    try:
+        with db_engine.connect() as conn:
+            insert_grid(conn, N)
+            add_cooperation(conn, "tiers_lieu", 5, 5, grid_size=N)
+            add_cooperation(conn, "tiers_lieu", 45, 35, grid_size=N)
+            add_cooperation(conn, "tzcld", 25, 25, grid_size=N)
+            conn.commit()  # a refresh after the writes, as `geocoop analyze` runs it
+            refresh_analysis(conn)
+            conn.commit()
+            idents = [f"t{i}" for i in range(4)]
+            placed: dict[str, tuple[float, float]] = {}
+            for turn in range(5):
+                # one or two rows: new ones, or rows of the list moved (updated)
+                rows = []
+                for ident in rng.sample(idents, rng.randint(1, 2)):
+                    placed[ident] = (rng.uniform(0.5, 59.5), rng.uniform(0.5, 59.5))
+                    rows.append((ident, *placed[ident]))
+                report, refreshed = import_cooperations_then_refresh(
+                    conn,
+                    _csv(tmp_path / f"small{turn}.csv", rows),
+                    kind="tiers_lieu",
+                    source="small",
+                    commit_between=True,
+                )
+                assert report.counts["inserted"] + report.counts["updated"] == len(rows)
+                # refreshed where the rows reach, not the kind over every commune
+                assert refreshed["kinds"] == ["tiers_lieu"]
+                assert len(refreshed["incremental"]) == len(rows), refreshed
+                zones = conn.execute(
+                    text(
+                        "SELECT count(DISTINCT zone_id) FROM analysis_commune_kind "
+                        "WHERE kind_code = 'tiers_lieu' AND zone_id IS NOT NULL"
+                    )
+                ).scalar()
+                assert refreshed["white_zones"] == zones
+                pending = conn.execute(text("SELECT count(*) FROM analysis_pending")).scalar()
+                assert pending == 0
+                small = _stored(conn)
+                refresh_analysis(conn)
+                assert small == _stored(conn), f"turn {turn}: {rows}"
+                conn.commit()
+    finally:
+        truncate_data(db_engine)
+
+
+def test_a_small_import_over_stale_figures_refreshes_the_kind(db_engine, tmp_path):
+    """Rows written without a refresh before: the kind is recomputed whole, as before."""
+    truncate_data(db_engine)
+    try:
+        with db_engine.connect() as conn:
+            insert_grid(conn, N)
+            add_cooperation(conn, "tiers_lieu", 5, 5, grid_size=N)
+            conn.commit()
+            refresh_analysis(conn)
+            conn.commit()
+            import_cooperations_then_refresh(
+                conn,
+                _csv(tmp_path / "a.csv", [("a", 15.0, 15.0)]),
+                kind="tiers_lieu",
+                source="a",
+                refresh=False,
+            )
+            conn.commit()
+            _report, refreshed = import_cooperations_then_refresh(
+                conn,
+                _csv(tmp_path / "b.csv", [("b", 35.0, 35.0)]),
+                kind="tiers_lieu",
+                source="b",
+                commit_between=True,
+            )
+            assert "incremental" not in refreshed
+            small = _stored(conn)
+            refresh_analysis(conn)
+            assert small == _stored(conn)
+    finally:
+        truncate_data(db_engine)
