@@ -29,7 +29,6 @@ import math
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,6 +41,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from benchmarks.gunicorn_server import free_port
 from benchmarks.sections import replace_marked
 from geocoop.config import load_settings
 from geocoop.db import make_engine, upgrade
@@ -79,12 +79,6 @@ SELECT code, name, population, population_year, area_km2, vintage, region_code,
        departement_code, epci_code, postcodes, geom
 FROM territory WHERE level = 'commune'
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_http(url: str, seconds: float = 60) -> None:

@@ -21,11 +21,9 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -34,9 +32,9 @@ from pathlib import Path
 from sqlalchemy import text
 
 from benchmarks import httpcache
-from benchmarks.bench_load import FAMILIES, wait_up
+from benchmarks.bench_load import FAMILIES
+from benchmarks.gunicorn_server import free_port, start, wait_up
 from benchmarks.load import LoadResult, run_load
-from benchmarks.umap import free_port
 from geocoop.db import make_engine, upgrade
 from geocoop.embedded import EmbeddedCluster, StandbyCluster
 from geocoop.orchestration import load_bundled
@@ -49,24 +47,11 @@ READS = [
 ]
 
 
-def gunicorn(port: int, env: dict) -> subprocess.Popen:
-    """Start gunicorn with the project's configuration on `port`."""
-    return subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "-c",
-            str(ROOT / "gunicorn.conf.py"),
-            "--access-logfile",
-            "/dev/null",
-            "--error-logfile",
-            "/dev/null",
-            "geocoop.web.wsgi:app",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env={**env, "GEOCOOP_PORT": str(port)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def gunicorn(url: str, port: int, workers: int, **settings: str) -> subprocess.Popen:
+    """Start gunicorn with the project's configuration on `port` (no logs)."""
+    quiet = ["--access-logfile", "/dev/null", "--error-logfile", "/dev/null"]
+    server = start(url, port=port, workers=workers, settings=settings, args=quiet)
+    return server.process
 
 
 def served_by(port: int, paths: list[str], rounds: int = 5) -> dict[str, int]:
@@ -145,12 +130,11 @@ def main() -> None:
             print(progress)
         standby.start()
         replica = make_engine(standby.url("geocoop_cache"))
-        env = {**os.environ, "GEOCOOP_DATABASE_URL": cluster.url(),
-               "GEOCOOP_WORKERS": str(args.workers), "GEOCOOP_SECRET_KEY": "bench"}  # fmt: skip
         alone_port, routed_port = free_port(), free_port()
-        servers.append(gunicorn(alone_port, env))
-        routed_env = {**env, "GEOCOOP_READ_DATABASE_URLS": standby.url("geocoop_cache")}
-        servers.append(gunicorn(routed_port, routed_env))
+        servers.append(gunicorn(cluster.url(), alone_port, args.workers))
+        read_urls = standby.url("geocoop_cache")
+        routed = gunicorn(cluster.url(), routed_port, args.workers, read_database_urls=read_urls)
+        servers.append(routed)
         for port in (alone_port, routed_port):
             wait_up(f"http://127.0.0.1:{port}")
 

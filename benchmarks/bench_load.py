@@ -14,16 +14,12 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
+from benchmarks.gunicorn_server import start, wait_up
 from benchmarks.load import run_load
 from geocoop.db import make_engine, upgrade
 from geocoop.embedded import EmbeddedCluster
@@ -46,23 +42,6 @@ FAMILIES = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_up(base: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("gunicorn did not come up")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=60)
@@ -73,39 +52,25 @@ def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="gcl-", dir="/tmp"))
     cluster = EmbeddedCluster(data_dir, "geocoop_load", fast=True)
     cluster.start()
-    gunicorn = None
+    server = None
     try:
         engine = make_engine(cluster.url())
         upgrade(engine)
         for line in load_bundled(engine, ROOT / "data"):
             print(line)
         engine.dispose()
-        port = free_port()
-        env = {
-            **os.environ,
-            "GEOCOOP_DATABASE_URL": cluster.url(),
-            "GEOCOOP_PORT": str(port),
-            "GEOCOOP_WORKERS": str(args.workers),
-            "GEOCOOP_SECRET_KEY": "bench",
-        }
-        gunicorn = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "-c",
-                str(ROOT / "gunicorn.conf.py"),
+        server = start(
+            cluster.url(),
+            workers=args.workers,
+            args=[
                 "--access-logfile",
                 "/dev/null",
                 "--error-logfile",
                 os.environ.get("GEOCOOP_BENCH_ERRORLOG", "/dev/null"),
-                "geocoop.web.wsgi:app",
             ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
         )
-        base = f"http://127.0.0.1:{port}"
-        wait_up(base)
+        base = server.base
+        wait_up(base, process=server.process)
         rows = []
         for family, paths in FAMILIES.items():
             run_load(base, paths, clients=4, seconds=2)  # warm caches and pools
@@ -119,9 +84,8 @@ def main() -> None:
         fault = fault_run(base, cluster, args.clients)
         write_doc(rows, fault, args)
     finally:
-        if gunicorn:
-            gunicorn.send_signal(signal.SIGTERM)
-            gunicorn.wait(20)
+        if server:
+            server.stop(20)
         cluster.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
 

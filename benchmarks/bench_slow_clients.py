@@ -28,7 +28,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from benchmarks.bench_load import free_port, wait_up
+from benchmarks.gunicorn_server import start, wait_up
 from benchmarks.throwaway import throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,28 +76,8 @@ def _slow(port: int, stop: threading.Event, answers: list) -> None:
 
 
 def _serve(url: str, code: Path, workers: int) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "GEOCOOP_DATABASE_URL": url,
-        "GEOCOOP_PORT": str(port),
-        "GEOCOOP_WORKERS": str(workers),
-        "GEOCOOP_SECRET_KEY": "bench",
-        "PYTHONPATH": str(code),
-    }
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "-c",
-            str(code / "gunicorn.conf.py"),
-            "geocoop.web.wsgi:app",
-        ],
-        env=env,
-        cwd=code,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return server, port
+    server = start(url, workers=workers, code=code)
+    return server.process, server.port
 
 
 def _phase(port: int, clients: int, samples: int, timeout: float) -> tuple[list, list]:

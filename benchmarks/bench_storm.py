@@ -46,7 +46,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from benchmarks.bench_load import free_port, wait_up
+from benchmarks.gunicorn_server import start, wait_up
 from geocoop.analysis import facts as analysis_facts
 from geocoop.analysis.params import check_filters
 from geocoop.auth import create_token
@@ -332,26 +332,22 @@ def main(argv: list[str] | None = None, folder: Path | None = None) -> int:
             multipart(upload_file(rows, i), {"kind": KIND, "source": SOURCE})
             for i in range(args.uploads)
         ]
-        port = free_port()
+        settings = {"jobs_dir": jobs_dir, "jobs_worker": "false"}
+        log_path = jobs_dir.parent / f"{jobs_dir.name}.log"
+        server = start(url, workers=args.workers, code=CODE, settings=settings, stderr=log_path)
+        procs.append(server.process)
+        base = server.base
+        wait_up(base, process=server.process)
+        # the writer runs with the server's settings, on the same log
         env = {
             **os.environ,
             "GEOCOOP_DATABASE_URL": url,
-            "GEOCOOP_PORT": str(port),
-            "GEOCOOP_WORKERS": str(args.workers),
             "GEOCOOP_SECRET_KEY": "bench",
             "GEOCOOP_JOBS_DIR": str(jobs_dir),
             "GEOCOOP_JOBS_WORKER": "false",
             "PYTHONPATH": str(CODE),
         }
-        bindir = Path(sys.executable).parent
-        log = open(jobs_dir.parent / f"{jobs_dir.name}.log", "w", encoding="utf-8")  # noqa: SIM115
-        procs.append(subprocess.Popen(
-            [str(bindir / "gunicorn"), "-c", str(CODE / "gunicorn.conf.py"),
-             "geocoop.web.wsgi:app"],
-            env=env, cwd=CODE, stdout=subprocess.DEVNULL, stderr=log,
-        ))  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        wait_up(base)
+        log = open(log_path, "a", encoding="utf-8")  # noqa: SIM115 (open for the writer's life)
         with engine.connect() as conn:
             urls = read_mix(conn, args.mix, item)
         readers = Readers(base, urls, args.readers)

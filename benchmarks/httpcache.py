@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmarks.umap import free_port
+from benchmarks.gunicorn_server import free_port
 from geocoop.config import PROJECT_ROOT
 
 VARNISHD = "/usr/sbin/varnishd"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import tempfile
 import time
@@ -23,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.gunicorn_server import free_port
 from geocoop.config import PROJECT_ROOT
 from geocoop.embedded import PORT, SUPERUSER, EmbeddedCluster
 
@@ -57,13 +57,6 @@ class UmapSite:
 
     base_url: str
     map_url: str
-
-
-def free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def installed() -> bool:

@@ -125,6 +125,33 @@ def test_place_names_without_a_base_map(live_server, watched):  # noqa: F811
     page.assert_clean()
 
 
+_BOXES = (
+    "sel => Array.from(document.querySelectorAll(sel)).map(e => {"
+    " const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"
+)
+
+
+def test_place_names_make_way_for_cluster_markers(live_server, watched):  # noqa: F811
+    """At a dense view (Rennes, zoom 9: tiers-lieux clustered) no name lies under a marker."""
+    page = watched(live_server + "/?at=9/48.11/-1.68")
+    page.ready()
+    page.page.wait_for_function(
+        "() => +document.querySelector('#map').dataset.labels > 0"
+        " && document.querySelectorAll('.marker-cluster').length > 0"
+    )
+    page.page.wait_for_load_state("networkidle")
+    page.page.wait_for_timeout(500)  # a cluster animation ends, the names are placed again
+    labels = page.page.evaluate(_BOXES, ".place-label")
+    markers = page.page.evaluate(_BOXES, ".leaflet-marker-pane .leaflet-marker-icon")
+    clusters = page.page.evaluate(_BOXES, ".marker-cluster")
+    assert labels and len(clusters) >= 3, (len(labels), len(clusters))
+    for a in labels:
+        for b in markers:
+            assert not (a[0] < b[2] - 1 and a[2] > b[0] + 1 and a[1] < b[3] - 1 and a[3] > b[1] + 1)
+    page.shot("map-labels-clusters")
+    page.assert_clean()
+
+
 def test_english_fiche_and_phone_fiche(live_server, watched):  # noqa: F811
     code = get_json(live_server + "/api/maps/search?q=rennes")[0]["code"]
     page = watched(live_server + f"/territoires/{code}?lang=en", width=390, height=844)

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from geocoop.jobs import queue, run_pending
 from geocoop.orchestration import import_cooperations_then_refresh
-from tests.support.jobs import report_of, run_jobs, settle
+from tests.support.jobs import report_of, run_jobs, settle, stored_figures
 
 DATA = Path(__file__).parent / "data" / "cooperations"
 MIXTE = DATA / "good" / "mixte.csv"
@@ -268,19 +268,6 @@ def test_geocoop_jobs_prune_on_the_command_line(app, tmp_path, pg_cluster):
     assert len(jobs_table(app)) == 3
 
 
-def _stored_figures(conn) -> list[tuple]:
-    return [
-        tuple(r)
-        for r in conn.execute(
-            text(
-                "SELECT commune_code, kind_code, covered_distance, covered_perimeter, "
-                "round(nearest_edge_m::numeric, 3), zone_id IS NOT NULL "
-                "FROM analysis_commune_kind ORDER BY 1, 2"
-            )
-        )
-    ]
-
-
 def test_queued_uploads_leave_the_refresh_to_the_last_of_them(client, app, token):
     # three uploads waiting: the first two commit their rows and leave their kinds
     # « being recomputed »; the third refreshes them all once
@@ -300,11 +287,11 @@ def test_queued_uploads_leave_the_refresh_to_the_last_of_them(client, app, token
         assert conn.execute(
             text("SELECT count(*) FROM cooperation WHERE source IN ('un', 'deux', 'trois')")
         ).scalar() == 21  # fmt: skip
-        by_kinds = _stored_figures(conn)
+        by_kinds = stored_figures(conn)
         from geocoop.orchestration import refresh_analysis
 
         refresh_analysis(conn)  # a full recompute gives the same stored figures
-        assert _stored_figures(conn) == by_kinds
+        assert stored_figures(conn) == by_kinds
         conn.rollback()
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from geocoop.orchestration import import_cooperations_then_refresh
-from tests.support.jobs import run_jobs
+from tests.support.jobs import run_jobs, stored_figures
 
 DATA = Path(__file__).parent / "data" / "cooperations"
 MIXTE = DATA / "good" / "mixte.csv"
@@ -33,19 +33,6 @@ def _post(client, token: str, path: Path, **form) -> int:
 def _jobs(engine) -> list[dict]:
     with engine.connect() as conn:
         return [dict(r) for r in conn.execute(text("SELECT * FROM job ORDER BY id")).mappings()]
-
-
-def _figures(conn) -> list[tuple]:
-    return [
-        tuple(r)
-        for r in conn.execute(
-            text(
-                "SELECT commune_code, kind_code, covered_distance, covered_perimeter, "
-                "round(nearest_edge_m::numeric, 3), zone_id IS NOT NULL "
-                "FROM analysis_commune_kind ORDER BY 1, 2"
-            )
-        )
-    ]
 
 
 def test_a_batch_keeps_each_jobs_report_and_refreshes_once(client, app, token):
@@ -85,11 +72,11 @@ def test_a_batch_keeps_each_jobs_report_and_refreshes_once(client, app, token):
         assert [tuple(r) for r in rows] == [("deux", 7), ("un", 7)]  # nothing of « vide »
         runs = conn.execute(text("SELECT count(*) FROM ingest_run")).scalar()
         assert runs == 2  # the refused file's run rolled back with its savepoint
-        batched = _figures(conn)
+        batched = stored_figures(conn)
         from geocoop.orchestration import refresh_analysis
 
         refresh_analysis(conn)  # a full recompute gives the same stored figures
-        assert _figures(conn) == batched
+        assert stored_figures(conn) == batched
         conn.rollback()
     # every upload folder removed once its job ended
     assert not any(Path(j["path"]).parent.exists() for j in (one, bad, two))

@@ -117,6 +117,8 @@ def _popup(page, layer: str, predicate: str = "true") -> str:
     page.wait_for_selector(".leaflet-popup-content", timeout=5_000)
     text = page.inner_text(".leaflet-popup-content")
     page.evaluate("() => U.MAP._leafletMap.closePopup()")
+    # gone before the next one opens: else its wait may find this one and read its text
+    page.wait_for_selector(".leaflet-popup", state="detached", timeout=10_000)
     return text
 
 

@@ -225,3 +225,75 @@ def test_migration_0019_marks_zones_stored_without_names(pg_cluster):
             assert "name_fr" not in set(columns)
     finally:
         engine.dispose()
+
+
+def _row(main_region: str | None, nearest_region: str | None, nearest_m: float) -> dict:
+    return {
+        "nearest_name": "Le Lieu",
+        "nearest_id": 7,
+        "nearest_m": nearest_m,
+        "service_distance_m": 15000.0,
+        "main_region": main_region,
+        "main_region_name": "La Réunion",
+        "nearest_region": nearest_region,
+        "nearest_region_name": "Bretagne",
+    }
+
+
+def test_far_rule_needs_another_region_beyond_1000_km():
+    """The far reason only when the nearest is in another région and over FAR_M away."""
+    from geocoop.analysis.zone_names import FAR_M, zone_reason
+
+    usual = "la plus proche, « Le Lieu » (id 7), est à"
+    for row in (
+        _row("04", "53", FAR_M - 1),  # a neighbouring région's cooperation is worth naming
+        _row("04", "04", FAR_M + 1),  # same région
+        _row("04", None, FAR_M + 1),  # the cooperation's région is unknown: never guessed
+    ):
+        assert usual in zone_reason(row, "Tiers-lieu", "any", "fr")
+    far = _row("04", "53", 9_489_000)
+    assert zone_reason(far, "Tiers-lieu", "distance", "fr") == (
+        "Aucune coopération « Tiers-lieu » à moins de 15 km, ni aucune dans la région "
+        "(La Réunion) : la plus proche, « Le Lieu » (id 7), est dans une autre région "
+        "(Bretagne), à 9\u202f489 km."
+    )
+    assert zone_reason(far, "Third place", "perimeter", "en") == (
+        "No third place perimeter includes these communes, nor is there any in the région "
+        "(La Réunion): the nearest, “Le Lieu” (id 7), is in another région (Bretagne), "
+        "9,489 km away."
+    )
+
+
+def test_reunion_zone_says_none_in_its_region_stored_as_live(demo_app, demo_engine):
+    """Bundled data: La Réunion has no tiers-lieu; its zone's reason says so, not « 9,489,… m ».
+
+    The stored reason (what QGIS reads) is the live list's.
+    """
+    with demo_app.app_context(), demo_engine.connect() as conn:
+        served = wz.served_reasons(conn, "tiers_lieu")
+        wz.assert_same_reasons(served, wz.collection_reasons(conn, "tiers_lieu"), "bundled")
+    reunion = [z for z in served.values() if z["main_commune_code"].startswith("974")]
+    assert reunion, "the bundled data holds La Réunion's white zones"
+    for zone in reunion:
+        assert ", ni aucune dans la région (La Réunion) : " in zone["reason_fr"]
+        assert "est dans une autre région (Bretagne), à 9\u202f4" in zone["reason_fr"]
+        assert ", nor is there any in the région (La Réunion): " in zone["reason_en"]
+        assert zone["reason_en"].endswith(" km away.") and " m away" not in zone["reason_en"]
+    mainland = [z for z in served.values() if z["main_commune_code"].startswith(("22", "35"))]
+    assert mainland and all(z["reason_fr"].endswith(" m.") for z in mainland)
+
+
+def test_stored_sentences_follow_a_changed_rule(analysed, app):
+    """Sentences stored under an older rule are written again at the next naming, once."""
+    from geocoop.analysis import zones
+    from geocoop.web.database import engine
+
+    with app.app_context(), engine().connect() as conn:  # rolled back at close
+        count = conn.execute(
+            text("UPDATE analysis_zone SET reason_en = 'old rule' WHERE kind_code = 'tiers_lieu'")
+        ).rowcount
+        assert count > 0
+        assert zones.store_names(conn, ["tiers_lieu"]) == count
+        stored = wz.collection_reasons(conn, "tiers_lieu")
+        wz.assert_same_reasons(wz.served_reasons(conn, "tiers_lieu"), stored, "rewritten")
+        assert zones.store_names(conn, ["tiers_lieu"]) == 0  # nothing differs any more

@@ -119,7 +119,8 @@ def kinds_current(conn: Connection, kinds: list[str]) -> bool:
     A refresh covering each kind is recorded, and no cooperation of it was written or
     deleted since: refreshing them again would store the same figures.
     """
-    return bool(conn.execute(statement("analysis/kinds_current"), {"kinds": list(kinds)}).scalar())
+    current = conn.execute(statement("analysis/kinds_current"), {"kinds": list(kinds), "run": None})
+    return bool(current.scalar())
 
 
 def refresh_kinds(conn: Connection, kinds: list[str]) -> dict:
@@ -298,7 +299,7 @@ def written_rows(conn: Connection, run_id: int | None) -> list[tuple[int, set[st
 
     Each row with the kinds it is and was in. None when more than SMALL_IMPORT_ROWS were
     written, when the stored figures of those kinds were not current just before the run
-    (`kinds_current_but_run.sql`: only the written rows may differ), or when one of those
+    (`kinds_current.sql` with the run: only the written rows may differ), or when one of those
     kinds has several profiles: an incremental refresh leaves its per-profile facts to live
     filters (`facts.refresh_kinds`), which a by-kind refresh keeps stored.
     """
@@ -310,7 +311,7 @@ def written_rows(conn: Connection, run_id: int | None) -> list[tuple[int, set[st
     written = [(r.id, {k for k in (r.kind_code, r.stored_kind) if k}) for r in rows]
     kinds = sorted(set().union(*(k for _i, k in written)))
     current = conn.execute(
-        statement("analysis/kinds_current_but_run"), {"kinds": kinds, "run": run_id}
+        statement("analysis/kinds_current"), {"kinds": kinds, "run": run_id}
     ).scalar()
     if not current:
         return None

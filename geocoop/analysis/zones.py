@@ -274,27 +274,33 @@ def store_names(conn: Connection, kinds: list[str], recomputed: list[str] | None
     The parts (main commune, its département and EPCI, nearest cooperation and its
     distance, service distance) are computed in SQL for every zone and written where they
     changed, even when the members did not (a cooperation renamed, or moved without
-    changing coverage); the sentences are then built by zone_names.py for those zones only.
+    changing coverage); the sentences are then built by zone_names.py for every stored zone
+    of `kinds` and written where they differ (new or changed parts, or a sentence rule
+    changed since they were written: a few hundred zones nationally).
     With `recomputed` (the communes an incremental refresh recomputed), only the zones
-    holding one of them and the zones stored anew are checked. Returns the number of zones
-    (re)named.
+    holding one of them and the zones stored anew have their parts checked. Returns the
+    number of zones (re)named.
     """
     params = {"kinds": list(kinds)}
     conn.execute(
         statement("analysis/zone_outlines_reasons"),
         {**params, "communes": None if recomputed is None else list(recomputed)},
     )
-    rows = list(conn.execute(statement("analysis/zone_texts_missing"), params).mappings())
-    if rows:
+    texts = []
+    for r in conn.execute(statement("analysis/zone_texts"), params).mappings():
+        built = (
+            zone_name(r, "fr"),
+            zone_name(r, "en"),
+            zone_reason(r, r["kind_label_fr"], r["rule"], "fr"),
+            zone_reason(r, r["kind_label_en"], r["rule"], "en"),
+        )
+        if built != (r["name_fr"], r["name_en"], r["reason_fr"], r["reason_en"]):
+            texts.append((r["kind_code"], r["zone_id"], *built))
+    if texts:
+        columns = list(zip(*texts, strict=True))
+        names = ("kinds", "zones", "names_fr", "names_en", "reasons_fr", "reasons_en")
         conn.execute(
             statement("analysis/zone_texts_store"),
-            {
-                "kinds": [r["kind_code"] for r in rows],
-                "zones": [r["zone_id"] for r in rows],
-                "names_fr": [zone_name(r, "fr") for r in rows],
-                "names_en": [zone_name(r, "en") for r in rows],
-                "reasons_fr": [zone_reason(r, r["kind_label_fr"], r["rule"], "fr") for r in rows],
-                "reasons_en": [zone_reason(r, r["kind_label_en"], r["rule"], "en") for r in rows],
-            },
+            {name: list(column) for name, column in zip(names, columns, strict=True)},
         )
-    return len(rows)
+    return len(texts)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
+
 from geocoop.jobs import run_pending
 
 
@@ -36,3 +38,17 @@ def report_of(client, response, token: str | None = None) -> dict:
     job = settle(client, response, token)
     assert job["status"] == "done", job["error"]
     return job["report"]
+
+
+def stored_figures(conn) -> list[tuple]:
+    """The stored commune × kind figures, ordered: what a refresh path must leave the same."""
+    return [
+        tuple(r)
+        for r in conn.execute(
+            text(
+                "SELECT commune_code, kind_code, covered_distance, covered_perimeter, "
+                "round(nearest_edge_m::numeric, 3), zone_id IS NOT NULL "
+                "FROM analysis_commune_kind ORDER BY 1, 2"
+            )
+        )
+    ]

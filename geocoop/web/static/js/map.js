@@ -214,6 +214,8 @@
   /* ---------- markers ---------- */
   var clusters = L.markerClusterGroup({ disableClusteringAtZoom: 11, showCoverageOnHover: false, maxClusterRadius: 50 });
   map.addLayer(clusters);
+  // re-clustered after a zoom (animated): the names make way for the new cluster icons
+  clusters.on("animationend", function () { if (placeLabels) placeLabels.redraw(); });
   var iconCache = {};
   function kindIcon(code) {
     if (!iconCache[code]) {
@@ -280,6 +282,7 @@
       });
       clusters.addLayers(markers);
       markerCount = markers.length;
+      if (placeLabels) placeLabels.redraw(); // names make way for the markers just drawn
     });
   }
 
