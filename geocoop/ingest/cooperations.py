@@ -251,7 +251,12 @@ def _at_most(rows: Iterable, limit: int) -> bool:
     """Whether `rows` (a list, or a stream read again from disk) holds at most `limit`."""
     if isinstance(rows, list):
         return len(rows) <= limit
-    return sum(1 for _ in itertools.islice(rows, limit + 1)) <= limit
+    stream = iter(rows)
+    try:
+        return sum(1 for _ in itertools.islice(stream, limit + 1)) <= limit
+    finally:
+        if hasattr(stream, "close"):
+            stream.close()  # the file is read again from its start for the import
 
 
 def _valid_rows(
