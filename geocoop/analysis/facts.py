@@ -104,7 +104,8 @@ def store_rollups(conn: Connection, touched: set[str] | None = None) -> int:
             ).rowcount
             continue
         rows += conn.execute(
-            statement("analysis/facts_rollup_store"), {"key": key, "kinds": counted}
+            statement("analysis/facts_rollup_store"),
+            {"key": key, "kinds": counted, "communes": None},
         ).rowcount
         if not counted:
             empty_key = key
@@ -203,7 +204,7 @@ def _store_rollups_scoped(conn: Connection, touched: set[str], communes: list[st
         scope = {"k": key, "communes": communes}
         conn.execute(statement("analysis/facts_rollup_delete_scoped"), scope)
         rows += conn.execute(
-            statement("analysis/facts_rollup_store_scoped"),
+            statement("analysis/facts_rollup_store"),
             {"key": key, "kinds": [k for k in kinds if k in with_coops], "communes": communes},
         ).rowcount
     return rows

@@ -1,4 +1,4 @@
--- The stored roll-up rows of one kind set (:k) that facts_rollup_store_scoped.sql rewrites:
+-- The stored roll-up rows of one kind set (:k) that facts_rollup_store.sql rewrites with its communes:
 -- France and the EPCI, départements and régions holding :communes (alone and inside each
 -- enclosing parent).
 WITH touched AS (

@@ -3,7 +3,16 @@
 -- parent (EPCI × département, EPCI × région, département × région: the part of the
 -- territory inside that parent), under the three rules. The same figures as rollup.sql
 -- on the stored source (areas summed as numeric: exact, whatever the order).
-WITH cc AS (
+-- With :communes (an incremental refresh changed those communes' facts, nothing else),
+-- only the territories holding them: their EPCI, départements and régions, alone and
+-- inside each enclosing parent, over all their member communes, and France over every
+-- commune; the other territories' rows are left as they are (facts_rollup_delete_scoped.sql
+-- removed the same keys first). NULL: every territory.
+WITH touched AS (
+  SELECT t.epci_code, t.departement_code, t.region_code
+  FROM territory t
+  WHERE t.level = 'commune' AND t.code = ANY (CAST(:communes AS text[]))
+), cc AS (
   SELECT s.commune_code,
          bool_or(s.covered_distance) AS cd,
          bool_or(s.covered_perimeter) AS cp,
@@ -21,6 +30,12 @@ WITH cc AS (
   FROM territory t
   LEFT JOIN cc ON cc.commune_code = t.code
   WHERE t.level = 'commune' AND t.geom IS NOT NULL
+), near AS (
+  SELECT com.* FROM com
+  WHERE CAST(:communes AS text[]) IS NULL
+     OR com.epci_code IN (SELECT epci_code FROM touched)
+     OR com.departement_code IN (SELECT departement_code FROM touched)
+     OR com.region_code IN (SELECT region_code FROM touched)
 ), g AS (
   SELECT grouping(epci_code) AS ge, grouping(departement_code) AS gd,
          grouping(region_code) AS gr,
@@ -32,10 +47,20 @@ WITH cc AS (
          COALESCE(sum(area) FILTER (WHERE cp), 0) AS area_p,
          count(*) FILTER (WHERE ca) AS n_a, COALESCE(sum(pop) FILTER (WHERE ca), 0) AS pop_a,
          COALESCE(sum(area) FILTER (WHERE ca), 0) AS area_a
-  FROM com
-  GROUP BY GROUPING SETS ((epci_code), (departement_code), (region_code), (),
+  FROM near
+  GROUP BY GROUPING SETS ((epci_code), (departement_code), (region_code),
                           (departement_code, epci_code), (region_code, epci_code),
                           (region_code, departement_code))
+  UNION ALL
+  SELECT 1, 1, 1, NULL, NULL, NULL,
+         count(*) AS n, sum(pop) AS pop, sum(area) AS area, min(nearest_m) AS nearest_m,
+         count(*) FILTER (WHERE cd) AS n_d, COALESCE(sum(pop) FILTER (WHERE cd), 0) AS pop_d,
+         COALESCE(sum(area) FILTER (WHERE cd), 0) AS area_d,
+         count(*) FILTER (WHERE cp) AS n_p, COALESCE(sum(pop) FILTER (WHERE cp), 0) AS pop_p,
+         COALESCE(sum(area) FILTER (WHERE cp), 0) AS area_p,
+         count(*) FILTER (WHERE ca) AS n_a, COALESCE(sum(pop) FILTER (WHERE ca), 0) AS pop_a,
+         COALESCE(sum(area) FILTER (WHERE ca), 0) AS area_a
+  FROM com
 ), labelled AS (
   SELECT g.*,
          CASE WHEN ge = 0 THEN 'epci' WHEN gd = 0 THEN 'departement'
@@ -57,4 +82,8 @@ FROM labelled l
 CROSS JOIN LATERAL (VALUES ('distance', l.n_d, l.pop_d, l.area_d),
                            ('perimeter', l.n_p, l.pop_p, l.area_p),
                            ('any', l.n_a, l.pop_a, l.area_a)) AS r(rule, n, pop, area)
-WHERE l.code IS NOT NULL AND l.parent_code IS NOT NULL;
+WHERE l.code IS NOT NULL AND l.parent_code IS NOT NULL
+  AND (CAST(:communes AS text[]) IS NULL OR l.level = 'france'
+       OR (l.level = 'epci' AND l.code IN (SELECT epci_code FROM touched))
+       OR (l.level = 'departement' AND l.code IN (SELECT departement_code FROM touched))
+       OR (l.level = 'region' AND l.code IN (SELECT region_code FROM touched)));
