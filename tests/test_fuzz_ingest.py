@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import zipfile
 
 import numpy as np
@@ -93,7 +94,11 @@ def test_random_geometries_never_crash(conn, tmp_path, rings, kind):
 
 
 def _cli_peak(args: list[str], env: dict, timeout: int = 240) -> tuple[int, str, float]:
-    """Run the CLI; return exit code, stderr and peak memory in MB."""
+    """Run the CLI; return exit code, stderr and the peak memory of that process in MB.
+
+    The peak is this child's own (`os.wait4`), not `RUSAGE_CHILDREN`'s: that one keeps the
+    largest child of the whole test session, e.g. an earlier browser or GIS client.
+    """
     process = subprocess.Popen(
         [sys.executable, "-m", "geocoop", *args],
         env=env,
@@ -101,15 +106,16 @@ def _cli_peak(args: list[str], env: dict, timeout: int = 240) -> tuple[int, str,
         stderr=subprocess.PIPE,
         text=True,
     )
+    killer = threading.Timer(timeout, process.kill)
+    killer.start()
     try:
-        _out, err = process.communicate(timeout=timeout)
+        err = process.stderr.read()
+        _pid, status, usage = os.wait4(process.pid, 0)
     finally:
-        process.kill()
-    # ru_maxrss of waited children is in KiB on Linux; RUSAGE_CHILDREN keeps the max.
-    import resource
-
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return process.returncode, err, peak_kib / 1024
+        killer.cancel()
+        process.stderr.close()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, err, usage.ru_maxrss / 1024  # KiB on Linux
 
 
 @pytest.fixture
