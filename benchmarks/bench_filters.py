@@ -357,10 +357,13 @@ NOTES = (
     "fact rows (~360 ms) and the hash joins of the 34,871 communes with the territory table "
     "and the grouping by territory (~400 ms). A materialised or inlined commune scope, and "
     "serial instead of parallel plans, made no difference beyond the noise.\n"
-    "- Left: under a load average of 9–16 on the 2 shared cores, the live variants stay at "
-    "0.6–1.0 s p50 and up to 1.7 s p95. The next step is a per-commune row per stored kind "
-    "set (nearest over the set, perimeter flag, the commune's territory codes), so that a "
-    "distance variant is one scan without grouping; it needs a migration.\n\n"
+    "- On a quiet machine (load about 1) every case of the three levels is within the "
+    "target (2026-11-30: 291 ms p95 at most, EPCI stage émergence). Under a load average "
+    "of 8–16 on the 2 shared cores the live variants took 0.6–1.0 s p50 and up to "
+    "1.45 s p95 (the earlier runs below): CPU competition, the same for every family of "
+    "requests. A per-commune row per stored kind set (nearest over the set, perimeter "
+    "flag, the commune's territory codes) would make a distance variant one scan without "
+    "grouping; not needed at the target, so not done.\n\n"
 )
 HISTORY = (
     "Runs of an earlier version of this benchmark (before the stored facts), for honesty: "
