@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import time
 from pathlib import Path
+
+RUN_START, RUN_END = "<!-- latest run: start -->", "<!-- latest run: end -->"
+EARLIER = "## Earlier runs"
 
 
 def replace_marked(path: Path, section: str, start: str, end: str) -> None:
@@ -18,3 +24,58 @@ def replace_marked(path: Path, section: str, start: str, end: str) -> None:
     else:
         updated = current.rstrip("\n") + "\n\n" + section.strip("\n") + "\n"
     path.write_text(updated, encoding="utf-8")
+
+
+def run_heading(what: str) -> str:
+    """`## <what>, <UTC date and time> (code at <commit>)`: the date a run keeps when it ages."""
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = ""
+    return f"## {what}, {stamp}" + (f" (code at {commit})" if commit else "")
+
+
+def demote(text: str) -> str:
+    """Every markdown heading of `text` one level down (`## x` → `### x`)."""
+    return re.sub(r"^(#+) ", r"#\1 ", text, flags=re.M)
+
+
+def push_run(current: str, run: str) -> str:
+    """The report `current` with `run` as its latest run; the previous one kept, not lost.
+
+    `run` is markdown starting with its `## …` heading (see `run_heading`). It replaces the
+    text between RUN_START and RUN_END; that previous run moves, one heading level down, to
+    the top of the « Earlier runs » section (created at the end if absent). Everything
+    else (notes written by hand, other benchmarks' marked sections) stays where it is. A
+    report without markers keeps its whole body, after its `# ` title, as the earlier run.
+    """
+    new = f"{RUN_START}\n{run.strip()}\n{RUN_END}"
+    a, b = current.find(RUN_START), current.find(RUN_END)
+    if 0 <= a < b:
+        previous = current[a + len(RUN_START) : b].strip("\n")
+        text = current[:a] + new + current[b + len(RUN_END) :]
+    else:
+        title, _, body = current.partition("\n") if current.startswith("# ") else ("", "", current)
+        previous = body.strip("\n")
+        text = (title + "\n\n" if title else "") + new + "\n"
+    if not previous:
+        return text
+    moved = demote(previous) + "\n"
+    at = re.search(rf"^{re.escape(EARLIER)}\n", text, flags=re.M)
+    if at is None:
+        return text.rstrip("\n") + f"\n\n{EARLIER}\n\n{moved}"
+    head, tail = text[: at.end()], text[at.end() :].lstrip("\n")
+    return head + "\n" + moved + ("\n" + tail if tail else "")
+
+
+def push_run_file(path: Path, run: str) -> None:
+    """`push_run` on the report at `path` (created if absent)."""
+    current = path.read_text(encoding="utf-8") if path.exists() else ""
+    path.write_text(push_run(current, run), encoding="utf-8")
