@@ -75,7 +75,8 @@ def push_run(current: str, run: str) -> str:
     return head + "\n" + moved + ("\n" + tail if tail else "")
 
 
-def push_run_file(path: Path, run: str) -> None:
-    """`push_run` on the report at `path` (created if absent)."""
+def push_run_file(path: Path, run: str, title: str = "") -> None:
+    """`push_run` on the report at `path` (created with `title`, a `# …` line, if absent)."""
     current = path.read_text(encoding="utf-8") if path.exists() else ""
+    current = current or (f"{title}\n" if title else "")
     path.write_text(push_run(current, run), encoding="utf-8")
