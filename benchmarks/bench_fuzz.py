@@ -18,7 +18,6 @@ import argparse
 import csv
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -27,6 +26,7 @@ import time
 from pathlib import Path
 
 from benchmarks.hostile import CASES, GOOD_CSV
+from benchmarks.peak import run_peak
 from geocoop.db import make_engine, upgrade
 from geocoop.embedded import EmbeddedCluster
 
@@ -62,35 +62,12 @@ def fuzz(scale: int) -> tuple[str, float]:
     return summary, time.monotonic() - start
 
 
-# The CLI behind a wrapper that records its own peak resident size (VmHWM) at exit:
-# wait4's ru_maxrss would carry over the launching process's peak across exec.
-_PEAK_WRAPPER = """
-import atexit, os, runpy, sys
-def _peak():
-    with open('/proc/self/status') as status:
-        for line in status:
-            if line.startswith('VmHWM:'):
-                with open(os.environ['GEOCOOP_BENCH_PEAK'], 'w') as out:
-                    out.write(line.split()[1])
-atexit.register(_peak)
-sys.argv = ['geocoop', *sys.argv[1:]]
-runpy.run_module('geocoop', run_name='__main__', alter_sys=True)
-"""
-
-
 def _cli(args: list[str], env: dict) -> tuple[int, str, float, float]:
     """Run the CLI once: exit code, its output, seconds, peak memory (MiB) of that process."""
-    with tempfile.NamedTemporaryFile(prefix="gcpeak-") as peak_file:
-        start = time.monotonic()
-        result = subprocess.run(
-            [sys.executable, "-c", _PEAK_WRAPPER, *args],
-            env={**env, "GEOCOOP_BENCH_PEAK": peak_file.name},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        seconds = time.monotonic() - start
-        peak_kib = int(Path(peak_file.name).read_text() or 0)
-    return result.returncode, result.stdout.decode("utf-8", "replace"), seconds, peak_kib / 1024
+    start = time.monotonic()
+    done = run_peak([sys.executable, "-m", "geocoop", *args], env)
+    seconds = time.monotonic() - start
+    return done.returncode, done.stdout + done.stderr, seconds, done.peak_mb
 
 
 def corpus(scale: int, url: str) -> list[dict]:
@@ -149,8 +126,9 @@ def _corpus_lines(results: list[dict], scale: int) -> list[str]:
         "",
         f"{len(cases)} cases of `benchmarks/hostile.py`, each through "
         "`geocoop ingest cooperations … --dry-run` in a process of its own (wall time "
-        "includes the interpreter's start; peak memory is that process's own high-water "
-        f"resident size, VmHWM). **{crashes} crash(es)** (a traceback or a signal); "
+        "includes the interpreter's start and the launcher's; peak memory is that process's "
+        "own high-water resident size, measured by a small launcher: benchmarks/peak.py). "
+        f"**{crashes} crash(es)** (a traceback or a signal); "
         f"{len(cases) - len(wrong)} of {len(cases)} answered as docs/hostile.md says"
         + (f" (not: {', '.join(wrong)})" if wrong else "")
         + f". Baseline, same run: a good two-row CSV, {base['seconds']:.2f} s and "
@@ -198,7 +176,7 @@ def million_rows(rows: int) -> dict:
         baseline = time.monotonic() - start
         env = {**os.environ, "GEOCOOP_DATABASE_URL": cluster.url()}
         start = time.monotonic()
-        process = subprocess.Popen(
+        done = run_peak(  # the CLI's own peak, not this process's (benchmarks/peak.py)
             [
                 sys.executable,
                 "-m",
@@ -212,21 +190,18 @@ def million_rows(rows: int) -> dict:
                 "million",
                 "--no-analyze",
             ],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+            env,
+            timeout=3600,
         )
-        out, err = process.communicate(timeout=3600)
         seconds = time.monotonic() - start
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        peak, out, err = done.peak_mb, done.stdout, done.stderr
         first = (out.strip().splitlines() or [err.strip()])[0]
         print(
-            f"10^6 rows: exit {process.returncode} in {seconds:.0f} s, peak {peak:.0f} MB: {first}"
+            f"10^6 rows: exit {done.returncode} in {seconds:.0f} s, peak {peak:.0f} MB: {first}"
         )
         return {
             "rows": baseline_rows,
-            "exit": process.returncode,
+            "exit": done.returncode,
             "seconds": seconds,
             "peak_mb": peak,
             "baseline_s": baseline,
