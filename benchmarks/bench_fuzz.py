@@ -9,7 +9,8 @@
 3. A CSV of 10^6 cooperation rows through the real CLI: time and peak memory, against the
    baseline of reading the same file with Python's csv module in the same run.
 
-Writes docs/performance-fuzz.md.  .venv/bin/python -m benchmarks.bench_fuzz [--scale 10]
+Writes docs/performance-fuzz.md (this run first, earlier runs and notes kept).
+    .venv/bin/python -m benchmarks.bench_fuzz [--scale 10]
 """
 
 from __future__ import annotations
@@ -27,10 +28,13 @@ from pathlib import Path
 
 from benchmarks.hostile import CASES, GOOD_CSV
 from benchmarks.peak import run_peak
+from benchmarks.sections import push_run_file, replace_marked, run_heading
 from geocoop.db import make_engine, upgrade
 from geocoop.embedded import EmbeddedCluster
 
 ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "performance-fuzz.md"
+CORPUS_START, CORPUS_END = "<!-- bench_fuzz corpus: start -->", "<!-- bench_fuzz corpus: end -->"
 
 
 def fuzz(scale: int) -> tuple[str, float]:
@@ -235,16 +239,16 @@ def main() -> None:
     finally:
         cluster.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    doc = ROOT / "docs" / "performance-fuzz.md"
+    corpus_lines = "\n".join(_corpus_lines(hostile, args.corpus_scale)).strip("\n")
+    corpus_section = f"{CORPUS_START}\n{corpus_lines}\n{CORPUS_END}"
     if args.corpus_only:
-        kept = doc.read_text(encoding="utf-8").split("## The hostile corpus")[0]
-        doc.write_text(kept + "\n".join(_corpus_lines(hostile, args.corpus_scale)), "utf-8")
+        replace_marked(DOC, corpus_section, CORPUS_START, CORPUS_END)
         print("wrote docs/performance-fuzz.md (corpus section)")
         return
     big = million_rows(args.rows)
     summary = re.sub(r"\s+", " ", summary)
-    lines = [
-        "# Fuzzing and hostile input",
+    run = [
+        run_heading("Run of `bench_fuzz`"),
         "",
         f"`benchmarks/bench_fuzz.py`: schemathesis over every operation of `/api` and "
         f"hypothesis over the cooperation ingester with {args.scale}× the suite's examples "
@@ -253,18 +257,14 @@ def main() -> None:
         "",
         f"A CSV of {big['rows']:,} rows ({big['size_mb']:.0f} MB) through "
         "`geocoop ingest cooperations` (one transaction): "
-        f"exit {big['exit']}, {big['seconds']:.0f} s, client peak memory "
+        f"exit {big['exit']}, {big['seconds']:.0f} s, peak memory of the CLI process "
         f"{big['peak_mb']:.0f} MB; `{big['summary']}`. Baseline, same run: reading the file "
         f"with Python's csv module alone, {big['baseline_s']:.1f} s "
         f"(ratio {big['seconds'] / max(big['baseline_s'], 1e-9):.0f}×).",
-        "",
-        "Short forms of the same checks run in the test suite (tests/test_openapi.py, "
-        "tests/test_fuzz_ingest.py: random bytes, zip bomb, 10^6-vertex polygon; "
-        "tests/test_hostile_files.py: the corpus with its bombs in a bounded form).",
-        "",
-        *_corpus_lines(hostile, args.corpus_scale),
     ]
-    (ROOT / "docs" / "performance-fuzz.md").write_text("\n".join(lines), encoding="utf-8")
+    # this run first, the previous one kept under « Earlier runs », the notes by hand kept
+    push_run_file(DOC, "\n".join(run), "# Fuzzing and hostile input")
+    replace_marked(DOC, corpus_section, CORPUS_START, CORPUS_END)
     print("wrote docs/performance-fuzz.md")
 
 
