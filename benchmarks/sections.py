@@ -18,7 +18,10 @@ def replace_marked(path: Path, section: str, start: str, end: str) -> None:
     benchmarks keeps the others' figures.
     """
     current = path.read_text(encoding="utf-8") if path.exists() else ""
-    a, b = current.find(start), current.find(end)
+    b = current.find(end)
+    # the start nearest the end: a stray copy of it higher up must not take every section
+    # in between along with the marked one
+    a = current.rfind(start, 0, max(b, 0))
     if 0 <= a < b:
         updated = current[:a] + section.strip("\n") + current[b + len(end) :]
     else:

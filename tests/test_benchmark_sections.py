@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from benchmarks.sections import EARLIER, RUN_END, RUN_START, push_run, run_heading
+from benchmarks.sections import (
+    EARLIER,
+    RUN_END,
+    RUN_START,
+    push_run,
+    replace_marked,
+    run_heading,
+)
 
 REPORT = f"""# Title
 
@@ -64,3 +71,13 @@ def test_report_without_markers_keeps_its_body_as_the_earlier_run():
 def test_run_heading_names_the_date():
     heading = run_heading("Run of bench_x")
     assert heading.startswith("## Run of bench_x, 20") and " UTC" in heading
+
+
+def test_replace_marked_ignores_a_stray_start_marker(tmp_path):
+    doc = tmp_path / "report.md"
+    doc.write_text("# T\n\n<!-- s -->\n\n## Session kept\n\n<!-- s -->\nold\n<!-- e -->\n")
+    replace_marked(doc, "<!-- s -->\nnew\n<!-- e -->", "<!-- s -->", "<!-- e -->")
+    kept = "# T\n\n<!-- s -->\n\n## Session kept\n\n"
+    assert doc.read_text() == kept + "<!-- s -->\nnew\n<!-- e -->\n"
+    replace_marked(doc, "<!-- x -->\nadded\n<!-- y -->", "<!-- x -->", "<!-- y -->")
+    assert doc.read_text().endswith("<!-- e -->\n\n<!-- x -->\nadded\n<!-- y -->\n")
