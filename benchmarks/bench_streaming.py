@@ -36,6 +36,7 @@ import time
 import zipfile
 from pathlib import Path
 
+from benchmarks.sections import push_run_file, run_heading
 from benchmarks.throwaway import throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -353,9 +354,10 @@ def write_report(args, results: dict, baseline: str, size_mb: float, written_s) 
         XLSX_HOW if xlsx else CSV_HOW,
         "",
     ]
-    body = "\n".join(lines)
-    part = PART_XLSX if xlsx else PART
-    part.write_text(body.replace(section, section[1:], 1), encoding="utf-8")
+    rows = f"{args.rows:,} rows" + (", with `--before`" if args.before else "")
+    run = "\n".join([run_heading(f"Run of `bench_streaming`, {rows}"), *lines[1:]])
+    # this run first; the earlier runs and the notes by hand stay in the part
+    push_run_file(PART_XLSX if xlsx else PART, run, section[1:])
     print("\n".join(lines))
 
 
