@@ -341,7 +341,8 @@ def map_choropleths(url: str, engine) -> list[str]:
 
 def write_doc(communes, coops, pats, refresh, lines, map_lines) -> None:
     """This run first in docs/performance-filters.md; the previous one kept below."""
-    push_run_file(OUT, run_text(communes, coops, pats, refresh, lines, map_lines))
+    title = "# Filtered coverage (stage, category, model, distance, rule) on all of France"
+    push_run_file(OUT, run_text(communes, coops, pats, refresh, lines, map_lines), title)
 
 
 def run_text(communes, coops, pats, refresh, lines, map_lines) -> str:
