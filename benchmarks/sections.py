@@ -83,3 +83,13 @@ def push_run_file(path: Path, run: str, title: str = "") -> None:
     current = path.read_text(encoding="utf-8") if path.exists() else ""
     current = current or (f"{title}\n" if title else "")
     path.write_text(push_run(current, run), encoding="utf-8")
+
+
+def write_run(path: Path, report: str, what: str) -> None:
+    """A whole report (`# title`, then its body) written as the latest run of `path`.
+
+    The body, one heading level down, goes under `run_heading(what)`; earlier runs and
+    anything written by hand in `path` are kept (`push_run`).
+    """
+    title, _, body = report.partition("\n")
+    push_run_file(path, f"{run_heading(what)}\n\n{demote(body.strip(chr(10)))}\n", title)

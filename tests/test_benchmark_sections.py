@@ -9,6 +9,7 @@ from benchmarks.sections import (
     push_run,
     replace_marked,
     run_heading,
+    write_run,
 )
 
 REPORT = f"""# Title
@@ -81,3 +82,15 @@ def test_replace_marked_ignores_a_stray_start_marker(tmp_path):
     assert doc.read_text() == kept + "<!-- s -->\nnew\n<!-- e -->\n"
     replace_marked(doc, "<!-- x -->\nadded\n<!-- y -->", "<!-- x -->", "<!-- y -->")
     assert doc.read_text().endswith("<!-- e -->\n\n<!-- x -->\nadded\n<!-- y -->\n")
+
+
+def test_write_run_turns_a_whole_report_into_the_latest_run(tmp_path):
+    doc = tmp_path / "performance-x.md"
+    write_run(doc, "# X measured\n\nFirst figures.\n\n## Table\n\n| 1 |\n", "Run of `bench_x`")
+    write_run(doc, "# X measured\n\nSecond figures.\n\n## Table\n\n| 2 |\n", "Run of `bench_x`")
+    text = doc.read_text()
+    assert text.startswith(f"# X measured\n\n{RUN_START}\n## Run of `bench_x`, 20")
+    latest = text[: text.index(RUN_END)]
+    assert "Second figures.\n\n### Table\n\n| 2 |" in latest and "First" not in latest
+    assert text.index(EARLIER) < text.index("### Run of `bench_x`") < text.index("First figures.")
+    assert "#### Table\n\n| 1 |" in text
