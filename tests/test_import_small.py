@@ -172,7 +172,7 @@ def test_an_upload_that_only_brings_cooperations_nearer_lowers_the_stored_neares
             conn.commit()
             refresh_analysis(conn)
             conn.commit()
-            modes, nearest = [], {}
+            modes, nearest, outlines = [], {}, []
             # a new row where one already is (the same building); another 3 km east of the
             # second, nearer to the right-hand EPCI (no commune changes its coverage); then
             # the first moved far from both (communes lose their nearest)
@@ -186,6 +186,7 @@ def test_an_upload_that_only_brings_cooperations_nearer_lowers_the_stored_neares
                     commit_between=True,
                 )
                 modes += refreshed["rollups"]
+                outlines.append(refreshed["zone_outlines_changed"])
                 nearest[turn] = conn.execute(text(RIGHT_NEAREST)).scalar()
                 small = _stored(conn)
                 refresh_analysis(conn)
@@ -193,5 +194,8 @@ def test_an_upload_that_only_brings_cooperations_nearer_lowers_the_stored_neares
                 conn.commit()
             assert modes == ["nearer", "nearer", "scoped"]
             assert nearest[1] < nearest[0] - 2_000  # lowered in place, as a full refresh does
+            # no white zone changed on the first turn: their collections were left as stored
+            # (and equal a full refresh's, above); the last one uncovered communes
+            assert outlines == [False, False, True]
     finally:
         truncate_data(db_engine)

@@ -274,7 +274,7 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
         pairs = synergy.store_pairs(conn, only_id=cooperation_id)
         phases["synergy_pairs"] = round(time.perf_counter() - t0, 4)
         t0 = time.perf_counter()
-        zones.store_outlines(
+        outlines = zones.store_outlines(
             conn, sorted(kinds), None if recomputed is None else sorted(recomputed)
         )
         phases["zone_outlines"] = round(time.perf_counter() - t0, 4)
@@ -292,6 +292,9 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
             "kind_codes": sorted(kinds),
             "coverage_rows_changed": rows_changed,
             "rollups": rollups["rollups"],  # how they were rewritten: nearer, scoped, kinds
+            # no outline dissolved again nor removed: the white-zone collections' counts and
+            # extents are unchanged (their names do not count)
+            "zone_outlines_changed": bool(outlines["written"] or outlines["removed"]),
         }
         _record(conn, "cooperation", cooperation_id, seconds, report)
     return report
@@ -345,10 +348,12 @@ def refresh_written(conn: Connection, written: list[tuple[int, set[str]]]) -> di
     changed = False
     with conn.begin_nested():
         rollups = []
+        outlines_changed = False
         for coop_id, _kinds in written:
             res = refresh_for_cooperation(conn, coop_id)
             rollups.append(res["rollups"])
             changed = changed or res["coverage_rows_changed"]
+            outlines_changed = outlines_changed or res["zone_outlines_changed"]
             for name, seconds in res["phases"].items():
                 phases[name] = round(phases.get(name, 0) + seconds, 4)
         report = {
@@ -360,6 +365,7 @@ def refresh_written(conn: Connection, written: list[tuple[int, set[str]]]) -> di
                 statement("analysis/white_zones_count"), {"kinds": kinds}
             ).scalar(),
             "coverage_rows_changed": changed,
+            "zone_outlines_changed": outlines_changed,
             "seconds": round(time.perf_counter() - started, 4),
             "phases": phases,
         }

@@ -178,7 +178,12 @@ def collections_changed_by_refresh(kinds: list[str]) -> set[str]:
     refresh after a commit whose writer already stored `collections_changed_by_rows`
     recomputes only these.
     """
-    return {"white-zones", "synergy-candidates"} | {f"white-zones-{kind}" for kind in kinds}
+    return {"synergy-candidates"} | white_zone_collections(kinds)
+
+
+def white_zone_collections(kinds: list[str]) -> set[str]:
+    """The white-zone collections of `kinds`: all kinds', and each of `kinds`' own."""
+    return {"white-zones"} | {f"white-zones-{kind}" for kind in kinds}
 
 
 def summaries_current(conn: Connection) -> bool:
