@@ -10,7 +10,7 @@ from sqlalchemy import column, func, select, text
 
 from geocoop.features.query import base_of
 from geocoop.features.registry import all_collections
-from geocoop.features.summary import count_and_extents, extents
+from geocoop.features.summary import count_and_extents, extents, geometry_boxes
 
 
 def _two_passes(conn, geometries) -> tuple[int, list[list[float]]]:
@@ -19,17 +19,20 @@ def _two_passes(conn, geometries) -> tuple[int, list[list[float]]]:
 
 
 def test_one_pass_equals_count_and_extents_on_every_collection(demo_engine):
-    checked = 0
+    checked, with_boxes = 0, []
     with demo_engine.connect() as conn:
         for collection in all_collections():
             if collection.extent_level is not None:
                 continue  # counted alone: their extents are their level's
             geometries = select(base_of(collection).c.geom)
-            assert count_and_extents(conn, geometries) == _two_passes(conn, geometries), (
-                collection.id
-            )
+            expected = _two_passes(conn, geometries)
+            assert count_and_extents(conn, geometry_boxes(geometries)) == expected, collection.id
+            if collection.boxes is not None:  # the pair lines' boxes from their points
+                assert count_and_extents(conn, collection.boxes()) == expected, collection.id
+                with_boxes.append(collection.id)
             checked += 1
     assert checked > 5
+    assert {"synergy-candidates", "partnerships"} <= set(with_boxes)
 
 
 def test_one_pass_counts_rows_without_geometry_and_orders_areas(conn):
@@ -40,7 +43,7 @@ def test_one_pass_counts_rows_without_geometry_and_orders_areas(conn):
         " ('LINESTRING(-1.68 48.11, 4.83 45.76)')) AS v(g)"
     ).columns(column("geom"))
     geometries = select(rows.subquery("v").c.geom)
-    count, boxes = count_and_extents(conn, geometries)
+    count, boxes = count_and_extents(conn, geometry_boxes(geometries))
     assert (count, boxes) == _two_passes(conn, geometries)
     assert count == 6 and len(boxes) == 3
     # metropolitan France first, though « -7,1 » (Guadeloupe) sorts before « 0 » as text

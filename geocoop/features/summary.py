@@ -41,27 +41,37 @@ class Summary:
     data_version: int
 
 
-def _boxes_by_area(conn: Connection, geometries: Select, *, every_row: bool) -> list:
-    """Rows (area, xmin, ymin, xmax, ymax, n) of the `geom` boxes of `geometries` by area.
+def geometry_boxes(geometries: Select) -> Select:
+    """One `box` (Box2D of the `geom` column) per row of `geometries`, NULL without one."""
+    return select(func.Box2D(geometries.subquery("g").c.geom).label("box"))
 
-    With `every_row`, rows without a geometry are counted too, in a group whose area is
-    NULL (ordered last), so that one pass gives the count and the extents.
+
+def _boxes_by_area(conn: Connection, boxes: Select, *, every_row: bool) -> list:
+    """Rows (area, xmin, ymin, xmax, ymax, n) of the `box` column of `boxes` by area.
+
+    With `every_row`, rows without a box are counted too, in a group whose area is NULL
+    (ordered last), so that one pass gives the count and the extents.
     """
-    g = geometries.subquery("g").c.geom
-    # each geometry's box computed once (materialized), not once per use below: a line
-    # built per row (the synergy candidates) or a commune polygon read once; the min/max
-    # of the boxes are ST_Extent's figures (compared on every collection of all France)
-    boxes = select(func.Box2D(g).label("box"))
+    box = boxes.cte("boxes").prefix_with("MATERIALIZED").c.box
+    # each box computed once and read as four numbers once (materialized twice: a line
+    # built per row, the synergy candidates', or a commune polygon read once, and no
+    # box-to-box3d cast per use below); their min/max are ST_Extent's figures (compared
+    # on every collection of all France)
+    corners = select(
+        func.ST_XMin(box).label("x0"),
+        func.ST_YMin(box).label("y0"),
+        func.ST_XMax(box).label("x1"),
+        func.ST_YMax(box).label("y1"),
+    )
     if not every_row:
-        boxes = boxes.where(g.is_not(None))
-    boxes = boxes.cte("boxes").prefix_with("MATERIALIZED")
-    box = boxes.c.box
-    x0, y0, x1, y1 = func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box)
+        corners = corners.where(box.is_not(None))
+    corners = corners.cte("corners").prefix_with("MATERIALIZED")
+    x0, y0, x1, y1 = corners.c.x0, corners.c.y0, corners.c.x1, corners.c.y1
     cx = (x0 + x1) / 2
     cy = (y0 + y1) / 2
     west, south, east, north = METROPOLE
     area = case(
-        (box.is_(None), literal(None, Text)),
+        (x0.is_(None), literal(None, Text)),
         (and_(cx.between(west, east), cy.between(south, north)), literal("0")),
         else_=func.concat(
             cast(func.floor(cx / 10), Text), literal(","), cast(func.floor(cy / 10), Text)
@@ -82,17 +92,18 @@ def extents(conn: Connection, geometries: Select) -> list[list[float]]:
     Metropolitan France first, then one per overseas area (10° cells of each geometry's bounding-box
     centre).
     """
-    rows = _boxes_by_area(conn, geometries, every_row=False)
+    rows = _boxes_by_area(conn, geometry_boxes(geometries), every_row=False)
     return [[round(float(v), 6) for v in row[1:5]] for row in rows]
 
 
-def count_and_extents(conn: Connection, geometries: Select) -> tuple[int, list[list[float]]]:
-    """How many rows `geometries` has, and `extents` of them, in one pass over its rows.
+def count_and_extents(conn: Connection, boxes: Select) -> tuple[int, list[list[float]]]:
+    """How many rows `boxes` has, and the `extents` of their `box`, in one pass over them.
 
-    The same figures as `count(*)` and `extents` (tests/test_summary_one_pass.py); a
-    collection built per row (the synergy candidates' 47,597 lines) is built once.
+    `boxes`: `geometry_boxes` of a collection's geometries, or the collection's own
+    (`Collection.boxes`: the same boxes without building each geometry). The same figures
+    as `count(*)` and `extents` (tests/test_summary_one_pass.py).
     """
-    rows = _boxes_by_area(conn, geometries, every_row=True)
+    rows = _boxes_by_area(conn, boxes, every_row=True)
     boxes = [[round(float(v), 6) for v in row[1:5]] for row in rows if row[0] is not None]
     return sum(int(row[5]) for row in rows), boxes
 
@@ -113,7 +124,8 @@ def compute_summary(
     """Exact count and extents of one collection, as stored."""
     base = base_of(collection)
     if collection.extent_level is None:
-        return count_and_extents(conn, select(base.c.geom))
+        boxes = collection.boxes() if collection.boxes else geometry_boxes(select(base.c.geom))
+        return count_and_extents(conn, boxes)
     count = conn.execute(select(func.count()).select_from(base)).scalar_one()
     if collection.extent_level not in level_extents:
         level_extents[collection.extent_level] = extents(
