@@ -34,10 +34,21 @@ WITH cc AS (
          CASE WHEN ge = 0 AND gd = 0 THEN departement_code
               WHEN (ge = 0 OR gd = 0) AND gr = 0 THEN region_code ELSE '' END AS parent_code
   FROM g
+
+), target AS (  -- a few index probes (OFFSET 0: kept apart), not a pass over ~12,000 rows
+  SELECT r.tid, l.nearest_m
+  FROM labelled l
+  CROSS JOIN LATERAL (
+    SELECT x.ctid AS tid, x.nearest_m
+    FROM analysis_rollup x
+    WHERE x.kinds = CAST(:key AS text) AND x.rule IN ('distance', 'perimeter', 'any')
+      AND x.level = l.level AND x.parent_level = l.parent_level
+      AND x.parent_code = l.parent_code AND x.code = l.code
+    OFFSET 0
+  ) r
+  WHERE r.nearest_m IS NULL OR l.nearest_m < r.nearest_m
 )
 UPDATE analysis_rollup r
-SET nearest_m = l.nearest_m
-FROM labelled l
-WHERE r.kinds = CAST(:key AS text) AND r.level = l.level AND r.code = l.code
-  AND r.parent_level = l.parent_level AND r.parent_code = l.parent_code
-  AND (r.nearest_m IS NULL OR l.nearest_m < r.nearest_m);
+SET nearest_m = target.nearest_m
+FROM target
+WHERE r.ctid = target.tid;
