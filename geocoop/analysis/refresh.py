@@ -222,6 +222,9 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
         "outcome": result["outcome"],
         "recomputed": communes,
         "nearer": nearer,
+        # no commune changed its coverage: update_zones kept every zone's members as they
+        # were, so the stored outlines need no check (only names, with the new nearest)
+        "zones_kept": all(before[c][0] == covered for c, covered in after.items()),
     }
 
 
@@ -251,6 +254,7 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
         # one of them can be named differently
         recomputed: set[str] | None = set()
         nearer = True  # every kind's recomputed communes: same flags, none farther
+        zones_kept = True  # and no commune changed its coverage (white-zone members kept)
         for kind in sorted(kinds):
             res = _refresh_kind(conn, kind, cooperation_id, table[kind]["service_distance_m"])
             if recomputed is not None and res["recomputed"] is not None:
@@ -260,6 +264,7 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
             touched = {k: touched[k] + res[k] for k in touched}
             rows_changed = rows_changed or res.get("rows_changed", False)
             nearer = nearer and res.get("nearer", True)
+            zones_kept = zones_kept and res.get("zones_kept", not res.get("rows_changed"))
             outcomes.update(res.get("outcome", {}))
             for name, seconds in res.get("phases", {}).items():
                 phases[name] = round(phases.get(name, 0) + seconds, 4)
@@ -274,9 +279,13 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
         pairs = synergy.store_pairs(conn, only_id=cooperation_id)
         phases["synergy_pairs"] = round(time.perf_counter() - t0, 4)
         t0 = time.perf_counter()
-        outlines = zones.store_outlines(
-            conn, sorted(kinds), None if recomputed is None else sorted(recomputed)
-        )
+        if recomputed is not None and zones_kept:
+            named = zones.store_names(conn, sorted(kinds), sorted(recomputed))
+            outlines = {"written": 0, "removed": 0, "named": named}
+        else:
+            outlines = zones.store_outlines(
+                conn, sorted(kinds), None if recomputed is None else sorted(recomputed)
+            )
         phases["zone_outlines"] = round(time.perf_counter() - t0, 4)
         seconds = round(time.perf_counter() - started, 4)
         report = {
