@@ -704,3 +704,19 @@ class AnalysisCommuneProfile(Base):
     commune_code: Mapped[str] = mapped_column(String(5))
     nearest_edge_m: Mapped[float | None] = mapped_column(Float)
     covered_perimeter: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+class PerimeterEpciUnion(Base):
+    """The union of one EPCI's commune polygons, reused by perimeter unions (migration 0021).
+
+    Valid while `members_hash` (its commune codes and polygons) matches the territories.
+    """
+
+    __tablename__ = "perimeter_epci_union"
+
+    epci_code: Mapped[str] = mapped_column(String(9), primary_key=True)
+    members_hash: Mapped[str] = mapped_column(Text, nullable=False)
+    geom = mapped_column(Geometry("GEOMETRY", srid=4326, spatial_index=False), nullable=False)
+    computed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
