@@ -709,7 +709,7 @@ class AnalysisCommuneProfile(Base):
 class PerimeterEpciUnion(Base):
     """The union of one EPCI's commune polygons, reused by perimeter unions (migration 0021).
 
-    Valid while `members_hash` (its commune codes and polygons) matches the territories.
+    Valid while `members_hash` (its communes' codes and `updated_at`) matches the territories.
     """
 
     __tablename__ = "perimeter_epci_union"

@@ -75,7 +75,8 @@ def test_a_cached_epci_union_is_reused_then_recomputed_after_a_boundary_change(
         # a boundaries import moves one commune's border: the cached union is stale
         conn.execute(
             text(
-                "UPDATE territory SET geom = ST_Multi(ST_Buffer(geom, -0.001)) "
+                "UPDATE territory SET geom = ST_Multi(ST_Buffer(geom, -0.001)), "
+                "updated_at = clock_timestamp() "
                 "WHERE level = 'commune' AND code = :c"
             ),
             {"c": codes[0]},

@@ -27,13 +27,16 @@ JOIN territory t
   ON t.level = split_part(pc.key, ':', 1) AND t.code = split_part(pc.key, ':', 2)
 WHERE s.geometry_wkt IS NULL AND s.perimeter IS NULL AND t.geom IS NOT NULL;
 
--- The EPCIs some staged perimeter holds whole, with the hash of their current members.
+-- The EPCIs some staged perimeter holds whole, with the hash of their current members:
+-- their codes and when each was last written (a boundaries import stamps updated_at on
+-- every territory whose polygon or attributes changed, boundaries_merge_territory.sql, as
+-- coop_stage_reuse_perimeter.sql relies on; hashing the polygons themselves cost 3.8 s).
 DROP TABLE IF EXISTS coop_stage_whole;
 CREATE TEMP TABLE coop_stage_whole AS
 SELECT e.epci_code, e.members, e.members_hash
 FROM (
     SELECT t.epci_code, count(*) AS members,
-           md5(string_agg(t.code || '=' || md5(ST_AsEWKB(t.geom)), ',' ORDER BY t.code))
+           md5(string_agg(t.code || '@' || t.updated_at::text, ',' ORDER BY t.code))
                AS members_hash
     FROM territory t
     WHERE t.level = 'commune' AND t.geom IS NOT NULL

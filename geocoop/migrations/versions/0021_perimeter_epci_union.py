@@ -5,9 +5,10 @@ Revises: 0020
 
 A PAT perimeter is mostly whole EPCIs: an import unions each perimeter's communes per EPCI
 and takes a whole EPCI's union from `perimeter_epci_union` (filled the first time it is
-needed). A row is valid while `members_hash` (the EPCI's commune codes and the hash of
-each polygon) is that of the current territories: a boundaries import that changes a
-member makes it stale, and the next import computes it again (issue 14).
+needed). A row is valid while `members_hash` (the EPCI's commune codes and when each was
+last written) is that of the current territories: a boundaries import that changes a
+member stamps its `updated_at`, which makes the row stale, and the next import computes
+it again (issue 14).
 
 `geocoop_perimeter_point(perimeter)`: the point on surface of the perimeter with its holes
 smaller than 1 m² filled. Such holes are rounding slivers between communes that come and
