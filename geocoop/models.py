@@ -675,6 +675,23 @@ class AnalysisPending(Base):
     )
 
 
+class AnalysisProfilePending(Base):
+    """A kind whose per-profile facts are being recomputed, its own figures fresh.
+
+    Migration 0021: written by a by-kind refresh that leaves them to the next step, removed
+    with the recomputed facts.
+    """
+
+    __tablename__ = "analysis_profile_pending"
+
+    kind_code: Mapped[str] = mapped_column(
+        String(32), ForeignKey("kind.code", ondelete="CASCADE"), primary_key=True
+    )
+    since: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
+
+
 class AnalysisProfile(Base):
     """The cooperations of a kind sharing one (effective category, model, stage)."""
 

@@ -216,6 +216,7 @@ def refresh_kinds(
     *,
     with_facts: bool = False,
     communes: list[str] | None = None,
+    profiles_later: frozenset[str] = frozenset(),
 ) -> dict:
     """After a refresh of `kinds`: their profiles and the roll-ups holding them.
 
@@ -225,8 +226,13 @@ def refresh_kinds(
     profiles are marked incomplete and their partial filters computed live. `communes`
     (an incremental refresh that changed only those communes' facts and no kind's data
     presence) limits the roll-ups rewritten to France and the territories holding them.
+    `profiles_later`: kinds whose stored profiles and per-profile facts are kept as they
+    are, to be recomputed by the next step (`refresh.refresh_profile_facts`); each has
+    stored profiles both before and after, so the roll-ups count it either way.
     """
-    report = refresh_profiles(conn, kinds, with_facts=with_facts)
+    report = refresh_profiles(
+        conn, [k for k in kinds if k not in profiles_later], with_facts=with_facts
+    )
     if communes is not None:
         scoped = _store_rollups_scoped(conn, set(kinds), communes)
         if scoped is not None:

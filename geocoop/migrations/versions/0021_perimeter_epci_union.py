@@ -1,4 +1,4 @@
-"""Cached union of each EPCI's communes, and the point of a perimeter.
+"""Cached EPCI unions, the point of a perimeter, kinds whose per-profile facts are stale.
 
 Revision ID: 0021
 Revises: 0020
@@ -16,8 +16,14 @@ go with the order in which the polygons are unioned; a point computed without th
 same whatever the union path (an empty or non-polygon perimeter: its plain
 `ST_PointOnSurface`; on the national PAT file: the same 455 points as the
 single-step union's `ST_PointOnSurface`).
+
+`analysis_profile_pending`: kinds whose own figures are fresh but whose per-profile facts
+(used by stage/category/model filters only) are being recomputed in the next step of the
+import (a PAT import stores PAT's figures first, then its three profiles' facts). Filtered
+figures of such a kind say « en cours de recalcul » meanwhile, unfiltered ones do not.
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
@@ -44,7 +50,7 @@ $$
 
 
 def upgrade() -> None:
-    """Create the EPCI union cache and geocoop_perimeter_point."""
+    """Create the EPCI union cache, geocoop_perimeter_point, analysis_profile_pending."""
     op.execute(
         """
         CREATE TABLE perimeter_epci_union (
@@ -56,9 +62,27 @@ def upgrade() -> None:
         """
     )
     op.execute(FUNCTION)
+    op.create_table(
+        "analysis_profile_pending",
+        sa.Column(
+            "kind_code",
+            sa.String(32),
+            sa.ForeignKey("kind.code", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column(
+            "since", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+    )
+    op.execute(
+        "CREATE TRIGGER geocoop_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+        "ON analysis_profile_pending FOR EACH STATEMENT "
+        "EXECUTE FUNCTION geocoop_bump_data_version()"
+    )
 
 
 def downgrade() -> None:
     """Drop them."""
+    op.drop_table("analysis_profile_pending")
     op.execute("DROP FUNCTION IF EXISTS geocoop_perimeter_point(geometry)")
     op.execute("DROP TABLE IF EXISTS perimeter_epci_union")
