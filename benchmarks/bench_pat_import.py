@@ -263,7 +263,9 @@ def worker(url: str, mode: str, mapping: Path, raw_out: Path | None) -> dict:
                 import_s=split - started,
                 refresh_s=profiles_at - split,
                 profiles_s=ended - profiles_at,
-                profiles_phases=((refreshed or {}).get("profiles") or {}).get("phases"),
+                profiles_phases=((refreshed or {}).get("profile_facts_step") or {}).get(
+                    "phases"
+                ),
                 inserted=report.counts.get("inserted"),
                 updated=report.counts.get("updated"),
                 phases=(refreshed or {}).get("phases"),

@@ -172,7 +172,7 @@ def import_then_refresh(
     kinds' own figures (coverage, white zones, roll-ups, counts), commits them with
     `commit_between`, then recomputes the per-profile facts of kinds with several profiles
     (PAT) in a step of its own (`on_step("profiles")` before it; its report under
-    "profiles"), committed in turn: meanwhile only their stage/category/model filters
+    "profile_facts_step"), committed in turn: meanwhile only their stage/category/model filters
     say « en cours de recalcul », answered from their last facts.
 
     Returns the import report and the refresh figures (None when nothing was refreshed;
@@ -230,7 +230,8 @@ def import_then_refresh(
         if refreshed.get("profiles_later"):
             if on_step is not None:
                 on_step("profiles")
-            refreshed["profiles"] = refresh_profile_facts(conn, refreshed["profiles_later"])
+            later = refresh_profile_facts(conn, refreshed["profiles_later"])
+            refreshed["profile_facts_step"] = later
             if commit_between:
                 conn.commit()
     else:

@@ -140,7 +140,8 @@ def test_an_import_stores_pat_figures_then_its_profile_facts(conn, tmp_path):
         conn, path, kind="pat", source="later", profiles_later=True, on_step=step
     )
     assert report.accepted == 2
-    assert refreshed["profiles_later"] == ["pat"] and refreshed["profiles"]["kinds"] == ["pat"]
+    assert refreshed["profiles_later"] == ["pat"]
+    assert refreshed["profile_facts_step"]["kinds"] == ["pat"]
     assert seen["pending"] == {"pat"} and seen["filtered_notes"] and not seen["plain_notes"]
     assert profiles_pending(conn) == {}
     assert not data_status(conn)["pat"]["profiles_recomputing"]
