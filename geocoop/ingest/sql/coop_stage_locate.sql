@@ -33,22 +33,22 @@ WHERE s.geometry_wkt IS NULL AND s.perimeter IS NULL AND t.geom IS NOT NULL;
 -- coop_stage_reuse_perimeter.sql relies on; hashing the polygons themselves cost 3.8 s).
 DROP TABLE IF EXISTS coop_stage_whole;
 CREATE TEMP TABLE coop_stage_whole AS
-SELECT e.epci_code, e.members, e.members_hash
+SELECT DISTINCT e.epci_code, e.members, e.members_hash
 FROM (
     SELECT t.epci_code, count(*) AS members,
-           md5(string_agg(t.code || '@' || t.updated_at::text, ',' ORDER BY t.code))
-               AS members_hash
+           md5(string_agg(t.code || '@' || extract(epoch FROM t.updated_at)::text, ','
+                          ORDER BY t.code)) AS members_hash
     FROM territory t
     WHERE t.level = 'commune' AND t.geom IS NOT NULL
       AND t.epci_code IN (SELECT DISTINCT epci_code FROM coop_stage_member)
     GROUP BY t.epci_code
 ) e
-WHERE EXISTS (
-    SELECT 1 FROM coop_stage_member m
-    WHERE m.epci_code = e.epci_code
-    GROUP BY m.line
-    HAVING count(*) = e.members
-);
+JOIN (
+    SELECT m.line, m.epci_code, count(*) AS n
+    FROM coop_stage_member m
+    WHERE m.epci_code IS NOT NULL
+    GROUP BY m.line, m.epci_code
+) g ON g.epci_code = e.epci_code AND g.n = e.members;
 
 -- Missing or stale cached unions (a boundaries import changed a member since).
 INSERT INTO perimeter_epci_union AS c (epci_code, members_hash, geom, computed_at)
