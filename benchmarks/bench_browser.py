@@ -40,6 +40,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from benchmarks.chromium import CHROMIUM, launch
+from benchmarks.sections import write_run
 from geocoop.config import load_settings
 from geocoop.db import make_engine, upgrade
 from geocoop.embedded import EmbeddedCluster
@@ -313,7 +314,7 @@ def report(described: str, ours: list[dict], naive: list[dict], cold: dict) -> N
         "per data version, as in production after the first visitor); the browser cache is "
         "disabled for every measured load.",
     ]
-    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_run(OUT, "\n".join(lines) + "\n", "Run of `bench_browser`")
     print(f"wrote {OUT.relative_to(ROOT)}")
 
 

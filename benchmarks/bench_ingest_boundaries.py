@@ -29,6 +29,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from benchmarks.sections import write_run
 from geocoop.config import load_settings
 from geocoop.db import make_engine, upgrade
 from geocoop.embedded import EmbeddedCluster
@@ -239,7 +240,8 @@ def write_doc(runs: list, ogr_rows: int, load: float, bounds: dict) -> None:
     floor_s = (
         bounds["read"] + bounds["split"] + timings.get("réparation", 0) + timings.get("communes", 0)
     )
-    OUT.write_text(
+    write_run(
+        OUT,
         f"""# Boundaries ingest
 
 `benchmarks/bench_ingest_boundaries.py`: all communes of France (metropolitan + DROM,
@@ -283,7 +285,7 @@ merge of the communes {timings.get("communes", 0):.1f} s): {floor_s:.1f} s, agai
 budget of {1.5 * base_s:.1f} s for everything. ogr2ogr only streams the rows into plain
 tables; on this 2-core machine no arrangement of the required work fits in 1.5× of it.
 """,
-        encoding="utf-8",
+        "Run of `bench_ingest_boundaries`",
     )
     print(f"wrote {OUT.relative_to(ROOT)}")
 

@@ -12,7 +12,8 @@ no browser), with `/healthz` measured in the same run as the floor:
   visitor after a data change waits for; the analysis API has no such cache);
 - warm: the same request again.
 p50/p95 over every sample of each endpoint (several territories per endpoint, each asked
-REPEAT times). Writes docs/performance-interactive.md.
+REPEAT times). Writes docs/performance-interactive.md: this run first, the previous one
+moved under « Earlier runs », every other section kept (benchmarks/sections.py push_run).
 
     .venv/bin/python -m benchmarks.bench_interactive
     GEOCOOP_BENCH_PGDATA=/tmp/speed-pg .venv/bin/python -m benchmarks.bench_interactive
@@ -42,9 +43,12 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from benchmarks.sections import push_run_file, run_heading
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 OUT = ROOT / "docs" / "performance-interactive.md"
+TITLE = "# Interactive answers (all of France)"
 DB = "geocoop"
 REPEAT = int(os.environ.get("GEOCOOP_BENCH_REPEAT", "5"))
 # e.g. GEOCOOP_BENCH_ONLY=panel,fiche: only those families (the floor is always measured)
@@ -226,7 +230,7 @@ def run(url: str, timings: dict) -> str:
     built = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()) or "reused"
     return "\n".join(
         [
-            "# Interactive answers (all of France)",
+            run_heading("Run of `bench_interactive`"),
             "",
             "`benchmarks/bench_interactive.py`: all communes of France "
             f"({sizes[0]:,} communes, {sizes[1]:,} cooperations: tiers-lieux, France services, "
@@ -268,8 +272,7 @@ def main() -> int:
             timings = build(engine)
         engine.dispose()
         report = run(url, timings)
-        storm = _keep_storm_section()
-        OUT.write_text(report + storm, encoding="utf-8")
+        push_run_file(OUT, report, TITLE)  # earlier runs and other sections kept
         print(f"wrote {OUT.relative_to(ROOT)}")
         if STORM:
             from benchmarks import bench_storm
@@ -282,15 +285,6 @@ def main() -> int:
             cluster.stop()
             shutil.rmtree(folder, ignore_errors=True)
     return 0
-
-
-def _keep_storm_section() -> str:
-    """The storm section bench_storm wrote into the report last time (kept across runs)."""
-    from benchmarks.bench_storm import STORM_END, STORM_START
-
-    current = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
-    a, b = current.find(STORM_START), current.find(STORM_END)
-    return "\n" + current[a : b + len(STORM_END)] + "\n" if 0 <= a < b else ""
 
 
 if __name__ == "__main__":

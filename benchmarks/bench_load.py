@@ -21,6 +21,7 @@ from pathlib import Path
 
 from benchmarks.gunicorn_server import start, wait_up
 from benchmarks.load import run_load
+from benchmarks.sections import write_run
 from geocoop.db import make_engine, upgrade
 from geocoop.embedded import EmbeddedCluster
 from geocoop.orchestration import load_bundled
@@ -152,7 +153,7 @@ def write_doc(rows, fault, args) -> None:
         + ("recovered by itself." if fault["recovered"] else "NOT recovered."),
         "",
     ]
-    (ROOT / "docs" / "performance-load.md").write_text("\n".join(lines), encoding="utf-8")
+    write_run(ROOT / "docs" / "performance-load.md", "\n".join(lines), "Run of `bench_load`")
     print("wrote docs/performance-load.md")
 
 

@@ -26,7 +26,7 @@ identical.
         [--no-write]
     GEOCOOP_BENCH_PGDATA=/tmp/pat-bench-pg .venv/bin/python -m benchmarks.bench_pat_import
 
-Writes its section of docs/performance.md (between markers).
+Writes its section of docs/performance-imports.md (between markers).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from benchmarks.sections import replace_marked
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 PAT_FILE = "cooperations/pat-france-2025/pats-axe-gouvernance-20250710-win1252.csv"
-OUT = ROOT / "docs" / "performance.md"
+OUT = ROOT / "docs" / "performance-imports.md"
 START, END = "<!-- bench_pat_import: start -->", "<!-- bench_pat_import: end -->"
 
 # statements timed in the worker, recognised by a fragment of their text
@@ -307,10 +307,10 @@ def load_average() -> str:
 
 
 def section(rows: list[tuple], facts: dict) -> str:
-    """The markdown section of docs/performance.md."""
+    """The markdown section of docs/performance-imports.md."""
     lines = [
         START,
-        "### The national PAT list imported and refreshed (`bench_pat_import`)",
+        "## The national PAT list imported and refreshed (`bench_pat_import`)",
         "",
         "`python -m benchmarks.bench_pat_import --before <checkout of main>`: on the national",
         f"database ({facts['database']}), each run in its own process and in one transaction",

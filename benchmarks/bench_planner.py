@@ -7,7 +7,7 @@ analysis). For each instance (Bretagne, then all of France; 500 posts or fewer, 
 the instance built in PostGIS once, then the greedy plan (geocoop.analysis.planner) and the
 max-coverage integer programme solved by CBC through PuLP with a time limit, on the same
 instance: objective reached, time, and the ratio greedy / exact. Writes its section of
-docs/performance.md.
+docs/performance-planner.md (between markers).
 
     .venv/bin/python -m benchmarks.bench_planner
     GEOCOOP_BENCH_PGDATA=/tmp/planner-pg .venv/bin/python -m benchmarks.bench_planner
@@ -28,7 +28,7 @@ from benchmarks.sections import replace_marked
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
-OUT = ROOT / "docs" / "performance.md"
+OUT = ROOT / "docs" / "performance-planner.md"
 NAME = "geocoop"
 START, END = "<!-- bench_planner: start -->", "<!-- bench_planner: end -->"
 CBC_SECONDS = int(os.environ.get("GEOCOOP_BENCH_CBC_SECONDS", "300"))
@@ -118,12 +118,12 @@ def measure(engine, case) -> dict:
 
 
 def render(results: list[dict]) -> str:
-    """The docs/performance.md section of this run."""
+    """The docs/performance-planner.md section of this run."""
     from geocoop.analysis.planner import DEFAULT_WEIGHT
 
     lines = [
         START,
-        "## Developer-posts planner: greedy vs exact (PuLP + CBC), all of France",
+        "# Developer-posts planner: greedy vs exact (PuLP + CBC), all of France",
         "",
         "`python -m benchmarks.bench_planner`: the instance (candidate communes × the communes",
         "with emergence cooperations or white-zone population each reaches within the radius,",

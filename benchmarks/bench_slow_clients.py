@@ -29,6 +29,7 @@ import urllib.request
 from pathlib import Path
 
 from benchmarks.gunicorn_server import start, wait_up
+from benchmarks.sections import write_run
 from benchmarks.throwaway import throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,7 +184,11 @@ def _write(rows, args) -> None:
         "(`proxy_request_buffering on`, docs/operations.md) they never reach gunicorn.",
         "",
     ]
-    (ROOT / "docs" / "performance-slow-clients.md").write_text("\n".join(lines), encoding="utf-8")
+    write_run(
+        ROOT / "docs" / "performance-slow-clients.md",
+        "\n".join(lines),
+        "Run of `bench_slow_clients`",
+    )
     print("wrote docs/performance-slow-clients.md")
 
 

@@ -18,7 +18,8 @@ the web processes) and one writer, `geocoop jobs work`, as docs/operations.md re
    recomputed ».
 
 p50/p95 of the reads idle and during the storm come from the same run; the target of issue
-14 is a storm p95 within 20 % of idle. Writes docs/performance-storm.md.
+14 is a storm p95 within 20 % of idle. Writes docs/performance-storm.md (this run
+first, the earlier runs and the notes by hand kept).
 
     .venv/bin/python -m benchmarks.bench_storm [--uploads 200] [--rows 2000]
     GEOCOOP_BENCH_PGDATA=/tmp/gcf-keep .venv/bin/python -m benchmarks.bench_storm
@@ -47,6 +48,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from benchmarks.gunicorn_server import start, wait_up
+from benchmarks.sections import push_run_file, replace_marked, run_heading
 from geocoop.analysis import facts as analysis_facts
 from geocoop.analysis.params import check_filters
 from geocoop.auth import create_token
@@ -434,37 +436,6 @@ def check(engine, rows: int) -> dict:
     }
 
 
-NOTES = """
-## What broke, what was fixed, what is left
-
-- **Every job refreshed its kinds over all of France after its import**, one job after
-  the other: a burst of 200 uploads meant 200 refreshes. A job with other uploads waiting
-  behind it commits its rows and leaves the refresh to the last of them (its report says
-  `"refreshed": {"deferred": [kinds]}`); should that one fail, the writer refreshes them
-  once the queue is empty (tests/test_jobs.py).
-- **`geocoop jobs work` drained the whole queue after SIGTERM**: a stopping writer now
-  starts no further job.
-- **The import's child process runs at nice 10**, and so does **its PostgreSQL backend**
-  (`geocoop/jobs/background.py`: the writer renices the session's backend when the server
-  runs on the same machine and the kernel allows it — root or PostgreSQL's account —
-  and turns parallel workers off for that session). The import's SQL and the refresh
-  yield the CPU to the backends serving reads (tests/test_jobs_priority.py).
-- **Each upload read the whole territory index again** (36,000 territories, about half of
-  a 2,000-row import) and committed alone (cache invalidations, the layers' counts stored
-  again). A burst is now **imported by batches** of up to 20 uploads: one child, one
-  index, one savepoint per file (each job keeps its own report, or fails alone), one
-  commit, one refresh (tests/test_jobs_batch.py). A 2,000-row upload costs ~2 s of the
-  writer's time instead of ~10 s, so the storm ends 3× sooner.
-- The backend's nice alone, without batches, made each job slower on this shared machine
-  (the other sessions' work came first): 14 jobs done after 218 s against 21 for main at
-  the same point. That run was stopped; batches more than make up for it.
-- Left: the stored choropleth (`filter` row) is recomputed once after each batch's commit
-  (the data version changes, its cache is cold): its p95 rises during the storm while the
-  mix as a whole stays within the target. Figures are from a machine shared with other
-  sessions (load average 4–8): ratios from the same run, absolute times pessimistic.
-"""
-
-
 INTERACTIVE_OUT = ROOT / "docs" / "performance-interactive.md"
 STORM_START, STORM_END = "<!-- storm: bench_storm --mix interactive -->", "<!-- /storm -->"
 
@@ -548,12 +519,11 @@ def write(args, communes, coops, readers, answers, accepted_s, drained_s, state,
         f"filtered variants answered from fresh stored facts: {result['fresh']}.",
     ]
     if args.mix == "basic":
-        lines = ["# Upload storm on all of France", "", *lines]
-        lines.append(NOTES.replace("N imports", f"{args.uploads} imports"))
-        OUT.write_text("\n".join(lines), encoding="utf-8")
+        # this run first; the earlier runs and the notes by hand (what broke, what was
+        # fixed) stay in the report
+        heading = run_heading(f"Run of `bench_storm`, {args.uploads} uploads")
+        push_run_file(OUT, "\n".join([heading, "", *lines]), "# Upload storm on all of France")
     else:
-        from benchmarks.sections import replace_marked
-
         section = [STORM_START, "", "## Under an upload storm", "", *lines, "", STORM_END]
         replace_marked(INTERACTIVE_OUT, "\n".join(section), STORM_START, STORM_END)
     print("\n".join(lines))

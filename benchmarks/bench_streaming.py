@@ -10,8 +10,8 @@ Baselines measured in the same run, on the same file and database:
 
 Each import runs in a child process that reports its own peak RSS (VmHWM) at exit (the database
 server's memory is not counted: it is another process). Writes docs/performance-streaming.md
-(docs/performance-streaming-xlsx.md for `--format xlsx`) and its section of
-docs/performance.md (which `benchmarks/run` assembles from the parts).
+(docs/performance-streaming-xlsx.md for `--format xlsx`), which `benchmarks/run assemble`
+puts into docs/performance.md.
 
 An XLSX is written as Excel writes one (numbers as numbers, text in the shared-strings
 table) and cached under `--cache` (default $TMPDIR/geocoop-bench-xlsx), since writing a
@@ -36,10 +36,10 @@ import time
 import zipfile
 from pathlib import Path
 
+from benchmarks.sections import push_run_file, run_heading
 from benchmarks.throwaway import throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "performance.md"
 PART = ROOT / "docs" / "performance-streaming.md"
 SECTION = "## Streaming imports"
 PART_XLSX = ROOT / "docs" / "performance-streaming-xlsx.md"
@@ -283,7 +283,7 @@ def main() -> None:
 
 
 def write_report(args, results: dict, baseline: str, size_mb: float, written_s) -> None:
-    """The table in the part file and in docs/performance.md's section."""
+    """The table in the part file (docs/performance.md is assembled from the parts)."""
     xlsx = args.format == "xlsx"
     load = os.getloadavg()[0]
     section = SECTION_XLSX if xlsx else SECTION
@@ -354,10 +354,10 @@ def write_report(args, results: dict, baseline: str, size_mb: float, written_s) 
         XLSX_HOW if xlsx else CSV_HOW,
         "",
     ]
-    body = "\n".join(lines)
-    part = PART_XLSX if xlsx else PART
-    part.write_text(body.replace(section, section[1:], 1), encoding="utf-8")
-    write_section(body, section)
+    rows = f"{args.rows:,} rows" + (", with `--before`" if args.before else "")
+    run = "\n".join([run_heading(f"Run of `bench_streaming`, {rows}"), *lines[1:]])
+    # this run first; the earlier runs and the notes by hand stay in the part
+    push_run_file(PART_XLSX if xlsx else PART, run, section[1:])
     print("\n".join(lines))
 
 
@@ -383,19 +383,6 @@ XLSX_HOW = (
     "of the workbook), the set of ids seen, the rejects kept for the report and the rows "
     "naming partners. Before, the whole sheet was held as a list of rows."
 )
-
-
-def write_section(body: str, section: str = "") -> None:
-    """Replace (or append) the section in docs/performance.md."""
-    section = section or SECTION
-    doc = DOC.read_text(encoding="utf-8")
-    start = doc.find(section + "\n")
-    if start < 0:
-        doc = doc.rstrip("\n") + "\n\n" + body
-    else:
-        end = doc.find("\n## ", start + len(section))
-        doc = doc[:start] + body + (doc[end + 1 :] if end >= 0 else "")
-    DOC.write_text(doc, encoding="utf-8")
 
 
 if __name__ == "__main__":

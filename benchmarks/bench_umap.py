@@ -22,6 +22,7 @@ import time
 import urllib.request
 
 from benchmarks import umap
+from benchmarks.sections import write_run
 from benchmarks.throwaway import throwaway_database
 from geocoop.config import PROJECT_ROOT
 
@@ -214,7 +215,8 @@ def write_doc(rows: list[dict], plain: list[dict], load_s: float) -> None:
         )
     white = [r for r in rows if r["layer"] == "Zones blanches PAT" and not r.get("skipped")]
     worst_commune = max(r["wire"] for r in white if "zoom 1" in r["view"])
-    DOC.write_text(
+    write_run(
+        DOC,
         f"""# uMap layers on all of France
 
 `benchmarks/bench_umap.py`: the national database as the README loads it (COG 2026
@@ -241,7 +243,7 @@ Baseline in the same run: the same bbox as a plain OGC API page (`limit=5000`, n
 |---|---|---|---|---|---|---|
 {chr(10).join(base_lines)}
 """,
-        encoding="utf-8",
+        "Run of `bench_umap`",
     )
     print(f"wrote {DOC}")
 

@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 from benchmarks.bench_gis_clients import BRETAGNE, METRO, NATIONAL, RENNES, prepare
+from benchmarks.sections import write_run
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "performance-tiles-wide.md"
@@ -159,7 +160,7 @@ def main() -> int:
             shutil.rmtree(folder, ignore_errors=True)
     text = report(rows, load)
     print(text)
-    OUT.write_text(text, encoding="utf-8")
+    write_run(OUT, text, "Run of `bench_wide_tiles`")
     print(f"wrote {OUT.relative_to(ROOT)}")
     return 0
 

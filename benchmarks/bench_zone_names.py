@@ -30,6 +30,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 
 from benchmarks.realdata import load_real_cooperations
+from benchmarks.sections import write_run
 from benchmarks.throwaway import throwaway_database
 from geocoop.analysis import api, zones
 from geocoop.features.query import base_of
@@ -152,7 +153,8 @@ def main() -> int:
             f"{edit_outlines_s:.3f} s, names scoped {edit_scoped_s:.3f} s, "
             f"every zone {edit_all_s:.3f} s"
         )
-        OUT.write_text(
+        write_run(
+            OUT,
             f"""# Naming the stored white zones
 
 `python -m benchmarks.bench_zone_names`: all communes of France loaded by the boundaries
@@ -198,7 +200,7 @@ The whole incremental refresh of that move (cold, once): {incremental_s:.3f} s, 
 Reading `white-zones-tiers_lieu` whole through its SELECT (what QGIS pages through,
 names and reasons included): {read_s:.3f} s for {len(rows):,} zones, {empty} without a name.
 """,
-            encoding="utf-8",
+            "Run of `bench_zone_names`",
         )
         print(f"wrote {OUT.relative_to(ROOT)}")
     return 0

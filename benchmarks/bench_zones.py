@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from benchmarks.realdata import load_real_cooperations
+from benchmarks.sections import write_run
 from benchmarks.throwaway import throwaway_database
 from geocoop.analysis import api
 from geocoop.ingest.boundaries import ingest_boundaries
@@ -115,7 +116,8 @@ def main() -> int:
             f"ratio {base_s / ours_s:.1f}x; outlines differ by {apart:.1f} m²"
         )
         print(f"white_zones(limit=20, outlines) {call_s:.2f} s")
-        OUT.write_text(
+        write_run(
+            OUT,
             f"""# White-zone outlines
 
 `benchmarks/bench_zones.py`: all communes of France loaded by the boundaries loader,
@@ -150,7 +152,7 @@ Ratio split / whole: **{split_s / whole_s:.1f}×**. The largest zone, « {zone_n
 becomes {len(parts)} rows, the first « {parts[0]["name"] if parts else "–"} »
 ({parts[0]["population"] if parts else 0:,} inhabitants).
 """,
-            encoding="utf-8",
+            "Run of `bench_zones`",
         )
         print(f"wrote {OUT.relative_to(ROOT)}")
     return 0

@@ -39,6 +39,7 @@ from geocoop.features.summary import (
     refresh_summaries,
     summaries_current,
 )
+from geocoop.features.version import defer_bumps
 from geocoop.ingest import bundled as ingest_bundled
 from geocoop.ingest.boundaries import ingest_boundaries
 from geocoop.ingest.cooperations import import_cooperations
@@ -63,6 +64,7 @@ def refresh_analysis(conn: Connection) -> dict:
     stored counts and extents of every collection; returns the refresh report. No kind is
     left « being recomputed ».
     """
+    defer_bumps(conn)
     report = refresh_all(conn)
     # before the summaries: emptying analysis_pending bumps the data version, which would
     # leave them describing an older version (every request then recounting)
@@ -98,6 +100,7 @@ def refresh_analysis_for_kinds(
     """
     if not analysis_computed(conn):
         return refresh_analysis(conn)
+    defer_bumps(conn)
     report = refresh_kinds(conn, kinds, profiles_later=profiles_later)
     changed = _changed_collections(report, report["kinds"], rows_stored)
     clear_pending(conn, kinds)  # first: it bumps the data version the summaries record
@@ -112,6 +115,7 @@ def refresh_analysis_for_cooperation(conn: Connection, cooperation_id: int) -> d
     change could touch (all of them when coverage rows were added or removed: a kind computed for
     the first time, or left without data); returns the refresh report.
     """
+    defer_bumps(conn)
     report = refresh_for_cooperation(conn, cooperation_id)
     changed = None
     if not report["coverage_rows_changed"]:
@@ -129,6 +133,7 @@ def refresh_analysis_for_written(
     rows' kinds can change (with `rows_stored`, not those of the rows, stored by their
     writer); their kinds are no longer « being recomputed ».
     """
+    defer_bumps(conn)
     report = refresh_written(conn, written)
     changed = _changed_collections(report, report["kinds"], rows_stored)
     clear_pending(conn, report["kinds"])  # first: it bumps the data version
@@ -181,6 +186,7 @@ def import_then_refresh(
     """
     if profiles_later is None:
         profiles_later = commit_between
+    defer_bumps(conn)  # an import and its refresh move the version once each, at the end
     report = core(conn, path, **options)
     refreshed = None
     if report.counts.get("dry_run"):
@@ -207,6 +213,7 @@ def import_then_refresh(
             else:
                 refresh_summaries(conn)
             conn.commit()
+            defer_bumps(conn)
             if defer_refresh and touched:
                 return report, {"deferred": sorted(touched)}
             if touched:  # and what deferred jobs (or a crashed refresh) left behind
@@ -228,6 +235,8 @@ def import_then_refresh(
         if commit_between:
             conn.commit()
         if refreshed.get("profiles_later"):
+            if commit_between:
+                defer_bumps(conn)  # the profile facts move the version once, at their commit
             if on_step is not None:
                 on_step("profiles")
             later = refresh_profile_facts(conn, refreshed["profiles_later"])
@@ -284,6 +293,7 @@ def import_cooperation_batch(
     (`refresh_after_batch`) or leaves them to the next batch. `on_item(i, "start")` and
     `on_item(i, "end")` frame each file (a job's progress and times).
     """
+    defer_bumps(conn)
     territories = TerritoryIndex.load(conn)
     outcomes: list[IngestReport | BaseException] = []
     for i, item in enumerate(items):

@@ -12,7 +12,6 @@ import contextlib
 import csv
 import json
 import os
-import subprocess
 import sys
 import zipfile
 
@@ -21,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.peak import run_peak
 from geocoop.errors import IngestError
 from geocoop.ingest.cooperations import import_cooperations
 
@@ -92,28 +92,13 @@ def test_random_geometries_never_crash(conn, tmp_path, rings, kind):
         savepoint.rollback()
 
 
-# Runs the CLI and prints its peak RSS (KiB). A launcher, because a child started straight
-# from pytest reports at least pytest's own RSS: Linux keeps the high-water mark of the
-# memory a process had before exec (here pytest's, often 1 GB late in the session).
-_LAUNCHER = (
-    "import resource, subprocess, sys\n"
-    "code = subprocess.call(sys.argv[2:], stdout=subprocess.DEVNULL, timeout=float(sys.argv[1]))\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-    "sys.exit(code)\n"
-)
-
-
+# Through benchmarks/peak.py's launcher, because a child started straight from pytest
+# reports at least pytest's own RSS: Linux keeps the high-water mark of the memory a
+# process had before exec (here pytest's, often 1 GB late in the session).
 def _cli_peak(args: list[str], env: dict, timeout: int = 240) -> tuple[int, str, float]:
     """Run the CLI; return exit code, stderr and the CLI process's own peak memory in MB."""
-    done = subprocess.run(
-        [sys.executable, "-c", _LAUNCHER, str(timeout), sys.executable, "-m", "geocoop", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout + 30,
-    )
-    peak_kib = int(done.stdout.split()[-1])  # KiB on Linux
-    return done.returncode, done.stderr, peak_kib / 1024
+    done = run_peak([sys.executable, "-m", "geocoop", *args], env, timeout)
+    return done.returncode, done.stderr, done.peak_mb
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from sqlalchemy.types import Text
 from geocoop.features.query import base_of
 from geocoop.features.registry import all_collections
 from geocoop.features.spec import Collection
-from geocoop.features.version import data_version
+from geocoop.features.version import data_version, deferring, publish
 from geocoop.models import Territory
 from geocoop.sql import statement
 
@@ -120,6 +120,8 @@ def refresh_summaries(conn: Connection, changed: set[str] | None = None) -> int:
             continue
         count, boxes = compute_summary(conn, collection, level_extents)
         rows.append({"id": collection.id, "n": count, "e": boxes, "new": True})
+    if deferring(conn):
+        publish(conn)  # the version these rows will be served under, moved once
     version = data_version(conn)
     conn.execute(statement("features/summary_clear"))
     conn.execute(

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine, event
 
-from geocoop.sql import statement
+from geocoop.sql import sql_source, statement
+
+# conn.info key: this transaction defers its bumps (set by defer_bumps, dropped at its end)
+_DEFERRING = "geocoop.defer_version"
 
 
 def data_version(conn: Connection) -> int:
@@ -28,3 +31,42 @@ def published_version(conn: Connection) -> int:
     It is the `v` of versioned tile URLs (see features/sql/published_version.sql).
     """
     return int(conn.execute(statement("features/published_version")).scalar_one())
+
+
+def defer_bumps(conn: Connection) -> None:
+    """Hold the data-version bumps of this transaction's writes until it publishes.
+
+    A long writer (an import, a refresh) then moves the version once, when it stores the
+    collections' summaries just before its commit (`publish`, called by
+    `features.summary.refresh_summaries`), instead of at every statement: until then the
+    committed data is unchanged, and readers keep their cached answers. Should it write
+    after publishing, its commit bumps the version again (`_publish_at_commit`).
+    """
+    conn.execute(statement("features/version_defer"))
+    conn.info[_DEFERRING] = True
+
+
+def deferring(conn: Connection) -> bool:
+    """Whether this connection's transaction holds its version bumps (`defer_bumps`)."""
+    return bool(conn.info.get(_DEFERRING))
+
+
+def publish(conn: Connection) -> None:
+    """Bump the data version now for what this deferring transaction wrote."""
+    conn.execute(statement("features/version_publish"), {"only_if_written": False})
+
+
+@event.listens_for(Engine, "commit")
+def _publish_at_commit(conn: Connection) -> None:
+    # A deferring transaction that wrote after its last publish (or never published) must
+    # not commit without moving the version, or caches would keep the older answers.
+    # Run on the driver's cursor: the SQLAlchemy transaction is already committing.
+    if conn.info.pop(_DEFERRING, False):
+        with conn.connection.dbapi_connection.cursor() as cursor:
+            cursor.execute(sql_source("features/version_publish_if_written"))
+
+
+@event.listens_for(Engine, "rollback")
+def _forget_deferring(conn: Connection) -> None:
+    if not conn.invalidated:  # an invalidated connection's info would reconnect it
+        conn.info.pop(_DEFERRING, None)

@@ -1,7 +1,9 @@
 """Cached EPCI unions, the point of a perimeter, kinds whose per-profile facts are stale.
 
 Revision ID: 0021
-Revises: 0020
+Revises: 0023
+
+(0023 landed first, revising 0020: this one follows it so that the chain stays linear.)
 
 A PAT perimeter is mostly whole EPCIs: an import unions each perimeter's communes per EPCI
 and takes a whole EPCI's union from `perimeter_epci_union` (filled the first time it is
@@ -27,7 +29,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0020"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
