@@ -11,6 +11,9 @@ in one transaction rolled back at the end, in a fresh process:
   (the perimeter unions, the nearest searches, the merge with its edit-log history);
 - **no history**: the same import with the merge's per-row history logging turned off
   (`merge_staged(log_actor=None)`), to measure what the edit log costs;
+- **EPCI unions not cached**: the import with `perimeter_epci_union` emptied (the first
+  import after a boundaries import), then those unions computed and committed (« warm »:
+  the pairs below run with them, as every later import does);
 - **re-import**: the same file imported again over the stored PAT (nothing changed);
 - **full refresh** (the baseline): `refresh_analysis`, every kind, on the same database;
 - **1-row upload**: a CSV of one tiers-lieu (Rennes) imported as the CLI does it
