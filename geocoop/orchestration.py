@@ -38,6 +38,7 @@ from geocoop.features.summary import (
     collections_changed_by_rows,
     refresh_summaries,
     summaries_current,
+    white_zone_collections,
 )
 from geocoop.features.version import defer_bumps
 from geocoop.ingest import bundled as ingest_bundled
@@ -81,8 +82,14 @@ def _changed_collections(report: dict, kinds: list[str], rows_stored: bool) -> s
     if report["coverage_rows_changed"]:
         return None
     if rows_stored:
-        return collections_changed_by_refresh(kinds)
-    return collections_changed_by_cooperation(kinds)
+        changed = collections_changed_by_refresh(kinds)
+    else:
+        changed = collections_changed_by_cooperation(kinds)
+    if report.get("zone_outlines_changed") is False:
+        # no outline written nor removed (a row by row refresh says so): their collections'
+        # rows and geometries are as stored, so are their counts and extents
+        changed -= white_zone_collections(kinds)
+    return changed
 
 
 def refresh_analysis_for_kinds(

@@ -16,9 +16,13 @@ from benchmarks.snapshot import stored_snapshot
 from geocoop.features.summary import summaries_current
 from geocoop.orchestration import import_cooperations_then_refresh, refresh_analysis
 from tests.conftest import truncate_data
-from tests.support.analysis_grid import add_cooperation, insert_grid, lonlat
+from tests.support.analysis_grid import EPCI_RIGHT, add_cooperation, insert_grid, lonlat
 
 N = 6
+RIGHT_NEAREST = (
+    "SELECT nearest_m FROM analysis_rollup WHERE kinds = 'tiers_lieu' AND rule = 'any' "
+    f"AND level = 'epci' AND code = '{EPCI_RIGHT}' AND parent_level = ''"
+)
 
 
 def _stored(conn) -> tuple:
@@ -146,5 +150,52 @@ def test_a_small_import_over_stale_figures_refreshes_the_kind(db_engine, tmp_pat
             small = _stored(conn)
             refresh_analysis(conn)
             assert small == _stored(conn)
+    finally:
+        truncate_data(db_engine)
+
+
+def test_an_upload_that_only_brings_cooperations_nearer_lowers_the_stored_nearest(
+    db_engine, tmp_path
+):
+    """No coverage flag changed, no commune farther: the roll-ups' nearest only is lowered.
+
+    Then (facts_rollup_nearer.sql) France is not re-aggregated over every commune; the
+    stored figures must still equal a full refresh. A row moved away takes the scoped path.
+    """
+    truncate_data(db_engine)
+    try:
+        with db_engine.connect() as conn:
+            insert_grid(conn, N)
+            add_cooperation(conn, "tiers_lieu", 5, 5, grid_size=N)
+            add_cooperation(conn, "tiers_lieu", 45, 35, grid_size=N)
+            add_cooperation(conn, "tzcld", 25, 25, grid_size=N)
+            conn.commit()
+            refresh_analysis(conn)
+            conn.commit()
+            modes, nearest, outlines = [], {}, []
+            # a new row where one already is (the same building); another 3 km east of the
+            # second, nearer to the right-hand EPCI (no commune changes its coverage); then
+            # the first moved far from both (communes lose their nearest)
+            turns = [("n1", 5.0, 5.0), ("n2", 48.0, 35.0), ("n1", 30.0, 55.0)]
+            for turn, row in enumerate(turns):
+                _report, refreshed = import_cooperations_then_refresh(
+                    conn,
+                    _csv(tmp_path / f"near{turn}.csv", [row]),
+                    kind="tiers_lieu",
+                    source="near",
+                    commit_between=True,
+                )
+                modes += refreshed["rollups"]
+                outlines.append(refreshed["zone_outlines_changed"])
+                nearest[turn] = conn.execute(text(RIGHT_NEAREST)).scalar()
+                small = _stored(conn)
+                refresh_analysis(conn)
+                assert small == _stored(conn), f"turn {turn}: {row}, {refreshed['rollups']}"
+                conn.commit()
+            assert modes == ["nearer", "nearer", "scoped"]
+            assert nearest[1] < nearest[0] - 2_000  # lowered in place, as a full refresh does
+            # no white zone changed on the first turn: their collections were left as stored
+            # (and equal a full refresh's, above); the last one uncovered communes
+            assert outlines == [False, False, True]
     finally:
         truncate_data(db_engine)

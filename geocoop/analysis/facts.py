@@ -184,12 +184,45 @@ def store_all(conn: Connection, kinds: list[str]) -> dict:
     return report
 
 
-def _store_rollups_scoped(conn: Connection, touched: set[str], communes: list[str]) -> int | None:
+Snapshot = dict[str, tuple[bool, bool, float | None]]
+
+
+def commune_facts(conn: Connection, kind: str, communes: list[str]) -> Snapshot:
+    """What the roll-ups read of `communes` for `kind`: (by distance, by perimeter, nearest)."""
+    rows = conn.execute(statement("analysis/facts_commune_snapshot"), {"k": kind, "c": communes})
+    return {
+        r.commune_code: (bool(r.covered_distance), bool(r.covered_perimeter), r.nearest_edge_m)
+        for r in rows
+    }
+
+
+def nearer_only(before: Snapshot, after: Snapshot) -> bool:
+    """Whether no commune changed a coverage flag nor got farther from its nearest cooperation.
+
+    Then every roll-up count, population and area is unchanged and each stored nearest only
+    needs the smaller of itself and the new values (facts_rollup_nearer.sql).
+    """
+    if before.keys() != after.keys():
+        return False
+    for code, (cd, cp, near) in after.items():
+        old_cd, old_cp, old_near = before[code]
+        if (cd, cp) != (old_cd, old_cp):
+            return False
+        if old_near is not None and (near is None or near > old_near):
+            return False
+    return True
+
+
+def _store_rollups_scoped(
+    conn: Connection, touched: set[str], communes: list[str], *, nearer: bool = False
+) -> int | None:
     """Rewrite the roll-up rows of the territories holding `communes` only; None if it cannot.
 
     After an incremental refresh that changed the facts of `communes` only (no kind gained
     or lost its data): France and their EPCI, départements and régions are recomputed over
-    all their members, the other rows are those a full rewrite would store again. None
+    all their members, the other rows are those a full rewrite would store again. With
+    `nearer` (`nearer_only` held for every touched kind), only their nearest distances are
+    lowered: the rest is unchanged, and France needs no pass over every commune. None
     (nothing written) when the stored kind sets are not those `store_rollups` would write.
     """
     with_coops = {r[0] for r in conn.execute(statement("analysis/facts_kinds_with_profiles"))}
@@ -201,11 +234,18 @@ def _store_rollups_scoped(conn: Connection, touched: set[str], communes: list[st
     rows = 0
     for kinds in sets:
         key = kinds_key(kinds)
+        counted = [k for k in kinds if k in with_coops]
+        if nearer:
+            rows += conn.execute(
+                statement("analysis/facts_rollup_nearer"),
+                {"key": key, "kinds": counted, "communes": communes},
+            ).rowcount
+            continue
         scope = {"k": key, "communes": communes}
         conn.execute(statement("analysis/facts_rollup_delete_scoped"), scope)
         rows += conn.execute(
             statement("analysis/facts_rollup_store"),
-            {"key": key, "kinds": [k for k in kinds if k in with_coops], "communes": communes},
+            {"key": key, "kinds": counted, "communes": communes},
         ).rowcount
     return rows
 
@@ -216,6 +256,7 @@ def refresh_kinds(
     *,
     with_facts: bool = False,
     communes: list[str] | None = None,
+    nearer: bool = False,
     profiles_later: frozenset[str] = frozenset(),
 ) -> dict:
     """After a refresh of `kinds`: their profiles and the roll-ups holding them.
@@ -225,23 +266,27 @@ def refresh_kinds(
     all) the per-profile facts too; without (an incremental refresh), kinds with several
     profiles are marked incomplete and their partial filters computed live. `communes`
     (an incremental refresh that changed only those communes' facts and no kind's data
-    presence) limits the roll-ups rewritten to France and the territories holding them.
-    `profiles_later`: kinds whose stored profiles and per-profile facts are kept as they
-    are, to be recomputed by the next step (`refresh.refresh_profile_facts`); each has
-    stored profiles both before and after, so the roll-ups count it either way.
+    presence) limits the roll-ups rewritten to France and the territories holding them;
+    with `nearer` (no flag changed there, no nearest grew: `nearer_only`) only their
+    nearest distances are lowered. `report["rollups"]` says which: "nearer", "scoped" or
+    "kinds". `profiles_later`: kinds whose stored profiles and per-profile facts are kept
+    as they are, to be recomputed by the next step (`refresh.refresh_profile_facts`); each
+    has stored profiles both before and after, so the roll-ups count it either way.
     """
     report = refresh_profiles(
         conn, [k for k in kinds if k not in profiles_later], with_facts=with_facts
     )
     if communes is not None:
-        scoped = _store_rollups_scoped(conn, set(kinds), communes)
+        scoped = _store_rollups_scoped(conn, set(kinds), communes, nearer=nearer)
         if scoped is not None:
             report["rollup_rows"] = scoped
+            report["rollups"] = "nearer" if nearer else "scoped"
             return report
     # every stored set holding a touched kind goes (a kind that lost its data leaves the
     # default set); the sets of the touched kinds and the default set are rewritten
     conn.execute(statement("analysis/facts_rollup_delete_kinds"), {"k": list(kinds)})
     report["rollup_rows"] = store_rollups(conn, set(kinds))
+    report["rollups"] = "kinds"
     return report
 
 

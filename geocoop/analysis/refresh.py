@@ -251,6 +251,9 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
         if not communes:
             return {"communes": 0, "zones": 0, "recomputed": []}
     before = _status(conn, kind, communes) if communes is not None else {}
+    # what the roll-ups read of them: unchanged flags and no nearest grown let the roll-ups
+    # lower their nearest only (facts.nearer_only), without a pass over every commune
+    facts_before = facts.commune_facts(conn, kind, communes) if communes is not None else {}
     zones.ensure_adjacency(conn, check=False)
     lap("affected")
     compute.compute(conn, [kind], distance_m=distance, communes=communes)
@@ -261,6 +264,7 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
         zones.assign_zones(conn, kind)
         return {"communes": -1, "zones": -1, "rows_changed": True, "recomputed": None}
     after = {c: cov for c, (cov, _z) in _status(conn, kind, communes).items()}
+    nearer = facts.nearer_only(facts_before, facts.commune_facts(conn, kind, communes))
     lap("zone_members")
     result = incremental.update_zones(conn, kind, before, after)
     lap("white_zones")
@@ -270,6 +274,10 @@ def _refresh_kind(conn: Connection, kind: str, coop_id: int, distance: float) ->
         "phases": laps,
         "outcome": result["outcome"],
         "recomputed": communes,
+        "nearer": nearer,
+        # no commune changed its coverage: update_zones kept every zone's members as they
+        # were, so the stored outlines need no check (only names, with the new nearest)
+        "zones_kept": all(before[c][0] == covered for c, covered in after.items()),
     }
 
 
@@ -298,6 +306,8 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
         # the communes recomputed, of any kind (None: a whole kind): only the zones holding
         # one of them can be named differently
         recomputed: set[str] | None = set()
+        nearer = True  # every kind's recomputed communes: same flags, none farther
+        zones_kept = True  # and no commune changed its coverage (white-zone members kept)
         for kind in sorted(kinds):
             res = _refresh_kind(conn, kind, cooperation_id, table[kind]["service_distance_m"])
             if recomputed is not None and res["recomputed"] is not None:
@@ -306,6 +316,8 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
                 recomputed = None
             touched = {k: touched[k] + res[k] for k in touched}
             rows_changed = rows_changed or res.get("rows_changed", False)
+            nearer = nearer and res.get("nearer", True)
+            zones_kept = zones_kept and res.get("zones_kept", not res.get("rows_changed"))
             outcomes.update(res.get("outcome", {}))
             for name, seconds in res.get("phases", {}).items():
                 phases[name] = round(phases.get(name, 0) + seconds, 4)
@@ -313,16 +325,20 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
         # only the roll-ups of the territories holding a recomputed commune, unless a kind
         # was computed whole, gained or lost its data
         scoped = None if recomputed is None or rows_changed else sorted(recomputed)
-        facts.refresh_kinds(conn, sorted(kinds), communes=scoped)
+        rollups = facts.refresh_kinds(conn, sorted(kinds), communes=scoped, nearer=nearer)
         phases["rollups"] = round(time.perf_counter() - t0, 4)
         t0 = time.perf_counter()
         _snapshot(conn, cooperation_id)
         pairs = synergy.store_pairs(conn, only_id=cooperation_id)
         phases["synergy_pairs"] = round(time.perf_counter() - t0, 4)
         t0 = time.perf_counter()
-        zones.store_outlines(
-            conn, sorted(kinds), None if recomputed is None else sorted(recomputed)
-        )
+        if recomputed is not None and zones_kept:
+            named = zones.store_names(conn, sorted(kinds), sorted(recomputed))
+            outlines = {"written": 0, "removed": 0, "named": named}
+        else:
+            outlines = zones.store_outlines(
+                conn, sorted(kinds), None if recomputed is None else sorted(recomputed)
+            )
         phases["zone_outlines"] = round(time.perf_counter() - t0, 4)
         seconds = round(time.perf_counter() - started, 4)
         report = {
@@ -337,6 +353,10 @@ def refresh_for_cooperation(conn: Connection, cooperation_id: int) -> dict:
             # computed for the first time, or left without data)
             "kind_codes": sorted(kinds),
             "coverage_rows_changed": rows_changed,
+            "rollups": rollups["rollups"],  # how they were rewritten: nearer, scoped, kinds
+            # no outline dissolved again nor removed: the white-zone collections' counts and
+            # extents are unchanged (their names do not count)
+            "zone_outlines_changed": bool(outlines["written"] or outlines["removed"]),
         }
         _record(conn, "cooperation", cooperation_id, seconds, report)
     return report
@@ -389,19 +409,25 @@ def refresh_written(conn: Connection, written: list[tuple[int, set[str]]]) -> di
     phases: dict[str, float] = {}
     changed = False
     with conn.begin_nested():
+        rollups = []
+        outlines_changed = False
         for coop_id, _kinds in written:
             res = refresh_for_cooperation(conn, coop_id)
+            rollups.append(res["rollups"])
             changed = changed or res["coverage_rows_changed"]
+            outlines_changed = outlines_changed or res["zone_outlines_changed"]
             for name, seconds in res["phases"].items():
                 phases[name] = round(phases.get(name, 0) + seconds, 4)
         report = {
             "kinds": kinds,
             "incremental": [coop_id for coop_id, _k in written],
+            "rollups": rollups,  # per row: how its roll-ups were rewritten
             # the white zones of those kinds now (the CLI says how many)
             "white_zones": conn.execute(
                 statement("analysis/white_zones_count"), {"kinds": kinds}
             ).scalar(),
             "coverage_rows_changed": changed,
+            "zone_outlines_changed": outlines_changed,
             "seconds": round(time.perf_counter() - started, 4),
             "phases": phases,
         }

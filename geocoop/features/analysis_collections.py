@@ -22,7 +22,7 @@ from sqlalchemy import (
     select,
 )
 
-from geocoop.features.pairs import pair_lines
+from geocoop.features.pairs import pair_boxes, pair_lines
 from geocoop.features.spec import Collection, Property
 from geocoop.features.white_zone_collections import KIND_CODE, KIND_LABEL, ZONE_PROPS, white_zones
 from geocoop.models import (
@@ -305,6 +305,7 @@ ANALYSIS_COLLECTIONS: tuple[Collection, ...] = (
         description="Paires de coopérations proches et complémentaires sans partenariat "
         "déclaré (ligne de A vers B).",
         build=_synergy_pairs,
+        boxes=lambda: pair_boxes(_PAIR, _PAIR.c.a_id, _PAIR.c.b_id),
         properties=_PAIR_PROPS,
         geometry_type="LineString",
         keywords=("analyse", "synergies"),

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from geoalchemy2 import Geometry
 from sqlalchemy import Select, Text, cast, func, null, select
 
-from geocoop.features.pairs import pair_lines
+from geocoop.features.pairs import pair_boxes, pair_lines
 from geocoop.features.spec import Collection, Property
 from geocoop.models import Cooperation, Kind, Partnership, Territory
 
@@ -252,6 +252,7 @@ REFERENCE_COLLECTIONS: tuple[Collection, ...] = (
         description="Liens déclarés entre deux coopérations (ligne de A vers B ; sans "
         "géométrie si l'une n'est pas localisée).",
         build=_partnerships,
+        boxes=lambda: pair_boxes(_P, _P.c.cooperation_a_id, _P.c.cooperation_b_id),
         properties=_PARTNERSHIP_PROPS,
         id_type="integer",
         geometry_type="LineString",

@@ -10,6 +10,32 @@ _C = Cooperation.__table__
 _K = Kind.__table__
 
 
+def _joined(link: Table, a_id: ColumnElement, b_id: ColumnElement) -> tuple:
+    a, b = _C.alias("a"), _C.alias("b")
+    ka, kb = _K.alias("ka"), _K.alias("kb")
+    joined = (
+        link.join(a, a.c.id == a_id)
+        .join(b, b.c.id == b_id)
+        .join(ka, ka.c.code == a.c.kind_code)
+        .join(kb, kb.c.code == b.c.kind_code)
+    )
+    return joined, a, b, ka, kb
+
+
+def pair_boxes(link: Table, a_id: ColumnElement, b_id: ColumnElement) -> Select:
+    """One `box` per row of `pair_lines`: the Box2D of its line, from the two points.
+
+    The box of two points is the line's own, without building the line (47,597 synergy
+    candidates on all of France); NULL when either has no location, as the line is. The
+    same rows: the joins with the kinds are left out, as each cooperation has exactly one
+    (`kind_code` NOT NULL, a foreign key to the kind's primary key), and they were half
+    of the time.
+    """
+    a, b = _C.alias("a"), _C.alias("b")
+    joined = link.join(a, a.c.id == a_id).join(b, b.c.id == b_id)
+    return select(func.ST_MakeBox2D(a.c.location, b.c.location).label("box")).select_from(joined)
+
+
 def pair_lines(
     link: Table,
     a_id: ColumnElement,
@@ -22,14 +48,7 @@ def pair_lines(
     Columns: id (`feature_id`), geom (NULL when either has no location), a_id, a_name,
     a_kind, a_kind_label, the same for b, then `extra`.
     """
-    a, b = _C.alias("a"), _C.alias("b")
-    ka, kb = _K.alias("ka"), _K.alias("kb")
-    joined = (
-        link.join(a, a.c.id == a_id)
-        .join(b, b.c.id == b_id)
-        .join(ka, ka.c.code == a.c.kind_code)
-        .join(kb, kb.c.code == b.c.kind_code)
-    )
+    joined, a, b, ka, kb = _joined(link, a_id, b_id)
     return select(
         feature_id.label("id"),
         func.ST_MakeLine(a.c.location, b.c.location).label("geom"),

@@ -83,6 +83,9 @@ class Collection:
     # territories'): extents are then taken from the light simplified boundaries
     extent_level: str | None = None
     kind: str | None = None  # one-kind layers (coverage-pat…): the cooperation kind they hold
+    # one `box` per row of `build` equal to Box2D of its geom, cheaper than building the
+    # geometry (pair lines: the box of their two points); the stored extents read it
+    boxes: Callable[[], Select] | None = None
     per_kind: bool = False  # rows per cooperation kind: the document lists each kind's data
 
     def __post_init__(self) -> None:

@@ -41,39 +41,71 @@ class Summary:
     data_version: int
 
 
+def geometry_boxes(geometries: Select) -> Select:
+    """One `box` (Box2D of the `geom` column) per row of `geometries`, NULL without one."""
+    return select(func.Box2D(geometries.subquery("g").c.geom).label("box"))
+
+
+def _boxes_by_area(conn: Connection, boxes: Select, *, every_row: bool) -> list:
+    """Rows (area, xmin, ymin, xmax, ymax, n) of the `box` column of `boxes` by area.
+
+    With `every_row`, rows without a box are counted too, in a group whose area is NULL
+    (ordered last), so that one pass gives the count and the extents.
+    """
+    box = boxes.cte("boxes").prefix_with("MATERIALIZED").c.box
+    # each box computed once and read as four numbers once (materialized twice: a line
+    # built per row, the synergy candidates', or a commune polygon read once, and no
+    # box-to-box3d cast per use below); their min/max are ST_Extent's figures (compared
+    # on every collection of all France)
+    corners = select(
+        func.ST_XMin(box).label("x0"),
+        func.ST_YMin(box).label("y0"),
+        func.ST_XMax(box).label("x1"),
+        func.ST_YMax(box).label("y1"),
+    )
+    if not every_row:
+        corners = corners.where(box.is_not(None))
+    corners = corners.cte("corners").prefix_with("MATERIALIZED")
+    x0, y0, x1, y1 = corners.c.x0, corners.c.y0, corners.c.x1, corners.c.y1
+    cx = (x0 + x1) / 2
+    cy = (y0 + y1) / 2
+    west, south, east, north = METROPOLE
+    area = case(
+        (x0.is_(None), literal(None, Text)),
+        (and_(cx.between(west, east), cy.between(south, north)), literal("0")),
+        else_=func.concat(
+            cast(func.floor(cx / 10), Text), literal(","), cast(func.floor(cy / 10), Text)
+        ),
+    ).label("area")
+    return conn.execute(
+        select(area, func.min(x0), func.min(y0), func.max(x1), func.max(y1), func.count())
+        .group_by(area)
+        # metropolitan France first whatever the collation: « -6,0 » (Guyane) or « -7,1 »
+        # (Antilles) sort before « 0 » as text, which put South America first on all France
+        .order_by(case((area == literal("0"), 0), else_=1), area)
+    ).all()
+
+
 def extents(conn: Connection, geometries: Select) -> list[list[float]]:
     """Bounding boxes of the `geom` column of `geometries`.
 
     Metropolitan France first, then one per overseas area (10° cells of each geometry's bounding-box
     centre).
     """
-    g = geometries.subquery("g").c.geom
-    # each geometry's box computed once (materialized), not once per use below: a line
-    # built per row (the synergy candidates) or a commune polygon read once; the min/max
-    # of the boxes are ST_Extent's figures (compared on every collection of all France)
-    boxes = (
-        select(func.Box2D(g).label("box"))
-        .where(g.is_not(None))
-        .cte("boxes")
-        .prefix_with("MATERIALIZED")
-    )
-    box = boxes.c.box
-    x0, y0, x1, y1 = func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box)
-    cx = (x0 + x1) / 2
-    cy = (y0 + y1) / 2
-    west, south, east, north = METROPOLE
-    area = case(
-        (and_(cx.between(west, east), cy.between(south, north)), literal("0")),
-        else_=func.concat(
-            cast(func.floor(cx / 10), Text), literal(","), cast(func.floor(cy / 10), Text)
-        ),
-    ).label("area")
-    rows = conn.execute(
-        select(func.min(x0), func.min(y0), func.max(x1), func.max(y1))
-        .group_by(area)
-        .order_by(area)
-    ).all()
-    return [[round(float(v), 6) for v in row] for row in rows]
+    rows = _boxes_by_area(conn, geometry_boxes(geometries), every_row=False)
+    return [[round(float(v), 6) for v in row[1:5]] for row in rows]
+
+
+def count_and_extents(conn: Connection, boxes: Select) -> tuple[int, list[list[float]]]:
+    """How many rows `boxes` has, and the `extents` of their `box`, in one pass over them.
+
+    `boxes`: `geometry_boxes` of a collection's geometries, or the collection's own
+    (`Collection.boxes`: the same boxes without building each geometry). The same figures
+    as `count(*)` and `extents` (tests/test_summary_one_pass.py).
+    """
+    rows = _boxes_by_area(conn, boxes, every_row=True)
+    boxes = [[round(float(v), 6) for v in row[1:5]] for row in rows if row[0] is not None]
+    return sum(int(row[5]) for row in rows), boxes
 
 
 def _level_geometries(level: str) -> Select:
@@ -91,15 +123,15 @@ def compute_summary(
 ) -> tuple[int, list[list[float]]]:
     """Exact count and extents of one collection, as stored."""
     base = base_of(collection)
+    if collection.extent_level is None:
+        boxes = collection.boxes() if collection.boxes else geometry_boxes(select(base.c.geom))
+        return count_and_extents(conn, boxes)
     count = conn.execute(select(func.count()).select_from(base)).scalar_one()
-    if collection.extent_level is not None:
-        if collection.extent_level not in level_extents:
-            level_extents[collection.extent_level] = extents(
-                conn, _level_geometries(collection.extent_level)
-            )
-        boxes = level_extents[collection.extent_level] if count else []
-    else:
-        boxes = extents(conn, select(base.c.geom))
+    if collection.extent_level not in level_extents:
+        level_extents[collection.extent_level] = extents(
+            conn, _level_geometries(collection.extent_level)
+        )
+    boxes = level_extents[collection.extent_level] if count else []
     return int(count), boxes
 
 
@@ -160,7 +192,12 @@ def collections_changed_by_refresh(kinds: list[str]) -> set[str]:
     refresh after a commit whose writer already stored `collections_changed_by_rows`
     recomputes only these.
     """
-    return {"white-zones", "synergy-candidates"} | {f"white-zones-{kind}" for kind in kinds}
+    return {"synergy-candidates"} | white_zone_collections(kinds)
+
+
+def white_zone_collections(kinds: list[str]) -> set[str]:
+    """The white-zone collections of `kinds`: all kinds', and each of `kinds`' own."""
+    return {"white-zones"} | {f"white-zones-{kind}" for kind in kinds}
 
 
 def summaries_current(conn: Connection) -> bool:
