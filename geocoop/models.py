@@ -675,6 +675,23 @@ class AnalysisPending(Base):
     )
 
 
+class AnalysisProfilePending(Base):
+    """A kind whose per-profile facts are being recomputed, its own figures fresh.
+
+    Migration 0021: written by a by-kind refresh that leaves them to the next step, removed
+    with the recomputed facts.
+    """
+
+    __tablename__ = "analysis_profile_pending"
+
+    kind_code: Mapped[str] = mapped_column(
+        String(32), ForeignKey("kind.code", ondelete="CASCADE"), primary_key=True
+    )
+    since: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
+
+
 class AnalysisProfile(Base):
     """The cooperations of a kind sharing one (effective category, model, stage)."""
 
@@ -704,3 +721,19 @@ class AnalysisCommuneProfile(Base):
     commune_code: Mapped[str] = mapped_column(String(5))
     nearest_edge_m: Mapped[float | None] = mapped_column(Float)
     covered_perimeter: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+class PerimeterEpciUnion(Base):
+    """The union of one EPCI's commune polygons, reused by perimeter unions (migration 0021).
+
+    Valid while `members_hash` (its communes' codes and `updated_at`) matches the territories.
+    """
+
+    __tablename__ = "perimeter_epci_union"
+
+    epci_code: Mapped[str] = mapped_column(String(9), primary_key=True)
+    members_hash: Mapped[str] = mapped_column(Text, nullable=False)
+    geom = mapped_column(Geometry("GEOMETRY", srid=4326, spatial_index=False), nullable=False)
+    computed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )

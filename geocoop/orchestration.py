@@ -28,6 +28,7 @@ from geocoop.analysis.refresh import (
     refresh_all,
     refresh_for_cooperation,
     refresh_kinds,
+    refresh_profile_facts,
     refresh_written,
     written_rows,
 )
@@ -92,7 +93,7 @@ def _changed_collections(report: dict, kinds: list[str], rows_stored: bool) -> s
 
 
 def refresh_analysis_for_kinds(
-    conn: Connection, kinds: list[str], *, rows_stored: bool = False
+    conn: Connection, kinds: list[str], *, rows_stored: bool = False, profiles_later: bool = False
 ) -> dict:
     """Recompute the stored figures of `kinds` only, then the counts and extents.
 
@@ -100,12 +101,14 @@ def refresh_analysis_for_kinds(
     or everything when nothing was ever computed; then the stored counts and extents of the
     collections those kinds can change (all of them when coverage rows were added or
     removed: a kind computed for the first time, or left without data; with `rows_stored`,
-    not those of the rows, stored by their writer).
+    not those of the rows, stored by their writer). With `profiles_later`, the per-profile
+    facts of kinds with several profiles are left to `refresh_profile_facts` (the report's
+    "profiles_later" names them).
     """
     if not analysis_computed(conn):
         return refresh_analysis(conn)
     defer_bumps(conn)
-    report = refresh_kinds(conn, kinds)
+    report = refresh_kinds(conn, kinds, profiles_later=profiles_later)
     changed = _changed_collections(report, report["kinds"], rows_stored)
     clear_pending(conn, kinds)  # first: it bumps the data version the summaries record
     return _with_summaries(conn, report, changed)
@@ -153,6 +156,7 @@ def import_then_refresh(
     on_step: Callable[[str], None] | None = None,
     commit_between: bool = False,
     defer_refresh: bool = False,
+    profiles_later: bool | None = None,
     **options,
 ) -> tuple[IngestReport, dict | None]:
     """Run an import, then refresh the stored analysis in the same transaction.
@@ -176,10 +180,19 @@ def import_then_refresh(
     the refresh of the last job of the burst (or the writer, once the queue is empty:
     `refresh_pending`) recomputes them once for all.
 
+    `profiles_later` (by default with `commit_between`): a by-kind refresh stores the
+    kinds' own figures (coverage, white zones, roll-ups, counts), commits them with
+    `commit_between`, then recomputes the per-profile facts of kinds with several profiles
+    (PAT) in a step of its own (`on_step("profiles")` before it; its report under
+    "profile_facts_step"), committed in turn: meanwhile only their stage/category/model filters
+    say « en cours de recalcul », answered from their last facts.
+
     Returns the import report and the refresh figures (None when nothing was refreshed;
     {"deferred": kinds} when deferred). `on_step("refresh")` is called before the refresh
     (a job's progress; with `commit_between`, after the rows' commit).
     """
+    if profiles_later is None:
+        profiles_later = commit_between
     defer_bumps(conn)  # an import and its refresh move the version once each, at the end
     report = core(conn, path, **options)
     refreshed = None
@@ -221,11 +234,22 @@ def import_then_refresh(
         if written is not None and set().union(*(k for _i, k in written)) >= set(touched or []):
             refreshed = refresh_analysis_for_written(conn, written, rows_stored=rows_stored)
         elif touched:
-            refreshed = refresh_analysis_for_kinds(conn, touched, rows_stored=rows_stored)
+            refreshed = refresh_analysis_for_kinds(
+                conn, touched, rows_stored=rows_stored, profiles_later=profiles_later
+            )
         else:
             refreshed = refresh_analysis(conn)
         if commit_between:
             conn.commit()
+        if refreshed.get("profiles_later"):
+            if commit_between:
+                defer_bumps(conn)  # the profile facts move the version once, at their commit
+            if on_step is not None:
+                on_step("profiles")
+            later = refresh_profile_facts(conn, refreshed["profiles_later"])
+            refreshed["profile_facts_step"] = later
+            if commit_between:
+                conn.commit()
     else:
         refresh_summaries(conn)  # counts and extents of the served collections
     return report, refreshed

@@ -142,7 +142,9 @@ def _data_status(conn: Connection) -> dict[str, dict]:
      "reference": {"count", "approximate", "year", "source", …} | None,
      "message" (French, e.g. « 1 512 tiers-lieux chargés sur ~3 500 recensés en 2023 »,
      « aucune donnée chargée »), "message_en",
-     "recomputing": bool — rows committed, figures being recomputed (the message says so)}
+     "recomputing": bool — rows committed, figures being recomputed (the message says so),
+     "profiles_recomputing": bool — its figures fresh, the per-profile facts that answer
+     stage/category/model filters being recomputed (selection notes say so when filtered)}
     "none" = no cooperation, or none with a point or a perimeter; "partial" = fewer
     cooperations than the reference count; "loaded" = otherwise (complete or no reference).
     """
@@ -162,6 +164,7 @@ def _data_status(conn: Connection) -> dict[str, dict]:
                 "placed": 0,
                 "sources": [],
                 "recomputing": bool(r["recomputing"]),
+                "profiles_recomputing": bool(r["profiles_recomputing"]),
             },
         )
         if r["source"] is None:

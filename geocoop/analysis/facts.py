@@ -257,6 +257,7 @@ def refresh_kinds(
     with_facts: bool = False,
     communes: list[str] | None = None,
     nearer: bool = False,
+    profiles_later: frozenset[str] = frozenset(),
 ) -> dict:
     """After a refresh of `kinds`: their profiles and the roll-ups holding them.
 
@@ -268,9 +269,13 @@ def refresh_kinds(
     presence) limits the roll-ups rewritten to France and the territories holding them;
     with `nearer` (no flag changed there, no nearest grew: `nearer_only`) only their
     nearest distances are lowered. `report["rollups"]` says which: "nearer", "scoped" or
-    "kinds".
+    "kinds". `profiles_later`: kinds whose stored profiles and per-profile facts are kept
+    as they are, to be recomputed by the next step (`refresh.refresh_profile_facts`); each
+    has stored profiles both before and after, so the roll-ups count it either way.
     """
-    report = refresh_profiles(conn, kinds, with_facts=with_facts)
+    report = refresh_profiles(
+        conn, [k for k in kinds if k not in profiles_later], with_facts=with_facts
+    )
     if communes is not None:
         scoped = _store_rollups_scoped(conn, set(kinds), communes, nearer=nearer)
         if scoped is not None:

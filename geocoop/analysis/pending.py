@@ -29,3 +29,22 @@ def clear_pending(conn: Connection, kinds: list[str] | None = None) -> None:
 def pending_kinds(conn: Connection) -> dict[str, object]:
     """Kinds being recomputed → since when."""
     return {r.kind_code: r.since for r in conn.execute(statement("analysis/pending_list"))}
+
+
+def mark_profiles_pending(conn: Connection, kinds: list[str]) -> None:
+    """Mark the per-profile facts of `kinds` as being recomputed (their own figures fresh)."""
+    if kinds:
+        conn.execute(statement("analysis/profile_pending_mark"), {"kinds": list(kinds)})
+
+
+def clear_profiles_pending(conn: Connection, kinds: list[str] | None = None) -> None:
+    """The per-profile facts of `kinds` (None: every kind) are fresh again."""
+    conn.execute(
+        statement("analysis/profile_pending_clear"),
+        {"kinds": None if kinds is None else list(kinds)},
+    )
+
+
+def profiles_pending(conn: Connection) -> dict[str, object]:
+    """Kinds whose per-profile facts are being recomputed → since when."""
+    return {r.kind_code: r.since for r in conn.execute(statement("analysis/profile_pending_list"))}

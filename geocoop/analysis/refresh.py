@@ -10,6 +10,11 @@ from sqlalchemy import Connection
 from geocoop.analysis import compute, facts, incremental, synergy, zones
 from geocoop.analysis.data_status import data_status
 from geocoop.analysis.params import kind_table
+from geocoop.analysis.pending import (
+    clear_profiles_pending,
+    mark_profiles_pending,
+    profiles_pending,
+)
 from geocoop.db import set_local_statement_timeout
 from geocoop.sql import sql_source, statement
 
@@ -89,6 +94,7 @@ def refresh_all(conn: Connection) -> dict:
         outlines = zones.store_outlines(conn, every)
         lap("zone_outlines")
         stored_facts = facts.store_all(conn, every)
+        clear_profiles_pending(conn)
         lap("rollups_profiles")
         communes = conn.execute(statement("analysis/communes_count")).scalar()
         white_zones = sum(zone_count.values())
@@ -123,13 +129,28 @@ def kinds_current(conn: Connection, kinds: list[str]) -> bool:
     return bool(current.scalar())
 
 
-def refresh_kinds(conn: Connection, kinds: list[str]) -> dict:
+def _profiles_deferrable(conn: Connection, kinds: list[str]) -> list[str]:
+    """Those of `kinds` whose per-profile facts can follow in a later step.
+
+    Kinds with several profiles now and stored profiles from an earlier refresh: the
+    roll-ups count them either way, and their last per-profile facts answer filters
+    meanwhile (a kind seen for the first time has none: computed at once).
+    """
+    stored = {r[0] for r in conn.execute(statement("analysis/facts_kinds_with_profiles"))}
+    now = facts._profiles_now(conn, kinds)
+    return sorted(k for k in kinds if k in stored and len(now.get(k, [])) > 1)
+
+
+def refresh_kinds(conn: Connection, kinds: list[str], *, profiles_later: bool = False) -> dict:
     """Recompute the stored figures of `kinds` only.
 
     What an import of a list of those kinds can change — leaving the other kinds' rows
     alone. Equal to `refresh_all` for those kinds (tests/test_analysis_by_kind.py); of the
     potential links, those with a cooperation of `kinds` are recomputed. Unknown kind codes
-    are ignored.
+    are ignored. With `profiles_later`, the per-profile facts of kinds with several
+    profiles (PAT: three nearest searches over France, half the refresh) are left as they
+    were and marked stale (`analysis_profile_pending`, the report's "profiles_later"): the
+    caller commits, then runs `refresh_profile_facts`; the result is then the same.
     """
     lap = _Laps()
     with conn.begin_nested():
@@ -148,10 +169,16 @@ def refresh_kinds(conn: Connection, kinds: list[str]) -> dict:
         lap("synergy_pairs")
         outlines = zones.store_outlines(conn, kinds)
         lap("zone_outlines")
-        stored_facts = facts.refresh_kinds(conn, kinds, with_facts=True)
+        later = _profiles_deferrable(conn, with_data) if profiles_later else []
+        stored_facts = facts.refresh_kinds(
+            conn, kinds, with_facts=True, profiles_later=frozenset(later)
+        )
+        clear_profiles_pending(conn, [k for k in kinds if k not in later])
+        mark_profiles_pending(conn, later)
         lap("rollups_profiles")
         report = {
             "kinds": kinds,
+            "profiles_later": later,
             "kinds_without_data": [k for k in kinds if k not in with_data],
             "rows": rows,
             "rows_removed": removed,
@@ -164,6 +191,32 @@ def refresh_kinds(conn: Connection, kinds: list[str]) -> dict:
             "phases": lap.phases,
         }
         _record(conn, "kinds", None, report["seconds"], report)
+    return report
+
+
+def refresh_profile_facts(conn: Connection, kinds: list[str] | None = None) -> dict:
+    """The per-profile facts `refresh_kinds(profiles_later=True)` left stale (None: all).
+
+    Run after that refresh's commit, on the kinds' stored facts: each profile's nearest
+    searches, its facts stored, the kind's profiles marked fresh. Equal to what the
+    by-kind refresh stores in one step (tests/test_profile_facts_later.py).
+    """
+    lap = _Laps()
+    with conn.begin_nested():
+        stale = profiles_pending(conn)
+        todo = sorted(k for k in stale if kinds is None or k in kinds)
+        if not todo:
+            return {"kinds": [], "profile_facts": 0, "seconds": 0.0, "phases": {}}
+        set_local_statement_timeout(conn, 0)
+        compute.prepare(conn)
+        conn.execute(statement("analysis/load_communes"), {"communes": None})
+        lap("communes")
+        stored_facts = facts.refresh_profiles(conn, todo, with_facts=True)
+        conn.execute(statement("analysis/facts_profiles_analyze"))
+        clear_profiles_pending(conn, todo)
+        lap("profile_facts")
+        report = {"kinds": todo, **stored_facts, "seconds": lap.total(), "phases": lap.phases}
+        _record(conn, "profiles", None, report["seconds"], report)
     return report
 
 

@@ -118,6 +118,12 @@ def selection_status(
 def _notes(kinds, status, without_data, fields, total, matching) -> list[dict]:
     notes = []
     recomputing = [k for k in kinds if status.get(k, {}).get("recomputing")]
+    if fields:  # a stage/category/model filter reads per-profile facts, maybe still stale
+        recomputing += [
+            k
+            for k in kinds
+            if status.get(k, {}).get("profiles_recomputing") and k not in recomputing
+        ]
     if recomputing:
         fr = ", ".join(status[k]["label"] for k in recomputing)
         en = ", ".join(status[k]["label_en"] for k in recomputing)

@@ -110,6 +110,13 @@ def cooperations(
             f"  analyse recalculée : {refreshed.get('white_zones', 0)} zone(s) blanche(s), "
             f"{refreshed.get('seconds', 0):.1f} s."
         )
+        later = refreshed.get("profile_facts_step") or {}
+        if later.get("kinds"):
+            click.echo(
+                f"  filtres par profil (stade, catégorie, modèle) recalculés ensuite : "
+                f"{', '.join(later['kinds'])}, {later.get('profile_facts', 0)} profil(s), "
+                f"{later.get('seconds', 0):.1f} s."
+            )
 
 
 @command("partnerships")

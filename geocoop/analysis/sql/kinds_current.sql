@@ -2,7 +2,8 @@
 -- now? True only when, for each kind: a refresh covering it is recorded (a full one, or a
 -- by-kind one naming it), no cooperation of the kind was written since (updated_at, which
 -- every write sets), the cooperations are the ones that refresh saw (no deletion since:
--- analysis_cooperation_state), and the kind is not waiting for a refresh (analysis_pending).
+-- analysis_cooperation_state), and the kind is not waiting for a refresh (analysis_pending,
+-- nor for its per-profile facts: analysis_profile_pending).
 -- An import that changed no row then has nothing to recompute.
 -- With :run, the rows written by that import run are set aside: were the stored figures
 -- those of the cooperations just before that run? Then refreshing each written row
@@ -25,6 +26,7 @@ WITH k AS (
 SELECT COALESCE(bool_and(
          l.at IS NOT NULL
          AND NOT EXISTS (SELECT 1 FROM analysis_pending p WHERE p.kind_code = l.kind)
+         AND NOT EXISTS (SELECT 1 FROM analysis_profile_pending p WHERE p.kind_code = l.kind)
          AND NOT EXISTS (SELECT 1 FROM other c
                          WHERE c.kind_code = l.kind AND c.updated_at >= l.at)
          AND NOT EXISTS (SELECT c.id FROM other c WHERE c.kind_code = l.kind
