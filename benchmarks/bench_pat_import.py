@@ -151,7 +151,7 @@ SELECT count(*) AS perimeters,
            AS plain_point_moved_m
 FROM pair
 """
-# A first import after a boundaries import: the EPCI unions are computed (migration 0021).
+# A first import after a boundaries import: the EPCI unions are computed (migration 0022).
 EMPTY_CACHE = "DELETE FROM perimeter_epci_union"
 
 
@@ -324,7 +324,7 @@ def section(rows: list[tuple], facts: dict) -> str:
         "its own (`profiles_later`, committed apart by the CLI and the job queue) gives that",
         "step's seconds under « then profile facts »; older code does it inside « refresh ».",
         "« EPCI unions not cached »: the first import after a boundaries import (the",
-        "unions of whole EPCIs computed, migration 0021); the pairs run with them cached.",
+        "unions of whole EPCIs computed, migration 0022); the pairs run with them cached.",
         "Baseline: a",
         "full refresh of every kind in the same run. Machine shared with other sessions (2",
         f"cores; load average {facts['loads']} during the runs): compare within the run.",

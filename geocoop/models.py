@@ -724,7 +724,7 @@ class AnalysisCommuneProfile(Base):
 
 
 class PerimeterEpciUnion(Base):
-    """The union of one EPCI's commune polygons, reused by perimeter unions (migration 0021).
+    """The union of one EPCI's commune polygons, reused by perimeter unions (migration 0022).
 
     Valid while `members_hash` (its communes' codes and `updated_at`) matches the territories.
     """

@@ -5,7 +5,7 @@ transaction moves before it commits: an import or a refresh that bumped it at ea
 statements dropped every cached answer again and again for minutes while readers still saw
 the old committed data. The orchestration's writers now defer their bumps
 (`defer_bumps`) and move the version when they store the collections' summaries
-(`refresh_summaries` → `publish`), just before their commit (migration 0023).
+(`refresh_summaries` → `publish`), just before their commit (migration 0021).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Perimeter unions in two stages (per EPCI, whole EPCIs cached) equal the one-step union.
 
 On the bundled real data: every PAT perimeter equals `ST_Union` of all its territories at
-once (as before migration 0021) and its point is the same; a cached EPCI union is reused
+once (as before migration 0022) and its point is the same; a cached EPCI union is reused
 while its communes are unchanged and computed again when a boundaries import changed one.
 """
 

@@ -5,7 +5,7 @@
 -- figures, rollup.sql). `recomputing`: the kind's rows are committed and its figures are
 -- being recomputed (analysis_pending, migration 0016). `profiles_recomputing`: its own
 -- figures are fresh, its per-profile facts (stage/category/model filters) being recomputed
--- (analysis_profile_pending, migration 0021).
+-- (analysis_profile_pending, migration 0022).
 WITH per_source AS (
   SELECT c.kind_code, c.source,
          count(*) AS cooperations,

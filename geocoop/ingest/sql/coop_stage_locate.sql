@@ -13,7 +13,7 @@ WHERE geometry_wkt IS NOT NULL;
 
 -- Perimeter unions in two stages (issue 14): the territories of each perimeter, the
 -- communes grouped by their EPCI; a group holding all of its EPCI's communes takes the
--- cached union of that EPCI (perimeter_epci_union, migration 0021), any other group the
+-- cached union of that EPCI (perimeter_epci_union, migration 0022), any other group the
 -- union of its communes; then the pieces of each perimeter are unioned. Same polygons as
 -- one ST_Union(t.geom) over all the territories, up to rounding slivers (< 1e-6 m² on the
 -- national PAT file; benchmarks/bench_pat_import.py, tests/test_perimeter_pieces.py).

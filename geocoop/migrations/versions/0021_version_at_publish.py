@@ -1,6 +1,6 @@
 """A long writer bumps the data version once, when it publishes, not at every statement.
 
-Revision ID: 0023
+Revision ID: 0021
 Revises: 0020
 
 The data version (migration 0005) is a sequence bumped by every write statement on a served
@@ -17,7 +17,7 @@ as before.
 
 from alembic import op
 
-revision = "0023"
+revision = "0021"
 down_revision = "0020"
 branch_labels = None
 depends_on = None

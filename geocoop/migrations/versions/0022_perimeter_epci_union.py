@@ -1,9 +1,7 @@
 """Cached EPCI unions, the point of a perimeter, kinds whose per-profile facts are stale.
 
-Revision ID: 0021
-Revises: 0023
-
-(0023 landed first, revising 0020: this one follows it so that the chain stays linear.)
+Revision ID: 0022
+Revises: 0021
 
 A PAT perimeter is mostly whole EPCIs: an import unions each perimeter's communes per EPCI
 and takes a whole EPCI's union from `perimeter_epci_union` (filled the first time it is
@@ -28,8 +26,8 @@ figures of such a kind say « en cours de recalcul » meanwhile, unfiltered ones
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021"
-down_revision = "0023"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
