@@ -247,6 +247,9 @@ def import_then_refresh(
             if on_step is not None:
                 on_step("profiles")
             later = refresh_profile_facts(conn, refreshed["profiles_later"])
+            # no collection's count or extents depend on per-profile facts: restamped, not
+            # recounted, so that they stay current for the version this step publishes
+            refresh_summaries(conn, set())
             refreshed["profile_facts_step"] = later
             if commit_between:
                 conn.commit()

@@ -148,3 +148,33 @@ def test_an_import_stores_pat_figures_then_its_profile_facts(conn, tmp_path):
     split = _stored(conn)
     refresh_analysis(conn)
     assert split == _stored(conn)
+
+
+def test_the_profile_step_leaves_the_counts_current_for_its_version(db_engine, tmp_path):
+    """As the CLI and the jobs run it (commits between the steps): counts never go stale."""
+    from geocoop.features.summary import summaries_current
+    from tests.conftest import truncate_data
+
+    truncate_data(db_engine)
+    try:
+        with db_engine.connect() as conn:
+            insert_grid(conn, N)
+            rng = random.Random(3)
+            for _ in range(3):
+                _add_pat(conn, rng)
+            conn.commit()
+            refresh_analysis(conn)
+            conn.commit()
+            lon, lat = lonlat(25, 25)
+            path = tmp_path / "pat.csv"
+            path.write_text(
+                f"nom;code_insee;latitude;longitude;stade\nPAT x;;{lat:.6f};{lon:.6f};émergence\n",
+                encoding="utf-8",
+            )
+            _report, refreshed = import_cooperations_then_refresh(
+                conn, path, kind="pat", source="later", commit_between=True
+            )
+            assert refreshed["profile_facts_step"]["kinds"] == ["pat"]
+            assert summaries_current(conn)  # the profile step's version, not the one before
+    finally:
+        truncate_data(db_engine)
