@@ -23,16 +23,24 @@ whenever `answer` returns None (facts never stored, or stale for the request).
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from functools import cache
+
+from sqlalchemy import Connection, TextClause
 
 from geocoop.analysis import compute
 from geocoop.analysis.data_status import context_kinds
 from geocoop.analysis.params import has_filters, kind_table, scope_params
-from geocoop.sql import statement
+from geocoop.sql import composed, fragment, statement
 
 # (level, parent level) pairs stored with the parent: the part of a territory inside it
 STORED_PARENTS = {("epci", "departement"), ("epci", "region"), ("departement", "region")}
 _PROFILE_KEYS = ("category", "socio_economic_model", "stage")
+
+
+@cache
+def _rollup_statement(name: str) -> TextClause:
+    """A roll-up statement with the grouping-sets labelling they share (rollup_labels.sql)."""
+    return composed(f"analysis/{name}", labels=fragment("analysis/rollup_labels"))
 
 
 def kinds_key(kinds: list[str]) -> str:
@@ -104,7 +112,7 @@ def store_rollups(conn: Connection, touched: set[str] | None = None) -> int:
             ).rowcount
             continue
         rows += conn.execute(
-            statement("analysis/facts_rollup_store"),
+            _rollup_statement("facts_rollup_store"),
             {"key": key, "kinds": counted, "communes": None},
         ).rowcount
         if not counted:
@@ -237,14 +245,14 @@ def _store_rollups_scoped(
         counted = [k for k in kinds if k in with_coops]
         if nearer:
             rows += conn.execute(
-                statement("analysis/facts_rollup_nearer"),
+                _rollup_statement("facts_rollup_nearer"),
                 {"key": key, "kinds": counted, "communes": communes},
             ).rowcount
             continue
         scope = {"k": key, "communes": communes}
         conn.execute(statement("analysis/facts_rollup_delete_scoped"), scope)
         rows += conn.execute(
-            statement("analysis/facts_rollup_store"),
+            _rollup_statement("facts_rollup_store"),
             {"key": key, "kinds": counted, "communes": communes},
         ).rowcount
     return rows

@@ -23,16 +23,9 @@ WITH cc AS (
   GROUP BY GROUPING SETS ((epci_code), (departement_code), (region_code),
                           (departement_code, epci_code), (region_code, epci_code),
                           (region_code, departement_code), ())
-), labelled AS (  -- as in facts_rollup_store.sql
+), labelled AS (  -- the territory each grouping-sets row describes (rollup_labels.sql)
   SELECT g.nearest_m,
-         CASE WHEN ge = 0 THEN 'epci' WHEN gd = 0 THEN 'departement'
-              WHEN gr = 0 THEN 'region' ELSE 'france' END AS level,
-         CASE WHEN ge = 0 THEN epci_code WHEN gd = 0 THEN departement_code
-              WHEN gr = 0 THEN region_code ELSE 'FR' END AS code,
-         CASE WHEN ge = 0 AND gd = 0 THEN 'departement'
-              WHEN (ge = 0 OR gd = 0) AND gr = 0 THEN 'region' ELSE '' END AS parent_level,
-         CASE WHEN ge = 0 AND gd = 0 THEN departement_code
-              WHEN (ge = 0 OR gd = 0) AND gr = 0 THEN region_code ELSE '' END AS parent_code
+         {labels}
   FROM g
 
 ), target AS (  -- a few index probes (OFFSET 0: kept apart), not a pass over ~12,000 rows

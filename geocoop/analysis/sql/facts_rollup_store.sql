@@ -61,16 +61,9 @@ WITH touched AS (
          count(*) FILTER (WHERE ca) AS n_a, COALESCE(sum(pop) FILTER (WHERE ca), 0) AS pop_a,
          COALESCE(sum(area) FILTER (WHERE ca), 0) AS area_a
   FROM com
-), labelled AS (
+), labelled AS (  -- the territory each grouping-sets row describes (rollup_labels.sql)
   SELECT g.*,
-         CASE WHEN ge = 0 THEN 'epci' WHEN gd = 0 THEN 'departement'
-              WHEN gr = 0 THEN 'region' ELSE 'france' END AS level,
-         CASE WHEN ge = 0 THEN epci_code WHEN gd = 0 THEN departement_code
-              WHEN gr = 0 THEN region_code ELSE 'FR' END AS code,
-         CASE WHEN ge = 0 AND gd = 0 THEN 'departement'
-              WHEN (ge = 0 OR gd = 0) AND gr = 0 THEN 'region' ELSE '' END AS parent_level,
-         CASE WHEN ge = 0 AND gd = 0 THEN departement_code
-              WHEN (ge = 0 OR gd = 0) AND gr = 0 THEN region_code ELSE '' END AS parent_code
+         {labels}
   FROM g
 )
 INSERT INTO analysis_rollup (kinds, rule, parent_level, parent_code, level, code,
