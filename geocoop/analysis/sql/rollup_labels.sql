@@ -1,4 +1,4 @@
--- Fragment ({{labels}} of facts_rollup_store.sql and facts_rollup_nearer.sql): the territory
+-- Fragment (the `labels` part of facts_rollup_store.sql and facts_rollup_nearer.sql): the territory
 -- a GROUPING SETS row over the communes describes, from its grouping() flags ge/gd/gr: its
 -- level and code, and the enclosing parent it is the part of ('' for the whole territory).
          CASE WHEN ge = 0 THEN 'epci' WHEN gd = 0 THEN 'departement'
