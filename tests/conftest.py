@@ -235,7 +235,7 @@ def live_server(demo_app):
 def shared_data() -> Path:
     """../shared/data, or a visible skip where it is absent."""
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"full data set absent: {SHARED_DATA} not found")
+        missing(f"full data set absent: {SHARED_DATA} not found")
     return SHARED_DATA
 
 

@@ -17,6 +17,7 @@ import pytest
 from geocoop.db import make_engine, upgrade
 from geocoop.embedded import EmbeddedCluster
 from geocoop.errors import ConfigurationError
+from tests.conftest import missing
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +134,7 @@ def test_private_home_checkout_keeps_cluster_where_postgres_can_enter(tmp_path):
 def test_full_disk_is_a_clear_error():
     """A data dir on a full (16 MB tmpfs) disk: one clear French error, nothing half-made."""
     if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs to fill needs root (CI runs as root)")
+        missing("mounting a small tmpfs to fill needs root (CI runs as root)")
     mount_point = Path(tempfile.mkdtemp(prefix="gcfull-", dir="/tmp"))
     mounted = subprocess.run(
         ["mount", "-t", "tmpfs", "-o", "size=16m,mode=0755", "tmpfs", str(mount_point)],

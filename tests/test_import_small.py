@@ -71,18 +71,23 @@ def _csv(path, rows: list[tuple[str, float, float]]):
     return path
 
 
+def _analysed_grid(conn) -> None:
+    """The grid, two tiers-lieux and a TZCLD, committed and refreshed as `geocoop analyze` does."""
+    insert_grid(conn, N)
+    add_cooperation(conn, "tiers_lieu", 5, 5, grid_size=N)
+    add_cooperation(conn, "tiers_lieu", 45, 35, grid_size=N)
+    add_cooperation(conn, "tzcld", 25, 25, grid_size=N)
+    conn.commit()  # a refresh after the writes
+    refresh_analysis(conn)
+    conn.commit()
+
+
 def test_small_imports_equal_a_full_refresh(db_engine, tmp_path):
     rng = random.Random(7)
     truncate_data(db_engine)
     try:
         with db_engine.connect() as conn:
-            insert_grid(conn, N)
-            add_cooperation(conn, "tiers_lieu", 5, 5, grid_size=N)
-            add_cooperation(conn, "tiers_lieu", 45, 35, grid_size=N)
-            add_cooperation(conn, "tzcld", 25, 25, grid_size=N)
-            conn.commit()  # a refresh after the writes, as `geocoop analyze` runs it
-            refresh_analysis(conn)
-            conn.commit()
+            _analysed_grid(conn)
             idents = [f"t{i}" for i in range(4)]
             placed: dict[str, tuple[float, float]] = {}
             for turn in range(5):
@@ -165,13 +170,7 @@ def test_an_upload_that_only_brings_cooperations_nearer_lowers_the_stored_neares
     truncate_data(db_engine)
     try:
         with db_engine.connect() as conn:
-            insert_grid(conn, N)
-            add_cooperation(conn, "tiers_lieu", 5, 5, grid_size=N)
-            add_cooperation(conn, "tiers_lieu", 45, 35, grid_size=N)
-            add_cooperation(conn, "tzcld", 25, 25, grid_size=N)
-            conn.commit()
-            refresh_analysis(conn)
-            conn.commit()
+            _analysed_grid(conn)
             modes, nearest, outlines = [], {}, []
             # a new row where one already is (the same building); another 3 km east of the
             # second, nearer to the right-hand EPCI (no commune changes its coverage); then
