@@ -59,7 +59,18 @@ def pytest_configure(config):
     (`jobs_worker=True`): a test runs the queue itself (tests/support/jobs.py).
     """
     os.environ["GEOCOOP_JOBS_WORKER"] = "false"
-    os.environ.setdefault("GEOCOOP_JOBS_DIR", tempfile.mkdtemp(prefix="gcj-", dir="/tmp"))
+    if "GEOCOOP_JOBS_DIR" not in os.environ:
+        jobs_dir = tempfile.mkdtemp(prefix="gcj-", dir="/tmp")
+        os.environ["GEOCOOP_JOBS_DIR"] = jobs_dir
+        config._geocoop_jobs_dir = jobs_dir
+
+
+def pytest_unconfigure(config):
+    """The upload-job folder this session made is removed with it (not left in /tmp)."""
+    jobs_dir = getattr(config, "_geocoop_jobs_dir", None)
+    if jobs_dir:
+        shutil.rmtree(jobs_dir, ignore_errors=True)
+        os.environ.pop("GEOCOOP_JOBS_DIR", None)
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ do not; afterwards every stored figure equals a full recompute (random edits on 
 from __future__ import annotations
 
 import random
+from itertools import chain, combinations, product
 
 import pytest
 from sqlalchemy import text
@@ -16,7 +17,7 @@ from sqlalchemy import text
 from benchmarks.snapshot import stored_snapshot
 from geocoop.analysis import facts
 from geocoop.analysis.data_status import data_status
-from geocoop.analysis.params import check_filters
+from geocoop.analysis.params import FILTER_VALUES, check_filters
 from geocoop.analysis.pending import profiles_pending
 from geocoop.analysis.refresh import refresh_profile_facts
 from geocoop.analysis.selection import selection_status
@@ -178,3 +179,37 @@ def test_the_profile_step_leaves_the_counts_current_for_its_version(db_engine, t
             assert summaries_current(conn)  # the profile step's version, not the one before
     finally:
         truncate_data(db_engine)
+
+
+def _every_filter():
+    """Every filter a request can send: each field unfiltered or any non-empty value set."""
+
+    def subsets(values):
+        return chain.from_iterable(combinations(values, n) for n in range(1, len(values) + 1))
+
+    fields = list(FILTER_VALUES)
+    choices = [[None, *map(list, subsets(FILTER_VALUES[f]))] for f in fields]
+    for combo in product(*choices):
+        yield dict(zip(fields, combo, strict=True))
+
+
+@pytest.mark.parametrize(
+    "profiles",
+    [
+        # PAT 2025: 12 without a stage, the others émergence or opérationnelle
+        [("modelisee", None, None), ("modelisee", None, "emergence"),
+         ("modelisee", None, "operationnelle")],
+        [("modelisee", None, None), ("modelisee", "hybride", None)],
+        [("non_modelisee", None, "emergence"), ("modelisee", None, "emergence"),
+         ("systemique", "marchande", None), ("systemique", None, None)],
+        [("modelisee", None, None)],
+    ],
+)  # fmt: skip
+def test_the_facts_left_out_are_those_no_filter_reads_alone(profiles):
+    """Over every possible filter, a profile kept without all of its kind's is computed."""
+    read = set()
+    for filters in _every_filter():
+        kept = [i for i, p in enumerate(profiles) if facts._matches((None, *p), filters)]
+        if 0 < len(kept) < len(profiles):
+            read.update(kept)
+    assert facts.profiles_read_alone(profiles) == read

@@ -90,6 +90,7 @@ def compute_loaded(
         conn.execute(statement("analysis/commune_empty"), params)
         return
     conn.execute(statement("analysis/commune_distance"), params)
+    conn.execute(statement("analysis/commune_distance_rest"), params)
     if perimeters:
         conn.execute(statement("analysis/commune_perimeter"), {**params, "area_share": AREA_SHARE})
 

@@ -129,6 +129,31 @@ def _profiles_now(conn: Connection, kinds: list[str] | None) -> dict[str, list[t
     return out
 
 
+def profiles_read_alone(profiles: list[tuple]) -> set[int]:
+    """Indexes of the profiles whose own facts a filter can read.
+
+    `profiles`: (category, model, stage, ...) of one kind. A filter keeps whole profiles
+    (`_matches`); the stored facts of a profile are read only when a filter keeps it but
+    not every profile of the kind (keeping all, the kind's own facts answer). A filter
+    value is never empty (`params.check_filters`), so a field a profile leaves empty can
+    only be unfiltered: the profile is read alone only when one of its filled fields
+    differs in another profile. Trying each field with each profile's own value is enough:
+    a filter keeping a profile and leaving one out keeps it with any single value too.
+    PAT: its 12 plans without a stage are kept by no filter that leaves any PAT out, and
+    their per-commune facts (34,871 nearest searches) are not computed.
+    """
+    needed: set[int] = set()
+    for i, profile in enumerate(profiles):
+        for field, value in zip(_PROFILE_KEYS, profile[:3], strict=True):
+            if value is None:
+                continue
+            kept = [q for q in profiles if _matches((None, *q[:3]), {field: [value]})]
+            if len(kept) < len(profiles):
+                needed.add(i)
+                break
+    return needed
+
+
 def refresh_profiles(conn: Connection, kinds: list[str], *, with_facts: bool) -> dict:
     """Store the profiles of `kinds` as the cooperations are now.
 
@@ -155,7 +180,10 @@ def refresh_profiles(conn: Connection, kinds: list[str], *, with_facts: bool) ->
             )
         complete = len(profiles) <= 1
         if not complete and with_facts:
+            read_alone = profiles_read_alone(profiles)
             for pid, (category, model, stage, _count) in enumerate(profiles, start=1):
+                if pid - 1 not in read_alone:
+                    continue  # no filter reads its facts alone (profiles_read_alone)
                 conn.execute(statement("analysis/work_clear_kind"), {"k": kind})
                 compute.compute_kind(
                     conn,
@@ -406,6 +434,9 @@ def answer(
         elif not state[kind]["complete"]:
             return None
         else:
+            read_alone = profiles_read_alone([p[1:] for p in profiles])
+            if any(profiles.index(p) not in read_alone for p in kept):
+                return None  # facts never stored for it: cannot happen (profiles_read_alone)
             prof_kinds += [kind] * len(kept)
             prof_ids += [p[0] for p in kept]
     params = {

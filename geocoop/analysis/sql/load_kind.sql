@@ -19,8 +19,9 @@ WITH c AS (
              AND c.socio_economic_model IS NOT DISTINCT FROM CAST(:p_model AS text)
              AND c.stage IS NOT DISTINCT FROM CAST(:p_stage AS text)))
 ), pts AS (
-  INSERT INTO analysis_pts (id, location, geog)
-  SELECT id, location, location::geography FROM c WHERE location IS NOT NULL
+  INSERT INTO analysis_pts (id, location, geog, mercator)
+  SELECT id, location, location::geography, ST_Transform(location, 3857)
+  FROM c WHERE location IS NOT NULL
   RETURNING 1
 ), keys AS (
   SELECT c.id,
