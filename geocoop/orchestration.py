@@ -10,8 +10,11 @@ a whole collection or computes an extent.
 
 from __future__ import annotations
 
+import logging
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,8 +26,11 @@ from sqlalchemy.exc import DBAPIError
 from geocoop.analysis import bundled as analysis_bundled
 from geocoop.analysis.pending import clear_pending, mark_pending, pending_kinds
 from geocoop.analysis.refresh import (
+    ProfileFactsAhead,
     analysis_computed,
     kinds_current,
+    precompute_profile_facts,
+    profiles_deferrable,
     refresh_all,
     refresh_for_cooperation,
     refresh_kinds,
@@ -231,9 +237,12 @@ def import_then_refresh(
             on_step("refresh")
         # with commit_between, the rows' own collections were stored before their commit
         rows_stored = commit_between and bool(touched)
+        ahead = None  # the per-profile facts computed meanwhile on another connection
         if written is not None and set().union(*(k for _i, k in written)) >= set(touched or []):
             refreshed = refresh_analysis_for_written(conn, written, rows_stored=rows_stored)
         elif touched:
+            if commit_between and profiles_later:
+                ahead = _profile_facts_ahead(conn, touched)
             refreshed = refresh_analysis_for_kinds(
                 conn, touched, rows_stored=rows_stored, profiles_later=profiles_later
             )
@@ -246,7 +255,9 @@ def import_then_refresh(
                 defer_bumps(conn)  # the profile facts move the version once, at their commit
             if on_step is not None:
                 on_step("profiles")
-            later = refresh_profile_facts(conn, refreshed["profiles_later"])
+            later = refresh_profile_facts(
+                conn, refreshed["profiles_later"], ahead=_result(ahead)
+            )
             # no collection's count or extents depend on per-profile facts: restamped, not
             # recounted, so that they stay current for the version this step publishes
             refresh_summaries(conn, set())
@@ -256,6 +267,36 @@ def import_then_refresh(
     else:
         refresh_summaries(conn)  # counts and extents of the served collections
     return report, refreshed
+
+
+def _profile_facts_ahead(conn: Connection, kinds: list[str]) -> Future | None:
+    """The per-profile facts of `kinds`, computed on another connection meanwhile.
+
+    With `commit_between` the rows are committed: while this connection refreshes the
+    kinds' own figures (one core), another computes their per-profile facts from the same
+    rows (`precompute_profile_facts`, on a second core), which the profile step then
+    stores once it has checked the data is unchanged. None with one core, or no such kind.
+    """
+    if len(os.sched_getaffinity(0)) < 2:
+        return None
+    later = profiles_deferrable(conn, kinds)
+    if not later:
+        return None
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="geocoop-profiles")
+    future = executor.submit(precompute_profile_facts, conn.engine, later)
+    executor.shutdown(wait=False)
+    return future
+
+
+def _result(future: Future | None) -> ProfileFactsAhead | None:
+    """What `_profile_facts_ahead` computed, or None when it failed (the step computes it)."""
+    if future is None:
+        return None
+    try:
+        return future.result()
+    except Exception:  # noqa: BLE001 — the profile step then computes the facts itself
+        logging.getLogger(__name__).exception("per-profile facts computed ahead failed")
+        return None
 
 
 def _changed_nothing(conn: Connection, report: IngestReport, kinds: list[str]) -> bool:

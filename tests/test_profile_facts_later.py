@@ -8,6 +8,7 @@ do not; afterwards every stored figure equals a full recompute (random edits on 
 
 from __future__ import annotations
 
+import os
 import random
 from itertools import chain, combinations, product
 
@@ -19,7 +20,7 @@ from geocoop.analysis import facts
 from geocoop.analysis.data_status import data_status
 from geocoop.analysis.params import FILTER_VALUES, check_filters
 from geocoop.analysis.pending import profiles_pending
-from geocoop.analysis.refresh import refresh_profile_facts
+from geocoop.analysis.refresh import precompute_profile_facts, refresh_profile_facts
 from geocoop.analysis.selection import selection_status
 from geocoop.orchestration import (
     import_cooperations_then_refresh,
@@ -175,8 +176,54 @@ def test_the_profile_step_leaves_the_counts_current_for_its_version(db_engine, t
             _report, refreshed = import_cooperations_then_refresh(
                 conn, path, kind="pat", source="later", commit_between=True
             )
-            assert refreshed["profile_facts_step"]["kinds"] == ["pat"]
+            step = refreshed["profile_facts_step"]
+            assert step["kinds"] == ["pat"]
+            # computed meanwhile on another connection (a second core), then stored as is
+            assert step["ahead"] == (len(os.sched_getaffinity(0)) > 1)
             assert summaries_current(conn)  # the profile step's version, not the one before
+            split = _stored(conn)
+            refresh_analysis(conn)
+            assert split == _stored(conn)
+            conn.rollback()
+    finally:
+        truncate_data(db_engine)
+
+
+def test_facts_computed_ahead_are_not_stored_when_the_data_changed(db_engine):
+    """Facts computed on another connection are stored only if computed from the same rows."""
+    from tests.conftest import truncate_data
+
+    truncate_data(db_engine)
+    try:
+        with db_engine.connect() as conn:
+            insert_grid(conn, N)
+            rng = random.Random(5)
+            for _ in range(4):
+                _add_pat(conn, rng)
+            conn.commit()
+            refresh_analysis(conn)
+            conn.commit()
+            _add_pat(conn, rng)
+            refresh_analysis_for_kinds(conn, ["pat"], profiles_later=True)
+            conn.commit()
+            ahead = precompute_profile_facts(db_engine, ["pat"])
+            assert ahead.rows  # the profiles a filter reads alone
+            same = refresh_profile_facts(conn, ahead=ahead)
+            assert same["ahead"] and same["kinds"] == ["pat"]
+            stored = _stored(conn)
+            refresh_analysis(conn)
+            assert stored == _stored(conn)
+            conn.commit()
+
+            _add_pat(conn, rng)  # a row changes after the facts were computed ahead
+            refresh_analysis_for_kinds(conn, ["pat"], profiles_later=True)
+            conn.commit()
+            changed = refresh_profile_facts(conn, ahead=ahead)
+            assert changed["kinds"] == ["pat"] and not changed["ahead"]
+            stored = _stored(conn)
+            refresh_analysis(conn)
+            assert stored == _stored(conn)
+            conn.rollback()
     finally:
         truncate_data(db_engine)
 

@@ -154,12 +154,19 @@ def profiles_read_alone(profiles: list[tuple]) -> set[int]:
     return needed
 
 
-def refresh_profiles(conn: Connection, kinds: list[str], *, with_facts: bool) -> dict:
+ProfileRows = dict[tuple[str, tuple], tuple[list, list, list]]
+
+
+def refresh_profiles(
+    conn: Connection, kinds: list[str], *, with_facts: bool, ahead: ProfileRows | None = None
+) -> dict:
     """Store the profiles of `kinds` as the cooperations are now.
 
     With `with_facts`, also the per-commune facts of each profile of kinds with several (needs
     analysis_communes holding every commune, as after a full computation; empties analysis_work).
-    Without, those kinds are marked incomplete: filters on them are computed live.
+    Without, those kinds are marked incomplete: filters on them are computed live. `ahead`:
+    facts computed on another connection from the same data ({(kind, (category, model,
+    stage)): (communes, nearest metres, covered by perimeter)}), stored as they are.
     """
     table = kind_table(conn)
     now = _profiles_now(conn, kinds)
@@ -184,6 +191,16 @@ def refresh_profiles(conn: Connection, kinds: list[str], *, with_facts: bool) ->
             for pid, (category, model, stage, _count) in enumerate(profiles, start=1):
                 if pid - 1 not in read_alone:
                     continue  # no filter reads its facts alone (profiles_read_alone)
+                rows = (ahead or {}).get((kind, (category, model, stage)))
+                if rows is not None:
+                    codes, edges, covered = rows
+                    conn.execute(
+                        statement("analysis/facts_profile_store_rows"),
+                        {"kind": kind, "profile_id": pid, "codes": codes, "edges": edges,
+                         "covered": covered},
+                    )  # fmt: skip
+                    computed += 1
+                    continue
                 conn.execute(statement("analysis/work_clear_kind"), {"k": kind})
                 compute.compute_kind(
                     conn,

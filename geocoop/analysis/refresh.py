@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from geocoop.analysis import compute, facts, incremental, synergy, zones
 from geocoop.analysis.data_status import data_status
@@ -129,7 +130,7 @@ def kinds_current(conn: Connection, kinds: list[str]) -> bool:
     return bool(current.scalar())
 
 
-def _profiles_deferrable(conn: Connection, kinds: list[str]) -> list[str]:
+def profiles_deferrable(conn: Connection, kinds: list[str]) -> list[str]:
     """Those of `kinds` whose per-profile facts can follow in a later step.
 
     Kinds with several profiles now and stored profiles from an earlier refresh: the
@@ -169,7 +170,7 @@ def refresh_kinds(conn: Connection, kinds: list[str], *, profiles_later: bool = 
         lap("synergy_pairs")
         outlines = zones.store_outlines(conn, kinds)
         lap("zone_outlines")
-        later = _profiles_deferrable(conn, with_data) if profiles_later else []
+        later = profiles_deferrable(conn, with_data) if profiles_later else []
         stored_facts = facts.refresh_kinds(
             conn, kinds, with_facts=True, profiles_later=frozenset(later)
         )
@@ -194,12 +195,74 @@ def refresh_kinds(conn: Connection, kinds: list[str], *, profiles_later: bool = 
     return report
 
 
-def refresh_profile_facts(conn: Connection, kinds: list[str] | None = None) -> dict:
+@dataclass
+class ProfileFactsAhead:
+    """Per-profile facts computed on a connection of their own (`precompute_profile_facts`).
+
+    `inputs`: the digest of what they were computed from (profile_inputs.sql); `rows`:
+    `facts.ProfileRows`; `seconds`: how long the computation took.
+    """
+
+    kinds: list[str]
+    inputs: str
+    rows: facts.ProfileRows
+    seconds: float
+
+
+def profile_inputs(conn: Connection, kinds: list[str]) -> str:
+    """The digest of what the per-profile facts of `kinds` are computed from."""
+    return conn.execute(statement("analysis/profile_inputs"), {"kinds": kinds}).scalar_one()
+
+
+def precompute_profile_facts(engine: Engine, kinds: list[str]) -> ProfileFactsAhead:
+    """The per-profile facts of `kinds`, computed on a connection of its own, stored nowhere.
+
+    What `refresh_profile_facts` stores, computed from the committed cooperations without
+    the kinds' stored nearest points: it can run while the kinds' own figures are being
+    refreshed (another core), and the profile step then only stores its rows
+    (`refresh_profile_facts(ahead=…)`), after checking that the data is the same.
+    """
+    started = time.perf_counter()
+    rows: facts.ProfileRows = {}
+    with engine.connect() as conn, conn.begin() as transaction:
+        set_local_statement_timeout(conn, 0)
+        inputs = profile_inputs(conn, kinds)
+        table = kind_table(conn)
+        compute.prepare(conn)
+        conn.execute(statement("analysis/load_communes"), {"communes": None})
+        for kind, profiles in facts._profiles_now(conn, kinds).items():
+            if len(profiles) <= 1:
+                continue
+            for i in sorted(facts.profiles_read_alone(profiles)):
+                category, model, stage, _count = profiles[i]
+                conn.execute(statement("analysis/work_clear_kind"), {"k": kind})
+                compute.compute_kind(
+                    conn,
+                    kind,
+                    table[kind]["service_distance_m"],
+                    compute.NO_FILTERS,
+                    profile={"category": category, "socio_economic_model": model, "stage": stage},
+                )
+                found = conn.execute(statement("analysis/profile_work_rows"), {"k": kind}).all()
+                rows[(kind, (category, model, stage))] = (
+                    [r[0] for r in found],
+                    [r[1] for r in found],
+                    [r[2] for r in found],
+                )
+        transaction.rollback()
+    return ProfileFactsAhead(kinds, inputs, rows, round(time.perf_counter() - started, 3))
+
+
+def refresh_profile_facts(
+    conn: Connection, kinds: list[str] | None = None, *, ahead: ProfileFactsAhead | None = None
+) -> dict:
     """The per-profile facts `refresh_kinds(profiles_later=True)` left stale (None: all).
 
     Run after that refresh's commit, on the kinds' stored facts: each profile's nearest
     searches, its facts stored, the kind's profiles marked fresh. Equal to what the
-    by-kind refresh stores in one step (tests/test_profile_facts_later.py).
+    by-kind refresh stores in one step (tests/test_profile_facts_later.py). `ahead`
+    (`precompute_profile_facts`): its rows are stored instead of searched again when they
+    were computed from the same data; the report says "ahead": true then.
     """
     lap = _Laps()
     with conn.begin_nested():
@@ -208,16 +271,43 @@ def refresh_profile_facts(conn: Connection, kinds: list[str] | None = None) -> d
         if not todo:
             return {"kinds": [], "profile_facts": 0, "seconds": 0.0, "phases": {}}
         set_local_statement_timeout(conn, 0)
+        rows = None
+        if (
+            ahead is not None
+            and set(todo) <= set(ahead.kinds)
+            and ahead.inputs == profile_inputs(conn, ahead.kinds)
+        ):
+            rows = ahead.rows
+        lap("inputs_checked")
         compute.prepare(conn)
-        conn.execute(statement("analysis/load_communes"), {"communes": None})
-        lap("communes")
-        stored_facts = facts.refresh_profiles(conn, todo, with_facts=True)
+        if rows is None or not _all_ahead(conn, todo, rows):
+            conn.execute(statement("analysis/load_communes"), {"communes": None})
+            lap("communes")
+        stored_facts = facts.refresh_profiles(conn, todo, with_facts=True, ahead=rows)
         conn.execute(statement("analysis/facts_profiles_analyze"))
         clear_profiles_pending(conn, todo)
         lap("profile_facts")
-        report = {"kinds": todo, **stored_facts, "seconds": lap.total(), "phases": lap.phases}
+        report = {
+            "kinds": todo,
+            **stored_facts,
+            "ahead": rows is not None,
+            "seconds": lap.total(),
+            "phases": lap.phases,
+        }
+        if ahead is not None:
+            report["ahead_seconds"] = ahead.seconds
         _record(conn, "profiles", None, report["seconds"], report)
     return report
+
+
+def _all_ahead(conn: Connection, kinds: list[str], rows: facts.ProfileRows) -> bool:
+    """Whether `rows` hold every per-profile fact `facts.refresh_profiles` stores for `kinds`."""
+    for kind, profiles in facts._profiles_now(conn, kinds).items():
+        if len(profiles) > 1:
+            for i in facts.profiles_read_alone(profiles):
+                if (kind, tuple(profiles[i][:3])) not in rows:
+                    return False
+    return True
 
 
 def _status(conn: Connection, kind: str, communes: list[str]) -> dict[str, tuple[bool, str]]:
