@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from geocoop.features.cache import VersionedCache
 from geocoop.features.summary import refresh_summaries, summaries_current
 from geocoop.features.version import data_version, defer_bumps
 from geocoop.orchestration import import_cooperations_then_refresh, refresh_analysis
@@ -92,5 +93,51 @@ def test_readers_see_the_version_move_at_publish_not_at_each_write(db_engine):
             writer.execute(text("UPDATE cooperation SET name = name || '.'"))
             assert _version(db_engine) == published + 3
             writer.rollback()
+    finally:
+        truncate_data(db_engine)
+
+
+def test_a_version_counting_an_uncommitted_write_is_neither_cached_nor_tagged(db_engine, client):
+    """Between a writer's bump and its commit, readers answer but keep nothing (0023)."""
+    _grid(db_engine)
+    try:
+        cache = VersionedCache()
+        with db_engine.connect() as reader:
+            before = data_version(reader)
+            assert before.settled
+        first = client.get("/api/features/collections")
+        assert first.headers.get("ETag") and first.headers["Cache-Control"] != "no-store"
+
+        with db_engine.connect() as writer:
+            defer_bumps(writer)
+            add_cooperation(writer, "tzcld", 15, 15, grid_size=N)
+            assert _version(db_engine).settled  # deferred: nothing bumped yet
+            refresh_summaries(writer)  # publishes, then commits below
+            with db_engine.connect() as reader:
+                during = data_version(reader)
+            assert during == before + 1 and not during.settled
+            assert data_version(writer).settled  # the writer's own reads see its rows
+            cache.put(during, "answer", "older rows")
+            assert cache.get(during, "answer") is None
+            answered = client.get("/api/features/collections")
+            assert answered.status_code == 200
+            assert "ETag" not in answered.headers
+            assert answered.headers["Cache-Control"] == "no-store"
+            writer.commit()
+
+        with db_engine.connect() as reader:
+            after = data_version(reader)
+        assert after == during and after.settled
+        cache.put(after, "answer", "rows of the version")
+        assert cache.get(after, "answer") == "rows of the version"
+        tagged = client.get("/api/features/collections")
+        assert tagged.headers.get("ETag") and tagged.headers["ETag"] != first.headers["ETag"]
+
+        # a writer that does not defer is unsettled from its first write to its end
+        with db_engine.connect() as writer:
+            writer.execute(text("UPDATE cooperation SET name = name || '.'"))
+            assert not _version(db_engine).settled
+            writer.rollback()
+        assert _version(db_engine).settled
     finally:
         truncate_data(db_engine)

@@ -6,6 +6,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 
+from geocoop.features.version import settled
+
 
 class VersionedCache:
     """LRU cache bounded by entry count and total bytes; keys carry the data version.
@@ -42,7 +44,13 @@ class VersionedCache:
             return found[0]
 
     def put(self, version: int, key: Hashable, value: object, size: int = 1) -> None:
-        """Store `value` (weighing `size` bytes) unless the version moved on meanwhile."""
+        """Store `value` (weighing `size` bytes) unless the version moved on meanwhile.
+
+        Nor when the version is not settled (`features.version.DataVersion`): a writer that
+        bumped it has not committed, so `value` may be of the older rows.
+        """
+        if not settled(version):
+            return
         with self._lock:
             if version != self._version or size > self.max_bytes:
                 return

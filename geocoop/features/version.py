@@ -12,12 +12,37 @@ from geocoop.sql import sql_source, statement
 _DEFERRING = "geocoop.defer_version"
 
 
-def data_version(conn: Connection) -> int:
+class DataVersion(int):
+    """The data version, and whether every write it counts is committed (`settled`).
+
+    A writer bumps the version before its commit; a reader that reads the new number in
+    between still sees the older rows. Its version is then not settled: what it answers is
+    correct for the rows it sees, but must not be cached or given an `ETag` under that
+    number (migration 0023). `VersionedCache.put` and the web's `ETag`s check it.
+    """
+
+    settled: bool
+
+    def __new__(cls, value: int, settled: bool = True) -> DataVersion:
+        """`value`, settled or not."""
+        version = super().__new__(cls, value)
+        version.settled = settled
+        return version
+
+
+def data_version(conn: Connection) -> DataVersion:
     """A number that changes whenever served data or analysis results change.
 
     On a streaming standby: the WAL replay position, see features/sql/data_version.sql.
+    Not `settled` while a writer that bumped it has not committed.
     """
-    return int(conn.execute(statement("features/data_version")).scalar_one())
+    row = conn.execute(statement("features/data_version")).one()
+    return DataVersion(int(row.version), bool(row.settled))
+
+
+def settled(version: int) -> bool:
+    """Whether answers of `version` may be cached (a plain number is)."""
+    return getattr(version, "settled", True)
 
 
 def data_modified(conn: Connection) -> datetime | None:

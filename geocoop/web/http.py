@@ -20,7 +20,7 @@ from geocoop.errors import BadRequest
 from geocoop.features import analysis_collections, counts
 from geocoop.features.cache import VersionedCache
 from geocoop.features.summary import Summary
-from geocoop.features.version import data_modified, data_version
+from geocoop.features.version import data_modified, data_version, settled
 from geocoop.web.database import cache as routed_cache
 from geocoop.web.database import connection
 
@@ -39,6 +39,9 @@ _COMPRESSIBLE = (
 # Browsers revalidate after a minute (a 304 costs one sequence read); shared caches (a CDN,
 # a reverse proxy) may serve a page for 5 minutes after an import changed it.
 FEATURES_CACHE_CONTROL = "public, max-age=60, s-maxage=300"
+# an answer read while a writer that bumped the version is committing: of the older rows
+# perhaps, so kept by nobody and given no ETag (features.version.DataVersion)
+UNSETTLED_CACHE_CONTROL = "no-store"
 
 
 def settings():
@@ -177,6 +180,10 @@ def conditional(view: Callable) -> Callable:
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         version = data_version(connection())
+        if not settled(version):
+            response = make_response(view(*args, **kwargs))
+            response.headers["Cache-Control"] = UNSETTLED_CACHE_CONTROL
+            return response
         modified = _modified(version)
         accept = "" if "f" in request.args else request.headers.get("Accept", "")
         key = (request.path, tuple(sorted(request.args.items(multi=True))), accept)

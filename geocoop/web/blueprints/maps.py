@@ -24,7 +24,7 @@ from flask import (
 
 from geocoop.errors import BadRequest
 from geocoop.features.cache import VersionedCache
-from geocoop.features.version import data_version, published_version
+from geocoop.features.version import data_version, published_version, settled
 from geocoop.maps import folium_maps
 from geocoop.maps.figures import coverage_figures
 from geocoop.maps.filters import parse_filters
@@ -35,6 +35,7 @@ from geocoop.maps.search import search_territories, territory_at
 from geocoop.web import i18n
 from geocoop.web.database import cache as routed_cache
 from geocoop.web.database import connection
+from geocoop.web.http import UNSETTLED_CACHE_CONTROL
 
 bp = Blueprint("maps", __name__)
 
@@ -71,8 +72,11 @@ def _cached_json(build: Callable[[], object], mimetype: str = "application/json"
             body = json.dumps(build(), ensure_ascii=False, default=str).encode("utf-8")
             cache.put(version, key, body, len(body))
         response = Response(body, mimetype=mimetype)
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = CACHE_CONTROL
+    if settled(version):
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = CACHE_CONTROL
+    else:  # a writer is committing: this may be the older data (features/version.py)
+        response.headers["Cache-Control"] = UNSETTLED_CACHE_CONTROL
     return response
 
 

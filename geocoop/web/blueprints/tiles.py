@@ -18,12 +18,13 @@ from geocoop.features import registry
 from geocoop.features import tiles as core
 from geocoop.features.cache import VersionedCache
 from geocoop.features.summary import FRANCE_METRO_BBOX
-from geocoop.features.version import data_version, published_version
+from geocoop.features.version import data_version, published_version, settled
 from geocoop.web import openapi
 from geocoop.web.database import cache as routed_cache
 from geocoop.web.database import connection, request_connect
 from geocoop.web.http import (
     FEATURES_CACHE_CONTROL,
+    UNSETTLED_CACHE_CONTROL,
     collection_extents,
     conditional,
     finish,
@@ -85,6 +86,9 @@ def tile(collection_id: str, z: int, x: int, y: int):
         # read again after the tile: a write committed in between (or a standby replaying
         # one) means the tile may not be of version `v`, so it is not immutable
         current = current and published_version(conn) == asked
+    if not settled(version):  # a writer is committing: this may be the older data
+        response.headers["Cache-Control"] = UNSETTLED_CACHE_CONTROL
+        return response
     response.set_etag(etag)
     response.headers["Cache-Control"] = IMMUTABLE if current else FEATURES_CACHE_CONTROL
     return response
