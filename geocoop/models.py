@@ -18,6 +18,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Computed,
     DateTime,
     Float,
     ForeignKey,
@@ -79,6 +80,11 @@ class Territory(Base):
     geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=False))
     geom_simplified = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=False))
     label_point = mapped_column(Geometry("POINT", srid=4326, spatial_index=False))
+    # the commune's outline in Web Mercator, the nearest-point search's seed (migration 0024)
+    geom_mercator = mapped_column(
+        Geometry("MULTIPOLYGON", srid=3857, spatial_index=False),
+        Computed("CASE WHEN level = 'commune' THEN ST_Transform(geom, 3857) END"),
+    )
     vintage: Mapped[str | None] = mapped_column(String(20))  # e.g. "COG 2026"
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

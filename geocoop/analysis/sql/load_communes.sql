@@ -1,8 +1,8 @@
 -- The communes in scope (every commune, or :communes), geography and point-on-surface
--- computed once for all kinds, and the Web Mercator outline (EPSG:3857).
+-- computed once for all kinds, and the Web Mercator outline stored with it (migration 0024).
 INSERT INTO analysis_communes (code, epci_code, geom, geog, center, mercator)
 SELECT t.code, t.epci_code, t.geom, t.geom::geography, ST_PointOnSurface(t.geom)::geography,
-       ST_Transform(t.geom, 3857)
+       t.geom_mercator
 FROM territory t
 WHERE t.level = 'commune' AND t.geom IS NOT NULL
   AND (CAST(:communes AS text[]) IS NULL
