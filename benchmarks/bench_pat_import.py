@@ -221,35 +221,6 @@ def worker(url: str, mode: str, mapping: Path, raw_out: Path | None) -> dict:
                 )
             conn.commit()
             out["cached"] = len(cached)
-        elif mode == "cli":
-            # as the CLI and the job queue run it: the rows committed, then the kind's own
-            # figures committed, then its per-profile facts (computed meanwhile on a second
-            # connection by code that can); the database keeps the result
-            steps = {}
-            report, refreshed = import_cooperations_then_refresh(
-                conn,
-                DATA / PAT_FILE,
-                kind="pat",
-                source=source,
-                mapping=mapping,
-                allow_join=True,
-                commit_between=True,
-                on_step=lambda s: steps.setdefault(s, time.perf_counter()),
-            )
-            ended = time.perf_counter()
-            split = steps.get("refresh", ended)
-            profiles_at = steps.get("profiles", ended)
-            step = (refreshed or {}).get("profile_facts_step") or {}
-            out.update(
-                import_s=split - started,
-                refresh_s=profiles_at - split,
-                profiles_s=ended - profiles_at,
-                profiles_phases=step.get("phases"),
-                ahead=step.get("ahead", False),
-                ahead_s=step.get("ahead_seconds"),
-                inserted=report.counts.get("inserted"),
-                phases=(refreshed or {}).get("phases"),
-            )
         elif mode == "one":
             folder = Path(tempfile.mkdtemp(prefix="pat-bench-one-"))
             one = folder / "un-tiers-lieu.csv"
@@ -275,10 +246,15 @@ def worker(url: str, mode: str, mapping: Path, raw_out: Path | None) -> dict:
             shutil.rmtree(folder, ignore_errors=True)
         else:
             steps: dict[str, float] = {}
-            # the kind's figures first, its per-profile facts in a step of their own (as the
-            # CLI and the job queue do, here without the commits); older code: one step
+            # the kind's figures first, its per-profile facts in a step of their own; older
+            # code: one step. "cli": as the CLI and the job queue run it, the rows, the
+            # kind's own figures and its per-profile facts each committed (the facts
+            # computed meanwhile on a second connection by code that can); the database
+            # keeps the result. Otherwise in this one transaction, rolled back.
             signature = inspect.signature(orchestration.import_then_refresh)
-            later = "profiles_later" in signature.parameters
+            options = {"commit_between": True} if mode == "cli" else {}
+            if mode != "cli" and "profiles_later" in signature.parameters:
+                options["profiles_later"] = True
             report, refreshed = import_cooperations_then_refresh(
                 conn,
                 DATA / PAT_FILE,
@@ -287,19 +263,20 @@ def worker(url: str, mode: str, mapping: Path, raw_out: Path | None) -> dict:
                 mapping=mapping,
                 allow_join=True,
                 on_step=lambda s: steps.setdefault(s, time.perf_counter()),
-                **({"profiles_later": True} if later else {}),
+                **options,
             )
             ended = time.perf_counter()
             # no "refresh" step: the re-import found nothing to recompute
             split = steps.get("refresh", ended)
             profiles_at = steps.get("profiles", ended)
+            step = (refreshed or {}).get("profile_facts_step") or {}
             out.update(
                 import_s=split - started,
                 refresh_s=profiles_at - split,
                 profiles_s=ended - profiles_at,
-                profiles_phases=((refreshed or {}).get("profile_facts_step") or {}).get(
-                    "phases"
-                ),
+                profiles_phases=step.get("phases"),
+                ahead=step.get("ahead", False),
+                ahead_s=step.get("ahead_seconds"),
                 inserted=report.counts.get("inserted"),
                 updated=report.counts.get("updated"),
                 phases=(refreshed or {}).get("phases"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from geocoop.ingest.cooperations import import_cooperations
+from geocoop.sql import statement
 
 # The stored perimeter of each PAT against the one-step union of its territories.
 ONE_STEP = """
@@ -100,4 +101,24 @@ def test_a_cached_epci_union_is_reused_then_recomputed_after_a_boundary_change(
             )
         ).scalar()
         assert smaller
+        conn.rollback()
+
+
+def test_the_cached_union_of_an_epci_that_lost_its_communes_goes(demo_engine, tmp_path):
+    """A boundaries import that empties an EPCI drops its cached union (never read again)."""
+    path = tmp_path / "pat.csv"
+    with demo_engine.connect() as conn:
+        epci, codes = conn.execute(text(SOME_EPCI)).one()
+        path.write_text(f"id,nom,perimetre\n1,PAT test,{';'.join(codes)}\n", encoding="utf-8")
+        import_cooperations(conn, path, kind="pat", source="pieces-3")
+        cached = "SELECT epci_code FROM perimeter_epci_union ORDER BY 1"
+        before = conn.execute(text(cached)).scalars().all()
+        assert epci in before
+        # its communes now belong to another EPCI, as after a merger of EPCIs
+        conn.execute(
+            text("UPDATE territory SET epci_code = '999999999' WHERE epci_code = :e"),
+            {"e": epci},
+        )
+        conn.execute(statement("ingest/boundaries_delete_stale_unions"))
+        assert conn.execute(text(cached)).scalars().all() == [e for e in before if e != epci]
         conn.rollback()

@@ -225,6 +225,7 @@ def _merge(
             counts[level]["simplified"] = simplify_level(conn, level, plan.departements)
     orphans = conn.execute(statement("ingest/boundaries_delete_orphan_epci")).scalars().all()
     counts.setdefault("epci", {})["deleted"] = len(orphans)
+    conn.execute(statement("ingest/boundaries_delete_stale_unions"))
     _population_check(conn, report, sources)
     commune, epci = counts.setdefault("commune", {}), counts.setdefault("epci", {})
     commune["unmatched"] = sum(
