@@ -62,7 +62,7 @@ def _first_pass_rows(conn, kind: str, distance: float) -> int:
         {"kind": kind, **compute.NO_FILTERS, **compute.NO_PROFILE},
     )
     params = {"kind": kind, "distance_m": distance}
-    return conn.execute(statement("analysis/commune_distance"), params).rowcount
+    return conn.execute(compute.distance_statement("commune_distance"), params).rowcount
 
 
 @pytest.mark.full_data

@@ -22,11 +22,13 @@ from geocoop.analysis.params import FILTER_VALUES, check_filters
 from geocoop.analysis.pending import profiles_pending
 from geocoop.analysis.refresh import precompute_profile_facts, refresh_profile_facts
 from geocoop.analysis.selection import selection_status
+from geocoop.features.summary import summaries_current
 from geocoop.orchestration import (
     import_cooperations_then_refresh,
     refresh_analysis,
     refresh_analysis_for_kinds,
 )
+from tests.conftest import truncate_data
 from tests.support.analysis_grid import add_cooperation, insert_grid, lonlat
 
 N = 6
@@ -68,6 +70,18 @@ def _add_pat(conn, rng) -> int:
         stage=rng.choice(STAGES),
         grid_size=N,
     )
+
+
+def _committed_pat_grid(conn, *, seed: int, pats: int) -> random.Random:
+    """The grid with `pats` random PAT, analysed and committed (a connection of the test's own)."""
+    insert_grid(conn, N)
+    rng = random.Random(seed)
+    for _ in range(pats):
+        _add_pat(conn, rng)
+    conn.commit()
+    refresh_analysis(conn)
+    conn.commit()
+    return rng
 
 
 def _between(conn) -> dict:
@@ -154,19 +168,10 @@ def test_an_import_stores_pat_figures_then_its_profile_facts(conn, tmp_path):
 
 def test_the_profile_step_leaves_the_counts_current_for_its_version(db_engine, tmp_path):
     """As the CLI and the jobs run it (commits between the steps): counts never go stale."""
-    from geocoop.features.summary import summaries_current
-    from tests.conftest import truncate_data
-
     truncate_data(db_engine)
     try:
         with db_engine.connect() as conn:
-            insert_grid(conn, N)
-            rng = random.Random(3)
-            for _ in range(3):
-                _add_pat(conn, rng)
-            conn.commit()
-            refresh_analysis(conn)
-            conn.commit()
+            _committed_pat_grid(conn, seed=3, pats=3)
             lon, lat = lonlat(25, 25)
             path = tmp_path / "pat.csv"
             path.write_text(
@@ -191,18 +196,10 @@ def test_the_profile_step_leaves_the_counts_current_for_its_version(db_engine, t
 
 def test_facts_computed_ahead_are_not_stored_when_the_data_changed(db_engine):
     """Facts computed on another connection are stored only if computed from the same rows."""
-    from tests.conftest import truncate_data
-
     truncate_data(db_engine)
     try:
         with db_engine.connect() as conn:
-            insert_grid(conn, N)
-            rng = random.Random(5)
-            for _ in range(4):
-                _add_pat(conn, rng)
-            conn.commit()
-            refresh_analysis(conn)
-            conn.commit()
+            rng = _committed_pat_grid(conn, seed=5, pats=4)
             _add_pat(conn, rng)
             refresh_analysis_for_kinds(conn, ["pat"], profiles_later=True)
             conn.commit()

@@ -7,10 +7,12 @@ copy it into the stored table (refresh).
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from functools import cache
+
+from sqlalchemy import Connection, TextClause
 
 from geocoop.analysis.params import kind_table
-from geocoop.sql import sql_source, statement
+from geocoop.sql import composed, fragment, sql_source, statement
 
 AREA_SHARE = 0.5  # a perimeter covering at least half a commune's area covers the commune
 STORED_TABLE, WORK_TABLE = "analysis_commune_kind", "analysis_work"
@@ -77,6 +79,12 @@ def compute_kind(
     return {"points": counts.points, "perimeters": counts.perimeters}
 
 
+@cache
+def distance_statement(name: str) -> TextClause:
+    """A pass of the distance rule over the communes still without their row."""
+    return composed(f"analysis/{name}", communes=fragment("analysis/communes_unsearched"))
+
+
 def compute_loaded(
     conn: Connection, kind: str, distance_m: float, points: int, perimeters: int
 ) -> None:
@@ -89,8 +97,8 @@ def compute_loaded(
     if not points and not perimeters:
         conn.execute(statement("analysis/commune_empty"), params)
         return
-    conn.execute(statement("analysis/commune_distance"), params)
-    conn.execute(statement("analysis/commune_distance_rest"), params)
+    conn.execute(distance_statement("commune_distance"), params)
+    conn.execute(distance_statement("commune_distance_rest"), params)
     if perimeters:
         conn.execute(statement("analysis/commune_perimeter"), {**params, "area_share": AREA_SHARE})
 

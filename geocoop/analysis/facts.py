@@ -157,6 +157,25 @@ def profiles_read_alone(profiles: list[tuple]) -> set[int]:
 ProfileRows = dict[tuple[str, tuple], tuple[list, list, list]]
 
 
+def compute_profile(
+    conn: Connection, kind: str, distance_m: float, profile: tuple, *, reuse_stored: bool
+) -> None:
+    """One profile's per-commune facts in analysis_work (its rows of `kind` emptied first).
+
+    `profile`: (category, model, stage); over the communes of analysis_communes.
+    """
+    category, model, stage = profile
+    conn.execute(statement("analysis/work_clear_kind"), {"k": kind})
+    compute.compute_kind(
+        conn,
+        kind,
+        distance_m,
+        compute.NO_FILTERS,
+        profile={"category": category, "socio_economic_model": model, "stage": stage},
+        reuse_stored=reuse_stored,
+    )
+
+
 def refresh_profiles(
     conn: Connection, kinds: list[str], *, with_facts: bool, ahead: ProfileRows | None = None
 ) -> dict:
@@ -201,15 +220,11 @@ def refresh_profiles(
                     )  # fmt: skip
                     computed += 1
                     continue
-                conn.execute(statement("analysis/work_clear_kind"), {"k": kind})
-                compute.compute_kind(
-                    conn,
-                    kind,
-                    table[kind]["service_distance_m"],
-                    compute.NO_FILTERS,
-                    profile={"category": category, "socio_economic_model": model, "stage": stage},
-                    reuse_stored=True,  # the kind's facts were stored just before
-                )
+                # the kind's facts were stored just before: their nearest points are reused
+                compute_profile(
+                    conn, kind, table[kind]["service_distance_m"], (category, model, stage),
+                    reuse_stored=True,
+                )  # fmt: skip
                 conn.execute(
                     statement("analysis/facts_profile_store"), {"kind": kind, "profile_id": pid}
                 )

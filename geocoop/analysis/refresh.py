@@ -235,14 +235,10 @@ def precompute_profile_facts(engine: Engine, kinds: list[str]) -> ProfileFactsAh
                 continue
             for i in sorted(facts.profiles_read_alone(profiles)):
                 category, model, stage, _count = profiles[i]
-                conn.execute(statement("analysis/work_clear_kind"), {"k": kind})
-                compute.compute_kind(
-                    conn,
-                    kind,
-                    table[kind]["service_distance_m"],
-                    compute.NO_FILTERS,
-                    profile={"category": category, "socio_economic_model": model, "stage": stage},
-                )
+                facts.compute_profile(
+                    conn, kind, table[kind]["service_distance_m"], (category, model, stage),
+                    reuse_stored=False,  # the kind's own facts are being refreshed meanwhile
+                )  # fmt: skip
                 found = conn.execute(statement("analysis/profile_work_rows"), {"k": kind}).all()
                 rows[(kind, (category, model, stage))] = (
                     [r[0] for r in found],

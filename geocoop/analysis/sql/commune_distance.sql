@@ -18,17 +18,13 @@
 -- every call, each commune polygon is seen once or twice): 2.8× faster alone, within 5 nm
 -- of ST_Distance (docs/performance.md, « The national PAT list »). The distances to a
 -- commune polygon compared with stored ones use it too (filtered_distance.sql).
--- OFFSET 0 keeps the anti-join before the searches (a commune with its row is not searched).
 INSERT INTO analysis_work (kind_code, commune_code, service_distance_m, nearest_cooperation_id,
                            nearest_edge_m, nearest_center_m, covered_distance, covered_perimeter,
                            reach)
 SELECT CAST(:kind AS text), t.code, :distance_m, k.id, k.edge_m, ST_Distance(t.center, k.geog),
        COALESCE(k.edge_m <= :distance_m, false), false,
        ST_Envelope(analysis_expand_m(t.geom, k.edge_m + 1.0))
-FROM (SELECT t.* FROM analysis_communes t
-      WHERE NOT EXISTS (SELECT 1 FROM analysis_work w
-                        WHERE w.kind_code = CAST(:kind AS text) AND w.commune_code = t.code)
-      OFFSET 0) AS t
+FROM {communes} AS t
 CROSS JOIN LATERAL (
   SELECT s.id, s.geog, _ST_DistanceUnCached(s.geog, t.geog, true) AS edge_m, s.second_m
   FROM (

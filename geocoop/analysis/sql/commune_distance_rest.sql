@@ -15,10 +15,7 @@ INSERT INTO analysis_work (kind_code, commune_code, service_distance_m, nearest_
 SELECT CAST(:kind AS text), t.code, :distance_m, n.id, n.edge_m, ST_Distance(t.center, n.geog),
        COALESCE(n.edge_m <= :distance_m, false), false,
        ST_Envelope(analysis_expand_m(t.geom, n.edge_m + 1.0))
-FROM (SELECT t.* FROM analysis_communes t
-      WHERE NOT EXISTS (SELECT 1 FROM analysis_work w
-                        WHERE w.kind_code = CAST(:kind AS text) AND w.commune_code = t.code)
-      OFFSET 0) AS t
+FROM {communes} AS t
 LEFT JOIN LATERAL (
   SELECT q.id, q.geog, _ST_DistanceUnCached(q.geog, t.geog, true) AS edge_m,
          ST_MaxDistance(t.center::geometry, t.geom) * 111700.0 + 101.0 AS radius_m
