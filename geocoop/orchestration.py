@@ -277,7 +277,8 @@ def _profile_facts_ahead(conn: Connection, kinds: list[str]) -> Future | None:
     rows (`precompute_profile_facts`, on a second core), which the profile step then
     stores once it has checked the data is unchanged. None with one core, or no such kind.
     """
-    if len(os.sched_getaffinity(0)) < 2:
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux; elsewhere every core
+    if (len(affinity(0)) if affinity else os.cpu_count() or 1) < 2:
         return None
     later = profiles_deferrable(conn, kinds)
     if not later:

@@ -224,7 +224,12 @@ def precompute_profile_facts(engine: Engine, kinds: list[str]) -> ProfileFactsAh
     """
     started = time.perf_counter()
     rows: facts.ProfileRows = {}
-    with engine.connect() as conn, conn.begin() as transaction:
+    # one snapshot for the digest and the computation: a write committed meanwhile changes
+    # neither, and the profile step then finds the digest changed
+    with (
+        engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn,
+        conn.begin() as transaction,
+    ):
         set_local_statement_timeout(conn, 0)
         inputs = profile_inputs(conn, kinds)
         table = kind_table(conn)
