@@ -318,7 +318,8 @@ def main(argv: list[str] | None = None, folder: Path | None = None) -> int:
     procs: list[subprocess.Popen] = []
     try:
         url = storm_database(cluster, args.source_db)
-        engine = make_engine(url, load_settings({"pool_size": 2}))
+        engine = make_engine(url, load_settings({"pool_size": 2, "statement_timeout_ms": 600000}))
+        upgrade(engine)  # a database kept from an older checkout: the servers need the head
         store_name_keys(engine)
         with engine.begin() as conn:
             token = create_token(conn, "storm")
