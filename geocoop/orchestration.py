@@ -163,6 +163,7 @@ def import_then_refresh(
     commit_between: bool = False,
     defer_refresh: bool = False,
     profiles_later: bool | None = None,
+    session_setup: Callable[[Connection], object] | None = None,
     **options,
 ) -> tuple[IngestReport, dict | None]:
     """Run an import, then refresh the stored analysis in the same transaction.
@@ -192,6 +193,10 @@ def import_then_refresh(
     (PAT) in a step of its own (`on_step("profiles")` before it; its report under
     "profile_facts_step"), committed in turn: meanwhile only their stage/category/model filters
     say « en cours de recalcul », answered from their last facts.
+
+    `session_setup(connection)`: called on any other connection the import opens (the
+    per-profile facts computed meanwhile), as the caller set up `conn` (the job queue:
+    background priority); such a connection is then closed, not pooled.
 
     Returns the import report and the refresh figures (None when nothing was refreshed;
     {"deferred": kinds} when deferred). `on_step("refresh")` is called before the refresh
@@ -242,7 +247,7 @@ def import_then_refresh(
             refreshed = refresh_analysis_for_written(conn, written, rows_stored=rows_stored)
         elif touched:
             if commit_between and profiles_later:
-                ahead = _profile_facts_ahead(conn, touched)
+                ahead = _profile_facts_ahead(conn, touched, session_setup)
             refreshed = refresh_analysis_for_kinds(
                 conn, touched, rows_stored=rows_stored, profiles_later=profiles_later
             )
@@ -269,7 +274,9 @@ def import_then_refresh(
     return report, refreshed
 
 
-def _profile_facts_ahead(conn: Connection, kinds: list[str]) -> Future | None:
+def _profile_facts_ahead(
+    conn: Connection, kinds: list[str], session_setup: Callable[[Connection], object] | None
+) -> Future | None:
     """The per-profile facts of `kinds`, computed on another connection meanwhile.
 
     With `commit_between` the rows are committed: while this connection refreshes the
@@ -284,7 +291,7 @@ def _profile_facts_ahead(conn: Connection, kinds: list[str]) -> Future | None:
     if not later:
         return None
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="geocoop-profiles")
-    future = executor.submit(precompute_profile_facts, conn.engine, later)
+    future = executor.submit(precompute_profile_facts, conn.engine, later, session_setup)
     executor.shutdown(wait=False)
     return future
 

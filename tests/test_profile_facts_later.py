@@ -203,8 +203,14 @@ def test_facts_computed_ahead_are_not_stored_when_the_data_changed(db_engine):
             _add_pat(conn, rng)
             refresh_analysis_for_kinds(conn, ["pat"], profiles_later=True)
             conn.commit()
-            ahead = precompute_profile_facts(db_engine, ["pat"])
+            prepared = []  # the job queue's background priority, here a witness
+
+            def setup(connection):
+                prepared.append(connection.connection.dbapi_connection)
+
+            ahead = precompute_profile_facts(db_engine, ["pat"], session_setup=setup)
             assert ahead.rows  # the profiles a filter reads alone
+            assert len(prepared) == 1 and prepared[0].closed  # closed, not back in the pool
             same = refresh_profile_facts(conn, ahead=ahead)
             assert same["ahead"] and same["kinds"] == ["pat"]
             stored = _stored(conn)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine
@@ -214,22 +215,37 @@ def profile_inputs(conn: Connection, kinds: list[str]) -> str:
     return conn.execute(statement("analysis/profile_inputs"), {"kinds": kinds}).scalar_one()
 
 
-def precompute_profile_facts(engine: Engine, kinds: list[str]) -> ProfileFactsAhead:
+def precompute_profile_facts(
+    engine: Engine,
+    kinds: list[str],
+    session_setup: Callable[[Connection], object] | None = None,
+) -> ProfileFactsAhead:
     """The per-profile facts of `kinds`, computed on a connection of its own, stored nowhere.
 
     What `refresh_profile_facts` stores, computed from the committed cooperations without
     the kinds' stored nearest points: it can run while the kinds' own figures are being
     refreshed (another core), and the profile step then only stores its rows
     (`refresh_profile_facts(ahead=…)`), after checking that the data is the same.
+    `session_setup(connection)` is called first (a job's background priority); that
+    connection is then closed rather than pooled.
     """
     started = time.perf_counter()
-    rows: facts.ProfileRows = {}
     # one snapshot for the digest and the computation: a write committed meanwhile changes
     # neither, and the profile step then finds the digest changed
-    with (
-        engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn,
-        conn.begin() as transaction,
-    ):
+    with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
+        if session_setup is not None:
+            session_setup(conn)
+            conn.commit()
+        inputs, rows = _profile_rows(conn, kinds)
+        if session_setup is not None:
+            conn.invalidate()  # its session settings must not reach a pooled read
+    return ProfileFactsAhead(kinds, inputs, rows, round(time.perf_counter() - started, 3))
+
+
+def _profile_rows(conn: Connection, kinds: list[str]) -> tuple[str, facts.ProfileRows]:
+    """The digest of the inputs and the per-profile facts of `kinds`, rolled back."""
+    rows: facts.ProfileRows = {}
+    with conn.begin() as transaction:
         set_local_statement_timeout(conn, 0)
         inputs = profile_inputs(conn, kinds)
         table = kind_table(conn)
@@ -251,7 +267,7 @@ def precompute_profile_facts(engine: Engine, kinds: list[str]) -> ProfileFactsAh
                     [r[2] for r in found],
                 )
         transaction.rollback()
-    return ProfileFactsAhead(kinds, inputs, rows, round(time.perf_counter() - started, 3))
+    return inputs, rows
 
 
 def refresh_profile_facts(

@@ -235,6 +235,11 @@ def _execute_capped(
     return False
 
 
+def _background_session(conn: Connection) -> None:
+    how = lower_session_priority(conn, JOB_NICENESS)
+    log.info("job connection: %s", how)
+
+
 def _execute(
     engine: Engine,
     conn: Connection,
@@ -266,6 +271,8 @@ def _execute(
             commit_between=not dry_run,  # rows first, then their kinds' refresh
             defer_refresh=defer and not dry_run,
             xlsx_limits=xlsx_limits,
+            # another connection it opens (per-profile facts) yields to reads like this one
+            session_setup=_background_session,
             **options,
         )
         body = report.as_dict()
