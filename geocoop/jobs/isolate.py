@@ -25,8 +25,10 @@ DATABASE_GONE = 3  # exit code: the database went away, the job stays running
 _PR_SET_PDEATHSIG = 1
 # An import is background work: beside the web's threads (a web process's job thread, or a
 # writer on the same machine) the reads get the CPU first. Its PostgreSQL backend is given
-# the same niceness when the kernel allows it (geocoop.jobs.background).
-JOB_NICENESS = 10
+# the same niceness when the kernel allows it (geocoop.jobs.background). The lowest: 200
+# uploads on a quiet machine, reads' p95 during the storm 1.61× idle at nice 10, 1.43× at
+# 19, the queue drained as fast (151 / 146 s; docs/performance-storm.md).
+JOB_NICENESS = 19
 
 
 class DatabaseGone(Exception):
