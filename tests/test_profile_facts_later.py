@@ -72,6 +72,13 @@ def _add_pat(conn, rng) -> int:
     )
 
 
+def _assert_a_full_refresh_stores_the_same(conn, message: str = "") -> None:
+    """What the steps stored equals what a full refresh of everything then stores."""
+    stored = _stored(conn)
+    refresh_analysis(conn)
+    assert stored == _stored(conn), message
+
+
 def _committed_pat_grid(conn, *, seed: int, pats: int) -> random.Random:
     """The grid with `pats` random PAT, analysed and committed (a connection of the test's own)."""
     insert_grid(conn, N)
@@ -128,9 +135,7 @@ def test_profile_facts_later_equal_a_full_refresh(conn, seed):
         later = refresh_profile_facts(conn)
         assert later["kinds"] == report["profiles_later"]
         assert profiles_pending(conn) == {}
-        split = _stored(conn)
-        refresh_analysis(conn)
-        assert split == _stored(conn), f"seed {seed}"
+        _assert_a_full_refresh_stores_the_same(conn, f"seed {seed}")
     assert deferred  # PAT had several profiles: its facts were left to the later step
 
 
@@ -161,9 +166,7 @@ def test_an_import_stores_pat_figures_then_its_profile_facts(conn, tmp_path):
     assert seen["pending"] == {"pat"} and seen["filtered_notes"] and not seen["plain_notes"]
     assert profiles_pending(conn) == {}
     assert not data_status(conn)["pat"]["profiles_recomputing"]
-    split = _stored(conn)
-    refresh_analysis(conn)
-    assert split == _stored(conn)
+    _assert_a_full_refresh_stores_the_same(conn)
 
 
 def test_the_profile_step_leaves_the_counts_current_for_its_version(db_engine, tmp_path):
@@ -186,9 +189,7 @@ def test_the_profile_step_leaves_the_counts_current_for_its_version(db_engine, t
             # computed meanwhile on another connection (a second core), then stored as is
             assert step["ahead"] == (len(os.sched_getaffinity(0)) > 1)
             assert summaries_current(conn)  # the profile step's version, not the one before
-            split = _stored(conn)
-            refresh_analysis(conn)
-            assert split == _stored(conn)
+            _assert_a_full_refresh_stores_the_same(conn)
             conn.rollback()
     finally:
         truncate_data(db_engine)
@@ -213,9 +214,7 @@ def test_facts_computed_ahead_are_not_stored_when_the_data_changed(db_engine):
             assert len(prepared) == 1 and prepared[0].closed  # closed, not back in the pool
             same = refresh_profile_facts(conn, ahead=ahead)
             assert same["ahead"] and same["kinds"] == ["pat"]
-            stored = _stored(conn)
-            refresh_analysis(conn)
-            assert stored == _stored(conn)
+            _assert_a_full_refresh_stores_the_same(conn)
             conn.commit()
 
             _add_pat(conn, rng)  # a row changes after the facts were computed ahead
@@ -223,9 +222,7 @@ def test_facts_computed_ahead_are_not_stored_when_the_data_changed(db_engine):
             conn.commit()
             changed = refresh_profile_facts(conn, ahead=ahead)
             assert changed["kinds"] == ["pat"] and not changed["ahead"]
-            stored = _stored(conn)
-            refresh_analysis(conn)
-            assert stored == _stored(conn)
+            _assert_a_full_refresh_stores_the_same(conn)
             conn.rollback()
     finally:
         truncate_data(db_engine)
