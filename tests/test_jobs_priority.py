@@ -28,8 +28,10 @@ def test_the_job_session_runs_niced_without_parallel_workers(db_engine):
         want = max(os.getpriority(os.PRIO_PROCESS, pid), JOB_NICENESS)
         how = lower_session_priority(conn, JOB_NICENESS)
         conn.commit()  # a session setting survives its transaction once committed
-        assert how == f"no parallel workers; backend {pid} at nice {want}"
+        assert how == f"no parallel workers; backend {pid} at nice {want} (SCHED_IDLE)"
         assert os.getpriority(os.PRIO_PROCESS, pid) == want
+        # preempted at once by any read that wakes up (nice alone lets it end its slice)
+        assert os.sched_getscheduler(pid) == os.SCHED_IDLE
         assert conn.execute(text("SHOW max_parallel_workers_per_gather")).scalar_one() == "0"
         # never raised: a backend already lower keeps its niceness
         os.setpriority(os.PRIO_PROCESS, pid, max(want, 15))
@@ -62,5 +64,24 @@ def test_a_job_lowers_only_its_own_backend(db_engine, tmp_path):
             ).scalar_one()
             niceness = {os.getpriority(os.PRIO_PROCESS, _backend(c)) for c in (one, two)}
             assert niceness == {os.getpriority(os.PRIO_PROCESS, server)}
+            policies = {os.sched_getscheduler(_backend(c)) for c in (one, two)}
+            assert policies == {os.SCHED_OTHER}
     finally:
         truncate_data(db_engine)
+
+
+def test_the_job_child_runs_niced_in_the_idle_class(tmp_path):
+    """The child that imports yields the CPU to any read at once (SCHED_IDLE, nice 19)."""
+    from geocoop.jobs.isolate import run_capped
+
+    seen = tmp_path / "seen"
+
+    def work() -> None:
+        policy, nice = os.sched_getscheduler(0), os.getpriority(os.PRIO_PROCESS, 0)
+        seen.write_text(f"{policy} {nice}")
+
+    assert run_capped(work, memory_mb=64) == 0
+    policy, nice = map(int, seen.read_text().split())
+    assert policy == os.SCHED_IDLE
+    assert nice == max(JOB_NICENESS, os.getpriority(os.PRIO_PROCESS, 0))
+    assert os.sched_getscheduler(0) == os.SCHED_OTHER  # the parent is unchanged

@@ -5,8 +5,8 @@ server's priority: on a machine where the same cores serve the reads, every uplo
 burst competes with them. `lower_session_priority(conn)` (called by the job's child on its
 own fresh connection) turns parallel query off for the session and, when the server runs
 on this machine, renices its backend process like the child itself
-(`geocoop.jobs.isolate.JOB_NICENESS`). The kernel allows that to root and to the account
-that runs PostgreSQL; anything else (another account, a remote server, a server in another
+(`geocoop.jobs.isolate.JOB_NICENESS`) and puts it in the kernel's SCHED_IDLE class. The
+kernel allows that to root and to the account that runs PostgreSQL; anything else (another account, a remote server, a server in another
 PID namespace) leaves the backend's priority as it was and says why.
 """
 
@@ -17,6 +17,7 @@ import os
 
 from sqlalchemy import Connection
 
+from geocoop.jobs.isolate import idle_policy
 from geocoop.sql import statement
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,8 @@ def lower_session_priority(conn: Connection, niceness: int) -> str:
         )
     except ProcessLookupError:
         return "no parallel workers; backend priority unchanged (its process is not visible)"
-    return f"no parallel workers; backend {row.pid} at nice {niceness}"
+    idle = " (SCHED_IDLE)" if idle_policy(row.pid) else ""
+    return f"no parallel workers; backend {row.pid} at nice {niceness}{idle}"
 
 
 def _is_postgres(pid: int) -> bool:

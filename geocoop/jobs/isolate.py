@@ -7,7 +7,7 @@ process or the worker that runs it.
 a killed worker cannot leave an import running behind the lock), limits its data segment
 (`RLIMIT_DATA`: heap and private mappings, so Python gets `MemoryError` instead of the
 kernel's OOM killer picking a victim) to what it uses now plus `memory_mb`, lowers its
-CPU priority (`JOB_NICENESS`), runs `work` and exits. The parent waits and reads the exit
+CPU priority (`JOB_NICENESS`, and the SCHED_IDLE class), runs `work` and exits. The parent waits and reads the exit
 status.
 """
 
@@ -47,6 +47,7 @@ def run_capped(work: Callable[[], None], memory_mb: int) -> int:
             _die_with_parent()
             _cap_data(memory_mb)
             os.nice(JOB_NICENESS)
+            idle_policy(0)
             work()
             code = 0
         except DatabaseGone:
@@ -57,6 +58,20 @@ def run_capped(work: Callable[[], None], memory_mb: int) -> int:
             os._exit(code)
     _pid, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status)
+
+
+def idle_policy(pid: int) -> bool:
+    """Put process `pid` (0: this one) in the kernel's SCHED_IDLE class; False if refused.
+
+    Nice 19 still lets a running job finish its time slice before a read that wakes up
+    gets the core (EEVDF); a SCHED_IDLE task is preempted at once by any other. An idle
+    task is not starved: it keeps a small share under full load.
+    """
+    try:
+        os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):  # not Linux, not permitted, or gone
+        return False
+    return True
 
 
 def _die_with_parent() -> None:
