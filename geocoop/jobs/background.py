@@ -6,8 +6,9 @@ burst competes with them. `lower_session_priority(conn)` (called by the job's ch
 own fresh connection) turns parallel query off for the session and, when the server runs
 on this machine, renices its backend process like the child itself
 (`geocoop.jobs.isolate.JOB_NICENESS`) and puts it in the kernel's SCHED_IDLE class. The
-kernel allows that to root and to the account that runs PostgreSQL; anything else (another account, a remote server, a server in another
-PID namespace) leaves the backend's priority as it was and says why.
+kernel allows that to root and to the account that runs PostgreSQL; anything else (another
+account, a remote server, a server in another PID namespace) leaves the backend's priority
+as it was and says why.
 """
 
 from __future__ import annotations

@@ -3,12 +3,12 @@
 A file that explodes in memory stops its own import with a clear error, never the web
 process or the worker that runs it.
 
-`run_capped(work, memory_mb)` forks; the child dies with its parent (`PR_SET_PDEATHSIG`:
-a killed worker cannot leave an import running behind the lock), limits its data segment
+`run_capped(work, memory_mb)` forks; the child dies with its parent (`PR_SET_PDEATHSIG`: a
+killed worker cannot leave an import running behind the lock), limits its data segment
 (`RLIMIT_DATA`: heap and private mappings, so Python gets `MemoryError` instead of the
-kernel's OOM killer picking a victim) to what it uses now plus `memory_mb`, lowers its
-CPU priority (`JOB_NICENESS`, and the SCHED_IDLE class), runs `work` and exits. The parent waits and reads the exit
-status.
+kernel's OOM killer picking a victim) to what it uses now plus `memory_mb`, lowers its CPU
+priority (`JOB_NICENESS`, and the SCHED_IDLE class), runs `work` and exits. The parent
+waits and reads the exit status.
 """
 
 from __future__ import annotations
