@@ -14,7 +14,7 @@ import yaml
 from sqlalchemy import text
 
 from geocoop.config import PROJECT_ROOT, load_settings, setting_names
-from geocoop.db import check_migrated, head_revision, make_engine
+from geocoop.db import check_migrated, head_revision, make_engine, upgrade
 from geocoop.errors import ConfigurationError, NotMigrated
 
 
@@ -64,6 +64,38 @@ def test_unmigrated_database_is_refused(pg_cluster):
     finally:
         engine.dispose()
         pg_cluster.drop_database("geocoop_empty")
+
+
+def test_an_upgrade_that_rewrites_a_table_leaves_it_vacuumed(pg_cluster):
+    """0024 rewrites `territory` (a stored column): the upgrade sets its visibility map again.
+
+    Otherwise counts (`/healthz`) and index-only scans read its whole heap until a vacuum,
+    which autovacuum never starts for a rewrite.
+    """
+    pg_cluster.create_database("geocoop_rewrite")
+    engine = make_engine(pg_cluster.url("geocoop_rewrite"))
+    visible = text(
+        "SELECT relpages, relallvisible FROM pg_class WHERE oid = 'territory'::regclass"
+    )
+    try:
+        upgrade(engine, "0023")
+        with engine.begin() as conn:  # ~2 MB of communes, each a 33-vertex outline
+            conn.execute(
+                text(
+                    "INSERT INTO territory (level, code, name, geom) "
+                    "SELECT 'commune', lpad(i::text, 5, '0'), 'Commune ' || i, ST_Multi("
+                    "ST_Buffer(ST_SetSRID(ST_MakePoint(2 + (i % 60) * 0.01, 46 + (i / 60) "
+                    "* 0.01), 4326), 0.004, 8)) FROM generate_series(1, 4000) AS i"
+                )
+            )
+        upgrade(engine)
+        with engine.connect() as conn:
+            pages, all_visible = conn.execute(visible).one()
+        assert pages > 128  # large enough to be looked at
+        assert all_visible >= 0.9 * pages
+    finally:
+        engine.dispose()
+        pg_cluster.drop_database("geocoop_rewrite")
 
 
 def test_cli_unreachable_database_url_is_one_line():
