@@ -158,3 +158,30 @@ def test_errors(analysed, path, status):
     response = analysed.get(API + path)
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.mimetype == "application/problem+json"
+
+
+def test_answers_are_kept_until_the_data_changes(analysed, app, db_engine):
+    """An answer asked again is the one kept for this data version; a write drops it."""
+    from sqlalchemy import text
+
+    from geocoop.web.blueprints.analysis_api import CACHE
+
+    cache = app.extensions[CACHE]
+    url = f"{API}/territories/epci/200000001"
+    first = analysed.get(url)
+    hits = cache.hits
+    again = analysed.get(url)
+    assert cache.hits == hits + 1
+    assert again.get_data() == first.get_data() and again.mimetype == "application/json"
+    csv_url = f"{API}/coverage?level=commune&parent=35&kind=pat&f=csv"
+    kept = analysed.get(csv_url)
+    assert analysed.get(csv_url).headers["Content-Disposition"] == (
+        kept.headers["Content-Disposition"]
+    )
+    with db_engine.begin() as conn:  # any write moves the data version
+        conn.execute(
+            text("UPDATE territory SET name = 'Renommée' WHERE level = 'epci' AND code = :c"),
+            {"c": "200000001"},
+        )
+    assert analysed.get(url).get_json()["name"] == "Renommée"
+    assert analysed.get(f"{API}/territories/planet/1").status_code == 400  # errors: not kept

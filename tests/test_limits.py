@@ -14,6 +14,11 @@ from sqlalchemy import text
 HEAVY = "/api/analysis/coverage?level=commune&distance_m=5000"
 
 
+def _heavy(distance_m: int) -> str:
+    """Another live distance: an answer not kept yet (analysis answers are kept per version)."""
+    return f"/api/analysis/coverage?level=commune&distance_m={distance_m}"
+
+
 @pytest.fixture
 def served(pg_cluster, db_engine):
     """An app with one heavy slot, on the data-API grid, served on a free port."""
@@ -73,11 +78,13 @@ def test_a_full_heavy_limit_answers_429_with_retry_after(served, db_engine):
     blocker = db_engine.connect()
     blocker.execute(text("LOCK TABLE cooperation IN ACCESS EXCLUSIVE MODE"))
     first: list = []
-    running = threading.Thread(target=lambda: first.append(_get(base + HEAVY)))
+    running = threading.Thread(target=lambda: first.append(_get(base + _heavy(6000))))
     try:
         running.start()
         _until(lambda: _waiting_on_lock(db_engine) == 1)  # the one slot is taken
-        status, headers, body = _get(base + HEAVY, timeout=5)
+        # an answer already kept for this data version needs no slot
+        assert _get(base + HEAVY, timeout=5)[0] == 200
+        status, headers, body = _get(base + _heavy(7000), timeout=5)
         assert status == 429, body
         assert int(headers["Retry-After"]) >= 1
         assert headers["Content-Type"].startswith("application/problem+json")
@@ -93,7 +100,7 @@ def test_a_full_heavy_limit_answers_429_with_retry_after(served, db_engine):
         blocker.close()
         running.join(30)
     assert first[0][0] == 200  # the request that had the slot finished normally
-    assert _get(base + HEAVY)[0] == 200  # and the slot is free again
+    assert _get(base + _heavy(8000))[0] == 200  # and the slot is free again
 
 
 def test_an_aborted_heavy_request_cancels_its_query(served, db_engine):

@@ -207,3 +207,45 @@ def conditional(view: Callable) -> Callable:
         return response
 
     return wrapper
+
+
+# an answer larger than this is built again at each request (GeoPackage exports)
+CACHED_BODY_MAX = 4 * 1024 * 1024
+
+
+def cached_per_version(cache_name: str) -> Callable[[Callable], Callable]:
+    """Keep a read view's 200 answers in this process until the data version moves.
+
+    For views whose answer depends only on the data and the URL (path and query string).
+    A hit costs the version read; during an upload storm the version moves at each batch's
+    commit, so a territory's summary is computed once per commit instead of per request.
+    Nothing is kept while the version is unsettled (a writer is committing).
+    """
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            version = data_version(connection())
+            key = (request.path, tuple(sorted(request.args.items(multi=True))))
+            cache: VersionedCache = routed_cache(cache_name)
+            found = cache.get(version, key)
+            if found is not None:
+                body, content_type, headers = found  # type: ignore[misc]
+                return Response(body, content_type=content_type, headers=headers)
+            response = make_response(view(*args, **kwargs))
+            if (
+                response.status_code == 200
+                and not response.direct_passthrough
+                and not response.is_streamed
+            ):
+                body = response.get_data()
+                if len(body) <= CACHED_BODY_MAX:
+                    headers = [(k, v) for k, v in response.headers if k == "Content-Disposition"]
+                    cache.put(version, key, (body, response.content_type, headers), len(body))
+            if not settled(version):
+                response.headers["Cache-Control"] = UNSETTLED_CACHE_CONTROL
+            return response
+
+        return wrapper
+
+    return decorate

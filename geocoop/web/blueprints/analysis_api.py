@@ -8,6 +8,7 @@ result as JSON, CSV (formula-safe cells) or GeoJSON with geometries
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import nullcontext
 
 from flask import Blueprint, Flask, Response, request
@@ -33,13 +34,16 @@ from geocoop.features.analysis_params import (
     read_params,
     to_csv,
 )
+from geocoop.features.cache import VersionedCache
 from geocoop.features.export import features_to_gpkg
 from geocoop.web import openapi
 from geocoop.web.database import connection
-from geocoop.web.http import finish, json_response, reject_nul
+from geocoop.web.http import cached_per_version, finish, json_response, reject_nul
 from geocoop.web.limits import heavy
 
 bp = Blueprint("analysis_api", __name__, url_prefix="/api/analysis")
+# every answer of this API, kept per data version and URL (geocoop.web.http)
+CACHE = "geocoop.analysis.cache"
 bp.after_request(finish)
 bp.before_request(reject_nul)
 
@@ -116,7 +120,11 @@ def route(path: str, summary: str, params: tuple[Param, ...], *path_params: tupl
         converter = "int:" if schema.get("type") == "integer" else ""
         flask_path = flask_path.replace("{" + name + "}", f"<{converter}{name}>")
     ROUTES.append(("/api/analysis" + path, summary, params, path_params))
-    return bp.get(flask_path)
+
+    def register(view: Callable) -> Callable:
+        return bp.get(flask_path)(cached_per_version(CACHE)(view))
+
+    return register
 
 
 _LEVEL_PATH = ("level", {"type": "string", "enum": [*LEVELS, "france"]})
@@ -583,5 +591,6 @@ def openapi_paths() -> dict:
 
 def register(app: Flask) -> None:
     """Wire the analysis endpoints."""
+    app.extensions.setdefault(CACHE, VersionedCache(max_entries=512, max_bytes=64 * 1024 * 1024))
     app.register_blueprint(bp)
     openapi.add_paths(app, "analysis_api", openapi_paths)
