@@ -8,8 +8,8 @@ Builds a national database once (all communes of France by the boundaries loader
 tiers-lieux, France services and PAT lists by the cooperation importer, then the stored
 analysis), then asks each endpoint through Flask's test client (server side only: no HTTP,
 no browser), with `/healthz` measured in the same run as the floor:
-- cold: the map's in-process JSON cache emptied before each request (what the first
-  visitor after a data change waits for; the analysis API has no such cache);
+- cold: the in-process caches of the map's JSON and of the analysis API emptied before
+  each request (what the first visitor after a data change waits for);
 - warm: the same request again.
 p50/p95 over every sample of each endpoint (several territories per endpoint, each asked
 REPEAT times). Writes docs/performance-interactive.md: this run first, the previous one
@@ -165,7 +165,9 @@ def measure(app, urls: list[str]) -> tuple[list[float], list[float], set[int]]:
     cold, warm, statuses = [], [], set()
     for _ in range(REPEAT):
         for url in urls:
+            # what the first visitor after a data change finds: nothing kept
             app.extensions["geocoop.maps.cache"] = VersionedCache(max_entries=512)
+            app.extensions["geocoop.analysis.cache"] = VersionedCache(max_entries=512)
             for bucket in (cold, warm):
                 start = time.perf_counter()
                 response = client.get(url, headers={"Accept-Encoding": "gzip"})
@@ -236,8 +238,8 @@ def run(url: str, timings: dict) -> str:
             f"({sizes[0]:,} communes, {sizes[1]:,} cooperations: tiers-lieux, France services, "
             f"PAT; {sizes[2]:,} stored commune × kind rows), each endpoint asked through "
             f"Flask's test client (server side, no HTTP), {REPEAT} rounds over every URL of "
-            "the row; *cold* = the map's in-process JSON cache emptied before the request "
-            "(the analysis API has none), *warm* = the same request just after. The floor "
+            "the row; *cold* = the in-process caches of the map's JSON and of the analysis "
+            "API emptied before the request, *warm* = the same request just after. The floor "
             "(`/healthz`) is measured in the same run. Database build: "
             f"{built}. Load average at the start / end of the run: {load:.1f} / "
             f"{load_end:.1f} (2 cores shared with other work).",

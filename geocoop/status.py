@@ -7,20 +7,35 @@ from sqlalchemy import Connection
 from geocoop.db import head_revision
 from geocoop.sql import statement
 
-# the row counts status.sql reads, in the order they are reported
-COUNTED_TABLES = ("territory", "kind", "cooperation", "partnership", "ingest_run")
+# the tables status_counts.sql counts (each write moves the data version), then status.sql
+VERSIONED_TABLES = ("territory", "kind", "cooperation", "partnership")
+COUNTED_TABLES = (*VERSIONED_TABLES, "ingest_run")
 
 
-def database_status(conn: Connection) -> dict:
-    """PostGIS version, migration revision and head, and row counts per table."""
+def versioned_counts(conn: Connection) -> dict:
+    """Rows of the tables whose writes move the data version, and territories per level.
+
+    The same for every read of one data version: callers may keep them per version.
+    """
+    row = conn.execute(statement("status_counts")).mappings().one()
+    return {
+        "rows": {table: row[table] for table in VERSIONED_TABLES},
+        "territories_by_level": dict(conn.execute(statement("status_levels")).all()),
+    }
+
+
+def database_status(conn: Connection, counts: dict | None = None) -> dict:
+    """PostGIS version, migration revision and head, and row counts per table.
+
+    `counts`: `versioned_counts` of this data version when the caller kept them.
+    """
     row = conn.execute(statement("status")).mappings().one()
-    counts = {table: row[table] for table in COUNTED_TABLES}
-    by_level = dict(conn.execute(statement("status_levels")).all())
+    counts = counts if counts is not None else versioned_counts(conn)
     return {
         "postgres_version": row["postgres"],
         "postgis_version": row["postgis"],
         "migration": row["revision"],
         "migration_head": head_revision(),
-        "rows": counts,
-        "territories_by_level": by_level,
+        "rows": {**counts["rows"], "ingest_run": row["ingest_run"]},
+        "territories_by_level": counts["territories_by_level"],
     }

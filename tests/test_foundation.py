@@ -199,3 +199,35 @@ def test_tokens_are_hashed_and_revocable(conn):
 def test_migrations_are_packaged():
     versions = Path(PROJECT_ROOT / "geocoop" / "migrations" / "versions")
     assert any(versions.glob("0001_*.py"))
+
+
+def test_healthz_counts_are_kept_per_data_version(client, db_engine):
+    """The counts come from this data version's first answer; a write counts again.
+
+    The imports recorded are counted at each call: a failed import writes its row alone,
+    without moving the data version.
+    """
+    from tests.conftest import truncate_data
+
+    before = client.get("/healthz").get_json()["rows"]
+    assert client.get("/healthz").get_json()["rows"] == before
+    try:
+        with db_engine.begin() as conn:  # a write moves the data version
+            conn.execute(
+                text(
+                    "INSERT INTO cooperation (kind_code, name, source, source_id) "
+                    "VALUES ('tiers_lieu', 'Lieu compté', 'tests', 'h1')"
+                )
+            )
+        after = client.get("/healthz").get_json()["rows"]
+        assert after["cooperation"] == before["cooperation"] + 1
+        with db_engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO ingest_run (target, source, file_name, status, accepted, "
+                    "rejected) VALUES ('cooperations', 'tests', 'x.csv', 'failed', 0, 1)"
+                )
+            )
+        assert client.get("/healthz").get_json()["rows"]["ingest_run"] == after["ingest_run"] + 1
+    finally:
+        truncate_data(db_engine)

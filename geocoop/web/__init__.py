@@ -51,7 +51,7 @@ def create_app(overrides: dict | None = None, settings: Settings | None = None) 
         min_kbps=settings.body_min_kbps,
         max_bytes=app.config["MAX_CONTENT_LENGTH"],
     )
-    app.register_blueprint(health.bp)
+    health.register(app)
     _register_areas(app)
     return app
 
