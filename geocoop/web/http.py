@@ -1,8 +1,8 @@
 """Request and response helpers shared by the blueprints (features, tiles, analysis).
 
 Format negotiation, absolute URLs and links, JSON responses, CORS and gzip, the NUL guard,
-the stored counts and extents of the collections, the kinds' data status. No blueprint
-imports another blueprint's helpers.
+the stored counts and extents of the collections, the kinds' data status, the row counts
+of `/healthz`. No blueprint imports another blueprint's helpers.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from geocoop.features import analysis_collections, counts
 from geocoop.features.cache import VersionedCache
 from geocoop.features.summary import Summary
 from geocoop.features.version import data_modified, data_version, settled
+from geocoop.status import versioned_counts
 from geocoop.web.database import cache as routed_cache
 from geocoop.web.database import connection
 
@@ -154,6 +155,22 @@ def kinds_data_status() -> dict[str, dict]:
     return found  # type: ignore[return-value]
 
 
+def row_counts() -> dict:
+    """The main tables' row counts `/healthz` reports (geocoop.status.versioned_counts).
+
+    Read once per data version: a health check polled every few seconds does not count
+    36,000 communes each time.
+    """
+    conn = connection()
+    cache: VersionedCache = routed_cache("geocoop.features.cache")
+    version = data_version(conn)
+    found = cache.get(version, ("row-counts",))
+    if found is None:
+        found = versioned_counts(conn)
+        cache.put(version, ("row-counts",), found, 512)
+    return found  # type: ignore[return-value]
+
+
 def _modified(version: int):
     """`Last-Modified` of the data version, read once per version.
 
@@ -209,7 +226,7 @@ def conditional(view: Callable) -> Callable:
     return wrapper
 
 
-# an answer larger than this is built again at each request (GeoPackage exports)
+# an answer larger than this is built again at each request (a large export)
 CACHED_BODY_MAX = 4 * 1024 * 1024
 
 
